@@ -1,0 +1,54 @@
+// Configuration, read from the environment and validated once at boot.
+// A wrong value stops start-up with one line naming the variable.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+
+export const ConfigSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .describe('PostgreSQL connection URL; when unset, an embedded PostgreSQL runs under DATA_DIR'),
+  DATA_DIR: z.string().min(1).default('.data').describe('Where the embedded PostgreSQL keeps its files'),
+  PORT: port.default(3000).describe('HTTP port'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('HTTP interface to listen on (0.0.0.0 in containers)'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level'),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600).describe('Requests per client IP per window'),
+  RATE_LIMIT_WINDOW: z.string().regex(/^\d+\s*(ms|s|m|h)$/, 'must look like 1m, 30s or 500ms').default('1m').describe('Rate-limit window'),
+  CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(5000).describe('Responses kept in memory per dataset version (0 turns the cache off)'),
+  INGEST_SCHEDULE: z
+    .string()
+    .regex(/^(off|\d+\s*(m|h|d))$/, 'must be off or a duration like 30m, 6h, 1d')
+    .default('off')
+    .describe('Fetch ICE\'s latest lists on this interval from inside the service'),
+  INGEST_SOURCE_URL: z
+    .string()
+    .url()
+    .default('https://www.ice.gov/identify-and-arrest/287g')
+    .describe('The ICE page that links the current lists'),
+  DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).default(30).describe('How long start-up retries a database that does not answer'),
+  TRUST_PROXY: flag.default(false).describe('Trust X-Forwarded-For (behind a reverse proxy)'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates the environment; throws ConfigError with one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = ConfigSchema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  throw new ConfigError(`invalid configuration: ${variable} ${JSON.stringify(env[variable] ?? '')}: ${issue.message}`);
+}
