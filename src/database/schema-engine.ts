@@ -15,6 +15,11 @@ export type DiffTarget =
   | { tag: 'schemaDatamodel'; files: { path: string; content: string }[] }
   | { tag: 'schemaDatasource'; files: { path: string; content: string }[]; configDir: string };
 
+// TypeScript declares WebAssembly only in the DOM library; Node has it too.
+const wasm = (globalThis as unknown as {
+  WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> };
+}).WebAssembly;
+
 interface WasmSchemaEngine {
   diff(params: {
     from: DiffTarget;
@@ -51,8 +56,8 @@ export interface SchemaEngine {
 export async function openSchemaEngine(connectionString: string): Promise<SchemaEngine> {
   const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
   const gluePath = fileURLToPath(import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
-  const { instance } = await WebAssembly.instantiate(await readFile(join(dirname(gluePath), 'schema_engine_bg.wasm')), {
-    './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports,
+  const { instance } = await wasm.instantiate(await readFile(join(dirname(gluePath), 'schema_engine_bg.wasm')), {
+    './schema_engine_bg.js': glue,
   });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();

@@ -1,0 +1,94 @@
+// Finds the database (DATABASE_URL or the embedded server), waits for it,
+// brings its schema and reference data up to date, and opens the clients the
+// service shares: one pg pool, used by Prisma (through its driver adapter) and
+// by the hand-written SQL on hot paths.
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { loadReferenceData } from '../reference/load.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from './embedded.ts';
+import { migrate } from './migrate.ts';
+
+export interface Database {
+  url: string;
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  embedded: EmbeddedServer | undefined;
+  close(): Promise<void>;
+}
+
+export type Log = (message: string) => void;
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/** Retries until the server answers or `timeoutSeconds` pass; then one clear error. */
+export async function waitForDatabase(url: string, timeoutSeconds: number, log: Log): Promise<void> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let lastError = '';
+  for (let attempt = 1; ; attempt++) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch (error) {
+      lastError = (error as Error).message || String(error);
+    } finally {
+      await client.end().catch(() => {});
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`database ${redactUrl(url)} did not answer within ${timeoutSeconds}s: ${lastError}`);
+    }
+    if (attempt === 1) log(`waiting for database ${redactUrl(url)}: ${lastError}`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2000)));
+  }
+}
+
+export function createPool(url: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  // A lost server surfaces on requests (503) and /readyz; idle-client errors must not crash the process.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export function createPrisma(pool: pg.Pool): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
+}
+
+/** Opens the service's database: embedded when no DATABASE_URL, migrated, reference data loaded. */
+export async function openDatabase(config: Config, log: Log): Promise<Database> {
+  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(config.DATA_DIR, log);
+  const url = config.DATABASE_URL ?? embedded!.url;
+  try {
+    await waitForDatabase(url, config.DB_CONNECT_TIMEOUT_S, log);
+    const applied = await migrate(url);
+    if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
+    const pool = createPool(url);
+    await loadReferenceData(pool);
+    const prisma = createPrisma(pool);
+    return {
+      url,
+      pool,
+      prisma,
+      embedded,
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+// /healthz: the process answers. /readyz: the database answers and its schema
+// has every committed migration; 503 otherwise (a load balancer stops sending).
+import type { FastifyInstance } from 'fastify';
+import { pendingMigrations, readMigrations } from '../database/migrate.ts';
+import { sendProblem } from '../http/problem.ts';
+
+export async function healthRoutes(app: FastifyInstance): Promise<void> {
+  const migrations = await readMigrations();
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (request, reply) => {
+    let client;
+    try {
+      client = await app.db.pool.connect();
+      const pending = await pendingMigrations(client, migrations);
+      if (pending.length > 0) {
+        return sendProblem(reply, {
+          type: '/problems/schema-outdated',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: `database schema is missing migrations: ${pending.join(', ')}`,
+        });
+      }
+      return { status: 'ready', migrations: migrations.length };
+    } catch (error) {
+      request.log.warn({ err: error }, 'readiness check failed');
+      reply.header('retry-after', '5');
+      return sendProblem(reply, {
+        type: '/problems/database-unavailable',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'the database is not answering',
+      });
+    } finally {
+      client?.release();
+    }
+  });
+}

@@ -1,0 +1,49 @@
+// Entry point of `npm start`: validate config, open the database (embedded
+// when DATABASE_URL is unset), serve, and close cleanly on SIGTERM/SIGINT.
+import pino from 'pino';
+import { buildApp, loggerOptions } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDatabase, type Database } from './database/connect.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const log = pino(loggerOptions(config));
+let database: Database;
+try {
+  database = await openDatabase(config, (message) => log.info(message));
+} catch (error) {
+  console.error(`cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+const app = await buildApp({ config, database, logger: log });
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  await app.close();
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+try {
+  await app.listen({ port: config.PORT, host: config.HOST });
+} catch (error) {
+  console.error(`cannot listen on ${config.HOST}:${config.PORT}: ${(error as Error).message}`);
+  await database.close();
+  process.exit(1);
+}

@@ -1,0 +1,44 @@
+import t from 'tap';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+t.test('defaults: embedded database under .data, port 3000, scheduler off', async (t) => {
+  const config = loadConfig({});
+  t.equal(config.DATABASE_URL, undefined);
+  t.equal(config.DATA_DIR, '.data');
+  t.equal(config.PORT, 3000);
+  t.equal(config.HOST, '127.0.0.1');
+  t.equal(config.INGEST_SCHEDULE, 'off');
+});
+
+t.test('values from the environment are parsed', async (t) => {
+  const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgresql://u:p@db:5432/x', TRUST_PROXY: 'true', CACHE_MAX_ENTRIES: '0' });
+  t.equal(config.PORT, 8080);
+  t.equal(config.DATABASE_URL, 'postgresql://u:p@db:5432/x');
+  t.equal(config.TRUST_PROXY, true);
+  t.equal(config.CACHE_MAX_ENTRIES, 0);
+});
+
+t.test('empty variables count as unset', async (t) => {
+  t.equal(loadConfig({ DATABASE_URL: '' }).DATABASE_URL, undefined);
+});
+
+t.test('a wrong value fails with one line naming the variable', async (t) => {
+  const cases: [Record<string, string>, string][] = [
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ INGEST_SCHEDULE: 'sometimes' }, 'INGEST_SCHEDULE'],
+  ];
+  for (const [env, variable] of cases) {
+    const error = t.throws(() => loadConfig(env)) as Error;
+    t.ok(error instanceof ConfigError, `${variable} raises ConfigError`);
+    t.match(error.message, new RegExp(`^invalid configuration: ${variable} `), `message names ${variable}`);
+    t.notMatch(error.message, /\n/, 'one line');
+  }
+});
+
+t.test('the password in DATABASE_URL is never echoed in a config error', async (t) => {
+  const error = t.throws(() => loadConfig({ DATABASE_URL: 'postgresql://u:secret@db/x', PORT: 'x' })) as Error;
+  t.notMatch(error.message, /secret/);
+});

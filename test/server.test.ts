@@ -1,0 +1,82 @@
+// `npm start` as a user runs it: a real process, real signals, real ports.
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { testDatabase } from './helpers/database.ts';
+
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(port: number, exited: Promise<unknown>): Promise<Response> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
+    if (done) throw new Error('server exited before it was ready');
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (response.status === 200) return response;
+    } catch {
+      // not listening yet
+    }
+  }
+  throw new Error('server not ready after 60s');
+}
+
+t.test('a wrong setting stops start-up with one line naming it', async (t) => {
+  const server = startServer({ PORT: 'eighty' });
+  t.equal(await server.exited, 1);
+  const lines = server.stderr().trim().split('\n');
+  t.equal(lines.length, 1, server.stderr());
+  t.match(lines[0], /^invalid configuration: PORT "eighty"/);
+});
+
+t.test('a database that never answers: clear message, non-zero exit, after a bounded retry', async (t) => {
+  const port = await freePort();
+  const server = startServer({ DATABASE_URL: `postgresql://nobody:hunter2@127.0.0.1:${port}/none`, DB_CONNECT_TIMEOUT_S: '1' });
+  t.equal(await server.exited, 1);
+  t.match(server.stderr(), /cannot start: database postgresql:\/\/nobody:\*\*\*@127\.0\.0\.1:\d+\/none did not answer within 1s/);
+  t.notMatch(server.stderr(), /hunter2/, 'the password is not printed');
+});
+
+t.test('with DATABASE_URL: serves, is ready, and SIGTERM closes cleanly', async (t) => {
+  const db = await testDatabase(t);
+  const port = await freePort();
+  const server = startServer({ DATABASE_URL: db.url, PORT: String(port) });
+  t.teardown(() => server.child.kill('SIGKILL'));
+  const ready = await waitReady(port, server.exited);
+  t.equal(((await ready.json()) as { status: string }).status, 'ready');
+  server.child.kill('SIGTERM');
+  t.equal(await server.exited, 0, 'exit 0 on SIGTERM');
+});
+
+t.test('without DATABASE_URL: an embedded PostgreSQL under DATA_DIR', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ice-287g-data-'));
+  await chmod(dataDir, 0o755); // as root the server runs as the postgres user, who must reach it
+  const port = await freePort();
+  const server = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+  t.teardown(() => server.child.kill('SIGKILL'));
+  await waitReady(port, server.exited);
+  const states = await fetch(`http://127.0.0.1:${port}/healthz`);
+  t.equal(states.status, 200);
+  server.child.kill('SIGTERM');
+  t.equal(await server.exited, 0, 'exit 0 on SIGTERM, embedded server stopped');
+});
