@@ -54,6 +54,9 @@ export async function waitForDatabase(url: string, timeoutSeconds: number, log: 
   }
 }
 
+// DATE columns come back as 'YYYY-MM-DD' strings: a JS Date would shift them by the time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
 export function createPool(url: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
   // A lost server surfaces on requests (503) and /readyz; idle-client errors must not crash the process.

@@ -63,6 +63,11 @@ export type AgreementEvent = Prisma.AgreementEventModel
  */
 export type SourceList = Prisma.SourceListModel
 /**
+ * Model SourceFetch
+ * 
+ */
+export type SourceFetch = Prisma.SourceFetchModel
+/**
  * Model OversightReport
  * 
  */

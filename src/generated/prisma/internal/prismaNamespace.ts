@@ -406,6 +406,7 @@ export const ModelName = {
   AgreementStatusSpan: 'AgreementStatusSpan',
   AgreementEvent: 'AgreementEvent',
   SourceList: 'SourceList',
+  SourceFetch: 'SourceFetch',
   OversightReport: 'OversightReport',
   Recommendation: 'Recommendation',
   OversightReportAgency: 'OversightReportAgency',
@@ -426,7 +427,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "state" | "county" | "agency" | "agencyAlias" | "supportModel" | "agreement" | "agreementStatusSpan" | "agreementEvent" | "sourceList" | "oversightReport" | "recommendation" | "oversightReportAgency" | "oversightReportModel" | "datasetVersion"
+    modelProps: "state" | "county" | "agency" | "agencyAlias" | "supportModel" | "agreement" | "agreementStatusSpan" | "agreementEvent" | "sourceList" | "sourceFetch" | "oversightReport" | "recommendation" | "oversightReportAgency" | "oversightReportModel" | "datasetVersion"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1096,6 +1097,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    SourceFetch: {
+      payload: Prisma.$SourceFetchPayload<ExtArgs>
+      fields: Prisma.SourceFetchFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SourceFetchFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SourceFetchFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload>
+        }
+        findFirst: {
+          args: Prisma.SourceFetchFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SourceFetchFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload>
+        }
+        findMany: {
+          args: Prisma.SourceFetchFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload>[]
+        }
+        create: {
+          args: Prisma.SourceFetchCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload>
+        }
+        createMany: {
+          args: Prisma.SourceFetchCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.SourceFetchCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload>[]
+        }
+        delete: {
+          args: Prisma.SourceFetchDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload>
+        }
+        update: {
+          args: Prisma.SourceFetchUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload>
+        }
+        deleteMany: {
+          args: Prisma.SourceFetchDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SourceFetchUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.SourceFetchUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload>[]
+        }
+        upsert: {
+          args: Prisma.SourceFetchUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceFetchPayload>
+        }
+        aggregate: {
+          args: Prisma.SourceFetchAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSourceFetch>
+        }
+        groupBy: {
+          args: Prisma.SourceFetchGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SourceFetchGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SourceFetchCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SourceFetchCountAggregateOutputType> | number
+        }
+      }
+    }
     OversightReport: {
       payload: Prisma.$OversightReportPayload<ExtArgs>
       fields: Prisma.OversightReportFieldRefs
@@ -1643,6 +1718,18 @@ export const SourceListScalarFieldEnum = {
 export type SourceListScalarFieldEnum = (typeof SourceListScalarFieldEnum)[keyof typeof SourceListScalarFieldEnum]
 
 
+export const SourceFetchScalarFieldEnum = {
+  url: 'url',
+  etag: 'etag',
+  lastModified: 'lastModified',
+  sha256: 'sha256',
+  fileName: 'fileName',
+  fetchedAt: 'fetchedAt'
+} as const
+
+export type SourceFetchScalarFieldEnum = (typeof SourceFetchScalarFieldEnum)[keyof typeof SourceFetchScalarFieldEnum]
+
+
 export const OversightReportScalarFieldEnum = {
   id: 'id',
   issuer: 'issuer',
@@ -2078,6 +2165,7 @@ export type GlobalOmitConfig = {
   agreementStatusSpan?: Prisma.AgreementStatusSpanOmit
   agreementEvent?: Prisma.AgreementEventOmit
   sourceList?: Prisma.SourceListOmit
+  sourceFetch?: Prisma.SourceFetchOmit
   oversightReport?: Prisma.OversightReportOmit
   recommendation?: Prisma.RecommendationOmit
   oversightReportAgency?: Prisma.OversightReportAgencyOmit

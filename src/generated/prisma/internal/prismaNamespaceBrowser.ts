@@ -60,6 +60,7 @@ export const ModelName = {
   AgreementStatusSpan: 'AgreementStatusSpan',
   AgreementEvent: 'AgreementEvent',
   SourceList: 'SourceList',
+  SourceFetch: 'SourceFetch',
   OversightReport: 'OversightReport',
   Recommendation: 'Recommendation',
   OversightReportAgency: 'OversightReportAgency',
@@ -219,6 +220,18 @@ export const SourceListScalarFieldEnum = {
 } as const
 
 export type SourceListScalarFieldEnum = (typeof SourceListScalarFieldEnum)[keyof typeof SourceListScalarFieldEnum]
+
+
+export const SourceFetchScalarFieldEnum = {
+  url: 'url',
+  etag: 'etag',
+  lastModified: 'lastModified',
+  sha256: 'sha256',
+  fileName: 'fileName',
+  fetchedAt: 'fetchedAt'
+} as const
+
+export type SourceFetchScalarFieldEnum = (typeof SourceFetchScalarFieldEnum)[keyof typeof SourceFetchScalarFieldEnum]
 
 
 export const OversightReportScalarFieldEnum = {

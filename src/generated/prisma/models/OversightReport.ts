@@ -203,7 +203,7 @@ export type OversightReportGroupByOutputType = {
   id: string
   issuer: string
   title: string
-  publishedOn: Date
+  publishedOn: Date | null
   releasedOn: Date | null
   url: string | null
   recommendationCount: number | null
@@ -238,7 +238,7 @@ export type OversightReportWhereInput = {
   id?: Prisma.StringFilter<"OversightReport"> | string
   issuer?: Prisma.StringFilter<"OversightReport"> | string
   title?: Prisma.StringFilter<"OversightReport"> | string
-  publishedOn?: Prisma.DateTimeFilter<"OversightReport"> | Date | string
+  publishedOn?: Prisma.DateTimeNullableFilter<"OversightReport"> | Date | string | null
   releasedOn?: Prisma.DateTimeNullableFilter<"OversightReport"> | Date | string | null
   url?: Prisma.StringNullableFilter<"OversightReport"> | string | null
   recommendationCount?: Prisma.IntNullableFilter<"OversightReport"> | number | null
@@ -253,7 +253,7 @@ export type OversightReportOrderByWithRelationInput = {
   id?: Prisma.SortOrder
   issuer?: Prisma.SortOrder
   title?: Prisma.SortOrder
-  publishedOn?: Prisma.SortOrder
+  publishedOn?: Prisma.SortOrderInput | Prisma.SortOrder
   releasedOn?: Prisma.SortOrderInput | Prisma.SortOrder
   url?: Prisma.SortOrderInput | Prisma.SortOrder
   recommendationCount?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -271,7 +271,7 @@ export type OversightReportWhereUniqueInput = Prisma.AtLeast<{
   NOT?: Prisma.OversightReportWhereInput | Prisma.OversightReportWhereInput[]
   issuer?: Prisma.StringFilter<"OversightReport"> | string
   title?: Prisma.StringFilter<"OversightReport"> | string
-  publishedOn?: Prisma.DateTimeFilter<"OversightReport"> | Date | string
+  publishedOn?: Prisma.DateTimeNullableFilter<"OversightReport"> | Date | string | null
   releasedOn?: Prisma.DateTimeNullableFilter<"OversightReport"> | Date | string | null
   url?: Prisma.StringNullableFilter<"OversightReport"> | string | null
   recommendationCount?: Prisma.IntNullableFilter<"OversightReport"> | number | null
@@ -286,7 +286,7 @@ export type OversightReportOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   issuer?: Prisma.SortOrder
   title?: Prisma.SortOrder
-  publishedOn?: Prisma.SortOrder
+  publishedOn?: Prisma.SortOrderInput | Prisma.SortOrder
   releasedOn?: Prisma.SortOrderInput | Prisma.SortOrder
   url?: Prisma.SortOrderInput | Prisma.SortOrder
   recommendationCount?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -306,7 +306,7 @@ export type OversightReportScalarWhereWithAggregatesInput = {
   id?: Prisma.StringWithAggregatesFilter<"OversightReport"> | string
   issuer?: Prisma.StringWithAggregatesFilter<"OversightReport"> | string
   title?: Prisma.StringWithAggregatesFilter<"OversightReport"> | string
-  publishedOn?: Prisma.DateTimeWithAggregatesFilter<"OversightReport"> | Date | string
+  publishedOn?: Prisma.DateTimeNullableWithAggregatesFilter<"OversightReport"> | Date | string | null
   releasedOn?: Prisma.DateTimeNullableWithAggregatesFilter<"OversightReport"> | Date | string | null
   url?: Prisma.StringNullableWithAggregatesFilter<"OversightReport"> | string | null
   recommendationCount?: Prisma.IntNullableWithAggregatesFilter<"OversightReport"> | number | null
@@ -318,7 +318,7 @@ export type OversightReportCreateInput = {
   id: string
   issuer: string
   title: string
-  publishedOn: Date | string
+  publishedOn?: Date | string | null
   releasedOn?: Date | string | null
   url?: string | null
   recommendationCount?: number | null
@@ -333,7 +333,7 @@ export type OversightReportUncheckedCreateInput = {
   id: string
   issuer: string
   title: string
-  publishedOn: Date | string
+  publishedOn?: Date | string | null
   releasedOn?: Date | string | null
   url?: string | null
   recommendationCount?: number | null
@@ -348,7 +348,7 @@ export type OversightReportUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   issuer?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
-  publishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  publishedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   releasedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   recommendationCount?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
@@ -363,7 +363,7 @@ export type OversightReportUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   issuer?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
-  publishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  publishedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   releasedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   recommendationCount?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
@@ -378,7 +378,7 @@ export type OversightReportCreateManyInput = {
   id: string
   issuer: string
   title: string
-  publishedOn: Date | string
+  publishedOn?: Date | string | null
   releasedOn?: Date | string | null
   url?: string | null
   recommendationCount?: number | null
@@ -390,7 +390,7 @@ export type OversightReportUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   issuer?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
-  publishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  publishedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   releasedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   recommendationCount?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
@@ -402,7 +402,7 @@ export type OversightReportUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   issuer?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
-  publishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  publishedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   releasedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   recommendationCount?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
@@ -503,7 +503,7 @@ export type OversightReportCreateWithoutRecommendationsInput = {
   id: string
   issuer: string
   title: string
-  publishedOn: Date | string
+  publishedOn?: Date | string | null
   releasedOn?: Date | string | null
   url?: string | null
   recommendationCount?: number | null
@@ -517,7 +517,7 @@ export type OversightReportUncheckedCreateWithoutRecommendationsInput = {
   id: string
   issuer: string
   title: string
-  publishedOn: Date | string
+  publishedOn?: Date | string | null
   releasedOn?: Date | string | null
   url?: string | null
   recommendationCount?: number | null
@@ -547,7 +547,7 @@ export type OversightReportUpdateWithoutRecommendationsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   issuer?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
-  publishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  publishedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   releasedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   recommendationCount?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
@@ -561,7 +561,7 @@ export type OversightReportUncheckedUpdateWithoutRecommendationsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   issuer?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
-  publishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  publishedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   releasedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   recommendationCount?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
@@ -575,7 +575,7 @@ export type OversightReportCreateWithoutAgenciesInput = {
   id: string
   issuer: string
   title: string
-  publishedOn: Date | string
+  publishedOn?: Date | string | null
   releasedOn?: Date | string | null
   url?: string | null
   recommendationCount?: number | null
@@ -589,7 +589,7 @@ export type OversightReportUncheckedCreateWithoutAgenciesInput = {
   id: string
   issuer: string
   title: string
-  publishedOn: Date | string
+  publishedOn?: Date | string | null
   releasedOn?: Date | string | null
   url?: string | null
   recommendationCount?: number | null
@@ -619,7 +619,7 @@ export type OversightReportUpdateWithoutAgenciesInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   issuer?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
-  publishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  publishedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   releasedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   recommendationCount?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
@@ -633,7 +633,7 @@ export type OversightReportUncheckedUpdateWithoutAgenciesInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   issuer?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
-  publishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  publishedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   releasedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   recommendationCount?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
@@ -647,7 +647,7 @@ export type OversightReportCreateWithoutModelsInput = {
   id: string
   issuer: string
   title: string
-  publishedOn: Date | string
+  publishedOn?: Date | string | null
   releasedOn?: Date | string | null
   url?: string | null
   recommendationCount?: number | null
@@ -661,7 +661,7 @@ export type OversightReportUncheckedCreateWithoutModelsInput = {
   id: string
   issuer: string
   title: string
-  publishedOn: Date | string
+  publishedOn?: Date | string | null
   releasedOn?: Date | string | null
   url?: string | null
   recommendationCount?: number | null
@@ -691,7 +691,7 @@ export type OversightReportUpdateWithoutModelsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   issuer?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
-  publishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  publishedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   releasedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   recommendationCount?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
@@ -705,7 +705,7 @@ export type OversightReportUncheckedUpdateWithoutModelsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   issuer?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
-  publishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  publishedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   releasedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   recommendationCount?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
@@ -837,7 +837,7 @@ export type $OversightReportPayload<ExtArgs extends runtime.Types.Extensions.Int
     id: string
     issuer: string
     title: string
-    publishedOn: Date
+    publishedOn: Date | null
     releasedOn: Date | null
     url: string | null
     recommendationCount: number | null
