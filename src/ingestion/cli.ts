@@ -1,0 +1,330 @@
+// `npm run ingest -- <source> [options]`: ICE lists into the database that
+// `npm start` uses (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR,
+// attached to when the service already runs it). Exit codes: 0 applied or
+// nothing to do, 2 bad input, 3 quarantined. See README "Ingestion".
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../config.ts';
+import { openDatabase, type Database } from '../database/connect.ts';
+import { discoverListLinks, fetchList, fetchPage, FetchError, rememberFetch } from './fetch-lists.ts';
+import { IngestInputError, ingestList, type IngestOptions, type IngestReport, type ListSource } from './ingest.ts';
+import { kindFromFileName, listDateFromFileName } from './parse/index.ts';
+
+/** Held for a whole run, so two `ingest` processes (or the service's scheduler) never interleave. */
+export const INGESTION_RUN_LOCK = 287003;
+
+export const EXIT = { ok: 0, badInput: 2, quarantined: 3, failure: 1 } as const;
+
+const USAGE = `usage: npm run ingest -- (--file PATH | --dir PATH | --url URL | --latest) [options]
+  --file PATH            one list (xlsx)
+  --dir PATH             every .xlsx under PATH, recursively, in list-date order
+  --url URL              one list over HTTP
+  --latest               the current lists linked from ICE's 287(g) page (INGEST_SOURCE_URL)
+  --kind KIND            participating | pending (default: from the file name or its columns)
+  --list-date YYYY-MM-DD the list's date (default: from the file name, else HTTP Last-Modified)
+  --dry-run              print what would change; write nothing
+  --force                apply a quarantined list after review
+  --every DURATION       repeat (e.g. 30m, 6h, 1d) until stopped
+  --json                 print a machine-readable report on stdout`;
+
+const isoDate = z.iso.date();
+
+export const CliOptionsSchema = z
+  .object({
+    file: z.string().min(1).optional(),
+    dir: z.string().min(1).optional(),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    latest: z.boolean().default(false),
+    kind: z.enum(['participating', 'pending']).optional(),
+    'list-date': isoDate.optional(),
+    'dry-run': z.boolean().default(false),
+    force: z.boolean().default(false),
+    every: z
+      .string()
+      .regex(/^\d+(s|m|h|d)$/, 'must be a duration like 30m, 6h or 1d')
+      .optional(),
+    json: z.boolean().default(false),
+    help: z.boolean().default(false),
+  })
+  .refine((options) => options.help || [options.file, options.dir, options.url, options.latest || undefined].filter(Boolean).length === 1, {
+    message: 'give exactly one of --file, --dir, --url, --latest',
+  });
+export type CliOptions = z.infer<typeof CliOptionsSchema>;
+
+export function parseCliArgs(argv: string[]): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      file: { type: 'string' },
+      dir: { type: 'string' },
+      url: { type: 'string' },
+      latest: { type: 'boolean' },
+      kind: { type: 'string' },
+      'list-date': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      force: { type: 'boolean' },
+      every: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const result = CliOptionsSchema.safeParse(values);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const flag = issue.path[0] ? `--${String(issue.path[0])}` : 'arguments';
+    throw new IngestInputError(`${flag}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+export function durationMs(text: string): number {
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[text.slice(-1) as 's' | 'm' | 'h' | 'd'];
+  return Number(text.slice(0, -1)) * unit;
+}
+
+/** Orders one day's lists: the file name's time (am < mid(day) < pm, or HH:MM), participating before pending. */
+function timeRank(time: string | null): string {
+  if (!time) return '12:00';
+  if (/^\d{1,2}:\d{2}/.test(time)) return time.padStart(5, '0');
+  return { am: '09:00', mid: '12:00', pm: '15:00' }[time] ?? '12:00';
+}
+
+interface PlannedFile {
+  path: string;
+  date: string | null;
+  time: string | null;
+  kind: string | null;
+}
+
+export async function listFilesInOrder(dir: string): Promise<PlannedFile[]> {
+  const entries = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile() && /\.xlsx$/i.test(entry.name) && !entry.name.startsWith('~$'))
+    .map((entry) => join(entry.parentPath, entry.name));
+  return entries
+    .map((path) => {
+      const named = listDateFromFileName(basename(path));
+      return { path, date: named?.date ?? null, time: named?.time ?? null, kind: kindFromFileName(basename(path)) };
+    })
+    .sort(
+      (a, b) =>
+        (a.date ?? '9999').localeCompare(b.date ?? '9999') ||
+        timeRank(a.time).localeCompare(timeRank(b.time)) ||
+        // The participating list first: a pending application that was signed is then promoted, not withdrawn.
+        (a.kind === 'participating' ? 0 : 1) - (b.kind === 'participating' ? 0 : 1) ||
+        a.path.localeCompare(b.path),
+    );
+}
+
+/** What one run did, for the summary line and the exit code. */
+interface RunTotals {
+  reports: IngestReport[];
+  badInput: string[];
+}
+
+function describe(report: IngestReport): string {
+  const name = report.fileName ?? '(no file name)';
+  const counts = report.counts;
+  const changes = counts
+    ? `${counts.rows} rows: +${counts.added} added, ${counts.renewed} renewed, ${counts.promoted} signed from pending, ` +
+      `${counts.ended} ended, ${counts.withdrawn} withdrawn, ${counts.reinstated} reinstated, ${counts.renamed} renamed, ` +
+      `${counts.documents_updated} documents updated, ${counts.skipped_rows} rows skipped`
+    : '';
+  switch (report.outcome) {
+    case 'applied':
+      return `applied ${name} (${report.kind}, ${report.listDate}): ${changes}`;
+    case 'quarantined':
+      return `QUARANTINED ${name} (${report.kind}, ${report.listDate}): ${report.reason}`;
+    case 'dry_run':
+      return `dry run ${name} (${report.kind}, ${report.listDate}): would ${report.reason ? `quarantine: ${report.reason}` : 'apply'}; ${changes}`;
+    default:
+      return `skipped ${name}: ${report.reason}`;
+  }
+}
+
+class Output {
+  private progressShown = false;
+  constructor(readonly json: boolean) {}
+  private get tty(): boolean {
+    return !this.json && process.stderr.isTTY === true;
+  }
+  progress(done: number, total: number, label: string): void {
+    if (!this.tty) return;
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${label.slice(0, 40).padEnd(40)}`);
+    this.progressShown = true;
+  }
+  line(text: string): void {
+    if (this.progressShown) {
+      process.stderr.write('\r\x1b[K');
+      this.progressShown = false;
+    }
+    if (!this.json) console.log(text);
+  }
+  log = (message: string): void => {
+    if (!this.json) process.stderr.write(`${message}\n`);
+  };
+}
+
+async function ingestFiles(db: Database, files: PlannedFile[], ingestOptions: IngestOptions, out: Output, totals: RunTotals, verbose: boolean) {
+  let done = 0;
+  for (const file of files) {
+    out.progress(done, files.length, basename(file.path));
+    try {
+      const buffer = await readFile(file.path);
+      const report = await ingestList(db.pool, { buffer, fileName: basename(file.path) }, ingestOptions);
+      totals.reports.push(report);
+      if (verbose || report.outcome === 'quarantined') out.line(describe(report));
+    } catch (error) {
+      if (!(error instanceof IngestInputError)) throw error;
+      totals.badInput.push(error.message);
+      out.line(`bad input: ${error.message}`);
+    }
+    done++;
+  }
+  out.progress(done, files.length, 'done');
+}
+
+async function ingestUrls(db: Database, urls: string[], ingestOptions: IngestOptions, out: Output, totals: RunTotals) {
+  for (const url of urls) {
+    const fetched = await fetchList(db.pool, url);
+    if (!fetched) {
+      out.line(`unchanged since the last download: ${url}`);
+      continue;
+    }
+    const source: ListSource = { buffer: fetched.buffer, fileName: fetched.fileName, url, lastModified: fetched.lastModified };
+    try {
+      const report = await ingestList(db.pool, source, ingestOptions);
+      totals.reports.push(report);
+      out.line(describe(report));
+      if (!ingestOptions.dryRun) await rememberFetch(db.pool, fetched, report.sha256);
+    } catch (error) {
+      if (!(error instanceof IngestInputError)) throw error;
+      totals.badInput.push(error.message);
+      out.line(`bad input: ${error.message}`);
+    }
+  }
+}
+
+async function runOnce(db: Database, options: CliOptions, sourcePage: string, out: Output): Promise<RunTotals> {
+  const totals: RunTotals = { reports: [], badInput: [] };
+  const ingestOptions: IngestOptions = {
+    kind: options.kind,
+    listDate: options['list-date'],
+    dryRun: options['dry-run'],
+    force: options.force,
+  };
+  if (options.file) {
+    const info = await stat(options.file).catch(() => null);
+    if (!info?.isFile()) throw new IngestInputError(`--file ${options.file}: no such file`);
+    await ingestFiles(db, [{ path: options.file, date: null, time: null, kind: null }], ingestOptions, out, totals, true);
+  } else if (options.dir) {
+    const info = await stat(options.dir).catch(() => null);
+    if (!info?.isDirectory()) throw new IngestInputError(`--dir ${options.dir}: no such directory`);
+    const files = await listFilesInOrder(options.dir);
+    if (files.length === 0) throw new IngestInputError(`--dir ${options.dir}: no .xlsx files`);
+    await ingestFiles(db, files, ingestOptions, out, totals, false);
+  } else if (options.url) {
+    await ingestUrls(db, [options.url], ingestOptions, out, totals);
+  } else {
+    const links = discoverListLinks(await fetchPage(sourcePage), sourcePage);
+    if (links.length === 0) throw new IngestInputError(`${sourcePage}: no list links found on the page`);
+    await ingestUrls(db, links, ingestOptions, out, totals);
+  }
+  return totals;
+}
+
+function exitCodeFor(totals: RunTotals): number {
+  if (totals.badInput.length > 0) return EXIT.badInput;
+  if (totals.reports.some((report) => report.outcome === 'quarantined')) return EXIT.quarantined;
+  return EXIT.ok;
+}
+
+function summarize(totals: RunTotals, out: Output): void {
+  if (out.json) {
+    console.log(JSON.stringify({ lists: totals.reports, bad_input: totals.badInput, exit_code: exitCodeFor(totals) }, null, 2));
+    return;
+  }
+  if (totals.reports.length + totals.badInput.length <= 1) return;
+  const by = (outcome: string) => totals.reports.filter((report) => report.outcome === outcome).length;
+  const sum = (key: 'added' | 'renewed' | 'ended' | 'withdrawn' | 'promoted') =>
+    totals.reports.filter((r) => r.outcome === 'applied').reduce((total, report) => total + (report.counts?.[key] ?? 0), 0);
+  out.line(
+    `${totals.reports.length + totals.badInput.length} lists: ${by('applied')} applied, ${by('quarantined')} quarantined, ` +
+      `${by('skipped')} already known, ${by('dry_run')} dry-run, ${totals.badInput.length} bad input; ` +
+      `agreements: +${sum('added')} added, ${sum('promoted')} signed from pending, ${sum('renewed')} renewed, ` +
+      `${sum('ended')} ended, ${sum('withdrawn')} withdrawn`,
+  );
+  const unresolved = totals.reports.flatMap((report) => report.unresolvedAgencies);
+  if (unresolved.length > 0) out.line(`agencies without a county: ${unresolved.join('; ')}`);
+}
+
+/** Holds the run lock on its own connection for the duration of `work`. */
+async function withRunLock<T>(db: Database, out: Output, work: () => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    const got = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [INGESTION_RUN_LOCK]);
+    if (!got.rows[0]!.locked) {
+      out.log('another ingestion is running; waiting for it to finish');
+      await client.query('SELECT pg_advisory_lock($1)', [INGESTION_RUN_LOCK]);
+    }
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [INGESTION_RUN_LOCK]).catch(() => {});
+    }
+  } finally {
+    client.release();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(argv);
+  } catch (error) {
+    console.error(`ingest: ${(error as Error).message}\n${USAGE}`);
+    return EXIT.badInput;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return EXIT.ok;
+  }
+  const out = new Output(options.json);
+  let db: Database | undefined;
+  try {
+    const config = loadConfig(process.env);
+    db = await openDatabase(config, out.log);
+    for (;;) {
+      const totals = await withRunLock(db, out, () => runOnce(db!, options, config.INGEST_SOURCE_URL, out));
+      summarize(totals, out);
+      if (!options.every) return exitCodeFor(totals);
+      out.log(`next run in ${options.every}`);
+      await new Promise((resolve) => setTimeout(resolve, durationMs(options.every!)));
+    }
+  } catch (error) {
+    if (error instanceof IngestInputError || error instanceof ConfigError) {
+      console.error(`ingest: ${error.message}`);
+      return EXIT.badInput;
+    }
+    if (error instanceof FetchError) {
+      console.error(`ingest: download failed: ${error.message}`);
+      return EXIT.failure;
+    }
+    console.error(`ingest: failed: ${(error as Error).message}`);
+    return EXIT.failure;
+  } finally {
+    await db?.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const stop = () => process.exit(EXIT.ok);
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,501 @@
+// Turns one ICE list into changes to the history we hold: which agencies are
+// new, which agreements were signed, renewed, ended, reinstated or withdrawn.
+// It works on an in-memory copy of the current state (store.ts loads it
+// fresh for every list, inside the list's transaction), updates that copy and
+// returns the plan that store.ts writes. Rules (README "How history is
+// derived"):
+// - An agreement is agency × model × signing. A participating row whose SIGNED
+//   date is later than the active agreement's is a renewal: the old agreement
+//   ends, a new one supersedes it. An earlier date is a correction.
+// - A row missing from a list of its kind ends the agreement (participating)
+//   or withdraws the application (pending) on that list's date; the last list
+//   that showed it is kept in the event.
+// - A pending application that appears on the participating list is promoted:
+//   same agreement, same id, its history kept.
+// - A row that comes back with the same SIGNED date after vanishing is a
+//   reinstatement of the same agreement (ICE's lists drop rows by mistake).
+import {
+  agencyMatchKey,
+  canonicalAgencyName,
+  classifyAgency,
+  isLikelySameAgency,
+  type AgencyLevel,
+  type AgencyType,
+} from './agency-identity.ts';
+import { locateAgency, type AgencyLocation } from './locate-agency.ts';
+import type { ListKind, ModelCode, ParsedRow } from './parse/index.ts';
+
+export type AgreementStatus = 'pending' | 'active' | 'ended';
+export type EventType =
+  | 'applied'
+  | 'signed'
+  | 'listed'
+  | 'renewed'
+  | 'ended'
+  | 'reinstated'
+  | 'renamed'
+  | 'documents_updated'
+  | 'withdrawn';
+
+export interface AgencyState {
+  id: string;
+  canonicalName: string;
+  matchKey: string;
+  type: AgencyType;
+  level: AgencyLevel;
+  stateCode: string;
+  countyFips: string | null;
+  aliases: Set<string>;
+}
+
+export interface AgreementState {
+  id: string;
+  agencyId: string;
+  modelCode: ModelCode;
+  status: AgreementStatus;
+  signedOn: string | null;
+  firstListedOn: string | null;
+  lastListedOn: string | null;
+  endedOn: string | null;
+  moaUrl: string | null;
+  addendumUrl: string | null;
+  supersedesId: string | null;
+  /** How it ended, for reinstatement and promotion decisions. */
+  endedBy: 'missing' | 'superseded' | 'withdrawn' | null;
+}
+
+export interface HistoryState {
+  agencies: Map<string, AgencyState>;
+  agreements: Map<string, AgreementState>;
+}
+
+export interface NewAgency extends AgencyState {
+  location: AgencyLocation;
+}
+
+export interface PlannedEvent {
+  agreementId: string;
+  type: EventType;
+  occurredOn: string;
+  sourceRow: number | null;
+  details: Record<string, unknown>;
+}
+
+export interface ListContext {
+  kind: ListKind;
+  listDate: string;
+}
+
+export interface ChangeCounts {
+  rows: number;
+  skipped_rows: number;
+  added: number;
+  renewed: number;
+  ended: number;
+  withdrawn: number;
+  promoted: number;
+  reinstated: number;
+  renamed: number;
+  documents_updated: number;
+  unchanged: number;
+}
+
+export interface ListPlan {
+  newAgencies: NewAgency[];
+  /** Agencies whose display name changed (latest spelling wins). */
+  renamedAgencies: { id: string; from: string; canonicalName: string }[];
+  aliases: { agencyId: string; name: string }[];
+  /** Agreements created by this list (their state after the list). */
+  createdAgreements: AgreementState[];
+  /** Agreements changed by this list (their state after the list). */
+  changedAgreements: AgreementState[];
+  /** Every agreement the list shows: their last_listed_on moves to the list date. */
+  listedIds: string[];
+  /** Status spans: each changed agreement's open span closes and a new one opens with its new status. */
+  statusChanges: { agreementId: string; status: AgreementStatus }[];
+  events: PlannedEvent[];
+  counts: ChangeCounts;
+  skipped: { rowNumber: number; reason: string }[];
+  /** Active (or pending, for a pending list) agreements this list would end, before it is applied. */
+  wouldEnd: number;
+  openBefore: number;
+}
+
+const MODEL_ABBREVIATION: Record<ModelCode, string> = {
+  jail_enforcement: 'jem',
+  task_force: 'tfm',
+  warrant_service_officer: 'wso',
+  jail_and_task_force: 'jtf',
+};
+
+/** A lower-case slug of letters and digits, for readable stable ids. */
+export function slug(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** Days between two ISO dates (b − a). */
+function daysBetween(a: string, b: string): number {
+  return (Date.parse(b) - Date.parse(a)) / 86_400_000;
+}
+
+// A pending application that disappears and shows up signed within this many
+// days is the same agreement (the two lists are not always published together).
+const PROMOTION_WINDOW_DAYS = 60;
+
+interface RowGroup {
+  row: ParsedRow;
+  agency: AgencyState;
+  model: ModelCode;
+}
+
+export function planList(state: HistoryState, list: ListContext, rows: ParsedRow[]): ListPlan {
+  const plan: ListPlan = {
+    newAgencies: [],
+    renamedAgencies: [],
+    aliases: [],
+    createdAgreements: [],
+    changedAgreements: [],
+    listedIds: [],
+    statusChanges: [],
+    events: [],
+    counts: {
+      rows: rows.length,
+      skipped_rows: 0,
+      added: 0,
+      renewed: 0,
+      ended: 0,
+      withdrawn: 0,
+      promoted: 0,
+      reinstated: 0,
+      renamed: 0,
+      documents_updated: 0,
+      unchanged: 0,
+    },
+    skipped: [],
+    wouldEnd: 0,
+    openBefore: 0,
+  };
+  const agencies = new AgencyIndex(state.agencies);
+  const agreements = new AgreementIndex(state.agreements);
+  const created = new Map<string, AgreementState>();
+  const changed = new Map<string, AgreementState>();
+  const usedAgreementIds = new Set(state.agreements.keys());
+  const openStatus: AgreementStatus = list.kind === 'participating' ? 'active' : 'pending';
+  plan.openBefore = agreements.open(openStatus).length;
+
+  const event = (agreementId: string, type: EventType, occurredOn: string, row: ParsedRow | null, details = {}) =>
+    plan.events.push({ agreementId, type, occurredOn, sourceRow: row?.rowNumber ?? null, details });
+  const touch = (agreement: AgreementState) => {
+    if (!created.has(agreement.id)) changed.set(agreement.id, agreement);
+  };
+  const setStatus = (agreement: AgreementState, status: AgreementStatus) => {
+    agreement.status = status;
+    plan.statusChanges.push({ agreementId: agreement.id, status });
+    touch(agreement);
+  };
+  const createAgreement = (group: RowGroup, status: AgreementStatus, supersedesId: string | null): AgreementState => {
+    const signing = group.row.signedOn ?? `applied-${list.listDate}`;
+    let id = `${group.agency.id}--${MODEL_ABBREVIATION[group.model]}-${signing}`;
+    for (let n = 2; usedAgreementIds.has(id); n++) id = `${group.agency.id}--${MODEL_ABBREVIATION[group.model]}-${signing}-${n}`;
+    usedAgreementIds.add(id);
+    const agreement: AgreementState = {
+      id,
+      agencyId: group.agency.id,
+      modelCode: group.model,
+      status,
+      signedOn: status === 'pending' ? null : group.row.signedOn,
+      firstListedOn: list.listDate,
+      lastListedOn: list.listDate,
+      endedOn: null,
+      moaUrl: group.row.moaUrl,
+      addendumUrl: group.row.addendumUrl,
+      supersedesId,
+      endedBy: null,
+    };
+    created.set(id, agreement);
+    agreements.add(agreement);
+    plan.statusChanges.push({ agreementId: id, status });
+    return agreement;
+  };
+
+  // 1. Resolve every row to an agency and a model; one row per agency × model.
+  const groups = new Map<string, RowGroup>();
+  for (const row of rows) {
+    const reason = !row.state
+      ? `unrecognised state "${row.stateRaw}"`
+      : !row.model
+        ? `unrecognised support type "${row.modelRaw}"`
+        : !row.agencyName
+          ? 'no agency name'
+          : null;
+    if (reason) {
+      plan.skipped.push({ rowNumber: row.rowNumber, reason });
+      continue;
+    }
+    const agency = agencies.resolve(row, plan);
+    const key = `${agency.id}|${row.model}`;
+    const previous = groups.get(key);
+    if (previous) {
+      // ICE sometimes lists the same agreement twice; keep the latest signing.
+      const keepNew = (row.signedOn ?? '') > (previous.row.signedOn ?? '');
+      plan.skipped.push({
+        rowNumber: keepNew ? previous.row.rowNumber : row.rowNumber,
+        reason: `duplicate of row ${keepNew ? row.rowNumber : previous.row.rowNumber} (same agency and model)`,
+      });
+      if (!keepNew) continue;
+    }
+    groups.set(key, { row, agency, model: row.model! });
+  }
+  plan.counts.skipped_rows = plan.skipped.length;
+
+  // 2. Rows present in the list.
+  const seen = new Set<string>();
+  for (const group of groups.values()) {
+    const { row, agency, model } = group;
+    const current = agreements.find(agency.id, model, openStatus);
+    if (list.kind === 'pending') {
+      if (current) {
+        seen.add(current.id);
+        plan.counts.unchanged++;
+        continue;
+      }
+      if (agreements.find(agency.id, model, 'active')) {
+        // Already signed: a pending row for it is a stale leftover or a new application for renewal; both keep the active one.
+        const active = agreements.find(agency.id, model, 'active')!;
+        if ((active.firstListedOn ?? '') <= list.listDate) {
+          plan.skipped.push({ rowNumber: row.rowNumber, reason: 'pending row for an agreement already active' });
+          plan.counts.skipped_rows++;
+          continue;
+        }
+      }
+      const agreement = createAgreement(group, 'pending', null);
+      seen.add(agreement.id);
+      event(agreement.id, 'applied', list.listDate, row, { agency_name: row.agencyName });
+      plan.counts.added++;
+      continue;
+    }
+
+    // Participating list.
+    if (current) {
+      seen.add(current.id);
+      const rowSigned = row.signedOn;
+      if (rowSigned && current.signedOn && rowSigned > current.signedOn) {
+        current.endedOn = list.listDate;
+        current.endedBy = 'superseded';
+        setStatus(current, 'ended');
+        event(current.id, 'ended', list.listDate, row, { reason: 'superseded', superseded_on: rowSigned });
+        const renewal = createAgreement(group, 'active', current.id);
+        seen.add(renewal.id);
+        event(renewal.id, 'renewed', rowSigned, row, { supersedes_id: current.id, previous_signed_on: current.signedOn });
+        plan.counts.renewed++;
+        continue;
+      }
+      let updated = false;
+      if (rowSigned && rowSigned !== current.signedOn) {
+        // An earlier date than we hold (or a first date): ICE corrected a typo.
+        event(current.id, 'signed', rowSigned, row, { correction_of: current.signedOn });
+        current.signedOn = rowSigned;
+        updated = true;
+      }
+      if ((row.moaUrl && row.moaUrl !== current.moaUrl) || (row.addendumUrl && row.addendumUrl !== current.addendumUrl)) {
+        event(current.id, 'documents_updated', list.listDate, row, {
+          moa_url: row.moaUrl ?? current.moaUrl,
+          addendum_url: row.addendumUrl ?? current.addendumUrl,
+        });
+        current.moaUrl = row.moaUrl ?? current.moaUrl;
+        current.addendumUrl = row.addendumUrl ?? current.addendumUrl;
+        plan.counts.documents_updated++;
+        updated = true;
+      }
+      if (updated) touch(current);
+      else plan.counts.unchanged++;
+      continue;
+    }
+
+    const pending = agreements.find(agency.id, model, 'pending') ?? agreements.recentlyWithdrawn(agency.id, model, list.listDate);
+    if (pending) {
+      seen.add(pending.id);
+      pending.signedOn = row.signedOn;
+      pending.endedOn = null;
+      pending.endedBy = null;
+      pending.moaUrl = row.moaUrl;
+      pending.addendumUrl = row.addendumUrl;
+      setStatus(pending, 'active');
+      event(pending.id, 'signed', row.signedOn ?? list.listDate, row, { from_status: 'pending' });
+      plan.counts.promoted++;
+      continue;
+    }
+    const vanished = agreements.endedWithSameSigning(agency.id, model, row.signedOn);
+    if (vanished) {
+      seen.add(vanished.id);
+      vanished.endedOn = null;
+      vanished.endedBy = null;
+      setStatus(vanished, 'active');
+      event(vanished.id, 'reinstated', list.listDate, row, {});
+      plan.counts.reinstated++;
+      continue;
+    }
+    const agreement = createAgreement(group, 'active', null);
+    seen.add(agreement.id);
+    event(agreement.id, 'signed', row.signedOn ?? list.listDate, row, { signed_on_known: row.signedOn !== null });
+    plan.counts.added++;
+  }
+
+  // 3. Open agreements of this kind that the list no longer shows.
+  for (const agreement of agreements.open(openStatus)) {
+    if (seen.has(agreement.id)) continue;
+    plan.wouldEnd++;
+    const lastListedOn = agreement.lastListedOn;
+    agreement.endedOn = list.listDate;
+    agreement.endedBy = list.kind === 'pending' ? 'withdrawn' : 'missing';
+    setStatus(agreement, 'ended');
+    const type = list.kind === 'pending' ? 'withdrawn' : 'ended';
+    event(agreement.id, type, list.listDate, null, { reason: 'not on the list', last_listed_on: lastListedOn });
+    if (type === 'withdrawn') plan.counts.withdrawn++;
+    else plan.counts.ended++;
+  }
+
+  for (const renamed of plan.renamedAgencies) {
+    for (const agreement of agreements.ofAgency(renamed.id)) {
+      if (agreement.status === 'ended') continue;
+      event(agreement.id, 'renamed', list.listDate, null, { from: renamed.from, to: renamed.canonicalName });
+    }
+  }
+
+  for (const id of seen) {
+    const agreement = created.get(id) ?? state.agreements.get(id);
+    if (!agreement) continue;
+    agreement.lastListedOn = list.listDate;
+    plan.listedIds.push(id);
+  }
+  plan.createdAgreements = [...created.values()];
+  plan.changedAgreements = [...changed.values()];
+  plan.counts.renamed = plan.renamedAgencies.length;
+  return plan;
+}
+
+/** Agencies by identity key, alias and state, with the resolution rules of README "Agency identity". */
+class AgencyIndex {
+  private byKey = new Map<string, AgencyState>();
+  private byAlias = new Map<string, AgencyState>();
+  private byState = new Map<string, AgencyState[]>();
+  private ids = new Set<string>();
+
+  constructor(private readonly agencies: Map<string, AgencyState>) {
+    for (const agency of agencies.values()) this.index(agency);
+  }
+
+  private index(agency: AgencyState): void {
+    this.ids.add(agency.id);
+    this.byKey.set(`${agency.stateCode}|${agency.matchKey}`, agency);
+    for (const alias of agency.aliases) this.byAlias.set(`${agency.stateCode}|${alias}`, agency);
+    const list = this.byState.get(agency.stateCode) ?? [];
+    list.push(agency);
+    this.byState.set(agency.stateCode, list);
+  }
+
+  resolve(row: ParsedRow, plan: ListPlan): AgencyState {
+    const stateCode = row.state!;
+    const name = canonicalAgencyName(row.agencyName);
+    const matchKey = agencyMatchKey(name, stateCode);
+    const { type, level } = classifyAgency(name, row.agencyType);
+    let agency = this.byKey.get(`${stateCode}|${matchKey}`) ?? this.byAlias.get(`${stateCode}|${name}`);
+    if (!agency) {
+      const location = locateAgency({ name, stateCode, level, countyColumn: row.county });
+      agency = (this.byState.get(stateCode) ?? []).find(
+        (candidate) =>
+          candidate.type === type &&
+          candidate.countyFips === location.countyFips &&
+          isLikelySameAgency(candidate.canonicalName, name),
+      );
+      if (!agency) {
+        let id = `${stateCode.toLowerCase()}-${slug(name)}`;
+        for (let n = 2; this.ids.has(id); n++) id = `${stateCode.toLowerCase()}-${slug(name)}-${n}`;
+        const created: NewAgency = {
+          id,
+          canonicalName: name,
+          matchKey,
+          type,
+          level,
+          stateCode,
+          countyFips: location.countyFips,
+          aliases: new Set([name]),
+          location,
+        };
+        this.agencies.set(id, created);
+        this.index(created);
+        plan.newAgencies.push(created);
+        plan.aliases.push({ agencyId: id, name });
+        return created;
+      }
+    }
+    if (!agency.aliases.has(name)) {
+      agency.aliases.add(name);
+      this.byAlias.set(`${stateCode}|${name}`, agency);
+    }
+    plan.aliases.push({ agencyId: agency.id, name });
+    if (agency.canonicalName !== name && slug(agency.canonicalName) !== slug(name)) {
+      // A real rename (not a change of quotes or case): the latest spelling becomes the display name.
+      plan.renamedAgencies.push({ id: agency.id, from: agency.canonicalName, canonicalName: name });
+      agency.canonicalName = name;
+    }
+    return agency;
+  }
+}
+
+/** Agreements by agency × model. */
+class AgreementIndex {
+  private byAgencyModel = new Map<string, AgreementState[]>();
+
+  constructor(private readonly agreements: Map<string, AgreementState>) {
+    for (const agreement of agreements.values()) this.index(agreement);
+  }
+
+  private index(agreement: AgreementState): void {
+    const key = `${agreement.agencyId}|${agreement.modelCode}`;
+    const list = this.byAgencyModel.get(key) ?? [];
+    list.push(agreement);
+    this.byAgencyModel.set(key, list);
+  }
+
+  add(agreement: AgreementState): void {
+    this.agreements.set(agreement.id, agreement);
+    this.index(agreement);
+  }
+
+  find(agencyId: string, model: ModelCode, status: AgreementStatus): AgreementState | undefined {
+    return this.byAgencyModel.get(`${agencyId}|${model}`)?.find((agreement) => agreement.status === status);
+  }
+
+  recentlyWithdrawn(agencyId: string, model: ModelCode, listDate: string): AgreementState | undefined {
+    return this.byAgencyModel
+      .get(`${agencyId}|${model}`)
+      ?.find(
+        (agreement) =>
+          agreement.endedBy === 'withdrawn' &&
+          agreement.endedOn !== null &&
+          daysBetween(agreement.endedOn, listDate) <= PROMOTION_WINDOW_DAYS,
+      );
+  }
+
+  endedWithSameSigning(agencyId: string, model: ModelCode, signedOn: string | null): AgreementState | undefined {
+    if (!signedOn) return undefined;
+    return this.byAgencyModel
+      .get(`${agencyId}|${model}`)
+      ?.find((agreement) => agreement.endedBy === 'missing' && agreement.signedOn === signedOn);
+  }
+
+  ofAgency(agencyId: string): AgreementState[] {
+    return [...this.agreements.values()].filter((agreement) => agreement.agencyId === agencyId);
+  }
+
+  open(status: AgreementStatus): AgreementState[] {
+    return [...this.agreements.values()].filter((agreement) => agreement.status === status);
+  }
+}

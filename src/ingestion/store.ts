@@ -1,0 +1,176 @@
+// Reads the history state that planning needs and writes a plan: a handful of
+// set-based statements per list (jsonb_to_recordset), all inside the caller's
+// transaction.
+import type pg from 'pg';
+import type { AgencyLevel, AgencyType } from './agency-identity.ts';
+import type { AgreementState, HistoryState, ListPlan } from './history.ts';
+import type { ModelCode } from './parse/index.ts';
+
+export async function loadHistoryState(client: pg.ClientBase): Promise<HistoryState> {
+  const [agencyRows, aliasRows, agreementRows] = await Promise.all([
+    client.query<{
+      id: string;
+      canonical_name: string;
+      match_key: string;
+      type: AgencyType;
+      level: AgencyLevel;
+      state_code: string;
+      county_fips: string | null;
+    }>('SELECT id, canonical_name, match_key, type, level, state_code, county_fips FROM agencies'),
+    client.query<{ agency_id: string; name: string }>('SELECT agency_id, name FROM agency_aliases'),
+    client.query<{
+      id: string;
+      agency_id: string;
+      model_code: ModelCode;
+      status: AgreementState['status'];
+      signed_on: string | null;
+      first_listed_on: string | null;
+      last_listed_on: string | null;
+      ended_on: string | null;
+      moa_url: string | null;
+      addendum_url: string | null;
+      supersedes_id: string | null;
+      ended_by: AgreementState['endedBy'];
+    }>(
+      // How an agreement ended is read back from its latest ending event.
+      `SELECT a.*, (SELECT CASE WHEN e.type = 'withdrawn' THEN 'withdrawn'
+                                WHEN e.details->>'reason' = 'superseded' THEN 'superseded' ELSE 'missing' END
+                    FROM agreement_events e
+                    WHERE e.agreement_id = a.id AND e.type IN ('ended', 'withdrawn')
+                    ORDER BY e.id DESC LIMIT 1) AS ended_by
+       FROM agreements a`,
+    ),
+  ]);
+  const agencies: HistoryState['agencies'] = new Map();
+  for (const row of agencyRows.rows) {
+    agencies.set(row.id, {
+      id: row.id,
+      canonicalName: row.canonical_name,
+      matchKey: row.match_key,
+      type: row.type,
+      level: row.level,
+      stateCode: row.state_code,
+      countyFips: row.county_fips,
+      aliases: new Set(),
+    });
+  }
+  for (const alias of aliasRows.rows) agencies.get(alias.agency_id)?.aliases.add(alias.name);
+  const agreements: HistoryState['agreements'] = new Map();
+  for (const row of agreementRows.rows) {
+    agreements.set(row.id, {
+      id: row.id,
+      agencyId: row.agency_id,
+      modelCode: row.model_code,
+      status: row.status,
+      signedOn: row.signed_on,
+      firstListedOn: row.first_listed_on,
+      lastListedOn: row.last_listed_on,
+      endedOn: row.ended_on,
+      moaUrl: row.moa_url,
+      addendumUrl: row.addendum_url,
+      supersedesId: row.supersedes_id,
+      endedBy: row.status === 'ended' ? (row.ended_by ?? 'missing') : null,
+    });
+  }
+  return { agencies, agreements };
+}
+
+const json = (rows: unknown[]) => JSON.stringify(rows);
+
+/** Writes a plan for the list `sourceListId` dated `listDate`. */
+export async function writePlan(client: pg.ClientBase, sourceListId: number, listDate: string, plan: ListPlan): Promise<void> {
+  if (plan.newAgencies.length > 0) {
+    await client.query(
+      `INSERT INTO agencies (id, canonical_name, match_key, type, level, state_code, county_fips, lat, lon, location_method, updated_at)
+       SELECT id, "canonicalName", "matchKey", type::agency_type, level::agency_level, "stateCode", "countyFips", lat, lon, method, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, "canonicalName" text, "matchKey" text, type text, level text,
+         "stateCode" text, "countyFips" text, lat float8, lon float8, method text)`,
+      [
+        json(
+          plan.newAgencies.map((agency) => ({
+            id: agency.id,
+            canonicalName: agency.canonicalName,
+            matchKey: agency.matchKey,
+            type: agency.type,
+            level: agency.level,
+            stateCode: agency.stateCode,
+            countyFips: agency.countyFips,
+            lat: agency.location.lat,
+            lon: agency.location.lon,
+            method: agency.location.method,
+          })),
+        ),
+      ],
+    );
+  }
+  if (plan.renamedAgencies.length > 0) {
+    await client.query(
+      `UPDATE agencies SET canonical_name = r."canonicalName", updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, "canonicalName" text) WHERE agencies.id = r.id`,
+      [json(plan.renamedAgencies)],
+    );
+  }
+  // Every name the list used, so an alias's last sighting moves forward.
+  await client.query(
+    `INSERT INTO agency_aliases (agency_id, name, first_seen_on, last_seen_on, first_source_list_id, last_source_list_id)
+     SELECT DISTINCT "agencyId", name, $2::date, $2::date, $3::int, $3::int
+     FROM jsonb_to_recordset($1::jsonb) AS r("agencyId" text, name text)
+     ON CONFLICT (agency_id, name) DO UPDATE SET
+       last_seen_on = GREATEST(agency_aliases.last_seen_on, EXCLUDED.last_seen_on),
+       last_source_list_id = CASE WHEN EXCLUDED.last_seen_on >= agency_aliases.last_seen_on
+         THEN EXCLUDED.last_source_list_id ELSE agency_aliases.last_source_list_id END`,
+    [json(dedupe(plan.aliases)), listDate, sourceListId],
+  );
+  if (plan.createdAgreements.length > 0) {
+    await client.query(
+      `INSERT INTO agreements (id, agency_id, model_code, status, signed_on, first_listed_on, last_listed_on,
+         first_source_list_id, last_source_list_id, ended_on, moa_url, addendum_url, supersedes_id, updated_at)
+       SELECT id, "agencyId", "modelCode", status::agreement_status, "signedOn", "firstListedOn", "lastListedOn",
+         $2::int, $2::int, "endedOn", "moaUrl", "addendumUrl", "supersedesId", now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, "agencyId" text, "modelCode" text, status text, "signedOn" date,
+         "firstListedOn" date, "lastListedOn" date, "endedOn" date, "moaUrl" text, "addendumUrl" text, "supersedesId" text)`,
+      [json(plan.createdAgreements), sourceListId],
+    );
+  }
+  if (plan.changedAgreements.length > 0) {
+    await client.query(
+      `UPDATE agreements SET status = r.status::agreement_status, signed_on = r."signedOn", ended_on = r."endedOn",
+         moa_url = r."moaUrl", addendum_url = r."addendumUrl", updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, status text, "signedOn" date, "endedOn" date, "moaUrl" text, "addendumUrl" text)
+       WHERE agreements.id = r.id`,
+      [json(plan.changedAgreements)],
+    );
+  }
+  if (plan.listedIds.length > 0) {
+    await client.query(
+      'UPDATE agreements SET last_listed_on = $2, last_source_list_id = $3 WHERE id = ANY($1::text[])',
+      [plan.listedIds, listDate, sourceListId],
+    );
+  }
+  if (plan.statusChanges.length > 0) {
+    const ids = plan.statusChanges.map((change) => change.agreementId);
+    await client.query('UPDATE agreement_status_spans SET to_on = $2 WHERE agreement_id = ANY($1::text[]) AND to_on IS NULL', [
+      ids,
+      listDate,
+    ]);
+    await client.query(
+      `INSERT INTO agreement_status_spans (agreement_id, status, from_on, source_list_id)
+       SELECT "agreementId", status::agreement_status, $2::date, $3::int
+       FROM jsonb_to_recordset($1::jsonb) AS r("agreementId" text, status text)`,
+      [json(plan.statusChanges), listDate, sourceListId],
+    );
+  }
+  if (plan.events.length > 0) {
+    await client.query(
+      `INSERT INTO agreement_events (agreement_id, type, occurred_on, source_list_id, source_row, details)
+       SELECT "agreementId", type::agreement_event_type, "occurredOn", $2::int, "sourceRow", details
+       FROM jsonb_to_recordset($1::jsonb) AS r("agreementId" text, type text, "occurredOn" date, "sourceRow" int, details jsonb)`,
+      [json(plan.events), sourceListId],
+    );
+  }
+}
+
+function dedupe(aliases: ListPlan['aliases']): ListPlan['aliases'] {
+  const seen = new Map(aliases.map((alias) => [`${alias.agencyId}|${alias.name}`, alias]));
+  return [...seen.values()];
+}
