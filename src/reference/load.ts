@@ -9,7 +9,7 @@ import { STATES } from './states.ts';
 import { SUPPORT_MODELS } from './support-models.ts';
 
 /** Upserts rows given as a JSON array, through jsonb_to_recordset: one statement per table. */
-async function upsertJson(client: pg.ClientBase, sql: string, rows: unknown[]): Promise<void> {
+async function upsertJson(client: pg.ClientBase, sql: string, rows: readonly unknown[]): Promise<void> {
   await client.query(sql, [JSON.stringify(rows)]);
 }
 

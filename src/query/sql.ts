@@ -1,0 +1,160 @@
+// SQL for the shared grammar: the FROM/WHERE of a filtered, as-of-aware
+// agreement or agency query, and keyset pagination. Values are always bound
+// parameters; only names from fixed tables below are spliced into the text.
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { AgencySort, AgreementSort, Filters, Page } from './grammar.ts';
+
+/** Collects bound parameters and hands out their placeholders. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export interface AgreementSource {
+  from: string;
+  where: string[];
+  /** The agreement's status: on the as_of date when given, else now. */
+  status: string;
+  endedOn: string;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** Agreements `a` joined to their agency `g` (and, with as_of, to the status span `s` covering that date). */
+export function agreementSource(filters: Filters, params: Params): AgreementSource {
+  let from = 'agreements a JOIN agencies g ON g.id = a.agency_id';
+  let status = 'a.status';
+  let endedOn = 'a.ended_on';
+  if (filters.as_of) {
+    const asOf = params.add(filters.as_of);
+    from += ` JOIN agreement_status_spans s ON s.agreement_id = a.id AND s.from_on <= ${asOf}::date AND (s.to_on IS NULL OR s.to_on > ${asOf}::date)`;
+    status = 's.status';
+    endedOn = `CASE WHEN s.status = 'ended' THEN a.ended_on END`;
+  }
+  const where: string[] = [];
+  if (filters.state) where.push(`g.state_code = ANY(${params.add(filters.state)}::text[])`);
+  if (filters.county_fips) where.push(`g.county_fips = ANY(${params.add(filters.county_fips)}::text[])`);
+  if (filters.agency_type) where.push(`g.type = ANY(${params.add(filters.agency_type)}::agency_type[])`);
+  if (filters.model) where.push(`a.model_code = ANY(${params.add(filters.model)}::text[])`);
+  if (filters.status) where.push(`${status} = ANY(${params.add(filters.status)}::agreement_status[])`);
+  if (filters.signed_from) where.push(`a.signed_on >= ${params.add(filters.signed_from)}::date`);
+  if (filters.signed_to) where.push(`a.signed_on <= ${params.add(filters.signed_to)}::date`);
+  if (filters.updated_since) where.push(`a.updated_at >= ${params.add(filters.updated_since)}::timestamptz`);
+  if (filters.q) where.push(agencyNameMatches(filters.q, params));
+  return { from, where, status, endedOn };
+}
+
+function agencyNameMatches(q: string, params: Params): string {
+  const pattern = params.add(`%${escapeLike(q)}%`);
+  return `(g.canonical_name ILIKE ${pattern} OR EXISTS (SELECT 1 FROM agency_aliases al WHERE al.agency_id = g.id AND al.name ILIKE ${pattern}))`;
+}
+
+/** Agencies `g`, narrowed by their own fields and by the agreements they hold (model, status, as_of). */
+export function agencySource(filters: Filters, params: Params): { from: string; where: string[] } {
+  const where: string[] = [];
+  if (filters.state) where.push(`g.state_code = ANY(${params.add(filters.state)}::text[])`);
+  if (filters.county_fips) where.push(`g.county_fips = ANY(${params.add(filters.county_fips)}::text[])`);
+  if (filters.agency_type) where.push(`g.type = ANY(${params.add(filters.agency_type)}::agency_type[])`);
+  if (filters.updated_since) where.push(`g.updated_at >= ${params.add(filters.updated_since)}::timestamptz`);
+  if (filters.q) where.push(agencyNameMatches(filters.q, params));
+  const agreementFilters: Filters = {
+    ...(filters.model ? { model: filters.model } : {}),
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.as_of ? { as_of: filters.as_of } : {}),
+    ...(filters.signed_from ? { signed_from: filters.signed_from } : {}),
+    ...(filters.signed_to ? { signed_to: filters.signed_to } : {}),
+  };
+  if (Object.keys(agreementFilters).length > 0) {
+    // An agency is in the answer when it holds at least one agreement matching the agreement filters.
+    const inner = agreementSource(agreementFilters, params);
+    where.push(`EXISTS (SELECT 1 FROM ${inner.from} WHERE a.agency_id = g.id${inner.where.map((clause) => ` AND ${clause}`).join('')})`);
+  }
+  return { from: 'agencies g', where };
+}
+
+interface SortColumn {
+  expression: string;
+  /** The SQL type the cursor value is cast to. */
+  type: 'text' | 'date' | 'timestamptz';
+}
+
+export function agreementSortColumn(field: AgreementSort, source: AgreementSource): SortColumn {
+  switch (field) {
+    case 'signed_on':
+      return { expression: `COALESCE(a.signed_on, DATE '0001-01-01')`, type: 'date' };
+    case 'state':
+      return { expression: 'g.state_code::text', type: 'text' };
+    case 'agency_name':
+      return { expression: 'g.canonical_name', type: 'text' };
+    case 'model':
+      return { expression: 'a.model_code', type: 'text' };
+    case 'status':
+      return { expression: `${source.status}::text`, type: 'text' };
+    case 'first_listed_on':
+      return { expression: `COALESCE(a.first_listed_on, DATE '0001-01-01')`, type: 'date' };
+    case 'last_listed_on':
+      return { expression: `COALESCE(a.last_listed_on, DATE '0001-01-01')`, type: 'date' };
+    case 'ended_on':
+      return { expression: `COALESCE(${source.endedOn}, DATE '0001-01-01')`, type: 'date' };
+    case 'updated_at':
+      return { expression: 'a.updated_at', type: 'timestamptz' };
+    case 'id':
+      return { expression: 'a.id', type: 'text' };
+  }
+}
+
+export function agencySortColumn(field: AgencySort): SortColumn {
+  switch (field) {
+    case 'name':
+      return { expression: 'g.canonical_name', type: 'text' };
+    case 'state':
+      return { expression: 'g.state_code::text', type: 'text' };
+    case 'county_fips':
+      return { expression: `COALESCE(g.county_fips::text, '')`, type: 'text' };
+    case 'type':
+      return { expression: 'g.type::text', type: 'text' };
+    case 'id':
+      return { expression: 'g.id', type: 'text' };
+  }
+}
+
+export interface Keyset {
+  /** Extra WHERE clause for the page after the cursor, if any. */
+  after: string | null;
+  orderBy: string;
+  /** SELECT-list entry that yields the row's sort value as `sort_value`. */
+  sortValue: string;
+}
+
+/** Keyset pagination on (sort column, id): the primary key always breaks ties. */
+export function keyset(page: Page<string>, column: SortColumn, idColumn: string, params: Params): Keyset {
+  const direction = page.sort.descending ? 'DESC' : 'ASC';
+  const sortName = `${page.sort.descending ? '-' : ''}${page.sort.field}`;
+  let after: string | null = null;
+  if (page.cursor) {
+    const position = decodeCursor(page.cursor, sortName);
+    const value = params.add(position.value);
+    const id = params.add(position.id);
+    after = `(${column.expression}, ${idColumn}) ${page.sort.descending ? '<' : '>'} (${value}::${column.type}, ${id}::text)`;
+  }
+  return {
+    after,
+    orderBy: `${column.expression} ${direction}, ${idColumn} ${direction}`,
+    sortValue: `(${column.expression})::text AS sort_value`,
+  };
+}
+
+export function nextCursor(page: Page<string>, last: { sort_value: string | null; id: string } | undefined): string | null {
+  if (!last) return null;
+  return encodeCursor({ sort: `${page.sort.descending ? '-' : ''}${page.sort.field}`, value: last.sort_value, id: last.id });
+}
+
+export function whereClause(clauses: (string | null)[]): string {
+  const present = clauses.filter((clause): clause is string => clause !== null);
+  return present.length > 0 ? `WHERE ${present.join(' AND ')}` : '';
+}

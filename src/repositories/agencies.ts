@@ -1,0 +1,131 @@
+// Agencies: filtered pages, one agency with its aliases, and batch lookups.
+import type pg from 'pg';
+import type { AgencySort, Filters, Page } from '../query/grammar.ts';
+import { agencySortColumn, agencySource, keyset, nextCursor, Params, whereClause } from '../query/sql.ts';
+import type { PageResult } from './agreements.ts';
+
+export interface AgencyRecord {
+  id: string;
+  name: string;
+  type: string;
+  level: string;
+  state: string;
+  county_fips: string | null;
+  county_name: string | null;
+  lat: number | null;
+  lon: number | null;
+  location_method: string;
+  /** Agreements active now (or on as_of). */
+  active_agreements: number;
+  pending_agreements: number;
+  models: string[];
+  updated_at: string;
+}
+
+export interface AliasRecord {
+  agency_id: string;
+  name: string;
+  first_seen_on: string;
+  last_seen_on: string;
+}
+
+/** Agency columns with their agreement counts (now, or on as_of), for rows of `agencies g`. */
+function agencyColumns(asOf: string | undefined, params: Params): { columns: string; joins: string } {
+  const statusOf = asOf
+    ? (() => {
+        const date = params.add(asOf);
+        return `(SELECT s.status FROM agreement_status_spans s WHERE s.agreement_id = x.id AND s.from_on <= ${date}::date
+           AND (s.to_on IS NULL OR s.to_on > ${date}::date))`;
+      })()
+    : 'x.status';
+  return {
+    columns: `g.id, g.canonical_name AS name, g.type::text AS type, g.level::text AS level, g.state_code::text AS state,
+      g.county_fips::text AS county_fips, c.name AS county_name, g.lat, g.lon, g.location_method,
+      COALESCE(n.active, 0)::int AS active_agreements, COALESCE(n.pending, 0)::int AS pending_agreements,
+      COALESCE(n.models, '{}') AS models, to_json(g.updated_at) #>> '{}' AS updated_at`,
+    joins: `LEFT JOIN counties c ON c.fips = g.county_fips
+      LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE st = 'active') AS active, count(*) FILTER (WHERE st = 'pending') AS pending,
+          array_agg(DISTINCT model_code ORDER BY model_code) FILTER (WHERE st = 'active') AS models
+        FROM (SELECT x.model_code, ${statusOf} AS st FROM agreements x WHERE x.agency_id = g.id) per_agreement
+      ) n ON true`,
+  };
+}
+
+export async function listAgencies(db: pg.Pool, filters: Filters, page: Page<AgencySort>): Promise<PageResult<AgencyRecord>> {
+  const params = new Params();
+  const source = agencySource(filters, params);
+  const keys = keyset(page, agencySortColumn(page.sort.field), 'g.id', params);
+  const detail = agencyColumns(filters.as_of, params);
+  // The page of ids first (cheap, indexed), then the details of those rows only.
+  const rows = await db.query<AgencyRecord & { sort_value: string | null }>(
+    `WITH page AS (
+       SELECT g.id, ${keys.sortValue} FROM ${source.from} ${whereClause([...source.where, keys.after])}
+       ORDER BY ${keys.orderBy} LIMIT ${page.limit + 1})
+     SELECT ${detail.columns}, page.sort_value
+     FROM page JOIN agencies g ON g.id = page.id ${detail.joins}
+     ORDER BY ${keys.orderBy}`,
+    params.values,
+  );
+  const more = rows.rows.length > page.limit;
+  const data = rows.rows.slice(0, page.limit);
+  const result: PageResult<AgencyRecord> = {
+    data: data.map(({ sort_value: _sortValue, ...record }) => record),
+    next_cursor: more ? nextCursor(page, data.at(-1)) : null,
+  };
+  if (page.include_total) {
+    const countParams = new Params();
+    const countSource = agencySource(filters, countParams);
+    const count = await db.query<{ count: string }>(
+      `SELECT count(*) AS count FROM ${countSource.from} ${whereClause(countSource.where)}`,
+      countParams.values,
+    );
+    result.total_count = Number(count.rows[0]!.count);
+  }
+  return result;
+}
+
+export async function agenciesByIds(db: pg.Pool, ids: readonly string[], asOf?: string): Promise<AgencyRecord[]> {
+  if (ids.length === 0) return [];
+  const params = new Params();
+  const detail = agencyColumns(asOf, params);
+  const rows = await db.query<AgencyRecord>(
+    `SELECT ${detail.columns} FROM agencies g ${detail.joins} WHERE g.id = ANY(${params.add(ids)}::text[])`,
+    params.values,
+  );
+  return rows.rows;
+}
+
+/** Agencies in many counties at once (GraphQL's County.agencies loader). */
+export async function agencyIdsByCounty(db: pg.Pool, fipsCodes: readonly string[]): Promise<{ id: string; county_fips: string }[]> {
+  const rows = await db.query<{ id: string; county_fips: string }>(
+    'SELECT id, county_fips::text AS county_fips FROM agencies WHERE county_fips = ANY($1::text[]) ORDER BY id',
+    [fipsCodes],
+  );
+  return rows.rows;
+}
+
+export async function aliasesByAgencyIds(db: pg.Pool, ids: readonly string[]): Promise<AliasRecord[]> {
+  const rows = await db.query<AliasRecord>(
+    `SELECT agency_id, name, first_seen_on, last_seen_on FROM agency_aliases
+     WHERE agency_id = ANY($1::text[]) ORDER BY agency_id, first_seen_on, name`,
+    [ids],
+  );
+  return rows.rows;
+}
+
+export interface ReportLink {
+  agency_id: string | null;
+  report_id: string;
+  agency_name: string;
+  state: string;
+}
+
+export async function reportLinksByAgencyIds(db: pg.Pool, ids: readonly string[]): Promise<ReportLink[]> {
+  const rows = await db.query<ReportLink>(
+    `SELECT agency_id, report_id, agency_name, state_code::text AS state FROM oversight_report_agencies
+     WHERE agency_id = ANY($1::text[]) ORDER BY report_id`,
+    [ids],
+  );
+  return rows.rows;
+}

@@ -1,0 +1,164 @@
+// Agreements: filtered pages, one agreement with its life, and the batch
+// lookups GraphQL's loaders use. Hand-written SQL over the shared grammar.
+import type pg from 'pg';
+import type { AgreementSort, Filters, Page } from '../query/grammar.ts';
+import { agreementSortColumn, agreementSource, keyset, nextCursor, Params, whereClause } from '../query/sql.ts';
+
+/** An agreement as every API shows it (snake_case; GraphQL maps the names once). */
+export interface AgreementRecord {
+  id: string;
+  agency_id: string;
+  agency_name: string;
+  agency_type: string;
+  agency_level: string;
+  state: string;
+  county_fips: string | null;
+  model: string;
+  status: string;
+  signed_on: string | null;
+  first_listed_on: string | null;
+  last_listed_on: string | null;
+  ended_on: string | null;
+  moa_url: string | null;
+  addendum_url: string | null;
+  supersedes_id: string | null;
+  updated_at: string;
+}
+
+export interface EventRecord {
+  id: number;
+  agreement_id: string;
+  type: string;
+  occurred_on: string;
+  details: Record<string, unknown>;
+  source_list_id: number;
+  source_row: number | null;
+  source_list_date: string;
+  source_file_name: string | null;
+}
+
+export interface PageResult<T> {
+  data: T[];
+  next_cursor: string | null;
+  total_count?: number;
+}
+
+function selectList(source: { status: string; endedOn: string }): string {
+  return `a.id, a.agency_id, g.canonical_name AS agency_name, g.type::text AS agency_type, g.level::text AS agency_level,
+    g.state_code::text AS state, g.county_fips::text AS county_fips, a.model_code AS model, ${source.status}::text AS status,
+    a.signed_on, a.first_listed_on, a.last_listed_on, ${source.endedOn} AS ended_on, a.moa_url, a.addendum_url,
+    a.supersedes_id, to_json(a.updated_at) #>> '{}' AS updated_at`;
+}
+
+export async function listAgreements(
+  db: pg.Pool,
+  filters: Filters,
+  page: Page<AgreementSort>,
+): Promise<PageResult<AgreementRecord>> {
+  const params = new Params();
+  const source = agreementSource(filters, params);
+  const keys = keyset(page, agreementSortColumn(page.sort.field, source), 'a.id', params);
+  const rows = await db.query<AgreementRecord & { sort_value: string | null }>(
+    `SELECT ${selectList(source)}, ${keys.sortValue}
+     FROM ${source.from} ${whereClause([...source.where, keys.after])}
+     ORDER BY ${keys.orderBy} LIMIT ${page.limit + 1}`,
+    params.values,
+  );
+  const more = rows.rows.length > page.limit;
+  const data = rows.rows.slice(0, page.limit);
+  const result: PageResult<AgreementRecord> = {
+    data: data.map(({ sort_value: _sortValue, ...record }) => record),
+    next_cursor: more ? nextCursor(page, data.at(-1)) : null,
+  };
+  if (page.include_total) result.total_count = await countAgreements(db, filters);
+  return result;
+}
+
+export async function countAgreements(db: pg.Pool, filters: Filters): Promise<number> {
+  const params = new Params();
+  const source = agreementSource(filters, params);
+  const result = await db.query<{ count: string }>(
+    `SELECT count(*) AS count FROM ${source.from} ${whereClause(source.where)}`,
+    params.values,
+  );
+  return Number(result.rows[0]!.count);
+}
+
+/** Every agreement matching the filters, in id order, as an async stream of batches (CSV, bulk). */
+export async function* streamAgreements(db: pg.Pool, filters: Filters, batchSize = 1000): AsyncGenerator<AgreementRecord[]> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await listAgreements(db, filters, {
+      limit: batchSize,
+      sort: { field: 'id', descending: false },
+      include_total: false,
+      ...(cursor ? { cursor } : {}),
+    });
+    if (page.data.length > 0) yield page.data;
+    if (!page.next_cursor) return;
+    cursor = page.next_cursor;
+  }
+}
+
+export async function agreementsByIds(db: pg.Pool, ids: readonly string[], asOf?: string): Promise<AgreementRecord[]> {
+  if (ids.length === 0) return [];
+  const params = new Params();
+  const source = agreementSource(asOf ? { as_of: asOf } : {}, params);
+  const rows = await db.query<AgreementRecord>(
+    `SELECT ${selectList(source)} FROM ${source.from} WHERE a.id = ANY(${params.add(ids)}::text[])`,
+    params.values,
+  );
+  return rows.rows;
+}
+
+/** The agreements of many agencies at once (GraphQL's Agency.agreements loader), filtered like a collection. */
+export async function agreementsByAgencyIds(
+  db: pg.Pool,
+  agencyIds: readonly string[],
+  filters: Filters,
+): Promise<AgreementRecord[]> {
+  if (agencyIds.length === 0) return [];
+  const params = new Params();
+  const source = agreementSource(filters, params);
+  const rows = await db.query<AgreementRecord>(
+    `SELECT ${selectList(source)} FROM ${source.from}
+     ${whereClause([...source.where, `a.agency_id = ANY(${params.add(agencyIds)}::text[])`])}
+     ORDER BY a.agency_id, a.id`,
+    params.values,
+  );
+  return rows.rows;
+}
+
+export async function eventsByAgreementIds(db: pg.Pool, ids: readonly string[]): Promise<EventRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query<EventRecord>(
+    `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
+       l.list_date AS source_list_date, l.file_name AS source_file_name
+     FROM agreement_events e JOIN source_lists l ON l.id = e.source_list_id
+     WHERE e.agreement_id = ANY($1::text[])
+     ORDER BY e.agreement_id, e.occurred_on, e.id`,
+    [ids],
+  );
+  return rows.rows;
+}
+
+export interface AgreementDetail extends AgreementRecord {
+  superseded_by_id: string | null;
+  events: EventRecord[];
+  sources: { id: number; kind: string; list_date: string; file_name: string | null; url: string | null; sha256: string }[];
+}
+
+export async function getAgreement(db: pg.Pool, id: string, asOf?: string): Promise<AgreementDetail | null> {
+  const [record] = await agreementsByIds(db, [id], asOf);
+  if (!record) return null;
+  const [events, successor] = await Promise.all([
+    eventsByAgreementIds(db, [id]),
+    db.query<{ id: string }>('SELECT id FROM agreements WHERE supersedes_id = $1', [id]),
+  ]);
+  const sourceIds = [...new Set(events.map((event) => event.source_list_id))];
+  const sources = await db.query<AgreementDetail['sources'][number]>(
+    `SELECT id, kind::text AS kind, list_date, file_name, url, sha256 FROM source_lists WHERE id = ANY($1::int[]) ORDER BY list_date, id`,
+    [sourceIds],
+  );
+  return { ...record, superseded_by_id: successor.rows[0]?.id ?? null, events, sources: sources.rows };
+}

@@ -1,0 +1,175 @@
+// States, counties, support models and oversight reports, each with a summary
+// of the agreements they hold (now or on as_of).
+import type pg from 'pg';
+import { Params } from '../query/sql.ts';
+
+export interface AgreementSummary {
+  active_agreements: number;
+  pending_agreements: number;
+  ended_agreements: number;
+  active_agencies: number;
+  by_model: Record<string, number>;
+}
+
+/** Summaries of agreements grouped by `groupColumn` ('g.state_code', 'g.county_fips' or 'a.model_code'). */
+async function summaries(db: pg.Pool, groupColumn: string, asOf: string | undefined, keys?: readonly string[]): Promise<Map<string, AgreementSummary>> {
+  const params = new Params();
+  let from = 'agreements a JOIN agencies g ON g.id = a.agency_id';
+  let status = 'a.status';
+  if (asOf) {
+    const date = params.add(asOf);
+    from += ` JOIN agreement_status_spans s ON s.agreement_id = a.id AND s.from_on <= ${date}::date AND (s.to_on IS NULL OR s.to_on > ${date}::date)`;
+    status = 's.status';
+  }
+  const where = keys ? `WHERE ${groupColumn}::text = ANY(${params.add(keys)}::text[])` : '';
+  const rows = await db.query<{ key: string; status: string; model: string; agreements: string }>(
+    `SELECT ${groupColumn}::text AS key, ${status}::text AS status, a.model_code AS model, count(*) AS agreements
+     FROM ${from} ${where} GROUP BY 1, 2, 3`,
+    params.values,
+  );
+  const result = new Map<string, AgreementSummary>();
+  for (const row of rows.rows) {
+    if (row.key === null) continue;
+    const summary = result.get(row.key) ?? emptySummary();
+    const count = Number(row.agreements);
+    if (row.status === 'active') {
+      summary.active_agreements += count;
+      summary.by_model[row.model] = count;
+    } else if (row.status === 'pending') summary.pending_agreements += count;
+    else summary.ended_agreements += count;
+    result.set(row.key, summary);
+  }
+  // Distinct active agencies need their own count (an agency holds up to three models).
+  const agencies = await db.query<{ key: string; agencies: string }>(
+    `SELECT ${groupColumn}::text AS key, count(DISTINCT a.agency_id) AS agencies FROM ${from}
+     ${where ? `${where} AND` : 'WHERE'} ${status} = 'active' GROUP BY 1`,
+    params.values,
+  );
+  for (const row of agencies.rows) {
+    const summary = result.get(row.key);
+    if (summary) summary.active_agencies = Number(row.agencies);
+  }
+  return result;
+}
+
+export function emptySummary(): AgreementSummary {
+  return { active_agreements: 0, pending_agreements: 0, ended_agreements: 0, active_agencies: 0, by_model: {} };
+}
+
+export interface StateRecord {
+  code: string;
+  name: string;
+  fips: string;
+  is_territory: boolean;
+  lat: number | null;
+  lon: number | null;
+}
+
+export async function listStates(db: pg.Pool): Promise<StateRecord[]> {
+  const rows = await db.query<StateRecord>(
+    'SELECT code::text AS code, name, fips::text AS fips, is_territory, lat, lon FROM states ORDER BY code',
+  );
+  return rows.rows;
+}
+
+export const stateSummaries = (db: pg.Pool, asOf?: string, codes?: readonly string[]) => summaries(db, 'g.state_code', asOf, codes);
+export const countySummaries = (db: pg.Pool, asOf?: string, fips?: readonly string[]) => summaries(db, 'g.county_fips', asOf, fips);
+export const modelSummaries = (db: pg.Pool, asOf?: string) => summaries(db, 'a.model_code', asOf);
+
+export interface CountyRecord {
+  fips: string;
+  name: string;
+  state: string;
+  lat: number;
+  lon: number;
+}
+
+export async function countiesByFips(db: pg.Pool, fips: readonly string[]): Promise<CountyRecord[]> {
+  const rows = await db.query<CountyRecord>(
+    'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE fips = ANY($1::text[]) ORDER BY fips',
+    [fips],
+  );
+  return rows.rows;
+}
+
+export async function countiesByState(db: pg.Pool, states: readonly string[]): Promise<CountyRecord[]> {
+  const rows = await db.query<CountyRecord>(
+    'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE state_code = ANY($1::text[]) ORDER BY fips',
+    [states],
+  );
+  return rows.rows;
+}
+
+export interface ModelRecord {
+  code: string;
+  name: string;
+  abbreviation: string | null;
+  description: string;
+  introduced_on: string | null;
+  suspended_on: string | null;
+  reinstated_on: string | null;
+  source_url: string | null;
+}
+
+export async function listModels(db: pg.Pool): Promise<ModelRecord[]> {
+  const rows = await db.query<ModelRecord>(
+    `SELECT code, name, abbreviation, description, introduced_on, suspended_on, reinstated_on, source_url
+     FROM support_models ORDER BY code`,
+  );
+  return rows.rows;
+}
+
+export interface ReportRecord {
+  id: string;
+  issuer: string;
+  title: string;
+  published_on: string | null;
+  released_on: string | null;
+  url: string | null;
+  recommendation_count: number | null;
+  summary: string;
+  sources: { fact: string; url: string }[];
+  models: string[];
+}
+
+export interface RecommendationRecord {
+  report_id: string;
+  number: number;
+  text: string;
+  status: string | null;
+}
+
+export interface ReportAgencyRecord {
+  report_id: string;
+  agency_name: string;
+  state: string;
+  agency_id: string | null;
+}
+
+export async function listReports(db: pg.Pool, ids?: readonly string[]): Promise<ReportRecord[]> {
+  const rows = await db.query<ReportRecord>(
+    `SELECT r.id, r.issuer, r.title, r.published_on, r.released_on, r.url, r.recommendation_count, r.summary, r.sources,
+       COALESCE((SELECT array_agg(m.model_code ORDER BY m.model_code) FROM oversight_report_models m WHERE m.report_id = r.id), '{}') AS models
+     FROM oversight_reports r ${ids ? 'WHERE r.id = ANY($1::text[])' : ''}
+     ORDER BY r.published_on NULLS LAST, r.id`,
+    ids ? [ids] : [],
+  );
+  return rows.rows;
+}
+
+export async function recommendationsByReportIds(db: pg.Pool, ids: readonly string[]): Promise<RecommendationRecord[]> {
+  const rows = await db.query<RecommendationRecord>(
+    'SELECT report_id, number, text, status FROM recommendations WHERE report_id = ANY($1::text[]) ORDER BY report_id, number',
+    [ids],
+  );
+  return rows.rows;
+}
+
+export async function agenciesByReportIds(db: pg.Pool, ids: readonly string[]): Promise<ReportAgencyRecord[]> {
+  const rows = await db.query<ReportAgencyRecord>(
+    `SELECT report_id, agency_name, state_code::text AS state, agency_id FROM oversight_report_agencies
+     WHERE report_id = ANY($1::text[]) ORDER BY report_id, agency_name`,
+    [ids],
+  );
+  return rows.rows;
+}

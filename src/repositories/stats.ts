@@ -1,0 +1,97 @@
+// Counts of agreements now or on any date, and their time series.
+import type pg from 'pg';
+import type { Filters } from '../query/grammar.ts';
+import { agreementSource, Params, whereClause } from '../query/sql.ts';
+
+export interface Stats {
+  as_of: string | null;
+  active_agreements: number;
+  pending_agreements: number;
+  ended_agreements: number;
+  active_agencies: number;
+  /** Active agreements by model and by state. */
+  by_model: Record<string, number>;
+  by_state: Record<string, number>;
+  by_status: Record<string, number>;
+}
+
+/** The date of the latest applied list (the "now" of the dataset). */
+export async function latestListDate(db: pg.Pool): Promise<string | null> {
+  const result = await db.query<{ list_date: string | null }>(
+    `SELECT max(list_date) AS list_date FROM source_lists WHERE status = 'applied'`,
+  );
+  return result.rows[0]?.list_date ?? null;
+}
+
+export async function stats(db: pg.Pool, filters: Filters): Promise<Stats> {
+  const { status: _status, ...rest } = filters;
+  const params = new Params();
+  const source = agreementSource(rest, params);
+  const rows = await db.query<{ status: string; model: string; state: string; agreements: string; agencies: string }>(
+    `SELECT ${source.status}::text AS status, a.model_code AS model, g.state_code::text AS state,
+       count(*) AS agreements, count(DISTINCT a.agency_id) AS agencies
+     FROM ${source.from} ${whereClause(source.where)}
+     GROUP BY GROUPING SETS ((${source.status}, a.model_code), (${source.status}, g.state_code), (${source.status}))`,
+    params.values,
+  );
+  const result: Stats = {
+    as_of: filters.as_of ?? (await latestListDate(db)),
+    active_agreements: 0,
+    pending_agreements: 0,
+    ended_agreements: 0,
+    active_agencies: 0,
+    by_model: {},
+    by_state: {},
+    by_status: { active: 0, pending: 0, ended: 0 },
+  };
+  for (const row of rows.rows) {
+    const count = Number(row.agreements);
+    if (row.model === null && row.state === null) {
+      result.by_status[row.status] = count;
+      if (row.status === 'active') result.active_agencies = Number(row.agencies);
+    } else if (row.status === 'active' && row.model !== null) result.by_model[row.model] = count;
+    else if (row.status === 'active' && row.state !== null) result.by_state[row.state] = count;
+  }
+  result.active_agreements = result.by_status.active ?? 0;
+  result.pending_agreements = result.by_status.pending ?? 0;
+  result.ended_agreements = result.by_status.ended ?? 0;
+  return result;
+}
+
+export const INTERVALS = ['day', 'week', 'month'] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+export interface TimeseriesPoint {
+  date: string;
+  active_agreements: number;
+  pending_agreements: number;
+}
+
+/** Counts at the end of every interval from the first applied list to the latest (the last point is the latest list's date). */
+export async function timeseries(db: pg.Pool, filters: Filters, interval: Interval): Promise<TimeseriesPoint[]> {
+  const { status: _status, as_of: _asOf, ...rest } = filters;
+  const params = new Params();
+  const source = agreementSource(rest, params);
+  const unit = params.add(interval);
+  const rows = await db.query<{ date: string; active: string; pending: string }>(
+    `WITH bounds AS (SELECT min(list_date) AS first, max(list_date) AS last FROM source_lists WHERE status = 'applied'),
+     points AS (
+       SELECT DISTINCT LEAST((date_trunc(${unit}, d) + ('1 ' || ${unit})::interval - interval '1 day')::date, b.last) AS on_date
+       FROM bounds b, generate_series(date_trunc(${unit}, b.first), b.last, ('1 ' || ${unit})::interval) d
+       WHERE b.first IS NOT NULL),
+     spans AS (
+       SELECT s.status, s.from_on, s.to_on FROM agreement_status_spans s
+       JOIN (SELECT a.id FROM ${source.from} ${whereClause(source.where)}) matching ON matching.id = s.agreement_id
+       WHERE s.status IN ('active', 'pending'))
+     SELECT p.on_date AS date,
+       count(*) FILTER (WHERE x.status = 'active') AS active, count(*) FILTER (WHERE x.status = 'pending') AS pending
+     FROM points p LEFT JOIN spans x ON x.from_on <= p.on_date AND (x.to_on IS NULL OR x.to_on > p.on_date)
+     GROUP BY p.on_date ORDER BY p.on_date`,
+    params.values,
+  );
+  return rows.rows.map((row) => ({
+    date: row.date,
+    active_agreements: Number(row.active),
+    pending_agreements: Number(row.pending),
+  }));
+}
