@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# The service image. The app runs its TypeScript through tsx (as `npm start`
+# does), so there is no compile step: the first stage only installs the
+# production dependencies, the second adds the source and drops root.
+
+FROM node:22-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: Prisma's postinstall downloads native engines this service
+# never loads (the client runs on the pg driver adapter, migrations on the
+# WebAssembly schema engine). esbuild, which tsx needs, gets its own step back.
+RUN npm ci --omit=dev --ignore-scripts \
+ && npm rebuild esbuild \
+ && npm cache clean --force
+
+FROM node:22-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+# Root-owned and read-only to the app: only the embedded-database directory
+# (used when DATABASE_URL is unset) must be writable by the `node` user.
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY prisma ./prisma
+COPY src ./src
+RUN mkdir -p /app/.data && chown node:node /app/.data
+USER node
+EXPOSE 3000
+# /readyz answers 200 only when the database is reachable and fully migrated.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["npx", "tsx", "src/server.ts"]
