@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './database/connect.ts';
 import { installProblemHandlers } from './http/problem.ts';
+import { datasetVersionPlugin } from './plugins/app/dataset-version.ts';
 import { healthRoutes } from './routes/health.ts';
 
 declare module 'fastify' {
@@ -52,6 +53,8 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   });
 
   installProblemHandlers(app);
+  await app.register(datasetVersionPlugin);
   await app.register(healthRoutes);
+  // REST (src/routes/v1) and GraphQL (src/graphql) register below.
   return app;
 }

@@ -1,0 +1,91 @@
+// The dataset version: bumped by every ingestion in the same transaction that
+// changes the data (src/ingestion/ingest.ts), announced with NOTIFY
+// dataset_changed. Every response is a function of (version, query), so the
+// version is the cache key, the ETag and Last-Modified. The service LISTENs,
+// and also re-reads the row every few seconds in case a notification was lost
+// (a dropped connection, a database restored from a dump).
+import fp from 'fastify-plugin';
+import pg from 'pg';
+
+export interface DatasetVersion {
+  version: number;
+  /** Date of the latest applied list, YYYY-MM-DD, or null before the first list. */
+  latestListDate: string | null;
+  /** When the data last changed: Last-Modified. */
+  updatedAt: Date;
+}
+
+export interface Dataset {
+  current(): DatasetVersion;
+  /** Re-reads the version now (tests call it after an ingestion instead of waiting for the notification). */
+  refresh(): Promise<DatasetVersion>;
+  onChange(callback: (version: DatasetVersion) => void): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    dataset: Dataset;
+  }
+}
+
+const POLL_INTERVAL_MS = 5_000;
+
+export const datasetVersionPlugin = fp(
+  async (app) => {
+    let current: DatasetVersion = { version: -1, latestListDate: null, updatedAt: new Date(0) };
+    const listeners = new Set<(version: DatasetVersion) => void>();
+
+    async function refresh(): Promise<DatasetVersion> {
+      const result = await app.db.pool.query<{ version: number; list_date: string | null; updated_at: Date }>(
+        `SELECT d.version, l.list_date, d.updated_at FROM dataset_version d
+         LEFT JOIN source_lists l ON l.id = d.latest_list_id WHERE d.id = 1`,
+      );
+      const row = result.rows[0];
+      const next = row
+        ? { version: row.version, latestListDate: row.list_date, updatedAt: row.updated_at }
+        : { version: 0, latestListDate: null, updatedAt: new Date(0) };
+      if (next.version !== current.version) {
+        current = next;
+        for (const listener of listeners) listener(current);
+      }
+      return current;
+    }
+
+    let listener: pg.Client | undefined;
+    let closed = false;
+    async function listen(): Promise<void> {
+      if (closed) return;
+      const client = new pg.Client({ connectionString: app.db.url });
+      client.on('error', () => {});
+      client.on('end', () => {
+        if (!closed) setTimeout(() => void listen().catch(() => {}), 1_000).unref();
+      });
+      client.on('notification', () => void refresh().catch(() => {}));
+      try {
+        await client.connect();
+        await client.query('LISTEN dataset_changed');
+        listener = client;
+        await refresh();
+      } catch {
+        await client.end().catch(() => {});
+      }
+    }
+
+    await refresh().catch(() => {});
+    await listen();
+    const poll = setInterval(() => void refresh().catch(() => {}), POLL_INTERVAL_MS);
+    poll.unref();
+
+    app.decorate('dataset', {
+      current: () => current,
+      refresh,
+      onChange: (callback: (version: DatasetVersion) => void) => listeners.add(callback),
+    } satisfies Dataset);
+    app.addHook('onClose', async () => {
+      closed = true;
+      clearInterval(poll);
+      await listener?.end().catch(() => {});
+    });
+  },
+  { name: 'dataset-version' },
+);
