@@ -28,4 +28,6 @@ EXPOSE 3000
 # /readyz answers 200 only when the database is reachable and fully migrated.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["npx", "tsx", "src/server.ts"]
+# tsx as a loader in one process, not `npx tsx`: npx as PID 1 dies on SIGTERM
+# without passing it on, so `docker stop` would skip the server's graceful close.
+CMD ["node", "--import", "tsx", "src/server.ts"]
