@@ -1,0 +1,279 @@
+// The history rules, through the real ingestion on a real database, with
+// small lists built by the tests.
+import t from 'tap';
+import type pg from 'pg';
+import { ingestList, IngestInputError } from '../../src/ingestion/ingest.ts';
+import { buildList } from '../helpers/build-list.ts';
+import { testDatabase } from '../helpers/database.ts';
+import { PARTICIPATING_COLUMNS, PENDING_COLUMNS, SEED_FACTS, SEED_LISTS, seedHistory } from '../helpers/fixtures.ts';
+
+async function one<T extends pg.QueryResultRow>(pool: pg.Pool, sql: string, params: unknown[] = []): Promise<T> {
+  const result = await pool.query<T>(sql, params);
+  return result.rows[0]!;
+}
+
+/** Every table ingestion writes, as one comparable value. */
+async function snapshot(pool: pg.Pool): Promise<string> {
+  const tables = ['agencies', 'agency_aliases', 'agreements', 'agreement_events', 'agreement_status_spans', 'source_lists', 'dataset_version'];
+  const parts: string[] = [];
+  for (const table of tables) {
+    const rows = await pool.query(`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest, count(*) AS n FROM ${table} t`);
+    parts.push(`${table}:${rows.rows[0].n}:${rows.rows[0].digest}`);
+  }
+  return parts.join('\n');
+}
+
+t.test('the seeded history: renewal, ending, promotion from pending, rename', async (t) => {
+  const db = await testDatabase(t);
+  const reports = await seedHistory(db.pool);
+  t.same(
+    reports.map((report) => report.outcome),
+    ['applied', 'applied', 'applied', 'applied', 'applied'],
+  );
+
+  const collier = await db.pool.query<{ id: string; status: string; signed_on: string; supersedes_id: string | null; ended_on: string | null }>(
+    `SELECT a.id, a.status, a.signed_on, a.supersedes_id, a.ended_on FROM agreements a JOIN agencies g ON g.id = a.agency_id
+     WHERE g.canonical_name = 'Collier County Sheriff''s Office' AND a.model_code = 'task_force' ORDER BY a.signed_on`,
+  );
+  t.equal(collier.rows.length, 2, 'a renewal is a new agreement');
+  const [old, renewed] = collier.rows;
+  t.match(old, { status: 'ended', signed_on: '2025-02-20', ended_on: '2025-04-01' });
+  t.match(renewed, { status: 'active', signed_on: '2025-03-15', supersedes_id: old!.id }, 'the renewal supersedes the old one');
+
+  const galveston = await one<{ status: string; ended_on: string; last_listed_on: string }>(
+    db.pool,
+    `SELECT a.status, a.ended_on, a.last_listed_on FROM agreements a JOIN agencies g ON g.id = a.agency_id WHERE g.canonical_name LIKE 'Galveston%'`,
+  );
+  t.same(galveston, { status: 'ended', ended_on: '2025-04-01', last_listed_on: '2025-03-01' }, 'a vanished row ends its agreement');
+
+  const lubbock = await db.pool.query<{ id: string; status: string; signed_on: string; first_listed_on: string }>(
+    `SELECT a.id, a.status, a.signed_on, a.first_listed_on FROM agreements a JOIN agencies g ON g.id = a.agency_id WHERE g.canonical_name LIKE 'Lubbock%'`,
+  );
+  t.equal(lubbock.rows.length, 1, 'pending then signed is one agreement');
+  t.match(lubbock.rows[0], { status: 'active', signed_on: '2025-03-20', first_listed_on: '2025-03-01' });
+  const lubbockEvents = await db.pool.query<{ type: string; occurred_on: string }>(
+    'SELECT type, occurred_on FROM agreement_events WHERE agreement_id = $1 ORDER BY id',
+    [lubbock.rows[0]!.id],
+  );
+  t.same(
+    lubbockEvents.rows.map((event) => event.type),
+    ['applied', 'signed'],
+    'its history is kept: applied, then signed',
+  );
+
+  const houston = await db.pool.query<{ canonical_name: string; aliases: string[] }>(
+    `SELECT g.canonical_name, array_agg(al.name ORDER BY al.first_seen_on, al.name) AS aliases
+     FROM agencies g JOIN agency_aliases al ON al.agency_id = g.id WHERE g.state_code = 'TX' AND g.canonical_name LIKE '%Houston%' GROUP BY g.id`,
+  );
+  t.equal(houston.rows.length, 1, 'a renamed agency keeps one id');
+  t.equal(houston.rows[0]!.canonical_name, 'City of Houston Police Department', 'the latest name is the display name');
+  t.same(houston.rows[0]!.aliases, ['Houston Police Department', 'City of Houston Police Department'], 'every name stays as an alias');
+
+  const counts = await one<{ agreements: string; agencies: string }>(
+    db.pool,
+    'SELECT (SELECT count(*) FROM agreements) AS agreements, (SELECT count(*) FROM agencies) AS agencies',
+  );
+  t.equal(Number(counts.agreements), SEED_FACTS.agreementCount);
+  t.equal(Number(counts.agencies), SEED_FACTS.agencyCount);
+
+  const located = await db.pool.query<{ canonical_name: string; county_fips: string | null; lat: number | null }>(
+    'SELECT canonical_name, county_fips, lat FROM agencies ORDER BY canonical_name',
+  );
+  const byName = new Map(located.rows.map((row) => [row.canonical_name, row]));
+  t.equal(byName.get("Collier County Sheriff's Office")?.county_fips, SEED_FACTS.collierCountyFips);
+  t.equal(byName.get('City of Houston Police Department')?.county_fips, SEED_FACTS.harrisCountyFips);
+  t.equal(byName.get('Florida Highway Patrol')?.county_fips, null, 'a statewide agency has no county');
+  t.ok(byName.get('Florida Highway Patrol')?.lat, '…but has coordinates (the state centroid)');
+});
+
+t.test('as-of status spans answer any date exactly', async (t) => {
+  const db = await testDatabase(t);
+  await seedHistory(db.pool);
+  for (const [date, expected] of Object.entries(SEED_FACTS.asOf)) {
+    const counts = await db.pool.query<{ status: string; n: string }>(
+      `SELECT status::text, count(*) AS n FROM agreement_status_spans WHERE from_on <= $1 AND (to_on IS NULL OR to_on > $1) GROUP BY status`,
+      [date],
+    );
+    const byStatus = Object.fromEntries(counts.rows.map((row) => [row.status, Number(row.n)]));
+    t.same({ active: byStatus.active ?? 0, pending: byStatus.pending ?? 0, ended: byStatus.ended ?? 0 }, expected, `as of ${date}`);
+  }
+  const before = await db.pool.query(`SELECT 1 FROM agreement_status_spans WHERE from_on <= '2025-02-01'`);
+  t.equal(before.rowCount, 0, 'nothing existed before the first list');
+});
+
+t.test('a second ingestion of the same file is a no-op', async (t) => {
+  const db = await testDatabase(t);
+  await seedHistory(db.pool);
+  const before = await snapshot(db.pool);
+  const first = SEED_LISTS[0]!;
+  const report = await ingestList(db.pool, { buffer: await buildList({ columns: first.columns, rows: first.rows }), fileName: first.fileName });
+  t.equal(report.outcome, 'skipped');
+  t.equal(report.reason, 'already applied');
+  t.equal(await snapshot(db.pool), before);
+});
+
+t.test('a row that vanishes and comes back with the same SIGNED date is reinstated, not duplicated', async (t) => {
+  const db = await testDatabase(t);
+  const row = ['TEXAS', "Galveston County Sheriff's Office", 'County', 'Galveston County', 'Warrant Service Officer', new Date('2024-05-01T00:00:00Z'), null];
+  const other = ['TEXAS', "Brazos County Sheriff's Office", 'County', 'Brazos County', 'Jail Enforcement Model', new Date('2020-01-01T00:00:00Z'), null];
+  const lists = [
+    { name: 'participatingAgencies03012025pm.xlsx', rows: [row, other] },
+    { name: 'participatingAgencies03022025pm.xlsx', rows: [other] },
+    { name: 'participatingAgencies03032025pm.xlsx', rows: [other, row] }, // not byte-identical to the first list
+  ];
+  for (const list of lists) {
+    const report = await ingestList(db.pool, { buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: list.rows }), fileName: list.name });
+    t.equal(report.outcome, 'applied', list.name);
+  }
+  const agreements = await db.pool.query<{ id: string; status: string }>(
+    `SELECT a.id, a.status FROM agreements a JOIN agencies g ON g.id = a.agency_id WHERE g.canonical_name LIKE 'Galveston%'`,
+  );
+  t.equal(agreements.rows.length, 1);
+  t.equal(agreements.rows[0]!.status, 'active');
+  const events = await db.pool.query<{ type: string }>('SELECT type FROM agreement_events WHERE agreement_id = $1 ORDER BY id', [agreements.rows[0]!.id]);
+  t.same(events.rows.map((event) => event.type), ['signed', 'ended', 'reinstated']);
+  const asOf = await db.pool.query<{ status: string }>(
+    `SELECT status::text FROM agreement_status_spans WHERE agreement_id = $1 AND from_on <= '2025-03-02' AND (to_on IS NULL OR to_on > '2025-03-02')`,
+    [agreements.rows[0]!.id],
+  );
+  t.equal(asOf.rows[0]?.status, 'ended', 'on the day it was missing it reads as ended');
+});
+
+t.test('lists that look wrong are quarantined, visible with their reason, and change no agreement', async (t) => {
+  const db = await testDatabase(t);
+  await seedHistory(db.pool);
+  const agreementsBefore = await snapshot(db.pool).then((text) => text.split('\n').filter((line) => /^agree/.test(line)).join('\n'));
+
+  const cases: { name: string; fileName: string; columns: string[]; rows: unknown[][]; reason: RegExp }[] = [
+    {
+      name: 'misdated: a row signed after the list date',
+      fileName: 'participatingAgencies05022025pm.xlsx',
+      columns: PARTICIPATING_COLUMNS,
+      rows: [...SEED_LISTS[4]!.rows, ['TEXAS', "Bexar County Sheriff's Office", 'County', 'Bexar County', 'Task Force Model', new Date('2026-01-10T00:00:00Z'), null]],
+      reason: /^misdated: dated 2025-05-02 but a row was signed on 2026-01-10/,
+    },
+    {
+      name: 'swapped: a "participating" file with pending columns',
+      fileName: 'participatingAgencies05032025pm.xlsx',
+      columns: PENDING_COLUMNS,
+      rows: [['GEORGIA', "Cobb County Sheriff's Office", 'County', 'Cobb County', 'Jail Enforcement Model']],
+      reason: /looks like a pending list/,
+    },
+    {
+      name: 'mass ending: most active agreements would end at once',
+      fileName: 'participatingAgencies05042025pm.xlsx',
+      columns: PARTICIPATING_COLUMNS,
+      rows: SEED_LISTS[4]!.rows.slice(0, 1),
+      reason: /would end 4 of 5 active agreements/,
+    },
+    {
+      name: 'stale re-post: a column newer lists have is missing',
+      fileName: 'participatingAgencies05052025pm.xlsx',
+      columns: PARTICIPATING_COLUMNS.filter((column) => column !== 'COUNTY'),
+      rows: SEED_LISTS[4]!.rows.map((row) => row.filter((_cell, index) => index !== 3)),
+      reason: /stale re-post: it has no COUNTY column/,
+    },
+    {
+      name: 'going back in time behind an applied list',
+      fileName: 'participatingAgencies02152025pm.xlsx',
+      columns: PARTICIPATING_COLUMNS,
+      rows: SEED_LISTS[0]!.rows.slice(0, 4),
+      reason: /goes back in time/,
+    },
+  ];
+  // The mass-ending case needs 20+ active agreements to judge; pad the history first.
+  const padding = Array.from({ length: 20 }, (_, index) => [
+    'ALABAMA',
+    `Town ${index + 1} Police Department`,
+    'Municipality',
+    'Jefferson County',
+    'Task Force Model',
+    new Date('2025-03-01T00:00:00Z'),
+    null,
+  ]);
+  const padded = await ingestList(db.pool, {
+    buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: [...SEED_LISTS[4]!.rows, ...padding] }),
+    fileName: 'participatingAgencies05012025mid.xlsx',
+  });
+  t.equal(padded.outcome, 'applied');
+  cases[2]!.reason = /would end 24 of 25 active agreements/;
+  const afterPadding = await snapshot(db.pool).then((text) => text.split('\n').filter((line) => /^agree/.test(line)).join('\n'));
+  t.not(afterPadding, agreementsBefore);
+
+  for (const item of cases) {
+    const report = await ingestList(db.pool, { buffer: await buildList({ columns: item.columns, rows: item.rows as never }), fileName: item.fileName });
+    t.equal(report.outcome, 'quarantined', item.name);
+    t.match(report.reason, item.reason, item.name);
+    const stored = await one<{ status: string; status_reason: string; row_count: number }>(
+      db.pool,
+      'SELECT status, status_reason, row_count FROM source_lists WHERE sha256 = $1',
+      [report.sha256],
+    );
+    t.equal(stored.status, 'quarantined', `${item.name}: stored as quarantined`);
+    t.match(stored.status_reason, item.reason);
+    const agreementsNow = await snapshot(db.pool).then((text) => text.split('\n').filter((line) => /^agree/.test(line)).join('\n'));
+    t.equal(agreementsNow, afterPadding, `${item.name}: no agreement changed`);
+  }
+
+  // After review, --force applies a quarantined list (here: the misdated one).
+  const misdated = cases[0]!;
+  const forced = await ingestList(
+    db.pool,
+    { buffer: await buildList({ columns: misdated.columns, rows: misdated.rows as never }), fileName: misdated.fileName },
+    { force: true },
+  );
+  t.equal(forced.outcome, 'applied', '--force applies a quarantined list');
+  const status = await one<{ status: string }>(db.pool, 'SELECT status FROM source_lists WHERE sha256 = $1', [forced.sha256]);
+  t.equal(status.status, 'applied');
+});
+
+t.test('bad input is refused with one clear line and changes nothing', async (t) => {
+  const db = await testDatabase(t);
+  await seedHistory(db.pool);
+  const before = await snapshot(db.pool);
+  const cases: [string, Buffer, RegExp][] = [
+    ['text file', Buffer.from('STATE,AGENCY\nTEXAS,x\n'), /not an xlsx|not a spreadsheet|xlsx/i],
+    ['no header', await buildList({ columns: ['FOO', 'BAR'], rows: [['a', 'b']] }), /header/i],
+    ['empty list', await buildList({ columns: PARTICIPATING_COLUMNS, rows: [] }), /empty|no data rows|no rows/i],
+  ];
+  for (const [name, buffer, message] of cases) {
+    const error = await ingestList(db.pool, { buffer, fileName: 'participatingAgencies06012025pm.xlsx' }).catch((caught: unknown) => caught);
+    t.ok(error instanceof IngestInputError, `${name}: an input error`);
+    t.match((error as Error).message, message, name);
+    t.notOk((error as Error).message.includes('\n'), `${name}: one line`);
+  }
+  const undated = await ingestList(db.pool, {
+    buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: SEED_LISTS[0]!.rows }),
+    fileName: 'some-list.xlsx',
+  }).catch((caught: unknown) => caught);
+  t.match((undated as Error).message, /no list date in the file name; pass --list-date/);
+  t.equal(await snapshot(db.pool), before, 'the database is exactly as it was');
+});
+
+t.test('a dry run reports the changes and writes nothing', async (t) => {
+  const db = await testDatabase(t);
+  await seedHistory(db.pool, SEED_LISTS.slice(0, 2));
+  const before = await snapshot(db.pool);
+  const april = SEED_LISTS[2]!;
+  const report = await ingestList(
+    db.pool,
+    { buffer: await buildList({ columns: april.columns, rows: april.rows }), fileName: april.fileName },
+    { dryRun: true },
+  );
+  t.equal(report.outcome, 'dry_run');
+  t.match(report.counts, { renewed: 1, ended: 1, promoted: 1 });
+  t.equal(report.reason, null, 'it would be applied');
+  t.equal(await snapshot(db.pool), before);
+});
+
+t.test('a failure in the middle of applying leaves the database as it was', async (t) => {
+  const db = await testDatabase(t);
+  await seedHistory(db.pool, SEED_LISTS.slice(0, 2));
+  const before = await snapshot(db.pool);
+  // A trigger that fails the event insert: the list, agencies and agreements written before it must roll back.
+  await db.pool.query(`CREATE FUNCTION fail_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+  await db.pool.query('CREATE TRIGGER fail_event BEFORE INSERT ON agreement_events FOR EACH STATEMENT EXECUTE FUNCTION fail_event()');
+  const april = SEED_LISTS[2]!;
+  await t.rejects(ingestList(db.pool, { buffer: await buildList({ columns: april.columns, rows: april.rows }), fileName: april.fileName }), /disk full/);
+  t.equal(await snapshot(db.pool), before);
+});
