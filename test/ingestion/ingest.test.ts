@@ -156,7 +156,10 @@ t.test('lists that look wrong are quarantined, visible with their reason, and ch
       name: 'swapped: a "participating" file with pending columns',
       fileName: 'participatingAgencies05032025pm.xlsx',
       columns: PENDING_COLUMNS,
-      rows: [['GEORGIA', "Cobb County Sheriff's Office", 'County', 'Cobb County', 'Jail Enforcement Model']],
+      rows: [
+        ['GEORGIA', "Cobb County Sheriff's Office", 'County', 'Cobb County', 'Jail Enforcement Model'],
+        ['GEORGIA', "Hall County Sheriff's Office", 'County', 'Hall County', 'Task Force Model'],
+      ],
       reason: /looks like a pending list/,
     },
     {
