@@ -14,10 +14,18 @@ export interface CellContent {
 
 const EMPTY: CellContent = { text: '', hyperlink: null, value: null, isError: false };
 
+const dateTexts = new Map<number, string>();
+
 function dateText(date: Date): string {
-  if (Number.isNaN(date.getTime())) return '';
-  const iso = date.toISOString();
-  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  const time = date.getTime();
+  if (Number.isNaN(time)) return '';
+  let text = dateTexts.get(time);
+  if (text === undefined) {
+    const iso = date.toISOString();
+    text = iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+    if (dateTexts.size < 10_000) dateTexts.set(time, text);
+  }
+  return text;
 }
 
 function richTextOf(runs: readonly { text?: unknown }[]): string {

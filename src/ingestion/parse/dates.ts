@@ -52,9 +52,20 @@ function fromParts(year: number, month: number, day: number, raw: string, guessI
   return issue ? { date, issue } : { date };
 }
 
+// A list repeats the same few hundred dates over a thousand rows.
+const dateCache = new Map<number, DateCellResult>();
+
 function fromDate(value: Date): DateCellResult {
   const time = value.getTime();
   if (Number.isNaN(time)) return { date: null, issue: 'invalid date value' };
+  const cached = dateCache.get(time);
+  if (cached) return { ...cached };
+  const result = readDate(time);
+  if (dateCache.size < 10_000) dateCache.set(time, result);
+  return { ...result };
+}
+
+function readDate(time: number): DateCellResult {
   // Date cells are stored as fractional day counts; a float error can land a hair
   // before midnight, which must not move the date back a day.
   const days = time / DAY_MS;

@@ -5,9 +5,12 @@ import type { AgencyKind, ModelCode } from './types.ts';
 
 const SPACES = /[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
 const INVISIBLES = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+const NEEDS_CLEANING = /[^\x21-\x7e ]|^ | $| {2}/;
 
 /** Collapses whitespace (NBSP included), drops zero-width characters, straightens curly quotes. */
 export function cleanText(text: string): string {
+  // Most cells are plain ASCII with single spaces; skip the regex passes for them.
+  if (!NEEDS_CLEANING.test(text)) return text;
   return text
     .replace(INVISIBLES, '')
     .replace(/[\u2018\u2019\u201a\u201b\u2032\u0060\u00b4]/g, "'")
@@ -100,6 +103,16 @@ export const CANONICAL_MODEL_LABELS: Readonly<Record<string, ModelCode>> = {
  * "Task Force Officer", "Jail Enforcment Model", "Jail & Task Force"); null if unrecognisable.
  */
 export function normalizeSupportModel(raw: string): ModelCode | null {
+  const cached = modelCache.get(raw);
+  if (cached !== undefined) return cached;
+  const model = readSupportModel(raw);
+  if (modelCache.size < 10_000) modelCache.set(raw, model);
+  return model;
+}
+
+const modelCache = new Map<string, ModelCode | null>();
+
+function readSupportModel(raw: string): ModelCode | null {
   const key = modelKey(raw);
   if (key === '') return null;
   const canonical = CANONICAL_MODEL_LABELS[key];

@@ -94,6 +94,14 @@ function linkFrom(
   return { url: null, pending: false };
 }
 
+const EMPTY_CELL: CellContent = { text: '', hyperlink: null, value: null, isError: false };
+
+function cellAt(cells: Map<number, CellContent>, header: HeaderMatch, column: ColumnName): CellContent | null {
+  const position = header.positions.get(column);
+  if (position === undefined) return null;
+  return cells.get(position) ?? EMPTY_CELL;
+}
+
 const canonicalModelKey = (raw: string): string => cleanText(raw).toLowerCase();
 
 function parseRow(
@@ -104,11 +112,7 @@ function parseRow(
   date1904: boolean,
 ): ParsedRow {
   const issues: RowIssue[] = [];
-  const at = (column: ColumnName): CellContent | null => {
-    const position = header.positions.get(column);
-    if (position === undefined) return null;
-    return cells.get(position) ?? { text: '', hyperlink: null, value: null, isError: false };
-  };
+  const at = (column: ColumnName): CellContent | null => cellAt(cells, header, column);
 
   const raw: Record<string, string> = {};
   for (const [column, key] of rawKeys) {
@@ -266,7 +270,8 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
       if (!cell) continue;
       const content = readCell(cell.value);
       cells.set(column, content);
-      if (!hasContent && (content.hyperlink !== null || cleanText(content.text) !== '')) hasContent = true;
+      // trim() also strips NBSP, which ICE leaves in otherwise empty cells.
+      if (!hasContent && (content.hyperlink !== null || content.text.trim() !== '')) hasContent = true;
     }
     if (!hasContent) {
       pendingEmpty++;
