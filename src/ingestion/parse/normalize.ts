@@ -156,7 +156,8 @@ export const isLinkPending = (text: string): boolean => /^link\s*pending\.?$/i.t
 /**
  * The URL a wrapped link points to: web.archive.org/web/<timestamp>/<url> and Outlook
  * "safe links" (*.safelinks.protection.outlook.com/?url=...) and Chrome PDF-viewer links
- * (chrome-extension://<id>/<url>) are unwrapped, repeatedly if nested; the result is trimmed.
+ * (chrome-extension://<id>/<url>) are unwrapped, repeatedly if nested; the result is trimmed
+ * and any space left inside is percent-encoded.
  */
 export function unwrapUrl(url: string): string {
   let current = url.trim();
@@ -165,7 +166,8 @@ export function unwrapUrl(url: string): string {
     if (next === current) break;
     current = next;
   }
-  return current;
+  // The HTML-era lists show "287gJEM_ etowahCoAL..." where ICE's own links say "%20".
+  return current.replace(/\s/g, '%20');
 }
 
 // The archive collapses "//" to "/" in some links, and drops the scheme in others.

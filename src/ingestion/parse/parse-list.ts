@@ -86,7 +86,7 @@ function linkFrom(
     return { url: null, pending };
   }
   if (text === '' || pending) return { url: null, pending };
-  if (/^(https?:\/\/|www\.)\S+$/i.test(text)) {
+  if (/^(https?:\/\/|www\.)\S/i.test(text)) {
     const url = unwrapUrl(text);
     return { url: /^https?:\/\//i.test(url) ? url : `https://${url}`, pending: false };
   }
@@ -282,9 +282,6 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
     pendingEmpty = 0;
     rows.push(parseRow(r, cells, match, rawKeys, date1904));
   }
-  if (rows.length === 0) {
-    throw new ListInputError('empty', `the list has a header (row ${chosen.row} of "${worksheet.name}") but no data rows`);
-  }
 
   const fileName = options.fileName ?? null;
   const named = fileName ? listDateFromFileName(fileName) : null;
@@ -328,7 +325,7 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
   const unreadable = rows.filter((row) => row.state === null || (match.positions.has('model') && row.model === null)).length;
   if (unreadable > 0) warnings.push(`${plural(unreadable, 'row')} with an unrecognised state or support type`);
 
-  return {
+  const list: ParsedList = {
     sha256,
     fileName,
     kind,
@@ -343,6 +340,12 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
     latestSignedOn,
     warnings,
   };
+  if (rows.length === 0) {
+    // ICE has published header-only pending lists (November 2025); the caller may accept
+    // one as "nothing pending", so the parsed header goes along with the error.
+    throw new ListInputError('empty', `the list has a header (row ${chosen.row} of "${worksheet.name}") but no data rows`, { list });
+  }
+  return list;
 }
 
 /** Reads and parses a list file; the file name (for date and kind) is the path's base name. */

@@ -132,4 +132,10 @@ t.test('no header, and a header without rows', async (t) => {
   await rejectsWith(t, parseListBuffer(headerOnly), 'empty', /no data rows/);
   const formattedOnly = await buildList({ rows: [[null, null, null, null, null, null, null, null], [null, null, null]] });
   await rejectsWith(t, parseListBuffer(formattedOnly), 'empty', /no data rows/);
+
+  // ICE did publish header-only pending lists: the error carries the parsed header for a caller that accepts them.
+  const emptyPending = await buildList({ columns: ['STATE', 'LAW ENFORCEMENT AGENCY', 'TYPE', 'COUNTY', 'SUPPORT TYPE'], rows: [] });
+  const error = await parseListBuffer(emptyPending, { fileName: 'pendingAgencies11062025pm.xlsx' }).catch((e: unknown) => e);
+  t.type(error, ListInputError);
+  t.match((error as ListInputError).list, { kind: 'pending', contentKind: 'pending', listDate: '2025-11-06', listTime: 'pm', rows: [] });
 });

@@ -91,6 +91,7 @@ t.test('MOA and ADDENDUM cells: hyperlinks, link pending, wrapped URLs, links wi
       row('link'),
       row('\u00a0'),
       row('Link Pending'),
+      row('https://web.archive.org/web/20220305091122/https://www.ice.gov/doclib/287gMOA/287gJEM_ etowahCoAL_06-09-2020.pdf'),
     ],
   });
   const { rows } = await parseListBuffer(buffer);
@@ -103,6 +104,7 @@ t.test('MOA and ADDENDUM cells: hyperlinks, link pending, wrapped URLs, links wi
   t.same(issueFields(rows[4]!), ['moa'], '"link" with no hyperlink behind it is an issue');
   t.match(rows[5], { moaUrl: null, moaPending: false, issues: [] }, 'a lone NBSP is an empty cell');
   t.match(rows[6], { moaPending: true });
+  t.match(rows[7], { moaUrl: 'https://www.ice.gov/doclib/287gMOA/287gJEM_%20etowahCoAL_06-09-2020.pdf', issues: [] }, 'a space inside a written URL is encoded');
 });
 
 t.test('SIGNED: date cells, serials, ISO and US text, typos flagged, impossible dates null', async (t) => {
