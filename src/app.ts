@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './database/connect.ts';
+import { graphqlPlugin } from './graphql/plugin.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { datasetVersionPlugin } from './plugins/app/dataset-version.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -56,5 +57,6 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(datasetVersionPlugin);
   await app.register(healthRoutes);
   // REST (src/routes/v1) and GraphQL (src/graphql) register below.
+  await app.register(graphqlPlugin);
   return app;
 }

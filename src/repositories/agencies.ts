@@ -72,6 +72,7 @@ export async function listAgencies(db: pg.Pool, filters: Filters, page: Page<Age
   const result: PageResult<AgencyRecord> = {
     data: data.map(({ sort_value: _sortValue, ...record }) => record),
     next_cursor: more ? nextCursor(page, data.at(-1)) : null,
+    cursors: data.map((row) => nextCursor(page, row)!),
   };
   if (page.include_total) {
     const countParams = new Params();

@@ -40,6 +40,8 @@ export interface EventRecord {
 export interface PageResult<T> {
   data: T[];
   next_cursor: string | null;
+  /** The cursor of every row of data (GraphQL edges); the last one equals next_cursor when there is a next page. */
+  cursors: string[];
   total_count?: number;
 }
 
@@ -69,6 +71,7 @@ export async function listAgreements(
   const result: PageResult<AgreementRecord> = {
     data: data.map(({ sort_value: _sortValue, ...record }) => record),
     next_cursor: more ? nextCursor(page, data.at(-1)) : null,
+    cursors: data.map((row) => nextCursor(page, row)!),
   };
   if (page.include_total) result.total_count = await countAgreements(db, filters);
   return result;

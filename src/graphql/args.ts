@@ -1,0 +1,132 @@
+// GraphQL arguments → the shared query grammar. This is the one place where
+// camelCase arguments become the raw snake_case query REST also parses, so a
+// filter means (and fails) the same in both APIs; and where the grammar's
+// parameter names are turned back into the argument a GraphQL client wrote.
+import {
+  AGENCY_SORTS,
+  AGREEMENT_SORTS,
+  parseFilters,
+  parsePage,
+  QueryError,
+  type AgencySort,
+  type AgreementSort,
+  type Filters,
+  type Page,
+  type RawQuery,
+} from '../query/grammar.ts';
+
+export interface FilterInput {
+  state?: string[] | null;
+  countyFips?: string[] | null;
+  model?: string[] | null;
+  status?: string[] | null;
+  agencyType?: string[] | null;
+  signedFrom?: string | null;
+  signedTo?: string | null;
+  q?: string | null;
+  updatedSince?: string | null;
+}
+
+export interface CollectionArgs {
+  filter?: FilterInput | null;
+  asOf?: string | null;
+  first?: number | null;
+  after?: string | null;
+  orderBy?: string | null;
+}
+
+/** Grammar parameter → the GraphQL argument path clients see in extensions.param. */
+const ARGUMENT_OF: Record<string, string> = {
+  state: 'filter.state',
+  county_fips: 'filter.countyFips',
+  model: 'filter.model',
+  status: 'filter.status',
+  agency_type: 'filter.agencyType',
+  signed_from: 'filter.signedFrom',
+  signed_to: 'filter.signedTo',
+  q: 'filter.q',
+  updated_since: 'filter.updatedSince',
+  as_of: 'asOf',
+  limit: 'first',
+  cursor: 'after',
+  sort: 'orderBy',
+  include_total: 'totalCount',
+};
+
+export function argumentName(param: string): string {
+  return ARGUMENT_OF[param] ?? param;
+}
+
+/** SIGNED_ON_DESC → -signed_on (the grammar's sort syntax). */
+function sortOf(orderBy: string | null | undefined): string | undefined {
+  if (!orderBy) return undefined;
+  const lower = orderBy.toLowerCase();
+  return lower.endsWith('_desc') ? `-${lower.slice(0, -'_desc'.length)}` : lower;
+}
+
+/** The raw (REST-shaped) query for these arguments; absent and null arguments are left out. */
+export function toRawQuery(args: CollectionArgs, includeTotal = false): RawQuery {
+  const filter = args.filter ?? {};
+  const raw: RawQuery = {
+    state: filter.state,
+    county_fips: filter.countyFips,
+    model: filter.model,
+    status: filter.status,
+    agency_type: filter.agencyType,
+    signed_from: filter.signedFrom,
+    signed_to: filter.signedTo,
+    q: filter.q,
+    updated_since: filter.updatedSince,
+    as_of: args.asOf,
+    limit: args.first,
+    cursor: args.after,
+    sort: sortOf(args.orderBy),
+    include_total: includeTotal,
+  };
+  for (const key of Object.keys(raw)) if (raw[key] === undefined || raw[key] === null) delete raw[key];
+  return raw;
+}
+
+// Defaults shared with REST would live in the grammar; these are GraphQL's own
+// (REST takes a `sort` parameter with its own default).
+export const AGREEMENT_DEFAULT_SORT = '-signed_on';
+export const AGENCY_DEFAULT_SORT = 'name';
+
+const PAGE_KEYS = new Set(['limit', 'cursor', 'sort', 'include_total']);
+function filtersOnly(raw: RawQuery): RawQuery {
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !PAGE_KEYS.has(key)));
+}
+
+export function agreementQuery(args: CollectionArgs, includeTotal: boolean): { filters: Filters; page: Page<AgreementSort> } {
+  const raw = toRawQuery(args, includeTotal);
+  return { filters: parseFilters(filtersOnly(raw)), page: parsePage(raw, AGREEMENT_SORTS, AGREEMENT_DEFAULT_SORT) };
+}
+
+export function agencyQuery(args: CollectionArgs, includeTotal: boolean): { filters: Filters; page: Page<AgencySort> } {
+  const raw = toRawQuery(args, includeTotal);
+  return { filters: parseFilters(filtersOnly(raw)), page: parsePage(raw, AGENCY_SORTS, AGENCY_DEFAULT_SORT) };
+}
+
+/** Filters only (stats, asOf of single objects). */
+export function filtersOf(args: Pick<CollectionArgs, 'filter' | 'asOf'>): Filters {
+  return parseFilters(filtersOnly(toRawQuery(args)));
+}
+
+/** Just a validated asOf date (or undefined). */
+export function asOfOf(asOf: string | null | undefined): string | undefined {
+  return filtersOf({ asOf }).as_of;
+}
+
+export { QueryError };
+
+const NESTED_AGREEMENT_FILTERS = ['model', 'status', 'signed_from', 'signed_to', 'as_of'] as const;
+const ID_SORT = ['id'] as const;
+
+/** An agency's own agreements: its filter, the query's asOf, and a page in id order. */
+export function nestedAgreementQuery(
+  args: Pick<CollectionArgs, 'filter' | 'first' | 'after'>,
+  asOf: string | undefined,
+): { filters: Filters; page: Page<'id'> } {
+  const raw = toRawQuery({ ...args, asOf: asOf ?? null });
+  return { filters: parseFilters(filtersOnly(raw), NESTED_AGREEMENT_FILTERS), page: parsePage(raw, ID_SORT, 'id') };
+}

@@ -1,0 +1,296 @@
+// One Mercurius loader per relation. Mercurius hands each loader every use of
+// its field within one tick of execution (all 100 agencies' `county`, say), so
+// each relation costs one batch query per level of the query, however many
+// rows the level has. Queries that differ in arguments or asOf are grouped;
+// each group is one query.
+import type { MercuriusLoaders } from 'mercurius';
+import { decodeCursor, encodeCursor } from '../query/cursor.ts';
+import { canonicalKey } from '../query/grammar.ts';
+import { agenciesByIds, agencyIdsByCounty, aliasesByAgencyIds, reportLinksByAgencyIds } from '../repositories/agencies.ts';
+import { agreementsByAgencyIds, agreementsByIds, eventsByAgreementIds, type AgreementRecord } from '../repositories/agreements.ts';
+import { sourceListsByIds } from '../repositories/lists.ts';
+import {
+  agenciesByReportIds,
+  countiesByFips,
+  countiesByState,
+  countySummaries,
+  emptySummary,
+  listModels,
+  listReports,
+  listStates,
+  modelSummaries,
+  recommendationsByReportIds,
+  stateSummaries,
+  type AgreementSummary as SummaryRecord,
+} from '../repositories/reference.ts';
+import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
+import { run, type GraphqlContext } from './context.ts';
+import {
+  toAgency,
+  toAgreement,
+  toAlias,
+  toCounty,
+  toEvent,
+  toModel,
+  toRecommendation,
+  toReport,
+  toReportAgency,
+  toSourceList,
+  toState,
+  toSummary,
+  type Agency,
+  type Agreement,
+  type AgreementEvent,
+  type Connection,
+  type County,
+  type OversightReport,
+  type ReportAgency,
+  type State,
+  type SupportModel,
+} from './types.ts';
+
+type Query<O, P = Record<string, never>> = { obj: O; params: P };
+
+/** Groups the queries of a batch by a key (asOf, arguments), keeping their positions. */
+function groupBy<Q>(queries: readonly Q[], keyOf: (query: Q) => string): Map<string, { queries: Q[]; positions: number[] }> {
+  const groups = new Map<string, { queries: Q[]; positions: number[] }>();
+  queries.forEach((query, position) => {
+    const key = keyOf(query);
+    const group = groups.get(key) ?? { queries: [], positions: [] };
+    group.queries.push(query);
+    group.positions.push(position);
+    groups.set(key, group);
+  });
+  return groups;
+}
+
+/** Runs `load` once per asOf present in the batch and puts the answers back in order. */
+async function perAsOf<O extends { asOf: string | null }, P, R>(
+  queries: readonly Query<O, P>[],
+  load: (asOf: string | undefined, group: Query<O, P>[]) => Promise<R[]>,
+): Promise<R[]> {
+  const results = new Array<R>(queries.length);
+  await Promise.all(
+    [...groupBy(queries, (query) => query.obj.asOf ?? '')].map(async ([asOf, group]) => {
+      const answers = await load(asOf || undefined, group.queries);
+      group.positions.forEach((position, index) => (results[position] = answers[index]!));
+    }),
+  );
+  return results;
+}
+
+function indexBy<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T> {
+  return new Map(rows.map((row) => [keyOf(row), row]));
+}
+
+function groupRows<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> {
+  const grouped = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = grouped.get(key);
+    if (list) list.push(row);
+    else grouped.set(key, [row]);
+  }
+  return grouped;
+}
+
+const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/** States and models are small reference tables: one query loads them all. */
+async function statesByCode(context: GraphqlContext) {
+  return indexBy(await run(context, (pool) => listStates(pool)), (state) => state.code);
+}
+async function modelsByCode(context: GraphqlContext) {
+  return indexBy(await run(context, (pool) => listModels(pool)), (model) => model.code);
+}
+
+function summaryFor(summaries: Map<string, SummaryRecord>, key: string) {
+  return toSummary(summaries.get(key) ?? emptySummary());
+}
+
+type AgreementsArgs = Pick<CollectionArgs, 'filter' | 'first' | 'after'>;
+
+/** An agency's agreements as a connection: filtered in SQL, paged here in id order (an agency holds a handful). */
+function agreementPage(records: AgreementRecord[], page: { limit: number; cursor?: string }, asOf: string | undefined): Connection<Agreement> {
+  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const after = page.cursor ? decodeCursor(page.cursor, 'id').id : undefined;
+  const rest = after === undefined ? sorted : sorted.filter((record) => record.id > after);
+  const slice = rest.slice(0, page.limit);
+  const edges = slice.map((record) => ({ node: toAgreement(record, asOf), cursor: encodeCursor({ sort: 'id', value: record.id, id: record.id }) }));
+  return {
+    totalCount: sorted.length,
+    edges,
+    pageInfo: { hasNextPage: rest.length > slice.length, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
+
+export const loaders: MercuriusLoaders<GraphqlContext> = {
+  Agency: {
+    async agreements(queries: Query<Agency, AgreementsArgs>[], context) {
+      const results = new Array<Connection<Agreement> | Error>(queries.length);
+      const groups = new Map<string, { filters: ReturnType<typeof nestedAgreementQuery>['filters']; pages: { position: number; agencyId: string; page: ReturnType<typeof nestedAgreementQuery>['page'] }[] }>();
+      queries.forEach(({ obj, params }, position) => {
+        try {
+          const { filters, page } = nestedAgreementQuery(params, obj.asOf ?? undefined);
+          const key = canonicalKey(filters);
+          const group = groups.get(key) ?? { filters, pages: [] };
+          group.pages.push({ position, agencyId: obj.id, page });
+          groups.set(key, group);
+        } catch (error) {
+          // A bad argument fails this field only; GraphQL turns a returned Error into a field error.
+          results[position] = error as Error;
+        }
+      });
+      await Promise.all(
+        [...groups.values()].map(async ({ filters, pages }) => {
+          const records = await run(context, (pool) => agreementsByAgencyIds(pool, unique(pages.map((entry) => entry.agencyId)), filters));
+          const byAgency = groupRows(records, (record) => record.agency_id);
+          for (const { position, agencyId, page } of pages) {
+            try {
+              results[position] = agreementPage(byAgency.get(agencyId) ?? [], page, filters.as_of);
+            } catch (error) {
+              results[position] = error as Error;
+            }
+          }
+        }),
+      );
+      return results;
+    },
+    async state(queries: Query<Agency>[], context) {
+      const states = await statesByCode(context);
+      return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
+    },
+    async county(queries: Query<Agency>[], context) {
+      const fips = unique(queries.map(({ obj }) => obj.refCountyFips).filter((code): code is string => code !== null));
+      const counties = indexBy(fips.length > 0 ? await run(context, (pool) => countiesByFips(pool, fips)) : [], (county) => county.fips);
+      return queries.map(({ obj }) => {
+        const county = obj.refCountyFips ? counties.get(obj.refCountyFips) : undefined;
+        return county ? toCounty(county, obj.asOf) : null;
+      });
+    },
+    async aliases(queries: Query<Agency>[], context) {
+      const aliases = groupRows(await run(context, (pool) => aliasesByAgencyIds(pool, unique(queries.map(({ obj }) => obj.id)))), (alias) => alias.agency_id);
+      return queries.map(({ obj }) => (aliases.get(obj.id) ?? []).map(toAlias));
+    },
+    async reports(queries: Query<Agency>[], context) {
+      const links = await run(context, (pool) => reportLinksByAgencyIds(pool, unique(queries.map(({ obj }) => obj.id))));
+      const reportIds = unique(links.map((link) => link.report_id));
+      const reports = indexBy(reportIds.length > 0 ? await run(context, (pool) => listReports(pool, reportIds)) : [], (report) => report.id);
+      const byAgency = groupRows(links, (link) => link.agency_id);
+      return queries.map(({ obj }) =>
+        unique((byAgency.get(obj.id) ?? []).map((link) => link.report_id))
+          .map((id) => reports.get(id))
+          .filter((report) => report !== undefined)
+          .map(toReport),
+      );
+    },
+  },
+  Agreement: {
+    async agency(queries: Query<Agreement>[], context) {
+      return perAsOf(queries, async (asOf, group) => {
+        const agencies = indexBy(await run(context, (pool) => agenciesByIds(pool, unique(group.map(({ obj }) => obj.refAgencyId)), asOf)), (agency) => agency.id);
+        return group.map(({ obj }) => toAgency(agencies.get(obj.refAgencyId)!, asOf));
+      });
+    },
+    async model(queries: Query<Agreement>[], context) {
+      const models = await modelsByCode(context);
+      return queries.map(({ obj }) => toModel(models.get(obj.refModel)!, obj.asOf));
+    },
+    async events(queries: Query<Agreement>[], context) {
+      const events = groupRows(await run(context, (pool) => eventsByAgreementIds(pool, unique(queries.map(({ obj }) => obj.id)))), (event) => event.agreement_id);
+      return queries.map(({ obj }) => (events.get(obj.id) ?? []).map((event) => toEvent(event, obj.asOf)));
+    },
+    async supersedes(queries: Query<Agreement>[], context) {
+      return perAsOf(queries, async (asOf, group) => {
+        const ids = unique(group.map(({ obj }) => obj.refSupersedesId).filter((id): id is string => id !== null));
+        const agreements = indexBy(ids.length > 0 ? await run(context, (pool) => agreementsByIds(pool, ids, asOf)) : [], (agreement) => agreement.id);
+        return group.map(({ obj }) => {
+          const record = obj.refSupersedesId ? agreements.get(obj.refSupersedesId) : undefined;
+          return record ? toAgreement(record, asOf) : null;
+        });
+      });
+    },
+  },
+  AgreementEvent: {
+    async agreement(queries: Query<AgreementEvent>[], context) {
+      return perAsOf(queries, async (asOf, group) => {
+        const agreements = indexBy(await run(context, (pool) => agreementsByIds(pool, unique(group.map(({ obj }) => obj.refAgreementId)), asOf)), (agreement) => agreement.id);
+        return group.map(({ obj }) => {
+          const record = agreements.get(obj.refAgreementId);
+          return record ? toAgreement(record, asOf) : null;
+        });
+      });
+    },
+    async sourceList(queries: Query<AgreementEvent>[], context) {
+      const lists = indexBy(await run(context, (pool) => sourceListsByIds(pool, unique(queries.map(({ obj }) => obj.refSourceListId)))), (list) => list.id);
+      return queries.map(({ obj }) => toSourceList(lists.get(obj.refSourceListId)!));
+    },
+  },
+  State: {
+    async counties(queries: Query<State>[], context) {
+      const counties = groupRows(await run(context, (pool) => countiesByState(pool, unique(queries.map(({ obj }) => obj.code)))), (county) => county.state);
+      return queries.map(({ obj }) => (counties.get(obj.code) ?? []).map((county) => toCounty(county, obj.asOf)));
+    },
+    async summary(queries: Query<State>[], context) {
+      return perAsOf(queries, async (asOf, group) => {
+        const summaries = await run(context, (pool) => stateSummaries(pool, asOf, unique(group.map(({ obj }) => obj.code))));
+        return group.map(({ obj }) => summaryFor(summaries, obj.code));
+      });
+    },
+  },
+  County: {
+    async state(queries: Query<County>[], context) {
+      const states = await statesByCode(context);
+      return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
+    },
+    async agencies(queries: Query<County>[], context) {
+      const links = await run(context, (pool) => agencyIdsByCounty(pool, unique(queries.map(({ obj }) => obj.fips))));
+      const byCounty = groupRows(links, (link) => link.county_fips);
+      return perAsOf(queries, async (asOf, group) => {
+        const ids = unique(group.flatMap(({ obj }) => (byCounty.get(obj.fips) ?? []).map((link) => link.id)));
+        const agencies = indexBy(ids.length > 0 ? await run(context, (pool) => agenciesByIds(pool, ids, asOf)) : [], (agency) => agency.id);
+        return group.map(({ obj }) =>
+          (byCounty.get(obj.fips) ?? []).map((link) => agencies.get(link.id)).filter((agency) => agency !== undefined).map((agency) => toAgency(agency, asOf)),
+        );
+      });
+    },
+    async summary(queries: Query<County>[], context) {
+      return perAsOf(queries, async (asOf, group) => {
+        const summaries = await run(context, (pool) => countySummaries(pool, asOf, unique(group.map(({ obj }) => obj.fips))));
+        return group.map(({ obj }) => summaryFor(summaries, obj.fips));
+      });
+    },
+  },
+  SupportModel: {
+    async summary(queries: Query<SupportModel>[], context) {
+      return perAsOf(queries, async (asOf, group) => {
+        const summaries = await run(context, (pool) => modelSummaries(pool, asOf));
+        return group.map(({ obj }) => summaryFor(summaries, obj.refCode));
+      });
+    },
+  },
+  OversightReport: {
+    async models(queries: Query<OversightReport>[], context) {
+      const models = await modelsByCode(context);
+      return queries.map(({ obj }) => obj.refModels.map((code) => models.get(code)).filter((model) => model !== undefined).map((model) => toModel(model, null)));
+    },
+    async recommendations(queries: Query<OversightReport>[], context) {
+      const recommendations = groupRows(await run(context, (pool) => recommendationsByReportIds(pool, unique(queries.map(({ obj }) => obj.id)))), (row) => row.report_id);
+      return queries.map(({ obj }) => (recommendations.get(obj.id) ?? []).map(toRecommendation));
+    },
+    async agencies(queries: Query<OversightReport>[], context) {
+      const agencies = groupRows(await run(context, (pool) => agenciesByReportIds(pool, unique(queries.map(({ obj }) => obj.id)))), (row) => row.report_id);
+      return queries.map(({ obj }) => (agencies.get(obj.id) ?? []).map(toReportAgency));
+    },
+  },
+  ReportAgency: {
+    async agency(queries: Query<ReportAgency>[], context) {
+      const ids = unique(queries.map(({ obj }) => obj.refAgencyId).filter((id): id is string => id !== null));
+      const agencies = indexBy(ids.length > 0 ? await run(context, (pool) => agenciesByIds(pool, ids)) : [], (agency) => agency.id);
+      return queries.map(({ obj }) => {
+        const agency = obj.refAgencyId ? agencies.get(obj.refAgencyId) : undefined;
+        return agency ? toAgency(agency, undefined) : null;
+      });
+    },
+  },
+};

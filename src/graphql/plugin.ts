@@ -1,0 +1,72 @@
+// The GraphQL API: /graphql (POST, and GET for caches), GraphiQL at
+// /graphiql, the SDL in schema/schema.graphql, resolvers over the same
+// repositories and query grammar as REST, with the limits a public endpoint
+// needs and automatic persisted queries.
+import { readFileSync } from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import mercurius from 'mercurius';
+import { ResponseCache } from '../http/response-cache.ts';
+import { graphqlCacheHooks } from './cache.ts';
+import { createContext, type GraphqlContext } from './context.ts';
+import { errorFormatter, formatError } from './errors.ts';
+import { aliasRule, DEFAULT_LIMITS, depthRule, limitError, queryCost, type GraphqlLimits } from './limits.ts';
+import { loaders } from './loaders.ts';
+import { resolvers } from './resolvers.ts';
+
+export const SCHEMA_FILE = new URL('../../schema/schema.graphql', import.meta.url);
+
+/** The SDL as committed: the server serves exactly this schema. */
+export function schemaSource(): string {
+  return readFileSync(SCHEMA_FILE, 'utf8');
+}
+
+export interface GraphqlOptions {
+  /** Overrides of DEFAULT_LIMITS (tests lower the time limit). */
+  limits?: Partial<GraphqlLimits>;
+}
+
+// Distinct queries whose text the server remembers for automatic persisted queries.
+const PERSISTED_QUERY_ENTRIES = 5_000;
+
+export const graphqlPlugin = fp<GraphqlOptions>(
+  async (app, options) => {
+    const limits: GraphqlLimits = { ...DEFAULT_LIMITS, ...options.limits };
+    const cache = new ResponseCache(app.config.CACHE_MAX_ENTRIES);
+    const cacheHooks = graphqlCacheHooks(app, cache);
+
+    async function rejectLargeBatches(request: FastifyRequest, reply: FastifyReply) {
+      if (request.method === 'POST' && Array.isArray(request.body) && request.body.length > limits.batch) {
+        const error = formatError(limitError('BATCH_TOO_LARGE', 'batched operations', request.body.length, limits.batch), request.log);
+        return reply.code(400).send({ data: null, errors: [error] });
+      }
+      return cacheHooks.preHandler(request, reply);
+    }
+
+    await app.register(mercurius, {
+      schema: schemaSource(),
+      resolvers,
+      loaders,
+      path: '/graphql',
+      graphiql: true,
+      allowBatchedQueries: true,
+      persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(PERSISTED_QUERY_ENTRIES),
+      validationRules: [depthRule(limits), aliasRule(limits)],
+      graphql: { parseOptions: { maxTokens: limits.tokens } },
+      context: () => createContext(app.db.pool, limits),
+      errorFormatter: errorFormatter as never,
+      additionalRouteOptions: {
+        preHandler: rejectLargeBatches,
+        preSerialization: cacheHooks.preSerialization,
+        onSend: cacheHooks.onSend,
+      },
+    });
+
+    // The cost depends on `first`, which may be a variable: checked per request, before any resolver runs.
+    app.graphql.addHook('preExecution', async (schema, document, _context: GraphqlContext, variables) => {
+      const cost = queryCost(schema, document, (variables ?? {}) as Record<string, unknown>);
+      if (cost > limits.cost) throw limitError('QUERY_TOO_COSTLY', 'estimated objects', cost, limits.cost);
+    });
+  },
+  { name: 'graphql', dependencies: ['dataset-version'] },
+);

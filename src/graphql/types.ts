@@ -1,0 +1,324 @@
+// The objects resolvers hand to GraphQL, typed after schema/schema.graphql,
+// and the one mapping from the repositories' snake_case records to them.
+// Fields a type resolves through a loader are absent here; what the loaders
+// need travels as `ref*` fields (not in the SDL, so never served), and every
+// object carries the `asOf` of the query that reached it, so relations below
+// it answer for the same date.
+import type { AgencyRecord, AliasRecord } from '../repositories/agencies.ts';
+import type { AgreementRecord, EventRecord } from '../repositories/agreements.ts';
+import type { SourceListRecord } from '../repositories/lists.ts';
+import type {
+  AgreementSummary as SummaryRecord,
+  CountyRecord,
+  ModelRecord,
+  RecommendationRecord,
+  ReportAgencyRecord,
+  ReportRecord,
+  StateRecord,
+} from '../repositories/reference.ts';
+import type { Stats as StatsRecord } from '../repositories/stats.ts';
+
+/** SDL enums are the grammar's values in upper case (task_force ↔ TASK_FORCE). */
+const upper = (value: string): string => value.toUpperCase();
+
+interface Dated {
+  asOf: string | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface Connection<T> {
+  totalCount: number | null;
+  edges: { node: T; cursor: string }[];
+  pageInfo: PageInfo;
+}
+
+export interface Agency extends Dated {
+  id: string;
+  name: string;
+  type: string;
+  level: string;
+  lat: number | null;
+  lon: number | null;
+  locationMethod: string;
+  activeAgreements: number;
+  pendingAgreements: number;
+  models: string[];
+  updatedAt: string;
+  refState: string;
+  refCountyFips: string | null;
+}
+
+export function toAgency(record: AgencyRecord, asOf: string | undefined): Agency {
+  return {
+    id: record.id,
+    name: record.name,
+    type: upper(record.type),
+    level: upper(record.level),
+    lat: record.lat,
+    lon: record.lon,
+    locationMethod: record.location_method,
+    activeAgreements: record.active_agreements,
+    pendingAgreements: record.pending_agreements,
+    models: record.models.map(upper),
+    updatedAt: record.updated_at,
+    refState: record.state,
+    refCountyFips: record.county_fips,
+    asOf: asOf ?? null,
+  };
+}
+
+export interface AgencyAlias {
+  name: string;
+  firstSeenOn: string;
+  lastSeenOn: string;
+}
+
+export function toAlias(record: AliasRecord): AgencyAlias {
+  return { name: record.name, firstSeenOn: record.first_seen_on, lastSeenOn: record.last_seen_on };
+}
+
+export interface Agreement extends Dated {
+  id: string;
+  status: string;
+  signedOn: string | null;
+  firstListedOn: string | null;
+  lastListedOn: string | null;
+  endedOn: string | null;
+  moaUrl: string | null;
+  addendumUrl: string | null;
+  updatedAt: string;
+  refAgencyId: string;
+  refModel: string;
+  refSupersedesId: string | null;
+}
+
+export function toAgreement(record: AgreementRecord, asOf: string | undefined): Agreement {
+  return {
+    id: record.id,
+    status: upper(record.status),
+    signedOn: record.signed_on,
+    firstListedOn: record.first_listed_on,
+    lastListedOn: record.last_listed_on,
+    endedOn: record.ended_on,
+    moaUrl: record.moa_url,
+    addendumUrl: record.addendum_url,
+    updatedAt: record.updated_at,
+    refAgencyId: record.agency_id,
+    refModel: record.model,
+    refSupersedesId: record.supersedes_id,
+    asOf: asOf ?? null,
+  };
+}
+
+export interface AgreementEvent extends Dated {
+  id: string;
+  type: string;
+  occurredOn: string;
+  details: Record<string, unknown>;
+  sourceRow: number | null;
+  refAgreementId: string;
+  refSourceListId: number;
+}
+
+export function toEvent(record: EventRecord, asOf: string | null): AgreementEvent {
+  return {
+    id: String(record.id),
+    type: upper(record.type),
+    occurredOn: record.occurred_on,
+    details: record.details ?? {},
+    sourceRow: record.source_row,
+    refAgreementId: record.agreement_id,
+    refSourceListId: record.source_list_id,
+    asOf,
+  };
+}
+
+export interface ModelCount {
+  model: string;
+  count: number;
+}
+
+const counts = <K extends string>(byKey: Record<string, number>, name: K, map: (key: string) => string) =>
+  Object.entries(byKey)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, count]) => ({ [name]: map(key), count }) as { [P in K]: string } & { count: number });
+
+export interface AgreementSummary {
+  activeAgreements: number;
+  pendingAgreements: number;
+  endedAgreements: number;
+  activeAgencies: number;
+  byModel: ModelCount[];
+}
+
+export function toSummary(record: SummaryRecord): AgreementSummary {
+  return {
+    activeAgreements: record.active_agreements,
+    pendingAgreements: record.pending_agreements,
+    endedAgreements: record.ended_agreements,
+    activeAgencies: record.active_agencies,
+    byModel: counts(record.by_model, 'model', upper),
+  };
+}
+
+export interface SupportModel extends Dated {
+  code: string;
+  name: string;
+  abbreviation: string | null;
+  description: string;
+  introducedOn: string | null;
+  suspendedOn: string | null;
+  reinstatedOn: string | null;
+  sourceUrl: string | null;
+  refCode: string;
+}
+
+export function toModel(record: ModelRecord, asOf: string | null): SupportModel {
+  return {
+    code: upper(record.code),
+    name: record.name,
+    abbreviation: record.abbreviation,
+    description: record.description,
+    introducedOn: record.introduced_on,
+    suspendedOn: record.suspended_on,
+    reinstatedOn: record.reinstated_on,
+    sourceUrl: record.source_url,
+    refCode: record.code,
+    asOf,
+  };
+}
+
+export interface State extends Dated {
+  code: string;
+  name: string;
+  fips: string;
+  isTerritory: boolean;
+  lat: number | null;
+  lon: number | null;
+}
+
+export function toState(record: StateRecord, asOf: string | null): State {
+  return { code: record.code, name: record.name, fips: record.fips, isTerritory: record.is_territory, lat: record.lat, lon: record.lon, asOf };
+}
+
+export interface County extends Dated {
+  fips: string;
+  name: string;
+  lat: number;
+  lon: number;
+  refState: string;
+}
+
+export function toCounty(record: CountyRecord, asOf: string | null): County {
+  return { fips: record.fips, name: record.name, lat: record.lat, lon: record.lon, refState: record.state, asOf };
+}
+
+export interface OversightReport {
+  id: string;
+  issuer: string;
+  title: string;
+  publishedOn: string | null;
+  releasedOn: string | null;
+  url: string | null;
+  recommendationCount: number | null;
+  summary: string;
+  sources: { fact: string; url: string }[];
+  refModels: string[];
+}
+
+export function toReport(record: ReportRecord): OversightReport {
+  return {
+    id: record.id,
+    issuer: record.issuer,
+    title: record.title,
+    publishedOn: record.published_on,
+    releasedOn: record.released_on,
+    url: record.url,
+    recommendationCount: record.recommendation_count,
+    summary: record.summary,
+    sources: record.sources ?? [],
+    refModels: record.models,
+  };
+}
+
+export interface Recommendation {
+  number: number;
+  text: string;
+  status: string | null;
+}
+
+export function toRecommendation(record: RecommendationRecord): Recommendation {
+  return { number: record.number, text: record.text, status: record.status };
+}
+
+export interface ReportAgency {
+  name: string;
+  state: string;
+  refAgencyId: string | null;
+}
+
+export function toReportAgency(record: ReportAgencyRecord): ReportAgency {
+  return { name: record.agency_name, state: record.state, refAgencyId: record.agency_id };
+}
+
+export interface SourceList {
+  id: string;
+  kind: string;
+  listDate: string;
+  listDateSource: string;
+  fileName: string | null;
+  url: string | null;
+  sha256: string;
+  byteSize: number;
+  rowCount: number;
+  status: string;
+  statusReason: string | null;
+  warnings: string[];
+  ingestedAt: string;
+  appliedAt: string | null;
+}
+
+export function toSourceList(record: SourceListRecord): SourceList {
+  return {
+    id: String(record.id),
+    kind: upper(record.kind),
+    listDate: record.list_date,
+    listDateSource: record.list_date_source,
+    fileName: record.file_name,
+    url: record.url,
+    sha256: record.sha256,
+    byteSize: record.byte_size,
+    rowCount: record.row_count,
+    status: upper(record.status),
+    statusReason: record.status_reason,
+    warnings: (record.warnings ?? []).map(String),
+    ingestedAt: record.ingested_at,
+    appliedAt: record.applied_at,
+  };
+}
+
+export interface Stats {
+  asOf: string | null;
+  activeAgreements: number;
+  pendingAgreements: number;
+  endedAgreements: number;
+  activeAgencies: number;
+  byModel: ModelCount[];
+  byState: { state: string; count: number }[];
+}
+
+export function toStats(record: StatsRecord): Stats {
+  return {
+    asOf: record.as_of,
+    activeAgreements: record.active_agreements,
+    pendingAgreements: record.pending_agreements,
+    endedAgreements: record.ended_agreements,
+    activeAgencies: record.active_agencies,
+    byModel: counts(record.by_model, 'model', upper),
+    byState: counts(record.by_state, 'state', (key) => key),
+  };
+}
