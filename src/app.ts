@@ -7,7 +7,12 @@ import type { Database } from './database/connect.ts';
 import { graphqlPlugin } from './graphql/plugin.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { datasetVersionPlugin } from './plugins/app/dataset-version.ts';
+import { restCachePlugin } from './plugins/app/rest-cache.ts';
+import { corsPlugin } from './plugins/external/cors.ts';
+import { rateLimitPlugin } from './plugins/external/rate-limit.ts';
+import { swaggerPlugin } from './plugins/external/swagger.ts';
 import { healthRoutes } from './routes/health.ts';
+import { v1Routes } from './routes/v1/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,8 +59,13 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   });
 
   installProblemHandlers(app);
+  await app.register(corsPlugin);
+  await app.register(rateLimitPlugin);
   await app.register(datasetVersionPlugin);
+  await app.register(swaggerPlugin);
   await app.register(healthRoutes);
+  await app.register(restCachePlugin);
+  await app.register(v1Routes, { prefix: '/v1' });
   // REST (src/routes/v1) and GraphQL (src/graphql) register below.
   await app.register(graphqlPlugin);
   return app;

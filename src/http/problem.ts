@@ -1,6 +1,7 @@
 // RFC 9457 problem details: every error the API returns has this shape, with
 // the offending parameter and its allowed values when a request was wrong.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { QueryError } from '../query/grammar.ts';
 
 export interface InvalidParam {
   name: string;
@@ -87,6 +88,12 @@ export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ProblemError) {
       return sendProblem(reply, problemFor(error.status, error.slug, error.message, request, error.invalidParams));
+    }
+    // The shared query grammar's errors (src/query/grammar.ts): the parameter, why, and what it accepts.
+    if ((error as unknown) instanceof QueryError) {
+      const { param, reason, allowed } = error as unknown as QueryError;
+      const invalid: InvalidParam[] = [{ name: param, reason, ...(allowed ? { allowed } : {}) }];
+      return sendProblem(reply, problemFor(400, 'invalid-parameter', error.message, request, invalid));
     }
     if (error.validation) {
       const invalid = error.validation.map((issue) => ({

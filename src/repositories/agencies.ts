@@ -130,3 +130,17 @@ export async function reportLinksByAgencyIds(db: pg.Pool, ids: readonly string[]
   );
   return rows.rows;
 }
+
+export interface AgencyPoint {
+  id: string;
+  lat: number | null;
+  lon: number | null;
+  location_method: string;
+}
+
+/** Map points of agencies (GeoJSON of agreements), without the per-agency agreement counts. */
+export async function agencyPointsByIds(db: pg.Pool, ids: readonly string[]): Promise<AgencyPoint[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query<AgencyPoint>('SELECT id, lat, lon, location_method FROM agencies WHERE id = ANY($1::text[])', [ids]);
+  return rows.rows;
+}

@@ -1,0 +1,53 @@
+// OpenAPI 3.1, generated from the Zod schemas of the REST routes (each field
+// and parameter carries its .describe() text), served at /openapi.json and
+// browsable at /docs. Only /v1 routes are documented: GraphQL documents itself,
+// and Mercurius's routes make the Zod transform fail (see stack-facts).
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fp from 'fastify-plugin';
+import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+const zodTransform = createJsonSchemaTransform({ skipList: [] });
+
+export const OPENAPI_INFO = {
+  title: '287(g) agreements API',
+  version: '1.0.0',
+  description: [
+    'Every 287(g) agreement between ICE and state and local law enforcement, with its history, from the lists ICE publishes.',
+    '',
+    'Collections answer `{ data, links: { next }, meta: { dataset_version, as_of, total_count? } }`; follow `links.next`',
+    '(or the `Link: rel="next"` header; both are relative URLs) until it is null. `as_of=YYYY-MM-DD` on any collection',
+    'shows the world as the latest applied ICE list on or before that date showed it.',
+    '',
+    'Formats: add `.csv` to a collection (or send `Accept: text/csv`) for CSV; `.geojson` on agreements, agencies and',
+    'counties. Responses carry `ETag` and `Last-Modified` from the dataset version (a conditional request answers 304).',
+    'Errors are RFC 9457 problem+json naming the parameter and its allowed values.',
+  ].join('\n'),
+  license: { name: 'MIT', identifier: 'MIT' },
+};
+
+export const swaggerPlugin = fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: OPENAPI_INFO,
+        tags: [
+          { name: 'agreements', description: '287(g) agreements: one per agency and support model' },
+          { name: 'agencies', description: 'Law enforcement agencies that hold or held agreements' },
+          { name: 'geography', description: 'States and counties with summaries of their agreements' },
+          { name: 'reference', description: 'Support models and oversight reports' },
+          { name: 'history', description: 'The ICE lists ingested and the changes they revealed' },
+          { name: 'stats', description: 'Counts on any date and over time' },
+          { name: 'bulk', description: 'The whole history in one file' },
+        ],
+      },
+      transform: (input) =>
+        input.url.startsWith('/v1/') ? zodTransform(input) : { schema: { ...input.schema, hide: true }, url: input.url },
+      transformObject: jsonSchemaTransformObject,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  },
+  { name: 'swagger' },
+);

@@ -1,0 +1,52 @@
+// Agencies as the REST API shows them.
+import { z } from 'zod';
+import { AGENCY_TYPES, MODEL_CODES } from '../query/grammar.ts';
+import { AgreementSchema } from './agreements.ts';
+import { DateSchema, itemResponse, listResponse } from './common.ts';
+
+export const LOCATION_METHODS = ['county_column', 'county_in_name', 'city', 'override', 'statewide', 'unresolved'] as const;
+
+export const AgencySchema = z
+  .object({
+    id: z.string().describe('Stable agency id.'),
+    name: z.string().describe('The agency\'s current name (the latest list\'s spelling).'),
+    type: z.enum(AGENCY_TYPES).describe('Kind of agency.'),
+    level: z.enum(['county', 'municipal', 'state']).describe('Level of government.'),
+    state: z.string().length(2).describe('USPS code of its state or territory.'),
+    county_fips: z.string().regex(/^\d{5}$/).nullable().describe('5-digit FIPS code of its county (null for statewide or unplaced agencies).'),
+    county_name: z.string().nullable().describe('Name of that county.'),
+    lat: z.number().nullable().describe('Latitude of its map point (WGS 84): its county\'s or city\'s centroid; the state\'s for statewide agencies.'),
+    lon: z.number().nullable().describe('Longitude of its map point (WGS 84).'),
+    location_method: z.enum(LOCATION_METHODS).describe('How its place was found: county_column, county_in_name, city, override, statewide (state centroid) or unresolved (no point).'),
+    active_agreements: z.number().int().describe('Its active agreements (on as_of when given).'),
+    pending_agreements: z.number().int().describe('Its pending agreements (on as_of when given).'),
+    models: z.array(z.enum(MODEL_CODES)).describe('Support models of its active agreements.'),
+    updated_at: z.string().describe('When this record last changed (ISO 8601 date-time).'),
+  })
+  .meta({ id: 'Agency' });
+
+export const AliasSchema = z
+  .object({
+    name: z.string().describe('A name the lists used for the agency, exactly as spelled.'),
+    first_seen_on: DateSchema.describe('Date of the first list that used it.'),
+    last_seen_on: DateSchema.describe('Date of the last list that used it.'),
+  })
+  .meta({ id: 'AgencyAlias' });
+
+export const AgencyReportSchema = z
+  .object({
+    report_id: z.string().describe('Id of an oversight report that names the agency (see /v1/reports).'),
+    agency_name: z.string().describe('The agency\'s name as the report gives it.'),
+  })
+  .meta({ id: 'AgencyReport' });
+
+export const AgencyDetailSchema = AgencySchema.extend({
+  aliases: z.array(AliasSchema).describe('Every name the lists used for it.'),
+  agreements: z.array(AgreementSchema).describe('All its agreements, past and present (status on as_of when given).'),
+  reports: z.array(AgencyReportSchema).describe('Oversight reports that name it.'),
+}).meta({ id: 'AgencyDetail' });
+
+export const AgencyListResponseSchema = listResponse(AgencySchema, 'AgencyList', 'One page of agencies.');
+export const AgencyResponseSchema = itemResponse(AgencyDetailSchema, 'AgencyResponse');
+
+export const AGENCY_COLUMNS = Object.keys(AgencySchema.shape) as (keyof z.infer<typeof AgencySchema>)[];

@@ -1,0 +1,45 @@
+// The ICE lists ingested, and the feed of agreement events they revealed.
+import { z } from 'zod';
+import { EventSchema } from './agreements.ts';
+import { DateSchema, listResponse } from './common.ts';
+
+export const SourceListSchema = z
+  .object({
+    id: z.number().int().describe('List id.'),
+    kind: z.enum(['participating', 'pending']).describe('participating (signed agreements) or pending (applications).'),
+    list_date: DateSchema.describe('Date the list claims.'),
+    list_date_source: z.enum(['argument', 'file_name', 'last_modified']).describe('Where that date came from.'),
+    list_time: z.string().nullable().describe('Time of day from the file name (am, pm, 14:30), ordering lists of one day.'),
+    file_name: z.string().nullable().describe('File name as published.'),
+    url: z.string().nullable().describe('Where it was downloaded from.'),
+    sha256: z.string().describe('SHA-256 of the file, hex.'),
+    byte_size: z.number().int().describe('File size in bytes.'),
+    row_count: z.number().int().describe('Data rows parsed.'),
+    status: z.enum(['applied', 'quarantined', 'rejected']).describe('applied (its changes are in the data), quarantined (held back for review) or rejected.'),
+    status_reason: z.string().nullable().describe('Why it was quarantined or rejected.'),
+    warnings: z.array(z.string()).describe('Problems found in the file that did not stop it.'),
+    counts: z.record(z.string(), z.number()).nullable().describe('Changes it made when applied: added, renewed, ended, renamed, ...'),
+    ingested_at: z.string().describe('When it was ingested (ISO 8601).'),
+    applied_at: z.string().nullable().describe('When it was applied (ISO 8601).'),
+  })
+  .meta({ id: 'SourceList' });
+
+export const ChangeSchema = z
+  .object({
+    id: z.number().int().describe('Event id (newest first).'),
+    type: EventSchema.shape.type,
+    occurred_on: EventSchema.shape.occurred_on,
+    recorded_on: DateSchema.describe('Date of the list that recorded it: what since= compares.'),
+    agreement_id: z.string().describe('The agreement.'),
+    agency_id: z.string().describe('Its agency.'),
+    agency_name: z.string().describe('The agency\'s current name.'),
+    state: z.string().length(2).describe('USPS code of the agency\'s state.'),
+    model: z.string().describe('Support model of the agreement.'),
+    details: EventSchema.shape.details,
+    source_list_id: z.number().int().describe('The ICE list that revealed it.'),
+    source_file_name: z.string().nullable().describe('File name of that list.'),
+  })
+  .meta({ id: 'Change' });
+
+export const SourceListListResponseSchema = listResponse(SourceListSchema, 'SourceListList', 'Every ICE list ingested, newest first.');
+export const ChangeListResponseSchema = listResponse(ChangeSchema, 'ChangeList', 'One page of agreement events, newest first.');
