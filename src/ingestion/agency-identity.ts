@@ -394,13 +394,20 @@ const ROLE_WORDS = new Set([
 // Words that carry no identity of their own.
 const GENERIC_WORDS = new Set(['COUNTY', 'PARISH', 'OFFICE', 'DEPARTMENT', 'OF', 'THE', 'AND', 'AT', 'FOR', 'IN', 'DIVISION', 'BUREAU']);
 
+/** "Unity Township Constable, PA" without its ", PA" (any state: the similarity test has no state to go by). */
+function withoutTrailingState(name: string): string {
+  const canonical = canonicalAgencyName(name);
+  const comma = canonical.match(/^(.*),\s*([^,]+)$/);
+  return comma && findState(comma[2]!) ? comma[1]! : canonical;
+}
+
 /** Second-stage matching, for names whose keys differ: true when the two names very probably denote the same
  *  agency. Callers use it only among agencies of the same state + county + type. It requires the same kind words
  *  (sheriff, police, constable, precinct…) and the same numbers, then a fuzzy token-set similarity of the rest
  *  of at least 3/4, each distinctive word matching exactly or within a typo or two. */
 export function isLikelySameAgency(a: string, b: string): boolean {
-  const ta = foldTokens(words(a), '');
-  const tb = foldTokens(words(b), '');
+  const ta = foldTokens(words(withoutTrailingState(a)), '');
+  const tb = foldTokens(words(withoutTrailingState(b)), '');
   if (ta.join(' ') === tb.join(' ')) return true;
   const roles = (tokens: string[]) => [...new Set(tokens.filter((word) => ROLE_WORDS.has(word)))].sort().join(' ');
   const numbers = (tokens: string[]) => [...new Set(tokens.filter((word) => /^\d+$/.test(word)))].sort().join(' ');
