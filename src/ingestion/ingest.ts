@@ -144,6 +144,7 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
     // The running service drops its response cache when it hears this (src/plugins/app/dataset-version.ts).
     await client.query("SELECT pg_notify('dataset_changed', $1)", [String(listId)]);
     await client.query('COMMIT');
+    if (status !== 'applied') report.unresolvedAgencies = [];
     return { ...report, outcome: status, sourceListId: listId, reason: quarantineReason };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

@@ -7,8 +7,8 @@ import type { AgreementState, HistoryState, ListPlan } from './history.ts';
 import type { ModelCode } from './parse/index.ts';
 
 export async function loadHistoryState(client: pg.ClientBase): Promise<HistoryState> {
-  const [agencyRows, aliasRows, agreementRows] = await Promise.all([
-    client.query<{
+  // One client runs one query at a time: these go in sequence.
+  const agencyRows = await client.query<{
       id: string;
       canonical_name: string;
       match_key: string;
@@ -16,9 +16,9 @@ export async function loadHistoryState(client: pg.ClientBase): Promise<HistorySt
       level: AgencyLevel;
       state_code: string;
       county_fips: string | null;
-    }>('SELECT id, canonical_name, match_key, type, level, state_code, county_fips FROM agencies'),
-    client.query<{ agency_id: string; name: string }>('SELECT agency_id, name FROM agency_aliases'),
-    client.query<{
+  }>('SELECT id, canonical_name, match_key, type, level, state_code, county_fips FROM agencies');
+  const aliasRows = await client.query<{ agency_id: string; name: string }>('SELECT agency_id, name FROM agency_aliases');
+  const agreementRows = await client.query<{
       id: string;
       agency_id: string;
       model_code: ModelCode;
@@ -39,8 +39,7 @@ export async function loadHistoryState(client: pg.ClientBase): Promise<HistorySt
                     WHERE e.agreement_id = a.id AND e.type IN ('ended', 'withdrawn')
                     ORDER BY e.id DESC LIMIT 1) AS ended_by
        FROM agreements a`,
-    ),
-  ]);
+  );
   const agencies: HistoryState['agencies'] = new Map();
   for (const row of agencyRows.rows) {
     agencies.set(row.id, {

@@ -4,7 +4,7 @@
 // .test-data/. scripts/test.ts (npm test) picks once and passes the answer to
 // every test process in TEST_DATABASE_URL.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createPool } from '../../src/database/connect.ts';
@@ -45,8 +45,17 @@ export async function startTestServer(): Promise<TestServer> {
       },
     };
   }
-  const server = await startEmbeddedPostgres(TEST_DATA_DIR);
-  return { adminUrl: server.adminUrl, source: 'embedded', stop: () => server.stop() };
+  // One server per run, in its own directory: concurrent runs never stop each other's server.
+  const dataDir = join(TEST_DATA_DIR, `run-${process.pid}`);
+  const server = await startEmbeddedPostgres(dataDir);
+  return {
+    adminUrl: server.adminUrl,
+    source: 'embedded',
+    stop: async () => {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A fingerprint of what a template database holds: the migrations and the reference data. */

@@ -1,0 +1,159 @@
+// `npm run ingest` as a user runs it: a real process, a real database, real
+// files and a real HTTP server; exit codes and output checked.
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { buildList } from '../helpers/build-list.ts';
+import { testDatabase } from '../helpers/database.ts';
+import { PARTICIPATING_COLUMNS, SEED_LISTS } from '../helpers/fixtures.ts';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function ingest(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+async function count(pool: import('pg').Pool, table: string): Promise<number> {
+  const result = await pool.query(`SELECT count(*)::int AS n FROM ${table}`);
+  return result.rows[0].n;
+}
+
+t.test('--dir backfills in list-date order, and a second run is a no-op', async (t) => {
+  const db = await testDatabase(t);
+  const dir = await mkdtemp(join(tmpdir(), 'ice-lists-'));
+  await mkdir(join(dir, 'nested'));
+  // Written in reverse so that only sorting by list date gives the right history.
+  for (const [index, list] of [...SEED_LISTS].reverse().entries()) {
+    const folder = index % 2 === 0 ? dir : join(dir, 'nested');
+    await writeFile(join(folder, list.fileName), await buildList({ columns: list.columns, rows: list.rows }));
+  }
+  const first = await ingest(['--dir', dir], { DATABASE_URL: db.url });
+  t.equal(first.code, 0, first.stderr);
+  t.match(first.stdout, /5 lists: 5 applied, 0 quarantined, 0 already known/);
+  t.match(first.stdout, /1 renewed, 1 ended/);
+  const events = await count(db.pool, 'agreement_events');
+
+  const second = await ingest(['--dir', dir], { DATABASE_URL: db.url });
+  t.equal(second.code, 0);
+  t.match(second.stdout, /5 lists: 0 applied, 0 quarantined, 5 already known/);
+  t.equal(await count(db.pool, 'agreement_events'), events, 'nothing written the second time');
+});
+
+t.test('exit codes: 3 quarantined, 2 bad input, with one clear line; --json is machine-readable', async (t) => {
+  const db = await testDatabase(t);
+  const dir = await mkdtemp(join(tmpdir(), 'ice-lists-'));
+  const misdated = join(dir, 'participatingAgencies01052025pm.xlsx');
+  await writeFile(
+    misdated,
+    await buildList({
+      columns: PARTICIPATING_COLUMNS,
+      rows: [['TEXAS', "Bexar County Sheriff's Office", 'County', 'Bexar County', 'Task Force Model', new Date('2026-01-10T00:00:00Z'), null]],
+    }),
+  );
+  const quarantined = await ingest(['--file', misdated, '--json'], { DATABASE_URL: db.url });
+  t.equal(quarantined.code, 3, 'quarantined: exit 3');
+  const report = JSON.parse(quarantined.stdout);
+  t.equal(report.lists[0].outcome, 'quarantined');
+  t.match(report.lists[0].reason, /^misdated/);
+  t.equal(await count(db.pool, 'agreements'), 0);
+
+  const text = join(dir, 'participatingAgencies01062025pm.xlsx');
+  await writeFile(text, 'STATE,AGENCY\n');
+  const bad = await ingest(['--file', text], { DATABASE_URL: db.url });
+  t.equal(bad.code, 2, 'bad input: exit 2');
+  t.match(bad.stdout + bad.stderr, /participatingAgencies01062025pm\.xlsx: .*xlsx/i);
+
+  const usage = await ingest(['--kind', 'nonsense', '--file', misdated], { DATABASE_URL: db.url });
+  t.equal(usage.code, 2);
+  t.match(usage.stderr.split('\n')[0], /^ingest: --kind: /);
+  const two = await ingest(['--file', misdated, '--dir', dir], { DATABASE_URL: db.url });
+  t.equal(two.code, 2);
+  t.match(two.stderr, /exactly one of --file, --dir, --url, --latest/);
+  const missing = await ingest(['--file', join(dir, 'nope.xlsx')], { DATABASE_URL: db.url });
+  t.equal(missing.code, 2);
+  t.match(missing.stderr, /no such file/);
+  t.equal(await count(db.pool, 'source_lists'), 1, 'only the quarantined list was recorded');
+});
+
+t.test('--dry-run prints the changes and writes nothing; --list-date and --kind override the file name', async (t) => {
+  const db = await testDatabase(t);
+  const dir = await mkdtemp(join(tmpdir(), 'ice-lists-'));
+  const file = join(dir, 'export.xlsx');
+  await writeFile(file, await buildList({ columns: PARTICIPATING_COLUMNS, rows: SEED_LISTS[0]!.rows }));
+  const dry = await ingest(['--file', file, '--list-date', '2025-03-01', '--dry-run'], { DATABASE_URL: db.url });
+  t.equal(dry.code, 0, dry.stderr);
+  t.match(dry.stdout, /dry run export\.xlsx \(participating, 2025-03-01\): would apply; 5 rows: \+5 added/);
+  t.equal(await count(db.pool, 'source_lists'), 0);
+
+  const real = await ingest(['--file', file, '--list-date', '2025-03-01', '--kind', 'participating'], { DATABASE_URL: db.url });
+  t.equal(real.code, 0);
+  const stored = await db.pool.query('SELECT list_date, list_date_source::text FROM source_lists');
+  t.same(stored.rows, [{ list_date: '2025-03-01', list_date_source: 'argument' }]);
+
+  const badDate = await ingest(['--file', file, '--list-date', '2025-02-30'], { DATABASE_URL: db.url });
+  t.equal(badDate.code, 2);
+  t.match(badDate.stderr, /--list-date/);
+});
+
+t.test('--url and --latest download lists, with conditional GETs', async (t) => {
+  const db = await testDatabase(t);
+  const list = await buildList({ columns: PARTICIPATING_COLUMNS, rows: SEED_LISTS[0]!.rows });
+  const hits: { url: string; conditional: boolean }[] = [];
+  const server: Server = createServer((request, response) => {
+    hits.push({ url: request.url!, conditional: Boolean(request.headers['if-none-match']) });
+    if (request.url === '/identify-and-arrest/287g') {
+      response.setHeader('content-type', 'text/html');
+      response.end('<a href="/file-download/download/public/12345">Participating agencies</a> <a href="/about">x</a>');
+      return;
+    }
+    if (request.url === '/file-download/download/public/12345') {
+      if (request.headers['if-none-match'] === '"v1"') {
+        response.statusCode = 304;
+        response.end();
+        return;
+      }
+      response.setHeader('etag', '"v1"');
+      response.setHeader('last-modified', 'Sat, 01 Mar 2025 18:00:00 GMT');
+      response.setHeader('content-disposition', 'attachment; filename="participatingAgencies03012025pm.xlsx"');
+      response.end(list);
+      return;
+    }
+    response.statusCode = 404;
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const latest = await ingest(['--latest'], { DATABASE_URL: db.url, INGEST_SOURCE_URL: `${base}/identify-and-arrest/287g` });
+  t.equal(latest.code, 0, latest.stderr);
+  t.match(latest.stdout, /applied participatingAgencies03012025pm\.xlsx \(participating, 2025-03-01\)/, 'the name comes from Content-Disposition');
+  const stored = await db.pool.query('SELECT file_name, url FROM source_lists');
+  t.same(stored.rows, [{ file_name: 'participatingAgencies03012025pm.xlsx', url: `${base}/file-download/download/public/12345` }]);
+
+  const again = await ingest(['--url', `${base}/file-download/download/public/12345`], { DATABASE_URL: db.url });
+  t.equal(again.code, 0);
+  t.match(again.stdout, /unchanged since the last download/);
+  t.ok(hits.at(-1)?.conditional, 'the second download was conditional');
+
+  const broken = await ingest(['--url', `${base}/missing.xlsx`], { DATABASE_URL: db.url });
+  t.equal(broken.code, 1);
+  t.match(broken.stderr, /download failed: .*HTTP 404/);
+});
