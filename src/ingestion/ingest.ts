@@ -95,8 +95,8 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [LIST_WRITE_LOCK]);
-    const existing = await client.query<{ id: number; status: string; status_reason: string | null }>(
-      'SELECT id, status, status_reason FROM source_lists WHERE sha256 = $1',
+    const existing = await client.query<{ id: number; status: string; status_reason: string | null; file_name: string | null; list_date: string }>(
+      'SELECT id, status, status_reason, file_name, list_date FROM source_lists WHERE sha256 = $1',
       [parsed.sha256],
     );
     const known = existing.rows[0];
@@ -105,7 +105,10 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
       return {
         ...report,
         sourceListId: known.id,
-        reason: known.status === 'applied' ? 'already applied' : `already ${known.status}: ${known.status_reason}`,
+        reason:
+          known.status === 'applied'
+            ? `already applied${known.file_name !== parsed.fileName ? ` (identical to ${known.file_name} of ${known.list_date})` : ''}`
+            : `already ${known.status}: ${known.status_reason}`,
       };
     }
 
