@@ -4,6 +4,7 @@
 // parameter names are turned back into the argument a GraphQL client wrote.
 import {
   AGENCY_SORTS,
+  ALL_FILTERS,
   AGREEMENT_SORTS,
   parseFilters,
   parsePage,
@@ -107,10 +108,13 @@ export function agencyQuery(args: CollectionArgs, includeTotal: boolean): { filt
   return { filters: parseFilters(filtersOnly(raw)), page: parsePage(raw, AGENCY_SORTS, AGENCY_DEFAULT_SORT) };
 }
 
-/** Filters only (stats, asOf of single objects). */
-export function filtersOf(args: Pick<CollectionArgs, 'filter' | 'asOf'>): Filters {
-  return parseFilters(filtersOnly(toRawQuery(args)));
+/** Filters only (stats, asOf of single objects), optionally limited to the ones a field accepts. */
+export function filtersOf(args: Pick<CollectionArgs, 'filter' | 'asOf'>, accepted?: readonly (keyof Filters)[]): Filters {
+  return parseFilters(filtersOnly(toRawQuery(args)), accepted);
 }
+
+// Stats count every status (as REST's /v1/stats does), so a status filter is refused rather than ignored.
+export const STATS_FILTERS: readonly (keyof Filters)[] = ALL_FILTERS.filter((name) => name !== 'status');
 
 /** Just a validated asOf date (or undefined). */
 export function asOfOf(asOf: string | null | undefined): string | undefined {

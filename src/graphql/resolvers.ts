@@ -7,7 +7,7 @@ import { agreementsByIds, listAgreements, type PageResult } from '../repositorie
 import { LIST_KINDS, LIST_STATUSES, listSourceLists, sourceListsByIds } from '../repositories/lists.ts';
 import { countiesByFips, listModels, listReports, listStates } from '../repositories/reference.ts';
 import { stats } from '../repositories/stats.ts';
-import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, type CollectionArgs } from './args.ts';
+import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, STATS_FILTERS, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
 import { toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats, type Connection } from './types.ts';
 
@@ -118,7 +118,7 @@ export const resolvers: IResolvers = {
       return list ? toSourceList(list) : null;
     },
     async stats(_root, args: Pick<CollectionArgs, 'filter' | 'asOf'>, context: Ctx) {
-      const filters = filtersOf(args);
+      const filters = filtersOf(args, STATS_FILTERS);
       return toStats(await run(context, (pool) => stats(pool, filters)));
     },
   },
