@@ -5,6 +5,7 @@ import t from 'tap';
 import {
   agencyMatchKey,
   agencyMatchKeyWithoutOverrides,
+  AgencyOverridesFileSchema,
   agencyOverrides,
   canonicalAgencyName,
   classifyAgency,
@@ -238,4 +239,20 @@ t.test('the override file is valid and every entry does something', async (t) =>
     seen.add(`${entry.stateCode}|${from}`);
     t.same(problems, [], `${entry.stateCode}: ${entry.name} -> ${entry.sameAs}`);
   }
+});
+
+t.test('the override file schema refuses entries a reviewer would not accept', async (t) => {
+  const valid = { stateCode: 'FL', name: 'Tampa PD', sameAs: 'Tampa Police Department', reason: 'A reason long enough to read.' };
+  const location = { stateCode: 'FL', name: 'Gulf Stream Police Department', countyFips: '12099', reason: 'Town of Gulf Stream, Palm Beach County.' };
+  t.ok(AgencyOverridesFileSchema.safeParse({ agencies: [valid], locations: [location] }).success, 'a valid file');
+  const bad: [string, unknown][] = [
+    ['unknown state', { agencies: [{ ...valid, stateCode: 'XX' }], locations: [] }],
+    ['lower-case state', { agencies: [{ ...valid, stateCode: 'fl' }], locations: [] }],
+    ['no reason', { agencies: [{ ...valid, reason: '' }], locations: [] }],
+    ['unknown field', { agencies: [{ ...valid, note: 'x' }], locations: [] }],
+    ['short FIPS', { agencies: [], locations: [{ ...location, countyFips: '1209' }] }],
+    ['lat without lon', { agencies: [], locations: [{ ...location, lat: 27.4 }] }],
+    ['missing section', { agencies: [] }],
+  ];
+  for (const [label, file] of bad) t.notOk(AgencyOverridesFileSchema.safeParse(file).success, label);
 });
