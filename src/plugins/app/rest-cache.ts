@@ -9,6 +9,7 @@
 //   string, negotiated format) before validation, routing work or SQL; a miss
 //   is computed once however many requests ask, keyed by the normalized query.
 // The rate limiter runs before the fast path (see routes/v1/index.ts).
+import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
@@ -37,8 +38,12 @@ export interface RestCache {
    * and remembers it under the request's raw key for the fast path. Answers 304 to a matching conditional request.
    */
   respond(request: FastifyRequest, reply: FastifyReply, format: Format, key: string, build: () => Promise<Body>): Promise<FastifyReply>;
-  /** Sets the validators on a response that is streamed (not kept in memory); true when it answered 304 instead. */
-  streamed(request: FastifyRequest, reply: FastifyReply, format: Format): boolean;
+  /**
+   * A streamed response (not kept in memory): 304 to a matching conditional request without opening the stream;
+   * otherwise opens it (open() should fetch its first rows, so a failing query still becomes a problem+json answer)
+   * and sends it with the validators and `headers`.
+   */
+  stream(request: FastifyRequest, reply: FastifyReply, format: Format, open: () => Promise<Readable>, headers?: Record<string, string>): Promise<FastifyReply>;
   /** The onRequest fast path: answers a repeat from memory. Added to each REST route after the rate limiter. */
   fastPath(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
 }
@@ -157,11 +162,11 @@ export const restCachePlugin = fp(
         if (raw !== undefined && responses.get(version, raw) === undefined) void responses.getOrCompute(version, raw, async () => response);
         return sendCached(request, reply, response);
       },
-      streamed(request, reply, format) {
-        const headers = validators(format);
-        if (notModified(request, reply, headers)) return true;
-        reply.headers(headers).type(MEDIA_TYPES[format]);
-        return false;
+      async stream(request, reply, format, open, headers = {}) {
+        const validatorHeaders = validators(format);
+        if (notModified(request, reply, validatorHeaders)) return reply;
+        const body = await open();
+        return reply.headers({ ...validatorHeaders, ...headers }).type(MEDIA_TYPES[format]).send(body);
       },
       async fastPath(request, reply) {
         const key = rawKey(request);

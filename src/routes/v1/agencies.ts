@@ -25,7 +25,7 @@ import {
 import { agreementsByAgencyIds } from '../../repositories/agreements.ts';
 import { AGENCY_COLUMNS, AgencyListResponseSchema, AgencyResponseSchema } from '../../schemas/agencies.ts';
 import { csvResponse, ERROR_RESPONSES, jsonOrCsvResponse, NOT_FOUND_RESPONSE, querySchema, QUERY_PARAMETERS } from '../../schemas/common.ts';
-import { allPages, collect, EXPORT_BATCH, inSnapshot, itemBody, listBody, nextLink, rawQuery, requestPath, wantsPage } from './common.ts';
+import { allPages, primed, collect, EXPORT_BATCH, inSnapshot, itemBody, listBody, nextLink, rawQuery, requestPath, wantsPage } from './common.ts';
 
 const KNOWN = [...ALL_FILTERS, ...PAGE_PARAMS];
 const DEFAULT_SORT = 'id';
@@ -59,9 +59,9 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
       listAgencies(db, filters, { ...page, limit: EXPORT_BATCH, include_total: false, ...(cursor ? { cursor } : {}) });
 
     if (format === 'csv' && !paged) {
-      if (app.restCache.streamed(request, reply, 'csv')) return reply;
-      reply.header('content-disposition', 'attachment; filename="agencies.csv"');
-      return reply.send(csvStream(COLUMNS, inSnapshot(pool, (db) => allPages(fetch(db)))));
+      return app.restCache.stream(request, reply, 'csv', async () => csvStream(COLUMNS, await primed(inSnapshot(pool, (db) => allPages(fetch(db))))), {
+        'content-disposition': 'attachment; filename="agencies.csv"',
+      });
     }
     return app.restCache.respond(request, reply, format, key, async () => {
       const version = app.dataset.current().version;

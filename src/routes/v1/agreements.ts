@@ -22,7 +22,7 @@ import { agencyPointsByIds } from '../../repositories/agencies.ts';
 import { getAgreement, listAgreements, type AgreementRecord } from '../../repositories/agreements.ts';
 import { AGREEMENT_COLUMNS, AgreementListResponseSchema, AgreementResponseSchema } from '../../schemas/agreements.ts';
 import { csvResponse, ERROR_RESPONSES, jsonOrCsvResponse, NOT_FOUND_RESPONSE, querySchema, QUERY_PARAMETERS } from '../../schemas/common.ts';
-import { allPages, collect, EXPORT_BATCH, inSnapshot, itemBody, listBody, nextLink, rawQuery, requestPath, wantsPage } from './common.ts';
+import { allPages, primed, collect, EXPORT_BATCH, inSnapshot, itemBody, listBody, nextLink, rawQuery, requestPath, wantsPage } from './common.ts';
 
 const KNOWN = [...ALL_FILTERS, ...PAGE_PARAMS];
 const DEFAULT_SORT = 'id';
@@ -70,9 +70,9 @@ export async function agreementRoutes(app: FastifyInstance): Promise<void> {
       listAgreements(db, filters, { ...page, limit: EXPORT_BATCH, include_total: false, ...(cursor ? { cursor } : {}) });
 
     if (format === 'csv' && !paged) {
-      if (app.restCache.streamed(request, reply, 'csv')) return reply;
-      reply.header('content-disposition', 'attachment; filename="agreements.csv"');
-      return reply.send(csvStream(COLUMNS, inSnapshot(pool, (db) => allPages(fetch(db)))));
+      return app.restCache.stream(request, reply, 'csv', async () => csvStream(COLUMNS, await primed(inSnapshot(pool, (db) => allPages(fetch(db))))), {
+        'content-disposition': 'attachment; filename="agreements.csv"',
+      });
     }
     return app.restCache.respond(request, reply, format, key, async () => {
       if (!paged) {

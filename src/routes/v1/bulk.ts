@@ -1,7 +1,7 @@
 // /v1/bulk/agreements.csv and .ndjson: every agreement ever listed, with its
 // events, as of one dataset version (named in the file name, the ETag and
 // x-dataset-version; read in one database snapshot).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 
@@ -10,7 +10,7 @@ import { rejectUnknown } from '../../query/grammar.ts';
 import { eventsByAgreementIds, streamAgreements, type AgreementRecord, type EventRecord } from '../../repositories/agreements.ts';
 import { AGREEMENT_COLUMNS, AgreementDetailSchema } from '../../schemas/agreements.ts';
 import { CsvSchema, ERROR_RESPONSES } from '../../schemas/common.ts';
-import { EXPORT_BATCH, inSnapshot, rawQuery } from './common.ts';
+import { EXPORT_BATCH, inSnapshot, primed, rawQuery } from './common.ts';
 
 interface EventRow {
   agreement: AgreementRecord;
@@ -50,12 +50,8 @@ export async function bulkRoutes(app: FastifyInstance): Promise<void> {
   const api = app;
   const pool = app.db.pool;
 
-  function start(request: FastifyRequest, reply: FastifyReply, format: 'csv' | 'ndjson'): boolean {
-    rejectUnknown(rawQuery(request), []);
-    if (app.restCache.streamed(request, reply, format)) return true;
-    const version = app.dataset.current().version;
-    reply.header('content-disposition', `attachment; filename="287g-agreements-v${version}.${format}"`);
-    return false;
+  function disposition(format: 'csv' | 'ndjson'): Record<string, string> {
+    return { 'content-disposition': `attachment; filename="287g-agreements-v${app.dataset.current().version}.${format}"` };
   }
 
   api.get(
@@ -70,15 +66,18 @@ export async function bulkRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (start(request, reply, 'csv')) return reply;
-      async function* rows(): AsyncGenerator<EventRow[]> {
-        for await (const batch of inSnapshot(pool, withEvents)) {
-          yield batch.flatMap(({ agreement, events }): EventRow[] =>
-            events.length > 0 ? events.map((event) => ({ agreement, event })) : [{ agreement, event: null }],
-          );
+      rejectUnknown(rawQuery(request), []);
+      return app.restCache.stream(request, reply, 'csv', async () => {
+        const source = await primed(inSnapshot(pool, withEvents));
+        async function* rows(): AsyncGenerator<EventRow[]> {
+          for await (const batch of source) {
+            yield batch.flatMap(({ agreement, events }): EventRow[] =>
+              events.length > 0 ? events.map((event) => ({ agreement, event })) : [{ agreement, event: null }],
+            );
+          }
         }
-      }
-      return reply.send(csvStream(BULK_COLUMNS, rows()));
+        return csvStream(BULK_COLUMNS, rows());
+      }, disposition('csv'));
     },
   );
 
@@ -100,13 +99,16 @@ export async function bulkRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (start(request, reply, 'ndjson')) return reply;
-      async function* lines(): AsyncGenerator<string> {
-        for await (const batch of inSnapshot(pool, withEvents)) {
-          yield batch.map(({ agreement, events }) => `${JSON.stringify({ ...agreement, events })}\n`).join('');
+      rejectUnknown(rawQuery(request), []);
+      return app.restCache.stream(request, reply, 'ndjson', async () => {
+        const source = await primed(inSnapshot(pool, withEvents));
+        async function* lines(): AsyncGenerator<string> {
+          for await (const batch of source) {
+            yield batch.map(({ agreement, events }) => `${JSON.stringify({ ...agreement, events })}\n`).join('');
+          }
         }
-      }
-      return reply.send(Readable.from(lines()));
+        return Readable.from(lines());
+      }, disposition('ndjson'));
     },
   );
 }

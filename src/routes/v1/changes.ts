@@ -8,7 +8,7 @@ import { canonicalKey, LIMIT_DEFAULT, parseFilters, parsePage, QueryError, rejec
 import { beforeCursor, EVENT_TYPES, listChanges, parseBeforeCursor, type ChangeRecord } from '../../repositories/lists.ts';
 import { csvResponse, jsonOrCsvResponse, QUERY_PARAMETERS, repeatableParameter, singleParameter } from '../../schemas/common.ts';
 import { ChangeListResponseSchema } from '../../schemas/history.ts';
-import { EXPORT_BATCH, inSnapshot, listBody, rawQuery, requestPath, wantsPage } from './common.ts';
+import { EXPORT_BATCH, inSnapshot, primed, listBody, rawQuery, requestPath, wantsPage } from './common.ts';
 import { enumList } from './lists.ts';
 
 const KNOWN = ['since', 'state', 'model', 'type', 'limit', 'cursor'] as const;
@@ -86,9 +86,9 @@ export async function changeRoutes(app: FastifyInstance): Promise<void> {
     const { cursor: _cursor, ...query } = parse(raw);
     const path = requestPath(request);
     if (format === 'csv' && !wantsPage(raw)) {
-      if (app.restCache.streamed(request, reply, 'csv')) return reply;
-      reply.header('content-disposition', 'attachment; filename="changes.csv"');
-      return reply.send(csvStream(COLUMNS, inSnapshot(pool, (db) => allChanges(db, query))));
+      return app.restCache.stream(request, reply, 'csv', async () => csvStream(COLUMNS, await primed(inSnapshot(pool, (db) => allChanges(db, query)))), {
+        'content-disposition': 'attachment; filename="changes.csv"',
+      });
     }
     return app.restCache.respond(request, reply, format, canonicalKey({ route: 'changes', format, query }), async () => {
       const rows = await listChanges(pool, query);

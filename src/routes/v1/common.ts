@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { z } from 'zod';
 import { csvDocument, type CsvColumn } from '../../http/csv.ts';
 import { negotiate, type Body, type Format } from '../../plugins/app/rest-cache.ts';
-import { canonicalKey, type Filters, type Page, type RawQuery } from '../../query/grammar.ts';
+import { canonicalKey, QueryError, type Filters, type Page, type RawQuery } from '../../query/grammar.ts';
 import type { PageResult } from '../../repositories/agreements.ts';
 import { csvResponse, jsonOrCsvResponse } from '../../schemas/common.ts';
 
@@ -16,7 +16,14 @@ export function rawQuery(request: FastifyRequest): RawQuery {
   const mark = request.url.indexOf('?');
   if (mark === -1) return {};
   // node:querystring returns a null-prototype object: a "__proto__" key is just a key.
-  return parse(request.url.slice(mark + 1)) as RawQuery;
+  const raw = parse(request.url.slice(mark + 1)) as RawQuery;
+  for (const [name, value] of Object.entries(raw)) {
+    // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+    if ((Array.isArray(value) ? value : [value]).some((item) => String(item).includes('\u0000'))) {
+      throw new QueryError(name.includes('\u0000') ? 'query' : name, 'contains a NUL character');
+    }
+  }
+  return raw;
 }
 
 export function requestPath(request: FastifyRequest): string {
@@ -85,6 +92,26 @@ export async function* allPages<T>(fetch: (cursor: string | undefined) => Promis
     if (!page.next_cursor) return;
     cursor = page.next_cursor;
   }
+}
+
+/**
+ * The same items, with the first one fetched before returning: a streamed response whose first query fails
+ * becomes a problem+json answer instead of a truncated 200.
+ */
+export async function primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        if (first.done) return;
+        yield first.value;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      } finally {
+        await iterator.return?.();
+      }
+    },
+  };
 }
 
 export async function collect<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
