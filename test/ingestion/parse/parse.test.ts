@@ -180,13 +180,16 @@ t.test('the first worksheet with a recognisable header is used', async (t) => {
   const workbook = new ExcelJS.Workbook();
   workbook.addWorksheet('Notes').addRow(['Read me first']);
   const sheet = workbook.addWorksheet('Agencies');
-  sheet.addRow(['STATE', 'LAW ENFORCEMENT AGENCY', 'SUPPORT TYPE']);
-  sheet.addRow(['OHIO', "Butler County Sheriff's Office", 'Jail Enforcement Model']);
+  sheet.addRow(['STATE', 'LAW ENFORCEMENT AGENCY', 'COUNTY', 'SUPPORT TYPE']);
+  // ICE's statewide agencies carry a real #N/A error value in COUNTY (a failed lookup).
+  sheet.addRow(['OHIO', 'Ohio State Highway Patrol', { error: '#N/A' }, 'Task Force Model']);
   // Formula and rich-text cells: the result and the joined runs are what counts.
-  sheet.addRow([{ formula: 'UPPER("ohio")', result: 'OHIO' }, { richText: [{ text: 'Warren County ' }, { text: "Sheriff's Office", font: { bold: true } }] }, 'Task Force Model']);
+  sheet.addRow([{ formula: 'UPPER("ohio")', result: 'OHIO' }, { richText: [{ text: 'Warren County ' }, { text: "Sheriff's Office", font: { bold: true } }] }, 'Warren County', 'Task Force Model']);
   const buffer = Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
   const list = await parseListBuffer(buffer);
   t.equal(list.sheetName, 'Agencies');
   t.equal(list.rows.length, 2);
-  t.match(list.rows[1], { state: 'OH', agencyName: "Warren County Sheriff's Office", model: 'task_force' });
+  t.match(list.rows[0], { state: 'OH', county: null, issues: [] });
+  t.equal(list.rows[0]!.raw['COUNTY'], '#N/A');
+  t.match(list.rows[1], { state: 'OH', agencyName: "Warren County Sheriff's Office", county: 'Warren County', model: 'task_force' });
 });
