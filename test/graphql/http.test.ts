@@ -1,0 +1,122 @@
+// GraphQL over HTTP: the served schema is the committed SDL, GraphiQL is
+// there, GET answers are cached by dataset version (ETag, 304, x-cache) and
+// automatic persisted queries work over GET so a CDN can cache them.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { buildClientSchema, buildSchema, getIntrospectionQuery, printSchema } from 'graphql';
+import t from 'tap';
+import { testApp } from '../helpers/app.ts';
+import { SEED_FACTS, SEED_LISTS, seedHistory } from '../helpers/fixtures.ts';
+
+const { app, database } = await testApp(t);
+
+t.test('the server serves exactly the committed SDL', async (t) => {
+  const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query: getIntrospectionQuery({ descriptions: true, schemaDescription: true }) } });
+  t.equal(response.statusCode, 200);
+  const served = printSchema(buildClientSchema(response.json().data));
+  const committed = printSchema(buildSchema(await readFile('schema/schema.graphql', 'utf8')));
+  t.equal(served, committed);
+  // The contract clients rely on (issue 5): names may grow, not change.
+  for (const name of ['agreements(', 'agencies(', 'stats(', 'totalCount', 'pageInfo', 'countyFips', 'signedFrom', 'signedTo', 'PENDING', 'ACTIVE', 'ENDED']) {
+    t.ok(served.includes(name), name);
+  }
+});
+
+t.test('GraphiQL', async (t) => {
+  const page = await app.inject({ method: 'GET', url: '/graphiql' });
+  t.equal(page.statusCode, 200);
+  t.match(page.headers['content-type'], /text\/html/);
+  const config = await app.inject({ method: 'GET', url: '/graphiql/config.js' });
+  t.match(config.body, /\/graphql/);
+});
+
+t.test('GET is cached by dataset version; errors are not', async (t) => {
+  await seedHistory(database.pool, SEED_LISTS.slice(0, 3));
+  await app.dataset.refresh();
+  const query = '{ stats { asOf activeAgreements } }';
+  const url = `/graphql?query=${encodeURIComponent(query)}`;
+
+  const miss = await app.inject({ method: 'GET', url });
+  t.equal(miss.statusCode, 200);
+  t.equal(miss.headers['x-cache'], 'MISS');
+  t.equal(miss.headers['cache-control'], 'public, max-age=60');
+  const etag = miss.headers.etag as string;
+  t.ok(etag);
+  t.equal(miss.json().data.stats.asOf, '2025-04-01');
+
+  const hit = await app.inject({ method: 'GET', url });
+  t.equal(hit.headers['x-cache'], 'HIT');
+  t.equal(hit.body, miss.body);
+  t.equal(hit.headers.etag, etag);
+  t.match(hit.headers['content-type'], /application\/json/);
+
+  const notModified = await app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+  t.equal(notModified.statusCode, 304);
+  t.equal(notModified.body, '');
+
+  // Variables are part of the key.
+  const withVariables = (asOf: string) => `/graphql?query=${encodeURIComponent('query ($asOf: Date) { stats(asOf: $asOf) { activeAgreements } }')}&variables=${encodeURIComponent(JSON.stringify({ asOf }))}`;
+  const march = await app.inject({ method: 'GET', url: withVariables('2025-03-15') });
+  const marchAgain = await app.inject({ method: 'GET', url: withVariables('2025-03-15') });
+  const before = await app.inject({ method: 'GET', url: withVariables('2020-01-01') });
+  t.equal(march.json().data.stats.activeAgreements, SEED_FACTS.asOf['2025-03-15'].active);
+  t.equal(marchAgain.headers['x-cache'], 'HIT');
+  t.equal(before.headers['x-cache'], 'MISS');
+  t.equal(before.json().data.stats.activeAgreements, 0);
+
+  // A new list moves the version: the old answer and its ETag are gone.
+  await seedHistory(database.pool, SEED_LISTS.slice(3));
+  await app.dataset.refresh();
+  const fresh = await app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+  t.equal(fresh.statusCode, 200);
+  t.equal(fresh.headers['x-cache'], 'MISS');
+  t.not(fresh.headers.etag, etag);
+  t.equal(fresh.json().data.stats.asOf, SEED_FACTS.latestListDate);
+
+  const bad = `/graphql?query=${encodeURIComponent('{ agreements(asOf: "nope") { totalCount } }')}`;
+  const first = await app.inject({ method: 'GET', url: bad });
+  const second = await app.inject({ method: 'GET', url: bad });
+  t.match(first.json().errors[0], { extensions: { code: 'BAD_USER_INPUT', param: 'asOf' } });
+  t.equal(second.headers['x-cache'], 'MISS', 'errors are computed again');
+  t.equal(second.headers['cache-control'], 'no-store');
+  t.notOk(second.headers.etag);
+
+  const post = await app.inject({ method: 'POST', url: '/graphql', payload: { query } });
+  t.notOk(post.headers['x-cache'], 'POST is not cached');
+});
+
+t.test('automatic persisted queries, by GET', async (t) => {
+  const query = '{ agencies(first: 5) { totalCount edges { node { name agreements { edges { node { status model { code } } } } } } } }';
+  const sha256Hash = createHash('sha256').update(query).digest('hex');
+  const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash } }));
+  const byHash = `/graphql?extensions=${extensions}`;
+
+  const unknown = await app.inject({ method: 'GET', url: byHash });
+  t.match(unknown.json().errors[0], { message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+  t.equal(unknown.headers['cache-control'], 'no-store', 'a CDN must not keep "not found"');
+
+  const wrongHash = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: { query: '{ stats { activeAgreements } }', extensions: { persistedQuery: { version: 1, sha256Hash } } },
+  });
+  t.match(wrongHash.json().errors[0], { extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } });
+
+  const register = await app.inject({ method: 'POST', url: '/graphql', payload: { query, extensions: { persistedQuery: { version: 1, sha256Hash } } } });
+  t.equal(register.statusCode, 200);
+  t.equal(register.json().data.agencies.totalCount, SEED_FACTS.agencyCount);
+
+  const miss = await app.inject({ method: 'GET', url: byHash });
+  t.equal(miss.statusCode, 200);
+  t.equal(miss.headers['x-cache'], 'MISS');
+  t.same(miss.json(), register.json(), 'the hash stands for the query');
+  const hit = await app.inject({ method: 'GET', url: byHash });
+  t.equal(hit.headers['x-cache'], 'HIT');
+  t.equal(hit.body, miss.body);
+
+  // The limits apply to persisted queries too.
+  const deep = `{ agreements(first: 1) { edges { node { ${'agency { agreements { edges { node { '.repeat(5)}id${' } } } }'.repeat(5)} } } } }`;
+  const deepHash = createHash('sha256').update(deep).digest('hex');
+  const rejected = await app.inject({ method: 'POST', url: '/graphql', payload: { query: deep, extensions: { persistedQuery: { version: 1, sha256Hash: deepHash } } } });
+  t.match(rejected.json().errors[0], { extensions: { code: 'QUERY_TOO_DEEP' } });
+});
