@@ -7,6 +7,7 @@ import type { Database } from './database/connect.ts';
 import { graphqlPlugin } from './graphql/plugin.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { datasetVersionPlugin } from './plugins/app/dataset-version.ts';
+import { ingestSchedulerPlugin } from './plugins/app/ingest-scheduler.ts';
 import { restCachePlugin } from './plugins/app/rest-cache.ts';
 import { corsPlugin } from './plugins/external/cors.ts';
 import { rateLimitPlugin } from './plugins/external/rate-limit.ts';
@@ -62,6 +63,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(corsPlugin);
   await app.register(rateLimitPlugin);
   await app.register(datasetVersionPlugin);
+  await app.register(ingestSchedulerPlugin);
   await app.register(swaggerPlugin);
   await app.register(healthRoutes);
   await app.register(restCachePlugin);

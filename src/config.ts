@@ -25,7 +25,7 @@ export const ConfigSchema = z.object({
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(5000).describe('Responses kept in memory per dataset version (0 turns the cache off)'),
   INGEST_SCHEDULE: z
     .string()
-    .regex(/^(off|\d+\s*(m|h|d))$/, 'must be off or a duration like 30m, 6h, 1d')
+    .regex(/^(off|\d+\s*(s|m|h|d))$/, 'must be off or a duration like 30m, 6h, 1d')
     .default('off')
     .describe('Fetch ICE\'s latest lists on this interval from inside the service'),
   INGEST_SOURCE_URL: z

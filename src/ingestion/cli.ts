@@ -8,12 +8,10 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase, type Database } from '../database/connect.ts';
-import { discoverListLinks, fetchList, fetchPage, FetchError, rememberFetch } from './fetch-lists.ts';
-import { IngestInputError, ingestList, type IngestOptions, type IngestReport, type ListSource } from './ingest.ts';
+import { FetchError } from './fetch-lists.ts';
+import { IngestInputError, ingestList, type IngestOptions, type IngestReport } from './ingest.ts';
 import { kindFromFileName, listDateFromFileName } from './parse/index.ts';
-
-/** Held for a whole run, so two `ingest` processes (or the service's scheduler) never interleave. */
-export const INGESTION_RUN_LOCK = 287003;
+import { ingestLatest, ingestUrls, withRunLock, type RemoteResult } from './remote.ts';
 
 export const EXIT = { ok: 0, badInput: 2, quarantined: 3, failure: 1 } as const;
 
@@ -189,23 +187,15 @@ async function ingestFiles(db: Database, files: PlannedFile[], ingestOptions: In
   out.progress(done, files.length, 'done');
 }
 
-async function ingestUrls(db: Database, urls: string[], ingestOptions: IngestOptions, out: Output, totals: RunTotals) {
-  for (const url of urls) {
-    const fetched = await fetchList(db.pool, url);
-    if (!fetched) {
-      out.line(`unchanged since the last download: ${url}`);
-      continue;
-    }
-    const source: ListSource = { buffer: fetched.buffer, fileName: fetched.fileName, url, lastModified: fetched.lastModified };
-    try {
-      const report = await ingestList(db.pool, source, ingestOptions);
-      totals.reports.push(report);
-      out.line(describe(report));
-      if (!ingestOptions.dryRun) await rememberFetch(db.pool, fetched, report.sha256);
-    } catch (error) {
-      if (!(error instanceof IngestInputError)) throw error;
-      totals.badInput.push(error.message);
-      out.line(`bad input: ${error.message}`);
+function recordRemote(results: RemoteResult[], out: Output, totals: RunTotals): void {
+  for (const result of results) {
+    if (result.kind === 'unchanged') out.line(`unchanged since the last download: ${result.url}`);
+    else if (result.kind === 'bad_input') {
+      totals.badInput.push(result.message);
+      out.line(`bad input: ${result.message}`);
+    } else {
+      totals.reports.push(result.report);
+      out.line(describe(result.report));
     }
   }
 }
@@ -229,11 +219,9 @@ async function runOnce(db: Database, options: CliOptions, sourcePage: string, ou
     if (files.length === 0) throw new IngestInputError(`--dir ${options.dir}: no .xlsx files`);
     await ingestFiles(db, files, ingestOptions, out, totals, false);
   } else if (options.url) {
-    await ingestUrls(db, [options.url], ingestOptions, out, totals);
+    recordRemote(await ingestUrls(db.pool, [options.url], ingestOptions), out, totals);
   } else {
-    const links = discoverListLinks(await fetchPage(sourcePage), sourcePage);
-    if (links.length === 0) throw new IngestInputError(`${sourcePage}: no list links found on the page`);
-    await ingestUrls(db, links, ingestOptions, out, totals);
+    recordRemote(await ingestLatest(db.pool, sourcePage, ingestOptions), out, totals);
   }
   return totals;
 }
@@ -244,9 +232,11 @@ function exitCodeFor(totals: RunTotals): number {
   return EXIT.ok;
 }
 
-function summarize(totals: RunTotals, out: Output): void {
+async function summarize(totals: RunTotals, out: Output): Promise<void> {
   if (out.json) {
-    console.log(JSON.stringify({ lists: totals.reports, bad_input: totals.badInput, exit_code: exitCodeFor(totals) }, null, 2));
+    const text = JSON.stringify({ lists: totals.reports, bad_input: totals.badInput, exit_code: exitCodeFor(totals) }, null, 2);
+    // Waits until the pipe took it all: process.exit() right after a large write to a pipe would cut it short.
+    await new Promise((resolve) => process.stdout.write(`${text}\n`, resolve));
     return;
   }
   if (totals.reports.length + totals.badInput.length <= 1) return;
@@ -261,25 +251,6 @@ function summarize(totals: RunTotals, out: Output): void {
   );
   const unresolved = [...new Set(totals.reports.flatMap((report) => report.unresolvedAgencies))];
   if (unresolved.length > 0) out.line(`agencies without a county: ${unresolved.join('; ')}`);
-}
-
-/** Holds the run lock on its own connection for the duration of `work`. */
-async function withRunLock<T>(db: Database, out: Output, work: () => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
-  try {
-    const got = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [INGESTION_RUN_LOCK]);
-    if (!got.rows[0]!.locked) {
-      out.log('another ingestion is running; waiting for it to finish');
-      await client.query('SELECT pg_advisory_lock($1)', [INGESTION_RUN_LOCK]);
-    }
-    try {
-      return await work();
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [INGESTION_RUN_LOCK]).catch(() => {});
-    }
-  } finally {
-    client.release();
-  }
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -300,8 +271,11 @@ export async function main(argv: string[]): Promise<number> {
     const config = loadConfig(process.env);
     db = await openDatabase(config, out.log);
     for (;;) {
-      const totals = await withRunLock(db, out, () => runOnce(db!, options, config.INGEST_SOURCE_URL, out));
-      summarize(totals, out);
+      const totals = (await withRunLock(db.pool, () => runOnce(db!, options, config.INGEST_SOURCE_URL, out), {
+        wait: true,
+        onWait: () => out.log('another ingestion is running; waiting for it to finish'),
+      }))!;
+      await summarize(totals, out);
       if (!options.every) return exitCodeFor(totals);
       out.log(`next run in ${options.every}`);
       await new Promise((resolve) => setTimeout(resolve, durationMs(options.every!)));

@@ -2,14 +2,13 @@
 // files and a real HTTP server; exit codes and output checked.
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { buildList } from '../helpers/build-list.ts';
 import { testDatabase } from '../helpers/database.ts';
 import { PARTICIPATING_COLUMNS, SEED_LISTS } from '../helpers/fixtures.ts';
+import { startIceSite } from '../helpers/ice-site.ts';
 
 interface Run {
   code: number;
@@ -115,34 +114,10 @@ t.test('--dry-run prints the changes and writes nothing; --list-date and --kind 
 t.test('--url and --latest download lists, with conditional GETs', async (t) => {
   const db = await testDatabase(t);
   const list = await buildList({ columns: PARTICIPATING_COLUMNS, rows: SEED_LISTS[0]!.rows });
-  const hits: { url: string; conditional: boolean }[] = [];
-  const server: Server = createServer((request, response) => {
-    hits.push({ url: request.url!, conditional: Boolean(request.headers['if-none-match']) });
-    if (request.url === '/identify-and-arrest/287g') {
-      response.setHeader('content-type', 'text/html');
-      response.end('<a href="/file-download/download/public/12345">Participating agencies</a> <a href="/about">x</a>');
-      return;
-    }
-    if (request.url === '/file-download/download/public/12345') {
-      if (request.headers['if-none-match'] === '"v1"') {
-        response.statusCode = 304;
-        response.end();
-        return;
-      }
-      response.setHeader('etag', '"v1"');
-      response.setHeader('last-modified', 'Sat, 01 Mar 2025 18:00:00 GMT');
-      response.setHeader('content-disposition', 'attachment; filename="participatingAgencies03012025pm.xlsx"');
-      response.end(list);
-      return;
-    }
-    response.statusCode = 404;
-    response.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => server.close());
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const site = await startIceSite(t, list, 'participatingAgencies03012025pm.xlsx');
+  const { base, hits } = site;
 
-  const latest = await ingest(['--latest'], { DATABASE_URL: db.url, INGEST_SOURCE_URL: `${base}/identify-and-arrest/287g` });
+  const latest = await ingest(['--latest'], { DATABASE_URL: db.url, INGEST_SOURCE_URL: site.pageUrl });
   t.equal(latest.code, 0, latest.stderr);
   t.match(latest.stdout, /applied participatingAgencies03012025pm\.xlsx \(participating, 2025-03-01\)/, 'the name comes from Content-Disposition');
   const stored = await db.pool.query('SELECT file_name, url FROM source_lists');

@@ -1,0 +1,48 @@
+// INGEST_SCHEDULE (off by default): the service fetches ICE's current lists
+// itself on that interval, exactly like `npm run ingest -- --latest`. A run
+// that finds another ingestion holding the run lock is skipped, not queued.
+import fp from 'fastify-plugin';
+import { ingestLatest, withRunLock } from '../../ingestion/remote.ts';
+
+export function scheduleMs(schedule: string): number | null {
+  if (schedule === 'off') return null;
+  const match = /^(\d+)\s*(s|m|h|d)$/.exec(schedule);
+  if (!match) return null;
+  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+export const ingestSchedulerPlugin = fp(
+  async (app) => {
+    const interval = scheduleMs(app.config.INGEST_SCHEDULE);
+    if (interval === null) return;
+    let running: Promise<void> | undefined;
+    const run = async () => {
+      try {
+        const results = await withRunLock(app.db.pool, () => ingestLatest(app.db.pool, app.config.INGEST_SOURCE_URL), { wait: false });
+        if (results === null) {
+          app.log.info('scheduled ingestion skipped: another ingestion is running');
+          return;
+        }
+        for (const result of results) {
+          if (result.kind === 'ingested') {
+            const { outcome, fileName, listDate, reason, counts } = result.report;
+            app.log.info({ url: result.url, outcome, fileName, listDate, reason, counts }, 'scheduled ingestion');
+          } else app.log.info({ url: result.url, result: result.kind }, 'scheduled ingestion');
+        }
+        await app.dataset.refresh();
+      } catch (error) {
+        app.log.error({ err: error }, 'scheduled ingestion failed');
+      }
+    };
+    const timer = setInterval(() => {
+      running ??= run().finally(() => (running = undefined));
+    }, interval);
+    timer.unref();
+    app.log.info({ every: app.config.INGEST_SCHEDULE, source: app.config.INGEST_SOURCE_URL }, 'scheduled ingestion on');
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await running;
+    });
+  },
+  { name: 'ingest-scheduler', dependencies: ['dataset-version'] },
+);
