@@ -270,13 +270,24 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(process.env);
     db = await openDatabase(config, out.log);
-    for (;;) {
-      const totals = (await withRunLock(db.pool, () => runOnce(db!, options, config.INGEST_SOURCE_URL, out), {
+    const runLocked = async () =>
+      (await withRunLock(db!.pool, () => runOnce(db!, options, config.INGEST_SOURCE_URL, out), {
         wait: true,
         onWait: () => out.log('another ingestion is running; waiting for it to finish'),
       }))!;
+    if (!options.every) {
+      const totals = await runLocked();
       await summarize(totals, out);
-      if (!options.every) return exitCodeFor(totals);
+      return exitCodeFor(totals);
+    }
+    for (;;) {
+      // A repeating run outlives a failed download or a bad list: it reports and tries again next time.
+      try {
+        await summarize(await runLocked(), out);
+      } catch (error) {
+        if (!(error instanceof FetchError || error instanceof IngestInputError)) throw error;
+        console.error(`ingest: ${error.message}`);
+      }
       out.log(`next run in ${options.every}`);
       await new Promise((resolve) => setTimeout(resolve, durationMs(options.every!)));
     }
