@@ -63,6 +63,11 @@ export const ERROR_RESPONSES = {
 };
 export const NOT_FOUND_RESPONSE = { 404: problem('No such item.') };
 
+/** A JSON 200 with its description, and the errors every route can answer. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string, notFound = false) {
+  return { 200: { description, content: { 'application/json': { schema } } }, ...ERROR_RESPONSES, ...(notFound ? NOT_FOUND_RESPONSE : {}) };
+}
+
 /** A CSV body, for OpenAPI. */
 export const CsvSchema = z.string().describe('CSV (RFC 4180) with a header row; text cells that begin with = + - @ tab or CR are prefixed with an apostrophe.');
 

@@ -27,7 +27,7 @@ export const StatsResponseSchema = z.object({ data: StatsSchema, meta: MetaSchem
 export const TimeseriesResponseSchema = z
   .object({
     data: z.array(TimeseriesPointSchema).describe('One point per interval, oldest first.'),
-    links: z.object({ next: z.null().describe('Always null: the series comes whole.') }),
+    links: z.object({ next: z.null().describe('Always null: the series comes whole.') }).describe('No further pages.'),
     meta: MetaSchema,
   })
   .meta({ id: 'Timeseries' });

@@ -9,6 +9,29 @@ import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-ty
 
 const zodTransform = createJsonSchemaTransform({ skipList: [] });
 
+/**
+ * Components no operation refers to (directly or through other components) are dropped: the Zod transform emits
+ * an input and an output copy of every registered schema, and responses only use the output ones.
+ */
+export function pruneComponents<T extends { paths?: unknown; components?: { schemas?: Record<string, unknown> } }>(document: T): T {
+  const schemas = document.components?.schemas;
+  if (!schemas) return document;
+  const used = new Set<string>();
+  const pending: unknown[] = [document.paths];
+  while (pending.length > 0) {
+    const text = JSON.stringify(pending.pop());
+    for (const match of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      const name = decodeURIComponent(match[1]!);
+      if (!used.has(name) && schemas[name]) {
+        used.add(name);
+        pending.push(schemas[name]);
+      }
+    }
+  }
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...document, components: { ...document.components, schemas: kept } };
+}
+
 export const OPENAPI_INFO = {
   title: '287(g) agreements API',
   version: '1.0.0',
@@ -44,7 +67,7 @@ export const swaggerPlugin = fp(
       },
       transform: (input) =>
         input.url.startsWith('/v1/') ? zodTransform(input) : { schema: { ...input.schema, hide: true }, url: input.url },
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (input) => pruneComponents(jsonSchemaTransformObject(input) as Parameters<typeof pruneComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject>,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

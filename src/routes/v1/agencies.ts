@@ -24,7 +24,7 @@ import {
 } from '../../repositories/agencies.ts';
 import { agreementsByAgencyIds } from '../../repositories/agreements.ts';
 import { AGENCY_COLUMNS, AgencyListResponseSchema, AgencyResponseSchema } from '../../schemas/agencies.ts';
-import { csvResponse, ERROR_RESPONSES, jsonOrCsvResponse, NOT_FOUND_RESPONSE, querySchema, QUERY_PARAMETERS } from '../../schemas/common.ts';
+import { csvResponse, ERROR_RESPONSES, jsonOrCsvResponse, jsonResponse, QUERY_PARAMETERS, querySchema } from '../../schemas/common.ts';
 import { allPages, primed, collect, EXPORT_BATCH, inSnapshot, itemBody, listBody, nextLink, rawQuery, requestPath, wantsPage } from './common.ts';
 
 const KNOWN = [...ALL_FILTERS, ...PAGE_PARAMS];
@@ -135,9 +135,9 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'One agency, with its names, agreements and oversight reports',
-        params: z.object({ id: z.string().max(200).describe('Agency id.') }),
+        params: z.object({ id: z.string().max(200).describe('Agency id, as in /v1/agencies.') }),
         querystring: z.object({ as_of: QUERY_PARAMETERS.as_of }),
-        response: { 200: AgencyResponseSchema, ...ERROR_RESPONSES, ...NOT_FOUND_RESPONSE },
+        response: jsonResponse(AgencyResponseSchema, 'The agency with its names, agreements and reports.', true),
       },
     },
     async (request, reply) => {

@@ -21,7 +21,7 @@ import {
 import { agencyPointsByIds } from '../../repositories/agencies.ts';
 import { getAgreement, listAgreements, type AgreementRecord } from '../../repositories/agreements.ts';
 import { AGREEMENT_COLUMNS, AgreementListResponseSchema, AgreementResponseSchema } from '../../schemas/agreements.ts';
-import { csvResponse, ERROR_RESPONSES, jsonOrCsvResponse, NOT_FOUND_RESPONSE, querySchema, QUERY_PARAMETERS } from '../../schemas/common.ts';
+import { csvResponse, ERROR_RESPONSES, jsonOrCsvResponse, jsonResponse, QUERY_PARAMETERS, querySchema } from '../../schemas/common.ts';
 import { allPages, primed, collect, EXPORT_BATCH, inSnapshot, itemBody, listBody, nextLink, rawQuery, requestPath, wantsPage } from './common.ts';
 
 const KNOWN = [...ALL_FILTERS, ...PAGE_PARAMS];
@@ -144,9 +144,9 @@ export async function agreementRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'One agreement, with its events and sources',
-        params: z.object({ id: z.string().max(200).describe('Agreement id.') }),
+        params: z.object({ id: z.string().max(200).describe('Agreement id, as in /v1/agreements.') }),
         querystring: z.object({ as_of: QUERY_PARAMETERS.as_of }),
-        response: { 200: AgreementResponseSchema, ...ERROR_RESPONSES, ...NOT_FOUND_RESPONSE },
+        response: jsonResponse(AgreementResponseSchema, 'The agreement with its events and sources.', true),
       },
     },
     async (request, reply) => {

@@ -9,7 +9,7 @@ import { canonicalKey, parseFilters, rejectUnknown, type Filters, type RawQuery 
 import { countyGeometries } from '../../reference/geography.ts';
 import { agenciesByIds, agencyIdsByCounty } from '../../repositories/agencies.ts';
 import { countiesByFips, countySummaries, emptySummary, type AgreementSummary, type CountyRecord } from '../../repositories/reference.ts';
-import { ERROR_RESPONSES, NOT_FOUND_RESPONSE, querySchema, QUERY_PARAMETERS } from '../../schemas/common.ts';
+import { ERROR_RESPONSES, jsonResponse, QUERY_PARAMETERS, querySchema } from '../../schemas/common.ts';
 import { CountyListResponseSchema, CountyResponseSchema } from '../../schemas/geography.ts';
 import { itemBody, rawQuery, smallCollection } from './common.ts';
 import { summaryColumns } from './summaries.ts';
@@ -87,7 +87,7 @@ export async function countyRoutes(app: FastifyInstance): Promise<void> {
         summary: 'One county, with its agencies',
         params: z.object({ fips: z.string().max(100).describe('5-digit county FIPS code, zero-padded (48201).') }),
         querystring: z.object({ as_of: QUERY_PARAMETERS.as_of }),
-        response: { 200: CountyResponseSchema, ...ERROR_RESPONSES, ...NOT_FOUND_RESPONSE },
+        response: jsonResponse(CountyResponseSchema, 'The county with its summary and agencies.', true),
       },
     },
     async (request, reply) => {

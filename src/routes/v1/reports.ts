@@ -5,7 +5,7 @@ import { fieldColumns } from '../../http/csv.ts';
 import { notFound } from '../../http/problem.ts';
 import { canonicalKey, rejectUnknown } from '../../query/grammar.ts';
 import { agenciesByReportIds, listReports, recommendationsByReportIds, type ReportRecord } from '../../repositories/reference.ts';
-import { ERROR_RESPONSES, NOT_FOUND_RESPONSE, querySchema } from '../../schemas/common.ts';
+import { jsonResponse, querySchema } from '../../schemas/common.ts';
 import { ReportListResponseSchema, ReportResponseSchema } from '../../schemas/reference.ts';
 import { itemBody, rawQuery, smallCollection } from './common.ts';
 
@@ -33,7 +33,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
         tags: ['reference'],
         summary: 'One oversight report, with its recommendations and agencies',
         params: z.object({ id: z.string().max(200).describe('Report id (OIG-18-77).') }),
-        response: { 200: ReportResponseSchema, ...ERROR_RESPONSES, ...NOT_FOUND_RESPONSE },
+        response: jsonResponse(ReportResponseSchema, 'The report with its recommendations and agencies.', true),
       },
     },
     async (request, reply) => {

@@ -6,7 +6,7 @@ import { notFound } from '../../http/problem.ts';
 import { canonicalKey, parseFilters, rejectUnknown } from '../../query/grammar.ts';
 import { findState } from '../../reference/states.ts';
 import { countiesByState, countySummaries, emptySummary, listStates, stateSummaries, type AgreementSummary, type StateRecord } from '../../repositories/reference.ts';
-import { ERROR_RESPONSES, NOT_FOUND_RESPONSE, querySchema, QUERY_PARAMETERS } from '../../schemas/common.ts';
+import { jsonResponse, QUERY_PARAMETERS, querySchema } from '../../schemas/common.ts';
 import { StateListResponseSchema, StateResponseSchema } from '../../schemas/geography.ts';
 import { itemBody, rawQuery, smallCollection } from './common.ts';
 import { summaryColumns } from './summaries.ts';
@@ -41,7 +41,7 @@ export async function stateRoutes(app: FastifyInstance): Promise<void> {
         summary: 'One state, with its counties',
         params: z.object({ code: z.string().max(100).describe('Postal code (TX), name (Texas) or FIPS (48), in any case.') }),
         querystring: z.object({ as_of: QUERY_PARAMETERS.as_of }),
-        response: { 200: StateResponseSchema, ...ERROR_RESPONSES, ...NOT_FOUND_RESPONSE },
+        response: jsonResponse(StateResponseSchema, 'The state with its summary and counties.', true),
       },
     },
     async (request, reply) => {

@@ -4,7 +4,7 @@ import { csvDocument, fieldColumns } from '../../http/csv.ts';
 import { negotiate, type Format } from '../../plugins/app/rest-cache.ts';
 import { ALL_FILTERS, canonicalKey, parseFilters, QueryError, rejectUnknown, type Filters } from '../../query/grammar.ts';
 import { INTERVALS, stats, timeseries, type Interval, type TimeseriesPoint } from '../../repositories/stats.ts';
-import { csvResponse, ERROR_RESPONSES, jsonOrCsvResponse, querySchema, singleParameter } from '../../schemas/common.ts';
+import { csvResponse, jsonOrCsvResponse, jsonResponse, querySchema, singleParameter } from '../../schemas/common.ts';
 import { StatsResponseSchema, TimeseriesResponseSchema } from '../../schemas/stats.ts';
 import { listBody, meta, rawQuery } from './common.ts';
 
@@ -33,7 +33,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Counts on a date',
         description: 'Active, pending and ended agreements on as_of (default: the latest list), active agreements by model and by state. Other filters narrow what is counted.',
         querystring: querySchema(STATS_FILTERS),
-        response: { 200: StatsResponseSchema, ...ERROR_RESPONSES },
+        response: jsonResponse(StatsResponseSchema, 'The counts.'),
       },
     },
     async (request, reply) => {
