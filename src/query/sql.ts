@@ -25,9 +25,12 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-/** Agreements `a` joined to their agency `g` (and, with as_of, to the status span `s` covering that date). */
-export function agreementSource(filters: Filters, params: Params): AgreementSource {
-  let from = 'agreements a JOIN agencies g ON g.id = a.agency_id';
+/**
+ * Agreements `a` joined to their agency `g` (and, with as_of, to the status span `s` covering that date).
+ * `joinAgency: false` leaves `g` out, for a subquery correlated to an outer `g` (filters on agency fields need it).
+ */
+export function agreementSource(filters: Filters, params: Params, joinAgency = true): AgreementSource {
+  let from = joinAgency ? 'agreements a JOIN agencies g ON g.id = a.agency_id' : 'agreements a';
   let status = 'a.status';
   let endedOn = 'a.ended_on';
   if (filters.as_of) {
@@ -70,8 +73,9 @@ export function agencySource(filters: Filters, params: Params): { from: string; 
     ...(filters.signed_to ? { signed_to: filters.signed_to } : {}),
   };
   if (Object.keys(agreementFilters).length > 0) {
-    // An agency is in the answer when it holds at least one agreement matching the agreement filters.
-    const inner = agreementSource(agreementFilters, params);
+    // An agency is in the answer when it holds at least one agreement matching the agreement filters. The
+    // subquery must not join agencies again: its own `g` would shadow the outer one and match every agency.
+    const inner = agreementSource(agreementFilters, params, false);
     where.push(`EXISTS (SELECT 1 FROM ${inner.from} WHERE a.agency_id = g.id${inner.where.map((clause) => ` AND ${clause}`).join('')})`);
   }
   return { from: 'agencies g', where };
