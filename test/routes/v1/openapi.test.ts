@@ -65,3 +65,16 @@ t.test('every operation, parameter and response is described', async (t) => {
   })(document, '');
   t.same(undescribed, [], 'every field of every schema has a description');
 });
+
+t.test('schema/fields.md documents every field of every response schema', async (t) => {
+  const dictionary = await readFile('schema/fields.md', 'utf8');
+  const documented = new Set([...dictionary.matchAll(/^\| `([a-z_]+)` \|/gm)].map((match) => match[1]));
+  const document = (await openApiDocument()) as { components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+  const missing: string[] = [];
+  for (const [name, schema] of Object.entries(document.components.schemas)) {
+    for (const field of Object.keys(schema.properties ?? {})) {
+      if (!['data', 'links', 'meta'].includes(field) && !documented.has(field)) missing.push(`${name}.${field}`);
+    }
+  }
+  t.same(missing, [], 'fields missing from schema/fields.md');
+});
