@@ -22,6 +22,8 @@ import {
   recommendationsByReportIds,
   stateSummaries,
   type AgreementSummary as SummaryRecord,
+  type ModelRecord,
+  type StateRecord,
 } from '../repositories/reference.ts';
 import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
@@ -96,12 +98,38 @@ function groupRows<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> 
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
-/** States and models are small reference tables: one query loads them all. */
-async function statesByCode(context: GraphqlContext) {
-  return indexBy(await run(context, (pool) => listStates(pool)), (state) => state.code);
+// States and models are small reference tables, loaded at start-up: kept in
+// memory per pool and dataset version rather than queried by every request.
+interface ReferenceTables {
+  version: number;
+  states?: Promise<Map<string, StateRecord>>;
+  models?: Promise<Map<string, ModelRecord>>;
 }
-async function modelsByCode(context: GraphqlContext) {
-  return indexBy(await run(context, (pool) => listModels(pool)), (model) => model.code);
+const referenceTables = new WeakMap<object, ReferenceTables>();
+
+function tablesFor(context: GraphqlContext): ReferenceTables {
+  const version = context.app.dataset.current().version;
+  let tables = referenceTables.get(context.pool);
+  if (!tables || tables.version !== version) {
+    tables = { version };
+    referenceTables.set(context.pool, tables);
+  }
+  return tables;
+}
+
+function statesByCode(context: GraphqlContext): Promise<Map<string, StateRecord>> {
+  const tables = tablesFor(context);
+  tables.states ??= run(context, (pool) => listStates(pool)).then((rows) => indexBy(rows, (state) => state.code));
+  // A failed load is not kept: the next request tries again.
+  tables.states.catch(() => (tables.states = undefined));
+  return tables.states;
+}
+
+function modelsByCode(context: GraphqlContext): Promise<Map<string, ModelRecord>> {
+  const tables = tablesFor(context);
+  tables.models ??= run(context, (pool) => listModels(pool)).then((rows) => indexBy(rows, (model) => model.code));
+  tables.models.catch(() => (tables.models = undefined));
+  return tables.models;
 }
 
 function summaryFor(summaries: Map<string, SummaryRecord>, key: string) {

@@ -50,6 +50,7 @@ export const graphqlPlugin = fp<GraphqlOptions>(
       path: '/graphql',
       graphiql: true,
       allowBatchedQueries: true,
+      jit: 1,
       persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(PERSISTED_QUERY_ENTRIES),
       validationRules: [depthRule(limits), aliasRule(limits)],
       graphql: { parseOptions: { maxTokens: limits.tokens } },

@@ -309,3 +309,24 @@ t.test('REST and GraphQL agree on the same questions', async (t) => {
     t.same(Object.fromEntries(graphql.data.stats.byState.map((row: any) => [row.state, row.count])), data.by_state);
   }
 });
+
+t.test('errors keep their code when the query is compiled (repeated) and internals never leak', async (t) => {
+  // The third run of a document goes through the compiled (JIT) path.
+  for (let run = 0; run < 3; run++) {
+    const result = await gql(app, '{ agreements(filter: { state: ["Narnia"] }) { totalCount } }');
+    t.match(result.errors?.[0], { extensions: { code: 'BAD_USER_INPUT', param: 'filter.state' } }, `run ${run + 1}`);
+  }
+  // A database failure (here: a table gone) is logged and answered without its message.
+  await database.pool.query('ALTER TABLE agreement_events RENAME TO agreement_events_away');
+  t.teardown(() => database.pool.query('ALTER TABLE agreement_events_away RENAME TO agreement_events'));
+  for (let run = 0; run < 3; run++) {
+    const result = await gql(app, '{ agreements(first: 2) { edges { node { id events { type } } } } }');
+    // Execution errors answer 200 (GraphQL over HTTP); non-null fields carry the null up to data.
+    t.equal(result.status, 200);
+    t.ok(result.errors && result.errors.length > 0);
+    for (const error of result.errors ?? []) {
+      t.match(error, { message: 'an internal error occurred; it has been logged', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      t.notMatch(JSON.stringify(error), /agreement_events|relation|does not exist/);
+    }
+  }
+});
