@@ -1,11 +1,13 @@
 // `npm start` as a user runs it: a real process, real signals, real ports.
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { buildList } from './helpers/build-list.ts';
 import { testDatabase } from './helpers/database.ts';
+import { SEED_LISTS } from './helpers/fixtures.ts';
 
 function startServer(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -68,15 +70,40 @@ t.test('with DATABASE_URL: serves, is ready, and SIGTERM closes cleanly', async 
   t.equal(await server.exited, 0, 'exit 0 on SIGTERM');
 });
 
-t.test('without DATABASE_URL: an embedded PostgreSQL under DATA_DIR', async (t) => {
+t.test('without DATABASE_URL: an embedded PostgreSQL under DATA_DIR, shared with `npm run ingest`', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'ice-287g-data-'));
   await chmod(dataDir, 0o755); // as root the server runs as the postgres user, who must reach it
   const port = await freePort();
   const server = startServer({ DATA_DIR: dataDir, PORT: String(port) });
   t.teardown(() => server.child.kill('SIGKILL'));
   await waitReady(port, server.exited);
-  const states = await fetch(`http://127.0.0.1:${port}/healthz`);
-  t.equal(states.status, 200);
+  const get = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).json() as Promise<any>;
+
+  // Reference data is loaded: states, counties, models, reports.
+  t.equal((await get('/v1/states')).data.length, 56, '50 states, DC and 5 territories');
+  t.equal((await get('/v1/counties/48201')).data.name, 'Harris County');
+  t.equal((await get('/v1/models')).data.length, 4);
+  t.equal((await get('/v1/reports')).data.length, 10);
+  t.equal((await get('/v1/stats')).active_agreements, 0, 'no agreements before the first list');
+
+  // The CLI on the same DATA_DIR attaches to the running embedded server; the service serves the list at once.
+  const listFile = join(dataDir, SEED_LISTS[0]!.fileName);
+  await writeFile(listFile, await buildList({ columns: SEED_LISTS[0]!.columns, rows: SEED_LISTS[0]!.rows }));
+  const ingest = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', '--file', listFile], {
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+  });
+  let ingestErr = '';
+  ingest.stderr.on('data', (chunk) => (ingestErr += chunk));
+  const code = await new Promise((resolve) => ingest.on('close', resolve));
+  t.equal(code, 0, ingestErr);
+  t.match(ingestErr, /attached to the embedded PostgreSQL already running/);
+  let active = 0;
+  for (let attempt = 0; attempt < 50 && active === 0; attempt++) {
+    active = (await get('/v1/stats')).active_agreements;
+    if (active === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  t.equal(active, 5, 'the running service serves the new list without a restart');
+
   server.child.kill('SIGTERM');
   t.equal(await server.exited, 0, 'exit 0 on SIGTERM, embedded server stopped');
 });
