@@ -77,12 +77,15 @@ export function negotiate(accept: string | undefined, offered: readonly Format[]
   return best;
 }
 
-/** The formats a path offers through Accept: its extension fixes the format; JSON collections also make CSV. */
+/**
+ * The format Accept selects, negotiated exactly as the routes do (JSON or CSV; GeoJSON only by extension): two
+ * requests with one raw key must get one response.
+ */
 function acceptFormat(request: FastifyRequest): string {
   const accept = request.headers.accept;
   // Most requests say nothing about CSV: skip the parse.
-  if (!accept || (!accept.includes('csv') && !accept.includes('geo+json'))) return 'json';
-  return negotiate(accept, ['json', 'csv', 'geojson']);
+  if (!accept || !accept.includes('csv')) return 'json';
+  return negotiate(accept, ['json', 'csv']);
 }
 
 function rawKey(request: FastifyRequest): string {
