@@ -46,7 +46,7 @@ t.test('resources', async (t) => {
 
     const seen: string[] = [];
     for (let url: string | null = '/v1/agencies?limit=4&sort=-name'; url; ) {
-      const page = await get(url);
+      const page: { data: { id: string }[]; links: { next: string | null } } = await get(url);
       seen.push(...page.data.map((agency: { id: string }) => agency.id));
       url = page.links.next;
     }
@@ -121,7 +121,7 @@ t.test('resources', async (t) => {
   t.test('changes', async (t) => {
     const all: { id: number; type: string; recorded_on: string; state: string }[] = [];
     for (let url: string | null = '/v1/changes?limit=4'; url; ) {
-      const page = await get(url, ChangeListResponseSchema);
+      const page: { data: typeof all; links: { next: string | null } } = await get(url, ChangeListResponseSchema);
       all.push(...page.data);
       url = page.links.next;
     }
