@@ -16,6 +16,7 @@
 //   reinstatement of the same agreement (ICE's lists drop rows by mistake).
 import {
   agencyMatchKey,
+  agencyMatchKeyWithoutOverrides,
   canonicalAgencyName,
   classifyAgency,
   isLikelySameAgency,
@@ -253,6 +254,7 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
     groups.set(key, { row, agency, model: row.model! });
   }
   plan.counts.skipped_rows = plan.skipped.length;
+  renameAgencies(plan, state.agencies);
 
   // 2. Rows present in the list.
   const seen = new Set<string>();
@@ -380,6 +382,29 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
   return plan;
 }
 
+/**
+ * An agency is renamed when none of the names this list gives it is its
+ * current display name (up to spelling drift): the first of them becomes the
+ * display name. Judged once per list, because ICE sometimes lists one agency
+ * under an old and a new spelling on the same day.
+ */
+function renameAgencies(plan: ListPlan, agencies: Map<string, AgencyState>): void {
+  const namesByAgency = new Map<string, string[]>();
+  for (const alias of plan.aliases) {
+    const names = namesByAgency.get(alias.agencyId) ?? [];
+    names.push(alias.name);
+    namesByAgency.set(alias.agencyId, names);
+  }
+  for (const [agencyId, names] of namesByAgency) {
+    const agency = agencies.get(agencyId)!;
+    // Spelling drift (quotes, "Sheriffs"/"Sheriff's", "Ft."/"Fort") is not a rename: compare identity keys.
+    const current = agencyMatchKeyWithoutOverrides(agency.canonicalName, agency.stateCode);
+    if (names.some((name) => agencyMatchKeyWithoutOverrides(name, agency.stateCode) === current)) continue;
+    plan.renamedAgencies.push({ id: agencyId, from: agency.canonicalName, canonicalName: names[0]! });
+    agency.canonicalName = names[0]!;
+  }
+}
+
 /** Agencies by identity key, alias and state, with the resolution rules of README "Agency identity". */
 class AgencyIndex {
   private byKey = new Map<string, AgencyState>();
@@ -440,11 +465,6 @@ class AgencyIndex {
       this.byAlias.set(`${stateCode}|${name}`, agency);
     }
     plan.aliases.push({ agencyId: agency.id, name });
-    if (agency.canonicalName !== name && slug(agency.canonicalName) !== slug(name)) {
-      // A real rename (not a change of quotes or case): the latest spelling becomes the display name.
-      plan.renamedAgencies.push({ id: agency.id, from: agency.canonicalName, canonicalName: name });
-      agency.canonicalName = name;
-    }
     return agency;
   }
 }
