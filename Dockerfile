@@ -22,6 +22,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY prisma ./prisma
 COPY src ./src
+COPY schema ./schema
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
