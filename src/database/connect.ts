@@ -58,7 +58,8 @@ export async function waitForDatabase(url: string, timeoutSeconds: number, log: 
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createPool(url: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  // statement_timeout: the database-side half of GraphQL's time limit, and a bound on any runaway query.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, statement_timeout: 30_000 });
   // A lost server surfaces on requests (503) and /readyz; idle-client errors must not crash the process.
   pool.on('error', () => {});
   return pool;
