@@ -9,7 +9,7 @@ export const LOCATION_METHODS = ['county_column', 'county_in_name', 'city', 'ove
 export const AgencySchema = z
   .object({
     id: z.string().describe('Stable agency id.'),
-    name: z.string().describe('The agency\'s current name (the latest list\'s spelling).'),
+    name: z.string().describe('The agency\'s name (aliases in /v1/agencies/{id} list every spelling the lists used).'),
     type: z.enum(AGENCY_TYPES).describe('Kind of agency.'),
     level: z.enum(['county', 'municipal', 'state']).describe('Level of government.'),
     state: z.string().length(2).describe('USPS code of its state or territory.'),

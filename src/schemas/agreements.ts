@@ -7,7 +7,7 @@ export const AgreementSchema = z
   .object({
     id: z.string().describe('Stable agreement id.'),
     agency_id: z.string().describe('Id of the agency that holds the agreement.'),
-    agency_name: z.string().describe('The agency\'s current name.'),
+    agency_name: z.string().describe('The agency\'s name (see its aliases for other spellings).'),
     agency_type: z.enum(AGENCY_TYPES).describe('Kind of agency.'),
     agency_level: z.enum(['county', 'municipal', 'state']).describe('Level of government of the agency.'),
     state: z.string().length(2).describe('USPS code of the agency\'s state or territory.'),
