@@ -1,6 +1,6 @@
 // HTTP caching for the REST API. Every response is a pure function of (dataset
 // version, normalized request), so:
-// - validators come from the dataset version: ETag "<version>-<format>" and
+// - validators come from the dataset version: ETag "<version>-<format>-<revision>" and
 //   Last-Modified (when the data last changed); a conditional request gets 304;
 // - Cache-Control lets browsers and CDNs keep a response for a minute and serve
 //   it stale while they revalidate (a list is applied at most a few times a day);
@@ -9,6 +9,8 @@
 //   string, negotiated format) before validation, routing work or SQL; a miss
 //   is computed once however many requests ask, keyed by the normalized query.
 // The rate limiter runs before the fast path (see routes/v1/index.ts).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -115,17 +117,31 @@ function isNotModified(request: FastifyRequest, etag: string, lastModified: Date
   return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
 }
 
+/**
+ * A short fingerprint of the response shapes (the committed OpenAPI document): part of the ETag, so a release that
+ * changes what responses look like is not answered 304 to a client holding the old shape of the same data.
+ */
+function representationRevision(): string {
+  try {
+    const document = readFileSync(new URL('../../../schema/openapi.json', import.meta.url));
+    return createHash('sha256').update(document).digest('hex').slice(0, 8);
+  } catch {
+    return 'dev';
+  }
+}
+
 const VALIDATOR_HEADERS = ['etag', 'last-modified', 'cache-control', 'vary', 'x-dataset-version'] as const;
 
 export const restCachePlugin = fp(
   async (app) => {
     const responses = new ResponseCache(app.config.CACHE_MAX_ENTRIES);
     const rawKeys = new WeakMap<FastifyRequest, string>();
+    const revision = representationRevision();
 
     function validators(format: Format): Record<string, string> {
       const version = app.dataset.current();
       return {
-        etag: `"${version.version}-${format}"`,
+        etag: `"${version.version}-${format}-${revision}"`,
         'last-modified': version.updatedAt.toUTCString(),
         'cache-control': CACHE_CONTROL,
         vary: 'Accept',
