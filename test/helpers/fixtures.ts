@@ -4,7 +4,8 @@
 //               Galveston SO (WSO), Houston PD (TFM); pending: Lubbock SO (TFM), Cobb SO (JEM)
 //   2025-04-01  participating: Collier TFM renewed (signed 2025-03-15), Galveston WSO gone (ended),
 //               Lubbock TFM signed (promoted from pending); pending: Cobb only
-//   2025-05-01  participating: unchanged from April but Houston PD renamed "City of Houston Police Department"
+//   2025-05-01  participating: unchanged from April but Houston PD written "City of Houston Police Department"
+//               (spelling drift: the same agency and name, a new alias)
 import type pg from 'pg';
 import { ingestList, type IngestReport } from '../../src/ingestion/ingest.ts';
 import { buildList } from './build-list.ts';

@@ -65,8 +65,8 @@ t.test('the seeded history: renewal, ending, promotion from pending, rename', as
     `SELECT g.canonical_name, array_agg(al.name ORDER BY al.first_seen_on, al.name) AS aliases
      FROM agencies g JOIN agency_aliases al ON al.agency_id = g.id WHERE g.state_code = 'TX' AND g.canonical_name LIKE '%Houston%' GROUP BY g.id`,
   );
-  t.equal(houston.rows.length, 1, 'a renamed agency keeps one id');
-  t.equal(houston.rows[0]!.canonical_name, 'City of Houston Police Department', 'the latest name is the display name');
+  t.equal(houston.rows.length, 1, 'a respelled agency keeps one id');
+  t.equal(houston.rows[0]!.canonical_name, 'Houston Police Department', '"City of" is spelling drift, not a rename');
   t.same(houston.rows[0]!.aliases, ['Houston Police Department', 'City of Houston Police Department'], 'every name stays as an alias');
 
   const counts = await one<{ agreements: string; agencies: string }>(
@@ -81,9 +81,29 @@ t.test('the seeded history: renewal, ending, promotion from pending, rename', as
   );
   const byName = new Map(located.rows.map((row) => [row.canonical_name, row]));
   t.equal(byName.get("Collier County Sheriff's Office")?.county_fips, SEED_FACTS.collierCountyFips);
-  t.equal(byName.get('City of Houston Police Department')?.county_fips, SEED_FACTS.harrisCountyFips);
+  t.equal(byName.get('Houston Police Department')?.county_fips, SEED_FACTS.harrisCountyFips);
   t.equal(byName.get('Florida Highway Patrol')?.county_fips, null, 'a statewide agency has no county');
   t.ok(byName.get('Florida Highway Patrol')?.lat, '…but has coordinates (the state centroid)');
+});
+
+t.test('a renamed agency keeps its id and agreements; the rename is an event', async (t) => {
+  const db = await testDatabase(t);
+  const row = (name: string) => ['LOUISIANA', name, 'State Agency', '#N/A', 'Task Force Model', new Date('2025-03-01T00:00:00Z'), null];
+  const lists = [
+    { fileName: 'participatingAgencies07142025pm.xlsx', rows: [row('Louisiana State Patrol')] },
+    { fileName: 'participatingAgencies07152025pm.xlsx', rows: [row('Louisiana State Police Department')] },
+  ];
+  for (const list of lists) {
+    const report = await ingestList(db.pool, { buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: list.rows }), fileName: list.fileName });
+    t.equal(report.outcome, 'applied');
+  }
+  const agencies = await db.pool.query<{ id: string; canonical_name: string }>('SELECT id, canonical_name FROM agencies');
+  t.same(agencies.rows, [{ id: 'la-louisiana-state-patrol', canonical_name: 'Louisiana State Police Department' }], 'one agency, its first id, its new name');
+  const events = await db.pool.query<{ type: string; details: unknown }>('SELECT type::text, details FROM agreement_events ORDER BY id');
+  t.same(events.rows.map((event) => event.type), ['signed', 'renamed']);
+  t.same(events.rows[1]!.details, { from: 'Louisiana State Patrol', to: 'Louisiana State Police Department' });
+  const agreements = await db.pool.query('SELECT id FROM agreements');
+  t.equal(agreements.rowCount, 1, 'the agreement goes on');
 });
 
 t.test('as-of status spans answer any date exactly', async (t) => {
