@@ -23,7 +23,8 @@ export const TimeseriesPointSchema = z
   })
   .meta({ id: 'TimeseriesPoint' });
 
-export const StatsResponseSchema = z.object({ data: StatsSchema, meta: MetaSchema }).meta({ id: 'StatsResponse' });
+// The counts at the top level (as clients were promised: `{ as_of, active_agreements, … }`), with the usual meta.
+export const StatsResponseSchema = StatsSchema.extend({ meta: MetaSchema }).meta({ id: 'StatsResponse' });
 export const TimeseriesResponseSchema = z
   .object({
     data: z.array(TimeseriesPointSchema).describe('One point per interval, oldest first.'),

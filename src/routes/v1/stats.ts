@@ -42,7 +42,7 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
       const filters = parseFilters(raw, STATS_FILTERS);
       return app.restCache.respond(request, reply, 'json', canonicalKey({ route: 'stats', filters }), async () => {
         const data = await stats(pool, filters);
-        return { body: JSON.stringify({ data, meta: meta(app, data.as_of ?? undefined) }) };
+        return { body: JSON.stringify({ ...data, meta: meta(app, data.as_of ?? undefined) }) };
       });
     },
   );

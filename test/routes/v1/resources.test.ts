@@ -142,25 +142,25 @@ t.test('resources', async (t) => {
 
   t.test('stats', async (t) => {
     const now = await get('/v1/stats', StatsResponseSchema);
-    t.equal(now.data.as_of, SEED_FACTS.latestListDate);
-    t.equal(now.data.active_agreements, SEED_FACTS.asOf['2025-05-15'].active);
-    t.equal(now.data.pending_agreements, SEED_FACTS.asOf['2025-05-15'].pending);
-    t.same(now.data.by_state, SEED_FACTS.activeByState);
-    t.same(now.data.by_model, SEED_FACTS.activeByModel);
+    t.equal(now.as_of, SEED_FACTS.latestListDate);
+    t.equal(now.active_agreements, SEED_FACTS.asOf['2025-05-15'].active);
+    t.equal(now.pending_agreements, SEED_FACTS.asOf['2025-05-15'].pending);
+    t.same(now.by_state, SEED_FACTS.activeByState);
+    t.same(now.by_model, SEED_FACTS.activeByModel);
     for (const [day, expected] of Object.entries(SEED_FACTS.asOf)) {
       const stats = await get(`/v1/stats?as_of=${day}`);
-      t.equal(stats.data.as_of, day);
+      t.equal(stats.as_of, day);
       t.equal(stats.meta.as_of, day);
       t.same(
-        { active: stats.data.active_agreements, pending: stats.data.pending_agreements, ended: stats.data.ended_agreements },
+        { active: stats.active_agreements, pending: stats.pending_agreements, ended: stats.ended_agreements },
         expected,
         `counts on ${day}`,
       );
     }
     const texas = await get('/v1/stats?state=TX&as_of=2025-03-15');
-    t.same(texas.data.by_state, { TX: 2 }, 'filters narrow the counts');
-    t.equal(texas.data.by_model.warrant_service_officer, 1);
-    t.equal((await get('/v1/stats?model=jail_enforcement')).data.active_agreements, 1);
+    t.same(texas.by_state, { TX: 2 }, 'filters narrow the counts');
+    t.equal(texas.by_model.warrant_service_officer, 1);
+    t.equal((await get('/v1/stats?model=jail_enforcement')).active_agreements, 1);
   });
 
   t.test('time series', async (t) => {
