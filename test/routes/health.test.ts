@@ -63,6 +63,7 @@ async function relayTo(url: string): Promise<{ url: string; cut(): Promise<void>
 t.test('database lost while running: /readyz 503, then recovery without restart', async (t) => {
   const real = await testDatabase(t);
   const relay = await relayTo(real.url);
+  t.teardown(() => relay.cut());
   const pool = createPool(relay.url, 2);
   const prisma = createPrisma(pool);
   const database = { ...real, url: relay.url, pool, prisma, close: async () => { await prisma.$disconnect(); await pool.end(); } };

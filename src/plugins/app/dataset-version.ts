@@ -63,6 +63,10 @@ export const datasetVersionPlugin = fp(
       client.on('notification', () => void refresh().catch(() => {}));
       try {
         await client.connect();
+        if (closed) {
+          await client.end();
+          return;
+        }
         await client.query('LISTEN dataset_changed');
         listener = client;
         await refresh();
