@@ -160,8 +160,18 @@ const FILTER_PARAMS = Object.keys(PARAMETER_DOCS).filter(
   (name) => !['limit', 'cursor', 'sort', 'include_total'].includes(name),
 ) as (keyof Filters)[];
 
+/** PostgreSQL text cannot hold NUL: a value with one is refused here rather than failing in the database. */
+export function rejectNul(raw: RawQuery): void {
+  for (const [name, value] of Object.entries(raw)) {
+    if ((Array.isArray(value) ? value : [value]).some((item) => typeof item === 'string' && item.includes('\u0000'))) {
+      throw new QueryError(name.includes('\u0000') ? 'query' : name, 'contains a NUL character');
+    }
+  }
+}
+
 /** Filters from a raw query (REST query string or GraphQL arguments mapped to snake_case). */
 export function parseFilters(raw: RawQuery, accepted: readonly (keyof Filters)[] = FILTER_PARAMS): Filters {
+  rejectNul(raw);
   const filters: Filters = {
     state: states(raw.state),
     county_fips: countyFips(raw.county_fips),
@@ -185,6 +195,7 @@ export function parseFilters(raw: RawQuery, accepted: readonly (keyof Filters)[]
 }
 
 export function parsePage<S extends string>(raw: RawQuery, sorts: readonly S[], defaultSort: string): Page<S> {
+  rejectNul(raw);
   const cursor = text('cursor', raw.cursor, 2000);
   return {
     limit: limit(raw.limit),

@@ -232,6 +232,7 @@ t.test('bad arguments are BAD_USER_INPUT errors naming the argument, never inter
     ['{ sourceList(id: "abc") { id } }', 'id', /not a source list id/],
     ['{ agencies { edges { node { agreements(first: 0) { totalCount } } } } }', 'first', /between 1 and 1000/],
     ['{ agencies { edges { node { agreements(after: "zzz") { totalCount } } } } }', 'after', /not a cursor/],
+    ['{ agencies(filter: { q: "a\\u0000b" }) { totalCount } }', 'filter.q', /contains a NUL character/],
   ];
   for (const [query, param, message] of cases) {
     const result = await gql(app, query);

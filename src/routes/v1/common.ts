@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { z } from 'zod';
 import { csvDocument, type CsvColumn } from '../../http/csv.ts';
 import { negotiate, type Body, type Format } from '../../plugins/app/rest-cache.ts';
-import { canonicalKey, QueryError, type Filters, type Page, type RawQuery } from '../../query/grammar.ts';
+import { canonicalKey, QueryError, rejectNul, type Filters, type Page, type RawQuery } from '../../query/grammar.ts';
 import type { PageResult } from '../../repositories/agreements.ts';
 import { csvResponse, jsonOrCsvResponse } from '../../schemas/common.ts';
 
@@ -17,12 +17,8 @@ export function rawQuery(request: FastifyRequest): RawQuery {
   if (mark === -1) return {};
   // node:querystring returns a null-prototype object: a "__proto__" key is just a key.
   const raw = parse(request.url.slice(mark + 1)) as RawQuery;
-  for (const [name, value] of Object.entries(raw)) {
-    // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
-    if ((Array.isArray(value) ? value : [value]).some((item) => String(item).includes('\u0000'))) {
-      throw new QueryError(name.includes('\u0000') ? 'query' : name, 'contains a NUL character');
-    }
-  }
+  // Every parameter, also those no filter reads (lists, changes): one rule in the grammar.
+  rejectNul(raw);
   return raw;
 }
 
