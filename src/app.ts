@@ -1,6 +1,6 @@
 // Assembles the service: plugins, routes, error handling. server.ts listens;
 // tests build the same app and call it with app.inject.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './database/connect.ts';
@@ -40,7 +40,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   const app: FastifyInstance = Fastify({
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: logger ?? loggerOptions(config) }),
     // One line per request, written in onResponse below, instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),

@@ -3,6 +3,7 @@
 // service shares: one pg pool, used by Prisma (through its driver adapter) and
 // by the hand-written SQL on hot paths.
 import { PrismaPg } from '@prisma/adapter-pg';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
@@ -64,7 +65,27 @@ export function createPool(url: string, max = 10): pg.Pool {
   // must not crash the process (the query in flight is rejected anyway).
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
+  prepareStatements(pool);
   return pool;
+}
+
+/**
+ * Every parametrized `pool.query(text, values)` becomes a named prepared statement (named by a hash of its
+ * text), so each connection plans a query shape once instead of on every request: on the API's hot paths
+ * PostgreSQL spent as long planning as executing. The SQL is built from fixed fragments, so the shapes are few.
+ */
+function prepareStatements(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const names = new Map<string, string>();
+  (pool as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || typeof callback === 'function') return query(text, values, callback);
+    let name = names.get(text);
+    if (!name) {
+      name = `q${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      names.set(text, name);
+    }
+    return query({ name, text, values });
+  };
 }
 
 export function createPrisma(pool: pg.Pool): PrismaClient {

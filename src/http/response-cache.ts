@@ -38,6 +38,8 @@ export class ResponseCache {
 
   /** The cached response, or computes it once however many requests ask at the same time. */
   async getOrCompute(version: number, key: string, compute: () => Promise<CachedResponse>): Promise<CachedResponse> {
+    // CACHE_MAX_ENTRIES=0 turns the cache off entirely: every request computes its own answer.
+    if (this.maxEntries === 0) return compute();
     const hit = this.get(version, key);
     if (hit) return hit;
     const pending = this.inFlight.get(key);

@@ -1,6 +1,8 @@
 // SQL for the shared grammar: the FROM/WHERE of a filtered, as-of-aware
 // agreement or agency query, and keyset pagination. Values are always bound
 // parameters; only names from fixed tables below are spliced into the text.
+// Codes stored as CHAR (state, county FIPS) are compared with bpchar[]
+// parameters: against text[] PostgreSQL casts the column and skips its index.
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { AgencySort, AgreementSort, Filters, Page } from './grammar.ts';
 
@@ -40,8 +42,8 @@ export function agreementSource(filters: Filters, params: Params, joinAgency = t
     endedOn = `CASE WHEN s.status = 'ended' THEN a.ended_on END`;
   }
   const where: string[] = [];
-  if (filters.state) where.push(`g.state_code = ANY(${params.add(filters.state)}::text[])`);
-  if (filters.county_fips) where.push(`g.county_fips = ANY(${params.add(filters.county_fips)}::text[])`);
+  if (filters.state) where.push(`g.state_code = ANY(${params.add(filters.state)}::bpchar[])`);
+  if (filters.county_fips) where.push(`g.county_fips = ANY(${params.add(filters.county_fips)}::bpchar[])`);
   if (filters.agency_type) where.push(`g.type = ANY(${params.add(filters.agency_type)}::agency_type[])`);
   if (filters.model) where.push(`a.model_code = ANY(${params.add(filters.model)}::text[])`);
   if (filters.status) where.push(`${status} = ANY(${params.add(filters.status)}::agreement_status[])`);
@@ -60,8 +62,8 @@ function agencyNameMatches(q: string, params: Params): string {
 /** Agencies `g`, narrowed by their own fields and by the agreements they hold (model, status, as_of). */
 export function agencySource(filters: Filters, params: Params): { from: string; where: string[] } {
   const where: string[] = [];
-  if (filters.state) where.push(`g.state_code = ANY(${params.add(filters.state)}::text[])`);
-  if (filters.county_fips) where.push(`g.county_fips = ANY(${params.add(filters.county_fips)}::text[])`);
+  if (filters.state) where.push(`g.state_code = ANY(${params.add(filters.state)}::bpchar[])`);
+  if (filters.county_fips) where.push(`g.county_fips = ANY(${params.add(filters.county_fips)}::bpchar[])`);
   if (filters.agency_type) where.push(`g.type = ANY(${params.add(filters.agency_type)}::agency_type[])`);
   if (filters.updated_since) where.push(`g.updated_at >= ${params.add(filters.updated_since)}::timestamptz`);
   if (filters.q) where.push(agencyNameMatches(filters.q, params));

@@ -100,7 +100,7 @@ export async function agenciesByIds(db: pg.Pool, ids: readonly string[], asOf?: 
 /** Agencies in many counties at once (GraphQL's County.agencies loader). */
 export async function agencyIdsByCounty(db: pg.Pool, fipsCodes: readonly string[]): Promise<{ id: string; county_fips: string }[]> {
   const rows = await db.query<{ id: string; county_fips: string }>(
-    'SELECT id, county_fips::text AS county_fips FROM agencies WHERE county_fips = ANY($1::text[]) ORDER BY id',
+    'SELECT id, county_fips::text AS county_fips FROM agencies WHERE county_fips = ANY($1::bpchar[]) ORDER BY id',
     [fipsCodes],
   );
   return rows.rows;

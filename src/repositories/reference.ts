@@ -21,7 +21,8 @@ async function summaries(db: pg.Pool, groupColumn: string, asOf: string | undefi
     from += ` JOIN agreement_status_spans s ON s.agreement_id = a.id AND s.from_on <= ${date}::date AND (s.to_on IS NULL OR s.to_on > ${date}::date)`;
     status = 's.status';
   }
-  const where = keys ? `WHERE ${groupColumn}::text = ANY(${params.add(keys)}::text[])` : '';
+  // The parameter takes the column's own type (CHAR or text), so the column's index stays usable.
+  const where = keys ? `WHERE ${groupColumn} = ANY(${params.add(keys)})` : '';
   const rows = await db.query<{ key: string; status: string; model: string; agreements: string }>(
     `SELECT ${groupColumn}::text AS key, ${status}::text AS status, a.model_code AS model, count(*) AS agreements
      FROM ${from} ${where} GROUP BY 1, 2, 3`,
@@ -86,7 +87,7 @@ export interface CountyRecord {
 
 export async function countiesByFips(db: pg.Pool, fips: readonly string[]): Promise<CountyRecord[]> {
   const rows = await db.query<CountyRecord>(
-    'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE fips = ANY($1::text[]) ORDER BY fips',
+    'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE fips = ANY($1::bpchar[]) ORDER BY fips',
     [fips],
   );
   return rows.rows;
@@ -94,7 +95,7 @@ export async function countiesByFips(db: pg.Pool, fips: readonly string[]): Prom
 
 export async function countiesByState(db: pg.Pool, states: readonly string[]): Promise<CountyRecord[]> {
   const rows = await db.query<CountyRecord>(
-    'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE state_code = ANY($1::text[]) ORDER BY fips',
+    'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE state_code = ANY($1::bpchar[]) ORDER BY fips',
     [states],
   );
   return rows.rows;
