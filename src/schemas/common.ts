@@ -75,6 +75,15 @@ export function csvResponse(description: string) {
   return { 200: { description, content: { 'text/csv': { schema: CsvSchema } } }, ...ERROR_RESPONSES };
 }
 
+/** An RFC 7946 FeatureCollection body, for OpenAPI: `featuresAre` says what one feature is. */
+export function geojsonResponse(description: string, featuresAre: string) {
+  const FeatureCollectionSchema = z.object({
+    type: z.literal('FeatureCollection').describe('Always FeatureCollection.'),
+    features: z.array(z.unknown()).describe(featuresAre),
+  });
+  return { 200: { description, content: { 'application/geo+json': { schema: FeatureCollectionSchema } } }, ...ERROR_RESPONSES };
+}
+
 /** JSON or, with Accept: text/csv, CSV. */
 export function jsonOrCsvResponse<T extends z.ZodType>(schema: T, description: string) {
   return {

@@ -24,7 +24,7 @@ import {
 } from '../../repositories/agencies.ts';
 import { agreementsByAgencyIds } from '../../repositories/agreements.ts';
 import { AGENCY_COLUMNS, AgencyListResponseSchema, AgencyResponseSchema } from '../../schemas/agencies.ts';
-import { csvResponse, ERROR_RESPONSES, jsonOrCsvResponse, jsonResponse, QUERY_PARAMETERS, querySchema } from '../../schemas/common.ts';
+import { csvResponse, geojsonResponse, jsonOrCsvResponse, jsonResponse, QUERY_PARAMETERS, querySchema } from '../../schemas/common.ts';
 import { allPages, primed, collect, EXPORT_BATCH, inSnapshot, itemBody, listBody, nextLink, rawQuery, requestPath, wantsPage } from './common.ts';
 
 const KNOWN = [...ALL_FILTERS, ...PAGE_PARAMS];
@@ -117,13 +117,7 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Agencies as GeoJSON points',
         description: `${description} ${AGENCY_GEOJSON_NOTE}`,
         querystring,
-        response: {
-          200: {
-            description: 'An RFC 7946 FeatureCollection of Point features, properties as in /v1/agencies plus statewide.',
-            content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection').describe('Always FeatureCollection.'), features: z.array(z.unknown()).describe('One feature per agency.') }) } },
-          },
-          ...ERROR_RESPONSES,
-        },
+        response: geojsonResponse('An RFC 7946 FeatureCollection of Point features, properties as in /v1/agencies plus statewide.', 'One feature per agency.'),
       },
     },
     (request, reply) => list(request, reply, 'geojson'),

@@ -21,7 +21,7 @@ import {
 import { agencyPointsByIds } from '../../repositories/agencies.ts';
 import { getAgreement, listAgreements, type AgreementRecord } from '../../repositories/agreements.ts';
 import { AGREEMENT_COLUMNS, AgreementListResponseSchema, AgreementResponseSchema } from '../../schemas/agreements.ts';
-import { csvResponse, ERROR_RESPONSES, jsonOrCsvResponse, jsonResponse, QUERY_PARAMETERS, querySchema } from '../../schemas/common.ts';
+import { csvResponse, geojsonResponse, jsonOrCsvResponse, jsonResponse, QUERY_PARAMETERS, querySchema } from '../../schemas/common.ts';
 import { allPages, primed, collect, EXPORT_BATCH, inSnapshot, itemBody, listBody, nextLink, rawQuery, requestPath, wantsPage } from './common.ts';
 
 const KNOWN = [...ALL_FILTERS, ...PAGE_PARAMS];
@@ -126,13 +126,7 @@ export async function agreementRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Agreements as GeoJSON',
         description: `${description} An RFC 7946 FeatureCollection of every matching agreement (or one page with limit/cursor). ${GEOJSON_NOTE}`,
         querystring,
-        response: {
-          200: {
-            description: 'A FeatureCollection: one Point feature per agreement, its properties the agreement\'s fields.',
-            content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection').describe('Always FeatureCollection.'), features: z.array(z.unknown()).describe('One feature per agreement.') }) } },
-          },
-          ...ERROR_RESPONSES,
-        },
+        response: geojsonResponse('A FeatureCollection: one Point feature per agreement, its properties the agreement\'s fields.', 'One feature per agreement.'),
       },
     },
     (request, reply) => list(request, reply, 'geojson'),

@@ -9,7 +9,7 @@ import { canonicalKey, parseFilters, rejectUnknown, type Filters, type RawQuery 
 import { countyGeometries } from '../../reference/geography.ts';
 import { agenciesByIds, agencyIdsByCounty } from '../../repositories/agencies.ts';
 import { countiesByFips, countySummaries, emptySummary, type AgreementSummary, type CountyRecord } from '../../repositories/reference.ts';
-import { ERROR_RESPONSES, jsonResponse, QUERY_PARAMETERS, querySchema } from '../../schemas/common.ts';
+import { geojsonResponse, jsonResponse, QUERY_PARAMETERS, querySchema } from '../../schemas/common.ts';
 import { CountyListResponseSchema, CountyResponseSchema } from '../../schemas/geography.ts';
 import { itemBody, rawQuery, smallCollection } from './common.ts';
 import { summaryColumns } from './summaries.ts';
@@ -59,13 +59,7 @@ export async function countyRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Counties as GeoJSON polygons with agreement counts',
         description: `An RFC 7946 FeatureCollection for choropleths: one (Multi)Polygon per county, id and properties.fips its zero-padded 5-digit FIPS code. ${COUNTY_GEOJSON_NOTE}`,
         querystring,
-        response: {
-          200: {
-            description: 'A FeatureCollection; properties as in /v1/counties.',
-            content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection').describe('Always FeatureCollection.'), features: z.array(z.unknown()).describe('One feature per county.') }) } },
-          },
-          ...ERROR_RESPONSES,
-        },
+        response: geojsonResponse('A FeatureCollection; properties as in /v1/counties.', 'One feature per county.'),
       },
     },
     async (request, reply) => {
