@@ -10,7 +10,7 @@ import { datasetVersionPlugin } from './plugins/app/dataset-version.ts';
 import { ingestSchedulerPlugin } from './plugins/app/ingest-scheduler.ts';
 import { restCachePlugin } from './plugins/app/rest-cache.ts';
 import { corsPlugin } from './plugins/external/cors.ts';
-import { rateLimitPlugin } from './plugins/external/rate-limit.ts';
+import { rateLimitPlugin } from './plugins/app/rate-limit.ts';
 import { swaggerPlugin } from './plugins/external/swagger.ts';
 import { healthRoutes } from './routes/health.ts';
 import { v1Routes } from './routes/v1/index.ts';
@@ -29,6 +29,15 @@ export interface AppOptions {
   logger?: false | Logger;
 }
 
+// Request ids: a random prefix per process and a counter, unique across restarts and instances without a
+// UUID per request. A client's own x-request-id is kept instead (requestIdHeader).
+const REQUEST_ID_PREFIX = crypto.randomUUID().slice(0, 8);
+let requestCounter = 0;
+function nextRequestId(): string {
+  requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${REQUEST_ID_PREFIX}-${requestCounter.toString(36)}`;
+}
+
 export function loggerOptions(config: Config): object {
   return {
     level: config.LOG_LEVEL,
@@ -43,20 +52,23 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    genReqId: nextRequestId,
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.decorate('config', config);
   app.decorate('db', database);
 
-  app.addHook('onSend', async (request, reply) => {
+  // Synchronous hooks: on cached responses every per-request promise shows in the throughput (bench/).
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request',
     );
+    done();
   });
 
   installProblemHandlers(app);
