@@ -1,8 +1,7 @@
 // The REST API, v1. The Zod compilers are set here, not on the root instance:
 // Mercurius's routes cannot be compiled by them (see stack-facts). Each GET
-// route gets the cache fast path as its last onRequest hook, after the rate
-// limiter's (added by @fastify/rate-limit's own onRoute hook, which runs
-// first because it was registered on the root before this plugin).
+// route gets the cache fast path as a route-level onRequest hook, which runs
+// after the root's (the rate limiter's among them): cached answers are counted too.
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { agencyRoutes } from './agencies.ts';
