@@ -268,13 +268,10 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
         continue;
       }
       if (agreements.find(agency.id, model, 'active')) {
-        // Already signed: a pending row for it is a stale leftover or a new application for renewal; both keep the active one.
-        const active = agreements.find(agency.id, model, 'active')!;
-        if ((active.firstListedOn ?? '') <= list.listDate) {
-          plan.skipped.push({ rowNumber: row.rowNumber, reason: 'pending row for an agreement already active' });
-          plan.counts.skipped_rows++;
-          continue;
-        }
+        // Already signed: the pending row is a leftover (ICE lists some agencies on both lists); the active one stands.
+        plan.skipped.push({ rowNumber: row.rowNumber, reason: 'pending row for an agreement already active' });
+        plan.counts.skipped_rows++;
+        continue;
       }
       const agreement = createAgreement(group, 'pending', null);
       seen.add(agreement.id);
