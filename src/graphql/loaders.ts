@@ -322,3 +322,17 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
     },
   },
 };
+
+/**
+ * Turns off Mercurius' per-request loader cache: it keys every field load by a stable stringify of the parent
+ * object (agreements with their event details…), which cost more than it saved; the loaders above already
+ * de-duplicate ids within a batch.
+ */
+export function withoutLoaderCache(all: MercuriusLoaders<GraphqlContext>): MercuriusLoaders<GraphqlContext> {
+  return Object.fromEntries(
+    Object.entries(all).map(([type, fields]) => [
+      type,
+      Object.fromEntries(Object.entries(fields).map(([field, loader]) => [field, { loader, opts: { cache: false } }])),
+    ]),
+  ) as MercuriusLoaders<GraphqlContext>;
+}

@@ -11,7 +11,7 @@ import { graphqlCacheHooks } from './cache.ts';
 import { createContext, type GraphqlContext } from './context.ts';
 import { errorFormatter, formatError } from './errors.ts';
 import { aliasRule, DEFAULT_LIMITS, depthRule, limitError, queryCost, type GraphqlLimits } from './limits.ts';
-import { loaders } from './loaders.ts';
+import { loaders, withoutLoaderCache } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 
 export const SCHEMA_FILE = new URL('../../schema/schema.graphql', import.meta.url);
@@ -46,7 +46,7 @@ export const graphqlPlugin = fp<GraphqlOptions>(
     await app.register(mercurius, {
       schema: schemaSource(),
       resolvers,
-      loaders,
+      loaders: withoutLoaderCache(loaders),
       path: '/graphql',
       graphiql: true,
       allowBatchedQueries: true,
