@@ -123,12 +123,18 @@ t.test('as-of status spans answer any date exactly', async (t) => {
 
 t.test('a second ingestion of the same file is a no-op', async (t) => {
   const db = await testDatabase(t);
-  await seedHistory(db.pool);
+  await seedHistory(db.pool, SEED_LISTS.slice(0, 4));
+  // The same bytes twice (exceljs stamps the time into a workbook, so the file is built once).
+  const last = SEED_LISTS[4]!;
+  const buffer = await buildList({ columns: last.columns, rows: last.rows });
+  t.equal((await ingestList(db.pool, { buffer, fileName: last.fileName })).outcome, 'applied');
   const before = await snapshot(db.pool);
-  const first = SEED_LISTS[0]!;
-  const report = await ingestList(db.pool, { buffer: await buildList({ columns: first.columns, rows: first.rows }), fileName: first.fileName });
+  const report = await ingestList(db.pool, { buffer, fileName: last.fileName });
   t.equal(report.outcome, 'skipped');
   t.equal(report.reason, 'already applied');
+  t.equal(await snapshot(db.pool), before);
+  const renamed = await ingestList(db.pool, { buffer, fileName: 'participatingAgencies05022025pm.xlsx' });
+  t.match(renamed.reason, /^already applied \(identical to participatingAgencies05012025pm\.xlsx of 2025-05-01\)/, 'a re-post under another name');
   t.equal(await snapshot(db.pool), before);
 });
 
