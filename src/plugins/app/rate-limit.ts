@@ -26,7 +26,7 @@ export const rateLimitPlugin = fp(
     const limit = String(max);
     const window = windowMs(app.config.RATE_LIMIT_WINDOW);
     let counts = new Map<string, number>();
-    let windowEnds = Date.now() + window;
+    let windowEnds = 0; // the first window opens with the first request
 
     app.addHook('onRequest', (request, reply, done) => {
       if (PROBES.has(request.url)) return done();
