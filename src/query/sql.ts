@@ -160,6 +160,25 @@ export function nextCursor(page: Page<string>, last: { sort_value: string | null
   return encodeCursor({ sort: `${page.sort.descending ? '-' : ''}${page.sort.field}`, value: last.sort_value, id: last.id });
 }
 
+type KeysetRow = { sort_value: string | null; id: string };
+
+/**
+ * A page from rows fetched with LIMIT page.limit + 1 (the extra row only says that a next page exists):
+ * the rows without their sort value, each row's cursor, and the cursor of the next page.
+ */
+export function pageOf<T extends KeysetRow>(rows: T[], page: Page<string>): {
+  data: Omit<T, 'sort_value'>[];
+  next_cursor: string | null;
+  cursors: string[];
+} {
+  const data = rows.slice(0, page.limit);
+  return {
+    data: data.map(({ sort_value: _sortValue, ...record }) => record),
+    next_cursor: rows.length > page.limit ? nextCursor(page, data.at(-1)) : null,
+    cursors: data.map((row) => nextCursor(page, row)!),
+  };
+}
+
 export function whereClause(clauses: (string | null)[]): string {
   const present = clauses.filter((clause): clause is string => clause !== null);
   return present.length > 0 ? `WHERE ${present.join(' AND ')}` : '';

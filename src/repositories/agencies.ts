@@ -1,7 +1,7 @@
 // Agencies: filtered pages, one agency with its aliases, and batch lookups.
 import type pg from 'pg';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
-import { agencySortColumn, agencySource, keyset, nextCursor, Params, whereClause } from '../query/sql.ts';
+import { agencySortColumn, agencySource, keyset, pageOf, Params, whereClause } from '../query/sql.ts';
 import type { PageResult } from './agreements.ts';
 
 export interface AgencyRecord {
@@ -67,13 +67,7 @@ export async function listAgencies(db: pg.Pool, filters: Filters, page: Page<Age
      ORDER BY ${keys.orderBy}`,
     params.values,
   );
-  const more = rows.rows.length > page.limit;
-  const data = rows.rows.slice(0, page.limit);
-  const result: PageResult<AgencyRecord> = {
-    data: data.map(({ sort_value: _sortValue, ...record }) => record),
-    next_cursor: more ? nextCursor(page, data.at(-1)) : null,
-    cursors: data.map((row) => nextCursor(page, row)!),
-  };
+  const result: PageResult<AgencyRecord> = pageOf(rows.rows, page);
   if (page.include_total) {
     const countParams = new Params();
     const countSource = agencySource(filters, countParams);

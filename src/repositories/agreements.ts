@@ -2,7 +2,7 @@
 // lookups GraphQL's loaders use. Hand-written SQL over the shared grammar.
 import type pg from 'pg';
 import type { AgreementSort, Filters, Page } from '../query/grammar.ts';
-import { agreementSortColumn, agreementSource, keyset, nextCursor, Params, whereClause } from '../query/sql.ts';
+import { agreementSortColumn, agreementSource, keyset, pageOf, Params, whereClause } from '../query/sql.ts';
 
 /** An agreement as every API shows it (snake_case; GraphQL maps the names once). */
 export interface AgreementRecord {
@@ -66,13 +66,7 @@ export async function listAgreements(
      ORDER BY ${keys.orderBy} LIMIT ${page.limit + 1}`,
     params.values,
   );
-  const more = rows.rows.length > page.limit;
-  const data = rows.rows.slice(0, page.limit);
-  const result: PageResult<AgreementRecord> = {
-    data: data.map(({ sort_value: _sortValue, ...record }) => record),
-    next_cursor: more ? nextCursor(page, data.at(-1)) : null,
-    cursors: data.map((row) => nextCursor(page, row)!),
-  };
+  const result: PageResult<AgreementRecord> = pageOf(rows.rows, page);
   if (page.include_total) result.total_count = await countAgreements(db, filters);
   return result;
 }
