@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { linkReportAgencies } from '../reference/load.ts';
 import { planList, type ChangeCounts, type ListPlan } from './history.ts';
 import { ListInputError, parseListBuffer, type ListKind, type ParsedList } from './parse/index.ts';
-import { loadHistoryState, writePlan } from './store.ts';
+import { loadHistoryState, writePlan, writeSkippedRows } from './store.ts';
 
 /** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in cli.ts). */
 const LIST_WRITE_LOCK = 287004;
@@ -222,7 +222,7 @@ async function saveSourceList(
   },
 ): Promise<number> {
   const { parsed, plan } = list;
-  const summary = { columns: parsed.columns, counts: plan.counts, skipped: plan.skipped, header_row: parsed.headerRow };
+  const summary = { columns: parsed.columns, counts: plan.counts, header_row: parsed.headerRow };
   const rawRows = parsed.rows.map((row) => ({ row: row.rowNumber, cells: row.raw, issues: row.issues }));
   const values = [
     list.kind,
@@ -248,6 +248,7 @@ async function saveSourceList(
        WHERE id = $15 AND sha256 = $7`,
       [...values, existingId],
     );
+    await writeSkippedRows(client, existingId, plan.skipped);
     return existingId;
   }
   const inserted = await client.query<{ id: number }>(
@@ -258,5 +259,6 @@ async function saveSourceList(
      RETURNING id`,
     values,
   );
+  await writeSkippedRows(client, inserted.rows[0]!.id, plan.skipped);
   return inserted.rows[0]!.id;
 }

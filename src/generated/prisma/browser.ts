@@ -38,6 +38,11 @@ export type Agency = Prisma.AgencyModel
  */
 export type AgencyAlias = Prisma.AgencyAliasModel
 /**
+ * Model AgencySpelling
+ * 
+ */
+export type AgencySpelling = Prisma.AgencySpellingModel
+/**
  * Model SupportModel
  * 
  */
@@ -62,6 +67,11 @@ export type AgreementEvent = Prisma.AgreementEventModel
  * 
  */
 export type SourceList = Prisma.SourceListModel
+/**
+ * Model SourceListSkippedRow
+ * 
+ */
+export type SourceListSkippedRow = Prisma.SourceListSkippedRowModel
 /**
  * Model SourceFetch
  * 

@@ -401,11 +401,13 @@ export const ModelName = {
   County: 'County',
   Agency: 'Agency',
   AgencyAlias: 'AgencyAlias',
+  AgencySpelling: 'AgencySpelling',
   SupportModel: 'SupportModel',
   Agreement: 'Agreement',
   AgreementStatusSpan: 'AgreementStatusSpan',
   AgreementEvent: 'AgreementEvent',
   SourceList: 'SourceList',
+  SourceListSkippedRow: 'SourceListSkippedRow',
   SourceFetch: 'SourceFetch',
   OversightReport: 'OversightReport',
   Recommendation: 'Recommendation',
@@ -427,7 +429,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "state" | "county" | "agency" | "agencyAlias" | "supportModel" | "agreement" | "agreementStatusSpan" | "agreementEvent" | "sourceList" | "sourceFetch" | "oversightReport" | "recommendation" | "oversightReportAgency" | "oversightReportModel" | "datasetVersion"
+    modelProps: "state" | "county" | "agency" | "agencyAlias" | "agencySpelling" | "supportModel" | "agreement" | "agreementStatusSpan" | "agreementEvent" | "sourceList" | "sourceListSkippedRow" | "sourceFetch" | "oversightReport" | "recommendation" | "oversightReportAgency" | "oversightReportModel" | "datasetVersion"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -724,6 +726,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.AgencyAliasCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.AgencyAliasCountAggregateOutputType> | number
+        }
+      }
+    }
+    AgencySpelling: {
+      payload: Prisma.$AgencySpellingPayload<ExtArgs>
+      fields: Prisma.AgencySpellingFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AgencySpellingFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AgencySpellingFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload>
+        }
+        findFirst: {
+          args: Prisma.AgencySpellingFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AgencySpellingFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload>
+        }
+        findMany: {
+          args: Prisma.AgencySpellingFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload>[]
+        }
+        create: {
+          args: Prisma.AgencySpellingCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload>
+        }
+        createMany: {
+          args: Prisma.AgencySpellingCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AgencySpellingCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload>[]
+        }
+        delete: {
+          args: Prisma.AgencySpellingDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload>
+        }
+        update: {
+          args: Prisma.AgencySpellingUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload>
+        }
+        deleteMany: {
+          args: Prisma.AgencySpellingDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AgencySpellingUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AgencySpellingUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload>[]
+        }
+        upsert: {
+          args: Prisma.AgencySpellingUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AgencySpellingPayload>
+        }
+        aggregate: {
+          args: Prisma.AgencySpellingAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAgencySpelling>
+        }
+        groupBy: {
+          args: Prisma.AgencySpellingGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AgencySpellingGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AgencySpellingCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AgencySpellingCountAggregateOutputType> | number
         }
       }
     }
@@ -1094,6 +1170,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.SourceListCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.SourceListCountAggregateOutputType> | number
+        }
+      }
+    }
+    SourceListSkippedRow: {
+      payload: Prisma.$SourceListSkippedRowPayload<ExtArgs>
+      fields: Prisma.SourceListSkippedRowFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SourceListSkippedRowFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SourceListSkippedRowFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload>
+        }
+        findFirst: {
+          args: Prisma.SourceListSkippedRowFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SourceListSkippedRowFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload>
+        }
+        findMany: {
+          args: Prisma.SourceListSkippedRowFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload>[]
+        }
+        create: {
+          args: Prisma.SourceListSkippedRowCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload>
+        }
+        createMany: {
+          args: Prisma.SourceListSkippedRowCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.SourceListSkippedRowCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload>[]
+        }
+        delete: {
+          args: Prisma.SourceListSkippedRowDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload>
+        }
+        update: {
+          args: Prisma.SourceListSkippedRowUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload>
+        }
+        deleteMany: {
+          args: Prisma.SourceListSkippedRowDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SourceListSkippedRowUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.SourceListSkippedRowUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload>[]
+        }
+        upsert: {
+          args: Prisma.SourceListSkippedRowUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceListSkippedRowPayload>
+        }
+        aggregate: {
+          args: Prisma.SourceListSkippedRowAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSourceListSkippedRow>
+        }
+        groupBy: {
+          args: Prisma.SourceListSkippedRowGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SourceListSkippedRowGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SourceListSkippedRowCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SourceListSkippedRowCountAggregateOutputType> | number
         }
       }
     }
@@ -1634,6 +1784,21 @@ export const AgencyAliasScalarFieldEnum = {
 export type AgencyAliasScalarFieldEnum = (typeof AgencyAliasScalarFieldEnum)[keyof typeof AgencyAliasScalarFieldEnum]
 
 
+export const AgencySpellingScalarFieldEnum = {
+  id: 'id',
+  agencyId: 'agencyId',
+  spelling: 'spelling',
+  name: 'name',
+  searchKey: 'searchKey',
+  firstSeenOn: 'firstSeenOn',
+  lastSeenOn: 'lastSeenOn',
+  firstSourceListId: 'firstSourceListId',
+  lastSourceListId: 'lastSourceListId'
+} as const
+
+export type AgencySpellingScalarFieldEnum = (typeof AgencySpellingScalarFieldEnum)[keyof typeof AgencySpellingScalarFieldEnum]
+
+
 export const SupportModelScalarFieldEnum = {
   code: 'code',
   name: 'name',
@@ -1716,6 +1881,18 @@ export const SourceListScalarFieldEnum = {
 } as const
 
 export type SourceListScalarFieldEnum = (typeof SourceListScalarFieldEnum)[keyof typeof SourceListScalarFieldEnum]
+
+
+export const SourceListSkippedRowScalarFieldEnum = {
+  id: 'id',
+  sourceListId: 'sourceListId',
+  rowNumber: 'rowNumber',
+  cells: 'cells',
+  reason: 'reason',
+  agreementId: 'agreementId'
+} as const
+
+export type SourceListSkippedRowScalarFieldEnum = (typeof SourceListSkippedRowScalarFieldEnum)[keyof typeof SourceListSkippedRowScalarFieldEnum]
 
 
 export const SourceFetchScalarFieldEnum = {
@@ -2160,11 +2337,13 @@ export type GlobalOmitConfig = {
   county?: Prisma.CountyOmit
   agency?: Prisma.AgencyOmit
   agencyAlias?: Prisma.AgencyAliasOmit
+  agencySpelling?: Prisma.AgencySpellingOmit
   supportModel?: Prisma.SupportModelOmit
   agreement?: Prisma.AgreementOmit
   agreementStatusSpan?: Prisma.AgreementStatusSpanOmit
   agreementEvent?: Prisma.AgreementEventOmit
   sourceList?: Prisma.SourceListOmit
+  sourceListSkippedRow?: Prisma.SourceListSkippedRowOmit
   sourceFetch?: Prisma.SourceFetchOmit
   oversightReport?: Prisma.OversightReportOmit
   recommendation?: Prisma.RecommendationOmit

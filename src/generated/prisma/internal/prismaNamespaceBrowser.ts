@@ -55,11 +55,13 @@ export const ModelName = {
   County: 'County',
   Agency: 'Agency',
   AgencyAlias: 'AgencyAlias',
+  AgencySpelling: 'AgencySpelling',
   SupportModel: 'SupportModel',
   Agreement: 'Agreement',
   AgreementStatusSpan: 'AgreementStatusSpan',
   AgreementEvent: 'AgreementEvent',
   SourceList: 'SourceList',
+  SourceListSkippedRow: 'SourceListSkippedRow',
   SourceFetch: 'SourceFetch',
   OversightReport: 'OversightReport',
   Recommendation: 'Recommendation',
@@ -136,6 +138,21 @@ export const AgencyAliasScalarFieldEnum = {
 } as const
 
 export type AgencyAliasScalarFieldEnum = (typeof AgencyAliasScalarFieldEnum)[keyof typeof AgencyAliasScalarFieldEnum]
+
+
+export const AgencySpellingScalarFieldEnum = {
+  id: 'id',
+  agencyId: 'agencyId',
+  spelling: 'spelling',
+  name: 'name',
+  searchKey: 'searchKey',
+  firstSeenOn: 'firstSeenOn',
+  lastSeenOn: 'lastSeenOn',
+  firstSourceListId: 'firstSourceListId',
+  lastSourceListId: 'lastSourceListId'
+} as const
+
+export type AgencySpellingScalarFieldEnum = (typeof AgencySpellingScalarFieldEnum)[keyof typeof AgencySpellingScalarFieldEnum]
 
 
 export const SupportModelScalarFieldEnum = {
@@ -220,6 +237,18 @@ export const SourceListScalarFieldEnum = {
 } as const
 
 export type SourceListScalarFieldEnum = (typeof SourceListScalarFieldEnum)[keyof typeof SourceListScalarFieldEnum]
+
+
+export const SourceListSkippedRowScalarFieldEnum = {
+  id: 'id',
+  sourceListId: 'sourceListId',
+  rowNumber: 'rowNumber',
+  cells: 'cells',
+  reason: 'reason',
+  agreementId: 'agreementId'
+} as const
+
+export type SourceListSkippedRowScalarFieldEnum = (typeof SourceListSkippedRowScalarFieldEnum)[keyof typeof SourceListSkippedRowScalarFieldEnum]
 
 
 export const SourceFetchScalarFieldEnum = {

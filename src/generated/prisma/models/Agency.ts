@@ -279,6 +279,7 @@ export type AgencyWhereInput = {
   state?: Prisma.XOR<Prisma.StateScalarRelationFilter, Prisma.StateWhereInput>
   county?: Prisma.XOR<Prisma.CountyNullableScalarRelationFilter, Prisma.CountyWhereInput> | null
   aliases?: Prisma.AgencyAliasListRelationFilter
+  spellings?: Prisma.AgencySpellingListRelationFilter
   agreements?: Prisma.AgreementListRelationFilter
   reports?: Prisma.OversightReportAgencyListRelationFilter
 }
@@ -299,6 +300,7 @@ export type AgencyOrderByWithRelationInput = {
   state?: Prisma.StateOrderByWithRelationInput
   county?: Prisma.CountyOrderByWithRelationInput
   aliases?: Prisma.AgencyAliasOrderByRelationAggregateInput
+  spellings?: Prisma.AgencySpellingOrderByRelationAggregateInput
   agreements?: Prisma.AgreementOrderByRelationAggregateInput
   reports?: Prisma.OversightReportAgencyOrderByRelationAggregateInput
 }
@@ -323,6 +325,7 @@ export type AgencyWhereUniqueInput = Prisma.AtLeast<{
   state?: Prisma.XOR<Prisma.StateScalarRelationFilter, Prisma.StateWhereInput>
   county?: Prisma.XOR<Prisma.CountyNullableScalarRelationFilter, Prisma.CountyWhereInput> | null
   aliases?: Prisma.AgencyAliasListRelationFilter
+  spellings?: Prisma.AgencySpellingListRelationFilter
   agreements?: Prisma.AgreementListRelationFilter
   reports?: Prisma.OversightReportAgencyListRelationFilter
 }, "id" | "stateCode_matchKey">
@@ -379,6 +382,7 @@ export type AgencyCreateInput = {
   state: Prisma.StateCreateNestedOneWithoutAgenciesInput
   county?: Prisma.CountyCreateNestedOneWithoutAgenciesInput
   aliases?: Prisma.AgencyAliasCreateNestedManyWithoutAgencyInput
+  spellings?: Prisma.AgencySpellingCreateNestedManyWithoutAgencyInput
   agreements?: Prisma.AgreementCreateNestedManyWithoutAgencyInput
   reports?: Prisma.OversightReportAgencyCreateNestedManyWithoutAgencyInput
 }
@@ -397,6 +401,7 @@ export type AgencyUncheckedCreateInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   aliases?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutAgencyInput
+  spellings?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutAgencyInput
   agreements?: Prisma.AgreementUncheckedCreateNestedManyWithoutAgencyInput
   reports?: Prisma.OversightReportAgencyUncheckedCreateNestedManyWithoutAgencyInput
 }
@@ -415,6 +420,7 @@ export type AgencyUpdateInput = {
   state?: Prisma.StateUpdateOneRequiredWithoutAgenciesNestedInput
   county?: Prisma.CountyUpdateOneWithoutAgenciesNestedInput
   aliases?: Prisma.AgencyAliasUpdateManyWithoutAgencyNestedInput
+  spellings?: Prisma.AgencySpellingUpdateManyWithoutAgencyNestedInput
   agreements?: Prisma.AgreementUpdateManyWithoutAgencyNestedInput
   reports?: Prisma.OversightReportAgencyUpdateManyWithoutAgencyNestedInput
 }
@@ -433,6 +439,7 @@ export type AgencyUncheckedUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   aliases?: Prisma.AgencyAliasUncheckedUpdateManyWithoutAgencyNestedInput
+  spellings?: Prisma.AgencySpellingUncheckedUpdateManyWithoutAgencyNestedInput
   agreements?: Prisma.AgreementUncheckedUpdateManyWithoutAgencyNestedInput
   reports?: Prisma.OversightReportAgencyUncheckedUpdateManyWithoutAgencyNestedInput
 }
@@ -674,6 +681,20 @@ export type AgencyUpdateOneRequiredWithoutAliasesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.AgencyUpdateToOneWithWhereWithoutAliasesInput, Prisma.AgencyUpdateWithoutAliasesInput>, Prisma.AgencyUncheckedUpdateWithoutAliasesInput>
 }
 
+export type AgencyCreateNestedOneWithoutSpellingsInput = {
+  create?: Prisma.XOR<Prisma.AgencyCreateWithoutSpellingsInput, Prisma.AgencyUncheckedCreateWithoutSpellingsInput>
+  connectOrCreate?: Prisma.AgencyCreateOrConnectWithoutSpellingsInput
+  connect?: Prisma.AgencyWhereUniqueInput
+}
+
+export type AgencyUpdateOneRequiredWithoutSpellingsNestedInput = {
+  create?: Prisma.XOR<Prisma.AgencyCreateWithoutSpellingsInput, Prisma.AgencyUncheckedCreateWithoutSpellingsInput>
+  connectOrCreate?: Prisma.AgencyCreateOrConnectWithoutSpellingsInput
+  upsert?: Prisma.AgencyUpsertWithoutSpellingsInput
+  connect?: Prisma.AgencyWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.AgencyUpdateToOneWithWhereWithoutSpellingsInput, Prisma.AgencyUpdateWithoutSpellingsInput>, Prisma.AgencyUncheckedUpdateWithoutSpellingsInput>
+}
+
 export type AgencyCreateNestedOneWithoutAgreementsInput = {
   create?: Prisma.XOR<Prisma.AgencyCreateWithoutAgreementsInput, Prisma.AgencyUncheckedCreateWithoutAgreementsInput>
   connectOrCreate?: Prisma.AgencyCreateOrConnectWithoutAgreementsInput
@@ -717,6 +738,7 @@ export type AgencyCreateWithoutStateInput = {
   updatedAt?: Date | string
   county?: Prisma.CountyCreateNestedOneWithoutAgenciesInput
   aliases?: Prisma.AgencyAliasCreateNestedManyWithoutAgencyInput
+  spellings?: Prisma.AgencySpellingCreateNestedManyWithoutAgencyInput
   agreements?: Prisma.AgreementCreateNestedManyWithoutAgencyInput
   reports?: Prisma.OversightReportAgencyCreateNestedManyWithoutAgencyInput
 }
@@ -734,6 +756,7 @@ export type AgencyUncheckedCreateWithoutStateInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   aliases?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutAgencyInput
+  spellings?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutAgencyInput
   agreements?: Prisma.AgreementUncheckedCreateNestedManyWithoutAgencyInput
   reports?: Prisma.OversightReportAgencyUncheckedCreateNestedManyWithoutAgencyInput
 }
@@ -795,6 +818,7 @@ export type AgencyCreateWithoutCountyInput = {
   updatedAt?: Date | string
   state: Prisma.StateCreateNestedOneWithoutAgenciesInput
   aliases?: Prisma.AgencyAliasCreateNestedManyWithoutAgencyInput
+  spellings?: Prisma.AgencySpellingCreateNestedManyWithoutAgencyInput
   agreements?: Prisma.AgreementCreateNestedManyWithoutAgencyInput
   reports?: Prisma.OversightReportAgencyCreateNestedManyWithoutAgencyInput
 }
@@ -812,6 +836,7 @@ export type AgencyUncheckedCreateWithoutCountyInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   aliases?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutAgencyInput
+  spellings?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutAgencyInput
   agreements?: Prisma.AgreementUncheckedCreateNestedManyWithoutAgencyInput
   reports?: Prisma.OversightReportAgencyUncheckedCreateNestedManyWithoutAgencyInput
 }
@@ -855,6 +880,7 @@ export type AgencyCreateWithoutAliasesInput = {
   updatedAt?: Date | string
   state: Prisma.StateCreateNestedOneWithoutAgenciesInput
   county?: Prisma.CountyCreateNestedOneWithoutAgenciesInput
+  spellings?: Prisma.AgencySpellingCreateNestedManyWithoutAgencyInput
   agreements?: Prisma.AgreementCreateNestedManyWithoutAgencyInput
   reports?: Prisma.OversightReportAgencyCreateNestedManyWithoutAgencyInput
 }
@@ -872,6 +898,7 @@ export type AgencyUncheckedCreateWithoutAliasesInput = {
   locationMethod: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  spellings?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutAgencyInput
   agreements?: Prisma.AgreementUncheckedCreateNestedManyWithoutAgencyInput
   reports?: Prisma.OversightReportAgencyUncheckedCreateNestedManyWithoutAgencyInput
 }
@@ -905,6 +932,7 @@ export type AgencyUpdateWithoutAliasesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   state?: Prisma.StateUpdateOneRequiredWithoutAgenciesNestedInput
   county?: Prisma.CountyUpdateOneWithoutAgenciesNestedInput
+  spellings?: Prisma.AgencySpellingUpdateManyWithoutAgencyNestedInput
   agreements?: Prisma.AgreementUpdateManyWithoutAgencyNestedInput
   reports?: Prisma.OversightReportAgencyUpdateManyWithoutAgencyNestedInput
 }
@@ -922,6 +950,95 @@ export type AgencyUncheckedUpdateWithoutAliasesInput = {
   locationMethod?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  spellings?: Prisma.AgencySpellingUncheckedUpdateManyWithoutAgencyNestedInput
+  agreements?: Prisma.AgreementUncheckedUpdateManyWithoutAgencyNestedInput
+  reports?: Prisma.OversightReportAgencyUncheckedUpdateManyWithoutAgencyNestedInput
+}
+
+export type AgencyCreateWithoutSpellingsInput = {
+  id: string
+  canonicalName: string
+  matchKey: string
+  type: $Enums.AgencyType
+  level: $Enums.AgencyLevel
+  lat?: number | null
+  lon?: number | null
+  locationMethod: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  state: Prisma.StateCreateNestedOneWithoutAgenciesInput
+  county?: Prisma.CountyCreateNestedOneWithoutAgenciesInput
+  aliases?: Prisma.AgencyAliasCreateNestedManyWithoutAgencyInput
+  agreements?: Prisma.AgreementCreateNestedManyWithoutAgencyInput
+  reports?: Prisma.OversightReportAgencyCreateNestedManyWithoutAgencyInput
+}
+
+export type AgencyUncheckedCreateWithoutSpellingsInput = {
+  id: string
+  canonicalName: string
+  matchKey: string
+  type: $Enums.AgencyType
+  level: $Enums.AgencyLevel
+  stateCode: string
+  countyFips?: string | null
+  lat?: number | null
+  lon?: number | null
+  locationMethod: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  aliases?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutAgencyInput
+  agreements?: Prisma.AgreementUncheckedCreateNestedManyWithoutAgencyInput
+  reports?: Prisma.OversightReportAgencyUncheckedCreateNestedManyWithoutAgencyInput
+}
+
+export type AgencyCreateOrConnectWithoutSpellingsInput = {
+  where: Prisma.AgencyWhereUniqueInput
+  create: Prisma.XOR<Prisma.AgencyCreateWithoutSpellingsInput, Prisma.AgencyUncheckedCreateWithoutSpellingsInput>
+}
+
+export type AgencyUpsertWithoutSpellingsInput = {
+  update: Prisma.XOR<Prisma.AgencyUpdateWithoutSpellingsInput, Prisma.AgencyUncheckedUpdateWithoutSpellingsInput>
+  create: Prisma.XOR<Prisma.AgencyCreateWithoutSpellingsInput, Prisma.AgencyUncheckedCreateWithoutSpellingsInput>
+  where?: Prisma.AgencyWhereInput
+}
+
+export type AgencyUpdateToOneWithWhereWithoutSpellingsInput = {
+  where?: Prisma.AgencyWhereInput
+  data: Prisma.XOR<Prisma.AgencyUpdateWithoutSpellingsInput, Prisma.AgencyUncheckedUpdateWithoutSpellingsInput>
+}
+
+export type AgencyUpdateWithoutSpellingsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  canonicalName?: Prisma.StringFieldUpdateOperationsInput | string
+  matchKey?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumAgencyTypeFieldUpdateOperationsInput | $Enums.AgencyType
+  level?: Prisma.EnumAgencyLevelFieldUpdateOperationsInput | $Enums.AgencyLevel
+  lat?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  lon?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  locationMethod?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  state?: Prisma.StateUpdateOneRequiredWithoutAgenciesNestedInput
+  county?: Prisma.CountyUpdateOneWithoutAgenciesNestedInput
+  aliases?: Prisma.AgencyAliasUpdateManyWithoutAgencyNestedInput
+  agreements?: Prisma.AgreementUpdateManyWithoutAgencyNestedInput
+  reports?: Prisma.OversightReportAgencyUpdateManyWithoutAgencyNestedInput
+}
+
+export type AgencyUncheckedUpdateWithoutSpellingsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  canonicalName?: Prisma.StringFieldUpdateOperationsInput | string
+  matchKey?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumAgencyTypeFieldUpdateOperationsInput | $Enums.AgencyType
+  level?: Prisma.EnumAgencyLevelFieldUpdateOperationsInput | $Enums.AgencyLevel
+  stateCode?: Prisma.StringFieldUpdateOperationsInput | string
+  countyFips?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lat?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  lon?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
+  locationMethod?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  aliases?: Prisma.AgencyAliasUncheckedUpdateManyWithoutAgencyNestedInput
   agreements?: Prisma.AgreementUncheckedUpdateManyWithoutAgencyNestedInput
   reports?: Prisma.OversightReportAgencyUncheckedUpdateManyWithoutAgencyNestedInput
 }
@@ -940,6 +1057,7 @@ export type AgencyCreateWithoutAgreementsInput = {
   state: Prisma.StateCreateNestedOneWithoutAgenciesInput
   county?: Prisma.CountyCreateNestedOneWithoutAgenciesInput
   aliases?: Prisma.AgencyAliasCreateNestedManyWithoutAgencyInput
+  spellings?: Prisma.AgencySpellingCreateNestedManyWithoutAgencyInput
   reports?: Prisma.OversightReportAgencyCreateNestedManyWithoutAgencyInput
 }
 
@@ -957,6 +1075,7 @@ export type AgencyUncheckedCreateWithoutAgreementsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   aliases?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutAgencyInput
+  spellings?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutAgencyInput
   reports?: Prisma.OversightReportAgencyUncheckedCreateNestedManyWithoutAgencyInput
 }
 
@@ -990,6 +1109,7 @@ export type AgencyUpdateWithoutAgreementsInput = {
   state?: Prisma.StateUpdateOneRequiredWithoutAgenciesNestedInput
   county?: Prisma.CountyUpdateOneWithoutAgenciesNestedInput
   aliases?: Prisma.AgencyAliasUpdateManyWithoutAgencyNestedInput
+  spellings?: Prisma.AgencySpellingUpdateManyWithoutAgencyNestedInput
   reports?: Prisma.OversightReportAgencyUpdateManyWithoutAgencyNestedInput
 }
 
@@ -1007,6 +1127,7 @@ export type AgencyUncheckedUpdateWithoutAgreementsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   aliases?: Prisma.AgencyAliasUncheckedUpdateManyWithoutAgencyNestedInput
+  spellings?: Prisma.AgencySpellingUncheckedUpdateManyWithoutAgencyNestedInput
   reports?: Prisma.OversightReportAgencyUncheckedUpdateManyWithoutAgencyNestedInput
 }
 
@@ -1024,6 +1145,7 @@ export type AgencyCreateWithoutReportsInput = {
   state: Prisma.StateCreateNestedOneWithoutAgenciesInput
   county?: Prisma.CountyCreateNestedOneWithoutAgenciesInput
   aliases?: Prisma.AgencyAliasCreateNestedManyWithoutAgencyInput
+  spellings?: Prisma.AgencySpellingCreateNestedManyWithoutAgencyInput
   agreements?: Prisma.AgreementCreateNestedManyWithoutAgencyInput
 }
 
@@ -1041,6 +1163,7 @@ export type AgencyUncheckedCreateWithoutReportsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   aliases?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutAgencyInput
+  spellings?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutAgencyInput
   agreements?: Prisma.AgreementUncheckedCreateNestedManyWithoutAgencyInput
 }
 
@@ -1074,6 +1197,7 @@ export type AgencyUpdateWithoutReportsInput = {
   state?: Prisma.StateUpdateOneRequiredWithoutAgenciesNestedInput
   county?: Prisma.CountyUpdateOneWithoutAgenciesNestedInput
   aliases?: Prisma.AgencyAliasUpdateManyWithoutAgencyNestedInput
+  spellings?: Prisma.AgencySpellingUpdateManyWithoutAgencyNestedInput
   agreements?: Prisma.AgreementUpdateManyWithoutAgencyNestedInput
 }
 
@@ -1091,6 +1215,7 @@ export type AgencyUncheckedUpdateWithoutReportsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   aliases?: Prisma.AgencyAliasUncheckedUpdateManyWithoutAgencyNestedInput
+  spellings?: Prisma.AgencySpellingUncheckedUpdateManyWithoutAgencyNestedInput
   agreements?: Prisma.AgreementUncheckedUpdateManyWithoutAgencyNestedInput
 }
 
@@ -1121,6 +1246,7 @@ export type AgencyUpdateWithoutStateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   county?: Prisma.CountyUpdateOneWithoutAgenciesNestedInput
   aliases?: Prisma.AgencyAliasUpdateManyWithoutAgencyNestedInput
+  spellings?: Prisma.AgencySpellingUpdateManyWithoutAgencyNestedInput
   agreements?: Prisma.AgreementUpdateManyWithoutAgencyNestedInput
   reports?: Prisma.OversightReportAgencyUpdateManyWithoutAgencyNestedInput
 }
@@ -1138,6 +1264,7 @@ export type AgencyUncheckedUpdateWithoutStateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   aliases?: Prisma.AgencyAliasUncheckedUpdateManyWithoutAgencyNestedInput
+  spellings?: Prisma.AgencySpellingUncheckedUpdateManyWithoutAgencyNestedInput
   agreements?: Prisma.AgreementUncheckedUpdateManyWithoutAgencyNestedInput
   reports?: Prisma.OversightReportAgencyUncheckedUpdateManyWithoutAgencyNestedInput
 }
@@ -1183,6 +1310,7 @@ export type AgencyUpdateWithoutCountyInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   state?: Prisma.StateUpdateOneRequiredWithoutAgenciesNestedInput
   aliases?: Prisma.AgencyAliasUpdateManyWithoutAgencyNestedInput
+  spellings?: Prisma.AgencySpellingUpdateManyWithoutAgencyNestedInput
   agreements?: Prisma.AgreementUpdateManyWithoutAgencyNestedInput
   reports?: Prisma.OversightReportAgencyUpdateManyWithoutAgencyNestedInput
 }
@@ -1200,6 +1328,7 @@ export type AgencyUncheckedUpdateWithoutCountyInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   aliases?: Prisma.AgencyAliasUncheckedUpdateManyWithoutAgencyNestedInput
+  spellings?: Prisma.AgencySpellingUncheckedUpdateManyWithoutAgencyNestedInput
   agreements?: Prisma.AgreementUncheckedUpdateManyWithoutAgencyNestedInput
   reports?: Prisma.OversightReportAgencyUncheckedUpdateManyWithoutAgencyNestedInput
 }
@@ -1225,12 +1354,14 @@ export type AgencyUncheckedUpdateManyWithoutCountyInput = {
 
 export type AgencyCountOutputType = {
   aliases: number
+  spellings: number
   agreements: number
   reports: number
 }
 
 export type AgencyCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   aliases?: boolean | AgencyCountOutputTypeCountAliasesArgs
+  spellings?: boolean | AgencyCountOutputTypeCountSpellingsArgs
   agreements?: boolean | AgencyCountOutputTypeCountAgreementsArgs
   reports?: boolean | AgencyCountOutputTypeCountReportsArgs
 }
@@ -1250,6 +1381,13 @@ export type AgencyCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Exten
  */
 export type AgencyCountOutputTypeCountAliasesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.AgencyAliasWhereInput
+}
+
+/**
+ * AgencyCountOutputType without action
+ */
+export type AgencyCountOutputTypeCountSpellingsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.AgencySpellingWhereInput
 }
 
 /**
@@ -1283,6 +1421,7 @@ export type AgencySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   state?: boolean | Prisma.StateDefaultArgs<ExtArgs>
   county?: boolean | Prisma.Agency$countyArgs<ExtArgs>
   aliases?: boolean | Prisma.Agency$aliasesArgs<ExtArgs>
+  spellings?: boolean | Prisma.Agency$spellingsArgs<ExtArgs>
   agreements?: boolean | Prisma.Agency$agreementsArgs<ExtArgs>
   reports?: boolean | Prisma.Agency$reportsArgs<ExtArgs>
   _count?: boolean | Prisma.AgencyCountOutputTypeDefaultArgs<ExtArgs>
@@ -1342,6 +1481,7 @@ export type AgencyInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   state?: boolean | Prisma.StateDefaultArgs<ExtArgs>
   county?: boolean | Prisma.Agency$countyArgs<ExtArgs>
   aliases?: boolean | Prisma.Agency$aliasesArgs<ExtArgs>
+  spellings?: boolean | Prisma.Agency$spellingsArgs<ExtArgs>
   agreements?: boolean | Prisma.Agency$agreementsArgs<ExtArgs>
   reports?: boolean | Prisma.Agency$reportsArgs<ExtArgs>
   _count?: boolean | Prisma.AgencyCountOutputTypeDefaultArgs<ExtArgs>
@@ -1361,6 +1501,7 @@ export type $AgencyPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     state: Prisma.$StatePayload<ExtArgs>
     county: Prisma.$CountyPayload<ExtArgs> | null
     aliases: Prisma.$AgencyAliasPayload<ExtArgs>[]
+    spellings: Prisma.$AgencySpellingPayload<ExtArgs>[]
     agreements: Prisma.$AgreementPayload<ExtArgs>[]
     reports: Prisma.$OversightReportAgencyPayload<ExtArgs>[]
   }
@@ -1774,6 +1915,7 @@ export interface Prisma__AgencyClient<T, Null = never, ExtArgs extends runtime.T
   state<T extends Prisma.StateDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.StateDefaultArgs<ExtArgs>>): Prisma.Prisma__StateClient<runtime.Types.Result.GetResult<Prisma.$StatePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   county<T extends Prisma.Agency$countyArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Agency$countyArgs<ExtArgs>>): Prisma.Prisma__CountyClient<runtime.Types.Result.GetResult<Prisma.$CountyPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   aliases<T extends Prisma.Agency$aliasesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Agency$aliasesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgencyAliasPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  spellings<T extends Prisma.Agency$spellingsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Agency$spellingsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgencySpellingPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   agreements<T extends Prisma.Agency$agreementsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Agency$agreementsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgreementPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   reports<T extends Prisma.Agency$reportsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Agency$reportsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$OversightReportAgencyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
@@ -2258,6 +2400,30 @@ export type Agency$aliasesArgs<ExtArgs extends runtime.Types.Extensions.Internal
   take?: number
   skip?: number
   distinct?: Prisma.AgencyAliasScalarFieldEnum | Prisma.AgencyAliasScalarFieldEnum[]
+}
+
+/**
+ * Agency.spellings
+ */
+export type Agency$spellingsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the AgencySpelling
+   */
+  select?: Prisma.AgencySpellingSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the AgencySpelling
+   */
+  omit?: Prisma.AgencySpellingOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.AgencySpellingInclude<ExtArgs> | null
+  where?: Prisma.AgencySpellingWhereInput
+  orderBy?: Prisma.AgencySpellingOrderByWithRelationInput | Prisma.AgencySpellingOrderByWithRelationInput[]
+  cursor?: Prisma.AgencySpellingWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.AgencySpellingScalarFieldEnum | Prisma.AgencySpellingScalarFieldEnum[]
 }
 
 /**

@@ -312,6 +312,9 @@ export type SourceListWhereInput = {
   spans?: Prisma.AgreementStatusSpanListRelationFilter
   aliasesFirst?: Prisma.AgencyAliasListRelationFilter
   aliasesLast?: Prisma.AgencyAliasListRelationFilter
+  spellingsFirst?: Prisma.AgencySpellingListRelationFilter
+  spellingsLast?: Prisma.AgencySpellingListRelationFilter
+  skippedRows?: Prisma.SourceListSkippedRowListRelationFilter
   agreementsFirst?: Prisma.AgreementListRelationFilter
   agreementsLast?: Prisma.AgreementListRelationFilter
 }
@@ -338,6 +341,9 @@ export type SourceListOrderByWithRelationInput = {
   spans?: Prisma.AgreementStatusSpanOrderByRelationAggregateInput
   aliasesFirst?: Prisma.AgencyAliasOrderByRelationAggregateInput
   aliasesLast?: Prisma.AgencyAliasOrderByRelationAggregateInput
+  spellingsFirst?: Prisma.AgencySpellingOrderByRelationAggregateInput
+  spellingsLast?: Prisma.AgencySpellingOrderByRelationAggregateInput
+  skippedRows?: Prisma.SourceListSkippedRowOrderByRelationAggregateInput
   agreementsFirst?: Prisma.AgreementOrderByRelationAggregateInput
   agreementsLast?: Prisma.AgreementOrderByRelationAggregateInput
 }
@@ -367,6 +373,9 @@ export type SourceListWhereUniqueInput = Prisma.AtLeast<{
   spans?: Prisma.AgreementStatusSpanListRelationFilter
   aliasesFirst?: Prisma.AgencyAliasListRelationFilter
   aliasesLast?: Prisma.AgencyAliasListRelationFilter
+  spellingsFirst?: Prisma.AgencySpellingListRelationFilter
+  spellingsLast?: Prisma.AgencySpellingListRelationFilter
+  skippedRows?: Prisma.SourceListSkippedRowListRelationFilter
   agreementsFirst?: Prisma.AgreementListRelationFilter
   agreementsLast?: Prisma.AgreementListRelationFilter
 }, "id" | "sha256">
@@ -440,6 +449,9 @@ export type SourceListCreateInput = {
   spans?: Prisma.AgreementStatusSpanCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasCreateNestedManyWithoutFirstSourceListInput
   aliasesLast?: Prisma.AgencyAliasCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementCreateNestedManyWithoutFirstSourceListInput
   agreementsLast?: Prisma.AgreementCreateNestedManyWithoutLastSourceListInput
 }
@@ -466,6 +478,9 @@ export type SourceListUncheckedCreateInput = {
   spans?: Prisma.AgreementStatusSpanUncheckedCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutFirstSourceListInput
   aliasesLast?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementUncheckedCreateNestedManyWithoutFirstSourceListInput
   agreementsLast?: Prisma.AgreementUncheckedCreateNestedManyWithoutLastSourceListInput
 }
@@ -491,6 +506,9 @@ export type SourceListUpdateInput = {
   spans?: Prisma.AgreementStatusSpanUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUpdateManyWithoutFirstSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUpdateManyWithoutFirstSourceListNestedInput
   agreementsLast?: Prisma.AgreementUpdateManyWithoutLastSourceListNestedInput
 }
@@ -517,6 +535,9 @@ export type SourceListUncheckedUpdateInput = {
   spans?: Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedUpdateManyWithoutFirstSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUncheckedUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUncheckedUpdateManyWithoutFirstSourceListNestedInput
   agreementsLast?: Prisma.AgreementUncheckedUpdateManyWithoutLastSourceListNestedInput
 }
@@ -684,6 +705,34 @@ export type SourceListUpdateOneRequiredWithoutAliasesLastNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.SourceListUpdateToOneWithWhereWithoutAliasesLastInput, Prisma.SourceListUpdateWithoutAliasesLastInput>, Prisma.SourceListUncheckedUpdateWithoutAliasesLastInput>
 }
 
+export type SourceListCreateNestedOneWithoutSpellingsFirstInput = {
+  create?: Prisma.XOR<Prisma.SourceListCreateWithoutSpellingsFirstInput, Prisma.SourceListUncheckedCreateWithoutSpellingsFirstInput>
+  connectOrCreate?: Prisma.SourceListCreateOrConnectWithoutSpellingsFirstInput
+  connect?: Prisma.SourceListWhereUniqueInput
+}
+
+export type SourceListCreateNestedOneWithoutSpellingsLastInput = {
+  create?: Prisma.XOR<Prisma.SourceListCreateWithoutSpellingsLastInput, Prisma.SourceListUncheckedCreateWithoutSpellingsLastInput>
+  connectOrCreate?: Prisma.SourceListCreateOrConnectWithoutSpellingsLastInput
+  connect?: Prisma.SourceListWhereUniqueInput
+}
+
+export type SourceListUpdateOneRequiredWithoutSpellingsFirstNestedInput = {
+  create?: Prisma.XOR<Prisma.SourceListCreateWithoutSpellingsFirstInput, Prisma.SourceListUncheckedCreateWithoutSpellingsFirstInput>
+  connectOrCreate?: Prisma.SourceListCreateOrConnectWithoutSpellingsFirstInput
+  upsert?: Prisma.SourceListUpsertWithoutSpellingsFirstInput
+  connect?: Prisma.SourceListWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.SourceListUpdateToOneWithWhereWithoutSpellingsFirstInput, Prisma.SourceListUpdateWithoutSpellingsFirstInput>, Prisma.SourceListUncheckedUpdateWithoutSpellingsFirstInput>
+}
+
+export type SourceListUpdateOneRequiredWithoutSpellingsLastNestedInput = {
+  create?: Prisma.XOR<Prisma.SourceListCreateWithoutSpellingsLastInput, Prisma.SourceListUncheckedCreateWithoutSpellingsLastInput>
+  connectOrCreate?: Prisma.SourceListCreateOrConnectWithoutSpellingsLastInput
+  upsert?: Prisma.SourceListUpsertWithoutSpellingsLastInput
+  connect?: Prisma.SourceListWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.SourceListUpdateToOneWithWhereWithoutSpellingsLastInput, Prisma.SourceListUpdateWithoutSpellingsLastInput>, Prisma.SourceListUncheckedUpdateWithoutSpellingsLastInput>
+}
+
 export type SourceListCreateNestedOneWithoutAgreementsFirstInput = {
   create?: Prisma.XOR<Prisma.SourceListCreateWithoutAgreementsFirstInput, Prisma.SourceListUncheckedCreateWithoutAgreementsFirstInput>
   connectOrCreate?: Prisma.SourceListCreateOrConnectWithoutAgreementsFirstInput
@@ -756,6 +805,20 @@ export type EnumSourceListStatusFieldUpdateOperationsInput = {
   set?: $Enums.SourceListStatus
 }
 
+export type SourceListCreateNestedOneWithoutSkippedRowsInput = {
+  create?: Prisma.XOR<Prisma.SourceListCreateWithoutSkippedRowsInput, Prisma.SourceListUncheckedCreateWithoutSkippedRowsInput>
+  connectOrCreate?: Prisma.SourceListCreateOrConnectWithoutSkippedRowsInput
+  connect?: Prisma.SourceListWhereUniqueInput
+}
+
+export type SourceListUpdateOneRequiredWithoutSkippedRowsNestedInput = {
+  create?: Prisma.XOR<Prisma.SourceListCreateWithoutSkippedRowsInput, Prisma.SourceListUncheckedCreateWithoutSkippedRowsInput>
+  connectOrCreate?: Prisma.SourceListCreateOrConnectWithoutSkippedRowsInput
+  upsert?: Prisma.SourceListUpsertWithoutSkippedRowsInput
+  connect?: Prisma.SourceListWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.SourceListUpdateToOneWithWhereWithoutSkippedRowsInput, Prisma.SourceListUpdateWithoutSkippedRowsInput>, Prisma.SourceListUncheckedUpdateWithoutSkippedRowsInput>
+}
+
 export type SourceListCreateWithoutAliasesFirstInput = {
   kind: $Enums.ListKind
   listDate: Date | string
@@ -776,6 +839,9 @@ export type SourceListCreateWithoutAliasesFirstInput = {
   events?: Prisma.AgreementEventCreateNestedManyWithoutSourceListInput
   spans?: Prisma.AgreementStatusSpanCreateNestedManyWithoutSourceListInput
   aliasesLast?: Prisma.AgencyAliasCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementCreateNestedManyWithoutFirstSourceListInput
   agreementsLast?: Prisma.AgreementCreateNestedManyWithoutLastSourceListInput
 }
@@ -801,6 +867,9 @@ export type SourceListUncheckedCreateWithoutAliasesFirstInput = {
   events?: Prisma.AgreementEventUncheckedCreateNestedManyWithoutSourceListInput
   spans?: Prisma.AgreementStatusSpanUncheckedCreateNestedManyWithoutSourceListInput
   aliasesLast?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementUncheckedCreateNestedManyWithoutFirstSourceListInput
   agreementsLast?: Prisma.AgreementUncheckedCreateNestedManyWithoutLastSourceListInput
 }
@@ -830,6 +899,9 @@ export type SourceListCreateWithoutAliasesLastInput = {
   events?: Prisma.AgreementEventCreateNestedManyWithoutSourceListInput
   spans?: Prisma.AgreementStatusSpanCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasCreateNestedManyWithoutFirstSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementCreateNestedManyWithoutFirstSourceListInput
   agreementsLast?: Prisma.AgreementCreateNestedManyWithoutLastSourceListInput
 }
@@ -855,6 +927,9 @@ export type SourceListUncheckedCreateWithoutAliasesLastInput = {
   events?: Prisma.AgreementEventUncheckedCreateNestedManyWithoutSourceListInput
   spans?: Prisma.AgreementStatusSpanUncheckedCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutFirstSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementUncheckedCreateNestedManyWithoutFirstSourceListInput
   agreementsLast?: Prisma.AgreementUncheckedCreateNestedManyWithoutLastSourceListInput
 }
@@ -895,6 +970,9 @@ export type SourceListUpdateWithoutAliasesFirstInput = {
   events?: Prisma.AgreementEventUpdateManyWithoutSourceListNestedInput
   spans?: Prisma.AgreementStatusSpanUpdateManyWithoutSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUpdateManyWithoutFirstSourceListNestedInput
   agreementsLast?: Prisma.AgreementUpdateManyWithoutLastSourceListNestedInput
 }
@@ -920,6 +998,9 @@ export type SourceListUncheckedUpdateWithoutAliasesFirstInput = {
   events?: Prisma.AgreementEventUncheckedUpdateManyWithoutSourceListNestedInput
   spans?: Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUncheckedUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUncheckedUpdateManyWithoutFirstSourceListNestedInput
   agreementsLast?: Prisma.AgreementUncheckedUpdateManyWithoutLastSourceListNestedInput
 }
@@ -955,6 +1036,9 @@ export type SourceListUpdateWithoutAliasesLastInput = {
   events?: Prisma.AgreementEventUpdateManyWithoutSourceListNestedInput
   spans?: Prisma.AgreementStatusSpanUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUpdateManyWithoutFirstSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUpdateManyWithoutFirstSourceListNestedInput
   agreementsLast?: Prisma.AgreementUpdateManyWithoutLastSourceListNestedInput
 }
@@ -980,6 +1064,261 @@ export type SourceListUncheckedUpdateWithoutAliasesLastInput = {
   events?: Prisma.AgreementEventUncheckedUpdateManyWithoutSourceListNestedInput
   spans?: Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedUpdateManyWithoutSourceListNestedInput
+  agreementsFirst?: Prisma.AgreementUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  agreementsLast?: Prisma.AgreementUncheckedUpdateManyWithoutLastSourceListNestedInput
+}
+
+export type SourceListCreateWithoutSpellingsFirstInput = {
+  kind: $Enums.ListKind
+  listDate: Date | string
+  listDateSource: $Enums.ListDateSource
+  listTime?: string | null
+  fileName?: string | null
+  url?: string | null
+  sha256: string
+  byteSize: number
+  rowCount: number
+  status: $Enums.SourceListStatus
+  statusReason?: string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Date | string
+  appliedAt?: Date | string | null
+  events?: Prisma.AgreementEventCreateNestedManyWithoutSourceListInput
+  spans?: Prisma.AgreementStatusSpanCreateNestedManyWithoutSourceListInput
+  aliasesFirst?: Prisma.AgencyAliasCreateNestedManyWithoutFirstSourceListInput
+  aliasesLast?: Prisma.AgencyAliasCreateNestedManyWithoutLastSourceListInput
+  spellingsLast?: Prisma.AgencySpellingCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowCreateNestedManyWithoutSourceListInput
+  agreementsFirst?: Prisma.AgreementCreateNestedManyWithoutFirstSourceListInput
+  agreementsLast?: Prisma.AgreementCreateNestedManyWithoutLastSourceListInput
+}
+
+export type SourceListUncheckedCreateWithoutSpellingsFirstInput = {
+  id?: number
+  kind: $Enums.ListKind
+  listDate: Date | string
+  listDateSource: $Enums.ListDateSource
+  listTime?: string | null
+  fileName?: string | null
+  url?: string | null
+  sha256: string
+  byteSize: number
+  rowCount: number
+  status: $Enums.SourceListStatus
+  statusReason?: string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Date | string
+  appliedAt?: Date | string | null
+  events?: Prisma.AgreementEventUncheckedCreateNestedManyWithoutSourceListInput
+  spans?: Prisma.AgreementStatusSpanUncheckedCreateNestedManyWithoutSourceListInput
+  aliasesFirst?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutFirstSourceListInput
+  aliasesLast?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutLastSourceListInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedCreateNestedManyWithoutSourceListInput
+  agreementsFirst?: Prisma.AgreementUncheckedCreateNestedManyWithoutFirstSourceListInput
+  agreementsLast?: Prisma.AgreementUncheckedCreateNestedManyWithoutLastSourceListInput
+}
+
+export type SourceListCreateOrConnectWithoutSpellingsFirstInput = {
+  where: Prisma.SourceListWhereUniqueInput
+  create: Prisma.XOR<Prisma.SourceListCreateWithoutSpellingsFirstInput, Prisma.SourceListUncheckedCreateWithoutSpellingsFirstInput>
+}
+
+export type SourceListCreateWithoutSpellingsLastInput = {
+  kind: $Enums.ListKind
+  listDate: Date | string
+  listDateSource: $Enums.ListDateSource
+  listTime?: string | null
+  fileName?: string | null
+  url?: string | null
+  sha256: string
+  byteSize: number
+  rowCount: number
+  status: $Enums.SourceListStatus
+  statusReason?: string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Date | string
+  appliedAt?: Date | string | null
+  events?: Prisma.AgreementEventCreateNestedManyWithoutSourceListInput
+  spans?: Prisma.AgreementStatusSpanCreateNestedManyWithoutSourceListInput
+  aliasesFirst?: Prisma.AgencyAliasCreateNestedManyWithoutFirstSourceListInput
+  aliasesLast?: Prisma.AgencyAliasCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingCreateNestedManyWithoutFirstSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowCreateNestedManyWithoutSourceListInput
+  agreementsFirst?: Prisma.AgreementCreateNestedManyWithoutFirstSourceListInput
+  agreementsLast?: Prisma.AgreementCreateNestedManyWithoutLastSourceListInput
+}
+
+export type SourceListUncheckedCreateWithoutSpellingsLastInput = {
+  id?: number
+  kind: $Enums.ListKind
+  listDate: Date | string
+  listDateSource: $Enums.ListDateSource
+  listTime?: string | null
+  fileName?: string | null
+  url?: string | null
+  sha256: string
+  byteSize: number
+  rowCount: number
+  status: $Enums.SourceListStatus
+  statusReason?: string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Date | string
+  appliedAt?: Date | string | null
+  events?: Prisma.AgreementEventUncheckedCreateNestedManyWithoutSourceListInput
+  spans?: Prisma.AgreementStatusSpanUncheckedCreateNestedManyWithoutSourceListInput
+  aliasesFirst?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutFirstSourceListInput
+  aliasesLast?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutFirstSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedCreateNestedManyWithoutSourceListInput
+  agreementsFirst?: Prisma.AgreementUncheckedCreateNestedManyWithoutFirstSourceListInput
+  agreementsLast?: Prisma.AgreementUncheckedCreateNestedManyWithoutLastSourceListInput
+}
+
+export type SourceListCreateOrConnectWithoutSpellingsLastInput = {
+  where: Prisma.SourceListWhereUniqueInput
+  create: Prisma.XOR<Prisma.SourceListCreateWithoutSpellingsLastInput, Prisma.SourceListUncheckedCreateWithoutSpellingsLastInput>
+}
+
+export type SourceListUpsertWithoutSpellingsFirstInput = {
+  update: Prisma.XOR<Prisma.SourceListUpdateWithoutSpellingsFirstInput, Prisma.SourceListUncheckedUpdateWithoutSpellingsFirstInput>
+  create: Prisma.XOR<Prisma.SourceListCreateWithoutSpellingsFirstInput, Prisma.SourceListUncheckedCreateWithoutSpellingsFirstInput>
+  where?: Prisma.SourceListWhereInput
+}
+
+export type SourceListUpdateToOneWithWhereWithoutSpellingsFirstInput = {
+  where?: Prisma.SourceListWhereInput
+  data: Prisma.XOR<Prisma.SourceListUpdateWithoutSpellingsFirstInput, Prisma.SourceListUncheckedUpdateWithoutSpellingsFirstInput>
+}
+
+export type SourceListUpdateWithoutSpellingsFirstInput = {
+  kind?: Prisma.EnumListKindFieldUpdateOperationsInput | $Enums.ListKind
+  listDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  listDateSource?: Prisma.EnumListDateSourceFieldUpdateOperationsInput | $Enums.ListDateSource
+  listTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  fileName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sha256?: Prisma.StringFieldUpdateOperationsInput | string
+  byteSize?: Prisma.IntFieldUpdateOperationsInput | number
+  rowCount?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumSourceListStatusFieldUpdateOperationsInput | $Enums.SourceListStatus
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  appliedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  events?: Prisma.AgreementEventUpdateManyWithoutSourceListNestedInput
+  spans?: Prisma.AgreementStatusSpanUpdateManyWithoutSourceListNestedInput
+  aliasesFirst?: Prisma.AgencyAliasUpdateManyWithoutFirstSourceListNestedInput
+  aliasesLast?: Prisma.AgencyAliasUpdateManyWithoutLastSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUpdateManyWithoutSourceListNestedInput
+  agreementsFirst?: Prisma.AgreementUpdateManyWithoutFirstSourceListNestedInput
+  agreementsLast?: Prisma.AgreementUpdateManyWithoutLastSourceListNestedInput
+}
+
+export type SourceListUncheckedUpdateWithoutSpellingsFirstInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  kind?: Prisma.EnumListKindFieldUpdateOperationsInput | $Enums.ListKind
+  listDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  listDateSource?: Prisma.EnumListDateSourceFieldUpdateOperationsInput | $Enums.ListDateSource
+  listTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  fileName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sha256?: Prisma.StringFieldUpdateOperationsInput | string
+  byteSize?: Prisma.IntFieldUpdateOperationsInput | number
+  rowCount?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumSourceListStatusFieldUpdateOperationsInput | $Enums.SourceListStatus
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  appliedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  events?: Prisma.AgreementEventUncheckedUpdateManyWithoutSourceListNestedInput
+  spans?: Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutSourceListNestedInput
+  aliasesFirst?: Prisma.AgencyAliasUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  aliasesLast?: Prisma.AgencyAliasUncheckedUpdateManyWithoutLastSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedUpdateManyWithoutSourceListNestedInput
+  agreementsFirst?: Prisma.AgreementUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  agreementsLast?: Prisma.AgreementUncheckedUpdateManyWithoutLastSourceListNestedInput
+}
+
+export type SourceListUpsertWithoutSpellingsLastInput = {
+  update: Prisma.XOR<Prisma.SourceListUpdateWithoutSpellingsLastInput, Prisma.SourceListUncheckedUpdateWithoutSpellingsLastInput>
+  create: Prisma.XOR<Prisma.SourceListCreateWithoutSpellingsLastInput, Prisma.SourceListUncheckedCreateWithoutSpellingsLastInput>
+  where?: Prisma.SourceListWhereInput
+}
+
+export type SourceListUpdateToOneWithWhereWithoutSpellingsLastInput = {
+  where?: Prisma.SourceListWhereInput
+  data: Prisma.XOR<Prisma.SourceListUpdateWithoutSpellingsLastInput, Prisma.SourceListUncheckedUpdateWithoutSpellingsLastInput>
+}
+
+export type SourceListUpdateWithoutSpellingsLastInput = {
+  kind?: Prisma.EnumListKindFieldUpdateOperationsInput | $Enums.ListKind
+  listDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  listDateSource?: Prisma.EnumListDateSourceFieldUpdateOperationsInput | $Enums.ListDateSource
+  listTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  fileName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sha256?: Prisma.StringFieldUpdateOperationsInput | string
+  byteSize?: Prisma.IntFieldUpdateOperationsInput | number
+  rowCount?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumSourceListStatusFieldUpdateOperationsInput | $Enums.SourceListStatus
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  appliedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  events?: Prisma.AgreementEventUpdateManyWithoutSourceListNestedInput
+  spans?: Prisma.AgreementStatusSpanUpdateManyWithoutSourceListNestedInput
+  aliasesFirst?: Prisma.AgencyAliasUpdateManyWithoutFirstSourceListNestedInput
+  aliasesLast?: Prisma.AgencyAliasUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUpdateManyWithoutFirstSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUpdateManyWithoutSourceListNestedInput
+  agreementsFirst?: Prisma.AgreementUpdateManyWithoutFirstSourceListNestedInput
+  agreementsLast?: Prisma.AgreementUpdateManyWithoutLastSourceListNestedInput
+}
+
+export type SourceListUncheckedUpdateWithoutSpellingsLastInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  kind?: Prisma.EnumListKindFieldUpdateOperationsInput | $Enums.ListKind
+  listDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  listDateSource?: Prisma.EnumListDateSourceFieldUpdateOperationsInput | $Enums.ListDateSource
+  listTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  fileName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sha256?: Prisma.StringFieldUpdateOperationsInput | string
+  byteSize?: Prisma.IntFieldUpdateOperationsInput | number
+  rowCount?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumSourceListStatusFieldUpdateOperationsInput | $Enums.SourceListStatus
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  appliedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  events?: Prisma.AgreementEventUncheckedUpdateManyWithoutSourceListNestedInput
+  spans?: Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutSourceListNestedInput
+  aliasesFirst?: Prisma.AgencyAliasUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  aliasesLast?: Prisma.AgencyAliasUncheckedUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUncheckedUpdateManyWithoutFirstSourceListNestedInput
   agreementsLast?: Prisma.AgreementUncheckedUpdateManyWithoutLastSourceListNestedInput
 }
@@ -1005,6 +1344,9 @@ export type SourceListCreateWithoutAgreementsFirstInput = {
   spans?: Prisma.AgreementStatusSpanCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasCreateNestedManyWithoutFirstSourceListInput
   aliasesLast?: Prisma.AgencyAliasCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowCreateNestedManyWithoutSourceListInput
   agreementsLast?: Prisma.AgreementCreateNestedManyWithoutLastSourceListInput
 }
 
@@ -1030,6 +1372,9 @@ export type SourceListUncheckedCreateWithoutAgreementsFirstInput = {
   spans?: Prisma.AgreementStatusSpanUncheckedCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutFirstSourceListInput
   aliasesLast?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedCreateNestedManyWithoutSourceListInput
   agreementsLast?: Prisma.AgreementUncheckedCreateNestedManyWithoutLastSourceListInput
 }
 
@@ -1059,6 +1404,9 @@ export type SourceListCreateWithoutAgreementsLastInput = {
   spans?: Prisma.AgreementStatusSpanCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasCreateNestedManyWithoutFirstSourceListInput
   aliasesLast?: Prisma.AgencyAliasCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementCreateNestedManyWithoutFirstSourceListInput
 }
 
@@ -1084,6 +1432,9 @@ export type SourceListUncheckedCreateWithoutAgreementsLastInput = {
   spans?: Prisma.AgreementStatusSpanUncheckedCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutFirstSourceListInput
   aliasesLast?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementUncheckedCreateNestedManyWithoutFirstSourceListInput
 }
 
@@ -1124,6 +1475,9 @@ export type SourceListUpdateWithoutAgreementsFirstInput = {
   spans?: Prisma.AgreementStatusSpanUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUpdateManyWithoutFirstSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUpdateManyWithoutSourceListNestedInput
   agreementsLast?: Prisma.AgreementUpdateManyWithoutLastSourceListNestedInput
 }
 
@@ -1149,6 +1503,9 @@ export type SourceListUncheckedUpdateWithoutAgreementsFirstInput = {
   spans?: Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedUpdateManyWithoutFirstSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUncheckedUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedUpdateManyWithoutSourceListNestedInput
   agreementsLast?: Prisma.AgreementUncheckedUpdateManyWithoutLastSourceListNestedInput
 }
 
@@ -1184,6 +1541,9 @@ export type SourceListUpdateWithoutAgreementsLastInput = {
   spans?: Prisma.AgreementStatusSpanUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUpdateManyWithoutFirstSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUpdateManyWithoutFirstSourceListNestedInput
 }
 
@@ -1209,6 +1569,9 @@ export type SourceListUncheckedUpdateWithoutAgreementsLastInput = {
   spans?: Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedUpdateManyWithoutFirstSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUncheckedUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUncheckedUpdateManyWithoutFirstSourceListNestedInput
 }
 
@@ -1232,6 +1595,9 @@ export type SourceListCreateWithoutSpansInput = {
   events?: Prisma.AgreementEventCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasCreateNestedManyWithoutFirstSourceListInput
   aliasesLast?: Prisma.AgencyAliasCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementCreateNestedManyWithoutFirstSourceListInput
   agreementsLast?: Prisma.AgreementCreateNestedManyWithoutLastSourceListInput
 }
@@ -1257,6 +1623,9 @@ export type SourceListUncheckedCreateWithoutSpansInput = {
   events?: Prisma.AgreementEventUncheckedCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutFirstSourceListInput
   aliasesLast?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementUncheckedCreateNestedManyWithoutFirstSourceListInput
   agreementsLast?: Prisma.AgreementUncheckedCreateNestedManyWithoutLastSourceListInput
 }
@@ -1297,6 +1666,9 @@ export type SourceListUpdateWithoutSpansInput = {
   events?: Prisma.AgreementEventUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUpdateManyWithoutFirstSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUpdateManyWithoutFirstSourceListNestedInput
   agreementsLast?: Prisma.AgreementUpdateManyWithoutLastSourceListNestedInput
 }
@@ -1322,6 +1694,9 @@ export type SourceListUncheckedUpdateWithoutSpansInput = {
   events?: Prisma.AgreementEventUncheckedUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedUpdateManyWithoutFirstSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUncheckedUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUncheckedUpdateManyWithoutFirstSourceListNestedInput
   agreementsLast?: Prisma.AgreementUncheckedUpdateManyWithoutLastSourceListNestedInput
 }
@@ -1346,6 +1721,9 @@ export type SourceListCreateWithoutEventsInput = {
   spans?: Prisma.AgreementStatusSpanCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasCreateNestedManyWithoutFirstSourceListInput
   aliasesLast?: Prisma.AgencyAliasCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementCreateNestedManyWithoutFirstSourceListInput
   agreementsLast?: Prisma.AgreementCreateNestedManyWithoutLastSourceListInput
 }
@@ -1371,6 +1749,9 @@ export type SourceListUncheckedCreateWithoutEventsInput = {
   spans?: Prisma.AgreementStatusSpanUncheckedCreateNestedManyWithoutSourceListInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutFirstSourceListInput
   aliasesLast?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutLastSourceListInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedCreateNestedManyWithoutSourceListInput
   agreementsFirst?: Prisma.AgreementUncheckedCreateNestedManyWithoutFirstSourceListInput
   agreementsLast?: Prisma.AgreementUncheckedCreateNestedManyWithoutLastSourceListInput
 }
@@ -1411,6 +1792,9 @@ export type SourceListUpdateWithoutEventsInput = {
   spans?: Prisma.AgreementStatusSpanUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUpdateManyWithoutFirstSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUpdateManyWithoutSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUpdateManyWithoutFirstSourceListNestedInput
   agreementsLast?: Prisma.AgreementUpdateManyWithoutLastSourceListNestedInput
 }
@@ -1436,6 +1820,135 @@ export type SourceListUncheckedUpdateWithoutEventsInput = {
   spans?: Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutSourceListNestedInput
   aliasesFirst?: Prisma.AgencyAliasUncheckedUpdateManyWithoutFirstSourceListNestedInput
   aliasesLast?: Prisma.AgencyAliasUncheckedUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedUpdateManyWithoutLastSourceListNestedInput
+  skippedRows?: Prisma.SourceListSkippedRowUncheckedUpdateManyWithoutSourceListNestedInput
+  agreementsFirst?: Prisma.AgreementUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  agreementsLast?: Prisma.AgreementUncheckedUpdateManyWithoutLastSourceListNestedInput
+}
+
+export type SourceListCreateWithoutSkippedRowsInput = {
+  kind: $Enums.ListKind
+  listDate: Date | string
+  listDateSource: $Enums.ListDateSource
+  listTime?: string | null
+  fileName?: string | null
+  url?: string | null
+  sha256: string
+  byteSize: number
+  rowCount: number
+  status: $Enums.SourceListStatus
+  statusReason?: string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Date | string
+  appliedAt?: Date | string | null
+  events?: Prisma.AgreementEventCreateNestedManyWithoutSourceListInput
+  spans?: Prisma.AgreementStatusSpanCreateNestedManyWithoutSourceListInput
+  aliasesFirst?: Prisma.AgencyAliasCreateNestedManyWithoutFirstSourceListInput
+  aliasesLast?: Prisma.AgencyAliasCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingCreateNestedManyWithoutLastSourceListInput
+  agreementsFirst?: Prisma.AgreementCreateNestedManyWithoutFirstSourceListInput
+  agreementsLast?: Prisma.AgreementCreateNestedManyWithoutLastSourceListInput
+}
+
+export type SourceListUncheckedCreateWithoutSkippedRowsInput = {
+  id?: number
+  kind: $Enums.ListKind
+  listDate: Date | string
+  listDateSource: $Enums.ListDateSource
+  listTime?: string | null
+  fileName?: string | null
+  url?: string | null
+  sha256: string
+  byteSize: number
+  rowCount: number
+  status: $Enums.SourceListStatus
+  statusReason?: string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Date | string
+  appliedAt?: Date | string | null
+  events?: Prisma.AgreementEventUncheckedCreateNestedManyWithoutSourceListInput
+  spans?: Prisma.AgreementStatusSpanUncheckedCreateNestedManyWithoutSourceListInput
+  aliasesFirst?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutFirstSourceListInput
+  aliasesLast?: Prisma.AgencyAliasUncheckedCreateNestedManyWithoutLastSourceListInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutFirstSourceListInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedCreateNestedManyWithoutLastSourceListInput
+  agreementsFirst?: Prisma.AgreementUncheckedCreateNestedManyWithoutFirstSourceListInput
+  agreementsLast?: Prisma.AgreementUncheckedCreateNestedManyWithoutLastSourceListInput
+}
+
+export type SourceListCreateOrConnectWithoutSkippedRowsInput = {
+  where: Prisma.SourceListWhereUniqueInput
+  create: Prisma.XOR<Prisma.SourceListCreateWithoutSkippedRowsInput, Prisma.SourceListUncheckedCreateWithoutSkippedRowsInput>
+}
+
+export type SourceListUpsertWithoutSkippedRowsInput = {
+  update: Prisma.XOR<Prisma.SourceListUpdateWithoutSkippedRowsInput, Prisma.SourceListUncheckedUpdateWithoutSkippedRowsInput>
+  create: Prisma.XOR<Prisma.SourceListCreateWithoutSkippedRowsInput, Prisma.SourceListUncheckedCreateWithoutSkippedRowsInput>
+  where?: Prisma.SourceListWhereInput
+}
+
+export type SourceListUpdateToOneWithWhereWithoutSkippedRowsInput = {
+  where?: Prisma.SourceListWhereInput
+  data: Prisma.XOR<Prisma.SourceListUpdateWithoutSkippedRowsInput, Prisma.SourceListUncheckedUpdateWithoutSkippedRowsInput>
+}
+
+export type SourceListUpdateWithoutSkippedRowsInput = {
+  kind?: Prisma.EnumListKindFieldUpdateOperationsInput | $Enums.ListKind
+  listDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  listDateSource?: Prisma.EnumListDateSourceFieldUpdateOperationsInput | $Enums.ListDateSource
+  listTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  fileName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sha256?: Prisma.StringFieldUpdateOperationsInput | string
+  byteSize?: Prisma.IntFieldUpdateOperationsInput | number
+  rowCount?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumSourceListStatusFieldUpdateOperationsInput | $Enums.SourceListStatus
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  appliedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  events?: Prisma.AgreementEventUpdateManyWithoutSourceListNestedInput
+  spans?: Prisma.AgreementStatusSpanUpdateManyWithoutSourceListNestedInput
+  aliasesFirst?: Prisma.AgencyAliasUpdateManyWithoutFirstSourceListNestedInput
+  aliasesLast?: Prisma.AgencyAliasUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUpdateManyWithoutLastSourceListNestedInput
+  agreementsFirst?: Prisma.AgreementUpdateManyWithoutFirstSourceListNestedInput
+  agreementsLast?: Prisma.AgreementUpdateManyWithoutLastSourceListNestedInput
+}
+
+export type SourceListUncheckedUpdateWithoutSkippedRowsInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  kind?: Prisma.EnumListKindFieldUpdateOperationsInput | $Enums.ListKind
+  listDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  listDateSource?: Prisma.EnumListDateSourceFieldUpdateOperationsInput | $Enums.ListDateSource
+  listTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  fileName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sha256?: Prisma.StringFieldUpdateOperationsInput | string
+  byteSize?: Prisma.IntFieldUpdateOperationsInput | number
+  rowCount?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.EnumSourceListStatusFieldUpdateOperationsInput | $Enums.SourceListStatus
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  warnings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  summary?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rawRows?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  ingestedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  appliedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  events?: Prisma.AgreementEventUncheckedUpdateManyWithoutSourceListNestedInput
+  spans?: Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutSourceListNestedInput
+  aliasesFirst?: Prisma.AgencyAliasUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  aliasesLast?: Prisma.AgencyAliasUncheckedUpdateManyWithoutLastSourceListNestedInput
+  spellingsFirst?: Prisma.AgencySpellingUncheckedUpdateManyWithoutFirstSourceListNestedInput
+  spellingsLast?: Prisma.AgencySpellingUncheckedUpdateManyWithoutLastSourceListNestedInput
   agreementsFirst?: Prisma.AgreementUncheckedUpdateManyWithoutFirstSourceListNestedInput
   agreementsLast?: Prisma.AgreementUncheckedUpdateManyWithoutLastSourceListNestedInput
 }
@@ -1450,6 +1963,9 @@ export type SourceListCountOutputType = {
   spans: number
   aliasesFirst: number
   aliasesLast: number
+  spellingsFirst: number
+  spellingsLast: number
+  skippedRows: number
   agreementsFirst: number
   agreementsLast: number
 }
@@ -1459,6 +1975,9 @@ export type SourceListCountOutputTypeSelect<ExtArgs extends runtime.Types.Extens
   spans?: boolean | SourceListCountOutputTypeCountSpansArgs
   aliasesFirst?: boolean | SourceListCountOutputTypeCountAliasesFirstArgs
   aliasesLast?: boolean | SourceListCountOutputTypeCountAliasesLastArgs
+  spellingsFirst?: boolean | SourceListCountOutputTypeCountSpellingsFirstArgs
+  spellingsLast?: boolean | SourceListCountOutputTypeCountSpellingsLastArgs
+  skippedRows?: boolean | SourceListCountOutputTypeCountSkippedRowsArgs
   agreementsFirst?: boolean | SourceListCountOutputTypeCountAgreementsFirstArgs
   agreementsLast?: boolean | SourceListCountOutputTypeCountAgreementsLastArgs
 }
@@ -1504,6 +2023,27 @@ export type SourceListCountOutputTypeCountAliasesLastArgs<ExtArgs extends runtim
 /**
  * SourceListCountOutputType without action
  */
+export type SourceListCountOutputTypeCountSpellingsFirstArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.AgencySpellingWhereInput
+}
+
+/**
+ * SourceListCountOutputType without action
+ */
+export type SourceListCountOutputTypeCountSpellingsLastArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.AgencySpellingWhereInput
+}
+
+/**
+ * SourceListCountOutputType without action
+ */
+export type SourceListCountOutputTypeCountSkippedRowsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.SourceListSkippedRowWhereInput
+}
+
+/**
+ * SourceListCountOutputType without action
+ */
 export type SourceListCountOutputTypeCountAgreementsFirstArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.AgreementWhereInput
 }
@@ -1538,6 +2078,9 @@ export type SourceListSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   spans?: boolean | Prisma.SourceList$spansArgs<ExtArgs>
   aliasesFirst?: boolean | Prisma.SourceList$aliasesFirstArgs<ExtArgs>
   aliasesLast?: boolean | Prisma.SourceList$aliasesLastArgs<ExtArgs>
+  spellingsFirst?: boolean | Prisma.SourceList$spellingsFirstArgs<ExtArgs>
+  spellingsLast?: boolean | Prisma.SourceList$spellingsLastArgs<ExtArgs>
+  skippedRows?: boolean | Prisma.SourceList$skippedRowsArgs<ExtArgs>
   agreementsFirst?: boolean | Prisma.SourceList$agreementsFirstArgs<ExtArgs>
   agreementsLast?: boolean | Prisma.SourceList$agreementsLastArgs<ExtArgs>
   _count?: boolean | Prisma.SourceListCountOutputTypeDefaultArgs<ExtArgs>
@@ -1609,6 +2152,9 @@ export type SourceListInclude<ExtArgs extends runtime.Types.Extensions.InternalA
   spans?: boolean | Prisma.SourceList$spansArgs<ExtArgs>
   aliasesFirst?: boolean | Prisma.SourceList$aliasesFirstArgs<ExtArgs>
   aliasesLast?: boolean | Prisma.SourceList$aliasesLastArgs<ExtArgs>
+  spellingsFirst?: boolean | Prisma.SourceList$spellingsFirstArgs<ExtArgs>
+  spellingsLast?: boolean | Prisma.SourceList$spellingsLastArgs<ExtArgs>
+  skippedRows?: boolean | Prisma.SourceList$skippedRowsArgs<ExtArgs>
   agreementsFirst?: boolean | Prisma.SourceList$agreementsFirstArgs<ExtArgs>
   agreementsLast?: boolean | Prisma.SourceList$agreementsLastArgs<ExtArgs>
   _count?: boolean | Prisma.SourceListCountOutputTypeDefaultArgs<ExtArgs>
@@ -1623,6 +2169,9 @@ export type $SourceListPayload<ExtArgs extends runtime.Types.Extensions.Internal
     spans: Prisma.$AgreementStatusSpanPayload<ExtArgs>[]
     aliasesFirst: Prisma.$AgencyAliasPayload<ExtArgs>[]
     aliasesLast: Prisma.$AgencyAliasPayload<ExtArgs>[]
+    spellingsFirst: Prisma.$AgencySpellingPayload<ExtArgs>[]
+    spellingsLast: Prisma.$AgencySpellingPayload<ExtArgs>[]
+    skippedRows: Prisma.$SourceListSkippedRowPayload<ExtArgs>[]
     agreementsFirst: Prisma.$AgreementPayload<ExtArgs>[]
     agreementsLast: Prisma.$AgreementPayload<ExtArgs>[]
   }
@@ -2042,6 +2591,9 @@ export interface Prisma__SourceListClient<T, Null = never, ExtArgs extends runti
   spans<T extends Prisma.SourceList$spansArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceList$spansArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgreementStatusSpanPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   aliasesFirst<T extends Prisma.SourceList$aliasesFirstArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceList$aliasesFirstArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgencyAliasPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   aliasesLast<T extends Prisma.SourceList$aliasesLastArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceList$aliasesLastArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgencyAliasPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  spellingsFirst<T extends Prisma.SourceList$spellingsFirstArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceList$spellingsFirstArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgencySpellingPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  spellingsLast<T extends Prisma.SourceList$spellingsLastArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceList$spellingsLastArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgencySpellingPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  skippedRows<T extends Prisma.SourceList$skippedRowsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceList$skippedRowsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SourceListSkippedRowPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   agreementsFirst<T extends Prisma.SourceList$agreementsFirstArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceList$agreementsFirstArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgreementPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   agreementsLast<T extends Prisma.SourceList$agreementsLastArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceList$agreementsLastArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgreementPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
@@ -2576,6 +3128,78 @@ export type SourceList$aliasesLastArgs<ExtArgs extends runtime.Types.Extensions.
   take?: number
   skip?: number
   distinct?: Prisma.AgencyAliasScalarFieldEnum | Prisma.AgencyAliasScalarFieldEnum[]
+}
+
+/**
+ * SourceList.spellingsFirst
+ */
+export type SourceList$spellingsFirstArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the AgencySpelling
+   */
+  select?: Prisma.AgencySpellingSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the AgencySpelling
+   */
+  omit?: Prisma.AgencySpellingOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.AgencySpellingInclude<ExtArgs> | null
+  where?: Prisma.AgencySpellingWhereInput
+  orderBy?: Prisma.AgencySpellingOrderByWithRelationInput | Prisma.AgencySpellingOrderByWithRelationInput[]
+  cursor?: Prisma.AgencySpellingWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.AgencySpellingScalarFieldEnum | Prisma.AgencySpellingScalarFieldEnum[]
+}
+
+/**
+ * SourceList.spellingsLast
+ */
+export type SourceList$spellingsLastArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the AgencySpelling
+   */
+  select?: Prisma.AgencySpellingSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the AgencySpelling
+   */
+  omit?: Prisma.AgencySpellingOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.AgencySpellingInclude<ExtArgs> | null
+  where?: Prisma.AgencySpellingWhereInput
+  orderBy?: Prisma.AgencySpellingOrderByWithRelationInput | Prisma.AgencySpellingOrderByWithRelationInput[]
+  cursor?: Prisma.AgencySpellingWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.AgencySpellingScalarFieldEnum | Prisma.AgencySpellingScalarFieldEnum[]
+}
+
+/**
+ * SourceList.skippedRows
+ */
+export type SourceList$skippedRowsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the SourceListSkippedRow
+   */
+  select?: Prisma.SourceListSkippedRowSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the SourceListSkippedRow
+   */
+  omit?: Prisma.SourceListSkippedRowOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SourceListSkippedRowInclude<ExtArgs> | null
+  where?: Prisma.SourceListSkippedRowWhereInput
+  orderBy?: Prisma.SourceListSkippedRowOrderByWithRelationInput | Prisma.SourceListSkippedRowOrderByWithRelationInput[]
+  cursor?: Prisma.SourceListSkippedRowWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.SourceListSkippedRowScalarFieldEnum | Prisma.SourceListSkippedRowScalarFieldEnum[]
 }
 
 /**
