@@ -4,7 +4,7 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { IResolvers } from 'mercurius';
 import { listAgencies, agenciesByIds } from '../repositories/agencies.ts';
 import { agreementsByIds, listAgreements, type PageResult } from '../repositories/agreements.ts';
-import { LIST_KINDS, LIST_STATUSES, listSourceLists, sourceListsByIds } from '../repositories/lists.ts';
+import { LIST_KINDS, LIST_STATUSES, listSourceLists, skippedRowsByListIds, sourceListsByIds } from '../repositories/lists.ts';
 import { countiesByFips, listModels, listReports, listStates } from '../repositories/reference.ts';
 import { stats } from '../repositories/stats.ts';
 import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, STATS_FILTERS, type CollectionArgs } from './args.ts';
@@ -116,6 +116,16 @@ export const resolvers: IResolvers = {
       if (!/^\d{1,9}$/.test(args.id)) throw new QueryError('id', `"${args.id}" is not a source list id`);
       const [list] = await run(context, (pool) => sourceListsByIds(pool, [Number(args.id)]));
       return list ? toSourceList(list) : null;
+    },
+    async list(_root, args: { id: string }, context: Ctx) {
+      if (!/^\d{1,9}$/.test(args.id)) throw new QueryError('id', `"${args.id}" is not a list id`);
+      const [list] = await run(context, (pool) => sourceListsByIds(pool, [Number(args.id)]));
+      if (!list) return null;
+      const skipped = await run(context, (pool) => skippedRowsByListIds(pool, [list.id]));
+      return {
+        sourceList: toSourceList(list),
+        skippedRows: skipped.map((row) => ({ rowNumber: row.row_number, cells: row.cells, reason: row.reason, agreementId: row.agreement_id })),
+      };
     },
     async stats(_root, args: Pick<CollectionArgs, 'filter' | 'asOf'>, context: Ctx) {
       const filters = filtersOf(args, STATS_FILTERS);

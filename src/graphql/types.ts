@@ -71,14 +71,34 @@ export function toAgency(record: AgencyRecord, asOf: string | undefined): Agency
   };
 }
 
+export interface AgencySpelling {
+  spelling: string;
+  firstSeenOn: string;
+  lastSeenOn: string;
+  firstListId: string;
+  lastListId: string;
+}
+
 export interface AgencyAlias {
   name: string;
   firstSeenOn: string;
   lastSeenOn: string;
+  spellings: AgencySpelling[];
 }
 
 export function toAlias(record: AliasRecord): AgencyAlias {
-  return { name: record.name, firstSeenOn: record.first_seen_on, lastSeenOn: record.last_seen_on };
+  return {
+    name: record.name,
+    firstSeenOn: record.first_seen_on,
+    lastSeenOn: record.last_seen_on,
+    spellings: record.spellings.map((spelling) => ({
+      spelling: spelling.spelling,
+      firstSeenOn: spelling.first_seen_on,
+      lastSeenOn: spelling.last_seen_on,
+      firstListId: String(spelling.first_list_id),
+      lastListId: String(spelling.last_list_id),
+    })),
+  };
 }
 
 export interface Agreement extends Dated {
@@ -275,6 +295,8 @@ export interface SourceList {
   sha256: string;
   byteSize: number;
   rowCount: number;
+  agreementsConfirmed: number | null;
+  rowsSkipped: number;
   status: string;
   statusReason: string | null;
   warnings: string[];
@@ -293,6 +315,8 @@ export function toSourceList(record: SourceListRecord): SourceList {
     sha256: record.sha256,
     byteSize: record.byte_size,
     rowCount: record.row_count,
+    agreementsConfirmed: record.agreements_confirmed,
+    rowsSkipped: record.rows_skipped,
     status: upper(record.status),
     statusReason: record.status_reason,
     warnings: (record.warnings ?? []).map(String),

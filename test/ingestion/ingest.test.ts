@@ -66,7 +66,9 @@ t.test('the seeded history: renewal, ending, promotion from pending, rename', as
      FROM agencies g JOIN agency_aliases al ON al.agency_id = g.id WHERE g.state_code = 'TX' AND g.canonical_name LIKE '%Houston%' GROUP BY g.id`,
   );
   t.equal(houston.rows.length, 1, 'a respelled agency keeps one id');
-  t.equal(houston.rows[0]!.canonical_name, 'Houston Police Department', '"City of" is spelling drift, not a rename');
+  t.equal(houston.rows[0]!.canonical_name, 'City of Houston Police Department', 'the display name is the most recent spelling');
+  const renamed = await one<{ n: number }>(db.pool, "SELECT count(*)::int AS n FROM agreement_events WHERE type = 'renamed'");
+  t.equal(renamed.n, 0, '"City of" is spelling drift, not a rename: no renamed event');
   t.same(houston.rows[0]!.aliases, ['Houston Police Department', 'City of Houston Police Department'], 'every name stays as an alias');
 
   const counts = await one<{ agreements: string; agencies: string }>(
@@ -81,7 +83,7 @@ t.test('the seeded history: renewal, ending, promotion from pending, rename', as
   );
   const byName = new Map(located.rows.map((row) => [row.canonical_name, row]));
   t.equal(byName.get("Collier County Sheriff's Office")?.county_fips, SEED_FACTS.collierCountyFips);
-  t.equal(byName.get('Houston Police Department')?.county_fips, SEED_FACTS.harrisCountyFips);
+  t.equal(byName.get('City of Houston Police Department')?.county_fips, SEED_FACTS.harrisCountyFips);
   t.equal(byName.get('Florida Highway Patrol')?.county_fips, null, 'a statewide agency has no county');
   t.ok(byName.get('Florida Highway Patrol')?.lat, '…but has coordinates (the state centroid)');
 });

@@ -6,6 +6,7 @@ import { feature, featureCollection, point } from '../../http/geojson.ts';
 import { notFound } from '../../http/problem.ts';
 import { negotiate, type Format } from '../../plugins/app/rest-cache.ts';
 import {
+  agencyDefaultSort,
   AGENCY_SORTS,
   ALL_FILTERS,
   canonicalKey,
@@ -29,7 +30,7 @@ import { allPages, primed, collect, EXPORT_BATCH, inSnapshot, itemBody, listBody
 
 const KNOWN = [...ALL_FILTERS, ...PAGE_PARAMS];
 const DEFAULT_SORT = 'id';
-const SORT_DOC = `Sort field (${AGENCY_SORTS.join(', ')}), prefixed with - for descending; default id. Ties are broken by id.`;
+const SORT_DOC = `Sort field (${AGENCY_SORTS.join(', ')}), prefixed with - for descending; default relevance with q (best match first), else id. Ties are broken by id.`;
 const COLUMNS = fieldColumns<AgencyRecord>(AGENCY_COLUMNS);
 
 export const AGENCY_GEOJSON_NOTE =
@@ -51,7 +52,8 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
     const raw = rawQuery(request);
     rejectUnknown(raw, KNOWN);
     const filters = parseFilters(raw);
-    const page = parsePage(raw, AGENCY_SORTS, DEFAULT_SORT);
+    const defaultSort = agencyDefaultSort(raw, DEFAULT_SORT);
+    const page = parsePage(raw, AGENCY_SORTS, defaultSort);
     const path = requestPath(request);
     const paged = format === 'json' || wantsPage(raw);
     const key = canonicalKey({ route: 'agencies', format, filters, page: paged ? page : { sort: page.sort } });
@@ -70,7 +72,7 @@ export async function agencyRoutes(app: FastifyInstance): Promise<void> {
         return { body: JSON.stringify(featureCollection(toFeatures(records), { dataset_version: version, note: AGENCY_GEOJSON_NOTE })) };
       }
       const result = await listAgencies(pool, filters, page);
-      const next = nextLink(path, filters, page, result.next_cursor, { limit: LIMIT_DEFAULT, sort: DEFAULT_SORT });
+      const next = nextLink(path, filters, page, result.next_cursor, { limit: LIMIT_DEFAULT, sort: defaultSort });
       const headers: Record<string, string> = next ? { link: `<${next}>; rel="next"` } : {};
       if (format === 'csv') return { body: csvDocument(COLUMNS, result.data), headers };
       if (format === 'geojson') {

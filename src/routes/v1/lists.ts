@@ -1,12 +1,21 @@
 // /v1/lists: every ICE list ingested (applied, quarantined or rejected), newest first.
 import type { FastifyInstance } from 'fastify';
 import { fieldColumns } from '../../http/csv.ts';
-import { QueryError, rejectUnknown, type RawQuery } from '../../query/grammar.ts';
-import { LIST_KINDS, LIST_STATUSES, listSourceLists, type ListFilter, type SourceListRecord } from '../../repositories/lists.ts';
-import { repeatableParameter } from '../../schemas/common.ts';
-import { SourceListListResponseSchema } from '../../schemas/history.ts';
+import { canonicalKey, QueryError, rejectUnknown, type RawQuery } from '../../query/grammar.ts';
+import { notFound } from '../../http/problem.ts';
+import {
+  LIST_KINDS,
+  LIST_STATUSES,
+  listSourceLists,
+  skippedRowsByListIds,
+  sourceListsByIds,
+  type ListFilter,
+  type SourceListRecord,
+} from '../../repositories/lists.ts';
+import { jsonResponse, repeatableParameter } from '../../schemas/common.ts';
+import { ListReconciliationResponseSchema, SourceListListResponseSchema } from '../../schemas/history.ts';
 import { z } from 'zod';
-import { smallCollection } from './common.ts';
+import { itemBody, rawQuery, smallCollection } from './common.ts';
 
 /** Comma-separated or repeated values, each one of `allowed`. */
 export function enumList(raw: RawQuery, name: string, allowed: readonly string[]): string[] | undefined {
@@ -32,7 +41,7 @@ export async function listRoutes(app: FastifyInstance): Promise<void> {
     columns: [
       ...fieldColumns<SourceListRecord>([
         'id', 'kind', 'list_date', 'list_date_source', 'list_time', 'file_name', 'url', 'sha256', 'byte_size', 'row_count',
-        'status', 'status_reason', 'warnings', 'counts', 'ingested_at', 'applied_at',
+        'agreements_confirmed', 'rows_skipped', 'status', 'status_reason', 'warnings', 'counts', 'ingested_at', 'applied_at',
       ]),
     ],
     parse(raw) {
@@ -43,4 +52,29 @@ export async function listRoutes(app: FastifyInstance): Promise<void> {
     },
     load: async (filter) => ({ data: await listSourceLists(pool, filter), asOf: undefined }),
   });
+
+  app.get(
+    '/lists/:id',
+    {
+      schema: {
+        tags: ['history'],
+        summary: 'One ICE list, reconciled row by row',
+        description:
+          'The list\'s record and every row that did not become or confirm one agreement: its row number in the file, its cells as ICE wrote them and why (a duplicate of agreement X in the same list, a pending row for an agreement already active, an unrecognised state or support type). row_count = agreements_confirmed + rows_skipped.',
+        params: z.object({ id: z.string().max(12).describe('List id, as in /v1/lists.') }),
+        response: jsonResponse(ListReconciliationResponseSchema, 'The list and its skipped rows.', true),
+      },
+    },
+    async (request, reply) => {
+      rejectUnknown(rawQuery(request), []);
+      const { id } = request.params as { id: string };
+      if (!/^\d{1,9}$/.test(id)) throw new QueryError('id', `"${id}" is not a list id`);
+      return app.restCache.respond(request, reply, 'json', canonicalKey({ route: 'list', id }), async () => {
+        const [list] = await sourceListsByIds(pool, [Number(id)]);
+        if (!list) throw notFound(`no list ${id}`);
+        const skipped = await skippedRowsByListIds(pool, [list.id]);
+        return itemBody(app, { ...list, skipped_rows: skipped.map(({ source_list_id: _listId, ...row }) => row) }, undefined);
+      });
+    },
+  );
 }
