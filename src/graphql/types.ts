@@ -333,6 +333,30 @@ export interface Stats {
   activeAgencies: number;
   byModel: ModelCount[];
   byState: { state: string; count: number }[];
+  pipeline: Pipeline;
+}
+
+export interface PipelineGroup {
+  count: number;
+  medianDays: number | null;
+}
+
+export interface Pipeline extends PipelineGroup {
+  byModel: (PipelineGroup & { model: string })[];
+  byState: (PipelineGroup & { state: string })[];
+}
+
+function toPipeline(record: StatsRecord['pipeline']): Pipeline {
+  const groups = <K extends string>(byKey: Record<string, { count: number; median_days: number | null }>, name: K, map: (key: string) => string) =>
+    Object.entries(byKey)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, group]) => ({ [name]: map(key), count: group.count, medianDays: group.median_days }) as { [P in K]: string } & PipelineGroup);
+  return {
+    count: record.count,
+    medianDays: record.median_days,
+    byModel: groups(record.by_model, 'model', upper),
+    byState: groups(record.by_state, 'state', (key) => key),
+  };
 }
 
 export function toStats(record: StatsRecord): Stats {
@@ -344,5 +368,6 @@ export function toStats(record: StatsRecord): Stats {
     activeAgencies: record.active_agencies,
     byModel: counts(record.by_model, 'model', upper),
     byState: counts(record.by_state, 'state', (key) => key),
+    pipeline: toPipeline(record.pipeline),
   };
 }
