@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import t from 'tap';
 import type { IngestReport } from '../../src/ingestion/ingest.ts';
+import { testApp } from '../helpers/app.ts';
 import { testDatabase } from '../helpers/database.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
@@ -24,8 +25,8 @@ const EXPECTED_QUARANTINE: Record<string, RegExp> = {
   'pendingAgencies04282025pm.xlsx': /^would end 43 of 74 pending applications/,
 };
 
-// Not in the README either: ICE published these pending lists with a header and no rows.
-// An empty list is refused as bad input (it cannot be told from a broken export).
+// Not in the README either: ICE published these pending lists with a header and no rows. A header-only
+// list is a list ("nothing pending"); applying one would withdraw every open application at once.
 const EMPTY_PENDING_LISTS = [
   'pendingAgencies11062025pm.xlsx',
   'pendingAgencies11102025am.xlsx',
@@ -34,6 +35,19 @@ const EMPTY_PENDING_LISTS = [
   'pendingAgencies11192025am.xlsx',
   'pendingAgencies11202025mid.xlsx',
   'pendingAgencies11212025am.xlsx',
+];
+for (const fileName of EMPTY_PENDING_LISTS) EXPECTED_QUARANTINE[fileName] = /^would end \d+ of \d+ pending applications \(100%\) at once/;
+
+// The spellings a reader may type (issue 11): each finds its agency by q and by name, shown under its full name.
+const SPELLINGS: [string, string][] = [
+  ['Gulf County Board of County Commissioners /Detention Facility', 'Gulf County Board of County Commissioners / Detention Facility'],
+  ['Tampa PD', 'Tampa Police Department'],
+  ['Gulfport PD', 'Gulfport Police Department'],
+  ['Kenneth City PD', 'Kenneth City Police Department'],
+  ['Panama City Police Dept.', 'Panama City Police Department'],
+  ['New Port Richey Polce Department', 'New Port Richey Police Department'],
+  ['Criminal Investigation Division, Department of Financial Services', 'Florida Department of Financial Services, Criminal Investigation Division'],
+  ['Florida Department of Financial Services, Criminal Investigation Division', 'Florida Department of Financial Services, Criminal Investigation Division'],
 ];
 
 function backfill(url: string): Promise<{ code: number; report: { lists: IngestReport[]; bad_input: string[] }; stderr: string }> {
@@ -60,12 +74,8 @@ t.test('backfilling the whole archive', { skip: archive ? false : 'ICE_ARCHIVE_D
   const { code, report } = await backfill(db.url);
   const byFile = new Map(report.lists.map((list) => [list.fileName, list]));
 
-  t.equal(code, 2, 'exit 2: the empty pending lists are refused as bad input, everything else applied or quarantined');
-  t.same(
-    report.bad_input.map((line) => line.split(':')[0]).sort(),
-    EMPTY_PENDING_LISTS,
-    'the only bad input: pending lists ICE published empty',
-  );
+  t.equal(code, 3, 'exit 3: every list applied or quarantined, none refused');
+  t.same(report.bad_input, [], 'no bad input: the header-only pending lists are lists');
   const quarantined = report.lists.filter((list) => list.outcome === 'quarantined');
   t.same(quarantined.map((list) => list.fileName).sort(), Object.keys(EXPECTED_QUARANTINE).sort(), 'exactly the known anomalies are quarantined');
   for (const [fileName, reason] of Object.entries(EXPECTED_QUARANTINE)) t.match(byFile.get(fileName)?.reason, reason, fileName);
@@ -132,4 +142,57 @@ t.test('backfilling the whole archive', { skip: archive ? false : 'ICE_ARCHIVE_D
   );
   const noCoordinates = await db.pool.query('SELECT id FROM agencies WHERE lat IS NULL OR lon IS NULL');
   t.equal(noCoordinates.rowCount, 0, 'every agency can be put on a map');
+
+  const { app } = await testApp(t, { database: db });
+  await app.dataset.refresh();
+  const get = async (url: string) => (await app.inject(url)).json();
+
+  // Every row of every list accounted for: rows = agreements confirmed + rows skipped, each skipped row with its reason.
+  const lists = await db.pool.query<{ id: number; file_name: string }>('SELECT id, file_name FROM source_lists ORDER BY id');
+  t.equal(lists.rowCount, report.lists.filter((list) => list.outcome !== 'skipped').length, 'every list applied or quarantined is stored');
+  const unaccounted: string[] = [];
+  const confirmedByFile = new Map<string, number>();
+  for (const { id, file_name: fileName } of lists.rows) {
+    const list = (await get(`/v1/lists/${id}`)).data;
+    const rows: { row_number: number; reason: string }[] = list.skipped_rows;
+    if (list.row_count !== list.agreements_confirmed + list.rows_skipped || rows.length !== list.rows_skipped || rows.some((row) => !row.reason)) {
+      unaccounted.push(`${fileName}: ${list.row_count} rows, ${list.agreements_confirmed} agreements, ${list.rows_skipped} skipped`);
+    }
+    confirmedByFile.set(fileName, list.agreements_confirmed);
+  }
+  t.same(unaccounted, [], 'for every list, /v1/lists/{id} accounts for every row');
+  const stCloud = (await get(`/v1/lists/${juneList.sourceListId}`)).data;
+  t.match(stCloud.skipped_rows, [{ reason: /^duplicate of agreement fl-\S*st-cloud\S* in the same list/, cells: { 'LAW ENFORCEMENT AGENCY': /St\. Cloud Police Department/ } }], 'the St. Cloud duplicate of 2025-06-06, explained');
+
+  // Where it can be checked, the agreements a participating list confirmed are the active agreements as of its date.
+  const lastOfDay = await db.pool.query<{ file_name: string; list_date: string }>(
+    `SELECT DISTINCT ON (list_date) file_name, list_date FROM source_lists WHERE status = 'applied' AND kind = 'participating'
+     ORDER BY list_date, id DESC`,
+  );
+  const differing: string[] = [];
+  for (const { file_name: fileName, list_date: date } of lastOfDay.rows) {
+    const active = (await asOf(date)).active;
+    if (active !== confirmedByFile.get(fileName)) differing.push(`${fileName}: ${confirmedByFile.get(fileName)} confirmed, ${active} active`);
+  }
+  t.same(differing, [], `agreements confirmed = active agreements as of the list date, for ${lastOfDay.rowCount} list dates`);
+
+  for (const [spelling, display] of SPELLINGS) {
+    const byName = (await get(`/v1/agencies?name=${encodeURIComponent(spelling)}`)).data;
+    const byQ = (await get(`/v1/agencies?q=${encodeURIComponent(spelling)}`)).data;
+    t.equal(byName.length, 1, `name=${spelling}: the one agency that bore it`);
+    t.equal(byQ[0]?.id, byName[0]?.id, `q=${spelling}: that agency first`);
+    t.equal(byName[0]?.name, display, `${spelling}: shown as ${display}`);
+  }
+
+  // The pending-to-signed pipeline, from the history the service holds.
+  const pipeline = (await get('/v1/stats')).pipeline;
+  t.ok(pipeline.count > 100, `${pipeline.count} applications signed`);
+  t.ok(pipeline.median_days > 0, `median ${pipeline.median_days} days from first application to signing`);
+  t.equal(
+    Object.values(pipeline.by_model as Record<string, { count: number }>).reduce((sum, group) => sum + group.count, 0),
+    pipeline.count,
+    'by model adds up',
+  );
+  t.ok((await get('/v1/stats?as_of=2025-06-06')).pipeline.count < pipeline.count, 'fewer by an earlier as_of');
+  t.comment(`pipeline: ${JSON.stringify({ count: pipeline.count, median_days: pipeline.median_days, by_model: pipeline.by_model })}`);
 });
