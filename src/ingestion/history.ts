@@ -424,8 +424,8 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
  * is the list's name with the current key (ICE sometimes lists one agency under
  * an old and a new spelling on the same day). Either way the display name is
  * that spelling unless a fuller spelling of the same name is among the aliases.
- * Only agencies whose names in this list differ from the display name, or that
- * gained an alias, are judged: the rest cannot change.
+ * An agency this list names only by its display name keeps it (it gained no
+ * alias and its most recent spelling is the display name): it is not judged.
  */
 function updateDisplayNames(plan: ListPlan, agencies: Map<string, AgencyState>, namesByAgency: Map<string, string[]>): void {
   for (const [agencyId, names] of namesByAgency) {
