@@ -200,7 +200,10 @@ async function quarantineReasonFor(
   if (missing.length > 0) {
     return `looks like a stale re-post: it has no ${missing.map((c) => c.toUpperCase()).join(', ')} column, which the applied list of ${previous.rows[0]!.list_date} had`;
   }
-  if (plan.openBefore >= MASS_ENDING_MIN_OPEN && plan.wouldEnd > plan.openBefore * MASS_ENDING_SHARE) {
+  // A header-only list would end every open agreement of its kind, however few (ICE's empty pending lists of
+  // November 2025 came between lists that still held the same applications).
+  const endsAll = parsed.rows.length === 0 && plan.wouldEnd > 0;
+  if (endsAll || (plan.openBefore >= MASS_ENDING_MIN_OPEN && plan.wouldEnd > plan.openBefore * MASS_ENDING_SHARE)) {
     const what = kind === 'participating' ? 'active agreements' : 'pending applications';
     return `would end ${plan.wouldEnd} of ${plan.openBefore} ${what} (${Math.round((plan.wouldEnd / plan.openBefore) * 100)}%) at once`;
   }

@@ -290,6 +290,12 @@ t.test('a header-only list is a list with no rows: an empty pending list is held
   const pending = await one<{ n: number }>(db.pool, "SELECT count(*)::int AS n FROM agreements WHERE status = 'pending'");
   t.equal(pending.n, 24, 'no application was withdrawn');
 
+  // Fewer than 20 open: a list with rows may end them all, a header-only list may not.
+  const few = await testDatabase(t);
+  await ingestList(few.pool, { buffer: await buildList({ columns: PENDING_COLUMNS, rows: applications.slice(0, 3) }), fileName: 'pendingAgencies11032025pm.xlsx' });
+  const emptied = await ingestList(few.pool, { buffer: await buildList({ columns: PENDING_COLUMNS, rows: [] }), fileName: 'pendingAgencies11062025pm.xlsx' });
+  t.match(emptied, { outcome: 'quarantined', reason: /^would end 3 of 3 pending applications \(100%\) at once/ });
+
   // With nothing open, an empty list changes nothing and is applied.
   const fresh = await testDatabase(t);
   const nothing = await ingestList(fresh.pool, { buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: [] }), fileName: 'participatingAgencies06012025pm.xlsx' });
