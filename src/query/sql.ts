@@ -65,13 +65,16 @@ const SIMILARITY_THRESHOLD = 0.5;
  */
 function agencyNameMatches(q: string, params: Params): string {
   const pattern = params.add(`%${escapeLike(q)}%`);
+  const clauses = [
+    `g.canonical_name ILIKE ${pattern}`,
+    `EXISTS (SELECT 1 FROM agency_aliases al WHERE al.agency_id = g.id AND al.name ILIKE ${pattern})`,
+  ];
   const key = agencySearchKey(q);
-  const folded = key === '' ? 'false' : (() => {
-    const keyParam = params.add(key);
-    return `EXISTS (SELECT 1 FROM agency_spellings sp WHERE sp.agency_id = g.id AND (sp.search_key LIKE ${params.add(`%${escapeLike(key)}%`)}
-      OR similarity(sp.search_key, ${keyParam}) >= ${SIMILARITY_THRESHOLD}))`;
-  })();
-  return `(${folded} OR g.canonical_name ILIKE ${pattern} OR EXISTS (SELECT 1 FROM agency_aliases al WHERE al.agency_id = g.id AND al.name ILIKE ${pattern}))`;
+  if (key !== '') {
+    clauses.push(`EXISTS (SELECT 1 FROM agency_spellings sp WHERE sp.agency_id = g.id
+      AND (sp.search_key LIKE ${params.add(`%${escapeLike(key)}%`)} OR similarity(sp.search_key, ${params.add(key)}) >= ${SIMILARITY_THRESHOLD}))`);
+  }
+  return `(${clauses.join(' OR ')})`;
 }
 
 /** `name`: one of the agency's names, exactly (up to case and the spacing and quotes every alias is normalized for). */
