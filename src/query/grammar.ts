@@ -5,12 +5,7 @@
 import { z } from 'zod';
 import { findState, STATES } from '../reference/states.ts';
 
-export const MODEL_CODES = ['jail_enforcement', 'task_force', 'warrant_service_officer', 'jail_and_task_force'] as const;
-export const AGREEMENT_STATUSES = ['pending', 'active', 'ended'] as const;
-export const AGENCY_TYPES = ['sheriffs_office', 'police_department', 'state_agency', 'corrections', 'county_government', 'other'] as const;
-export type ModelCode = (typeof MODEL_CODES)[number];
-export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
-export type AgencyType = (typeof AGENCY_TYPES)[number];
+import { AGENCY_TYPES, AGREEMENT_STATUSES, MODEL_CODES, type AgencyType, type AgreementStatus, type ModelCode } from '../enums.ts';
 
 /** Page sizes: a default, and a hard maximum that is an error, not a silent clamp. */
 export const LIMIT_DEFAULT = 50;
@@ -33,7 +28,10 @@ export class QueryError extends Error {
   }
 }
 
-/** Descriptions of every parameter: they become the OpenAPI docs and the GraphQL SDL comments. */
+/**
+ * Descriptions of every parameter: they become the OpenAPI parameter docs (src/schemas/common.ts). The GraphQL SDL
+ * (schema/schema.graphql) is written by hand and says the same in its own words.
+ */
 export const PARAMETER_DOCS = {
   state: 'State or territory: postal code (TX), name (Texas) or 2-digit FIPS (48). Repeat or comma-separate for several.',
   county_fips: '5-digit county FIPS code, zero-padded (48201). Repeatable.',

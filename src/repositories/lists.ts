@@ -26,8 +26,6 @@ const LIST_COLUMNS = `id, kind::text AS kind, list_date, list_date_source::text 
   sha256::text AS sha256, byte_size, row_count, status::text AS status, status_reason, warnings, summary->'counts' AS counts,
   to_json(ingested_at) #>> '{}' AS ingested_at, to_json(applied_at) #>> '{}' AS applied_at`;
 
-export const LIST_STATUSES = ['applied', 'quarantined', 'rejected'] as const;
-export const LIST_KINDS = ['participating', 'pending'] as const;
 
 export interface ListFilter {
   status?: string[];
@@ -89,7 +87,6 @@ export async function listChanges(
   return rows.rows;
 }
 
-export const EVENT_TYPES = ['applied', 'signed', 'listed', 'renewed', 'ended', 'reinstated', 'renamed', 'documents_updated', 'withdrawn'] as const;
 
 export function parseBeforeCursor(cursor: string | undefined): number | undefined {
   if (!cursor) return undefined;

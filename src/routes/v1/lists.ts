@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { fieldColumns } from '../../http/csv.ts';
 import { QueryError, rejectUnknown, type RawQuery } from '../../query/grammar.ts';
-import { LIST_KINDS, LIST_STATUSES, listSourceLists, type ListFilter, type SourceListRecord } from '../../repositories/lists.ts';
+import { LIST_KINDS, LIST_STATUSES } from '../../enums.ts';
+import { listSourceLists, type ListFilter, type SourceListRecord } from '../../repositories/lists.ts';
 import { repeatableParameter } from '../../schemas/common.ts';
 import { SourceListListResponseSchema } from '../../schemas/history.ts';
 import { z } from 'zod';
