@@ -17,6 +17,9 @@ export interface Database {
 
 export type Log = (message: string) => void;
 
+/** What the repositories query through: the pool, or one client in a snapshot transaction (src/database/snapshot.ts). */
+export type Db = Pick<pg.Pool, 'query'>;
+
 /** The URL without its password, for messages and logs. */
 export function redactUrl(url: string): string {
   try {

@@ -4,12 +4,17 @@
 // rows the level has. Queries that differ in arguments or asOf are grouped;
 // each group is one query.
 import type { MercuriusLoaders } from 'mercurius';
-import { decodeCursor, encodeCursor } from '../query/cursor.ts';
+import { pageInMemory } from '../query/paging.ts';
 import { canonicalKey } from '../query/grammar.ts';
-import { agenciesByIds, agencyIdsByCounty, aliasesByAgencyIds, reportLinksByAgencyIds } from '../repositories/agencies.ts';
-import { agreementsByAgencyIds, agreementsByIds, eventsByAgreementIds, type AgreementRecord } from '../repositories/agreements.ts';
-import { sourceListsByIds } from '../repositories/lists.ts';
 import {
+  agenciesByIds,
+  agencyIdsByCounty,
+  agreementsByAgencyIds,
+  agreementsByIds,
+  aliasesByAgencyIds,
+  eventsByAgreementIds,
+  reportLinksByAgencyIds,
+  sourceListsByIds,
   agenciesByReportIds,
   countiesByFips,
   countiesByState,
@@ -24,10 +29,11 @@ import {
   type AgreementSummary as SummaryRecord,
   type ModelRecord,
   type StateRecord,
-} from '../repositories/reference.ts';
+} from '../repositories/index.ts';
 import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
 import {
+  connection,
   toAgency,
   toAgreement,
   toAlias,
@@ -138,20 +144,6 @@ function summaryFor(summaries: Map<string, SummaryRecord>, key: string) {
 
 type AgreementsArgs = Pick<CollectionArgs, 'filter' | 'first' | 'after'>;
 
-/** An agency's agreements as a connection: filtered in SQL, paged here in id order (an agency holds a handful). */
-function agreementPage(records: AgreementRecord[], page: { limit: number; cursor?: string }, asOf: string | undefined): Connection<Agreement> {
-  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const after = page.cursor ? decodeCursor(page.cursor, 'id').id : undefined;
-  const rest = after === undefined ? sorted : sorted.filter((record) => record.id > after);
-  const slice = rest.slice(0, page.limit);
-  const edges = slice.map((record) => ({ node: toAgreement(record, asOf), cursor: encodeCursor({ sort: 'id', value: record.id, id: record.id }) }));
-  return {
-    totalCount: sorted.length,
-    edges,
-    pageInfo: { hasNextPage: rest.length > slice.length, endCursor: edges.at(-1)?.cursor ?? null },
-  };
-}
-
 export const loaders: MercuriusLoaders<GraphqlContext> = {
   Agency: {
     async agreements(queries: Query<Agency, AgreementsArgs>[], context) {
@@ -175,7 +167,7 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
           const byAgency = groupRows(records, (record) => record.agency_id);
           for (const { position, agencyId, page } of pages) {
             try {
-              results[position] = agreementPage(byAgency.get(agencyId) ?? [], page, filters.as_of);
+              results[position] = connection(pageInMemory(byAgency.get(agencyId) ?? [], page), (record) => toAgreement(record, filters.as_of));
             } catch (error) {
               results[position] = error as Error;
             }

@@ -2,15 +2,24 @@
 // the repositories; relations below the root are loaders (loaders.ts).
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { IResolvers } from 'mercurius';
-import { listAgencies, agenciesByIds } from '../repositories/agencies.ts';
-import { agreementsByIds, listAgreements, type PageResult } from '../repositories/agreements.ts';
 import { LIST_KINDS, LIST_STATUSES } from '../enums.ts';
-import { listSourceLists, sourceListsByIds } from '../repositories/lists.ts';
-import { countiesByFips, listModels, listReports, listStates } from '../repositories/reference.ts';
-import { stats } from '../repositories/stats.ts';
+import { enumList } from '../query/grammar.ts';
+import {
+  agenciesByIds,
+  agreementsByIds,
+  countiesByFips,
+  listAgencies,
+  listAgreements,
+  listModels,
+  listReports,
+  listSourceLists,
+  listStates,
+  sourceListsByIds,
+  stats,
+} from '../repositories/index.ts';
 import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, STATS_FILTERS, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
-import { toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats, type Connection } from './types.ts';
+import { connection, toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats } from './types.ts';
 
 /** True when the query selects `name` directly under this field (through fragments too): totalCount costs a query. */
 function selects(info: GraphQLResolveInfo, name: string): boolean {
@@ -26,15 +35,6 @@ function selects(info: GraphQLResolveInfo, name: string): boolean {
   return info.fieldNodes.some((node) => search(node.selectionSet));
 }
 
-function connection<R, N>(result: PageResult<R>, toNode: (record: R) => N): Connection<N> {
-  const edges = result.data.map((record, index) => ({ node: toNode(record), cursor: result.cursors[index]! }));
-  return {
-    totalCount: result.total_count ?? null,
-    edges,
-    pageInfo: { hasNextPage: result.next_cursor !== null, endCursor: edges.at(-1)?.cursor ?? null },
-  };
-}
-
 /** Validates one argument with the grammar, reporting it under the name the client used. */
 function renamed<T>(param: string, parse: () => T): T {
   try {
@@ -43,15 +43,6 @@ function renamed<T>(param: string, parse: () => T): T {
     if (error instanceof QueryError) throw new QueryError(param, error.reason, error.allowed);
     throw error;
   }
-}
-
-function enumValues(param: string, values: string[] | null | undefined, allowed: readonly string[]): string[] | undefined {
-  if (!values) return undefined;
-  return values.map((value) => {
-    const lower = value.toLowerCase();
-    if (!allowed.includes(lower)) throw new QueryError(param, `unknown value "${value}"`, allowed);
-    return lower;
-  });
 }
 
 type Ctx = GraphqlContext;
@@ -108,8 +99,8 @@ export const resolvers: IResolvers = {
       return report ? toReport(report) : null;
     },
     async sourceLists(_root, args: { status?: string[] | null; kind?: string[] | null }, context: Ctx) {
-      const status = enumValues('status', args.status, LIST_STATUSES);
-      const kind = enumValues('kind', args.kind, LIST_KINDS);
+      const status = enumList('status', args.status, LIST_STATUSES);
+      const kind = enumList('kind', args.kind, LIST_KINDS);
       const lists = await run(context, (pool) => listSourceLists(pool, { ...(status ? { status } : {}), ...(kind ? { kind } : {}) }));
       return lists.map(toSourceList);
     },

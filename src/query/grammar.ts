@@ -56,13 +56,18 @@ const list = (value: unknown): string[] | undefined => {
   return trimmed.length > 0 ? trimmed : undefined;
 };
 
-function oneOf<T extends string>(param: string, values: string[] | undefined, allowed: readonly T[]): T[] | undefined {
-  if (!values) return undefined;
-  return values.map((value) => {
-    const normalized = value.toLowerCase();
-    if (!(allowed as readonly string[]).includes(normalized)) throw new QueryError(param, `unknown value "${value}"`, allowed);
-    return normalized as T;
-  });
+/** Values of a set-like parameter, de-duplicated and sorted: equal sets, equal normalized queries. */
+const asSet = <T extends string>(values: T[] | undefined): T[] | undefined => (values ? [...new Set(values)].sort() : undefined);
+
+/** Comma-separated or repeated values, each one of `allowed` (any case). */
+export function enumList<T extends string>(param: string, value: unknown, allowed: readonly T[]): T[] | undefined {
+  return asSet(
+    list(value)?.map((item) => {
+      const normalized = item.toLowerCase();
+      if (!(allowed as readonly string[]).includes(normalized)) throw new QueryError(param, `unknown value "${item}"`, allowed);
+      return normalized as T;
+    }),
+  );
 }
 
 const DateSchema = z.iso.date();
@@ -83,18 +88,22 @@ function instant(param: string, value: unknown): string | undefined {
 }
 
 function states(value: unknown): string[] | undefined {
-  return list(value)?.map((item) => {
-    const state = findState(item);
-    if (!state) throw new QueryError('state', `unknown state "${item}"`, STATES.map((known) => known.code));
-    return state.code;
-  });
+  return asSet(
+    list(value)?.map((item) => {
+      const state = findState(item);
+      if (!state) throw new QueryError('state', `unknown state "${item}"`, STATES.map((known) => known.code));
+      return state.code;
+    }),
+  );
 }
 
 function countyFips(value: unknown): string[] | undefined {
-  return list(value)?.map((item) => {
-    if (!/^\d{5}$/.test(item)) throw new QueryError('county_fips', `"${item}" is not a 5-digit FIPS code`);
-    return item;
-  });
+  return asSet(
+    list(value)?.map((item) => {
+      if (!/^\d{5}$/.test(item)) throw new QueryError('county_fips', `"${item}" is not a 5-digit FIPS code`);
+      return item;
+    }),
+  );
 }
 
 function limit(value: unknown): number {
@@ -173,9 +182,9 @@ export function parseFilters(raw: RawQuery, accepted: readonly (keyof Filters)[]
   const filters: Filters = {
     state: states(raw.state),
     county_fips: countyFips(raw.county_fips),
-    model: oneOf('model', list(raw.model), MODEL_CODES),
-    status: oneOf('status', list(raw.status), AGREEMENT_STATUSES),
-    agency_type: oneOf('agency_type', list(raw.agency_type), AGENCY_TYPES),
+    model: enumList('model', raw.model, MODEL_CODES),
+    status: enumList('status', raw.status, AGREEMENT_STATUSES),
+    agency_type: enumList('agency_type', raw.agency_type, AGENCY_TYPES),
     signed_from: date('signed_from', raw.signed_from),
     signed_to: date('signed_to', raw.signed_to),
     q: text('q', raw.q),
@@ -213,13 +222,20 @@ export function rejectUnknown(raw: RawQuery, known: readonly string[]): void {
 export const ALL_FILTERS: readonly (keyof Filters)[] = FILTER_PARAMS;
 export const PAGE_PARAMS = ['limit', 'cursor', 'sort', 'include_total'] as const;
 
-/** A stable serialization: the cache key of a normalized query. */
+/**
+ * A stable serialization, object keys sorted and arrays kept in order (the grammar already sorts the values of
+ * set-like parameters): the cache key of a normalized REST query, of GraphQL variables, of a loader's arguments.
+ */
 export function canonicalKey(value: unknown): string {
-  return JSON.stringify(value, (_key, item) =>
+  return JSON.stringify(value, (_key, item: unknown) =>
     item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)))
-      : Array.isArray(item)
-        ? [...item].sort()
-        : item,
+      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
   );
+}
+
+/** The query of a keyset-paged collection (agreements, agencies): every filter, and a page sorted by `sorts`. */
+export function parseKeysetQuery<S extends string>(raw: RawQuery, sorts: readonly S[], defaultSort: string): { filters: Filters; page: Page<S>; defaultSort: string } {
+  rejectUnknown(raw, [...ALL_FILTERS, ...PAGE_PARAMS]);
+  return { filters: parseFilters(raw), page: parsePage(raw, sorts, defaultSort), defaultSort };
 }

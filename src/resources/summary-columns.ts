@@ -1,8 +1,8 @@
 // CSV columns for records that carry an agreement summary: the counts, then one
 // column of active agreements per support model (a spreadsheet cannot hold by_model).
-import type { CsvColumn } from '../../http/csv.ts';
-import { MODEL_CODES } from '../../enums.ts';
-import type { AgreementSummary } from '../../repositories/reference.ts';
+import type { CsvColumn } from '../renderers/csv.ts';
+import { MODEL_CODES } from '../enums.ts';
+import type { AgreementSummary } from '../repositories/index.ts';
 
 export function summaryColumns<T extends AgreementSummary>(): CsvColumn<T>[] {
   return [

@@ -1,7 +1,7 @@
 // CSV cells: quoting per RFC 4180, and formula injection neutralized.
 import { Readable } from 'node:stream';
 import t from 'tap';
-import { csvCell, csvLine, csvStream, fieldColumns } from '../../src/http/csv.ts';
+import { csvCell, csvLine, csvStream, fieldColumns } from '../../src/renderers/csv.ts';
 
 t.test('cells that a spreadsheet would run are neutralized', async (t) => {
   for (const dangerous of ['=1+2', '+1+2', '-1+2', '@SUM(A1)', '\t=1', '\r=1', '=HYPERLINK("http://x","y")']) {

@@ -3,7 +3,12 @@
 // so a text cell starting with one of them gets a leading apostrophe: the
 // OWASP "CSV injection" advice. Agency names come from ICE's lists, which we
 // do not control. Numbers are written as numbers, so -3 stays -3.
+// A collection offers CSV with its `csv.columns` (and `csv.rows` when one
+// record is several rows, as in the bulk download: one per event).
 import { Readable } from 'node:stream';
+import type { Collection } from '../resources/collection.ts';
+import { CsvSchema } from '../schemas/common.ts';
+import type { Renderer } from './renderer.ts';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -56,3 +61,33 @@ export function csvStream<T>(columns: readonly CsvColumn<T>[], batches: AsyncIte
   }
   return Readable.from(lines());
 }
+
+/** The rows of a batch of records, as the collection's CSV lays them out. */
+function tableRows<T>(collection: Collection<T>, records: readonly T[]): unknown[] {
+  const csv = collection.csv!;
+  return csv.rows ? records.flatMap((record) => csv.rows!(record)) : [...records];
+}
+
+export const csvRenderer: Renderer = {
+  name: 'csv',
+  extension: '.csv',
+  mediaType: 'text/csv; charset=utf-8',
+  async body(collection, rows) {
+    return csvDocument(collection.csv!.columns, tableRows(collection, rows.data));
+  },
+  stream(collection, batches) {
+    async function* tables(): AsyncGenerator<unknown[]> {
+      for await (const batch of batches) yield tableRows(collection, batch);
+    }
+    return csvStream(collection.csv!.columns, tables());
+  },
+  docs(collection) {
+    const { summary, description, formats } = collection.docs;
+    return {
+      summary: formats?.csv?.summary ?? `${summary} as CSV`,
+      description: formats?.csv?.description ?? description,
+      response: formats?.csv?.response ?? `${summary}, one per row, with a header row.`,
+      content: { 'text/csv': { schema: CsvSchema } },
+    };
+  },
+};

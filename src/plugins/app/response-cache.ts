@@ -1,5 +1,5 @@
-// HTTP caching for the REST API. Every response is a pure function of (dataset
-// version, normalized request), so:
+// The response cache of the service, for REST and GraphQL alike. Every
+// response is a pure function of (dataset version, normalized request), so:
 // - validators come from the dataset version: ETag "<version>-<format>-<revision>" and
 //   Last-Modified (when the data last changed); a conditional request gets 304;
 // - Cache-Control lets browsers and CDNs keep a response for a minute and serve
@@ -8,22 +8,16 @@
 //   route's onRequest hook by the raw request key (method, path, sorted query
 //   string, negotiated format) before validation, routing work or SQL; a miss
 //   is computed once however many requests ask, keyed by the normalized query.
-// The rate limiter runs before the fast path (see routes/v1/index.ts).
+// The rate limiter runs before the fast path (see routes/v1/index.ts). GraphQL
+// keeps its answers in the same memory (src/graphql/cache.ts). Which
+// representation a request gets is decided by the HTTP layer (src/http/negotiate.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { acceptedName, type Representation } from '../../http/negotiate.ts';
 import { ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
-
-export type Format = 'json' | 'csv' | 'geojson' | 'ndjson';
-
-export const MEDIA_TYPES: Record<Format, string> = {
-  json: 'application/json; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
-  geojson: 'application/geo+json; charset=utf-8',
-  ndjson: 'application/x-ndjson; charset=utf-8',
-};
 
 /** Browsers and CDNs may keep a response a minute, then revalidate (cheap: a 304 from memory). */
 export const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
@@ -33,61 +27,28 @@ export interface Body {
   headers?: Record<string, string>;
 }
 
-export interface RestCache {
-  readonly responses: ResponseCache;
+export interface ResponseCachePlugin {
+  /** The memory itself, shared with GraphQL. */
+  readonly store: ResponseCache;
   /**
    * Replies with the response for `key` (a normalized query, e.g. from canonicalKey), computing it once on a miss,
    * and remembers it under the request's raw key for the fast path. Answers 304 to a matching conditional request.
    */
-  respond(request: FastifyRequest, reply: FastifyReply, format: Format, key: string, build: () => Promise<Body>): Promise<FastifyReply>;
+  respond(request: FastifyRequest, reply: FastifyReply, representation: Representation, key: string, build: () => Promise<Body>): Promise<FastifyReply>;
   /**
    * A streamed response (not kept in memory): 304 to a matching conditional request without opening the stream;
    * otherwise opens it (open() should fetch its first rows, so a failing query still becomes a problem+json answer)
    * and sends it with the validators and `headers`.
    */
-  stream(request: FastifyRequest, reply: FastifyReply, format: Format, open: () => Promise<Readable>, headers?: Record<string, string>): Promise<FastifyReply>;
+  stream(request: FastifyRequest, reply: FastifyReply, representation: Representation, open: () => Promise<Readable>, headers?: Record<string, string>): Promise<FastifyReply>;
   /** The onRequest fast path: answers a repeat from memory. Added to each REST route after the rate limiter. */
   fastPath(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    restCache: RestCache;
+    responseCache: ResponseCachePlugin;
   }
-}
-
-/**
- * The format a client asked for with Accept, among those a route offers; JSON when it did not say, and also when it
- * asked only for something we do not make (generous: a browser sending text/html still gets the data).
- */
-export function negotiate(accept: string | undefined, offered: readonly Format[]): Format {
-  if (!accept || offered.length === 1) return 'json';
-  let best: Format = 'json';
-  let bestQ = 0;
-  for (const part of accept.split(',')) {
-    const [type = '', ...parameters] = part.trim().toLowerCase().split(';');
-    const qParameter = parameters.map((item) => item.trim()).find((item) => item.startsWith('q='));
-    const q = qParameter ? Number(qParameter.slice(2)) : 1;
-    if (!(q > 0)) continue;
-    const format: Format | undefined =
-      type === 'text/csv' ? 'csv' : type === 'application/geo+json' ? 'geojson' : type === 'application/json' ? 'json' : undefined;
-    if (format && offered.includes(format) && q > bestQ) {
-      best = format;
-      bestQ = q;
-    }
-  }
-  return best;
-}
-
-/**
- * The format Accept selects, negotiated exactly as the routes do (JSON or CSV; GeoJSON only by extension): two
- * requests with one raw key must get one response.
- */
-function acceptFormat(request: FastifyRequest): string {
-  const accept = request.headers.accept;
-  // Most requests say nothing about CSV: skip the parse.
-  if (!accept || !accept.includes('csv')) return 'json';
-  return negotiate(accept, ['json', 'csv']);
 }
 
 function rawKey(request: FastifyRequest): string {
@@ -96,7 +57,7 @@ function rawKey(request: FastifyRequest): string {
   const path = mark === -1 ? url : url.slice(0, mark);
   // Parameter order does not change the answer (the grammar treats repeats as a set).
   const query = mark === -1 ? '' : url.slice(mark + 1).split('&').sort().join('&');
-  const format = path.lastIndexOf('.') > path.lastIndexOf('/') ? '' : acceptFormat(request);
+  const format = path.lastIndexOf('.') > path.lastIndexOf('/') ? '' : acceptedName(request);
   return `${path}?${query}#${format}`;
 }
 
@@ -132,16 +93,16 @@ function representationRevision(): string {
 
 const VALIDATOR_HEADERS = ['etag', 'last-modified', 'cache-control', 'vary', 'x-dataset-version'] as const;
 
-export const restCachePlugin = fp(
+export const responseCachePlugin = fp(
   async (app) => {
-    const responses = new ResponseCache(app.config.CACHE_MAX_ENTRIES);
+    const store = new ResponseCache(app.config.CACHE_MAX_ENTRIES);
     const rawKeys = new WeakMap<FastifyRequest, string>();
     const revision = representationRevision();
 
-    function validators(format: Format): Record<string, string> {
+    function validators(representation: Representation): Record<string, string> {
       const version = app.dataset.current();
       return {
-        etag: `"${version.version}-${format}-${revision}"`,
+        etag: `"${version.version}-${representation.name}-${revision}"`,
         'last-modified': version.updatedAt.toUTCString(),
         'cache-control': CACHE_CONTROL,
         vary: 'Accept',
@@ -162,40 +123,40 @@ export const restCachePlugin = fp(
       return reply.code(response.status).headers(headers).type(response.contentType).send(response.body);
     }
 
-    const restCache: RestCache = {
-      responses,
-      async respond(request, reply, format, key, build) {
+    const responseCache: ResponseCachePlugin = {
+      store,
+      async respond(request, reply, representation, key, build) {
         const version = app.dataset.current().version;
-        const response = await responses.getOrCompute(version, key, async () => {
-          const headers = validators(format);
+        const response = await store.getOrCompute(version, key, async () => {
+          const headers = validators(representation);
           const built = await build();
           return {
             status: 200,
-            contentType: MEDIA_TYPES[format],
+            contentType: representation.mediaType,
             body: typeof built.body === 'string' ? Buffer.from(built.body) : built.body,
             headers: { ...headers, ...built.headers },
           };
         });
         const raw = rawKeys.get(request);
         // Seeds the fast path: the same bytes under the request's raw key.
-        if (raw !== undefined && responses.get(version, raw) === undefined) void responses.getOrCompute(version, raw, async () => response);
+        if (raw !== undefined && store.get(version, raw) === undefined) void store.getOrCompute(version, raw, async () => response);
         return sendCached(request, reply, response);
       },
-      async stream(request, reply, format, open, headers = {}) {
-        const validatorHeaders = validators(format);
+      async stream(request, reply, representation, open, headers = {}) {
+        const validatorHeaders = validators(representation);
         if (notModified(request, reply, validatorHeaders)) return reply;
         const body = await open();
-        return reply.headers({ ...validatorHeaders, ...headers }).type(MEDIA_TYPES[format]).send(body);
+        return reply.headers({ ...validatorHeaders, ...headers }).type(representation.mediaType).send(body);
       },
       async fastPath(request, reply) {
         const key = rawKey(request);
         rawKeys.set(request, key);
-        const hit = responses.get(app.dataset.current().version, key);
+        const hit = store.get(app.dataset.current().version, key);
         if (hit === undefined) return undefined;
         return sendCached(request, reply, hit);
       },
     };
-    app.decorate('restCache', restCache);
+    app.decorate('responseCache', responseCache);
   },
-  { name: 'rest-cache', dependencies: ['dataset-version'] },
+  { name: 'response-cache', dependencies: ['dataset-version'] },
 );

@@ -1,7 +1,11 @@
 // RFC 7946 GeoJSON: positions are [longitude, latitude] in WGS 84, and a
 // feature whose place is unknown keeps `"geometry": null` (allowed by §3.2)
 // rather than a made-up point, so it still counts in the collection.
+// A collection offers GeoJSON with `geojson.features` (its rows as features,
+// which may need a query: agreements take their agency's point) and a note.
 import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
+import { z } from 'zod';
+import type { Renderer } from './renderer.ts';
 
 /** Six decimals is about 10 cm: more digits only make the file larger. */
 function round(value: number): number {
@@ -24,3 +28,27 @@ export function featureCollection<P extends object>(
 ): FeatureCollection<Geometry | null, P> & Record<string, unknown> {
   return { type: 'FeatureCollection', ...members, features };
 }
+
+export const geojsonRenderer: Renderer = {
+  name: 'geojson',
+  extension: '.geojson',
+  mediaType: 'application/geo+json; charset=utf-8',
+  async body(collection, rows, { app, db }) {
+    const { features, note } = collection.geojson!;
+    const paging = rows.next === undefined ? {} : { next: rows.next };
+    return JSON.stringify(featureCollection(await features(db, rows.data), { ...paging, dataset_version: app.dataset.current().version, note }));
+  },
+  docs(collection) {
+    const docs = collection.docs.formats!.geojson!;
+    const FeatureCollectionSchema = z.object({
+      type: z.literal('FeatureCollection').describe('Always FeatureCollection.'),
+      features: z.array(z.unknown()).describe(docs.featuresAre!),
+    });
+    return {
+      summary: docs.summary!,
+      description: docs.description!,
+      response: docs.response!,
+      content: { 'application/geo+json': { schema: FeatureCollectionSchema } },
+    };
+  },
+};
