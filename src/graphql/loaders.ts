@@ -4,6 +4,7 @@
 // rows the level has. Queries that differ in arguments or asOf are grouped;
 // each group is one query.
 import type { MercuriusLoaders } from 'mercurius';
+import type { Db } from '../database/connect.ts';
 import { pageInMemory } from '../query/paging.ts';
 import { canonicalKey } from '../query/grammar.ts';
 import {
@@ -138,8 +139,16 @@ function modelsByCode(context: GraphqlContext): Promise<Map<string, ModelRecord>
   return tables.models;
 }
 
-function summaryFor(summaries: Map<string, SummaryRecord>, key: string) {
-  return toSummary(summaries.get(key) ?? emptySummary());
+/** The summary of each parent (state, county, model): one query per asOf in the batch. */
+function summaryLoader<O extends { asOf: string | null }>(
+  keyOf: (obj: O) => string,
+  load: (pool: Db, asOf: string | undefined, keys: string[]) => Promise<Map<string, SummaryRecord>>,
+) {
+  return (queries: Query<O>[], context: GraphqlContext) =>
+    perAsOf(queries, async (asOf, group) => {
+      const summaries = await run(context, (pool) => load(pool, asOf, unique(group.map(({ obj }) => keyOf(obj)))));
+      return group.map(({ obj }) => toSummary(summaries.get(keyOf(obj)) ?? emptySummary()));
+    });
 }
 
 type AgreementsArgs = Pick<CollectionArgs, 'filter' | 'first' | 'after'>;
@@ -251,12 +260,7 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
       const counties = groupRows(await run(context, (pool) => countiesByState(pool, unique(queries.map(({ obj }) => obj.code)))), (county) => county.state);
       return queries.map(({ obj }) => (counties.get(obj.code) ?? []).map((county) => toCounty(county, obj.asOf)));
     },
-    async summary(queries: Query<State>[], context) {
-      return perAsOf(queries, async (asOf, group) => {
-        const summaries = await run(context, (pool) => stateSummaries(pool, asOf, unique(group.map(({ obj }) => obj.code))));
-        return group.map(({ obj }) => summaryFor(summaries, obj.code));
-      });
-    },
+    summary: summaryLoader<State>((state) => state.code, stateSummaries),
   },
   County: {
     async state(queries: Query<County>[], context) {
@@ -274,20 +278,10 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
         );
       });
     },
-    async summary(queries: Query<County>[], context) {
-      return perAsOf(queries, async (asOf, group) => {
-        const summaries = await run(context, (pool) => countySummaries(pool, asOf, unique(group.map(({ obj }) => obj.fips))));
-        return group.map(({ obj }) => summaryFor(summaries, obj.fips));
-      });
-    },
+    summary: summaryLoader<County>((county) => county.fips, countySummaries),
   },
   SupportModel: {
-    async summary(queries: Query<SupportModel>[], context) {
-      return perAsOf(queries, async (asOf, group) => {
-        const summaries = await run(context, (pool) => modelSummaries(pool, asOf));
-        return group.map(({ obj }) => summaryFor(summaries, obj.refCode));
-      });
-    },
+    summary: summaryLoader<SupportModel>((model) => model.refCode, (pool, asOf) => modelSummaries(pool, asOf)),
   },
   OversightReport: {
     async models(queries: Query<OversightReport>[], context) {

@@ -3,8 +3,10 @@
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { IResolvers } from 'mercurius';
 import { LIST_KINDS, LIST_STATUSES } from '../enums.ts';
-import { enumList } from '../query/grammar.ts';
+import type { Db } from '../database/connect.ts';
+import { enumList, type Filters } from '../query/grammar.ts';
 import {
+  type PageResult,
   agenciesByIds,
   agreementsByIds,
   countiesByFips,
@@ -47,28 +49,34 @@ function renamed<T>(param: string, parse: () => T): T {
 
 type Ctx = GraphqlContext;
 
+/** A root connection (agreements, agencies): the grammar's query, one page from the repository, as nodes. */
+function collectionField<P, R, N>(
+  queryOf: (args: CollectionArgs, includeTotal: boolean) => { filters: Filters; page: P },
+  list: (db: Db, filters: Filters, page: P) => Promise<PageResult<R>>,
+  toNode: (record: R, asOf: string | undefined) => N,
+) {
+  return async (_root: unknown, args: CollectionArgs, context: Ctx, info: GraphQLResolveInfo) => {
+    const { filters, page } = queryOf(args, selects(info, 'totalCount'));
+    const result = await run(context, (pool) => list(pool, filters, page));
+    return connection(result, (record) => toNode(record, filters.as_of));
+  };
+}
+
+/** One object by id (agreement, agency), on asOf when given. */
+function itemField<R, N>(byIds: (db: Db, ids: string[], asOf?: string) => Promise<R[]>, toNode: (record: R, asOf: string | undefined) => N) {
+  return async (_root: unknown, args: { id: string; asOf?: string | null }, context: Ctx) => {
+    const asOf = asOfOf(args.asOf);
+    const [record] = await run(context, (pool) => byIds(pool, [args.id], asOf));
+    return record ? toNode(record, asOf) : null;
+  };
+}
+
 export const resolvers: IResolvers = {
   Query: {
-    async agreements(_root, args: CollectionArgs, context: Ctx, info) {
-      const { filters, page } = agreementQuery(args, selects(info, 'totalCount'));
-      const result = await run(context, (pool) => listAgreements(pool, filters, page));
-      return connection(result, (record) => toAgreement(record, filters.as_of));
-    },
-    async agreement(_root, args: { id: string; asOf?: string | null }, context: Ctx) {
-      const asOf = asOfOf(args.asOf);
-      const [record] = await run(context, (pool) => agreementsByIds(pool, [args.id], asOf));
-      return record ? toAgreement(record, asOf) : null;
-    },
-    async agencies(_root, args: CollectionArgs, context: Ctx, info) {
-      const { filters, page } = agencyQuery(args, selects(info, 'totalCount'));
-      const result = await run(context, (pool) => listAgencies(pool, filters, page));
-      return connection(result, (record) => toAgency(record, filters.as_of));
-    },
-    async agency(_root, args: { id: string; asOf?: string | null }, context: Ctx) {
-      const asOf = asOfOf(args.asOf);
-      const [record] = await run(context, (pool) => agenciesByIds(pool, [args.id], asOf));
-      return record ? toAgency(record, asOf) : null;
-    },
+    agreements: collectionField(agreementQuery, listAgreements, toAgreement),
+    agreement: itemField(agreementsByIds, toAgreement),
+    agencies: collectionField(agencyQuery, listAgencies, toAgency),
+    agency: itemField(agenciesByIds, toAgency),
     async states(_root, args: { asOf?: string | null }, context: Ctx) {
       const asOf = asOfOf(args.asOf) ?? null;
       return (await run(context, (pool) => listStates(pool))).map((state) => toState(state, asOf));

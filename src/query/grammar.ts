@@ -233,9 +233,3 @@ export function canonicalKey(value: unknown): string {
       : item,
   );
 }
-
-/** The query of a keyset-paged collection (agreements, agencies): every filter, and a page sorted by `sorts`. */
-export function parseKeysetQuery<S extends string>(raw: RawQuery, sorts: readonly S[], defaultSort: string): { filters: Filters; page: Page<S>; defaultSort: string } {
-  rejectUnknown(raw, [...ALL_FILTERS, ...PAGE_PARAMS]);
-  return { filters: parseFilters(raw), page: parsePage(raw, sorts, defaultSort), defaultSort };
-}

@@ -4,6 +4,7 @@
 // parameters; only names from fixed tables below are spliced into the text.
 // Codes stored as CHAR (state, county FIPS) are compared with bpchar[]
 // parameters: against text[] PostgreSQL casts the column and skips its index.
+import type { QueryResultRow } from 'pg';
 import type { Db } from '../database/connect.ts';
 import type { AgencySort, AgreementSort, Filters } from './grammar.ts';
 import type { SortColumn } from './paging.ts';
@@ -133,6 +134,11 @@ export function agencySortColumn(field: AgencySort): SortColumn {
     case 'id':
       return { expression: 'g.id', type: 'text' };
   }
+}
+
+/** The rows of one query. */
+export async function select<T extends QueryResultRow>(db: Db, text: string, values: readonly unknown[] = []): Promise<T[]> {
+  return (await db.query<T>(text, [...values])).rows;
 }
 
 /** The number of rows of a filtered source (include_total), with its own parameters. */

@@ -2,7 +2,7 @@
 import type { Db } from '../database/connect.ts';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
-import { AGENCY_ID, agencySortColumn, agencySource, countRows, Params, spanCovers, whereClause } from '../query/sql.ts';
+import { AGENCY_ID, agencySortColumn, agencySource, countRows, Params, select, spanCovers, whereClause } from '../query/sql.ts';
 
 export interface AgencyRecord {
   id: string;
@@ -75,29 +75,29 @@ export async function agenciesByIds(db: Db, ids: readonly string[], asOf?: strin
   if (ids.length === 0) return [];
   const params = new Params();
   const detail = agencyColumns(asOf, params);
-  const rows = await db.query<AgencyRecord>(
+  return select<AgencyRecord>(
+    db,
     `SELECT ${detail.columns} FROM agencies g ${detail.joins} WHERE g.id = ANY(${params.add(ids)}::text[])`,
     params.values,
   );
-  return rows.rows;
 }
 
 /** Agencies in many counties at once (GraphQL's County.agencies loader). */
 export async function agencyIdsByCounty(db: Db, fipsCodes: readonly string[]): Promise<{ id: string; county_fips: string }[]> {
-  const rows = await db.query<{ id: string; county_fips: string }>(
+  return select<{ id: string; county_fips: string }>(
+    db,
     'SELECT id, county_fips::text AS county_fips FROM agencies WHERE county_fips = ANY($1::bpchar[]) ORDER BY id',
     [fipsCodes],
   );
-  return rows.rows;
 }
 
 export async function aliasesByAgencyIds(db: Db, ids: readonly string[]): Promise<AliasRecord[]> {
-  const rows = await db.query<AliasRecord>(
+  return select<AliasRecord>(
+    db,
     `SELECT agency_id, name, first_seen_on, last_seen_on FROM agency_aliases
      WHERE agency_id = ANY($1::text[]) ORDER BY agency_id, first_seen_on, name`,
     [ids],
   );
-  return rows.rows;
 }
 
 export interface ReportLink {
@@ -108,12 +108,12 @@ export interface ReportLink {
 }
 
 export async function reportLinksByAgencyIds(db: Db, ids: readonly string[]): Promise<ReportLink[]> {
-  const rows = await db.query<ReportLink>(
+  return select<ReportLink>(
+    db,
     `SELECT agency_id, report_id, agency_name, state_code::text AS state FROM oversight_report_agencies
      WHERE agency_id = ANY($1::text[]) ORDER BY report_id`,
     [ids],
   );
-  return rows.rows;
 }
 
 export interface AgencyPoint {
@@ -126,6 +126,5 @@ export interface AgencyPoint {
 /** Map points of agencies (GeoJSON of agreements), without the per-agency agreement counts. */
 export async function agencyPointsByIds(db: Db, ids: readonly string[]): Promise<AgencyPoint[]> {
   if (ids.length === 0) return [];
-  const rows = await db.query<AgencyPoint>('SELECT id, lat, lon, location_method FROM agencies WHERE id = ANY($1::text[])', [ids]);
-  return rows.rows;
+  return select<AgencyPoint>(db, 'SELECT id, lat, lon, location_method FROM agencies WHERE id = ANY($1::text[])', [ids]);
 }

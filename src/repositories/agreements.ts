@@ -3,7 +3,7 @@
 import type { Db } from '../database/connect.ts';
 import type { AgreementSort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
-import { AGREEMENT_ID, agreementSortColumn, agreementSource, countRows, Params, whereClause } from '../query/sql.ts';
+import { AGREEMENT_ID, agreementSortColumn, agreementSource, countRows, Params, select, whereClause } from '../query/sql.ts';
 
 /** An agreement as every API shows it (snake_case; GraphQL maps the names once). */
 export interface AgreementRecord {
@@ -73,11 +73,11 @@ export async function agreementsByIds(db: Db, ids: readonly string[], asOf?: str
   if (ids.length === 0) return [];
   const params = new Params();
   const source = agreementSource(asOf ? { as_of: asOf } : {}, params);
-  const rows = await db.query<AgreementRecord>(
+  return select<AgreementRecord>(
+    db,
     `SELECT ${selectList(source)} FROM ${source.from} WHERE a.id = ANY(${params.add(ids)}::text[])`,
     params.values,
   );
-  return rows.rows;
 }
 
 /** The agreements of many agencies at once (GraphQL's Agency.agreements loader), filtered like a collection. */
@@ -89,18 +89,19 @@ export async function agreementsByAgencyIds(
   if (agencyIds.length === 0) return [];
   const params = new Params();
   const source = agreementSource(filters, params);
-  const rows = await db.query<AgreementRecord>(
+  return select<AgreementRecord>(
+    db,
     `SELECT ${selectList(source)} FROM ${source.from}
      ${whereClause([...source.where, `a.agency_id = ANY(${params.add(agencyIds)}::text[])`])}
      ORDER BY a.agency_id, a.id`,
     params.values,
   );
-  return rows.rows;
 }
 
 export async function eventsByAgreementIds(db: Db, ids: readonly string[]): Promise<EventRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.query<EventRecord>(
+  return select<EventRecord>(
+    db,
     `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
        l.list_date AS source_list_date, l.file_name AS source_file_name
      FROM agreement_events e JOIN source_lists l ON l.id = e.source_list_id
@@ -108,7 +109,6 @@ export async function eventsByAgreementIds(db: Db, ids: readonly string[]): Prom
      ORDER BY e.agreement_id, e.occurred_on, e.id`,
     [ids],
   );
-  return rows.rows;
 }
 
 export interface AgreementDetail extends AgreementRecord {

@@ -3,7 +3,7 @@
 import type { Db } from '../database/connect.ts';
 import type { Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult, type SortColumn } from '../query/paging.ts';
-import { Params, whereClause } from '../query/sql.ts';
+import { Params, select, whereClause } from '../query/sql.ts';
 
 export interface SourceListRecord {
   id: number;
@@ -35,18 +35,17 @@ export interface ListFilter {
 }
 
 export async function listSourceLists(db: Db, filter: ListFilter): Promise<SourceListRecord[]> {
-  const rows = await db.query<SourceListRecord>(
+  return select<SourceListRecord>(
+    db,
     `SELECT ${LIST_COLUMNS} FROM source_lists
      WHERE ($1::text[] IS NULL OR status::text = ANY($1)) AND ($2::text[] IS NULL OR kind::text = ANY($2))
      ORDER BY list_date DESC, id DESC`,
     [filter.status ?? null, filter.kind ?? null],
   );
-  return rows.rows;
 }
 
 export async function sourceListsByIds(db: Db, ids: readonly number[]): Promise<SourceListRecord[]> {
-  const rows = await db.query<SourceListRecord>(`SELECT ${LIST_COLUMNS} FROM source_lists WHERE id = ANY($1::int[])`, [ids]);
-  return rows.rows;
+  return select<SourceListRecord>(db, `SELECT ${LIST_COLUMNS} FROM source_lists WHERE id = ANY($1::int[])`, [ids]);
 }
 
 export interface ChangeRecord {

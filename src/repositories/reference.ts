@@ -1,7 +1,7 @@
 // States, counties, support models and oversight reports, each with a summary
 // of the agreements they hold (now or on as_of).
 import type { Db } from '../database/connect.ts';
-import { agreementSource, Params } from '../query/sql.ts';
+import { agreementSource, Params, select } from '../query/sql.ts';
 
 export interface AgreementSummary {
   active_agreements: number;
@@ -61,10 +61,10 @@ export interface StateRecord {
 }
 
 export async function listStates(db: Db): Promise<StateRecord[]> {
-  const rows = await db.query<StateRecord>(
+  return select<StateRecord>(
+    db,
     'SELECT code::text AS code, name, fips::text AS fips, is_territory, lat, lon FROM states ORDER BY code',
   );
-  return rows.rows;
 }
 
 export const stateSummaries = (db: Db, asOf?: string, codes?: readonly string[]) => summaries(db, 'g.state_code', asOf, codes);
@@ -79,21 +79,18 @@ export interface CountyRecord {
   lon: number;
 }
 
-export async function countiesByFips(db: Db, fips: readonly string[]): Promise<CountyRecord[]> {
-  const rows = await db.query<CountyRecord>(
-    'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE fips = ANY($1::bpchar[]) ORDER BY fips',
-    [fips],
-  );
-  return rows.rows;
+/** Counties by FIPS code or by state, in FIPS order. */
+function countiesWhere(column: 'fips' | 'state_code') {
+  return (db: Db, codes: readonly string[]): Promise<CountyRecord[]> =>
+    select<CountyRecord>(
+      db,
+      `SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE ${column} = ANY($1::bpchar[]) ORDER BY fips`,
+      [codes],
+    );
 }
 
-export async function countiesByState(db: Db, states: readonly string[]): Promise<CountyRecord[]> {
-  const rows = await db.query<CountyRecord>(
-    'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE state_code = ANY($1::bpchar[]) ORDER BY fips',
-    [states],
-  );
-  return rows.rows;
-}
+export const countiesByFips = countiesWhere('fips');
+export const countiesByState = countiesWhere('state_code');
 
 export interface ModelRecord {
   code: string;
@@ -107,11 +104,11 @@ export interface ModelRecord {
 }
 
 export async function listModels(db: Db): Promise<ModelRecord[]> {
-  const rows = await db.query<ModelRecord>(
+  return select<ModelRecord>(
+    db,
     `SELECT code, name, abbreviation, description, introduced_on, suspended_on, reinstated_on, source_url
      FROM support_models ORDER BY code`,
   );
-  return rows.rows;
 }
 
 export interface ReportRecord {
@@ -142,29 +139,19 @@ export interface ReportAgencyRecord {
 }
 
 export async function listReports(db: Db, ids?: readonly string[]): Promise<ReportRecord[]> {
-  const rows = await db.query<ReportRecord>(
+  return select<ReportRecord>(
+    db,
     `SELECT r.id, r.issuer, r.title, r.published_on, r.released_on, r.url, r.recommendation_count, r.summary, r.sources,
        COALESCE((SELECT array_agg(m.model_code ORDER BY m.model_code) FROM oversight_report_models m WHERE m.report_id = r.id), '{}') AS models
      FROM oversight_reports r ${ids ? 'WHERE r.id = ANY($1::text[])' : ''}
      ORDER BY r.published_on NULLS LAST, r.id`,
     ids ? [ids] : [],
   );
-  return rows.rows;
 }
 
-export async function recommendationsByReportIds(db: Db, ids: readonly string[]): Promise<RecommendationRecord[]> {
-  const rows = await db.query<RecommendationRecord>(
-    'SELECT report_id, number, text, status FROM recommendations WHERE report_id = ANY($1::text[]) ORDER BY report_id, number',
-    [ids],
-  );
-  return rows.rows;
-}
+const RECOMMENDATIONS = 'SELECT report_id, number, text, status FROM recommendations WHERE report_id = ANY($1::text[]) ORDER BY report_id, number';
+const REPORT_AGENCIES = `SELECT report_id, agency_name, state_code::text AS state, agency_id FROM oversight_report_agencies
+  WHERE report_id = ANY($1::text[]) ORDER BY report_id, agency_name`;
 
-export async function agenciesByReportIds(db: Db, ids: readonly string[]): Promise<ReportAgencyRecord[]> {
-  const rows = await db.query<ReportAgencyRecord>(
-    `SELECT report_id, agency_name, state_code::text AS state, agency_id FROM oversight_report_agencies
-     WHERE report_id = ANY($1::text[]) ORDER BY report_id, agency_name`,
-    [ids],
-  );
-  return rows.rows;
-}
+export const recommendationsByReportIds = (db: Db, ids: readonly string[]) => select<RecommendationRecord>(db, RECOMMENDATIONS, [ids]);
+export const agenciesByReportIds = (db: Db, ids: readonly string[]) => select<ReportAgencyRecord>(db, REPORT_AGENCIES, [ids]);

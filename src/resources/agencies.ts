@@ -1,6 +1,6 @@
 // /v1/agencies (JSON, CSV, GeoJSON) and /v1/agencies/{id}.
 import { z } from 'zod';
-import { AGENCY_SORTS, parseKeysetQuery, type AgencySort, type Filters, type Page } from '../query/grammar.ts';
+import { AGENCY_SORTS, type AgencySort } from '../query/grammar.ts';
 import {
   agenciesByIds,
   agreementsByAgencyIds,
@@ -9,33 +9,26 @@ import {
   reportLinksByAgencyIds,
   type AgencyRecord,
 } from '../repositories/index.ts';
-import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
-import { feature, geojsonRenderer, point } from '../renderers/geojson.ts';
-import { jsonRenderer } from '../renderers/json.ts';
+import { fieldColumns } from '../renderers/csv.ts';
+import { feature, point } from '../renderers/geojson.ts';
 import { AGENCY_COLUMNS, AgencyListResponseSchema, AgencyResponseSchema } from '../schemas/agencies.ts';
-import { PAGED_QUERY } from '../schemas/common.ts';
-import type { Collection, Item } from './collection.ts';
+import { keysetCollection, type Item } from './collection.ts';
 
 const DESCRIPTION =
   'Agencies matching every filter given. Agreement filters (model, status, signed_from/to, as_of) keep agencies holding at least one matching agreement.';
-const SORT_DOC = `Sort field (${AGENCY_SORTS.join(', ')}), prefixed with - for descending; default id. Ties are broken by id.`;
 
 export const AGENCY_GEOJSON_NOTE =
   'One Point per agency at its county\'s (or city\'s) centroid; statewide agencies are placed at their state\'s centroid ' +
   'with "statewide": true; agencies no rule could place have "geometry": null.';
 
-export const agencies: Collection<AgencyRecord, Filters> = {
+export const agencies = keysetCollection<AgencyRecord, AgencySort>({
   path: '/agencies',
   docs: {
     tags: ['agencies'],
     summary: 'Agencies',
     description: DESCRIPTION,
     formats: {
-      json: { response: 'A page of agencies.' },
-      csv: {
-        description: `${DESCRIPTION} Streams every matching agency unless limit or cursor is given. models is ;-separated.`,
-        response: 'Agencies, one per row, with a header row.',
-      },
+      csv: { description: `${DESCRIPTION} Streams every matching agency unless limit or cursor is given. models is ;-separated.` },
       geojson: {
         summary: 'Agencies as GeoJSON points',
         description: `${DESCRIPTION} ${AGENCY_GEOJSON_NOTE}`,
@@ -44,19 +37,16 @@ export const agencies: Collection<AgencyRecord, Filters> = {
       },
     },
   },
-  querystring: PAGED_QUERY(SORT_DOC),
   schema: AgencyListResponseSchema,
-  renderers: [jsonRenderer, csvRenderer, geojsonRenderer],
-  paged: true,
-  parse: (raw) => parseKeysetQuery(raw, AGENCY_SORTS, 'id'),
-  fetch: (db, filters, page) => listAgencies(db, filters, page as Page<AgencySort>),
-  csv: { columns: fieldColumns<AgencyRecord>(AGENCY_COLUMNS) },
+  sorts: AGENCY_SORTS,
+  fetch: listAgencies,
+  columns: fieldColumns<AgencyRecord>(AGENCY_COLUMNS),
   geojson: {
     note: AGENCY_GEOJSON_NOTE,
     features: async (_db, records) =>
       records.map((record) => feature(record.id, point(record.lon, record.lat), { ...record, statewide: record.location_method === 'statewide' })),
   },
-};
+});
 
 export const agency: Item<object> = {
   path: '/agencies/:id',

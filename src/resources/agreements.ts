@@ -1,33 +1,26 @@
 // /v1/agreements (JSON, CSV, GeoJSON) and /v1/agreements/{id}.
 import { z } from 'zod';
-import { AGREEMENT_SORTS, parseKeysetQuery, type AgreementSort, type Filters, type Page } from '../query/grammar.ts';
+import { AGREEMENT_SORTS, type AgreementSort } from '../query/grammar.ts';
 import { agencyPointsByIds, getAgreement, listAgreements, type AgreementDetail, type AgreementRecord } from '../repositories/index.ts';
-import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
-import { feature, geojsonRenderer, point } from '../renderers/geojson.ts';
-import { jsonRenderer } from '../renderers/json.ts';
+import { fieldColumns } from '../renderers/csv.ts';
+import { feature, point } from '../renderers/geojson.ts';
 import { AGREEMENT_COLUMNS, AgreementListResponseSchema, AgreementResponseSchema } from '../schemas/agreements.ts';
-import { PAGED_QUERY } from '../schemas/common.ts';
-import type { Collection, Item } from './collection.ts';
+import { keysetCollection, type Item } from './collection.ts';
 
 const DESCRIPTION = 'Agreements matching every filter given (filters of different names combine with AND, repeated values with OR).';
-const SORT_DOC = `Sort field (${AGREEMENT_SORTS.join(', ')}), prefixed with - for descending (-signed_on: newest first); default id. Ties are broken by id.`;
 
 export const GEOJSON_NOTE =
   'Agencies are points at their county\'s (or city\'s) centroid; statewide agencies (state police, corrections departments) ' +
   'are placed at their state\'s centroid with location_method "statewide"; agencies no rule could place have "geometry": null.';
 
-export const agreements: Collection<AgreementRecord, Filters> = {
+export const agreements = keysetCollection<AgreementRecord, AgreementSort>({
   path: '/agreements',
   docs: {
     tags: ['agreements'],
     summary: 'Agreements',
     description: DESCRIPTION,
     formats: {
-      json: { response: 'A page of agreements.' },
-      csv: {
-        description: `${DESCRIPTION} Streams every matching agreement unless limit or cursor is given (then one page, with a Link header).`,
-        response: 'Agreements, one per row, with a header row.',
-      },
+      csv: { description: `${DESCRIPTION} Streams every matching agreement unless limit or cursor is given (then one page, with a Link header).` },
       geojson: {
         summary: 'Agreements as GeoJSON',
         description: `${DESCRIPTION} An RFC 7946 FeatureCollection of every matching agreement (or one page with limit/cursor). ${GEOJSON_NOTE}`,
@@ -36,13 +29,11 @@ export const agreements: Collection<AgreementRecord, Filters> = {
       },
     },
   },
-  querystring: PAGED_QUERY(SORT_DOC),
   schema: AgreementListResponseSchema,
-  renderers: [jsonRenderer, csvRenderer, geojsonRenderer],
-  paged: true,
-  parse: (raw) => parseKeysetQuery(raw, AGREEMENT_SORTS, 'id'),
-  fetch: (db, filters, page) => listAgreements(db, filters, page as Page<AgreementSort>),
-  csv: { columns: fieldColumns<AgreementRecord>(AGREEMENT_COLUMNS) },
+  sorts: AGREEMENT_SORTS,
+  sortExample: '-signed_on: newest first',
+  fetch: listAgreements,
+  columns: fieldColumns<AgreementRecord>(AGREEMENT_COLUMNS),
   geojson: {
     note: GEOJSON_NOTE,
     // One Point per agreement, at its agency's place.
@@ -54,7 +45,7 @@ export const agreements: Collection<AgreementRecord, Filters> = {
       });
     },
   },
-};
+});
 
 export const agreement: Item<AgreementDetail> = {
   path: '/agreements/:id',

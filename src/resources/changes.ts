@@ -49,7 +49,6 @@ export const changes: Collection<ChangeRecord, ChangeFilters> = {
     summary: 'Changes feed',
     description: DESCRIPTION,
     formats: {
-      json: { response: 'A page of changes.' },
       csv: { description: `${DESCRIPTION} Streams every matching event unless limit or cursor is given.`, response: 'Events, one per row, with a header row.' },
     },
   },

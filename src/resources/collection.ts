@@ -16,12 +16,13 @@ import { itemEnvelope, linkHeader, nextLink } from '../http/envelope.ts';
 import { negotiate, NEGOTIABLE } from '../http/negotiate.ts';
 import { notFound } from '../http/problem.ts';
 import { rawQuery, requestPath, wantsPage } from '../http/request.ts';
-import { canonicalKey, parseFilters, rejectUnknown, type Page, type RawQuery } from '../query/grammar.ts';
+import { ALL_FILTERS, canonicalKey, PAGE_PARAMS, parseFilters, parsePage, rejectUnknown, type Filters, type Page, type RawQuery } from '../query/grammar.ts';
 import { walkPages, type PageResult } from '../query/paging.ts';
-import type { CsvColumn } from '../renderers/csv.ts';
+import { csvRenderer, type CsvColumn } from '../renderers/csv.ts';
+import { geojsonRenderer } from '../renderers/geojson.ts';
 import { jsonRenderer } from '../renderers/json.ts';
 import type { FormatDocs, Renderer } from '../renderers/renderer.ts';
-import { ERROR_RESPONSES, jsonResponse, QUERY_PARAMETERS } from '../schemas/common.ts';
+import { ERROR_RESPONSES, jsonResponse, QUERY_PARAMETERS, querySchema } from '../schemas/common.ts';
 
 /** Rows per query when a whole collection is walked (exports, bulk). */
 export const EXPORT_BATCH = 1000;
@@ -64,6 +65,34 @@ export interface Collection<T, F extends object = object> {
   ndjson?: (record: T) => unknown;
   /** The file name of downloads, without extension (default: the path, / as -). */
   fileName?(app: FastifyInstance): string;
+}
+
+/** A collection paged by keyset over the shared filters (agreements, agencies): JSON, CSV and GeoJSON. */
+export function keysetCollection<T, S extends string>(definition: {
+  path: string;
+  docs: CollectionDocs;
+  schema: z.ZodType;
+  /** The sort fields, and an example said in the sort parameter's description. */
+  sorts: readonly S[];
+  sortExample?: string;
+  fetch(db: Db, filters: Filters, page: Page<S>): Promise<PageResult<T>>;
+  columns: readonly CsvColumn<T>[];
+  geojson: NonNullable<Collection<T>['geojson']>;
+}): Collection<T, Filters> {
+  const { sorts, sortExample, fetch, columns, ...rest } = definition;
+  const example = sortExample ? ` (${sortExample})` : '';
+  return {
+    ...rest,
+    querystring: querySchema([...ALL_FILTERS, ...PAGE_PARAMS], {}, `Sort field (${sorts.join(', ')}), prefixed with - for descending${example}; default id. Ties are broken by id.`),
+    renderers: [jsonRenderer, csvRenderer, geojsonRenderer],
+    paged: true,
+    parse(raw) {
+      rejectUnknown(raw, [...ALL_FILTERS, ...PAGE_PARAMS]);
+      return { filters: parseFilters(raw), page: parsePage(raw, sorts, 'id'), defaultSort: 'id' };
+    },
+    fetch: (db, filters, page) => fetch(db, filters, page as Page<S>),
+    csv: { columns },
+  };
 }
 
 /** A page result for a collection answered whole. */

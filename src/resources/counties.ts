@@ -10,7 +10,7 @@ import { jsonRenderer } from '../renderers/json.ts';
 import { querySchema } from '../schemas/common.ts';
 import { CountyListResponseSchema, CountyResponseSchema } from '../schemas/geography.ts';
 import { whole, type Collection, type Item } from './collection.ts';
-import { summaryColumns } from './summary-columns.ts';
+import { summaryColumns } from './summaries.ts';
 
 type CountyRow = CountyRecord & AgreementSummary;
 const PARAMETERS = ['state', 'county_fips', 'as_of'] as const;

@@ -1,39 +1,29 @@
 // /v1/states and /v1/states/{code} (postal code, name or FIPS).
 import { z } from 'zod';
 import { notFound } from '../http/problem.ts';
-import { parseFilters, rejectUnknown } from '../query/grammar.ts';
 import { findState } from '../reference/states.ts';
 import { countiesByState, countySummaries, emptySummary, listStates, stateSummaries, type AgreementSummary, type StateRecord } from '../repositories/index.ts';
-import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
-import { jsonRenderer } from '../renderers/json.ts';
-import { querySchema } from '../schemas/common.ts';
+import { fieldColumns } from '../renderers/csv.ts';
 import { StateListResponseSchema, StateResponseSchema } from '../schemas/geography.ts';
-import { whole, type Collection, type Item } from './collection.ts';
-import { summaryColumns } from './summary-columns.ts';
+import type { Item } from './collection.ts';
+import { summarizedCollection, summaryColumns } from './summaries.ts';
 
 type StateRow = StateRecord & AgreementSummary;
 
-export const states: Collection<StateRow, { as_of?: string }> = {
+export const states = summarizedCollection<StateRecord, StateRow>({
   path: '/states',
   docs: {
     tags: ['geography'],
     summary: 'States and territories',
     description: 'Every state and territory with a summary of the agreements its agencies hold (on as_of when given).',
   },
-  querystring: querySchema(['as_of']),
   schema: StateListResponseSchema,
-  renderers: [jsonRenderer, csvRenderer],
-  paged: false,
-  parse(raw) {
-    rejectUnknown(raw, ['as_of']);
-    return { filters: parseFilters(raw, ['as_of']) };
-  },
-  async fetch(db, { as_of: asOf }) {
-    const [rows, summaries] = await Promise.all([listStates(db), stateSummaries(db, asOf)]);
-    return whole(rows.map((state) => ({ ...state, ...(summaries.get(state.code) ?? emptySummary()) })));
-  },
-  csv: { columns: [...fieldColumns<StateRow>(['code', 'name', 'fips', 'is_territory', 'lat', 'lon']), ...summaryColumns<StateRow>()] },
-};
+  rows: listStates,
+  summaries: (db, asOf) => stateSummaries(db, asOf),
+  keyOf: (state) => state.code,
+  merge: (state, summary) => ({ ...state, ...summary }),
+  columns: [...fieldColumns<StateRow>(['code', 'name', 'fips', 'is_territory', 'lat', 'lon']), ...summaryColumns<StateRow>()],
+});
 
 export const state: Item<object> = {
   path: '/states/:code',

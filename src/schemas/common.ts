@@ -4,7 +4,7 @@
 // the parameters in OpenAPI, while the grammar validates them so REST and
 // GraphQL fail the same way with the same message.
 import { z } from 'zod';
-import { ALL_FILTERS, PAGE_PARAMS, PARAMETER_DOCS } from '../query/grammar.ts';
+import { PARAMETER_DOCS } from '../query/grammar.ts';
 
 export const DateSchema = z.iso.date();
 
@@ -122,7 +122,3 @@ export function querySchema(names: readonly QueryParameterName[], extra: Record<
   return z.object({ ...shape, ...extra });
 }
 export { repeatable as repeatableParameter, single as singleParameter };
-
-/** The parameters of a keyset-paged collection: every filter and the page, with the collection's sort fields. */
-export const PAGED_QUERY = (sortDoc: string) =>
-  querySchema([...ALL_FILTERS, ...PAGE_PARAMS], {}, sortDoc);
