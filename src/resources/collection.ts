@@ -16,7 +16,7 @@ import { itemEnvelope, linkHeader, nextLink } from '../http/envelope.ts';
 import { negotiate, NEGOTIABLE } from '../http/negotiate.ts';
 import { notFound } from '../http/problem.ts';
 import { rawQuery, requestPath, wantsPage } from '../http/request.ts';
-import { ALL_FILTERS, canonicalKey, PAGE_PARAMS, parseFilters, parsePage, rejectUnknown, type Filters, type Page, type RawQuery } from '../query/grammar.ts';
+import { ALL_FILTERS, canonicalKey, PAGE_PARAMS, parseFilters, parsePage, rejectNul, rejectUnknown, type Filters, type Page, type RawQuery } from '../query/grammar.ts';
 import { walkPages, type PageResult } from '../query/paging.ts';
 import { csvRenderer, type CsvColumn } from '../renderers/csv.ts';
 import { geojsonRenderer } from '../renderers/geojson.ts';
@@ -224,6 +224,8 @@ export function serveItem<R>(app: FastifyInstance, item: Item<R>): void {
       rejectUnknown(raw, known);
       const { as_of: asOf } = parseFilters(raw, ['as_of']);
       const value = (request.params as Record<string, string>)[item.param.name]!;
+      // An id with a NUL is no id: PostgreSQL text cannot hold one (400, like any other parameter).
+      rejectNul({ [item.param.name]: value });
       const id = item.id ? item.id(value) : value;
       return app.responseCache.respond(request, reply, jsonRenderer, canonicalKey({ path: item.path, id, asOf }), async () => {
         const record = await item.load(pool, id, asOf);
