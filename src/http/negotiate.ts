@@ -41,7 +41,7 @@ export const NEGOTIABLE: readonly Representation[] = [
 /** The representation name Accept selects on a path without an extension, as the routes negotiate it. */
 export function acceptedName(request: FastifyRequest): string {
   const accept = request.headers.accept;
-  // Most requests say nothing about CSV: skip the parse.
-  if (!accept || !accept.includes('csv')) return 'json';
+  // Most requests name none of the alternatives to JSON: skip the parse.
+  if (!accept || !NEGOTIABLE.slice(1).some((alternative) => accept.includes(alternative.mediaType.split(';')[0]!))) return NEGOTIABLE[0]!.name;
   return negotiate(accept, NEGOTIABLE).name;
 }
