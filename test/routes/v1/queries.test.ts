@@ -40,10 +40,11 @@ t.test('SQL statements per route, cold and warm', async (t) => {
     ['/v1/reports', 1, 'the reports'],
     ['/v1/reports/OIG-18-77', 3, 'the report, its recommendations, its agencies'],
     ['/v1/lists', 1, 'the lists'],
+    ['/v1/lists/1', 2, 'the list; its skipped rows'],
     ['/v1/changes', 1, 'one page of events'],
     ['/v1/changes.csv?limit=5', 1, 'one page as CSV'],
-    ['/v1/stats', 3, 'counts by status, model and state; active agencies; the latest list date'],
-    ['/v1/stats?as_of=2025-03-15', 2, 'the same on a date (the date is given)'],
+    ['/v1/stats', 4, 'counts by status, model and state; active agencies; the latest list date; the pending-to-signed pipeline'],
+    ['/v1/stats?as_of=2025-03-15', 3, 'the same on a date (the date is given)'],
     ['/v1/stats/timeseries', 1, 'the series'],
     ['/v1/stats/timeseries.csv', 1, 'the series as CSV'],
   ];
