@@ -112,7 +112,6 @@ export function filtersOf(args: Pick<CollectionArgs, 'filter' | 'asOf'>, accepte
   return parseFilters(filtersOnly(toRawQuery(args)), accepted);
 }
 
-
 /** Just a validated asOf date (or undefined). */
 export function asOfOf(asOf: string | null | undefined): string | undefined {
   return filtersOf({ asOf }).as_of;
