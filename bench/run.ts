@@ -51,9 +51,9 @@ const NESTED_POSTGRAPHILE = `query Nested($state: String!) {
         agreementEventsByAgreementId { nodes { type occurredOn sourceListBySourceListId { fileName } } } } } } } }
   }
 }`;
-// Platformatic's schema: entities named after tables, `where`/`limit`, relations as plain lists, and a
+// Platformatic's schema: entities named after tables (a foreign key column typed ID), `where`/`limit`, relations as plain lists, and a
 // foreign key's field named after its column less three characters (`county_fips` → `countyFi`).
-const NESTED_PLATFORMATIC = `query Nested($state: String!) {
+const NESTED_PLATFORMATIC = `query Nested($state: ID!) {
   countAgencies(where: { stateCode: { eq: $state } }) { total }
   agencies(where: { stateCode: { eq: $state } }, limit: 20, orderBy: { field: id, direction: ASC }) {
     id canonicalName countyFi { fips name } agreements(limit: 5) {
@@ -252,8 +252,10 @@ function autocannon(url: string, request: Request): Promise<any> {
 async function probe(url: string, request: Request): Promise<Response> {
   const response = await fetch(url, { method: request.method ?? 'GET', body: request.body, headers: request.headers });
   if (!response.ok) throw new Error(`${url} answered ${response.status}: ${(await response.clone().text()).slice(0, 300)}`);
-  const text = await response.clone().text();
-  if (text.includes('"errors"') && text.startsWith('{"errors"')) throw new Error(`${url} answered GraphQL errors: ${text.slice(0, 300)}`);
+  if (response.headers.get('content-type')?.includes('json')) {
+    const body = await response.clone().json();
+    if (body?.errors) throw new Error(`${url} answered GraphQL errors: ${JSON.stringify(body.errors).slice(0, 300)}`);
+  }
   return response;
 }
 
