@@ -253,7 +253,7 @@ async function probe(url: string, request: Request): Promise<Response> {
   const response = await fetch(url, { method: request.method ?? 'GET', body: request.body, headers: request.headers });
   if (!response.ok) throw new Error(`${url} answered ${response.status}: ${(await response.clone().text()).slice(0, 300)}`);
   if (response.headers.get('content-type')?.includes('json')) {
-    const body = await response.clone().json();
+    const body = (await response.clone().json()) as { errors?: unknown } | null;
     if (body?.errors) throw new Error(`${url} answered GraphQL errors: ${JSON.stringify(body.errors).slice(0, 300)}`);
   }
   return response;
