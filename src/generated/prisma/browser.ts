@@ -92,3 +92,13 @@ export type OversightReportModel = Prisma.OversightReportModelModel
  * 
  */
 export type DatasetVersion = Prisma.DatasetVersionModel
+/**
+ * Model Release
+ * 
+ */
+export type Release = Prisma.ReleaseModel
+/**
+ * Model ReleaseFile
+ * 
+ */
+export type ReleaseFile = Prisma.ReleaseFileModel

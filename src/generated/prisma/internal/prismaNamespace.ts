@@ -411,7 +411,9 @@ export const ModelName = {
   Recommendation: 'Recommendation',
   OversightReportAgency: 'OversightReportAgency',
   OversightReportModel: 'OversightReportModel',
-  DatasetVersion: 'DatasetVersion'
+  DatasetVersion: 'DatasetVersion',
+  Release: 'Release',
+  ReleaseFile: 'ReleaseFile'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -427,7 +429,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "state" | "county" | "agency" | "agencyAlias" | "supportModel" | "agreement" | "agreementStatusSpan" | "agreementEvent" | "sourceList" | "sourceFetch" | "oversightReport" | "recommendation" | "oversightReportAgency" | "oversightReportModel" | "datasetVersion"
+    modelProps: "state" | "county" | "agency" | "agencyAlias" | "supportModel" | "agreement" | "agreementStatusSpan" | "agreementEvent" | "sourceList" | "sourceFetch" | "oversightReport" | "recommendation" | "oversightReportAgency" | "oversightReportModel" | "datasetVersion" | "release" | "releaseFile"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1541,6 +1543,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    Release: {
+      payload: Prisma.$ReleasePayload<ExtArgs>
+      fields: Prisma.ReleaseFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ReleaseFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ReleaseFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload>
+        }
+        findFirst: {
+          args: Prisma.ReleaseFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ReleaseFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload>
+        }
+        findMany: {
+          args: Prisma.ReleaseFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload>[]
+        }
+        create: {
+          args: Prisma.ReleaseCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload>
+        }
+        createMany: {
+          args: Prisma.ReleaseCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ReleaseCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload>[]
+        }
+        delete: {
+          args: Prisma.ReleaseDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload>
+        }
+        update: {
+          args: Prisma.ReleaseUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload>
+        }
+        deleteMany: {
+          args: Prisma.ReleaseDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ReleaseUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ReleaseUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload>[]
+        }
+        upsert: {
+          args: Prisma.ReleaseUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleasePayload>
+        }
+        aggregate: {
+          args: Prisma.ReleaseAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRelease>
+        }
+        groupBy: {
+          args: Prisma.ReleaseGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ReleaseGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ReleaseCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ReleaseCountAggregateOutputType> | number
+        }
+      }
+    }
+    ReleaseFile: {
+      payload: Prisma.$ReleaseFilePayload<ExtArgs>
+      fields: Prisma.ReleaseFileFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ReleaseFileFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ReleaseFileFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload>
+        }
+        findFirst: {
+          args: Prisma.ReleaseFileFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ReleaseFileFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload>
+        }
+        findMany: {
+          args: Prisma.ReleaseFileFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload>[]
+        }
+        create: {
+          args: Prisma.ReleaseFileCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload>
+        }
+        createMany: {
+          args: Prisma.ReleaseFileCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ReleaseFileCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload>[]
+        }
+        delete: {
+          args: Prisma.ReleaseFileDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload>
+        }
+        update: {
+          args: Prisma.ReleaseFileUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload>
+        }
+        deleteMany: {
+          args: Prisma.ReleaseFileDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ReleaseFileUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ReleaseFileUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload>[]
+        }
+        upsert: {
+          args: Prisma.ReleaseFileUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ReleaseFilePayload>
+        }
+        aggregate: {
+          args: Prisma.ReleaseFileAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateReleaseFile>
+        }
+        groupBy: {
+          args: Prisma.ReleaseFileGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ReleaseFileGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ReleaseFileCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ReleaseFileCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1785,6 +1935,29 @@ export const DatasetVersionScalarFieldEnum = {
 export type DatasetVersionScalarFieldEnum = (typeof DatasetVersionScalarFieldEnum)[keyof typeof DatasetVersionScalarFieldEnum]
 
 
+export const ReleaseScalarFieldEnum = {
+  version: 'version',
+  listDate: 'listDate',
+  createdAt: 'createdAt',
+  downloadedAt: 'downloadedAt',
+  citation: 'citation'
+} as const
+
+export type ReleaseScalarFieldEnum = (typeof ReleaseScalarFieldEnum)[keyof typeof ReleaseScalarFieldEnum]
+
+
+export const ReleaseFileScalarFieldEnum = {
+  version: 'version',
+  name: 'name',
+  mediaType: 'mediaType',
+  byteSize: 'byteSize',
+  sha256: 'sha256',
+  content: 'content'
+} as const
+
+export type ReleaseFileScalarFieldEnum = (typeof ReleaseFileScalarFieldEnum)[keyof typeof ReleaseFileScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -2005,6 +2178,20 @@ export type EnumSourceListStatusFieldRefInput<$PrismaModel> = FieldRefInputType<
 export type ListEnumSourceListStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'SourceListStatus[]'>
     
 
+
+/**
+ * Reference to a field of type 'Bytes'
+ */
+export type BytesFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Bytes'>
+    
+
+
+/**
+ * Reference to a field of type 'Bytes[]'
+ */
+export type ListBytesFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Bytes[]'>
+    
+
 /**
  * Batch Payload for updateMany & deleteMany & createMany
  */
@@ -2171,6 +2358,8 @@ export type GlobalOmitConfig = {
   oversightReportAgency?: Prisma.OversightReportAgencyOmit
   oversightReportModel?: Prisma.OversightReportModelOmit
   datasetVersion?: Prisma.DatasetVersionOmit
+  release?: Prisma.ReleaseOmit
+  releaseFile?: Prisma.ReleaseFileOmit
 }
 
 /* Types for Logging */

@@ -65,7 +65,9 @@ export const ModelName = {
   Recommendation: 'Recommendation',
   OversightReportAgency: 'OversightReportAgency',
   OversightReportModel: 'OversightReportModel',
-  DatasetVersion: 'DatasetVersion'
+  DatasetVersion: 'DatasetVersion',
+  Release: 'Release',
+  ReleaseFile: 'ReleaseFile'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -287,6 +289,29 @@ export const DatasetVersionScalarFieldEnum = {
 } as const
 
 export type DatasetVersionScalarFieldEnum = (typeof DatasetVersionScalarFieldEnum)[keyof typeof DatasetVersionScalarFieldEnum]
+
+
+export const ReleaseScalarFieldEnum = {
+  version: 'version',
+  listDate: 'listDate',
+  createdAt: 'createdAt',
+  downloadedAt: 'downloadedAt',
+  citation: 'citation'
+} as const
+
+export type ReleaseScalarFieldEnum = (typeof ReleaseScalarFieldEnum)[keyof typeof ReleaseScalarFieldEnum]
+
+
+export const ReleaseFileScalarFieldEnum = {
+  version: 'version',
+  name: 'name',
+  mediaType: 'mediaType',
+  byteSize: 'byteSize',
+  sha256: 'sha256',
+  content: 'content'
+} as const
+
+export type ReleaseFileScalarFieldEnum = (typeof ReleaseFileScalarFieldEnum)[keyof typeof ReleaseFileScalarFieldEnum]
 
 
 export const SortOrder = {
