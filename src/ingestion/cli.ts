@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase, type Database } from '../database/connect.ts';
+import { ensureCurrentRelease } from '../releases/store.ts';
 import { FetchError } from './fetch-lists.ts';
 import { IngestInputError, ingestList, type IngestOptions, type IngestReport } from './ingest.ts';
 import { kindFromFileName, listDateFromFileName } from './parse/index.ts';
@@ -275,15 +276,24 @@ export async function main(argv: string[]): Promise<number> {
         wait: true,
         onWait: () => out.log('another ingestion is running; waiting for it to finish'),
       }))!;
+    // One release per run (never per list of a backfill), for the version the run ended on.
+    const release = async () => {
+      if (options['dry-run']) return;
+      const made = await ensureCurrentRelease(db!.pool, config.PUBLIC_URL);
+      if (made?.made) out.log(`made release ${made.version} in ${made.ms} ms`);
+    };
     if (!options.every) {
       const totals = await runLocked();
+      await release();
       await summarize(totals, out);
       return exitCodeFor(totals);
     }
     for (;;) {
       // A repeating run outlives a failed download or a bad list: it reports and tries again next time.
       try {
-        await summarize(await runLocked(), out);
+        const totals = await runLocked();
+        await release();
+        await summarize(totals, out);
       } catch (error) {
         if (!(error instanceof FetchError || error instanceof IngestInputError)) throw error;
         console.error(`ingest: ${error.message}`);

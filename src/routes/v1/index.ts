@@ -11,6 +11,7 @@ import { changeRoutes } from './changes.ts';
 import { countyRoutes } from './counties.ts';
 import { listRoutes } from './lists.ts';
 import { modelRoutes } from './models.ts';
+import { releaseRoutes } from './releases.ts';
 import { reportRoutes } from './reports.ts';
 import { stateRoutes } from './states.ts';
 import { statsRoutes } from './stats.ts';
@@ -38,4 +39,5 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
   await app.register(changeRoutes);
   await app.register(statsRoutes);
   await app.register(bulkRoutes);
+  await app.register(releaseRoutes);
 }
