@@ -103,10 +103,15 @@ export function datapackage(info: ReleaseInfo, files: ReleaseFile[]): Record<str
           fields: resource.fields.map(tableSchemaField),
           missingValues: [''],
           primaryKey: [resource.primaryKey],
-          foreignKeys: resource.foreignKeys.map((key) => ({
-            fields: [key.fields],
-            reference: { ...(key.resource ? { resource: key.resource } : {}), fields: [key.referenceFields] },
-          })),
+          // The profile wants at least one foreign key when the property is there.
+          ...(resource.foreignKeys.length > 0
+            ? {
+                foreignKeys: resource.foreignKeys.map((key) => ({
+                  fields: [key.fields],
+                  reference: { ...(key.resource ? { resource: key.resource } : {}), fields: [key.referenceFields] },
+                })),
+              }
+            : {}),
         },
       };
     }),

@@ -124,12 +124,16 @@ t.test('releases', async (t) => {
     const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
     const validate = ajv.compile(profile);
     t.ok(validate(descriptor), `valid: ${ajv.errorsText(validate.errors)}`);
+    const outside = { ...descriptor, resources: [{ ...descriptor.resources[0], path: '../agreements.csv' }] };
+    t.notOk(validate(outside), 'the profile rejects a path outside the package');
+    t.notOk(validate({ ...descriptor, created: 'yesterday' }), 'and a created that is no date-time');
     t.equal(descriptor.version, String(version));
     t.match(JSON.stringify(descriptor.sources), /GeoNames.*CC BY 4\.0/, 'GeoNames is credited');
     const agreementFields = descriptor.resources.find((resource: { name: string }) => resource.name === 'agreements').schema.fields;
     t.equal(agreementFields.find((field: { name: string }) => field.name === 'signed_on').description, 'Date the current agreement was signed, as the list gives it.', 'descriptions from schema/fields.md');
 
     for (const resource of descriptor.resources) {
+      resource.schema.foreignKeys ??= [];
       t.equal(resource.hash, `sha256:${sha256(files.get(resource.path)!)}`, `${resource.name}: its hash`);
       for (const key of resource.schema.foreignKeys) {
         const target = key.reference.resource ?? resource.name;
@@ -158,7 +162,9 @@ t.test('releases', async (t) => {
     t.match(files.get('CITATION.cff')!.toString(), /cff-version: 1\.2\.0[\s\S]*title: "ICE 287\(g\) agreements[\s\S]*version: "\d+"[\s\S]*date-released: "\d{4}-\d{2}-\d{2}"[\s\S]*url: "https:\/\/data\.example\.org\/v1\/releases\/\d+"[\s\S]*license: CC-BY-4\.0/);
   });
 
-  const pandas = spawnSync('python3', ['-c', 'import pandas']).status === 0;
+  // Debian's python3-pandas lives under /usr/bin; a python3 earlier on PATH (pyenv) may lack it.
+  const python = [process.env.PYTHON, 'python3', '/usr/bin/python3'].find((candidate) => candidate && spawnSync(candidate, ['-c', 'import pandas']).status === 0);
+  const pandas = python !== undefined;
   // In CI a missing pandas is a failure (.ci/run installs it), elsewhere a skip that says why.
   const skipPandas = pandas || process.env.CI ? false : 'python3 with pandas is not installed (apt-get install python3-pandas); CI installs it';
   t.test('pandas reads release.zip\'s CSVs and reproduces the counts', { skip: skipPandas }, async (t) => {
@@ -176,7 +182,7 @@ print(json.dumps({
   "first_fips": str(counties["fips"].min()),
   "harris": agencies.loc[agencies["id"] == "tx-houston-police-department", "county_fips"].iloc[0],
 }))`;
-    const { stdout } = await run('python3', ['-c', script, join(dir, 'release.zip')]);
+    const { stdout } = await run(python!, ['-c', script, join(dir, 'release.zip')]);
     const stats = (await app.inject(`/v1/stats?as_of=${manifest.list_date}`)).json();
     const result = JSON.parse(stdout);
     t.same(result.by_status, { active: stats.active_agreements, pending: stats.pending_agreements, ended: stats.ended_agreements });
