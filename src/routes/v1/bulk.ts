@@ -61,7 +61,7 @@ export async function bulkRoutes(app: FastifyInstance): Promise<void> {
         tags: ['bulk'],
         summary: 'Every agreement and event, as CSV',
         description:
-          'The whole history: one row per agreement event (the agreement\'s columns repeated, then event_* columns; event_details is JSON), in agreement id order, then event order. Streamed from one snapshot of one dataset version (x-dataset-version, ETag, file name).',
+          'The whole history: one row per agreement event (the agreement\'s columns repeated, then event_* columns; event_details is JSON), in agreement id order, then event order. Streamed from one snapshot of the current dataset version (x-dataset-version, ETag, file name); it changes when a list is applied. For files that never change and can be cited (normalized tables, Parquet, a data package), use /v1/releases.',
         response: { 200: { description: 'CSV with a header row.', content: { 'text/csv': { schema: CsvSchema } } }, ...ERROR_RESPONSES },
       },
     },
