@@ -14,7 +14,7 @@ import { compressors } from 'hyparquet-compressors';
 import JSZip from 'jszip';
 import t from 'tap';
 import { ingestList } from '../../src/ingestion/ingest.ts';
-import { RELEASE_FILE_NAMES, sha256 } from '../../src/releases/build.ts';
+import { buildRelease, RELEASE_FILE_NAMES, sha256 } from '../../src/releases/build.ts';
 import { RELEASE_RESOURCES } from '../../src/releases/resources.ts';
 import { ensureCurrentRelease } from '../../src/releases/store.ts';
 import { testApp } from '../helpers/app.ts';
@@ -71,6 +71,13 @@ t.test('releases', async (t) => {
     files.set(name, first.rawPayload);
     await writeFile(join(dir, name), first.rawPayload);
   }
+
+  const rebuilt = (await buildRelease(pool, PUBLIC_URL))!;
+  t.same(
+    rebuilt.files.filter((file) => !file.content.equals(files.get(file.name)!)).map((file) => file.name),
+    [],
+    'building again from the same data gives the same bytes',
+  );
 
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
   const query = async (sql: string) => (await duck.runAndReadAll(sql)).getRowObjectsJson();

@@ -117,7 +117,7 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
       const version = versionParameter(request.params.version);
       const release = await getRelease(pool, version);
       if (!release) throw notFound(`no release ${version} (GET /v1/releases lists those kept)`);
-      return reply.send({ data: withUrls(release), meta: meta(release.list_date) });
+      return reply.header('cache-control', LATEST_CACHE_CONTROL).send({ data: withUrls(release), meta: meta(release.list_date) });
     },
   );
 
@@ -148,7 +148,7 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
       reply.header('etag', etag).header('cache-control', IMMUTABLE);
       if (etagMatches(ifNoneMatch, etag)) return reply.code(304).send();
       const content = ifNoneMatch === undefined ? file.content : (await getReleaseFile(pool, version, name, true))!.content;
-      if (!downloaded.has(version)) {
+      if (request.method === 'GET' && !downloaded.has(version)) {
         await markDownloaded(pool, version);
         downloaded.add(version);
       }
