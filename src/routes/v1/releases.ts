@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badParameter, notFound } from '../../http/problem.ts';
+import { etagMatches } from '../../plugins/app/rest-cache.ts';
 import { LIMIT_DEFAULT, parsePage, rejectUnknown } from '../../query/grammar.ts';
 import { beforeCursor, parseBeforeCursor } from '../../repositories/lists.ts';
 import { RELEASE_FILE_NAMES } from '../../releases/build.ts';
@@ -23,10 +24,6 @@ function withUrls(release: ReleaseRecord) {
 function versionParameter(text: string): number {
   if (!/^\d{1,9}$/.test(text)) throw badParameter('version', `"${text}" is not a release version (a whole number, or latest)`);
   return Number(text);
-}
-
-function etagMatches(header: string | undefined, etag: string): boolean {
-  return header !== undefined && header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
 }
 
 export async function releaseRoutes(app: FastifyInstance): Promise<void> {
@@ -146,7 +143,7 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
       if (!file) throw notFound(`no release ${version} (GET /v1/releases lists those kept)`);
       const etag = `"${file.sha256}"`;
       reply.header('etag', etag).header('cache-control', IMMUTABLE);
-      if (etagMatches(ifNoneMatch, etag)) return reply.code(304).send();
+      if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) return reply.code(304).send();
       const content = ifNoneMatch === undefined ? file.content : (await getReleaseFile(pool, version, name, true))!.content;
       if (request.method === 'GET' && !downloaded.has(version)) {
         await markDownloaded(pool, version);
