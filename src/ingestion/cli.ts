@@ -276,17 +276,25 @@ export async function main(argv: string[]): Promise<number> {
         wait: true,
         onWait: () => out.log('another ingestion is running; waiting for it to finish'),
       }))!;
-    // One release per run (never per list of a backfill), for the version the run ended on.
-    const release = async () => {
-      if (options['dry-run']) return;
-      const made = await ensureCurrentRelease(db!.pool, config.PUBLIC_URL);
-      if (made?.made) out.log(`made release ${made.version} in ${made.ms} ms`);
+    // One release per run (never per list of a backfill), for the version the run ended on. The lists stay
+    // applied if it fails; the service makes the missing release at its next start.
+    const release = async (): Promise<boolean> => {
+      if (options['dry-run']) return true;
+      try {
+        const made = await ensureCurrentRelease(db!.pool, config.PUBLIC_URL);
+        if (made?.made) out.log(`made release ${made.version} in ${made.ms} ms`);
+        return true;
+      } catch (error) {
+        console.error(`ingest: the lists were ingested, but making the release failed: ${(error as Error).message}`);
+        return false;
+      }
     };
     if (!options.every) {
       const totals = await runLocked();
-      await release();
+      const released = await release();
       await summarize(totals, out);
-      return exitCodeFor(totals);
+      const code = exitCodeFor(totals);
+      return !released && code === EXIT.ok ? EXIT.failure : code;
     }
     for (;;) {
       // A repeating run outlives a failed download or a bad list: it reports and tries again next time.
