@@ -1,7 +1,7 @@
 // /v1/releases: citable, immutable dataset versions as files (src/releases/).
 // A release's files never change, so they are served with a year-long
-// immutable Cache-Control and their SHA-256 as a strong ETag; only
-// /v1/releases/latest (a redirect) moves, and it is cached for a minute.
+// immutable Cache-Control and their SHA-256 as a strong ETag. What moves
+// (/v1/releases/latest, the list, a manifest's meta) is cached for a minute.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badParameter, notFound } from '../../http/problem.ts';
@@ -14,8 +14,8 @@ import { ERROR_RESPONSES, jsonResponse, NOT_FOUND_RESPONSE, QUERY_PARAMETERS } f
 import { ReleaseListResponseSchema, ReleaseResponseSchema } from '../../schemas/releases.ts';
 import { rawQuery } from './common.ts';
 
-export const IMMUTABLE = 'public, max-age=31536000, immutable';
-const LATEST_CACHE_CONTROL = 'public, max-age=60';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const SHORT_CACHE_CONTROL = 'public, max-age=60';
 
 function withUrls(release: ReleaseRecord) {
   return { ...release, files: release.files.map((file) => ({ ...file, url: `/v1/releases/${release.version}/${file.name}` })) };
@@ -64,7 +64,7 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
           ? `/v1/releases?${page.limit !== LIMIT_DEFAULT ? `limit=${page.limit}&` : ''}cursor=${beforeCursor(data.at(-1)!.version)}`
           : null;
       if (next) reply.header('link', `<${next}>; rel="next"`);
-      return reply.header('cache-control', LATEST_CACHE_CONTROL).send({ data, links: { next }, meta: meta(null) });
+      return reply.header('cache-control', SHORT_CACHE_CONTROL).send({ data, links: { next }, meta: meta(null) });
     },
   );
 
@@ -78,7 +78,7 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
         response: { 302: z.null().describe('A redirect; Location: the newest release.'), ...ERROR_RESPONSES, ...NOT_FOUND_RESPONSE },
       },
     },
-    async (_request, reply) => reply.header('cache-control', LATEST_CACHE_CONTROL).redirect(`/v1/releases/${await latest()}`, 302),
+    async (_request, reply) => reply.header('cache-control', SHORT_CACHE_CONTROL).redirect(`/v1/releases/${await latest()}`, 302),
   );
 
   app.get(
@@ -95,7 +95,7 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
     async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
       const name = request.params.file;
       if (!RELEASE_FILE_NAMES.includes(name)) throw notFound(`a release has no file ${JSON.stringify(name)}`);
-      return reply.header('cache-control', LATEST_CACHE_CONTROL).redirect(`/v1/releases/${await latest()}/${name}`, 302);
+      return reply.header('cache-control', SHORT_CACHE_CONTROL).redirect(`/v1/releases/${await latest()}/${name}`, 302);
     },
   );
 
@@ -114,7 +114,7 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
       const version = versionParameter(request.params.version);
       const release = await getRelease(pool, version);
       if (!release) throw notFound(`no release ${version} (GET /v1/releases lists those kept)`);
-      return reply.header('cache-control', LATEST_CACHE_CONTROL).send({ data: withUrls(release), meta: meta(release.list_date) });
+      return reply.header('cache-control', SHORT_CACHE_CONTROL).send({ data: withUrls(release), meta: meta(release.list_date) });
     },
   );
 
