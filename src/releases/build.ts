@@ -36,7 +36,7 @@ const DUCKDB_TYPES: Record<FieldType, string> = {
   array: 'VARCHAR',
 };
 
-export const MEDIA_TYPES: Record<string, string> = {
+const FILE_MEDIA_TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
   parquet: 'application/vnd.apache.parquet',
   json: 'application/json; charset=utf-8',
@@ -59,7 +59,7 @@ export function sha256(content: Buffer): string {
 }
 
 function file(name: string, content: Buffer): ReleaseFile {
-  return { name, mediaType: MEDIA_TYPES[name.slice(name.lastIndexOf('.') + 1)]!, content, sha256: sha256(content) };
+  return { name, mediaType: FILE_MEDIA_TYPES[name.slice(name.lastIndexOf('.') + 1)]!, content, sha256: sha256(content) };
 }
 
 function csvOf(resource: ReleaseResource, rows: Row[]): Buffer {
