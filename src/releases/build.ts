@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import JSZip from 'jszip';
 import type pg from 'pg';
-import { csvDocument, type CsvColumn, type CsvValue } from '../http/csv.ts';
+import { csvDocument, type CsvColumn, type CsvValue } from '../renderers/csv.ts';
 import { citationCff, citationText, datapackage, readme, type ReleaseInfo } from './documents.ts';
 import { RELEASE_RESOURCES, type FieldType, type ReleaseResource, type Row } from './resources.ts';
 
@@ -127,8 +127,7 @@ export async function buildRelease(pool: pg.Pool, publicUrl: string): Promise<Bu
     const row = version.rows[0];
     if (!row?.list_date) return null;
     info = { version: row.version, listDate: row.list_date, releasedAt: row.updated_at, publicUrl };
-    const db = client as unknown as pg.Pool;
-    for (const resource of RELEASE_RESOURCES) tables.push({ resource, rows: await resource.load(db) });
+    for (const resource of RELEASE_RESOURCES) tables.push({ resource, rows: await resource.load(client) });
   } finally {
     await client.query('ROLLBACK').catch(() => {});
     client.release();

@@ -1,11 +1,9 @@
 // The tables of a release: their fields (Table Schema type, DuckDB type for
 // Parquet, description from schema/fields.md), keys, and how to read their rows
 // from the database. Each is written as CSV and as Parquet.
-import type pg from 'pg';
-import { listAgencies, aliasesByAgencyIds, type AgencyRecord } from '../repositories/agencies.ts';
-import { streamAgreements, type AgreementRecord } from '../repositories/agreements.ts';
-import { listSourceLists } from '../repositories/lists.ts';
-import { countySummaries, emptySummary } from '../repositories/reference.ts';
+import type { Db } from '../database/connect.ts';
+import { walkPages } from '../query/paging.ts';
+import { aliasesByAgencyIds, countySummaries, emptySummary, listAgencies, listAgreements, listSourceLists, type AgencyRecord, type AgreementRecord } from '../repositories/index.ts';
 import { describeField } from './field-descriptions.ts';
 
 /** Table Schema (v2) field types we use; `array` fields are JSON arrays of strings in CSV and LIST(VARCHAR) in Parquet. */
@@ -40,7 +38,7 @@ export interface ReleaseResource {
   primaryKey: string;
   foreignKeys: ForeignKey[];
   /** Every row, in primary-key order, read inside the release's snapshot. */
-  load(db: pg.Pool): Promise<Row[]>;
+  load(db: Db): Promise<Row[]>;
 }
 
 const AGENCY_TYPES = ['sheriffs_office', 'police_department', 'state_agency', 'corrections', 'county_government', 'other'] as const;
@@ -84,7 +82,8 @@ const agreements: ReleaseResource = {
   ],
   async load(db) {
     const rows: AgreementRecord[] = [];
-    for await (const batch of streamAgreements(db, {})) rows.push(...batch);
+    const byId = { limit: 1000, sort: { field: 'id' as const, descending: false }, include_total: false };
+    for await (const batch of walkPages((cursor) => listAgreements(db, {}, { ...byId, ...(cursor ? { cursor } : {}) }))) rows.push(...batch);
     return rows as unknown as Row[];
   },
 };
@@ -122,12 +121,8 @@ const agencies: ReleaseResource = {
   foreignKeys: [{ fields: 'county_fips', resource: 'counties', referenceFields: 'fips' }],
   async load(db) {
     const rows: AgencyRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await listAgencies(db, {}, { limit: 1000, sort: { field: 'id', descending: false }, include_total: false, ...(cursor ? { cursor } : {}) });
-      rows.push(...page.data);
-      cursor = page.next_cursor ?? undefined;
-    } while (cursor);
+    const byId = { limit: 1000, sort: { field: 'id' as const, descending: false }, include_total: false };
+    for await (const batch of walkPages((cursor) => listAgencies(db, {}, { ...byId, ...(cursor ? { cursor } : {}) }))) rows.push(...batch);
     const aliases = new Map<string, string[]>();
     for (const alias of await aliasesByAgencyIds(db, rows.map((row) => row.id))) {
       aliases.set(alias.agency_id, [...(aliases.get(alias.agency_id) ?? []), alias.name]);

@@ -5,14 +5,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badParameter, notFound } from '../../http/problem.ts';
-import { etagMatches } from '../../plugins/app/rest-cache.ts';
+import { etagMatches } from '../../plugins/app/response-cache.ts';
 import { LIMIT_DEFAULT, parsePage, rejectUnknown } from '../../query/grammar.ts';
-import { beforeCursor, parseBeforeCursor } from '../../repositories/lists.ts';
+import { decodeCursor, encodeCursor } from '../../query/paging.ts';
 import { RELEASE_FILE_NAMES } from '../../releases/build.ts';
 import { getRelease, getReleaseFile, latestReleaseVersion, listReleases, markDownloaded, type ReleaseRecord } from '../../releases/store.ts';
 import { ERROR_RESPONSES, jsonResponse, NOT_FOUND_RESPONSE, QUERY_PARAMETERS } from '../../schemas/common.ts';
 import { ReleaseListResponseSchema, ReleaseResponseSchema } from '../../schemas/releases.ts';
-import { rawQuery } from './common.ts';
+import { rawQuery } from '../../http/request.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const SHORT_CACHE_CONTROL = 'public, max-age=60';
@@ -55,14 +55,14 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const raw = rawQuery(request);
       rejectUnknown(raw, ['limit', 'cursor']);
-      const page = parsePage({ limit: raw.limit, cursor: raw.cursor }, ['version'], 'version');
-      const before = parseBeforeCursor(page.cursor);
+      // Newest first, with the API's one cursor format (sort, last value, last id).
+      const page = parsePage({ limit: raw.limit, cursor: raw.cursor }, ['version'], '-version');
+      const before = page.cursor ? Number(decodeCursor(page.cursor, '-version').value) : undefined;
       const rows = await listReleases(pool, { limit: page.limit, ...(before ? { before } : {}) });
       const data = rows.slice(0, page.limit).map(withUrls);
-      const next =
-        rows.length > page.limit
-          ? `/v1/releases?${page.limit !== LIMIT_DEFAULT ? `limit=${page.limit}&` : ''}cursor=${beforeCursor(data.at(-1)!.version)}`
-          : null;
+      const last = data.at(-1);
+      const cursor = last && rows.length > page.limit ? encodeCursor({ sort: '-version', value: last.version, id: String(last.version) }) : null;
+      const next = cursor ? `/v1/releases?${page.limit !== LIMIT_DEFAULT ? `limit=${page.limit}&` : ''}cursor=${cursor}` : null;
       if (next) reply.header('link', `<${next}>; rel="next"`);
       return reply.header('cache-control', SHORT_CACHE_CONTROL).send({ data, links: { next }, meta: meta(null) });
     },
