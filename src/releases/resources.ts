@@ -2,6 +2,7 @@
 // Parquet, description from schema/fields.md), keys, and how to read their rows
 // from the database. Each is written as CSV and as Parquet.
 import type { Db } from '../database/connect.ts';
+import { AGENCY_LEVELS, AGENCY_TYPES, AGREEMENT_STATUSES, EVENT_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, MODEL_CODES } from '../enums.ts';
 import { walkPages } from '../query/paging.ts';
 import { aliasesByAgencyIds, countySummaries, emptySummary, listAgencies, listAgreements, listSourceLists, type AgencyRecord, type AgreementRecord } from '../repositories/index.ts';
 import { describeField } from './field-descriptions.ts';
@@ -41,9 +42,6 @@ export interface ReleaseResource {
   load(db: Db): Promise<Row[]>;
 }
 
-const AGENCY_TYPES = ['sheriffs_office', 'police_department', 'state_agency', 'corrections', 'county_government', 'other'] as const;
-const LEVELS = ['county', 'municipal', 'state'] as const;
-const MODELS = ['jail_enforcement', 'task_force', 'warrant_service_officer', 'jail_and_task_force'] as const;
 const FIPS = '^\\d{5}$';
 const STATE = '^[A-Z]{2}$';
 
@@ -60,11 +58,11 @@ const agreements: ReleaseResource = {
     { name: 'agency_id', type: 'string', required: true },
     { name: 'agency_name', type: 'string', required: true },
     { name: 'agency_type', type: 'string', required: true, enum: AGENCY_TYPES },
-    { name: 'agency_level', type: 'string', required: true, enum: LEVELS },
+    { name: 'agency_level', type: 'string', required: true, enum: AGENCY_LEVELS },
     { name: 'state', type: 'string', required: true, pattern: STATE },
     { name: 'county_fips', type: 'string', pattern: FIPS },
-    { name: 'model', type: 'string', required: true, enum: MODELS },
-    { name: 'status', type: 'string', required: true, enum: ['pending', 'active', 'ended'] },
+    { name: 'model', type: 'string', required: true, enum: MODEL_CODES },
+    { name: 'status', type: 'string', required: true, enum: AGREEMENT_STATUSES },
     { name: 'signed_on', type: 'date' },
     { name: 'first_listed_on', type: 'date' },
     { name: 'last_listed_on', type: 'date' },
@@ -97,13 +95,13 @@ const agencies: ReleaseResource = {
       { name: 'id', type: 'string', required: true },
       { name: 'name', type: 'string', required: true },
       { name: 'type', type: 'string', required: true, enum: AGENCY_TYPES },
-      { name: 'level', type: 'string', required: true, enum: LEVELS },
+      { name: 'level', type: 'string', required: true, enum: AGENCY_LEVELS },
       { name: 'state', type: 'string', required: true, pattern: STATE },
       { name: 'county_fips', type: 'string', pattern: FIPS },
       { name: 'county_name', type: 'string' },
       { name: 'lat', type: 'number' },
       { name: 'lon', type: 'number' },
-      { name: 'location_method', type: 'string', required: true },
+      { name: 'location_method', type: 'string', required: true, enum: LOCATION_METHODS },
       { name: 'active_agreements', type: 'integer', required: true },
       { name: 'pending_agreements', type: 'integer', required: true },
       { name: 'models', type: 'array', required: true },
@@ -138,7 +136,7 @@ const events: ReleaseResource = {
   fields: fields('Agreement event', [
     { name: 'id', type: 'integer', required: true },
     { name: 'agreement_id', type: 'string', required: true },
-    { name: 'type', type: 'string', required: true, enum: ['applied', 'signed', 'listed', 'renewed', 'ended', 'reinstated', 'renamed', 'documents_updated', 'withdrawn'] },
+    { name: 'type', type: 'string', required: true, enum: EVENT_TYPES },
     { name: 'occurred_on', type: 'date', required: true },
     { name: 'details', type: 'object', required: true },
     { name: 'source_list_id', type: 'integer', required: true },
@@ -167,16 +165,16 @@ const lists: ReleaseResource = {
   description: 'Every ICE list ingested: applied (its changes are in the data), quarantined or rejected, with the reason, the file\'s SHA-256 and the changes it made.',
   fields: fields('ICE list', [
     { name: 'id', type: 'integer', required: true },
-    { name: 'kind', type: 'string', required: true, enum: ['participating', 'pending'] },
+    { name: 'kind', type: 'string', required: true, enum: LIST_KINDS },
     { name: 'list_date', type: 'date', required: true },
-    { name: 'list_date_source', type: 'string', required: true, enum: ['argument', 'file_name', 'last_modified'] },
+    { name: 'list_date_source', type: 'string', required: true, enum: LIST_DATE_SOURCES },
     { name: 'list_time', type: 'string' },
     { name: 'file_name', type: 'string' },
     { name: 'url', type: 'string' },
     { name: 'sha256', type: 'string', required: true, pattern: '^[0-9a-f]{64}$' },
     { name: 'byte_size', type: 'integer', required: true },
     { name: 'row_count', type: 'integer', required: true },
-    { name: 'status', type: 'string', required: true, enum: ['applied', 'quarantined', 'rejected'] },
+    { name: 'status', type: 'string', required: true, enum: LIST_STATUSES },
     { name: 'status_reason', type: 'string' },
     { name: 'warnings', type: 'array', required: true },
     { name: 'counts', type: 'object' },
