@@ -3,10 +3,15 @@
 // quarantined rather than applied, and the counts reconciled with the
 // figures ICE and the press published.
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import t from 'tap';
 import type { IngestReport } from '../../src/ingestion/ingest.ts';
 import { testApp } from '../helpers/app.ts';
 import { testDatabase } from '../helpers/database.ts';
+import { validateDatapackage } from '../helpers/datapackage.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
 
@@ -202,4 +207,23 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: archive ? fa
   );
   t.ok((await get('/v1/stats?as_of=2025-06-06')).pipeline.count < pipeline.count, 'fewer by an earlier as_of');
   t.comment(`pipeline: ${JSON.stringify({ count: pipeline.count, median_days: pipeline.median_days, by_model: pipeline.by_model })}`);
+
+  // The run ended with one release (not one per list): its Parquet files hold the counts of /v1/stats.
+  const latest = await app.inject('/v1/releases/latest');
+  t.equal(latest.statusCode, 302, '/v1/releases/latest resolves');
+  const manifest = (await app.inject(latest.headers.location!)).json().data;
+  t.equal(manifest.version, app.dataset.current().version, 'the release of the version the backfill ended on');
+  t.equal((await app.inject('/v1/releases')).json().data.length, 1, 'one release for the whole backfill');
+  const dir = await mkdtemp(join(tmpdir(), 'archive-release-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  for (const name of ['agreements.parquet', 'agencies.parquet', 'datapackage.json']) {
+    await writeFile(join(dir, name), (await app.inject(`/v1/releases/${manifest.version}/${name}`)).rawPayload);
+  }
+  const duck = await (await DuckDBInstance.create(':memory:')).connect();
+  const rows = async (sql: string) => (await duck.runAndReadAll(sql)).getRowObjectsJson();
+  const stats = (await app.inject(`/v1/stats?as_of=${manifest.list_date}`)).json();
+  const byStatus = Object.fromEntries((await rows(`SELECT status, count(*) AS n FROM '${dir}/agreements.parquet' GROUP BY 1`)).map((row) => [row.status, Number(row.n)]));
+  t.same(byStatus, { active: stats.active_agreements, pending: stats.pending_agreements, ended: stats.ended_agreements }, 'agreements.parquet by status = /v1/stats');
+  t.equal(Number((await rows(`SELECT count(*) AS n FROM '${dir}/agencies.parquet' WHERE active_agreements > 0`))[0]!.n), stats.active_agencies, 'active agencies = /v1/stats');
+  t.same(validateDatapackage(JSON.parse((await app.inject(`/v1/releases/${manifest.version}/datapackage.json`)).body)), [], 'its datapackage.json validates');
 });

@@ -17,6 +17,7 @@ import { models } from '../../resources/models.ts';
 import { report, reports } from '../../resources/reports.ts';
 import { state, states } from '../../resources/states.ts';
 import { statsRoute, timeseriesCollection } from '../../resources/stats.ts';
+import { releaseRoutes } from './releases.ts';
 
 export async function v1Routes(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
@@ -49,4 +50,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
   statsRoute(app);
   serveCollection(app, timeseriesCollection);
   serveCollection(app, bulkAgreements);
+  // Releases are stored files, not rendered per request, and they appear after the dataset version moved:
+  // their routes stay out of the response cache (src/routes/v1/releases.ts).
+  await app.register(releaseRoutes);
 }
