@@ -106,14 +106,14 @@ t.test('the explorer shows the agreements on a date, by county, and an agency pa
     await phone.getByTestId('active-count').filter({ hasText: /^\d+$/ }).waitFor();
     t.equal(Number(await phone.getByTestId('active-count').textContent()), await stats('as_of=2025-05-15'));
     t.ok(await phone.getByTestId('active-count').isVisible());
-    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    const width = (await phone.evaluate('document.documentElement.scrollWidth')) as number;
     t.ok(width <= PHONE.width, `nothing scrolls sideways (page width ${width})`);
     const row = phone.locator('#table-body tr').first();
     t.ok((await row.boundingBox())!.width <= PHONE.width, 'table rows fit the screen');
     await screenshot(phone, 'explorer-390x844');
     await phone.goto(`${origin}/agencies/fl-collier-county-sheriffs-office`);
     await phone.getByTestId('timeline').locator('li').first().waitFor();
-    t.ok((await phone.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'the agency page fits too');
+    t.ok(((await phone.evaluate('document.documentElement.scrollWidth')) as number) <= PHONE.width, 'the agency page fits too');
     await screenshot(phone, 'agency-390x844');
     await phone.close();
   });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { testApp } from '../helpers/app.ts';
 import { launchBrowser, listen, screenshot, skipWithoutBrowser } from '../helpers/browser.ts';
 import { SEED_FACTS, seedHistory } from '../helpers/fixtures.ts';
@@ -14,7 +14,7 @@ const SITE_FILES = /^\/(examples\/map-builder\.html|node_modules\/leaflet\/dist\
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 /** A static site on another port: what a map builder's own server would be. */
-async function pageSite(t: Tap.Test): Promise<string> {
+async function pageSite(t: Test): Promise<string> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://site').pathname;
     if (!SITE_FILES.test(path)) return void response.writeHead(404).end();
