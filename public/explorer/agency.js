@@ -2,6 +2,15 @@
 // revealed it) and the oversight reports that name it. Reads /v1/agencies/{id}, /v1/agreements/{id} and /v1/reports.
 import { el, eventSentence, getJson, loadModels, modelName } from './api.js';
 
+const AGENCY_TYPES = {
+  sheriffs_office: "Sheriff's office",
+  police_department: 'Police department',
+  state_agency: 'State agency',
+  corrections: 'Corrections',
+  county_government: 'County government',
+  other: 'Agency',
+};
+
 const id = decodeURIComponent(window.location.pathname.replace(/^\/agencies\//, '').replace(/\/$/, ''));
 
 function table(caption, headers, rows) {
@@ -43,7 +52,7 @@ async function render() {
     el(
       'p',
       {},
-      `${agency.type.replaceAll('_', ' ')} · `,
+      `${AGENCY_TYPES[agency.type] ?? agency.type} · `,
       agency.county_fips ? el('a', { href: `/?state=${agency.state}&county=${agency.county_fips}` }, place) : el('a', { href: `/?state=${agency.state}` }, place),
       ` · ${agency.active_agreements} active, ${agency.pending_agreements} pending agreement${agency.pending_agreements === 1 ? '' : 's'} · id `,
       el('code', {}, agency.id),

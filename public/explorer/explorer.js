@@ -212,7 +212,7 @@ async function renderCounty(token) {
   const agencies = [...county.agencies].sort((a, b) => (active.has(b.id) ? 1 : 0) - (active.has(a.id) ? 1 : 0) || a.name.localeCompare(b.name));
   panel.replaceChildren(
     el('h3', {}, `${county.name}, ${county.state}`),
-    el('p', {}, `${county.active_agreements} active, ${county.pending_agreements} pending, ${county.ended_agreements} ended agreements on ${current.asOf}.`),
+    el('p', {}, `${county.active_agreements} active, ${county.pending_agreements} pending, ${county.ended_agreements} ended agreements on ${current.asOf}${view.model ? ' (all models)' : ''}.`),
     agencies.length === 0
       ? el('p', {}, 'No agency here has held a 287(g) agreement.')
       : el(

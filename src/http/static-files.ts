@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from './problem.ts';
 
@@ -13,16 +14,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
 };
 
 /** The public/ folder at the repository's root. */
-export const PUBLIC_DIR = new URL('../../public/', import.meta.url).pathname;
+export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 const require = createRequire(import.meta.url);
 
-/** A file inside an installed npm package ('leaflet/dist/leaflet.js'), found the way Node finds packages. */
+/** A file inside an installed npm package ('react/umd/react.production.min.js'), found the way Node finds packages. */
 export function packageFile(specifier: string): string {
   for (const folder of require.resolve.paths(specifier) ?? []) {
     const candidate = join(folder, specifier);
