@@ -47,7 +47,7 @@ async function render() {
   const reportsById = new Map(reports.data.map((report) => [report.id, report]));
   const agencyReports = agency.reports ?? [];
 
-  main.replaceChildren(
+  const parts = [
     el('h2', {}, agency.name),
     el(
       'p',
@@ -89,7 +89,7 @@ async function render() {
           el('h3', {}, 'Oversight reports'),
           el(
             'ul',
-            {},
+            { 'data-testid': 'reports' },
             agencyReports.map((item) => {
               const report = reportsById.get(item.report_id);
               return el(
@@ -101,7 +101,8 @@ async function render() {
             }),
           ),
         ],
-  );
+  ];
+  main.replaceChildren(...parts.flat());
 }
 
 render().catch((error) => {

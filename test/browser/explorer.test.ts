@@ -2,7 +2,9 @@
 import t from 'tap';
 import { testApp } from '../helpers/app.ts';
 import { launchBrowser, listen, screenshot, skipWithoutBrowser } from '../helpers/browser.ts';
-import { SEED_FACTS, seedHistory } from '../helpers/fixtures.ts';
+import { ingestList } from '../../src/ingestion/ingest.ts';
+import { buildList } from '../helpers/build-list.ts';
+import { PARTICIPATING_COLUMNS, SEED_FACTS, seedHistory } from '../helpers/fixtures.ts';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -124,12 +126,31 @@ t.test('the explorer shows the agreements on a date, by county, and an agency pa
   });
 });
 
-t.test('an unknown agency page says so', { skip: skipWithoutBrowser() }, async (t) => {
-  const { app } = await testApp(t);
+t.test('an agency page lists the oversight reports that name it; an unknown agency says so', { skip: skipWithoutBrowser() }, async (t) => {
+  const { app, database } = await testApp(t);
+  const buffer = await buildList({
+    columns: PARTICIPATING_COLUMNS,
+    rows: [['ARIZONA', "Maricopa County Sheriff's Office", 'County', 'Maricopa County', 'Jail Enforcement Model', new Date('2025-01-10T00:00:00Z'), null]],
+  });
+  t.equal((await ingestList(database.pool, { buffer, fileName: 'participatingAgencies03012025pm.xlsx' })).outcome, 'applied');
+  const id = 'az-maricopa-county-sheriffs-office';
+  const reports = (await app.inject(`/v1/agencies/${id}`)).json().data.reports as { report_id: string }[];
+  t.ok(reports.length > 0, 'the reference data has reports naming Maricopa');
+  const titles = new Map(((await app.inject('/v1/reports')).json().data as { id: string; title: string }[]).map((report) => [report.id, report.title]));
+
   const origin = await listen(app);
   const browser = await launchBrowser(t, [origin]);
   const page = await browser.newPage();
+  await page.goto(`${origin}/agencies/${id}`);
+  const section = page.getByTestId('reports');
+  await section.locator('li').first().waitFor();
+  const items = await section.locator('li').allTextContents();
+  t.equal(items.length, reports.length);
+  for (const report of reports) t.ok(items.some((item) => item.startsWith(titles.get(report.report_id)!)), report.report_id);
+
   await page.goto(`${origin}/agencies/no-such-agency`);
   await page.getByRole('alert').waitFor();
   t.match(await page.getByRole('alert').textContent(), /Could not load this agency: no agency/);
+  t.same(browser.outside, []);
+  t.same(browser.errors.filter((error) => !/status of 404/.test(error)), [], 'no console error but the unknown agency\'s 404');
 });
