@@ -5,6 +5,7 @@
 // the API instead.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { join } from 'node:path';
+import { negotiate } from '../http/negotiate.ts';
 import { packageFile, PUBLIC_DIR, staticFiles } from '../http/static-files.ts';
 import { VERSION } from '../version.ts';
 
@@ -65,10 +66,11 @@ export const V1_INDEX = {
   },
 };
 
-/** True when the client lists HTML among what it accepts (browsers do; curl and API clients do not). */
-function wantsHtml(request: FastifyRequest): boolean {
-  return /(^|,)\s*text\/html\b/i.test(request.headers.accept ?? '');
-}
+// What / offers: the index for programs (the default, also for */*), the explorer for a client that asks for HTML.
+const INDEX_REPRESENTATIONS = [
+  { name: 'json', mediaType: 'application/json; charset=utf-8' },
+  { name: 'html', mediaType: 'text/html; charset=utf-8' },
+] as const;
 
 export async function pageRoutes(app: FastifyInstance): Promise<void> {
   const vendor = staticFiles(
@@ -82,7 +84,7 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/', hidden, (request, reply: FastifyReply) => {
     reply.header('vary', 'accept');
-    if (wantsHtml(request)) return explorer(request, reply, 'index.html');
+    if (negotiate(request.headers.accept, INDEX_REPRESENTATIONS).name === 'html') return explorer(request, reply, 'index.html');
     return reply.send(API_INDEX);
   });
   app.get('/v1', hidden, async () => V1_INDEX);
