@@ -23,6 +23,7 @@ COPY package.json tsconfig.json ./
 COPY prisma ./prisma
 COPY src ./src
 COPY schema ./schema
+COPY public ./public
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000

@@ -13,6 +13,7 @@ import { corsPlugin } from './plugins/external/cors.ts';
 import { rateLimitPlugin } from './plugins/app/rate-limit.ts';
 import { swaggerPlugin } from './plugins/external/swagger.ts';
 import { healthRoutes } from './routes/health.ts';
+import { pageRoutes } from './routes/pages.ts';
 import { v1Routes } from './routes/v1/index.ts';
 
 declare module 'fastify' {
@@ -85,5 +86,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(v1Routes, { prefix: '/v1' });
   // REST (src/routes/v1) and GraphQL (src/graphql) register below.
   await app.register(graphqlPlugin);
+  // The explorer, GraphiQL and the browser libraries they load (src/routes/pages.ts).
+  await app.register(pageRoutes);
   return app;
 }

@@ -52,7 +52,8 @@ export const graphqlPlugin = fp<GraphqlOptions>(
       schema: schemaSource(),
       resolvers: withFields(resolvers, batchedResolvers(loaders)),
       path: '/graphql',
-      graphiql: true,
+      // GraphiQL is served by src/routes/pages.ts from npm packages: Mercurius's page loads it from a CDN.
+      graphiql: false,
       allowBatchedQueries: true,
       jit: 1,
       persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(PERSISTED_QUERY_ENTRIES),

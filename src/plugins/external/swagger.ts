@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { VERSION } from '../../version.ts';
 
 const zodTransform = createJsonSchemaTransform({ skipList: [] });
 
@@ -34,7 +35,7 @@ export function pruneComponents<T extends { paths?: unknown; components?: { sche
 
 export const OPENAPI_INFO = {
   title: '287(g) agreements API',
-  version: '1.0.0',
+  version: VERSION,
   description: [
     'Every 287(g) agreement between ICE and state and local law enforcement, with its history, from the lists ICE publishes.',
     '',

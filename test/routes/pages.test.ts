@@ -1,0 +1,69 @@
+// What / and the page routes answer: the explorer for a browser, an index for a program, the browser libraries
+// from their npm packages, and clear 404s.
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { testApp } from '../helpers/app.ts';
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+t.test('/ serves the explorer to a browser and an index of the API to a program', async (t) => {
+  const { app } = await testApp(t);
+  const page = await app.inject({ url: '/', headers: { accept: BROWSER_ACCEPT } });
+  t.equal(page.statusCode, 200);
+  t.match(page.headers['content-type'], /^text\/html/);
+  t.match(page.body, 'data-testid="active-count"');
+  t.equal(page.headers.vary, 'accept');
+
+  for (const accept of [undefined, '*/*', 'application/json']) {
+    const index = await app.inject({ url: '/', headers: accept ? { accept } : {} });
+    t.match(index.headers['content-type'], /^application\/json/, `Accept: ${accept}`);
+    t.match(index.json(), { version: PACKAGE_VERSION, links: { v1: '/v1', openapi: '/openapi.json', graphql: '/graphql', docs: '/docs' } });
+  }
+  // Every link of the index answers.
+  const { links } = (await app.inject('/')).json() as { links: Record<string, string> };
+  for (const url of Object.values(links)) {
+    const probe = url === '/graphql' ? `${url}?query=%7B__typename%7D` : url; // GraphQL over GET needs a query
+    t.ok((await app.inject(probe)).statusCode < 400, `${url} answers`);
+  }
+  const v1 = (await app.inject('/v1')).json() as { links: Record<string, string> };
+  for (const url of Object.values(v1.links)) t.equal((await app.inject(url)).statusCode, 200, `${url} answers`);
+});
+
+t.test('/openapi.json and /docs carry the version of package.json', async (t) => {
+  const { app } = await testApp(t);
+  t.equal((await app.inject('/openapi.json')).json().info.version, PACKAGE_VERSION);
+});
+
+t.test('browser libraries come from npm packages, with validators', async (t) => {
+  const { app } = await testApp(t);
+  const react = await app.inject('/vendor/react.production.min.js');
+  t.equal(react.statusCode, 200);
+  t.match(react.headers['content-type'], /^text\/javascript/);
+  t.equal(react.body, readFileSync(new URL('../../node_modules/react/umd/react.production.min.js', import.meta.url), 'utf8'));
+  const again = await app.inject({ url: '/vendor/react.production.min.js', headers: { 'if-none-match': String(react.headers.etag) } });
+  t.equal(again.statusCode, 304);
+
+  const atlas = await app.inject('/vendor/counties-10m.json');
+  t.equal(atlas.json().type, 'Topology', 'the Census shapes the service uses');
+
+  const page = await app.inject('/graphiql');
+  t.match(page.body, '/vendor/graphiql.min.js');
+  t.notMatch(page.body, /https?:\/\//, 'GraphiQL loads nothing from another host');
+});
+
+t.test('unknown files are 404 problem+json, never files outside the lists', async (t) => {
+  const { app } = await testApp(t);
+  for (const url of ['/vendor/nope.js', '/vendor/..%2Fpackage.json', '/explorer/..%2F..%2Fpackage.json', '/explorer/constructor', '/graphiql/x.js']) {
+    const response = await app.inject(url);
+    t.equal(response.statusCode, 404, url);
+    t.match(response.headers['content-type'], /^application\/problem\+json/, url);
+  }
+});
+
+t.test('an agency page is HTML whatever the id; the page reports an unknown one', async (t) => {
+  const { app } = await testApp(t);
+  const page = await app.inject('/agencies/fl-collier-county-sheriffs-office');
+  t.equal(page.statusCode, 200);
+  t.match(page.body, '/explorer/agency.js');
+});
