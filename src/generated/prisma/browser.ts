@@ -63,6 +63,11 @@ export type AgreementEvent = Prisma.AgreementEventModel
  */
 export type SourceList = Prisma.SourceListModel
 /**
+ * Model HistoricalSource
+ * 
+ */
+export type HistoricalSource = Prisma.HistoricalSourceModel
+/**
  * Model SourceFetch
  * 
  */

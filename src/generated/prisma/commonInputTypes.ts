@@ -281,6 +281,13 @@ export type IntNullableFilter<$PrismaModel = never> = {
   not?: Prisma.NestedIntNullableFilter<$PrismaModel> | number | null
 }
 
+export type EnumAgreementOriginFilter<$PrismaModel = never> = {
+  equals?: $Enums.AgreementOrigin | Prisma.EnumAgreementOriginFieldRefInput<$PrismaModel>
+  in?: $Enums.AgreementOrigin[] | Prisma.ListEnumAgreementOriginFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AgreementOrigin[] | Prisma.ListEnumAgreementOriginFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAgreementOriginFilter<$PrismaModel> | $Enums.AgreementOrigin
+}
+
 export type EnumAgreementStatusWithAggregatesFilter<$PrismaModel = never> = {
   equals?: $Enums.AgreementStatus | Prisma.EnumAgreementStatusFieldRefInput<$PrismaModel>
   in?: $Enums.AgreementStatus[] | Prisma.ListEnumAgreementStatusFieldRefInput<$PrismaModel>
@@ -305,6 +312,16 @@ export type IntNullableWithAggregatesFilter<$PrismaModel = never> = {
   _sum?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _min?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _max?: Prisma.NestedIntNullableFilter<$PrismaModel>
+}
+
+export type EnumAgreementOriginWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AgreementOrigin | Prisma.EnumAgreementOriginFieldRefInput<$PrismaModel>
+  in?: $Enums.AgreementOrigin[] | Prisma.ListEnumAgreementOriginFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AgreementOrigin[] | Prisma.ListEnumAgreementOriginFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAgreementOriginWithAggregatesFilter<$PrismaModel> | $Enums.AgreementOrigin
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAgreementOriginFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAgreementOriginFilter<$PrismaModel>
 }
 
 export type EnumAgreementEventTypeFilter<$PrismaModel = never> = {
@@ -684,6 +701,13 @@ export type NestedEnumAgreementStatusFilter<$PrismaModel = never> = {
   not?: Prisma.NestedEnumAgreementStatusFilter<$PrismaModel> | $Enums.AgreementStatus
 }
 
+export type NestedEnumAgreementOriginFilter<$PrismaModel = never> = {
+  equals?: $Enums.AgreementOrigin | Prisma.EnumAgreementOriginFieldRefInput<$PrismaModel>
+  in?: $Enums.AgreementOrigin[] | Prisma.ListEnumAgreementOriginFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AgreementOrigin[] | Prisma.ListEnumAgreementOriginFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAgreementOriginFilter<$PrismaModel> | $Enums.AgreementOrigin
+}
+
 export type NestedEnumAgreementStatusWithAggregatesFilter<$PrismaModel = never> = {
   equals?: $Enums.AgreementStatus | Prisma.EnumAgreementStatusFieldRefInput<$PrismaModel>
   in?: $Enums.AgreementStatus[] | Prisma.ListEnumAgreementStatusFieldRefInput<$PrismaModel>
@@ -708,6 +732,16 @@ export type NestedIntNullableWithAggregatesFilter<$PrismaModel = never> = {
   _sum?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _min?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _max?: Prisma.NestedIntNullableFilter<$PrismaModel>
+}
+
+export type NestedEnumAgreementOriginWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AgreementOrigin | Prisma.EnumAgreementOriginFieldRefInput<$PrismaModel>
+  in?: $Enums.AgreementOrigin[] | Prisma.ListEnumAgreementOriginFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AgreementOrigin[] | Prisma.ListEnumAgreementOriginFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAgreementOriginWithAggregatesFilter<$PrismaModel> | $Enums.AgreementOrigin
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAgreementOriginFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAgreementOriginFilter<$PrismaModel>
 }
 
 export type NestedEnumAgreementEventTypeFilter<$PrismaModel = never> = {

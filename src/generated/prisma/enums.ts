@@ -30,6 +30,14 @@ export const AgencyLevel = {
 export type AgencyLevel = (typeof AgencyLevel)[keyof typeof AgencyLevel]
 
 
+export const AgreementOrigin = {
+  ice_lists: 'ice_lists',
+  historical: 'historical'
+} as const
+
+export type AgreementOrigin = (typeof AgreementOrigin)[keyof typeof AgreementOrigin]
+
+
 export const AgreementStatus = {
   pending: 'pending',
   active: 'active',

@@ -406,6 +406,7 @@ export const ModelName = {
   AgreementStatusSpan: 'AgreementStatusSpan',
   AgreementEvent: 'AgreementEvent',
   SourceList: 'SourceList',
+  HistoricalSource: 'HistoricalSource',
   SourceFetch: 'SourceFetch',
   OversightReport: 'OversightReport',
   Recommendation: 'Recommendation',
@@ -427,7 +428,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "state" | "county" | "agency" | "agencyAlias" | "supportModel" | "agreement" | "agreementStatusSpan" | "agreementEvent" | "sourceList" | "sourceFetch" | "oversightReport" | "recommendation" | "oversightReportAgency" | "oversightReportModel" | "datasetVersion"
+    modelProps: "state" | "county" | "agency" | "agencyAlias" | "supportModel" | "agreement" | "agreementStatusSpan" | "agreementEvent" | "sourceList" | "historicalSource" | "sourceFetch" | "oversightReport" | "recommendation" | "oversightReportAgency" | "oversightReportModel" | "datasetVersion"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1097,6 +1098,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    HistoricalSource: {
+      payload: Prisma.$HistoricalSourcePayload<ExtArgs>
+      fields: Prisma.HistoricalSourceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.HistoricalSourceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.HistoricalSourceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload>
+        }
+        findFirst: {
+          args: Prisma.HistoricalSourceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.HistoricalSourceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload>
+        }
+        findMany: {
+          args: Prisma.HistoricalSourceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload>[]
+        }
+        create: {
+          args: Prisma.HistoricalSourceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload>
+        }
+        createMany: {
+          args: Prisma.HistoricalSourceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.HistoricalSourceCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload>[]
+        }
+        delete: {
+          args: Prisma.HistoricalSourceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload>
+        }
+        update: {
+          args: Prisma.HistoricalSourceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload>
+        }
+        deleteMany: {
+          args: Prisma.HistoricalSourceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.HistoricalSourceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.HistoricalSourceUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload>[]
+        }
+        upsert: {
+          args: Prisma.HistoricalSourceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HistoricalSourcePayload>
+        }
+        aggregate: {
+          args: Prisma.HistoricalSourceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateHistoricalSource>
+        }
+        groupBy: {
+          args: Prisma.HistoricalSourceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HistoricalSourceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.HistoricalSourceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HistoricalSourceCountAggregateOutputType> | number
+        }
+      }
+    }
     SourceFetch: {
       payload: Prisma.$SourceFetchPayload<ExtArgs>
       fields: Prisma.SourceFetchFieldRefs
@@ -1662,6 +1737,9 @@ export const AgreementScalarFieldEnum = {
   moaUrl: 'moaUrl',
   addendumUrl: 'addendumUrl',
   supersedesId: 'supersedesId',
+  origin: 'origin',
+  endedAfter: 'endedAfter',
+  endedBefore: 'endedBefore',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -1675,7 +1753,8 @@ export const AgreementStatusSpanScalarFieldEnum = {
   status: 'status',
   fromOn: 'fromOn',
   toOn: 'toOn',
-  sourceListId: 'sourceListId'
+  sourceListId: 'sourceListId',
+  historicalSourceId: 'historicalSourceId'
 } as const
 
 export type AgreementStatusSpanScalarFieldEnum = (typeof AgreementStatusSpanScalarFieldEnum)[keyof typeof AgreementStatusSpanScalarFieldEnum]
@@ -1687,6 +1766,7 @@ export const AgreementEventScalarFieldEnum = {
   type: 'type',
   occurredOn: 'occurredOn',
   sourceListId: 'sourceListId',
+  historicalSourceId: 'historicalSourceId',
   sourceRow: 'sourceRow',
   details: 'details',
   createdAt: 'createdAt'
@@ -1716,6 +1796,22 @@ export const SourceListScalarFieldEnum = {
 } as const
 
 export type SourceListScalarFieldEnum = (typeof SourceListScalarFieldEnum)[keyof typeof SourceListScalarFieldEnum]
+
+
+export const HistoricalSourceScalarFieldEnum = {
+  id: 'id',
+  title: 'title',
+  fileName: 'fileName',
+  sha256: 'sha256',
+  rowCount: 'rowCount',
+  firstOn: 'firstOn',
+  lastOn: 'lastOn',
+  reportId: 'reportId',
+  rawRows: 'rawRows',
+  loadedAt: 'loadedAt'
+} as const
+
+export type HistoricalSourceScalarFieldEnum = (typeof HistoricalSourceScalarFieldEnum)[keyof typeof HistoricalSourceScalarFieldEnum]
 
 
 export const SourceFetchScalarFieldEnum = {
@@ -1761,7 +1857,8 @@ export const OversightReportAgencyScalarFieldEnum = {
   reportId: 'reportId',
   agencyName: 'agencyName',
   stateCode: 'stateCode',
-  agencyId: 'agencyId'
+  agencyId: 'agencyId',
+  historicalSourceId: 'historicalSourceId'
 } as const
 
 export type OversightReportAgencyScalarFieldEnum = (typeof OversightReportAgencyScalarFieldEnum)[keyof typeof OversightReportAgencyScalarFieldEnum]
@@ -1933,6 +2030,20 @@ export type EnumAgreementStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$
  * Reference to a field of type 'AgreementStatus[]'
  */
 export type ListEnumAgreementStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AgreementStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'AgreementOrigin'
+ */
+export type EnumAgreementOriginFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AgreementOrigin'>
+    
+
+
+/**
+ * Reference to a field of type 'AgreementOrigin[]'
+ */
+export type ListEnumAgreementOriginFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AgreementOrigin[]'>
     
 
 
@@ -2165,6 +2276,7 @@ export type GlobalOmitConfig = {
   agreementStatusSpan?: Prisma.AgreementStatusSpanOmit
   agreementEvent?: Prisma.AgreementEventOmit
   sourceList?: Prisma.SourceListOmit
+  historicalSource?: Prisma.HistoricalSourceOmit
   sourceFetch?: Prisma.SourceFetchOmit
   oversightReport?: Prisma.OversightReportOmit
   recommendation?: Prisma.RecommendationOmit

@@ -60,6 +60,7 @@ export const ModelName = {
   AgreementStatusSpan: 'AgreementStatusSpan',
   AgreementEvent: 'AgreementEvent',
   SourceList: 'SourceList',
+  HistoricalSource: 'HistoricalSource',
   SourceFetch: 'SourceFetch',
   OversightReport: 'OversightReport',
   Recommendation: 'Recommendation',
@@ -166,6 +167,9 @@ export const AgreementScalarFieldEnum = {
   moaUrl: 'moaUrl',
   addendumUrl: 'addendumUrl',
   supersedesId: 'supersedesId',
+  origin: 'origin',
+  endedAfter: 'endedAfter',
+  endedBefore: 'endedBefore',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -179,7 +183,8 @@ export const AgreementStatusSpanScalarFieldEnum = {
   status: 'status',
   fromOn: 'fromOn',
   toOn: 'toOn',
-  sourceListId: 'sourceListId'
+  sourceListId: 'sourceListId',
+  historicalSourceId: 'historicalSourceId'
 } as const
 
 export type AgreementStatusSpanScalarFieldEnum = (typeof AgreementStatusSpanScalarFieldEnum)[keyof typeof AgreementStatusSpanScalarFieldEnum]
@@ -191,6 +196,7 @@ export const AgreementEventScalarFieldEnum = {
   type: 'type',
   occurredOn: 'occurredOn',
   sourceListId: 'sourceListId',
+  historicalSourceId: 'historicalSourceId',
   sourceRow: 'sourceRow',
   details: 'details',
   createdAt: 'createdAt'
@@ -220,6 +226,22 @@ export const SourceListScalarFieldEnum = {
 } as const
 
 export type SourceListScalarFieldEnum = (typeof SourceListScalarFieldEnum)[keyof typeof SourceListScalarFieldEnum]
+
+
+export const HistoricalSourceScalarFieldEnum = {
+  id: 'id',
+  title: 'title',
+  fileName: 'fileName',
+  sha256: 'sha256',
+  rowCount: 'rowCount',
+  firstOn: 'firstOn',
+  lastOn: 'lastOn',
+  reportId: 'reportId',
+  rawRows: 'rawRows',
+  loadedAt: 'loadedAt'
+} as const
+
+export type HistoricalSourceScalarFieldEnum = (typeof HistoricalSourceScalarFieldEnum)[keyof typeof HistoricalSourceScalarFieldEnum]
 
 
 export const SourceFetchScalarFieldEnum = {
@@ -265,7 +287,8 @@ export const OversightReportAgencyScalarFieldEnum = {
   reportId: 'reportId',
   agencyName: 'agencyName',
   stateCode: 'stateCode',
-  agencyId: 'agencyId'
+  agencyId: 'agencyId',
+  historicalSourceId: 'historicalSourceId'
 } as const
 
 export type OversightReportAgencyScalarFieldEnum = (typeof OversightReportAgencyScalarFieldEnum)[keyof typeof OversightReportAgencyScalarFieldEnum]

@@ -50,6 +50,9 @@ export type AgreementMinAggregateOutputType = {
   moaUrl: string | null
   addendumUrl: string | null
   supersedesId: string | null
+  origin: $Enums.AgreementOrigin | null
+  endedAfter: Date | null
+  endedBefore: Date | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -68,6 +71,9 @@ export type AgreementMaxAggregateOutputType = {
   moaUrl: string | null
   addendumUrl: string | null
   supersedesId: string | null
+  origin: $Enums.AgreementOrigin | null
+  endedAfter: Date | null
+  endedBefore: Date | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -86,6 +92,9 @@ export type AgreementCountAggregateOutputType = {
   moaUrl: number
   addendumUrl: number
   supersedesId: number
+  origin: number
+  endedAfter: number
+  endedBefore: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -116,6 +125,9 @@ export type AgreementMinAggregateInputType = {
   moaUrl?: true
   addendumUrl?: true
   supersedesId?: true
+  origin?: true
+  endedAfter?: true
+  endedBefore?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -134,6 +146,9 @@ export type AgreementMaxAggregateInputType = {
   moaUrl?: true
   addendumUrl?: true
   supersedesId?: true
+  origin?: true
+  endedAfter?: true
+  endedBefore?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -152,6 +167,9 @@ export type AgreementCountAggregateInputType = {
   moaUrl?: true
   addendumUrl?: true
   supersedesId?: true
+  origin?: true
+  endedAfter?: true
+  endedBefore?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -257,6 +275,9 @@ export type AgreementGroupByOutputType = {
   moaUrl: string | null
   addendumUrl: string | null
   supersedesId: string | null
+  origin: $Enums.AgreementOrigin
+  endedAfter: Date | null
+  endedBefore: Date | null
   createdAt: Date
   updatedAt: Date
   _count: AgreementCountAggregateOutputType | null
@@ -298,6 +319,9 @@ export type AgreementWhereInput = {
   moaUrl?: Prisma.StringNullableFilter<"Agreement"> | string | null
   addendumUrl?: Prisma.StringNullableFilter<"Agreement"> | string | null
   supersedesId?: Prisma.StringNullableFilter<"Agreement"> | string | null
+  origin?: Prisma.EnumAgreementOriginFilter<"Agreement"> | $Enums.AgreementOrigin
+  endedAfter?: Prisma.DateTimeNullableFilter<"Agreement"> | Date | string | null
+  endedBefore?: Prisma.DateTimeNullableFilter<"Agreement"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Agreement"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Agreement"> | Date | string
   agency?: Prisma.XOR<Prisma.AgencyScalarRelationFilter, Prisma.AgencyWhereInput>
@@ -324,6 +348,9 @@ export type AgreementOrderByWithRelationInput = {
   moaUrl?: Prisma.SortOrderInput | Prisma.SortOrder
   addendumUrl?: Prisma.SortOrderInput | Prisma.SortOrder
   supersedesId?: Prisma.SortOrderInput | Prisma.SortOrder
+  origin?: Prisma.SortOrder
+  endedAfter?: Prisma.SortOrderInput | Prisma.SortOrder
+  endedBefore?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   agency?: Prisma.AgencyOrderByWithRelationInput
@@ -353,6 +380,9 @@ export type AgreementWhereUniqueInput = Prisma.AtLeast<{
   endedOn?: Prisma.DateTimeNullableFilter<"Agreement"> | Date | string | null
   moaUrl?: Prisma.StringNullableFilter<"Agreement"> | string | null
   addendumUrl?: Prisma.StringNullableFilter<"Agreement"> | string | null
+  origin?: Prisma.EnumAgreementOriginFilter<"Agreement"> | $Enums.AgreementOrigin
+  endedAfter?: Prisma.DateTimeNullableFilter<"Agreement"> | Date | string | null
+  endedBefore?: Prisma.DateTimeNullableFilter<"Agreement"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Agreement"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Agreement"> | Date | string
   agency?: Prisma.XOR<Prisma.AgencyScalarRelationFilter, Prisma.AgencyWhereInput>
@@ -379,6 +409,9 @@ export type AgreementOrderByWithAggregationInput = {
   moaUrl?: Prisma.SortOrderInput | Prisma.SortOrder
   addendumUrl?: Prisma.SortOrderInput | Prisma.SortOrder
   supersedesId?: Prisma.SortOrderInput | Prisma.SortOrder
+  origin?: Prisma.SortOrder
+  endedAfter?: Prisma.SortOrderInput | Prisma.SortOrder
+  endedBefore?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.AgreementCountOrderByAggregateInput
@@ -405,6 +438,9 @@ export type AgreementScalarWhereWithAggregatesInput = {
   moaUrl?: Prisma.StringNullableWithAggregatesFilter<"Agreement"> | string | null
   addendumUrl?: Prisma.StringNullableWithAggregatesFilter<"Agreement"> | string | null
   supersedesId?: Prisma.StringNullableWithAggregatesFilter<"Agreement"> | string | null
+  origin?: Prisma.EnumAgreementOriginWithAggregatesFilter<"Agreement"> | $Enums.AgreementOrigin
+  endedAfter?: Prisma.DateTimeNullableWithAggregatesFilter<"Agreement"> | Date | string | null
+  endedBefore?: Prisma.DateTimeNullableWithAggregatesFilter<"Agreement"> | Date | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Agreement"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Agreement"> | Date | string
 }
@@ -418,6 +454,9 @@ export type AgreementCreateInput = {
   endedOn?: Date | string | null
   moaUrl?: string | null
   addendumUrl?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   agency: Prisma.AgencyCreateNestedOneWithoutAgreementsInput
@@ -444,6 +483,9 @@ export type AgreementUncheckedCreateInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   supersededBy?: Prisma.AgreementUncheckedCreateNestedOneWithoutSupersedesInput
@@ -460,6 +502,9 @@ export type AgreementUpdateInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   agency?: Prisma.AgencyUpdateOneRequiredWithoutAgreementsNestedInput
@@ -486,6 +531,9 @@ export type AgreementUncheckedUpdateInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   supersededBy?: Prisma.AgreementUncheckedUpdateOneWithoutSupersedesNestedInput
@@ -507,6 +555,9 @@ export type AgreementCreateManyInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -520,6 +571,9 @@ export type AgreementUpdateManyMutationInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -538,6 +592,9 @@ export type AgreementUncheckedUpdateManyInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -571,6 +628,9 @@ export type AgreementCountOrderByAggregateInput = {
   moaUrl?: Prisma.SortOrder
   addendumUrl?: Prisma.SortOrder
   supersedesId?: Prisma.SortOrder
+  origin?: Prisma.SortOrder
+  endedAfter?: Prisma.SortOrder
+  endedBefore?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -594,6 +654,9 @@ export type AgreementMaxOrderByAggregateInput = {
   moaUrl?: Prisma.SortOrder
   addendumUrl?: Prisma.SortOrder
   supersedesId?: Prisma.SortOrder
+  origin?: Prisma.SortOrder
+  endedAfter?: Prisma.SortOrder
+  endedBefore?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -612,6 +675,9 @@ export type AgreementMinOrderByAggregateInput = {
   moaUrl?: Prisma.SortOrder
   addendumUrl?: Prisma.SortOrder
   supersedesId?: Prisma.SortOrder
+  origin?: Prisma.SortOrder
+  endedAfter?: Prisma.SortOrder
+  endedBefore?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -730,6 +796,10 @@ export type AgreementUncheckedCreateNestedOneWithoutSupersedesInput = {
 
 export type EnumAgreementStatusFieldUpdateOperationsInput = {
   set?: $Enums.AgreementStatus
+}
+
+export type EnumAgreementOriginFieldUpdateOperationsInput = {
+  set?: $Enums.AgreementOrigin
 }
 
 export type AgreementUpdateOneWithoutSupersededByNestedInput = {
@@ -891,6 +961,9 @@ export type AgreementCreateWithoutAgencyInput = {
   endedOn?: Date | string | null
   moaUrl?: string | null
   addendumUrl?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   model: Prisma.SupportModelCreateNestedOneWithoutAgreementsInput
@@ -915,6 +988,9 @@ export type AgreementUncheckedCreateWithoutAgencyInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   supersededBy?: Prisma.AgreementUncheckedCreateNestedOneWithoutSupersedesInput
@@ -965,6 +1041,9 @@ export type AgreementScalarWhereInput = {
   moaUrl?: Prisma.StringNullableFilter<"Agreement"> | string | null
   addendumUrl?: Prisma.StringNullableFilter<"Agreement"> | string | null
   supersedesId?: Prisma.StringNullableFilter<"Agreement"> | string | null
+  origin?: Prisma.EnumAgreementOriginFilter<"Agreement"> | $Enums.AgreementOrigin
+  endedAfter?: Prisma.DateTimeNullableFilter<"Agreement"> | Date | string | null
+  endedBefore?: Prisma.DateTimeNullableFilter<"Agreement"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Agreement"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Agreement"> | Date | string
 }
@@ -978,6 +1057,9 @@ export type AgreementCreateWithoutModelInput = {
   endedOn?: Date | string | null
   moaUrl?: string | null
   addendumUrl?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   agency: Prisma.AgencyCreateNestedOneWithoutAgreementsInput
@@ -1002,6 +1084,9 @@ export type AgreementUncheckedCreateWithoutModelInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   supersededBy?: Prisma.AgreementUncheckedCreateNestedOneWithoutSupersedesInput
@@ -1044,6 +1129,9 @@ export type AgreementCreateWithoutSupersededByInput = {
   endedOn?: Date | string | null
   moaUrl?: string | null
   addendumUrl?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   agency: Prisma.AgencyCreateNestedOneWithoutAgreementsInput
@@ -1069,6 +1157,9 @@ export type AgreementUncheckedCreateWithoutSupersededByInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   events?: Prisma.AgreementEventUncheckedCreateNestedManyWithoutAgreementInput
@@ -1089,6 +1180,9 @@ export type AgreementCreateWithoutSupersedesInput = {
   endedOn?: Date | string | null
   moaUrl?: string | null
   addendumUrl?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   agency: Prisma.AgencyCreateNestedOneWithoutAgreementsInput
@@ -1113,6 +1207,9 @@ export type AgreementUncheckedCreateWithoutSupersedesInput = {
   endedOn?: Date | string | null
   moaUrl?: string | null
   addendumUrl?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   supersededBy?: Prisma.AgreementUncheckedCreateNestedOneWithoutSupersedesInput
@@ -1145,6 +1242,9 @@ export type AgreementUpdateWithoutSupersededByInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   agency?: Prisma.AgencyUpdateOneRequiredWithoutAgreementsNestedInput
@@ -1170,6 +1270,9 @@ export type AgreementUncheckedUpdateWithoutSupersededByInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   events?: Prisma.AgreementEventUncheckedUpdateManyWithoutAgreementNestedInput
@@ -1196,6 +1299,9 @@ export type AgreementUpdateWithoutSupersedesInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   agency?: Prisma.AgencyUpdateOneRequiredWithoutAgreementsNestedInput
@@ -1220,6 +1326,9 @@ export type AgreementUncheckedUpdateWithoutSupersedesInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   supersededBy?: Prisma.AgreementUncheckedUpdateOneWithoutSupersedesNestedInput
@@ -1236,6 +1345,9 @@ export type AgreementCreateWithoutSpansInput = {
   endedOn?: Date | string | null
   moaUrl?: string | null
   addendumUrl?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   agency: Prisma.AgencyCreateNestedOneWithoutAgreementsInput
@@ -1261,6 +1373,9 @@ export type AgreementUncheckedCreateWithoutSpansInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   supersededBy?: Prisma.AgreementUncheckedCreateNestedOneWithoutSupersedesInput
@@ -1292,6 +1407,9 @@ export type AgreementUpdateWithoutSpansInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   agency?: Prisma.AgencyUpdateOneRequiredWithoutAgreementsNestedInput
@@ -1317,6 +1435,9 @@ export type AgreementUncheckedUpdateWithoutSpansInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   supersededBy?: Prisma.AgreementUncheckedUpdateOneWithoutSupersedesNestedInput
@@ -1332,6 +1453,9 @@ export type AgreementCreateWithoutEventsInput = {
   endedOn?: Date | string | null
   moaUrl?: string | null
   addendumUrl?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   agency: Prisma.AgencyCreateNestedOneWithoutAgreementsInput
@@ -1357,6 +1481,9 @@ export type AgreementUncheckedCreateWithoutEventsInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   supersededBy?: Prisma.AgreementUncheckedCreateNestedOneWithoutSupersedesInput
@@ -1388,6 +1515,9 @@ export type AgreementUpdateWithoutEventsInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   agency?: Prisma.AgencyUpdateOneRequiredWithoutAgreementsNestedInput
@@ -1413,6 +1543,9 @@ export type AgreementUncheckedUpdateWithoutEventsInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   supersededBy?: Prisma.AgreementUncheckedUpdateOneWithoutSupersedesNestedInput
@@ -1428,6 +1561,9 @@ export type AgreementCreateWithoutFirstSourceListInput = {
   endedOn?: Date | string | null
   moaUrl?: string | null
   addendumUrl?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   agency: Prisma.AgencyCreateNestedOneWithoutAgreementsInput
@@ -1452,6 +1588,9 @@ export type AgreementUncheckedCreateWithoutFirstSourceListInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   supersededBy?: Prisma.AgreementUncheckedCreateNestedOneWithoutSupersedesInput
@@ -1478,6 +1617,9 @@ export type AgreementCreateWithoutLastSourceListInput = {
   endedOn?: Date | string | null
   moaUrl?: string | null
   addendumUrl?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   agency: Prisma.AgencyCreateNestedOneWithoutAgreementsInput
@@ -1502,6 +1644,9 @@ export type AgreementUncheckedCreateWithoutLastSourceListInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   supersededBy?: Prisma.AgreementUncheckedCreateNestedOneWithoutSupersedesInput
@@ -1564,6 +1709,9 @@ export type AgreementCreateManyAgencyInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -1577,6 +1725,9 @@ export type AgreementUpdateWithoutAgencyInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   model?: Prisma.SupportModelUpdateOneRequiredWithoutAgreementsNestedInput
@@ -1601,6 +1752,9 @@ export type AgreementUncheckedUpdateWithoutAgencyInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   supersededBy?: Prisma.AgreementUncheckedUpdateOneWithoutSupersedesNestedInput
@@ -1621,6 +1775,9 @@ export type AgreementUncheckedUpdateManyWithoutAgencyInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -1638,6 +1795,9 @@ export type AgreementCreateManyModelInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -1651,6 +1811,9 @@ export type AgreementUpdateWithoutModelInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   agency?: Prisma.AgencyUpdateOneRequiredWithoutAgreementsNestedInput
@@ -1675,6 +1838,9 @@ export type AgreementUncheckedUpdateWithoutModelInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   supersededBy?: Prisma.AgreementUncheckedUpdateOneWithoutSupersedesNestedInput
@@ -1695,6 +1861,9 @@ export type AgreementUncheckedUpdateManyWithoutModelInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -1712,6 +1881,9 @@ export type AgreementCreateManyFirstSourceListInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -1729,6 +1901,9 @@ export type AgreementCreateManyLastSourceListInput = {
   moaUrl?: string | null
   addendumUrl?: string | null
   supersedesId?: string | null
+  origin?: $Enums.AgreementOrigin
+  endedAfter?: Date | string | null
+  endedBefore?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -1742,6 +1917,9 @@ export type AgreementUpdateWithoutFirstSourceListInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   agency?: Prisma.AgencyUpdateOneRequiredWithoutAgreementsNestedInput
@@ -1766,6 +1944,9 @@ export type AgreementUncheckedUpdateWithoutFirstSourceListInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   supersededBy?: Prisma.AgreementUncheckedUpdateOneWithoutSupersedesNestedInput
@@ -1786,6 +1967,9 @@ export type AgreementUncheckedUpdateManyWithoutFirstSourceListInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -1799,6 +1983,9 @@ export type AgreementUpdateWithoutLastSourceListInput = {
   endedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   agency?: Prisma.AgencyUpdateOneRequiredWithoutAgreementsNestedInput
@@ -1823,6 +2010,9 @@ export type AgreementUncheckedUpdateWithoutLastSourceListInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   supersededBy?: Prisma.AgreementUncheckedUpdateOneWithoutSupersedesNestedInput
@@ -1843,6 +2033,9 @@ export type AgreementUncheckedUpdateManyWithoutLastSourceListInput = {
   moaUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   addendumUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   supersedesId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  origin?: Prisma.EnumAgreementOriginFieldUpdateOperationsInput | $Enums.AgreementOrigin
+  endedAfter?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedBefore?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -1901,6 +2094,9 @@ export type AgreementSelect<ExtArgs extends runtime.Types.Extensions.InternalArg
   moaUrl?: boolean
   addendumUrl?: boolean
   supersedesId?: boolean
+  origin?: boolean
+  endedAfter?: boolean
+  endedBefore?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   agency?: boolean | Prisma.AgencyDefaultArgs<ExtArgs>
@@ -1928,6 +2124,9 @@ export type AgreementSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Ext
   moaUrl?: boolean
   addendumUrl?: boolean
   supersedesId?: boolean
+  origin?: boolean
+  endedAfter?: boolean
+  endedBefore?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   agency?: boolean | Prisma.AgencyDefaultArgs<ExtArgs>
@@ -1951,6 +2150,9 @@ export type AgreementSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Ext
   moaUrl?: boolean
   addendumUrl?: boolean
   supersedesId?: boolean
+  origin?: boolean
+  endedAfter?: boolean
+  endedBefore?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   agency?: boolean | Prisma.AgencyDefaultArgs<ExtArgs>
@@ -1974,11 +2176,14 @@ export type AgreementSelectScalar = {
   moaUrl?: boolean
   addendumUrl?: boolean
   supersedesId?: boolean
+  origin?: boolean
+  endedAfter?: boolean
+  endedBefore?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type AgreementOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "agencyId" | "modelCode" | "status" | "signedOn" | "firstListedOn" | "lastListedOn" | "firstSourceListId" | "lastSourceListId" | "endedOn" | "moaUrl" | "addendumUrl" | "supersedesId" | "createdAt" | "updatedAt", ExtArgs["result"]["agreement"]>
+export type AgreementOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "agencyId" | "modelCode" | "status" | "signedOn" | "firstListedOn" | "lastListedOn" | "firstSourceListId" | "lastSourceListId" | "endedOn" | "moaUrl" | "addendumUrl" | "supersedesId" | "origin" | "endedAfter" | "endedBefore" | "createdAt" | "updatedAt", ExtArgs["result"]["agreement"]>
 export type AgreementInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   agency?: boolean | Prisma.AgencyDefaultArgs<ExtArgs>
   model?: boolean | Prisma.SupportModelDefaultArgs<ExtArgs>
@@ -2031,6 +2236,9 @@ export type $AgreementPayload<ExtArgs extends runtime.Types.Extensions.InternalA
     moaUrl: string | null
     addendumUrl: string | null
     supersedesId: string | null
+    origin: $Enums.AgreementOrigin
+    endedAfter: Date | null
+    endedBefore: Date | null
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["agreement"]>
@@ -2477,6 +2685,9 @@ export interface AgreementFieldRefs {
   readonly moaUrl: Prisma.FieldRef<"Agreement", 'String'>
   readonly addendumUrl: Prisma.FieldRef<"Agreement", 'String'>
   readonly supersedesId: Prisma.FieldRef<"Agreement", 'String'>
+  readonly origin: Prisma.FieldRef<"Agreement", 'AgreementOrigin'>
+  readonly endedAfter: Prisma.FieldRef<"Agreement", 'DateTime'>
+  readonly endedBefore: Prisma.FieldRef<"Agreement", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"Agreement", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Agreement", 'DateTime'>
 }

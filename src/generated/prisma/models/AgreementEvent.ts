@@ -44,6 +44,7 @@ export type AgreementEventMinAggregateOutputType = {
   type: $Enums.AgreementEventType | null
   occurredOn: Date | null
   sourceListId: number | null
+  historicalSourceId: string | null
   sourceRow: number | null
   createdAt: Date | null
 }
@@ -54,6 +55,7 @@ export type AgreementEventMaxAggregateOutputType = {
   type: $Enums.AgreementEventType | null
   occurredOn: Date | null
   sourceListId: number | null
+  historicalSourceId: string | null
   sourceRow: number | null
   createdAt: Date | null
 }
@@ -64,6 +66,7 @@ export type AgreementEventCountAggregateOutputType = {
   type: number
   occurredOn: number
   sourceListId: number
+  historicalSourceId: number
   sourceRow: number
   details: number
   createdAt: number
@@ -89,6 +92,7 @@ export type AgreementEventMinAggregateInputType = {
   type?: true
   occurredOn?: true
   sourceListId?: true
+  historicalSourceId?: true
   sourceRow?: true
   createdAt?: true
 }
@@ -99,6 +103,7 @@ export type AgreementEventMaxAggregateInputType = {
   type?: true
   occurredOn?: true
   sourceListId?: true
+  historicalSourceId?: true
   sourceRow?: true
   createdAt?: true
 }
@@ -109,6 +114,7 @@ export type AgreementEventCountAggregateInputType = {
   type?: true
   occurredOn?: true
   sourceListId?: true
+  historicalSourceId?: true
   sourceRow?: true
   details?: true
   createdAt?: true
@@ -206,7 +212,8 @@ export type AgreementEventGroupByOutputType = {
   agreementId: string
   type: $Enums.AgreementEventType
   occurredOn: Date
-  sourceListId: number
+  sourceListId: number | null
+  historicalSourceId: string | null
   sourceRow: number | null
   details: runtime.JsonValue
   createdAt: Date
@@ -240,12 +247,14 @@ export type AgreementEventWhereInput = {
   agreementId?: Prisma.StringFilter<"AgreementEvent"> | string
   type?: Prisma.EnumAgreementEventTypeFilter<"AgreementEvent"> | $Enums.AgreementEventType
   occurredOn?: Prisma.DateTimeFilter<"AgreementEvent"> | Date | string
-  sourceListId?: Prisma.IntFilter<"AgreementEvent"> | number
+  sourceListId?: Prisma.IntNullableFilter<"AgreementEvent"> | number | null
+  historicalSourceId?: Prisma.StringNullableFilter<"AgreementEvent"> | string | null
   sourceRow?: Prisma.IntNullableFilter<"AgreementEvent"> | number | null
   details?: Prisma.JsonFilter<"AgreementEvent">
   createdAt?: Prisma.DateTimeFilter<"AgreementEvent"> | Date | string
   agreement?: Prisma.XOR<Prisma.AgreementScalarRelationFilter, Prisma.AgreementWhereInput>
-  sourceList?: Prisma.XOR<Prisma.SourceListScalarRelationFilter, Prisma.SourceListWhereInput>
+  sourceList?: Prisma.XOR<Prisma.SourceListNullableScalarRelationFilter, Prisma.SourceListWhereInput> | null
+  historicalSource?: Prisma.XOR<Prisma.HistoricalSourceNullableScalarRelationFilter, Prisma.HistoricalSourceWhereInput> | null
 }
 
 export type AgreementEventOrderByWithRelationInput = {
@@ -253,12 +262,14 @@ export type AgreementEventOrderByWithRelationInput = {
   agreementId?: Prisma.SortOrder
   type?: Prisma.SortOrder
   occurredOn?: Prisma.SortOrder
-  sourceListId?: Prisma.SortOrder
+  sourceListId?: Prisma.SortOrderInput | Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrderInput | Prisma.SortOrder
   sourceRow?: Prisma.SortOrderInput | Prisma.SortOrder
   details?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   agreement?: Prisma.AgreementOrderByWithRelationInput
   sourceList?: Prisma.SourceListOrderByWithRelationInput
+  historicalSource?: Prisma.HistoricalSourceOrderByWithRelationInput
 }
 
 export type AgreementEventWhereUniqueInput = Prisma.AtLeast<{
@@ -269,12 +280,14 @@ export type AgreementEventWhereUniqueInput = Prisma.AtLeast<{
   agreementId?: Prisma.StringFilter<"AgreementEvent"> | string
   type?: Prisma.EnumAgreementEventTypeFilter<"AgreementEvent"> | $Enums.AgreementEventType
   occurredOn?: Prisma.DateTimeFilter<"AgreementEvent"> | Date | string
-  sourceListId?: Prisma.IntFilter<"AgreementEvent"> | number
+  sourceListId?: Prisma.IntNullableFilter<"AgreementEvent"> | number | null
+  historicalSourceId?: Prisma.StringNullableFilter<"AgreementEvent"> | string | null
   sourceRow?: Prisma.IntNullableFilter<"AgreementEvent"> | number | null
   details?: Prisma.JsonFilter<"AgreementEvent">
   createdAt?: Prisma.DateTimeFilter<"AgreementEvent"> | Date | string
   agreement?: Prisma.XOR<Prisma.AgreementScalarRelationFilter, Prisma.AgreementWhereInput>
-  sourceList?: Prisma.XOR<Prisma.SourceListScalarRelationFilter, Prisma.SourceListWhereInput>
+  sourceList?: Prisma.XOR<Prisma.SourceListNullableScalarRelationFilter, Prisma.SourceListWhereInput> | null
+  historicalSource?: Prisma.XOR<Prisma.HistoricalSourceNullableScalarRelationFilter, Prisma.HistoricalSourceWhereInput> | null
 }, "id">
 
 export type AgreementEventOrderByWithAggregationInput = {
@@ -282,7 +295,8 @@ export type AgreementEventOrderByWithAggregationInput = {
   agreementId?: Prisma.SortOrder
   type?: Prisma.SortOrder
   occurredOn?: Prisma.SortOrder
-  sourceListId?: Prisma.SortOrder
+  sourceListId?: Prisma.SortOrderInput | Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrderInput | Prisma.SortOrder
   sourceRow?: Prisma.SortOrderInput | Prisma.SortOrder
   details?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -301,7 +315,8 @@ export type AgreementEventScalarWhereWithAggregatesInput = {
   agreementId?: Prisma.StringWithAggregatesFilter<"AgreementEvent"> | string
   type?: Prisma.EnumAgreementEventTypeWithAggregatesFilter<"AgreementEvent"> | $Enums.AgreementEventType
   occurredOn?: Prisma.DateTimeWithAggregatesFilter<"AgreementEvent"> | Date | string
-  sourceListId?: Prisma.IntWithAggregatesFilter<"AgreementEvent"> | number
+  sourceListId?: Prisma.IntNullableWithAggregatesFilter<"AgreementEvent"> | number | null
+  historicalSourceId?: Prisma.StringNullableWithAggregatesFilter<"AgreementEvent"> | string | null
   sourceRow?: Prisma.IntNullableWithAggregatesFilter<"AgreementEvent"> | number | null
   details?: Prisma.JsonWithAggregatesFilter<"AgreementEvent">
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"AgreementEvent"> | Date | string
@@ -314,7 +329,8 @@ export type AgreementEventCreateInput = {
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   agreement: Prisma.AgreementCreateNestedOneWithoutEventsInput
-  sourceList: Prisma.SourceListCreateNestedOneWithoutEventsInput
+  sourceList?: Prisma.SourceListCreateNestedOneWithoutEventsInput
+  historicalSource?: Prisma.HistoricalSourceCreateNestedOneWithoutEventsInput
 }
 
 export type AgreementEventUncheckedCreateInput = {
@@ -322,7 +338,8 @@ export type AgreementEventUncheckedCreateInput = {
   agreementId: string
   type: $Enums.AgreementEventType
   occurredOn: Date | string
-  sourceListId: number
+  sourceListId?: number | null
+  historicalSourceId?: string | null
   sourceRow?: number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
@@ -335,7 +352,8 @@ export type AgreementEventUpdateInput = {
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   agreement?: Prisma.AgreementUpdateOneRequiredWithoutEventsNestedInput
-  sourceList?: Prisma.SourceListUpdateOneRequiredWithoutEventsNestedInput
+  sourceList?: Prisma.SourceListUpdateOneWithoutEventsNestedInput
+  historicalSource?: Prisma.HistoricalSourceUpdateOneWithoutEventsNestedInput
 }
 
 export type AgreementEventUncheckedUpdateInput = {
@@ -343,7 +361,8 @@ export type AgreementEventUncheckedUpdateInput = {
   agreementId?: Prisma.StringFieldUpdateOperationsInput | string
   type?: Prisma.EnumAgreementEventTypeFieldUpdateOperationsInput | $Enums.AgreementEventType
   occurredOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  sourceListId?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceRow?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -354,7 +373,8 @@ export type AgreementEventCreateManyInput = {
   agreementId: string
   type: $Enums.AgreementEventType
   occurredOn: Date | string
-  sourceListId: number
+  sourceListId?: number | null
+  historicalSourceId?: string | null
   sourceRow?: number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
@@ -373,7 +393,8 @@ export type AgreementEventUncheckedUpdateManyInput = {
   agreementId?: Prisma.StringFieldUpdateOperationsInput | string
   type?: Prisma.EnumAgreementEventTypeFieldUpdateOperationsInput | $Enums.AgreementEventType
   occurredOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  sourceListId?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceRow?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -395,6 +416,7 @@ export type AgreementEventCountOrderByAggregateInput = {
   type?: Prisma.SortOrder
   occurredOn?: Prisma.SortOrder
   sourceListId?: Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrder
   sourceRow?: Prisma.SortOrder
   details?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -412,6 +434,7 @@ export type AgreementEventMaxOrderByAggregateInput = {
   type?: Prisma.SortOrder
   occurredOn?: Prisma.SortOrder
   sourceListId?: Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrder
   sourceRow?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -422,6 +445,7 @@ export type AgreementEventMinOrderByAggregateInput = {
   type?: Prisma.SortOrder
   occurredOn?: Prisma.SortOrder
   sourceListId?: Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrder
   sourceRow?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -520,20 +544,64 @@ export type AgreementEventUncheckedUpdateManyWithoutSourceListNestedInput = {
   deleteMany?: Prisma.AgreementEventScalarWhereInput | Prisma.AgreementEventScalarWhereInput[]
 }
 
+export type AgreementEventCreateNestedManyWithoutHistoricalSourceInput = {
+  create?: Prisma.XOR<Prisma.AgreementEventCreateWithoutHistoricalSourceInput, Prisma.AgreementEventUncheckedCreateWithoutHistoricalSourceInput> | Prisma.AgreementEventCreateWithoutHistoricalSourceInput[] | Prisma.AgreementEventUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.AgreementEventCreateOrConnectWithoutHistoricalSourceInput | Prisma.AgreementEventCreateOrConnectWithoutHistoricalSourceInput[]
+  createMany?: Prisma.AgreementEventCreateManyHistoricalSourceInputEnvelope
+  connect?: Prisma.AgreementEventWhereUniqueInput | Prisma.AgreementEventWhereUniqueInput[]
+}
+
+export type AgreementEventUncheckedCreateNestedManyWithoutHistoricalSourceInput = {
+  create?: Prisma.XOR<Prisma.AgreementEventCreateWithoutHistoricalSourceInput, Prisma.AgreementEventUncheckedCreateWithoutHistoricalSourceInput> | Prisma.AgreementEventCreateWithoutHistoricalSourceInput[] | Prisma.AgreementEventUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.AgreementEventCreateOrConnectWithoutHistoricalSourceInput | Prisma.AgreementEventCreateOrConnectWithoutHistoricalSourceInput[]
+  createMany?: Prisma.AgreementEventCreateManyHistoricalSourceInputEnvelope
+  connect?: Prisma.AgreementEventWhereUniqueInput | Prisma.AgreementEventWhereUniqueInput[]
+}
+
+export type AgreementEventUpdateManyWithoutHistoricalSourceNestedInput = {
+  create?: Prisma.XOR<Prisma.AgreementEventCreateWithoutHistoricalSourceInput, Prisma.AgreementEventUncheckedCreateWithoutHistoricalSourceInput> | Prisma.AgreementEventCreateWithoutHistoricalSourceInput[] | Prisma.AgreementEventUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.AgreementEventCreateOrConnectWithoutHistoricalSourceInput | Prisma.AgreementEventCreateOrConnectWithoutHistoricalSourceInput[]
+  upsert?: Prisma.AgreementEventUpsertWithWhereUniqueWithoutHistoricalSourceInput | Prisma.AgreementEventUpsertWithWhereUniqueWithoutHistoricalSourceInput[]
+  createMany?: Prisma.AgreementEventCreateManyHistoricalSourceInputEnvelope
+  set?: Prisma.AgreementEventWhereUniqueInput | Prisma.AgreementEventWhereUniqueInput[]
+  disconnect?: Prisma.AgreementEventWhereUniqueInput | Prisma.AgreementEventWhereUniqueInput[]
+  delete?: Prisma.AgreementEventWhereUniqueInput | Prisma.AgreementEventWhereUniqueInput[]
+  connect?: Prisma.AgreementEventWhereUniqueInput | Prisma.AgreementEventWhereUniqueInput[]
+  update?: Prisma.AgreementEventUpdateWithWhereUniqueWithoutHistoricalSourceInput | Prisma.AgreementEventUpdateWithWhereUniqueWithoutHistoricalSourceInput[]
+  updateMany?: Prisma.AgreementEventUpdateManyWithWhereWithoutHistoricalSourceInput | Prisma.AgreementEventUpdateManyWithWhereWithoutHistoricalSourceInput[]
+  deleteMany?: Prisma.AgreementEventScalarWhereInput | Prisma.AgreementEventScalarWhereInput[]
+}
+
+export type AgreementEventUncheckedUpdateManyWithoutHistoricalSourceNestedInput = {
+  create?: Prisma.XOR<Prisma.AgreementEventCreateWithoutHistoricalSourceInput, Prisma.AgreementEventUncheckedCreateWithoutHistoricalSourceInput> | Prisma.AgreementEventCreateWithoutHistoricalSourceInput[] | Prisma.AgreementEventUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.AgreementEventCreateOrConnectWithoutHistoricalSourceInput | Prisma.AgreementEventCreateOrConnectWithoutHistoricalSourceInput[]
+  upsert?: Prisma.AgreementEventUpsertWithWhereUniqueWithoutHistoricalSourceInput | Prisma.AgreementEventUpsertWithWhereUniqueWithoutHistoricalSourceInput[]
+  createMany?: Prisma.AgreementEventCreateManyHistoricalSourceInputEnvelope
+  set?: Prisma.AgreementEventWhereUniqueInput | Prisma.AgreementEventWhereUniqueInput[]
+  disconnect?: Prisma.AgreementEventWhereUniqueInput | Prisma.AgreementEventWhereUniqueInput[]
+  delete?: Prisma.AgreementEventWhereUniqueInput | Prisma.AgreementEventWhereUniqueInput[]
+  connect?: Prisma.AgreementEventWhereUniqueInput | Prisma.AgreementEventWhereUniqueInput[]
+  update?: Prisma.AgreementEventUpdateWithWhereUniqueWithoutHistoricalSourceInput | Prisma.AgreementEventUpdateWithWhereUniqueWithoutHistoricalSourceInput[]
+  updateMany?: Prisma.AgreementEventUpdateManyWithWhereWithoutHistoricalSourceInput | Prisma.AgreementEventUpdateManyWithWhereWithoutHistoricalSourceInput[]
+  deleteMany?: Prisma.AgreementEventScalarWhereInput | Prisma.AgreementEventScalarWhereInput[]
+}
+
 export type AgreementEventCreateWithoutAgreementInput = {
   type: $Enums.AgreementEventType
   occurredOn: Date | string
   sourceRow?: number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
-  sourceList: Prisma.SourceListCreateNestedOneWithoutEventsInput
+  sourceList?: Prisma.SourceListCreateNestedOneWithoutEventsInput
+  historicalSource?: Prisma.HistoricalSourceCreateNestedOneWithoutEventsInput
 }
 
 export type AgreementEventUncheckedCreateWithoutAgreementInput = {
   id?: number
   type: $Enums.AgreementEventType
   occurredOn: Date | string
-  sourceListId: number
+  sourceListId?: number | null
+  historicalSourceId?: string | null
   sourceRow?: number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
@@ -573,7 +641,8 @@ export type AgreementEventScalarWhereInput = {
   agreementId?: Prisma.StringFilter<"AgreementEvent"> | string
   type?: Prisma.EnumAgreementEventTypeFilter<"AgreementEvent"> | $Enums.AgreementEventType
   occurredOn?: Prisma.DateTimeFilter<"AgreementEvent"> | Date | string
-  sourceListId?: Prisma.IntFilter<"AgreementEvent"> | number
+  sourceListId?: Prisma.IntNullableFilter<"AgreementEvent"> | number | null
+  historicalSourceId?: Prisma.StringNullableFilter<"AgreementEvent"> | string | null
   sourceRow?: Prisma.IntNullableFilter<"AgreementEvent"> | number | null
   details?: Prisma.JsonFilter<"AgreementEvent">
   createdAt?: Prisma.DateTimeFilter<"AgreementEvent"> | Date | string
@@ -586,6 +655,7 @@ export type AgreementEventCreateWithoutSourceListInput = {
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   agreement: Prisma.AgreementCreateNestedOneWithoutEventsInput
+  historicalSource?: Prisma.HistoricalSourceCreateNestedOneWithoutEventsInput
 }
 
 export type AgreementEventUncheckedCreateWithoutSourceListInput = {
@@ -593,6 +663,7 @@ export type AgreementEventUncheckedCreateWithoutSourceListInput = {
   agreementId: string
   type: $Enums.AgreementEventType
   occurredOn: Date | string
+  historicalSourceId?: string | null
   sourceRow?: number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
@@ -624,11 +695,59 @@ export type AgreementEventUpdateManyWithWhereWithoutSourceListInput = {
   data: Prisma.XOR<Prisma.AgreementEventUpdateManyMutationInput, Prisma.AgreementEventUncheckedUpdateManyWithoutSourceListInput>
 }
 
+export type AgreementEventCreateWithoutHistoricalSourceInput = {
+  type: $Enums.AgreementEventType
+  occurredOn: Date | string
+  sourceRow?: number | null
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  agreement: Prisma.AgreementCreateNestedOneWithoutEventsInput
+  sourceList?: Prisma.SourceListCreateNestedOneWithoutEventsInput
+}
+
+export type AgreementEventUncheckedCreateWithoutHistoricalSourceInput = {
+  id?: number
+  agreementId: string
+  type: $Enums.AgreementEventType
+  occurredOn: Date | string
+  sourceListId?: number | null
+  sourceRow?: number | null
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+}
+
+export type AgreementEventCreateOrConnectWithoutHistoricalSourceInput = {
+  where: Prisma.AgreementEventWhereUniqueInput
+  create: Prisma.XOR<Prisma.AgreementEventCreateWithoutHistoricalSourceInput, Prisma.AgreementEventUncheckedCreateWithoutHistoricalSourceInput>
+}
+
+export type AgreementEventCreateManyHistoricalSourceInputEnvelope = {
+  data: Prisma.AgreementEventCreateManyHistoricalSourceInput | Prisma.AgreementEventCreateManyHistoricalSourceInput[]
+  skipDuplicates?: boolean
+}
+
+export type AgreementEventUpsertWithWhereUniqueWithoutHistoricalSourceInput = {
+  where: Prisma.AgreementEventWhereUniqueInput
+  update: Prisma.XOR<Prisma.AgreementEventUpdateWithoutHistoricalSourceInput, Prisma.AgreementEventUncheckedUpdateWithoutHistoricalSourceInput>
+  create: Prisma.XOR<Prisma.AgreementEventCreateWithoutHistoricalSourceInput, Prisma.AgreementEventUncheckedCreateWithoutHistoricalSourceInput>
+}
+
+export type AgreementEventUpdateWithWhereUniqueWithoutHistoricalSourceInput = {
+  where: Prisma.AgreementEventWhereUniqueInput
+  data: Prisma.XOR<Prisma.AgreementEventUpdateWithoutHistoricalSourceInput, Prisma.AgreementEventUncheckedUpdateWithoutHistoricalSourceInput>
+}
+
+export type AgreementEventUpdateManyWithWhereWithoutHistoricalSourceInput = {
+  where: Prisma.AgreementEventScalarWhereInput
+  data: Prisma.XOR<Prisma.AgreementEventUpdateManyMutationInput, Prisma.AgreementEventUncheckedUpdateManyWithoutHistoricalSourceInput>
+}
+
 export type AgreementEventCreateManyAgreementInput = {
   id?: number
   type: $Enums.AgreementEventType
   occurredOn: Date | string
-  sourceListId: number
+  sourceListId?: number | null
+  historicalSourceId?: string | null
   sourceRow?: number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
@@ -640,14 +759,16 @@ export type AgreementEventUpdateWithoutAgreementInput = {
   sourceRow?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  sourceList?: Prisma.SourceListUpdateOneRequiredWithoutEventsNestedInput
+  sourceList?: Prisma.SourceListUpdateOneWithoutEventsNestedInput
+  historicalSource?: Prisma.HistoricalSourceUpdateOneWithoutEventsNestedInput
 }
 
 export type AgreementEventUncheckedUpdateWithoutAgreementInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   type?: Prisma.EnumAgreementEventTypeFieldUpdateOperationsInput | $Enums.AgreementEventType
   occurredOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  sourceListId?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceRow?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -657,7 +778,8 @@ export type AgreementEventUncheckedUpdateManyWithoutAgreementInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   type?: Prisma.EnumAgreementEventTypeFieldUpdateOperationsInput | $Enums.AgreementEventType
   occurredOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  sourceListId?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceRow?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -668,6 +790,7 @@ export type AgreementEventCreateManySourceListInput = {
   agreementId: string
   type: $Enums.AgreementEventType
   occurredOn: Date | string
+  historicalSourceId?: string | null
   sourceRow?: number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
@@ -680,6 +803,7 @@ export type AgreementEventUpdateWithoutSourceListInput = {
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   agreement?: Prisma.AgreementUpdateOneRequiredWithoutEventsNestedInput
+  historicalSource?: Prisma.HistoricalSourceUpdateOneWithoutEventsNestedInput
 }
 
 export type AgreementEventUncheckedUpdateWithoutSourceListInput = {
@@ -687,6 +811,7 @@ export type AgreementEventUncheckedUpdateWithoutSourceListInput = {
   agreementId?: Prisma.StringFieldUpdateOperationsInput | string
   type?: Prisma.EnumAgreementEventTypeFieldUpdateOperationsInput | $Enums.AgreementEventType
   occurredOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceRow?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -697,6 +822,50 @@ export type AgreementEventUncheckedUpdateManyWithoutSourceListInput = {
   agreementId?: Prisma.StringFieldUpdateOperationsInput | string
   type?: Prisma.EnumAgreementEventTypeFieldUpdateOperationsInput | $Enums.AgreementEventType
   occurredOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceRow?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type AgreementEventCreateManyHistoricalSourceInput = {
+  id?: number
+  agreementId: string
+  type: $Enums.AgreementEventType
+  occurredOn: Date | string
+  sourceListId?: number | null
+  sourceRow?: number | null
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+}
+
+export type AgreementEventUpdateWithoutHistoricalSourceInput = {
+  type?: Prisma.EnumAgreementEventTypeFieldUpdateOperationsInput | $Enums.AgreementEventType
+  occurredOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sourceRow?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  agreement?: Prisma.AgreementUpdateOneRequiredWithoutEventsNestedInput
+  sourceList?: Prisma.SourceListUpdateOneWithoutEventsNestedInput
+}
+
+export type AgreementEventUncheckedUpdateWithoutHistoricalSourceInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  agreementId?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumAgreementEventTypeFieldUpdateOperationsInput | $Enums.AgreementEventType
+  occurredOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  sourceRow?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type AgreementEventUncheckedUpdateManyWithoutHistoricalSourceInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  agreementId?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumAgreementEventTypeFieldUpdateOperationsInput | $Enums.AgreementEventType
+  occurredOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   sourceRow?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -710,11 +879,13 @@ export type AgreementEventSelect<ExtArgs extends runtime.Types.Extensions.Intern
   type?: boolean
   occurredOn?: boolean
   sourceListId?: boolean
+  historicalSourceId?: boolean
   sourceRow?: boolean
   details?: boolean
   createdAt?: boolean
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementEvent$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementEvent$historicalSourceArgs<ExtArgs>
 }, ExtArgs["result"]["agreementEvent"]>
 
 export type AgreementEventSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -723,11 +894,13 @@ export type AgreementEventSelectCreateManyAndReturn<ExtArgs extends runtime.Type
   type?: boolean
   occurredOn?: boolean
   sourceListId?: boolean
+  historicalSourceId?: boolean
   sourceRow?: boolean
   details?: boolean
   createdAt?: boolean
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementEvent$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementEvent$historicalSourceArgs<ExtArgs>
 }, ExtArgs["result"]["agreementEvent"]>
 
 export type AgreementEventSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -736,11 +909,13 @@ export type AgreementEventSelectUpdateManyAndReturn<ExtArgs extends runtime.Type
   type?: boolean
   occurredOn?: boolean
   sourceListId?: boolean
+  historicalSourceId?: boolean
   sourceRow?: boolean
   details?: boolean
   createdAt?: boolean
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementEvent$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementEvent$historicalSourceArgs<ExtArgs>
 }, ExtArgs["result"]["agreementEvent"]>
 
 export type AgreementEventSelectScalar = {
@@ -749,37 +924,43 @@ export type AgreementEventSelectScalar = {
   type?: boolean
   occurredOn?: boolean
   sourceListId?: boolean
+  historicalSourceId?: boolean
   sourceRow?: boolean
   details?: boolean
   createdAt?: boolean
 }
 
-export type AgreementEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "agreementId" | "type" | "occurredOn" | "sourceListId" | "sourceRow" | "details" | "createdAt", ExtArgs["result"]["agreementEvent"]>
+export type AgreementEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "agreementId" | "type" | "occurredOn" | "sourceListId" | "historicalSourceId" | "sourceRow" | "details" | "createdAt", ExtArgs["result"]["agreementEvent"]>
 export type AgreementEventInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementEvent$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementEvent$historicalSourceArgs<ExtArgs>
 }
 export type AgreementEventIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementEvent$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementEvent$historicalSourceArgs<ExtArgs>
 }
 export type AgreementEventIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementEvent$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementEvent$historicalSourceArgs<ExtArgs>
 }
 
 export type $AgreementEventPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "AgreementEvent"
   objects: {
     agreement: Prisma.$AgreementPayload<ExtArgs>
-    sourceList: Prisma.$SourceListPayload<ExtArgs>
+    sourceList: Prisma.$SourceListPayload<ExtArgs> | null
+    historicalSource: Prisma.$HistoricalSourcePayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: number
     agreementId: string
     type: $Enums.AgreementEventType
     occurredOn: Date
-    sourceListId: number
+    sourceListId: number | null
+    historicalSourceId: string | null
     sourceRow: number | null
     details: runtime.JsonValue
     createdAt: Date
@@ -1178,7 +1359,8 @@ readonly fields: AgreementEventFieldRefs;
 export interface Prisma__AgreementEventClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   agreement<T extends Prisma.AgreementDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.AgreementDefaultArgs<ExtArgs>>): Prisma.Prisma__AgreementClient<runtime.Types.Result.GetResult<Prisma.$AgreementPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
-  sourceList<T extends Prisma.SourceListDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceListDefaultArgs<ExtArgs>>): Prisma.Prisma__SourceListClient<runtime.Types.Result.GetResult<Prisma.$SourceListPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
+  sourceList<T extends Prisma.AgreementEvent$sourceListArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.AgreementEvent$sourceListArgs<ExtArgs>>): Prisma.Prisma__SourceListClient<runtime.Types.Result.GetResult<Prisma.$SourceListPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  historicalSource<T extends Prisma.AgreementEvent$historicalSourceArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.AgreementEvent$historicalSourceArgs<ExtArgs>>): Prisma.Prisma__HistoricalSourceClient<runtime.Types.Result.GetResult<Prisma.$HistoricalSourcePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1213,6 +1395,7 @@ export interface AgreementEventFieldRefs {
   readonly type: Prisma.FieldRef<"AgreementEvent", 'AgreementEventType'>
   readonly occurredOn: Prisma.FieldRef<"AgreementEvent", 'DateTime'>
   readonly sourceListId: Prisma.FieldRef<"AgreementEvent", 'Int'>
+  readonly historicalSourceId: Prisma.FieldRef<"AgreementEvent", 'String'>
   readonly sourceRow: Prisma.FieldRef<"AgreementEvent", 'Int'>
   readonly details: Prisma.FieldRef<"AgreementEvent", 'Json'>
   readonly createdAt: Prisma.FieldRef<"AgreementEvent", 'DateTime'>
@@ -1614,6 +1797,44 @@ export type AgreementEventDeleteManyArgs<ExtArgs extends runtime.Types.Extension
    * Limit how many AgreementEvents to delete.
    */
   limit?: number
+}
+
+/**
+ * AgreementEvent.sourceList
+ */
+export type AgreementEvent$sourceListArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the SourceList
+   */
+  select?: Prisma.SourceListSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the SourceList
+   */
+  omit?: Prisma.SourceListOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SourceListInclude<ExtArgs> | null
+  where?: Prisma.SourceListWhereInput
+}
+
+/**
+ * AgreementEvent.historicalSource
+ */
+export type AgreementEvent$historicalSourceArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the HistoricalSource
+   */
+  select?: Prisma.HistoricalSourceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the HistoricalSource
+   */
+  omit?: Prisma.HistoricalSourceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.HistoricalSourceInclude<ExtArgs> | null
+  where?: Prisma.HistoricalSourceWhereInput
 }
 
 /**

@@ -43,6 +43,7 @@ export type AgreementStatusSpanMinAggregateOutputType = {
   fromOn: Date | null
   toOn: Date | null
   sourceListId: number | null
+  historicalSourceId: string | null
 }
 
 export type AgreementStatusSpanMaxAggregateOutputType = {
@@ -52,6 +53,7 @@ export type AgreementStatusSpanMaxAggregateOutputType = {
   fromOn: Date | null
   toOn: Date | null
   sourceListId: number | null
+  historicalSourceId: string | null
 }
 
 export type AgreementStatusSpanCountAggregateOutputType = {
@@ -61,6 +63,7 @@ export type AgreementStatusSpanCountAggregateOutputType = {
   fromOn: number
   toOn: number
   sourceListId: number
+  historicalSourceId: number
   _all: number
 }
 
@@ -82,6 +85,7 @@ export type AgreementStatusSpanMinAggregateInputType = {
   fromOn?: true
   toOn?: true
   sourceListId?: true
+  historicalSourceId?: true
 }
 
 export type AgreementStatusSpanMaxAggregateInputType = {
@@ -91,6 +95,7 @@ export type AgreementStatusSpanMaxAggregateInputType = {
   fromOn?: true
   toOn?: true
   sourceListId?: true
+  historicalSourceId?: true
 }
 
 export type AgreementStatusSpanCountAggregateInputType = {
@@ -100,6 +105,7 @@ export type AgreementStatusSpanCountAggregateInputType = {
   fromOn?: true
   toOn?: true
   sourceListId?: true
+  historicalSourceId?: true
   _all?: true
 }
 
@@ -195,7 +201,8 @@ export type AgreementStatusSpanGroupByOutputType = {
   status: $Enums.AgreementStatus
   fromOn: Date
   toOn: Date | null
-  sourceListId: number
+  sourceListId: number | null
+  historicalSourceId: string | null
   _count: AgreementStatusSpanCountAggregateOutputType | null
   _avg: AgreementStatusSpanAvgAggregateOutputType | null
   _sum: AgreementStatusSpanSumAggregateOutputType | null
@@ -227,9 +234,11 @@ export type AgreementStatusSpanWhereInput = {
   status?: Prisma.EnumAgreementStatusFilter<"AgreementStatusSpan"> | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeFilter<"AgreementStatusSpan"> | Date | string
   toOn?: Prisma.DateTimeNullableFilter<"AgreementStatusSpan"> | Date | string | null
-  sourceListId?: Prisma.IntFilter<"AgreementStatusSpan"> | number
+  sourceListId?: Prisma.IntNullableFilter<"AgreementStatusSpan"> | number | null
+  historicalSourceId?: Prisma.StringNullableFilter<"AgreementStatusSpan"> | string | null
   agreement?: Prisma.XOR<Prisma.AgreementScalarRelationFilter, Prisma.AgreementWhereInput>
-  sourceList?: Prisma.XOR<Prisma.SourceListScalarRelationFilter, Prisma.SourceListWhereInput>
+  sourceList?: Prisma.XOR<Prisma.SourceListNullableScalarRelationFilter, Prisma.SourceListWhereInput> | null
+  historicalSource?: Prisma.XOR<Prisma.HistoricalSourceNullableScalarRelationFilter, Prisma.HistoricalSourceWhereInput> | null
 }
 
 export type AgreementStatusSpanOrderByWithRelationInput = {
@@ -238,9 +247,11 @@ export type AgreementStatusSpanOrderByWithRelationInput = {
   status?: Prisma.SortOrder
   fromOn?: Prisma.SortOrder
   toOn?: Prisma.SortOrderInput | Prisma.SortOrder
-  sourceListId?: Prisma.SortOrder
+  sourceListId?: Prisma.SortOrderInput | Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrderInput | Prisma.SortOrder
   agreement?: Prisma.AgreementOrderByWithRelationInput
   sourceList?: Prisma.SourceListOrderByWithRelationInput
+  historicalSource?: Prisma.HistoricalSourceOrderByWithRelationInput
 }
 
 export type AgreementStatusSpanWhereUniqueInput = Prisma.AtLeast<{
@@ -252,9 +263,11 @@ export type AgreementStatusSpanWhereUniqueInput = Prisma.AtLeast<{
   status?: Prisma.EnumAgreementStatusFilter<"AgreementStatusSpan"> | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeFilter<"AgreementStatusSpan"> | Date | string
   toOn?: Prisma.DateTimeNullableFilter<"AgreementStatusSpan"> | Date | string | null
-  sourceListId?: Prisma.IntFilter<"AgreementStatusSpan"> | number
+  sourceListId?: Prisma.IntNullableFilter<"AgreementStatusSpan"> | number | null
+  historicalSourceId?: Prisma.StringNullableFilter<"AgreementStatusSpan"> | string | null
   agreement?: Prisma.XOR<Prisma.AgreementScalarRelationFilter, Prisma.AgreementWhereInput>
-  sourceList?: Prisma.XOR<Prisma.SourceListScalarRelationFilter, Prisma.SourceListWhereInput>
+  sourceList?: Prisma.XOR<Prisma.SourceListNullableScalarRelationFilter, Prisma.SourceListWhereInput> | null
+  historicalSource?: Prisma.XOR<Prisma.HistoricalSourceNullableScalarRelationFilter, Prisma.HistoricalSourceWhereInput> | null
 }, "id">
 
 export type AgreementStatusSpanOrderByWithAggregationInput = {
@@ -263,7 +276,8 @@ export type AgreementStatusSpanOrderByWithAggregationInput = {
   status?: Prisma.SortOrder
   fromOn?: Prisma.SortOrder
   toOn?: Prisma.SortOrderInput | Prisma.SortOrder
-  sourceListId?: Prisma.SortOrder
+  sourceListId?: Prisma.SortOrderInput | Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.AgreementStatusSpanCountOrderByAggregateInput
   _avg?: Prisma.AgreementStatusSpanAvgOrderByAggregateInput
   _max?: Prisma.AgreementStatusSpanMaxOrderByAggregateInput
@@ -280,7 +294,8 @@ export type AgreementStatusSpanScalarWhereWithAggregatesInput = {
   status?: Prisma.EnumAgreementStatusWithAggregatesFilter<"AgreementStatusSpan"> | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeWithAggregatesFilter<"AgreementStatusSpan"> | Date | string
   toOn?: Prisma.DateTimeNullableWithAggregatesFilter<"AgreementStatusSpan"> | Date | string | null
-  sourceListId?: Prisma.IntWithAggregatesFilter<"AgreementStatusSpan"> | number
+  sourceListId?: Prisma.IntNullableWithAggregatesFilter<"AgreementStatusSpan"> | number | null
+  historicalSourceId?: Prisma.StringNullableWithAggregatesFilter<"AgreementStatusSpan"> | string | null
 }
 
 export type AgreementStatusSpanCreateInput = {
@@ -288,7 +303,8 @@ export type AgreementStatusSpanCreateInput = {
   fromOn: Date | string
   toOn?: Date | string | null
   agreement: Prisma.AgreementCreateNestedOneWithoutSpansInput
-  sourceList: Prisma.SourceListCreateNestedOneWithoutSpansInput
+  sourceList?: Prisma.SourceListCreateNestedOneWithoutSpansInput
+  historicalSource?: Prisma.HistoricalSourceCreateNestedOneWithoutSpansInput
 }
 
 export type AgreementStatusSpanUncheckedCreateInput = {
@@ -297,7 +313,8 @@ export type AgreementStatusSpanUncheckedCreateInput = {
   status: $Enums.AgreementStatus
   fromOn: Date | string
   toOn?: Date | string | null
-  sourceListId: number
+  sourceListId?: number | null
+  historicalSourceId?: string | null
 }
 
 export type AgreementStatusSpanUpdateInput = {
@@ -305,7 +322,8 @@ export type AgreementStatusSpanUpdateInput = {
   fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   agreement?: Prisma.AgreementUpdateOneRequiredWithoutSpansNestedInput
-  sourceList?: Prisma.SourceListUpdateOneRequiredWithoutSpansNestedInput
+  sourceList?: Prisma.SourceListUpdateOneWithoutSpansNestedInput
+  historicalSource?: Prisma.HistoricalSourceUpdateOneWithoutSpansNestedInput
 }
 
 export type AgreementStatusSpanUncheckedUpdateInput = {
@@ -314,7 +332,8 @@ export type AgreementStatusSpanUncheckedUpdateInput = {
   status?: Prisma.EnumAgreementStatusFieldUpdateOperationsInput | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  sourceListId?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AgreementStatusSpanCreateManyInput = {
@@ -323,7 +342,8 @@ export type AgreementStatusSpanCreateManyInput = {
   status: $Enums.AgreementStatus
   fromOn: Date | string
   toOn?: Date | string | null
-  sourceListId: number
+  sourceListId?: number | null
+  historicalSourceId?: string | null
 }
 
 export type AgreementStatusSpanUpdateManyMutationInput = {
@@ -338,7 +358,8 @@ export type AgreementStatusSpanUncheckedUpdateManyInput = {
   status?: Prisma.EnumAgreementStatusFieldUpdateOperationsInput | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  sourceListId?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AgreementStatusSpanListRelationFilter = {
@@ -358,6 +379,7 @@ export type AgreementStatusSpanCountOrderByAggregateInput = {
   fromOn?: Prisma.SortOrder
   toOn?: Prisma.SortOrder
   sourceListId?: Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrder
 }
 
 export type AgreementStatusSpanAvgOrderByAggregateInput = {
@@ -372,6 +394,7 @@ export type AgreementStatusSpanMaxOrderByAggregateInput = {
   fromOn?: Prisma.SortOrder
   toOn?: Prisma.SortOrder
   sourceListId?: Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrder
 }
 
 export type AgreementStatusSpanMinOrderByAggregateInput = {
@@ -381,6 +404,7 @@ export type AgreementStatusSpanMinOrderByAggregateInput = {
   fromOn?: Prisma.SortOrder
   toOn?: Prisma.SortOrder
   sourceListId?: Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrder
 }
 
 export type AgreementStatusSpanSumOrderByAggregateInput = {
@@ -472,11 +496,54 @@ export type AgreementStatusSpanUncheckedUpdateManyWithoutSourceListNestedInput =
   deleteMany?: Prisma.AgreementStatusSpanScalarWhereInput | Prisma.AgreementStatusSpanScalarWhereInput[]
 }
 
+export type AgreementStatusSpanCreateNestedManyWithoutHistoricalSourceInput = {
+  create?: Prisma.XOR<Prisma.AgreementStatusSpanCreateWithoutHistoricalSourceInput, Prisma.AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput> | Prisma.AgreementStatusSpanCreateWithoutHistoricalSourceInput[] | Prisma.AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.AgreementStatusSpanCreateOrConnectWithoutHistoricalSourceInput | Prisma.AgreementStatusSpanCreateOrConnectWithoutHistoricalSourceInput[]
+  createMany?: Prisma.AgreementStatusSpanCreateManyHistoricalSourceInputEnvelope
+  connect?: Prisma.AgreementStatusSpanWhereUniqueInput | Prisma.AgreementStatusSpanWhereUniqueInput[]
+}
+
+export type AgreementStatusSpanUncheckedCreateNestedManyWithoutHistoricalSourceInput = {
+  create?: Prisma.XOR<Prisma.AgreementStatusSpanCreateWithoutHistoricalSourceInput, Prisma.AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput> | Prisma.AgreementStatusSpanCreateWithoutHistoricalSourceInput[] | Prisma.AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.AgreementStatusSpanCreateOrConnectWithoutHistoricalSourceInput | Prisma.AgreementStatusSpanCreateOrConnectWithoutHistoricalSourceInput[]
+  createMany?: Prisma.AgreementStatusSpanCreateManyHistoricalSourceInputEnvelope
+  connect?: Prisma.AgreementStatusSpanWhereUniqueInput | Prisma.AgreementStatusSpanWhereUniqueInput[]
+}
+
+export type AgreementStatusSpanUpdateManyWithoutHistoricalSourceNestedInput = {
+  create?: Prisma.XOR<Prisma.AgreementStatusSpanCreateWithoutHistoricalSourceInput, Prisma.AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput> | Prisma.AgreementStatusSpanCreateWithoutHistoricalSourceInput[] | Prisma.AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.AgreementStatusSpanCreateOrConnectWithoutHistoricalSourceInput | Prisma.AgreementStatusSpanCreateOrConnectWithoutHistoricalSourceInput[]
+  upsert?: Prisma.AgreementStatusSpanUpsertWithWhereUniqueWithoutHistoricalSourceInput | Prisma.AgreementStatusSpanUpsertWithWhereUniqueWithoutHistoricalSourceInput[]
+  createMany?: Prisma.AgreementStatusSpanCreateManyHistoricalSourceInputEnvelope
+  set?: Prisma.AgreementStatusSpanWhereUniqueInput | Prisma.AgreementStatusSpanWhereUniqueInput[]
+  disconnect?: Prisma.AgreementStatusSpanWhereUniqueInput | Prisma.AgreementStatusSpanWhereUniqueInput[]
+  delete?: Prisma.AgreementStatusSpanWhereUniqueInput | Prisma.AgreementStatusSpanWhereUniqueInput[]
+  connect?: Prisma.AgreementStatusSpanWhereUniqueInput | Prisma.AgreementStatusSpanWhereUniqueInput[]
+  update?: Prisma.AgreementStatusSpanUpdateWithWhereUniqueWithoutHistoricalSourceInput | Prisma.AgreementStatusSpanUpdateWithWhereUniqueWithoutHistoricalSourceInput[]
+  updateMany?: Prisma.AgreementStatusSpanUpdateManyWithWhereWithoutHistoricalSourceInput | Prisma.AgreementStatusSpanUpdateManyWithWhereWithoutHistoricalSourceInput[]
+  deleteMany?: Prisma.AgreementStatusSpanScalarWhereInput | Prisma.AgreementStatusSpanScalarWhereInput[]
+}
+
+export type AgreementStatusSpanUncheckedUpdateManyWithoutHistoricalSourceNestedInput = {
+  create?: Prisma.XOR<Prisma.AgreementStatusSpanCreateWithoutHistoricalSourceInput, Prisma.AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput> | Prisma.AgreementStatusSpanCreateWithoutHistoricalSourceInput[] | Prisma.AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.AgreementStatusSpanCreateOrConnectWithoutHistoricalSourceInput | Prisma.AgreementStatusSpanCreateOrConnectWithoutHistoricalSourceInput[]
+  upsert?: Prisma.AgreementStatusSpanUpsertWithWhereUniqueWithoutHistoricalSourceInput | Prisma.AgreementStatusSpanUpsertWithWhereUniqueWithoutHistoricalSourceInput[]
+  createMany?: Prisma.AgreementStatusSpanCreateManyHistoricalSourceInputEnvelope
+  set?: Prisma.AgreementStatusSpanWhereUniqueInput | Prisma.AgreementStatusSpanWhereUniqueInput[]
+  disconnect?: Prisma.AgreementStatusSpanWhereUniqueInput | Prisma.AgreementStatusSpanWhereUniqueInput[]
+  delete?: Prisma.AgreementStatusSpanWhereUniqueInput | Prisma.AgreementStatusSpanWhereUniqueInput[]
+  connect?: Prisma.AgreementStatusSpanWhereUniqueInput | Prisma.AgreementStatusSpanWhereUniqueInput[]
+  update?: Prisma.AgreementStatusSpanUpdateWithWhereUniqueWithoutHistoricalSourceInput | Prisma.AgreementStatusSpanUpdateWithWhereUniqueWithoutHistoricalSourceInput[]
+  updateMany?: Prisma.AgreementStatusSpanUpdateManyWithWhereWithoutHistoricalSourceInput | Prisma.AgreementStatusSpanUpdateManyWithWhereWithoutHistoricalSourceInput[]
+  deleteMany?: Prisma.AgreementStatusSpanScalarWhereInput | Prisma.AgreementStatusSpanScalarWhereInput[]
+}
+
 export type AgreementStatusSpanCreateWithoutAgreementInput = {
   status: $Enums.AgreementStatus
   fromOn: Date | string
   toOn?: Date | string | null
-  sourceList: Prisma.SourceListCreateNestedOneWithoutSpansInput
+  sourceList?: Prisma.SourceListCreateNestedOneWithoutSpansInput
+  historicalSource?: Prisma.HistoricalSourceCreateNestedOneWithoutSpansInput
 }
 
 export type AgreementStatusSpanUncheckedCreateWithoutAgreementInput = {
@@ -484,7 +551,8 @@ export type AgreementStatusSpanUncheckedCreateWithoutAgreementInput = {
   status: $Enums.AgreementStatus
   fromOn: Date | string
   toOn?: Date | string | null
-  sourceListId: number
+  sourceListId?: number | null
+  historicalSourceId?: string | null
 }
 
 export type AgreementStatusSpanCreateOrConnectWithoutAgreementInput = {
@@ -522,7 +590,8 @@ export type AgreementStatusSpanScalarWhereInput = {
   status?: Prisma.EnumAgreementStatusFilter<"AgreementStatusSpan"> | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeFilter<"AgreementStatusSpan"> | Date | string
   toOn?: Prisma.DateTimeNullableFilter<"AgreementStatusSpan"> | Date | string | null
-  sourceListId?: Prisma.IntFilter<"AgreementStatusSpan"> | number
+  sourceListId?: Prisma.IntNullableFilter<"AgreementStatusSpan"> | number | null
+  historicalSourceId?: Prisma.StringNullableFilter<"AgreementStatusSpan"> | string | null
 }
 
 export type AgreementStatusSpanCreateWithoutSourceListInput = {
@@ -530,6 +599,7 @@ export type AgreementStatusSpanCreateWithoutSourceListInput = {
   fromOn: Date | string
   toOn?: Date | string | null
   agreement: Prisma.AgreementCreateNestedOneWithoutSpansInput
+  historicalSource?: Prisma.HistoricalSourceCreateNestedOneWithoutSpansInput
 }
 
 export type AgreementStatusSpanUncheckedCreateWithoutSourceListInput = {
@@ -538,6 +608,7 @@ export type AgreementStatusSpanUncheckedCreateWithoutSourceListInput = {
   status: $Enums.AgreementStatus
   fromOn: Date | string
   toOn?: Date | string | null
+  historicalSourceId?: string | null
 }
 
 export type AgreementStatusSpanCreateOrConnectWithoutSourceListInput = {
@@ -566,19 +637,64 @@ export type AgreementStatusSpanUpdateManyWithWhereWithoutSourceListInput = {
   data: Prisma.XOR<Prisma.AgreementStatusSpanUpdateManyMutationInput, Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutSourceListInput>
 }
 
+export type AgreementStatusSpanCreateWithoutHistoricalSourceInput = {
+  status: $Enums.AgreementStatus
+  fromOn: Date | string
+  toOn?: Date | string | null
+  agreement: Prisma.AgreementCreateNestedOneWithoutSpansInput
+  sourceList?: Prisma.SourceListCreateNestedOneWithoutSpansInput
+}
+
+export type AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput = {
+  id?: number
+  agreementId: string
+  status: $Enums.AgreementStatus
+  fromOn: Date | string
+  toOn?: Date | string | null
+  sourceListId?: number | null
+}
+
+export type AgreementStatusSpanCreateOrConnectWithoutHistoricalSourceInput = {
+  where: Prisma.AgreementStatusSpanWhereUniqueInput
+  create: Prisma.XOR<Prisma.AgreementStatusSpanCreateWithoutHistoricalSourceInput, Prisma.AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput>
+}
+
+export type AgreementStatusSpanCreateManyHistoricalSourceInputEnvelope = {
+  data: Prisma.AgreementStatusSpanCreateManyHistoricalSourceInput | Prisma.AgreementStatusSpanCreateManyHistoricalSourceInput[]
+  skipDuplicates?: boolean
+}
+
+export type AgreementStatusSpanUpsertWithWhereUniqueWithoutHistoricalSourceInput = {
+  where: Prisma.AgreementStatusSpanWhereUniqueInput
+  update: Prisma.XOR<Prisma.AgreementStatusSpanUpdateWithoutHistoricalSourceInput, Prisma.AgreementStatusSpanUncheckedUpdateWithoutHistoricalSourceInput>
+  create: Prisma.XOR<Prisma.AgreementStatusSpanCreateWithoutHistoricalSourceInput, Prisma.AgreementStatusSpanUncheckedCreateWithoutHistoricalSourceInput>
+}
+
+export type AgreementStatusSpanUpdateWithWhereUniqueWithoutHistoricalSourceInput = {
+  where: Prisma.AgreementStatusSpanWhereUniqueInput
+  data: Prisma.XOR<Prisma.AgreementStatusSpanUpdateWithoutHistoricalSourceInput, Prisma.AgreementStatusSpanUncheckedUpdateWithoutHistoricalSourceInput>
+}
+
+export type AgreementStatusSpanUpdateManyWithWhereWithoutHistoricalSourceInput = {
+  where: Prisma.AgreementStatusSpanScalarWhereInput
+  data: Prisma.XOR<Prisma.AgreementStatusSpanUpdateManyMutationInput, Prisma.AgreementStatusSpanUncheckedUpdateManyWithoutHistoricalSourceInput>
+}
+
 export type AgreementStatusSpanCreateManyAgreementInput = {
   id?: number
   status: $Enums.AgreementStatus
   fromOn: Date | string
   toOn?: Date | string | null
-  sourceListId: number
+  sourceListId?: number | null
+  historicalSourceId?: string | null
 }
 
 export type AgreementStatusSpanUpdateWithoutAgreementInput = {
   status?: Prisma.EnumAgreementStatusFieldUpdateOperationsInput | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  sourceList?: Prisma.SourceListUpdateOneRequiredWithoutSpansNestedInput
+  sourceList?: Prisma.SourceListUpdateOneWithoutSpansNestedInput
+  historicalSource?: Prisma.HistoricalSourceUpdateOneWithoutSpansNestedInput
 }
 
 export type AgreementStatusSpanUncheckedUpdateWithoutAgreementInput = {
@@ -586,7 +702,8 @@ export type AgreementStatusSpanUncheckedUpdateWithoutAgreementInput = {
   status?: Prisma.EnumAgreementStatusFieldUpdateOperationsInput | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  sourceListId?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AgreementStatusSpanUncheckedUpdateManyWithoutAgreementInput = {
@@ -594,7 +711,8 @@ export type AgreementStatusSpanUncheckedUpdateManyWithoutAgreementInput = {
   status?: Prisma.EnumAgreementStatusFieldUpdateOperationsInput | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  sourceListId?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AgreementStatusSpanCreateManySourceListInput = {
@@ -603,6 +721,7 @@ export type AgreementStatusSpanCreateManySourceListInput = {
   status: $Enums.AgreementStatus
   fromOn: Date | string
   toOn?: Date | string | null
+  historicalSourceId?: string | null
 }
 
 export type AgreementStatusSpanUpdateWithoutSourceListInput = {
@@ -610,6 +729,7 @@ export type AgreementStatusSpanUpdateWithoutSourceListInput = {
   fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   agreement?: Prisma.AgreementUpdateOneRequiredWithoutSpansNestedInput
+  historicalSource?: Prisma.HistoricalSourceUpdateOneWithoutSpansNestedInput
 }
 
 export type AgreementStatusSpanUncheckedUpdateWithoutSourceListInput = {
@@ -618,6 +738,7 @@ export type AgreementStatusSpanUncheckedUpdateWithoutSourceListInput = {
   status?: Prisma.EnumAgreementStatusFieldUpdateOperationsInput | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AgreementStatusSpanUncheckedUpdateManyWithoutSourceListInput = {
@@ -626,6 +747,42 @@ export type AgreementStatusSpanUncheckedUpdateManyWithoutSourceListInput = {
   status?: Prisma.EnumAgreementStatusFieldUpdateOperationsInput | $Enums.AgreementStatus
   fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+export type AgreementStatusSpanCreateManyHistoricalSourceInput = {
+  id?: number
+  agreementId: string
+  status: $Enums.AgreementStatus
+  fromOn: Date | string
+  toOn?: Date | string | null
+  sourceListId?: number | null
+}
+
+export type AgreementStatusSpanUpdateWithoutHistoricalSourceInput = {
+  status?: Prisma.EnumAgreementStatusFieldUpdateOperationsInput | $Enums.AgreementStatus
+  fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  agreement?: Prisma.AgreementUpdateOneRequiredWithoutSpansNestedInput
+  sourceList?: Prisma.SourceListUpdateOneWithoutSpansNestedInput
+}
+
+export type AgreementStatusSpanUncheckedUpdateWithoutHistoricalSourceInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  agreementId?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.EnumAgreementStatusFieldUpdateOperationsInput | $Enums.AgreementStatus
+  fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+}
+
+export type AgreementStatusSpanUncheckedUpdateManyWithoutHistoricalSourceInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  agreementId?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.EnumAgreementStatusFieldUpdateOperationsInput | $Enums.AgreementStatus
+  fromOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  toOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sourceListId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
 }
 
 
@@ -637,8 +794,10 @@ export type AgreementStatusSpanSelect<ExtArgs extends runtime.Types.Extensions.I
   fromOn?: boolean
   toOn?: boolean
   sourceListId?: boolean
+  historicalSourceId?: boolean
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementStatusSpan$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementStatusSpan$historicalSourceArgs<ExtArgs>
 }, ExtArgs["result"]["agreementStatusSpan"]>
 
 export type AgreementStatusSpanSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -648,8 +807,10 @@ export type AgreementStatusSpanSelectCreateManyAndReturn<ExtArgs extends runtime
   fromOn?: boolean
   toOn?: boolean
   sourceListId?: boolean
+  historicalSourceId?: boolean
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementStatusSpan$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementStatusSpan$historicalSourceArgs<ExtArgs>
 }, ExtArgs["result"]["agreementStatusSpan"]>
 
 export type AgreementStatusSpanSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -659,8 +820,10 @@ export type AgreementStatusSpanSelectUpdateManyAndReturn<ExtArgs extends runtime
   fromOn?: boolean
   toOn?: boolean
   sourceListId?: boolean
+  historicalSourceId?: boolean
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementStatusSpan$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementStatusSpan$historicalSourceArgs<ExtArgs>
 }, ExtArgs["result"]["agreementStatusSpan"]>
 
 export type AgreementStatusSpanSelectScalar = {
@@ -670,27 +833,32 @@ export type AgreementStatusSpanSelectScalar = {
   fromOn?: boolean
   toOn?: boolean
   sourceListId?: boolean
+  historicalSourceId?: boolean
 }
 
-export type AgreementStatusSpanOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "agreementId" | "status" | "fromOn" | "toOn" | "sourceListId", ExtArgs["result"]["agreementStatusSpan"]>
+export type AgreementStatusSpanOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "agreementId" | "status" | "fromOn" | "toOn" | "sourceListId" | "historicalSourceId", ExtArgs["result"]["agreementStatusSpan"]>
 export type AgreementStatusSpanInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementStatusSpan$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementStatusSpan$historicalSourceArgs<ExtArgs>
 }
 export type AgreementStatusSpanIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementStatusSpan$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementStatusSpan$historicalSourceArgs<ExtArgs>
 }
 export type AgreementStatusSpanIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   agreement?: boolean | Prisma.AgreementDefaultArgs<ExtArgs>
-  sourceList?: boolean | Prisma.SourceListDefaultArgs<ExtArgs>
+  sourceList?: boolean | Prisma.AgreementStatusSpan$sourceListArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.AgreementStatusSpan$historicalSourceArgs<ExtArgs>
 }
 
 export type $AgreementStatusSpanPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "AgreementStatusSpan"
   objects: {
     agreement: Prisma.$AgreementPayload<ExtArgs>
-    sourceList: Prisma.$SourceListPayload<ExtArgs>
+    sourceList: Prisma.$SourceListPayload<ExtArgs> | null
+    historicalSource: Prisma.$HistoricalSourcePayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: number
@@ -698,7 +866,8 @@ export type $AgreementStatusSpanPayload<ExtArgs extends runtime.Types.Extensions
     status: $Enums.AgreementStatus
     fromOn: Date
     toOn: Date | null
-    sourceListId: number
+    sourceListId: number | null
+    historicalSourceId: string | null
   }, ExtArgs["result"]["agreementStatusSpan"]>
   composites: {}
 }
@@ -1094,7 +1263,8 @@ readonly fields: AgreementStatusSpanFieldRefs;
 export interface Prisma__AgreementStatusSpanClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   agreement<T extends Prisma.AgreementDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.AgreementDefaultArgs<ExtArgs>>): Prisma.Prisma__AgreementClient<runtime.Types.Result.GetResult<Prisma.$AgreementPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
-  sourceList<T extends Prisma.SourceListDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceListDefaultArgs<ExtArgs>>): Prisma.Prisma__SourceListClient<runtime.Types.Result.GetResult<Prisma.$SourceListPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
+  sourceList<T extends Prisma.AgreementStatusSpan$sourceListArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.AgreementStatusSpan$sourceListArgs<ExtArgs>>): Prisma.Prisma__SourceListClient<runtime.Types.Result.GetResult<Prisma.$SourceListPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  historicalSource<T extends Prisma.AgreementStatusSpan$historicalSourceArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.AgreementStatusSpan$historicalSourceArgs<ExtArgs>>): Prisma.Prisma__HistoricalSourceClient<runtime.Types.Result.GetResult<Prisma.$HistoricalSourcePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1130,6 +1300,7 @@ export interface AgreementStatusSpanFieldRefs {
   readonly fromOn: Prisma.FieldRef<"AgreementStatusSpan", 'DateTime'>
   readonly toOn: Prisma.FieldRef<"AgreementStatusSpan", 'DateTime'>
   readonly sourceListId: Prisma.FieldRef<"AgreementStatusSpan", 'Int'>
+  readonly historicalSourceId: Prisma.FieldRef<"AgreementStatusSpan", 'String'>
 }
     
 
@@ -1528,6 +1699,44 @@ export type AgreementStatusSpanDeleteManyArgs<ExtArgs extends runtime.Types.Exte
    * Limit how many AgreementStatusSpans to delete.
    */
   limit?: number
+}
+
+/**
+ * AgreementStatusSpan.sourceList
+ */
+export type AgreementStatusSpan$sourceListArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the SourceList
+   */
+  select?: Prisma.SourceListSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the SourceList
+   */
+  omit?: Prisma.SourceListOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SourceListInclude<ExtArgs> | null
+  where?: Prisma.SourceListWhereInput
+}
+
+/**
+ * AgreementStatusSpan.historicalSource
+ */
+export type AgreementStatusSpan$historicalSourceArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the HistoricalSource
+   */
+  select?: Prisma.HistoricalSourceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the HistoricalSource
+   */
+  omit?: Prisma.HistoricalSourceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.HistoricalSourceInclude<ExtArgs> | null
+  where?: Prisma.HistoricalSourceWhereInput
 }
 
 /**

@@ -40,6 +40,7 @@ export type OversightReportAgencyMinAggregateOutputType = {
   agencyName: string | null
   stateCode: string | null
   agencyId: string | null
+  historicalSourceId: string | null
 }
 
 export type OversightReportAgencyMaxAggregateOutputType = {
@@ -48,6 +49,7 @@ export type OversightReportAgencyMaxAggregateOutputType = {
   agencyName: string | null
   stateCode: string | null
   agencyId: string | null
+  historicalSourceId: string | null
 }
 
 export type OversightReportAgencyCountAggregateOutputType = {
@@ -56,6 +58,7 @@ export type OversightReportAgencyCountAggregateOutputType = {
   agencyName: number
   stateCode: number
   agencyId: number
+  historicalSourceId: number
   _all: number
 }
 
@@ -74,6 +77,7 @@ export type OversightReportAgencyMinAggregateInputType = {
   agencyName?: true
   stateCode?: true
   agencyId?: true
+  historicalSourceId?: true
 }
 
 export type OversightReportAgencyMaxAggregateInputType = {
@@ -82,6 +86,7 @@ export type OversightReportAgencyMaxAggregateInputType = {
   agencyName?: true
   stateCode?: true
   agencyId?: true
+  historicalSourceId?: true
 }
 
 export type OversightReportAgencyCountAggregateInputType = {
@@ -90,6 +95,7 @@ export type OversightReportAgencyCountAggregateInputType = {
   agencyName?: true
   stateCode?: true
   agencyId?: true
+  historicalSourceId?: true
   _all?: true
 }
 
@@ -185,6 +191,7 @@ export type OversightReportAgencyGroupByOutputType = {
   agencyName: string
   stateCode: string
   agencyId: string | null
+  historicalSourceId: string | null
   _count: OversightReportAgencyCountAggregateOutputType | null
   _avg: OversightReportAgencyAvgAggregateOutputType | null
   _sum: OversightReportAgencySumAggregateOutputType | null
@@ -216,8 +223,10 @@ export type OversightReportAgencyWhereInput = {
   agencyName?: Prisma.StringFilter<"OversightReportAgency"> | string
   stateCode?: Prisma.StringFilter<"OversightReportAgency"> | string
   agencyId?: Prisma.StringNullableFilter<"OversightReportAgency"> | string | null
+  historicalSourceId?: Prisma.StringNullableFilter<"OversightReportAgency"> | string | null
   report?: Prisma.XOR<Prisma.OversightReportScalarRelationFilter, Prisma.OversightReportWhereInput>
   agency?: Prisma.XOR<Prisma.AgencyNullableScalarRelationFilter, Prisma.AgencyWhereInput> | null
+  historicalSource?: Prisma.XOR<Prisma.HistoricalSourceNullableScalarRelationFilter, Prisma.HistoricalSourceWhereInput> | null
 }
 
 export type OversightReportAgencyOrderByWithRelationInput = {
@@ -226,8 +235,10 @@ export type OversightReportAgencyOrderByWithRelationInput = {
   agencyName?: Prisma.SortOrder
   stateCode?: Prisma.SortOrder
   agencyId?: Prisma.SortOrderInput | Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrderInput | Prisma.SortOrder
   report?: Prisma.OversightReportOrderByWithRelationInput
   agency?: Prisma.AgencyOrderByWithRelationInput
+  historicalSource?: Prisma.HistoricalSourceOrderByWithRelationInput
 }
 
 export type OversightReportAgencyWhereUniqueInput = Prisma.AtLeast<{
@@ -240,8 +251,10 @@ export type OversightReportAgencyWhereUniqueInput = Prisma.AtLeast<{
   agencyName?: Prisma.StringFilter<"OversightReportAgency"> | string
   stateCode?: Prisma.StringFilter<"OversightReportAgency"> | string
   agencyId?: Prisma.StringNullableFilter<"OversightReportAgency"> | string | null
+  historicalSourceId?: Prisma.StringNullableFilter<"OversightReportAgency"> | string | null
   report?: Prisma.XOR<Prisma.OversightReportScalarRelationFilter, Prisma.OversightReportWhereInput>
   agency?: Prisma.XOR<Prisma.AgencyNullableScalarRelationFilter, Prisma.AgencyWhereInput> | null
+  historicalSource?: Prisma.XOR<Prisma.HistoricalSourceNullableScalarRelationFilter, Prisma.HistoricalSourceWhereInput> | null
 }, "id" | "reportId_stateCode_agencyName">
 
 export type OversightReportAgencyOrderByWithAggregationInput = {
@@ -250,6 +263,7 @@ export type OversightReportAgencyOrderByWithAggregationInput = {
   agencyName?: Prisma.SortOrder
   stateCode?: Prisma.SortOrder
   agencyId?: Prisma.SortOrderInput | Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.OversightReportAgencyCountOrderByAggregateInput
   _avg?: Prisma.OversightReportAgencyAvgOrderByAggregateInput
   _max?: Prisma.OversightReportAgencyMaxOrderByAggregateInput
@@ -266,6 +280,7 @@ export type OversightReportAgencyScalarWhereWithAggregatesInput = {
   agencyName?: Prisma.StringWithAggregatesFilter<"OversightReportAgency"> | string
   stateCode?: Prisma.StringWithAggregatesFilter<"OversightReportAgency"> | string
   agencyId?: Prisma.StringNullableWithAggregatesFilter<"OversightReportAgency"> | string | null
+  historicalSourceId?: Prisma.StringNullableWithAggregatesFilter<"OversightReportAgency"> | string | null
 }
 
 export type OversightReportAgencyCreateInput = {
@@ -273,6 +288,7 @@ export type OversightReportAgencyCreateInput = {
   stateCode: string
   report: Prisma.OversightReportCreateNestedOneWithoutAgenciesInput
   agency?: Prisma.AgencyCreateNestedOneWithoutReportsInput
+  historicalSource?: Prisma.HistoricalSourceCreateNestedOneWithoutReportAgenciesInput
 }
 
 export type OversightReportAgencyUncheckedCreateInput = {
@@ -281,6 +297,7 @@ export type OversightReportAgencyUncheckedCreateInput = {
   agencyName: string
   stateCode: string
   agencyId?: string | null
+  historicalSourceId?: string | null
 }
 
 export type OversightReportAgencyUpdateInput = {
@@ -288,6 +305,7 @@ export type OversightReportAgencyUpdateInput = {
   stateCode?: Prisma.StringFieldUpdateOperationsInput | string
   report?: Prisma.OversightReportUpdateOneRequiredWithoutAgenciesNestedInput
   agency?: Prisma.AgencyUpdateOneWithoutReportsNestedInput
+  historicalSource?: Prisma.HistoricalSourceUpdateOneWithoutReportAgenciesNestedInput
 }
 
 export type OversightReportAgencyUncheckedUpdateInput = {
@@ -296,6 +314,7 @@ export type OversightReportAgencyUncheckedUpdateInput = {
   agencyName?: Prisma.StringFieldUpdateOperationsInput | string
   stateCode?: Prisma.StringFieldUpdateOperationsInput | string
   agencyId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OversightReportAgencyCreateManyInput = {
@@ -304,6 +323,7 @@ export type OversightReportAgencyCreateManyInput = {
   agencyName: string
   stateCode: string
   agencyId?: string | null
+  historicalSourceId?: string | null
 }
 
 export type OversightReportAgencyUpdateManyMutationInput = {
@@ -317,6 +337,7 @@ export type OversightReportAgencyUncheckedUpdateManyInput = {
   agencyName?: Prisma.StringFieldUpdateOperationsInput | string
   stateCode?: Prisma.StringFieldUpdateOperationsInput | string
   agencyId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OversightReportAgencyListRelationFilter = {
@@ -341,6 +362,7 @@ export type OversightReportAgencyCountOrderByAggregateInput = {
   agencyName?: Prisma.SortOrder
   stateCode?: Prisma.SortOrder
   agencyId?: Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrder
 }
 
 export type OversightReportAgencyAvgOrderByAggregateInput = {
@@ -353,6 +375,7 @@ export type OversightReportAgencyMaxOrderByAggregateInput = {
   agencyName?: Prisma.SortOrder
   stateCode?: Prisma.SortOrder
   agencyId?: Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrder
 }
 
 export type OversightReportAgencyMinOrderByAggregateInput = {
@@ -361,6 +384,7 @@ export type OversightReportAgencyMinOrderByAggregateInput = {
   agencyName?: Prisma.SortOrder
   stateCode?: Prisma.SortOrder
   agencyId?: Prisma.SortOrder
+  historicalSourceId?: Prisma.SortOrder
 }
 
 export type OversightReportAgencySumOrderByAggregateInput = {
@@ -406,6 +430,48 @@ export type OversightReportAgencyUncheckedUpdateManyWithoutAgencyNestedInput = {
   connect?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
   update?: Prisma.OversightReportAgencyUpdateWithWhereUniqueWithoutAgencyInput | Prisma.OversightReportAgencyUpdateWithWhereUniqueWithoutAgencyInput[]
   updateMany?: Prisma.OversightReportAgencyUpdateManyWithWhereWithoutAgencyInput | Prisma.OversightReportAgencyUpdateManyWithWhereWithoutAgencyInput[]
+  deleteMany?: Prisma.OversightReportAgencyScalarWhereInput | Prisma.OversightReportAgencyScalarWhereInput[]
+}
+
+export type OversightReportAgencyCreateNestedManyWithoutHistoricalSourceInput = {
+  create?: Prisma.XOR<Prisma.OversightReportAgencyCreateWithoutHistoricalSourceInput, Prisma.OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput> | Prisma.OversightReportAgencyCreateWithoutHistoricalSourceInput[] | Prisma.OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.OversightReportAgencyCreateOrConnectWithoutHistoricalSourceInput | Prisma.OversightReportAgencyCreateOrConnectWithoutHistoricalSourceInput[]
+  createMany?: Prisma.OversightReportAgencyCreateManyHistoricalSourceInputEnvelope
+  connect?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
+}
+
+export type OversightReportAgencyUncheckedCreateNestedManyWithoutHistoricalSourceInput = {
+  create?: Prisma.XOR<Prisma.OversightReportAgencyCreateWithoutHistoricalSourceInput, Prisma.OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput> | Prisma.OversightReportAgencyCreateWithoutHistoricalSourceInput[] | Prisma.OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.OversightReportAgencyCreateOrConnectWithoutHistoricalSourceInput | Prisma.OversightReportAgencyCreateOrConnectWithoutHistoricalSourceInput[]
+  createMany?: Prisma.OversightReportAgencyCreateManyHistoricalSourceInputEnvelope
+  connect?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
+}
+
+export type OversightReportAgencyUpdateManyWithoutHistoricalSourceNestedInput = {
+  create?: Prisma.XOR<Prisma.OversightReportAgencyCreateWithoutHistoricalSourceInput, Prisma.OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput> | Prisma.OversightReportAgencyCreateWithoutHistoricalSourceInput[] | Prisma.OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.OversightReportAgencyCreateOrConnectWithoutHistoricalSourceInput | Prisma.OversightReportAgencyCreateOrConnectWithoutHistoricalSourceInput[]
+  upsert?: Prisma.OversightReportAgencyUpsertWithWhereUniqueWithoutHistoricalSourceInput | Prisma.OversightReportAgencyUpsertWithWhereUniqueWithoutHistoricalSourceInput[]
+  createMany?: Prisma.OversightReportAgencyCreateManyHistoricalSourceInputEnvelope
+  set?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
+  disconnect?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
+  delete?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
+  connect?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
+  update?: Prisma.OversightReportAgencyUpdateWithWhereUniqueWithoutHistoricalSourceInput | Prisma.OversightReportAgencyUpdateWithWhereUniqueWithoutHistoricalSourceInput[]
+  updateMany?: Prisma.OversightReportAgencyUpdateManyWithWhereWithoutHistoricalSourceInput | Prisma.OversightReportAgencyUpdateManyWithWhereWithoutHistoricalSourceInput[]
+  deleteMany?: Prisma.OversightReportAgencyScalarWhereInput | Prisma.OversightReportAgencyScalarWhereInput[]
+}
+
+export type OversightReportAgencyUncheckedUpdateManyWithoutHistoricalSourceNestedInput = {
+  create?: Prisma.XOR<Prisma.OversightReportAgencyCreateWithoutHistoricalSourceInput, Prisma.OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput> | Prisma.OversightReportAgencyCreateWithoutHistoricalSourceInput[] | Prisma.OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput[]
+  connectOrCreate?: Prisma.OversightReportAgencyCreateOrConnectWithoutHistoricalSourceInput | Prisma.OversightReportAgencyCreateOrConnectWithoutHistoricalSourceInput[]
+  upsert?: Prisma.OversightReportAgencyUpsertWithWhereUniqueWithoutHistoricalSourceInput | Prisma.OversightReportAgencyUpsertWithWhereUniqueWithoutHistoricalSourceInput[]
+  createMany?: Prisma.OversightReportAgencyCreateManyHistoricalSourceInputEnvelope
+  set?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
+  disconnect?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
+  delete?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
+  connect?: Prisma.OversightReportAgencyWhereUniqueInput | Prisma.OversightReportAgencyWhereUniqueInput[]
+  update?: Prisma.OversightReportAgencyUpdateWithWhereUniqueWithoutHistoricalSourceInput | Prisma.OversightReportAgencyUpdateWithWhereUniqueWithoutHistoricalSourceInput[]
+  updateMany?: Prisma.OversightReportAgencyUpdateManyWithWhereWithoutHistoricalSourceInput | Prisma.OversightReportAgencyUpdateManyWithWhereWithoutHistoricalSourceInput[]
   deleteMany?: Prisma.OversightReportAgencyScalarWhereInput | Prisma.OversightReportAgencyScalarWhereInput[]
 }
 
@@ -455,6 +521,7 @@ export type OversightReportAgencyCreateWithoutAgencyInput = {
   agencyName: string
   stateCode: string
   report: Prisma.OversightReportCreateNestedOneWithoutAgenciesInput
+  historicalSource?: Prisma.HistoricalSourceCreateNestedOneWithoutReportAgenciesInput
 }
 
 export type OversightReportAgencyUncheckedCreateWithoutAgencyInput = {
@@ -462,6 +529,7 @@ export type OversightReportAgencyUncheckedCreateWithoutAgencyInput = {
   reportId: string
   agencyName: string
   stateCode: string
+  historicalSourceId?: string | null
 }
 
 export type OversightReportAgencyCreateOrConnectWithoutAgencyInput = {
@@ -499,12 +567,55 @@ export type OversightReportAgencyScalarWhereInput = {
   agencyName?: Prisma.StringFilter<"OversightReportAgency"> | string
   stateCode?: Prisma.StringFilter<"OversightReportAgency"> | string
   agencyId?: Prisma.StringNullableFilter<"OversightReportAgency"> | string | null
+  historicalSourceId?: Prisma.StringNullableFilter<"OversightReportAgency"> | string | null
+}
+
+export type OversightReportAgencyCreateWithoutHistoricalSourceInput = {
+  agencyName: string
+  stateCode: string
+  report: Prisma.OversightReportCreateNestedOneWithoutAgenciesInput
+  agency?: Prisma.AgencyCreateNestedOneWithoutReportsInput
+}
+
+export type OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput = {
+  id?: number
+  reportId: string
+  agencyName: string
+  stateCode: string
+  agencyId?: string | null
+}
+
+export type OversightReportAgencyCreateOrConnectWithoutHistoricalSourceInput = {
+  where: Prisma.OversightReportAgencyWhereUniqueInput
+  create: Prisma.XOR<Prisma.OversightReportAgencyCreateWithoutHistoricalSourceInput, Prisma.OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput>
+}
+
+export type OversightReportAgencyCreateManyHistoricalSourceInputEnvelope = {
+  data: Prisma.OversightReportAgencyCreateManyHistoricalSourceInput | Prisma.OversightReportAgencyCreateManyHistoricalSourceInput[]
+  skipDuplicates?: boolean
+}
+
+export type OversightReportAgencyUpsertWithWhereUniqueWithoutHistoricalSourceInput = {
+  where: Prisma.OversightReportAgencyWhereUniqueInput
+  update: Prisma.XOR<Prisma.OversightReportAgencyUpdateWithoutHistoricalSourceInput, Prisma.OversightReportAgencyUncheckedUpdateWithoutHistoricalSourceInput>
+  create: Prisma.XOR<Prisma.OversightReportAgencyCreateWithoutHistoricalSourceInput, Prisma.OversightReportAgencyUncheckedCreateWithoutHistoricalSourceInput>
+}
+
+export type OversightReportAgencyUpdateWithWhereUniqueWithoutHistoricalSourceInput = {
+  where: Prisma.OversightReportAgencyWhereUniqueInput
+  data: Prisma.XOR<Prisma.OversightReportAgencyUpdateWithoutHistoricalSourceInput, Prisma.OversightReportAgencyUncheckedUpdateWithoutHistoricalSourceInput>
+}
+
+export type OversightReportAgencyUpdateManyWithWhereWithoutHistoricalSourceInput = {
+  where: Prisma.OversightReportAgencyScalarWhereInput
+  data: Prisma.XOR<Prisma.OversightReportAgencyUpdateManyMutationInput, Prisma.OversightReportAgencyUncheckedUpdateManyWithoutHistoricalSourceInput>
 }
 
 export type OversightReportAgencyCreateWithoutReportInput = {
   agencyName: string
   stateCode: string
   agency?: Prisma.AgencyCreateNestedOneWithoutReportsInput
+  historicalSource?: Prisma.HistoricalSourceCreateNestedOneWithoutReportAgenciesInput
 }
 
 export type OversightReportAgencyUncheckedCreateWithoutReportInput = {
@@ -512,6 +623,7 @@ export type OversightReportAgencyUncheckedCreateWithoutReportInput = {
   agencyName: string
   stateCode: string
   agencyId?: string | null
+  historicalSourceId?: string | null
 }
 
 export type OversightReportAgencyCreateOrConnectWithoutReportInput = {
@@ -545,12 +657,14 @@ export type OversightReportAgencyCreateManyAgencyInput = {
   reportId: string
   agencyName: string
   stateCode: string
+  historicalSourceId?: string | null
 }
 
 export type OversightReportAgencyUpdateWithoutAgencyInput = {
   agencyName?: Prisma.StringFieldUpdateOperationsInput | string
   stateCode?: Prisma.StringFieldUpdateOperationsInput | string
   report?: Prisma.OversightReportUpdateOneRequiredWithoutAgenciesNestedInput
+  historicalSource?: Prisma.HistoricalSourceUpdateOneWithoutReportAgenciesNestedInput
 }
 
 export type OversightReportAgencyUncheckedUpdateWithoutAgencyInput = {
@@ -558,6 +672,7 @@ export type OversightReportAgencyUncheckedUpdateWithoutAgencyInput = {
   reportId?: Prisma.StringFieldUpdateOperationsInput | string
   agencyName?: Prisma.StringFieldUpdateOperationsInput | string
   stateCode?: Prisma.StringFieldUpdateOperationsInput | string
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OversightReportAgencyUncheckedUpdateManyWithoutAgencyInput = {
@@ -565,6 +680,38 @@ export type OversightReportAgencyUncheckedUpdateManyWithoutAgencyInput = {
   reportId?: Prisma.StringFieldUpdateOperationsInput | string
   agencyName?: Prisma.StringFieldUpdateOperationsInput | string
   stateCode?: Prisma.StringFieldUpdateOperationsInput | string
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+export type OversightReportAgencyCreateManyHistoricalSourceInput = {
+  id?: number
+  reportId: string
+  agencyName: string
+  stateCode: string
+  agencyId?: string | null
+}
+
+export type OversightReportAgencyUpdateWithoutHistoricalSourceInput = {
+  agencyName?: Prisma.StringFieldUpdateOperationsInput | string
+  stateCode?: Prisma.StringFieldUpdateOperationsInput | string
+  report?: Prisma.OversightReportUpdateOneRequiredWithoutAgenciesNestedInput
+  agency?: Prisma.AgencyUpdateOneWithoutReportsNestedInput
+}
+
+export type OversightReportAgencyUncheckedUpdateWithoutHistoricalSourceInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  reportId?: Prisma.StringFieldUpdateOperationsInput | string
+  agencyName?: Prisma.StringFieldUpdateOperationsInput | string
+  stateCode?: Prisma.StringFieldUpdateOperationsInput | string
+  agencyId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+export type OversightReportAgencyUncheckedUpdateManyWithoutHistoricalSourceInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  reportId?: Prisma.StringFieldUpdateOperationsInput | string
+  agencyName?: Prisma.StringFieldUpdateOperationsInput | string
+  stateCode?: Prisma.StringFieldUpdateOperationsInput | string
+  agencyId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OversightReportAgencyCreateManyReportInput = {
@@ -572,12 +719,14 @@ export type OversightReportAgencyCreateManyReportInput = {
   agencyName: string
   stateCode: string
   agencyId?: string | null
+  historicalSourceId?: string | null
 }
 
 export type OversightReportAgencyUpdateWithoutReportInput = {
   agencyName?: Prisma.StringFieldUpdateOperationsInput | string
   stateCode?: Prisma.StringFieldUpdateOperationsInput | string
   agency?: Prisma.AgencyUpdateOneWithoutReportsNestedInput
+  historicalSource?: Prisma.HistoricalSourceUpdateOneWithoutReportAgenciesNestedInput
 }
 
 export type OversightReportAgencyUncheckedUpdateWithoutReportInput = {
@@ -585,6 +734,7 @@ export type OversightReportAgencyUncheckedUpdateWithoutReportInput = {
   agencyName?: Prisma.StringFieldUpdateOperationsInput | string
   stateCode?: Prisma.StringFieldUpdateOperationsInput | string
   agencyId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OversightReportAgencyUncheckedUpdateManyWithoutReportInput = {
@@ -592,6 +742,7 @@ export type OversightReportAgencyUncheckedUpdateManyWithoutReportInput = {
   agencyName?: Prisma.StringFieldUpdateOperationsInput | string
   stateCode?: Prisma.StringFieldUpdateOperationsInput | string
   agencyId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  historicalSourceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -602,8 +753,10 @@ export type OversightReportAgencySelect<ExtArgs extends runtime.Types.Extensions
   agencyName?: boolean
   stateCode?: boolean
   agencyId?: boolean
+  historicalSourceId?: boolean
   report?: boolean | Prisma.OversightReportDefaultArgs<ExtArgs>
   agency?: boolean | Prisma.OversightReportAgency$agencyArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.OversightReportAgency$historicalSourceArgs<ExtArgs>
 }, ExtArgs["result"]["oversightReportAgency"]>
 
 export type OversightReportAgencySelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -612,8 +765,10 @@ export type OversightReportAgencySelectCreateManyAndReturn<ExtArgs extends runti
   agencyName?: boolean
   stateCode?: boolean
   agencyId?: boolean
+  historicalSourceId?: boolean
   report?: boolean | Prisma.OversightReportDefaultArgs<ExtArgs>
   agency?: boolean | Prisma.OversightReportAgency$agencyArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.OversightReportAgency$historicalSourceArgs<ExtArgs>
 }, ExtArgs["result"]["oversightReportAgency"]>
 
 export type OversightReportAgencySelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -622,8 +777,10 @@ export type OversightReportAgencySelectUpdateManyAndReturn<ExtArgs extends runti
   agencyName?: boolean
   stateCode?: boolean
   agencyId?: boolean
+  historicalSourceId?: boolean
   report?: boolean | Prisma.OversightReportDefaultArgs<ExtArgs>
   agency?: boolean | Prisma.OversightReportAgency$agencyArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.OversightReportAgency$historicalSourceArgs<ExtArgs>
 }, ExtArgs["result"]["oversightReportAgency"]>
 
 export type OversightReportAgencySelectScalar = {
@@ -632,20 +789,24 @@ export type OversightReportAgencySelectScalar = {
   agencyName?: boolean
   stateCode?: boolean
   agencyId?: boolean
+  historicalSourceId?: boolean
 }
 
-export type OversightReportAgencyOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "reportId" | "agencyName" | "stateCode" | "agencyId", ExtArgs["result"]["oversightReportAgency"]>
+export type OversightReportAgencyOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "reportId" | "agencyName" | "stateCode" | "agencyId" | "historicalSourceId", ExtArgs["result"]["oversightReportAgency"]>
 export type OversightReportAgencyInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   report?: boolean | Prisma.OversightReportDefaultArgs<ExtArgs>
   agency?: boolean | Prisma.OversightReportAgency$agencyArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.OversightReportAgency$historicalSourceArgs<ExtArgs>
 }
 export type OversightReportAgencyIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   report?: boolean | Prisma.OversightReportDefaultArgs<ExtArgs>
   agency?: boolean | Prisma.OversightReportAgency$agencyArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.OversightReportAgency$historicalSourceArgs<ExtArgs>
 }
 export type OversightReportAgencyIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   report?: boolean | Prisma.OversightReportDefaultArgs<ExtArgs>
   agency?: boolean | Prisma.OversightReportAgency$agencyArgs<ExtArgs>
+  historicalSource?: boolean | Prisma.OversightReportAgency$historicalSourceArgs<ExtArgs>
 }
 
 export type $OversightReportAgencyPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -653,6 +814,7 @@ export type $OversightReportAgencyPayload<ExtArgs extends runtime.Types.Extensio
   objects: {
     report: Prisma.$OversightReportPayload<ExtArgs>
     agency: Prisma.$AgencyPayload<ExtArgs> | null
+    historicalSource: Prisma.$HistoricalSourcePayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: number
@@ -660,6 +822,7 @@ export type $OversightReportAgencyPayload<ExtArgs extends runtime.Types.Extensio
     agencyName: string
     stateCode: string
     agencyId: string | null
+    historicalSourceId: string | null
   }, ExtArgs["result"]["oversightReportAgency"]>
   composites: {}
 }
@@ -1056,6 +1219,7 @@ export interface Prisma__OversightReportAgencyClient<T, Null = never, ExtArgs ex
   readonly [Symbol.toStringTag]: "PrismaPromise"
   report<T extends Prisma.OversightReportDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.OversightReportDefaultArgs<ExtArgs>>): Prisma.Prisma__OversightReportClient<runtime.Types.Result.GetResult<Prisma.$OversightReportPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   agency<T extends Prisma.OversightReportAgency$agencyArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.OversightReportAgency$agencyArgs<ExtArgs>>): Prisma.Prisma__AgencyClient<runtime.Types.Result.GetResult<Prisma.$AgencyPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  historicalSource<T extends Prisma.OversightReportAgency$historicalSourceArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.OversightReportAgency$historicalSourceArgs<ExtArgs>>): Prisma.Prisma__HistoricalSourceClient<runtime.Types.Result.GetResult<Prisma.$HistoricalSourcePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1090,6 +1254,7 @@ export interface OversightReportAgencyFieldRefs {
   readonly agencyName: Prisma.FieldRef<"OversightReportAgency", 'String'>
   readonly stateCode: Prisma.FieldRef<"OversightReportAgency", 'String'>
   readonly agencyId: Prisma.FieldRef<"OversightReportAgency", 'String'>
+  readonly historicalSourceId: Prisma.FieldRef<"OversightReportAgency", 'String'>
 }
     
 
@@ -1507,6 +1672,25 @@ export type OversightReportAgency$agencyArgs<ExtArgs extends runtime.Types.Exten
    */
   include?: Prisma.AgencyInclude<ExtArgs> | null
   where?: Prisma.AgencyWhereInput
+}
+
+/**
+ * OversightReportAgency.historicalSource
+ */
+export type OversightReportAgency$historicalSourceArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the HistoricalSource
+   */
+  select?: Prisma.HistoricalSourceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the HistoricalSource
+   */
+  omit?: Prisma.HistoricalSourceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.HistoricalSourceInclude<ExtArgs> | null
+  where?: Prisma.HistoricalSourceWhereInput
 }
 
 /**

@@ -722,10 +722,12 @@ export type SourceListCreateNestedOneWithoutSpansInput = {
   connect?: Prisma.SourceListWhereUniqueInput
 }
 
-export type SourceListUpdateOneRequiredWithoutSpansNestedInput = {
+export type SourceListUpdateOneWithoutSpansNestedInput = {
   create?: Prisma.XOR<Prisma.SourceListCreateWithoutSpansInput, Prisma.SourceListUncheckedCreateWithoutSpansInput>
   connectOrCreate?: Prisma.SourceListCreateOrConnectWithoutSpansInput
   upsert?: Prisma.SourceListUpsertWithoutSpansInput
+  disconnect?: Prisma.SourceListWhereInput | boolean
+  delete?: Prisma.SourceListWhereInput | boolean
   connect?: Prisma.SourceListWhereUniqueInput
   update?: Prisma.XOR<Prisma.XOR<Prisma.SourceListUpdateToOneWithWhereWithoutSpansInput, Prisma.SourceListUpdateWithoutSpansInput>, Prisma.SourceListUncheckedUpdateWithoutSpansInput>
 }
@@ -736,10 +738,12 @@ export type SourceListCreateNestedOneWithoutEventsInput = {
   connect?: Prisma.SourceListWhereUniqueInput
 }
 
-export type SourceListUpdateOneRequiredWithoutEventsNestedInput = {
+export type SourceListUpdateOneWithoutEventsNestedInput = {
   create?: Prisma.XOR<Prisma.SourceListCreateWithoutEventsInput, Prisma.SourceListUncheckedCreateWithoutEventsInput>
   connectOrCreate?: Prisma.SourceListCreateOrConnectWithoutEventsInput
   upsert?: Prisma.SourceListUpsertWithoutEventsInput
+  disconnect?: Prisma.SourceListWhereInput | boolean
+  delete?: Prisma.SourceListWhereInput | boolean
   connect?: Prisma.SourceListWhereUniqueInput
   update?: Prisma.XOR<Prisma.XOR<Prisma.SourceListUpdateToOneWithWhereWithoutEventsInput, Prisma.SourceListUpdateWithoutEventsInput>, Prisma.SourceListUncheckedUpdateWithoutEventsInput>
 }
