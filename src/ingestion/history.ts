@@ -402,8 +402,11 @@ function renameAgencies(plan: ListPlan, agencies: Map<string, AgencyState>): voi
   }
 }
 
+/** What identifying an agency needs from a row (an ICE list's or a historical source's). */
+export type AgencyRow = Pick<ParsedRow, 'state' | 'agencyName' | 'agencyType' | 'county'>;
+
 /** Agencies by identity key, alias and state, with the resolution rules of README "Agency identity". */
-class AgencyIndex {
+export class AgencyIndex {
   private byKey = new Map<string, AgencyState>();
   private byAlias = new Map<string, AgencyState>();
   private byState = new Map<string, AgencyState[]>();
@@ -422,7 +425,8 @@ class AgencyIndex {
     this.byState.set(agency.stateCode, list);
   }
 
-  resolve(row: ParsedRow, plan: ListPlan): AgencyState {
+  /** The agency a row names; a new one (added to `found.newAgencies`) when none matches. */
+  resolve(row: AgencyRow, found: Pick<ListPlan, 'newAgencies' | 'aliases'>): AgencyState {
     const stateCode = row.state!;
     const name = canonicalAgencyName(row.agencyName);
     const matchKey = agencyMatchKey(name, stateCode);
@@ -452,8 +456,8 @@ class AgencyIndex {
         };
         this.agencies.set(id, created);
         this.index(created);
-        plan.newAgencies.push(created);
-        plan.aliases.push({ agencyId: id, name });
+        found.newAgencies.push(created);
+        found.aliases.push({ agencyId: id, name });
         return created;
       }
     }
@@ -461,7 +465,7 @@ class AgencyIndex {
       agency.aliases.add(name);
       this.byAlias.set(`${stateCode}|${name}`, agency);
     }
-    plan.aliases.push({ agencyId: agency.id, name });
+    found.aliases.push({ agencyId: agency.id, name });
     return agency;
   }
 }

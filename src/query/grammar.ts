@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { findState, STATES } from '../reference/states.ts';
 
-export const MODEL_CODES = ['jail_enforcement', 'task_force', 'warrant_service_officer', 'jail_and_task_force'] as const;
+export const MODEL_CODES = ['jail_enforcement', 'task_force', 'warrant_service_officer', 'jail_and_task_force', 'unstated'] as const;
 export const AGREEMENT_STATUSES = ['pending', 'active', 'ended'] as const;
 export const AGENCY_TYPES = ['sheriffs_office', 'police_department', 'state_agency', 'corrections', 'county_government', 'other'] as const;
 export type ModelCode = (typeof MODEL_CODES)[number];

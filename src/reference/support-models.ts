@@ -2,7 +2,7 @@
 // only where a source gives the day; otherwise it stays null and the
 // description says the year, because '2012-01-01' would claim a day nobody
 // recorded.
-export type ModelCode = 'jail_enforcement' | 'task_force' | 'warrant_service_officer' | 'jail_and_task_force';
+export type ModelCode = 'jail_enforcement' | 'task_force' | 'warrant_service_officer' | 'jail_and_task_force' | 'unstated';
 
 export interface SupportModelRecord {
   code: ModelCode;
@@ -67,6 +67,19 @@ export const SUPPORT_MODELS: readonly SupportModelRecord[] = [
     description:
       'Historical: one agreement covering both jail enforcement and task force duties. It appears in ICE lists ' +
       'from before the task force model lapsed at the end of 2012 and in no list since.',
+    introducedOn: null,
+    suspendedOn: null,
+    reinstatedOn: null,
+    sourceUrl: ICE_287G_PAGE,
+  },
+  {
+    code: 'unstated',
+    name: 'Model not stated',
+    abbreviation: 'unstated',
+    description:
+      'Historical sources only: ICE\'s 287(g) page of 2007–2008 and its archive of MOAs name agencies without ' +
+      'the model. An agreement known only from such a source keeps this code rather than a guessed model; no ICE ' +
+      'list since 2021 uses it.',
     introducedOn: null,
     suspendedOn: null,
     reinstatedOn: null,
