@@ -21,6 +21,7 @@ import type pg from 'pg';
 import { linkReportAgencies } from '../reference/load.ts';
 import { findState } from '../reference/states.ts';
 import type { ModelCode as AnyModelCode } from '../reference/support-models.ts';
+import { resolvedAgencyName } from './agency-identity.ts';
 import { AgencyIndex, type ListPlan } from './history.ts';
 import { IngestInputError, LIST_WRITE_LOCK } from './ingest.ts';
 import { insertAgencies, loadHistoryState } from './store.ts';
@@ -370,7 +371,9 @@ async function writeLayer(
   for (const source of ordered) {
     for (const fact of source.evidence) {
       const before = found.newAgencies.length;
-      const agency = agencies.resolve({ state: fact.stateCode, agencyName: fact.agencyName, agencyType: null, county: null }, found);
+      // By the name a reviewed override gives it, so an agency created here is named as the override says.
+      const name = resolvedAgencyName(fact.agencyName, fact.stateCode);
+      const agency = agencies.resolve({ state: fact.stateCode, agencyName: name, agencyType: null, county: null }, found);
       if (found.newAgencies.length === before) matched.add(agency.id);
       resolved.push({ fact, agencyId: agency.id });
       if (!fact.on) undated++;
