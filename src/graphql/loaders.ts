@@ -7,7 +7,7 @@ import type { MercuriusLoaders } from 'mercurius';
 import { decodeCursor, encodeCursor } from '../query/cursor.ts';
 import { canonicalKey } from '../query/grammar.ts';
 import { agenciesByIds, agencyIdsByCounty, aliasesByAgencyIds, reportLinksByAgencyIds } from '../repositories/agencies.ts';
-import { agreementsByAgencyIds, agreementsByIds, eventsByAgreementIds, type AgreementRecord } from '../repositories/agreements.ts';
+import { agreementsByAgencyIds, agreementsByIds, eventsByAgreementIds, historicalSourcesByIds, type AgreementRecord } from '../repositories/agreements.ts';
 import { sourceListsByIds } from '../repositories/lists.ts';
 import {
   agenciesByReportIds,
@@ -38,6 +38,7 @@ import {
   toReport,
   toReportAgency,
   toSourceList,
+  toHistoricalSource,
   toState,
   toSummary,
   type Agency,
@@ -250,8 +251,20 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
       });
     },
     async sourceList(queries: Query<AgreementEvent>[], context) {
-      const lists = indexBy(await run(context, (pool) => sourceListsByIds(pool, unique(queries.map(({ obj }) => obj.refSourceListId)))), (list) => list.id);
-      return queries.map(({ obj }) => toSourceList(lists.get(obj.refSourceListId)!));
+      const ids = unique(queries.flatMap(({ obj }) => (obj.refSourceListId === null ? [] : [obj.refSourceListId])));
+      const lists = indexBy(ids.length > 0 ? await run(context, (pool) => sourceListsByIds(pool, ids)) : [], (list) => list.id);
+      return queries.map(({ obj }) => {
+        const list = obj.refSourceListId === null ? undefined : lists.get(obj.refSourceListId);
+        return list ? toSourceList(list) : null;
+      });
+    },
+    async historicalSource(queries: Query<AgreementEvent>[], context) {
+      const ids = unique(queries.flatMap(({ obj }) => (obj.refHistoricalSourceId ? [obj.refHistoricalSourceId] : [])));
+      const sources = indexBy(ids.length > 0 ? await run(context, (pool) => historicalSourcesByIds(pool, ids)) : [], (source) => source.id);
+      return queries.map(({ obj }) => {
+        const source = obj.refHistoricalSourceId ? sources.get(obj.refHistoricalSourceId) : undefined;
+        return source ? toHistoricalSource(source) : null;
+      });
     },
   },
   State: {

@@ -6,6 +6,7 @@
 // it answer for the same date.
 import type { AgencyRecord, AliasRecord } from '../repositories/agencies.ts';
 import type { AgreementRecord, EventRecord } from '../repositories/agreements.ts';
+import type { HistoricalSourceRecord } from '../repositories/agreements.ts';
 import type { SourceListRecord } from '../repositories/lists.ts';
 import type {
   AgreementSummary as SummaryRecord,
@@ -91,6 +92,9 @@ export interface Agreement extends Dated {
   moaUrl: string | null;
   addendumUrl: string | null;
   updatedAt: string;
+  origin: string;
+  endedAfter: string | null;
+  endedBefore: string | null;
   refAgencyId: string;
   refModel: string;
   refSupersedesId: string | null;
@@ -107,6 +111,9 @@ export function toAgreement(record: AgreementRecord, asOf: string | undefined): 
     moaUrl: record.moa_url,
     addendumUrl: record.addendum_url,
     updatedAt: record.updated_at,
+    origin: upper(record.origin),
+    endedAfter: record.ended_after,
+    endedBefore: record.ended_before,
     refAgencyId: record.agency_id,
     refModel: record.model,
     refSupersedesId: record.supersedes_id,
@@ -121,7 +128,8 @@ export interface AgreementEvent extends Dated {
   details: Record<string, unknown>;
   sourceRow: number | null;
   refAgreementId: string;
-  refSourceListId: number;
+  refSourceListId: number | null;
+  refHistoricalSourceId: string | null;
 }
 
 export function toEvent(record: EventRecord, asOf: string | null): AgreementEvent {
@@ -133,6 +141,7 @@ export function toEvent(record: EventRecord, asOf: string | null): AgreementEven
     sourceRow: record.source_row,
     refAgreementId: record.agreement_id,
     refSourceListId: record.source_list_id,
+    refHistoricalSourceId: record.historical_source_id,
     asOf,
   };
 }
@@ -280,6 +289,28 @@ export interface SourceList {
   warnings: string[];
   ingestedAt: string;
   appliedAt: string | null;
+}
+
+export interface HistoricalSource {
+  id: string;
+  title: string;
+  fileName: string;
+  sha256: string;
+  firstOn: string | null;
+  lastOn: string | null;
+  reportId: string | null;
+}
+
+export function toHistoricalSource(record: HistoricalSourceRecord): HistoricalSource {
+  return {
+    id: record.id,
+    title: record.title,
+    fileName: record.file_name,
+    sha256: record.sha256,
+    firstOn: record.first_on,
+    lastOn: record.last_on,
+    reportId: record.report_id,
+  };
 }
 
 export function toSourceList(record: SourceListRecord): SourceList {

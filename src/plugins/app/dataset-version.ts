@@ -13,6 +13,10 @@ export interface DatasetVersion {
   latestListDate: string | null;
   /** When the data last changed: Last-Modified. */
   updatedAt: Date;
+  /** Date of the first applied participating list: before it, answers come from the historical sources. */
+  firstListDate: string | null;
+  /** The historical sources loaded (`ingest --historical`), oldest first. */
+  historicalSources: { id: string; title: string; first_on: string | null; last_on: string | null }[];
 }
 
 export interface Dataset {
@@ -32,7 +36,7 @@ const POLL_INTERVAL_MS = 5_000;
 
 export const datasetVersionPlugin = fp(
   async (app) => {
-    let current: DatasetVersion = { version: -1, latestListDate: null, updatedAt: new Date(0) };
+    let current: DatasetVersion = { version: -1, latestListDate: null, updatedAt: new Date(0), firstListDate: null, historicalSources: [] };
     const listeners = new Set<(version: DatasetVersion) => void>();
 
     async function refresh(): Promise<DatasetVersion> {
@@ -41,11 +45,24 @@ export const datasetVersionPlugin = fp(
          LEFT JOIN source_lists l ON l.id = d.latest_list_id WHERE d.id = 1`,
       );
       const row = result.rows[0];
-      const next = row
-        ? { version: row.version, latestListDate: row.list_date, updatedAt: row.updated_at }
-        : { version: 0, latestListDate: null, updatedAt: new Date(0) };
-      if (next.version !== current.version) {
-        current = next;
+      const version = row?.version ?? 0;
+      if (version !== current.version) {
+        // What the coverage note of answers before the first list needs; read only when the version moves.
+        const [first, historical] = await Promise.all([
+          app.db.pool.query<{ list_date: string | null }>(
+            "SELECT min(list_date) AS list_date FROM source_lists WHERE status = 'applied' AND kind = 'participating'",
+          ),
+          app.db.pool.query<DatasetVersion['historicalSources'][number]>(
+            'SELECT id, title, first_on, last_on FROM historical_sources ORDER BY first_on, id',
+          ),
+        ]);
+        current = {
+          version,
+          latestListDate: row?.list_date ?? null,
+          updatedAt: row?.updated_at ?? new Date(0),
+          firstListDate: first.rows[0]?.list_date ?? null,
+          historicalSources: historical.rows,
+        };
         for (const listener of listeners) listener(current);
       }
       return current;
