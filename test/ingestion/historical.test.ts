@@ -21,7 +21,8 @@ const historicalDir = process.env.HISTORICAL_DIR;
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
 /** ICE's first list in these tests: Collier's jail agreement of 2016 and one agency the sources never name. */
-async function firstList(pool: pg.Pool, listDate = '2021-01-13') {
+async function firstList(pool: pg.Pool) {
+  const listDate = '2021-01-13';
   const buffer = await buildList({
     columns: PARTICIPATING_COLUMNS,
     rows: [
@@ -203,8 +204,12 @@ t.test('reloading is a no-op; later ICE lists never touch the historical layer',
   t.match(later.counts, { ended: 1, added: 0 }, 'only the ICE agreement ends');
   t.same(await historical(), layer);
   // A list dated before the first one would move the layer's end: refused, as going back in time.
-  const earlier = await firstList(db.pool, '2020-12-01');
-  t.equal(earlier.outcome, 'quarantined');
+  const earlierList = await buildList({
+    columns: PARTICIPATING_COLUMNS,
+    rows: [['FLORIDA', "Collier County Sheriff's Office", 'County', 'Collier County', 'Jail Enforcement Model', day('2016-06-23'), null]],
+  });
+  const earlier = await ingestList(db.pool, { buffer: earlierList, fileName: 'participatingAgencies12012020.xlsx' }, { listDate: '2020-12-01' });
+  t.match(earlier, { outcome: 'quarantined', reason: /goes back in time/ });
 });
 
 t.test('the real historical sources (HISTORICAL_DIR)', { skip: historicalDir ? false : 'HISTORICAL_DIR is not set (e.g. HISTORICAL_DIR=../shared/data/historical): the check over the real sources is skipped' }, async (t) => {
