@@ -86,6 +86,7 @@ interface Evidence {
 
 interface Source {
   id: string;
+  kind: SourceKind;
   title: string;
   fileName: string;
   sha256: string;
@@ -181,7 +182,7 @@ export function readSourceFile(fileName: string, text: string): Source[] {
   const sourceFor = (id: string, title: string, reportId: string | null): Source => {
     let source = sources.get(id);
     if (!source) {
-      source = { id, title, fileName: basename(fileName), sha256, reportId, rows: [], evidence: [] };
+      source = { id, kind, title, fileName: basename(fileName), sha256, reportId, rows: [], evidence: [] };
       sources.set(id, source);
     }
     return source;
@@ -363,10 +364,10 @@ async function writeLayer(
   const found: Pick<ListPlan, 'newAgencies' | 'aliases'> = { newAgencies: [], aliases: [] };
   const matched = new Set<string>();
   const resolved: { fact: Evidence; agencyId: string }[] = [];
-  // Sources with full formal names first, so an agency created here takes the most formal spelling.
-  const order: Record<string, number> = { oig_appendix: 0, moa_archive: 1, ice_list: 2 };
-  const rank = (source: Source) => (source.id.startsWith('ice-list-') ? order.ice_list! : source.reportId ? order.oig_appendix! : order.moa_archive!);
-  const ordered = [...sources].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+  // The sources with formal names first (OIG's table, then the MOA index, then ICE's page with its
+  // abbreviations), so an agency created here takes the most formal spelling.
+  const rank: Record<SourceKind, number> = { oig_appendix: 0, moa_archive: 1, ice_list: 2 };
+  const ordered = [...sources].sort((a, b) => rank[a.kind] - rank[b.kind] || a.id.localeCompare(b.id));
   let undated = 0;
   for (const source of ordered) {
     for (const fact of source.evidence) {

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import t from 'tap';
 import { ingestHistorical } from '../../src/ingestion/historical.ts';
 import { IngestInputError, ingestList } from '../../src/ingestion/ingest.ts';
+import { loadReferenceData } from '../../src/reference/load.ts';
 import { testApp } from '../helpers/app.ts';
 import { buildList } from '../helpers/build-list.ts';
 import { testDatabase } from '../helpers/database.ts';
@@ -165,6 +166,10 @@ t.test('agencies, agreements, windows, reports and as_of from the historical sou
   // Never one of ICE's lists.
   const lists = await getJson(app, '/v1/lists');
   t.equal(lists.body.data.length, 1);
+  // The reference data, reloaded at every start, keeps the agencies the historical layer gave a report.
+  await loadReferenceData(db.pool);
+  const linked = await db.pool.query("SELECT agency_id FROM oversight_report_agencies WHERE report_id = 'OIG-10-63' AND agency_id IS NOT NULL");
+  t.equal(linked.rowCount, 4, 'a restart keeps the report\'s agencies');
 
   // GraphQL: the agency's reports, the event's source.
   await app.dataset.refresh();
