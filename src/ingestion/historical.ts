@@ -219,7 +219,9 @@ export function readSourceFile(fileName: string, text: string): Source[] {
       const common = { sourceId: source.id, line, stateCode: stateCodeOf(cells.state!, where), agencyName: cells.agency, model };
       const details = { model_as_written: cells.model };
       if (cells.status === 'pending') {
-        source.evidence.push({ ...common, on: asOf, what: 'pending', note: `pending on ${asOf} (${cite})`, details });
+        // A pending application's "original signing date" is no signing: kept as written, not as an event.
+        const pendingDetails = signedOn ? { ...details, date_signed_original_as_written: signedOn } : details;
+        source.evidence.push({ ...common, on: asOf, what: 'pending', note: `pending on ${asOf} (${cite})`, details: pendingDetails });
         continue;
       }
       if (signedOn) source.evidence.push({ ...common, on: signedOn, what: 'signed', note: `signed ${signedOn} (${cite})`, details });
