@@ -20,9 +20,9 @@ import { basename, join } from 'node:path';
 import type pg from 'pg';
 import { linkReportAgencies } from '../reference/load.ts';
 import { findState } from '../reference/states.ts';
-import type { ModelCode as AnyModelCode } from '../reference/support-models.ts';
+import type { ModelCode } from '../enums.ts';
 import { resolvedAgencyName } from './agency-identity.ts';
-import { AgencyIndex, type ListPlan } from './history.ts';
+import { AgencyIndex, MODEL_ABBREVIATION, type ListPlan } from './history.ts';
 import { IngestInputError, LIST_WRITE_LOCK } from './ingest.ts';
 import { insertAgencies, loadHistoryState } from './store.ts';
 
@@ -31,16 +31,9 @@ const JAIL_ONLY_FROM = '2013-01-01';
 /** ICE announced the Warrant Service Officer model on this day: from then an MOA without its model in the file name is ambiguous. */
 const WSO_ANNOUNCED_ON = '2019-05-06';
 
-const MODEL_ABBREVIATION: Record<AnyModelCode, string> = {
-  jail_enforcement: 'jem',
-  task_force: 'tfm',
-  warrant_service_officer: 'wso',
-  jail_and_task_force: 'jtf',
-  unstated: 'unstated',
-};
 
 /** The model names of OIG-10-63's Appendix E ("Hybrid" is both jail and task force). */
-const OIG_MODELS: Record<string, AnyModelCode> = {
+const OIG_MODELS: Record<string, ModelCode> = {
   'jail enforcement': 'jail_enforcement',
   'task force': 'task_force',
   hybrid: 'jail_and_task_force',
@@ -76,7 +69,7 @@ interface Evidence {
   stateCode: string;
   agencyName: string;
   /** null: the source does not say (ICE's page of 2007–2008, most old MOAs). */
-  model: AnyModelCode | null;
+  model: ModelCode | null;
   on: string | null;
   what: 'listed' | 'signed' | 'pending';
   /** How the source says it, e.g. "on ICE's list of 2007-09-19". */
@@ -156,7 +149,7 @@ function stateCodeOf(value: string, where: string): string {
 }
 
 /** The model an MOA's file name says (287gJEM_…, 287gWSO_…), else what the date allows, else null. */
-export function moaModel(fileName: string, signedOn: string | null): { model: AnyModelCode | null; inferred: boolean } {
+export function moaModel(fileName: string, signedOn: string | null): { model: ModelCode | null; inferred: boolean } {
   if (/JEM/i.test(fileName)) return { model: 'jail_enforcement', inferred: false };
   if (/WSO/i.test(fileName)) return { model: 'warrant_service_officer', inferred: false };
   if (signedOn && signedOn >= JAIL_ONLY_FROM && signedOn < WSO_ANNOUNCED_ON) return { model: 'jail_enforcement', inferred: true };
@@ -269,7 +262,7 @@ export async function readHistoricalDir(dir: string): Promise<Source[]> {
 interface HistoricalAgreement {
   id: string;
   agencyId: string;
-  model: AnyModelCode;
+  model: ModelCode;
   evidence: Evidence[];
 }
 
@@ -279,7 +272,7 @@ interface HistoricalAgreement {
  */
 function groupAgreements(evidence: { fact: Evidence; agencyId: string }[]): HistoricalAgreement[] {
   const byKey = new Map<string, HistoricalAgreement>();
-  const group = (agencyId: string, model: AnyModelCode) => {
+  const group = (agencyId: string, model: ModelCode) => {
     const key = `${agencyId}|${model}`;
     let agreement = byKey.get(key);
     if (!agreement) {

@@ -26,17 +26,8 @@ import {
 import { locateAgency, type AgencyLocation } from './locate-agency.ts';
 import type { ListKind, ModelCode, ParsedRow } from './parse/index.ts';
 
-export type AgreementStatus = 'pending' | 'active' | 'ended';
-export type EventType =
-  | 'applied'
-  | 'signed'
-  | 'listed'
-  | 'renewed'
-  | 'ended'
-  | 'reinstated'
-  | 'renamed'
-  | 'documents_updated'
-  | 'withdrawn';
+import type { AgreementStatus, EventType } from '../enums.ts';
+export type { AgreementStatus, EventType };
 
 export interface AgencyState {
   id: string;
@@ -122,11 +113,13 @@ export interface ListPlan {
   openBefore: number;
 }
 
-const MODEL_ABBREVIATION: Record<ModelCode, string> = {
+/** The model part of an agreement id. */
+export const MODEL_ABBREVIATION: Record<ModelCode, string> = {
   jail_enforcement: 'jem',
   task_force: 'tfm',
   warrant_service_officer: 'wso',
   jail_and_task_force: 'jtf',
+  unstated: 'unstated', // historical agreements only
 };
 
 /** A lower-case slug of letters and digits, for readable stable ids. */
