@@ -40,28 +40,31 @@ export const datasetVersionPlugin = fp(
     const listeners = new Set<(version: DatasetVersion) => void>();
 
     async function refresh(): Promise<DatasetVersion> {
-      const result = await app.db.pool.query<{ version: number; list_date: string | null; updated_at: Date }>(
-        `SELECT d.version, l.list_date, d.updated_at FROM dataset_version d
+      // One statement (tiny tables): the version, and what the coverage note of an answer before ICE's first
+      // list needs (that list's date, the historical sources).
+      const result = await app.db.pool.query<{
+        version: number;
+        list_date: string | null;
+        updated_at: Date;
+        first_list_date: string | null;
+        historical_sources: DatasetVersion['historicalSources'];
+      }>(
+        `SELECT d.version, l.list_date, d.updated_at,
+           (SELECT min(list_date) FROM source_lists WHERE status = 'applied' AND kind = 'participating') AS first_list_date,
+           (SELECT coalesce(json_agg(json_build_object('id', h.id, 'title', h.title, 'first_on', h.first_on, 'last_on', h.last_on)
+              ORDER BY h.first_on, h.id), '[]') FROM historical_sources h) AS historical_sources
+         FROM dataset_version d
          LEFT JOIN source_lists l ON l.id = d.latest_list_id WHERE d.id = 1`,
       );
       const row = result.rows[0];
       const version = row?.version ?? 0;
       if (version !== current.version) {
-        // What the coverage note of answers before the first list needs; read only when the version moves.
-        const [first, historical] = await Promise.all([
-          app.db.pool.query<{ list_date: string | null }>(
-            "SELECT min(list_date) AS list_date FROM source_lists WHERE status = 'applied' AND kind = 'participating'",
-          ),
-          app.db.pool.query<DatasetVersion['historicalSources'][number]>(
-            'SELECT id, title, first_on, last_on FROM historical_sources ORDER BY first_on, id',
-          ),
-        ]);
         current = {
           version,
           latestListDate: row?.list_date ?? null,
           updatedAt: row?.updated_at ?? new Date(0),
-          firstListDate: first.rows[0]?.list_date ?? null,
-          historicalSources: historical.rows,
+          firstListDate: row?.first_list_date ?? null,
+          historicalSources: row?.historical_sources ?? [],
         };
         for (const listener of listeners) listener(current);
       }
