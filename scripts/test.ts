@@ -10,6 +10,7 @@ try {
   const template = await ensureTemplate(server.adminUrl);
   console.log(`# PostgreSQL for tests: ${server.source}; template database ${template}`);
   if (!process.env.ICE_ARCHIVE_DIR) console.log('# ICE_ARCHIVE_DIR is not set: the real-archive suites will be skipped');
+  if (!process.env.HISTORICAL_DIR) console.log('# HISTORICAL_DIR is not set: the checks over the real historical sources (../shared/data/historical) will be skipped');
   const tap = spawn('npx', ['tap', ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, TEST_DATABASE_URL: server.adminUrl, TEST_TEMPLATE_DATABASE: template },

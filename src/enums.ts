@@ -4,9 +4,15 @@
 // these; test/enums.test.ts checks that the SDL and the OpenAPI document agree.
 import { z } from 'zod';
 
-export const MODEL_CODES = ['jail_enforcement', 'task_force', 'warrant_service_officer', 'jail_and_task_force'] as const;
+// 'unstated' only for historical agreements (before 2021) whose source names no model; no ICE list uses it.
+export const MODEL_CODES = ['jail_enforcement', 'task_force', 'warrant_service_officer', 'jail_and_task_force', 'unstated'] as const;
 export const ModelCodeSchema = z.enum(MODEL_CODES);
 export type ModelCode = z.infer<typeof ModelCodeSchema>;
+
+/** ice_lists: from ICE's lists (2021 on); historical: from the sources of 2007–2020 (`ingest --historical`). */
+export const AGREEMENT_ORIGINS = ['ice_lists', 'historical'] as const;
+export const AgreementOriginSchema = z.enum(AGREEMENT_ORIGINS);
+export type AgreementOrigin = z.infer<typeof AgreementOriginSchema>;
 
 export const AGREEMENT_STATUSES = ['pending', 'active', 'ended'] as const;
 export const AgreementStatusSchema = z.enum(AGREEMENT_STATUSES);

@@ -7,6 +7,7 @@ import t from 'tap';
 import {
   AGENCY_LEVELS,
   AGENCY_TYPES,
+  AGREEMENT_ORIGINS,
   AGREEMENT_STATUSES,
   EVENT_TYPES,
   LIST_DATE_SOURCES,
@@ -23,6 +24,7 @@ t.test('every GraphQL enum of the dataset equals its list in src/enums.ts, in up
   const expected: Record<string, readonly string[]> = {
     SupportModelCode: MODEL_CODES,
     AgreementStatus: AGREEMENT_STATUSES,
+    AgreementOrigin: AGREEMENT_ORIGINS,
     AgencyType: AGENCY_TYPES,
     AgencyLevel: AGENCY_LEVELS,
     AgreementEventType: EVENT_TYPES,
@@ -45,6 +47,7 @@ t.test('every OpenAPI enum of the dataset equals its list in src/enums.ts', asyn
     ['Agreement', 'model', MODEL_CODES],
     ['Agency', 'models', MODEL_CODES],
     ['Agreement', 'status', AGREEMENT_STATUSES],
+    ['Agreement', 'origin', AGREEMENT_ORIGINS],
     ['Agreement', 'agency_type', AGENCY_TYPES],
     ['Agency', 'type', AGENCY_TYPES],
     ['Agreement', 'agency_level', AGENCY_LEVELS],

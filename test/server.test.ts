@@ -82,7 +82,7 @@ t.test('without DATABASE_URL: an embedded PostgreSQL under DATA_DIR, shared with
   // Reference data is loaded: states, counties, models, reports.
   t.equal((await get('/v1/states')).data.length, 56, '50 states, DC and 5 territories');
   t.equal((await get('/v1/counties/48201')).data.name, 'Harris County');
-  t.equal((await get('/v1/models')).data.length, 4);
+  t.equal((await get('/v1/models')).data.length, 5);
   t.equal((await get('/v1/reports')).data.length, 10);
   t.equal((await get('/v1/stats')).active_agreements, 0, 'no agreements before the first list');
 

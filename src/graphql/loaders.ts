@@ -14,6 +14,7 @@ import {
   agreementsByIds,
   aliasesByAgencyIds,
   eventsByAgreementIds,
+  historicalSourcesByIds,
   reportLinksByAgencyIds,
   sourceListsByIds,
   agenciesByReportIds,
@@ -45,6 +46,7 @@ import {
   toReport,
   toReportAgency,
   toSourceList,
+  toHistoricalSource,
   toState,
   toSummary,
   type Agency,
@@ -251,8 +253,20 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
       });
     },
     async sourceList(queries: Query<AgreementEvent>[], context) {
-      const lists = indexBy(await run(context, (pool) => sourceListsByIds(pool, unique(queries.map(({ obj }) => obj.refSourceListId)))), (list) => list.id);
-      return queries.map(({ obj }) => toSourceList(lists.get(obj.refSourceListId)!));
+      const ids = unique(queries.flatMap(({ obj }) => (obj.refSourceListId === null ? [] : [obj.refSourceListId])));
+      const lists = indexBy(ids.length > 0 ? await run(context, (pool) => sourceListsByIds(pool, ids)) : [], (list) => list.id);
+      return queries.map(({ obj }) => {
+        const list = obj.refSourceListId === null ? undefined : lists.get(obj.refSourceListId);
+        return list ? toSourceList(list) : null;
+      });
+    },
+    async historicalSource(queries: Query<AgreementEvent>[], context) {
+      const ids = unique(queries.flatMap(({ obj }) => (obj.refHistoricalSourceId ? [obj.refHistoricalSourceId] : [])));
+      const sources = indexBy(ids.length > 0 ? await run(context, (pool) => historicalSourcesByIds(pool, ids)) : [], (source) => source.id);
+      return queries.map(({ obj }) => {
+        const source = obj.refHistoricalSourceId ? sources.get(obj.refHistoricalSourceId) : undefined;
+        return source ? toHistoricalSource(source) : null;
+      });
     },
   },
   State: {

@@ -11,6 +11,7 @@ import type {
   AliasRecord,
   CountyRecord,
   EventRecord,
+  HistoricalSourceRecord,
   ModelRecord,
   PageResult,
   RecommendationRecord,
@@ -124,6 +125,9 @@ export interface Agreement extends Dated {
   moaUrl: string | null;
   addendumUrl: string | null;
   updatedAt: string;
+  origin: string;
+  endedAfter: string | null;
+  endedBefore: string | null;
   refAgencyId: string;
   refModel: string;
   refSupersedesId: string | null;
@@ -140,6 +144,9 @@ export function toAgreement(record: AgreementRecord, asOf: string | undefined): 
     moaUrl: record.moa_url,
     addendumUrl: record.addendum_url,
     updatedAt: record.updated_at,
+    origin: upper(record.origin),
+    endedAfter: record.ended_after,
+    endedBefore: record.ended_before,
     refAgencyId: record.agency_id,
     refModel: record.model,
     refSupersedesId: record.supersedes_id,
@@ -154,7 +161,8 @@ export interface AgreementEvent extends Dated {
   details: Record<string, unknown>;
   sourceRow: number | null;
   refAgreementId: string;
-  refSourceListId: number;
+  refSourceListId: number | null;
+  refHistoricalSourceId: string | null;
 }
 
 export function toEvent(record: EventRecord, asOf: string | null): AgreementEvent {
@@ -166,6 +174,7 @@ export function toEvent(record: EventRecord, asOf: string | null): AgreementEven
     sourceRow: record.source_row,
     refAgreementId: record.agreement_id,
     refSourceListId: record.source_list_id,
+    refHistoricalSourceId: record.historical_source_id,
     asOf,
   };
 }
@@ -315,6 +324,28 @@ export interface SourceList {
   warnings: string[];
   ingestedAt: string;
   appliedAt: string | null;
+}
+
+export interface HistoricalSource {
+  id: string;
+  title: string;
+  fileName: string;
+  sha256: string;
+  firstOn: string | null;
+  lastOn: string | null;
+  reportId: string | null;
+}
+
+export function toHistoricalSource(record: HistoricalSourceRecord): HistoricalSource {
+  return {
+    id: record.id,
+    title: record.title,
+    fileName: record.file_name,
+    sha256: record.sha256,
+    firstOn: record.first_on,
+    lastOn: record.last_on,
+    reportId: record.report_id,
+  };
 }
 
 export function toSourceList(record: SourceListRecord): SourceList {

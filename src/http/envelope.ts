@@ -8,13 +8,35 @@ export interface Meta {
   dataset_version: number;
   as_of: string | null;
   total_count?: number;
+  coverage?: Coverage;
+}
+
+export interface Coverage {
+  note: string;
+  sources: DatasetVersion['historicalSources'];
+}
+
+/** For an as_of before ICE's first list: which historical sources the answer rests on, and what it means. */
+export function coverage(version: DatasetVersion, asOf: string | undefined): Coverage | undefined {
+  if (!asOf || !version.firstListDate || asOf >= version.firstListDate) return undefined;
+  const sources = version.historicalSources.filter((source) => source.first_on !== null && source.first_on <= asOf);
+  const note =
+    sources.length === 0
+      ? `${asOf} is before ${version.firstListDate}, the first of ICE's lists here, and no historical source loaded reaches back that far: no agreement is known.`
+      : `${asOf} is before ${version.firstListDate}, the first of ICE's lists here: the answer comes from historical sources, ` +
+        `each agreement as the latest of them on or before ${asOf} showed it. They are snapshots years apart and ` +
+        `not a continuous record: an agreement may have ended after it was last seen (see ended_after/ended_before), ` +
+        `and agreements no source recorded are missing. README "Before 2021".`;
+  return { note, sources };
 }
 
 export function meta(version: DatasetVersion, asOf: string | undefined, totalCount?: number): Meta {
+  const covered = coverage(version, asOf);
   return {
     dataset_version: version.version,
     as_of: asOf ?? version.latestListDate,
     ...(totalCount !== undefined ? { total_count: totalCount } : {}),
+    ...(covered ? { coverage: covered } : {}),
   };
 }
 

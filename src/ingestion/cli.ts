@@ -12,17 +12,19 @@ import { ListKindSchema } from '../enums.ts';
 import { openDatabase, type Database } from '../database/connect.ts';
 import { ensureCurrentRelease } from '../releases/store.ts';
 import { FetchError } from './fetch-lists.ts';
+import { ingestHistorical, type HistoricalReport } from './historical.ts';
 import { IngestInputError, ingestList, type IngestOptions, type IngestReport } from './ingest.ts';
 import { kindFromFileName, listDateFromFileName } from './parse/index.ts';
 import { ingestLatest, ingestUrls, withRunLock, type RemoteResult } from './remote.ts';
 
 export const EXIT = { ok: 0, badInput: 2, quarantined: 3, failure: 1 } as const;
 
-const USAGE = `usage: npm run ingest -- (--file PATH | --dir PATH | --url URL | --latest) [options]
+const USAGE = `usage: npm run ingest -- (--file PATH | --dir PATH | --url URL | --latest | --historical DIR) [options]
   --file PATH            one list (xlsx)
   --dir PATH             every .xlsx under PATH, recursively, in list-date order
   --url URL              one list over HTTP
   --latest               the current lists linked from ICE's 287(g) page (INGEST_SOURCE_URL)
+  --historical DIR       the sources of the years before 2021 (.csv files; README "Before 2021"), after the lists
   --kind KIND            participating | pending (default: from the file name or its columns)
   --list-date YYYY-MM-DD the list's date (default: from the file name, else HTTP Last-Modified)
   --dry-run              print what would change; write nothing
@@ -38,6 +40,7 @@ export const CliOptionsSchema = z
     dir: z.string().min(1).optional(),
     url: z.url({ protocol: /^https?$/ }).optional(),
     latest: z.boolean().default(false),
+    historical: z.string().min(1).optional(),
     kind: ListKindSchema.optional(),
     'list-date': isoDate.optional(),
     'dry-run': z.boolean().default(false),
@@ -46,9 +49,11 @@ export const CliOptionsSchema = z
     json: z.boolean().default(false),
     help: z.boolean().default(false),
   })
-  .refine((options) => options.help || [options.file, options.dir, options.url, options.latest || undefined].filter(Boolean).length === 1, {
-    message: 'give exactly one of --file, --dir, --url, --latest',
-  });
+  .refine(
+    (options) =>
+      options.help || [options.file, options.dir, options.url, options.latest || undefined, options.historical].filter(Boolean).length === 1,
+    { message: 'give exactly one of --file, --dir, --url, --latest, --historical' },
+  );
 export type CliOptions = z.infer<typeof CliOptionsSchema>;
 
 export function parseCliArgs(argv: string[]): CliOptions {
@@ -59,6 +64,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       dir: { type: 'string' },
       url: { type: 'string' },
       latest: { type: 'boolean' },
+      historical: { type: 'string' },
       kind: { type: 'string' },
       'list-date': { type: 'string' },
       'dry-run': { type: 'boolean' },
@@ -136,6 +142,17 @@ function describe(report: IngestReport): string {
     default:
       return `skipped ${name}: ${report.reason}`;
   }
+}
+
+function describeHistorical(report: HistoricalReport): string {
+  const sources = report.sources.map((source) => `${source.id} (${source.rows} rows, ${source.first_on ?? '?'}..${source.last_on ?? '?'})`);
+  if (report.outcome === 'unchanged') return `historical sources unchanged since the last load: ${sources.join('; ')}`;
+  return (
+    `loaded ${report.sources.length} historical sources, up to ICE's first list of ${report.endsAt}: ${sources.join('; ')}\n` +
+    `agencies: ${report.agencies.matched} matched, ${report.agencies.created} created; ${report.agreements} agreements, ` +
+    `${report.events} events, ${report.reportLinks} report links; ${report.undated} undated rows (agency only)` +
+    (report.agencies.unresolved.length > 0 ? `\nagencies without a county: ${report.agencies.unresolved.join('; ')}` : '')
+  );
 }
 
 class Output {
@@ -265,6 +282,15 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(process.env);
     db = await openDatabase(config, out.log);
+    if (options.historical) {
+      const report = (await withRunLock(db.pool, () => ingestHistorical(db!.pool, options.historical!), {
+        wait: true,
+        onWait: () => out.log('another ingestion is running; waiting for it to finish'),
+      }))!;
+      if (options.json) await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
+      else out.line(describeHistorical(report));
+      return EXIT.ok;
+    }
     const runLocked = async () =>
       (await withRunLock(db!.pool, () => runOnce(db!, options, config.INGEST_SOURCE_URL, out), {
         wait: true,

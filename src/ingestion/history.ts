@@ -130,11 +130,13 @@ export interface ListPlan {
   openBefore: number;
 }
 
-const MODEL_ABBREVIATION: Record<ModelCode, string> = {
+/** The model part of an agreement id. */
+export const MODEL_ABBREVIATION: Record<ModelCode, string> = {
   jail_enforcement: 'jem',
   task_force: 'tfm',
   warrant_service_officer: 'wso',
   jail_and_task_force: 'jtf',
+  unstated: 'unstated', // historical agreements only
 };
 
 /** A lower-case slug of letters and digits, for readable stable ids. */
@@ -432,8 +434,11 @@ function updateDisplayNames(plan: ListPlan, agencies: Map<string, AgencyState>, 
   }
 }
 
+/** What identifying an agency needs from a row (an ICE list's or a historical source's). */
+export type AgencyRow = Pick<ParsedRow, 'state' | 'agencyName' | 'agencyType' | 'county'> & Partial<Pick<ParsedRow, 'agencyRaw'>>;
+
 /** Agencies by identity key, alias and state, with the resolution rules of README "Agency identity". */
-class AgencyIndex {
+export class AgencyIndex {
   private byKey = new Map<string, AgencyState>();
   private byAlias = new Map<string, AgencyState>();
   private byState = new Map<string, AgencyState[]>();
@@ -452,8 +457,11 @@ class AgencyIndex {
     this.byState.set(agency.stateCode, list);
   }
 
-  /** The row's agency (created if new); its name is recorded in `plan.aliases` and `namesByAgency`. */
-  resolve(row: ParsedRow, plan: ListPlan, namesByAgency: Map<string, string[]>): AgencyState {
+  /**
+   * The agency a row names; a new one (added to `found.newAgencies`) when none matches. Its name is recorded in
+   * `found.aliases` (with the raw spelling when the row has one) and in `namesByAgency` when given.
+   */
+  resolve(row: AgencyRow, found: Pick<ListPlan, 'newAgencies' | 'aliases'>, namesByAgency?: Map<string, string[]>): AgencyState {
     const stateCode = row.state!;
     const name = canonicalAgencyName(row.agencyName);
     const matchKey = agencyMatchKey(name, stateCode);
@@ -483,8 +491,8 @@ class AgencyIndex {
         };
         this.agencies.set(id, created);
         this.index(created);
-        plan.newAgencies.push(created);
-        this.record(created, row, name, plan, namesByAgency);
+        found.newAgencies.push(created);
+        this.record(created, row, name, found, namesByAgency);
         return created;
       }
     }
@@ -492,12 +500,19 @@ class AgencyIndex {
       agency.aliases.add(name);
       this.byAlias.set(`${stateCode}|${name}`, agency);
     }
-    this.record(agency, row, name, plan, namesByAgency);
+    this.record(agency, row, name, found, namesByAgency);
     return agency;
   }
 
-  private record(agency: AgencyState, row: ParsedRow, name: string, plan: ListPlan, namesByAgency: Map<string, string[]>): void {
-    plan.aliases.push({ agencyId: agency.id, name, spelling: row.agencyRaw, searchKey: agencySearchKey(name) });
+  private record(
+    agency: AgencyState,
+    row: AgencyRow,
+    name: string,
+    found: Pick<ListPlan, 'aliases'>,
+    namesByAgency: Map<string, string[]> | undefined,
+  ): void {
+    found.aliases.push({ agencyId: agency.id, name, spelling: row.agencyRaw ?? row.agencyName, searchKey: agencySearchKey(name) });
+    if (!namesByAgency) return;
     const names = namesByAgency.get(agency.id);
     if (!names) namesByAgency.set(agency.id, [name]);
     else if (!names.includes(name)) names.push(name);

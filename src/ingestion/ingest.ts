@@ -8,7 +8,7 @@ import { ListInputError, parseListBuffer, type ListKind, type ParsedList } from 
 import { loadHistoryState, writePlan, writeSkippedRows } from './store.ts';
 
 /** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in remote.ts). */
-const LIST_WRITE_LOCK = 287004;
+export const LIST_WRITE_LOCK = 287004;
 /** Quarantine a list that would end more than this share of the open agreements of its kind… */
 const MASS_ENDING_SHARE = 0.25;
 /** …when there are at least this many (small lists legitimately swing). */

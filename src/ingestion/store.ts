@@ -3,7 +3,7 @@
 // transaction.
 import type pg from 'pg';
 import type { AgencyLevel, AgencyType } from './agency-identity.ts';
-import type { AgreementState, HistoryState, ListPlan, SkippedRow } from './history.ts';
+import type { AgreementState, HistoryState, ListPlan, NewAgency, SkippedRow } from './history.ts';
 import type { ModelCode } from './parse/index.ts';
 
 export async function loadHistoryState(client: pg.ClientBase): Promise<HistoryState> {
@@ -18,6 +18,7 @@ export async function loadHistoryState(client: pg.ClientBase): Promise<HistorySt
       county_fips: string | null;
   }>('SELECT id, canonical_name, match_key, type, level, state_code, county_fips FROM agencies');
   const aliasRows = await client.query<{ agency_id: string; name: string }>('SELECT agency_id, name FROM agency_aliases');
+  // Historical agreements (before 2021) are a layer of their own: the planner neither sees nor changes them.
   const agreementRows = await client.query<{
       id: string;
       agency_id: string;
@@ -38,7 +39,8 @@ export async function loadHistoryState(client: pg.ClientBase): Promise<HistorySt
                     FROM agreement_events e
                     WHERE e.agreement_id = a.id AND e.type IN ('ended', 'withdrawn')
                     ORDER BY e.id DESC LIMIT 1) AS ended_by
-       FROM agreements a`,
+       FROM agreements a
+       WHERE a.origin = 'ice_lists'`,
   );
   const agencies: HistoryState['agencies'] = new Map();
   for (const row of agencyRows.rows) {
@@ -76,32 +78,36 @@ export async function loadHistoryState(client: pg.ClientBase): Promise<HistorySt
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
+/** Inserts agencies the planner (or the historical loader) created. */
+export async function insertAgencies(client: pg.ClientBase, newAgencies: NewAgency[]): Promise<void> {
+  if (newAgencies.length === 0) return;
+  await client.query(
+    `INSERT INTO agencies (id, canonical_name, match_key, type, level, state_code, county_fips, lat, lon, location_method, updated_at)
+     SELECT id, "canonicalName", "matchKey", type::agency_type, level::agency_level, "stateCode", "countyFips", lat, lon, method, now()
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, "canonicalName" text, "matchKey" text, type text, level text,
+       "stateCode" text, "countyFips" text, lat float8, lon float8, method text)`,
+    [
+      json(
+        newAgencies.map((agency) => ({
+          id: agency.id,
+          canonicalName: agency.canonicalName,
+          matchKey: agency.matchKey,
+          type: agency.type,
+          level: agency.level,
+          stateCode: agency.stateCode,
+          countyFips: agency.countyFips,
+          lat: agency.location.lat,
+          lon: agency.location.lon,
+          method: agency.location.method,
+        })),
+      ),
+    ],
+  );
+}
+
 /** Writes a plan for the list `sourceListId` dated `listDate`. */
 export async function writePlan(client: pg.ClientBase, sourceListId: number, listDate: string, plan: ListPlan): Promise<void> {
-  if (plan.newAgencies.length > 0) {
-    await client.query(
-      `INSERT INTO agencies (id, canonical_name, match_key, type, level, state_code, county_fips, lat, lon, location_method, updated_at)
-       SELECT id, "canonicalName", "matchKey", type::agency_type, level::agency_level, "stateCode", "countyFips", lat, lon, method, now()
-       FROM jsonb_to_recordset($1::jsonb) AS r(id text, "canonicalName" text, "matchKey" text, type text, level text,
-         "stateCode" text, "countyFips" text, lat float8, lon float8, method text)`,
-      [
-        json(
-          plan.newAgencies.map((agency) => ({
-            id: agency.id,
-            canonicalName: agency.canonicalName,
-            matchKey: agency.matchKey,
-            type: agency.type,
-            level: agency.level,
-            stateCode: agency.stateCode,
-            countyFips: agency.countyFips,
-            lat: agency.location.lat,
-            lon: agency.location.lon,
-            method: agency.location.method,
-          })),
-        ),
-      ],
-    );
-  }
+  await insertAgencies(client, plan.newAgencies);
   const displayNames = [...plan.renamedAgencies, ...plan.respelledAgencies];
   if (displayNames.length > 0) {
     await client.query(

@@ -65,11 +65,12 @@ export async function loadReferenceData(pool: pg.Pool): Promise<void> {
          recommendation_count = EXCLUDED.recommendation_count, summary = EXCLUDED.summary, sources = EXCLUDED.sources`,
       reports,
     );
-    // A report's children are replaced whole: what the data file says is the truth.
+    // A report's children are replaced whole: what the data file says is the truth. The agencies a historical
+    // source named for a report (OIG-10-63's Appendix E, `ingest --historical`) are that layer's, and stay.
     const ids = reports.map((report) => report.id);
     await client.query('DELETE FROM recommendations WHERE report_id = ANY($1)', [ids]);
     await client.query('DELETE FROM oversight_report_models WHERE report_id = ANY($1)', [ids]);
-    await client.query('DELETE FROM oversight_report_agencies WHERE report_id = ANY($1)', [ids]);
+    await client.query('DELETE FROM oversight_report_agencies WHERE report_id = ANY($1) AND historical_source_id IS NULL', [ids]);
     await upsertJson(
       client,
       `INSERT INTO recommendations (report_id, number, text, status)
@@ -88,7 +89,8 @@ export async function loadReferenceData(pool: pg.Pool): Promise<void> {
       `INSERT INTO oversight_report_agencies (report_id, agency_name, state_code, agency_id)
        SELECT r."reportId", r.name, r."stateCode", a.id
        FROM jsonb_to_recordset($1::jsonb) AS r("reportId" text, name text, "stateCode" text, "matchKey" text)
-       LEFT JOIN agencies a ON a.state_code = r."stateCode" AND a.match_key = r."matchKey"`,
+       LEFT JOIN agencies a ON a.state_code = r."stateCode" AND a.match_key = r."matchKey"
+       ON CONFLICT (report_id, state_code, agency_name) DO NOTHING`,
       reports.flatMap((report) =>
         report.agencies.map((agency) => ({
           reportId: report.id,

@@ -72,4 +72,17 @@ export const SUPPORT_MODELS: readonly SupportModelRecord[] = [
     reinstatedOn: null,
     sourceUrl: ICE_287G_PAGE,
   },
+  {
+    code: 'unstated',
+    name: 'Model not stated',
+    abbreviation: 'unstated',
+    description:
+      'Historical sources only: ICE\'s 287(g) page of 2007–2008 and its archive of MOAs name agencies without ' +
+      'the model. An agreement known only from such a source keeps this code rather than a guessed model; no ICE ' +
+      'list since 2021 uses it.',
+    introducedOn: null,
+    suspendedOn: null,
+    reinstatedOn: null,
+    sourceUrl: ICE_287G_PAGE,
+  },
 ];

@@ -23,6 +23,9 @@ export interface AgreementRecord {
   moa_url: string | null;
   addendum_url: string | null;
   supersedes_id: string | null;
+  origin: string;
+  ended_after: string | null;
+  ended_before: string | null;
   updated_at: string;
 }
 
@@ -32,17 +35,18 @@ export interface EventRecord {
   type: string;
   occurred_on: string;
   details: Record<string, unknown>;
-  source_list_id: number;
+  source_list_id: number | null;
   source_row: number | null;
-  source_list_date: string;
+  source_list_date: string | null;
   source_file_name: string | null;
+  historical_source_id: string | null;
 }
 
 function selectList(source: { status: string; endedOn: string }): string {
   return `a.id, a.agency_id, g.canonical_name AS agency_name, g.type::text AS agency_type, g.level::text AS agency_level,
     g.state_code::text AS state, g.county_fips::text AS county_fips, a.model_code AS model, ${source.status}::text AS status,
     a.signed_on, a.first_listed_on, a.last_listed_on, ${source.endedOn} AS ended_on, a.moa_url, a.addendum_url,
-    a.supersedes_id, to_json(a.updated_at) #>> '{}' AS updated_at`;
+    a.supersedes_id, a.origin::text AS origin, a.ended_after, a.ended_before, to_json(a.updated_at) #>> '{}' AS updated_at`;
 }
 
 export async function listAgreements(
@@ -103,8 +107,8 @@ export async function eventsByAgreementIds(db: Db, ids: readonly string[]): Prom
   return select<EventRecord>(
     db,
     `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
-       l.list_date AS source_list_date, l.file_name AS source_file_name
-     FROM agreement_events e JOIN source_lists l ON l.id = e.source_list_id
+       l.list_date AS source_list_date, l.file_name AS source_file_name, e.historical_source_id
+     FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id
      WHERE e.agreement_id = ANY($1::text[])
      ORDER BY e.agreement_id, e.occurred_on, e.id`,
     [ids],
@@ -115,6 +119,28 @@ export interface AgreementDetail extends AgreementRecord {
   superseded_by_id: string | null;
   events: EventRecord[];
   sources: { id: number; kind: string; list_date: string; file_name: string | null; url: string | null; sha256: string }[];
+  historical_sources: HistoricalSourceRecord[];
+}
+
+/** A historical source (before 2021) as the APIs show it. */
+export interface HistoricalSourceRecord {
+  id: string;
+  title: string;
+  file_name: string;
+  sha256: string;
+  first_on: string | null;
+  last_on: string | null;
+  report_id: string | null;
+}
+
+export async function historicalSourcesByIds(db: Db, ids: readonly string[]): Promise<HistoricalSourceRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query<HistoricalSourceRecord>(
+    `SELECT id, title, file_name, sha256, first_on, last_on, report_id FROM historical_sources
+     WHERE id = ANY($1::text[]) ORDER BY first_on, id`,
+    [ids],
+  );
+  return rows.rows;
 }
 
 export async function getAgreement(db: Db, id: string, asOf?: string): Promise<AgreementDetail | null> {
@@ -124,10 +150,20 @@ export async function getAgreement(db: Db, id: string, asOf?: string): Promise<A
     eventsByAgreementIds(db, [id]),
     db.query<{ id: string }>('SELECT id FROM agreements WHERE supersedes_id = $1', [id]),
   ]);
-  const sourceIds = [...new Set(events.map((event) => event.source_list_id))];
-  const sources = await db.query<AgreementDetail['sources'][number]>(
-    `SELECT id, kind::text AS kind, list_date, file_name, url, sha256 FROM source_lists WHERE id = ANY($1::int[]) ORDER BY list_date, id`,
-    [sourceIds],
-  );
-  return { ...record, superseded_by_id: successor.rows[0]?.id ?? null, events, sources: sources.rows };
+  const sourceIds = [...new Set(events.flatMap((event) => (event.source_list_id === null ? [] : [event.source_list_id])))];
+  const historicalIds = [...new Set(events.flatMap((event) => (event.historical_source_id ? [event.historical_source_id] : [])))];
+  const [sources, historical] = await Promise.all([
+    db.query<AgreementDetail['sources'][number]>(
+      `SELECT id, kind::text AS kind, list_date, file_name, url, sha256 FROM source_lists WHERE id = ANY($1::int[]) ORDER BY list_date, id`,
+      [sourceIds],
+    ),
+    historicalSourcesByIds(db, historicalIds),
+  ]);
+  return {
+    ...record,
+    superseded_by_id: successor.rows[0]?.id ?? null,
+    events,
+    sources: sources.rows,
+    historical_sources: historical,
+  };
 }

@@ -1,6 +1,6 @@
 // Agreements as the REST API shows them (snake_case, the names of the CSV columns too).
 import { z } from 'zod';
-import { AgencyLevelSchema, AgencyTypeSchema, AgreementStatusSchema, EventTypeSchema, ListKindSchema, ModelCodeSchema } from '../enums.ts';
+import { AgencyLevelSchema, AgencyTypeSchema, AgreementOriginSchema, AgreementStatusSchema, EventTypeSchema, ListKindSchema, ModelCodeSchema } from '../enums.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
 
 export const AgreementSchema = z
@@ -21,6 +21,9 @@ export const AgreementSchema = z
     moa_url: z.string().nullable().describe('Link to the memorandum of agreement, as ICE published it.'),
     addendum_url: z.string().nullable().describe('Link to the addendum, when ICE published one.'),
     supersedes_id: z.string().nullable().describe('The agreement this one replaced when the agency re-signed (a renewal).'),
+    origin: AgreementOriginSchema.describe('ice_lists (ICE\'s lists, 2021 on) or historical (known from the sources of 2007–2020: README "Before 2021").'),
+    ended_after: DateSchema.nullable().describe('Historical agreements absent from ICE\'s first list: ended after this day (its last sighting)…'),
+    ended_before: DateSchema.nullable().describe('…and before this one (that first list). A window, not a day; null otherwise.'),
     updated_at: z.string().describe('When this record last changed (ISO 8601 date-time).'),
   })
   .meta({ id: 'Agreement' });
@@ -33,10 +36,11 @@ export const EventSchema = z
       .describe('What happened.'),
     occurred_on: DateSchema.describe('When: the date of the list that revealed it (for signed, the SIGNED date).'),
     details: z.record(z.string(), z.unknown()).describe('Event-specific facts (old and new names, URLs, dates).'),
-    source_list_id: z.number().int().describe('The ICE list that revealed the event (see /v1/lists).'),
-    source_row: z.number().int().nullable().describe('Worksheet row of the agreement in that list.'),
-    source_list_date: DateSchema.describe('Date of that list.'),
+    source_list_id: z.number().int().nullable().describe('The ICE list that revealed the event (see /v1/lists); null when a historical source did.'),
+    source_row: z.number().int().nullable().describe('Worksheet row of the agreement in that list (the CSV line in a historical source).'),
+    source_list_date: DateSchema.nullable().describe('Date of that list.'),
     source_file_name: z.string().nullable().describe('File name of that list.'),
+    historical_source_id: z.string().nullable().describe('The historical source that revealed the event (see historical_sources); details.source_note says how.'),
   })
   .meta({ id: 'AgreementEvent' });
 
@@ -51,10 +55,23 @@ export const SourceSchema = z
   })
   .meta({ id: 'AgreementSource' });
 
+export const HistoricalSourceSchema = z
+  .object({
+    id: z.string().describe('Id of the historical source (ice-list-2007-09-19, oig-10-63-appendix-e, …).'),
+    title: z.string().describe('The citation of its primary source.'),
+    file_name: z.string().describe('The transcribed table it was loaded from.'),
+    sha256: z.string().describe('SHA-256 of that file, hex.'),
+    first_on: DateSchema.nullable().describe('Earliest date it gives (a snapshot: its date).'),
+    last_on: DateSchema.nullable().describe('Latest date it gives before ICE\'s first list.'),
+    report_id: z.string().nullable().describe('The oversight report it comes from (see /v1/reports), if any.'),
+  })
+  .meta({ id: 'HistoricalSource' });
+
 export const AgreementDetailSchema = AgreementSchema.extend({
   superseded_by_id: z.string().nullable().describe('The agreement that replaced this one at a renewal, if any.'),
   events: z.array(EventSchema).describe('The agreement\'s history, oldest first.'),
   sources: z.array(SourceSchema).describe('The ICE lists its events came from.'),
+  historical_sources: z.array(HistoricalSourceSchema).describe('The historical sources (before 2021) its events came from.'),
 }).meta({ id: 'AgreementDetail' });
 
 export const AgreementListResponseSchema = listResponse(AgreementSchema, 'AgreementList', 'One page of agreements.');

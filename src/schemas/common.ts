@@ -13,6 +13,22 @@ export const MetaSchema = z
     dataset_version: z.number().int().describe('Version of the dataset: it moves each time an ICE list is applied (also the ETag).'),
     as_of: DateSchema.nullable().describe('The date the answer describes: the as_of parameter, else the date of the latest applied list.'),
     total_count: z.number().int().optional().describe('Number of matching items over all pages (only with include_total=true).'),
+    coverage: z
+      .object({
+        note: z.string().describe('What an answer for that date can and cannot mean.'),
+        sources: z
+          .array(
+            z.object({
+              id: z.string().describe('Historical source id.'),
+              title: z.string().describe('The citation of its primary source.'),
+              first_on: DateSchema.nullable().describe('Earliest date it gives.'),
+              last_on: DateSchema.nullable().describe('Latest date it gives.'),
+            }),
+          )
+          .describe('The historical sources dated on or before as_of that the answer rests on.'),
+      })
+      .optional()
+      .describe('Only when as_of is before ICE\'s first list: the answer comes from historical sources (README "Before 2021").'),
   })
   .meta({ id: 'Meta' });
 

@@ -192,7 +192,7 @@ t.test('the other root fields', async (t) => {
   t.notOk(result.errors);
   t.ok(result.data.states.length >= 50);
   t.equal(result.data.states.find((state: any) => state.code === 'FL').summary.activeAgreements, SEED_FACTS.activeByState.FL);
-  t.same(result.data.supportModels.map((model: any) => model.code).sort(), ['JAIL_AND_TASK_FORCE', 'JAIL_ENFORCEMENT', 'TASK_FORCE', 'WARRANT_SERVICE_OFFICER']);
+  t.same(result.data.supportModels.map((model: any) => model.code).sort(), ['JAIL_AND_TASK_FORCE', 'JAIL_ENFORCEMENT', 'TASK_FORCE', 'UNSTATED', 'WARRANT_SERVICE_OFFICER']);
   t.equal(result.data.supportModels.find((model: any) => model.code === 'TASK_FORCE').summary.activeAgreements, SEED_FACTS.activeByModel.task_force);
   t.equal(result.data.sourceLists.length, 5);
   t.equal(result.data.applied.length, 2);

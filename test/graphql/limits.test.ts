@@ -149,7 +149,7 @@ t.test('batches: allowed, up to the limit', async (t) => {
   const answers = small.json();
   t.equal(answers.length, 2);
   t.ok(answers[0].data.stats);
-  t.equal(answers[1].data.supportModels.length, 4);
+  t.equal(answers[1].data.supportModels.length, 5);
 
   const count = DEFAULT_LIMITS.batch + 5;
   const big = await app.inject({ method: 'POST', url: '/graphql', payload: Array.from({ length: count }, () => operation) });

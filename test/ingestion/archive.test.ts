@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import t from 'tap';
+import type { HistoricalReport } from '../../src/ingestion/historical.ts';
 import type { IngestReport } from '../../src/ingestion/ingest.ts';
 import { testApp } from '../helpers/app.ts';
 import { testDatabase } from '../helpers/database.ts';
 import { validateDatapackage } from '../helpers/datapackage.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
+const historicalDir = process.env.HISTORICAL_DIR;
 
 // Known anomalies (archive README) and the reason each must be held back.
 const EXPECTED_QUARANTINE: Record<string, RegExp> = {
@@ -56,9 +58,10 @@ const SPELLINGS: [string, string][] = [
   ['Florida Department of Financial Services, Criminal Investigation Division', 'Florida Department of Financial Services, Criminal Investigation Division'],
 ];
 
-function backfill(url: string): Promise<{ code: number; report: { lists: IngestReport[]; bad_input: string[] }; stderr: string }> {
+/** The real CLI with --json, its report parsed. */
+function cli<T>(url: string, args: string[]): Promise<{ code: number; report: T; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', '--dir', archive!, '--json'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', ...args, '--json'], {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
     });
     let stdout = '';
@@ -69,11 +72,13 @@ function backfill(url: string): Promise<{ code: number; report: { lists: IngestR
       try {
         resolve({ code: code ?? -1, report: JSON.parse(stdout), stderr });
       } catch (error) {
-        reject(new Error(`backfill printed no JSON (exit ${code}): ${stderr.slice(0, 2000)} ${String(error)}`));
+        reject(new Error(`ingest ${args[0]} printed no JSON (exit ${code}): ${stderr.slice(0, 2000)} ${String(error)}`));
       }
     });
   });
 }
+
+const backfill = (url: string) => cli<{ lists: IngestReport[]; bad_input: string[] }>(url, ['--dir', archive!]);
 
 // The backfill takes a few minutes of CPU; on a busy machine its wall time runs past tap's default of 600 s.
 t.setTimeout(1_800_000);
@@ -226,4 +231,38 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: archive ? fa
   t.same(byStatus, { active: stats.active_agreements, pending: stats.pending_agreements, ended: stats.ended_agreements }, 'agreements.parquet by status = /v1/stats');
   t.equal(Number((await rows(`SELECT count(*) AS n FROM '${dir}/agencies.parquet' WHERE active_agreements > 0`))[0]!.n), stats.active_agencies, 'active agencies = /v1/stats');
   t.same(validateDatapackage(JSON.parse((await app.inject(`/v1/releases/${manifest.version}/datapackage.json`)).body)), [], 'its datapackage.json validates');
+
+  // On the same backfill (it costs minutes), the historical layer: it adds the years before and changes
+  // nothing from the first list on.
+  await t.test('then the historical sources', { skip: historicalDir ? false : 'HISTORICAL_DIR is not set (e.g. HISTORICAL_DIR=../shared/data/historical)' }, async (t) => {
+    // Every applied list's date, with the agreements of each status on it: the lists' reconciliation.
+    const perListDate = async () =>
+      (
+        await db.pool.query(
+          `SELECT l.list_date, s.status::text, count(*)::int AS n
+           FROM (SELECT DISTINCT list_date FROM source_lists WHERE status = 'applied') l
+           JOIN agreement_status_spans s ON s.from_on <= l.list_date AND (s.to_on IS NULL OR s.to_on > l.list_date)
+           WHERE s.status <> 'ended' GROUP BY 1, 2 ORDER BY 1, 2`,
+        )
+      ).rows;
+    const before = await perListDate();
+    const loaded = await cli<HistoricalReport>(db.url, ['--historical', historicalDir!]);
+    t.equal(loaded.code, 0, loaded.stderr);
+    t.match(loaded.report, { outcome: 'loaded', endsAt: '2021-01-13' });
+    t.same(await perListDate(), before, 'every list date from 2021 on: the same active and pending agreements as before');
+    t.equal((await asOf('2025-06-06')).active + 1, 649, 'and the published figures still hold');
+
+    const oig = await db.pool.query<{ agency_id: string | null }>("SELECT agency_id FROM oversight_report_agencies WHERE report_id = 'OIG-10-63'");
+    t.ok(oig.rows.length >= 60, `OIG-10-63 names ${oig.rows.length} agencies`);
+    t.equal(oig.rows.filter((row) => !row.agency_id).length, 0, 'each linked to an agency');
+    const maricopa = await db.pool.query(
+      `SELECT a.model_code, a.signed_on, r.report_id FROM agreements a JOIN agencies g ON g.id = a.agency_id
+       LEFT JOIN oversight_report_agencies r ON r.agency_id = g.id AND r.report_id = 'DOJ-CRT-MARICOPA-2011'
+       WHERE g.state_code = 'AZ' AND g.canonical_name = 'Maricopa County Sheriff''s Office'`,
+    );
+    t.same(maricopa.rows, [{ model_code: 'jail_enforcement', signed_on: '2007-02-07', report_id: 'DOJ-CRT-MARICOPA-2011' }]);
+    const collier = await db.pool.query("SELECT min(first_listed_on) AS first FROM agreements WHERE agency_id = 'fl-collier-county-sheriffs-office'");
+    t.match(collier.rows[0].first, /^2007-/, "Collier's history starts in 2007");
+    t.same((await db.pool.query("SELECT id FROM agencies WHERE county_fips IS NULL AND level <> 'state'")).rows.length, 2, 'no new agency without a county');
+  });
 });

@@ -132,3 +132,31 @@ t.test('--url and --latest download lists, with conditional GETs', async (t) => 
   t.equal(broken.code, 1);
   t.match(broken.stderr, /download failed: .*HTTP 404/);
 });
+
+t.test('--historical: after ICE\'s lists only, with one clear line; then loaded, and a second run is a no-op', async (t) => {
+  const db = await testDatabase(t);
+  const fixtures = new URL('../fixtures/historical/', import.meta.url).pathname;
+  const early = await ingest(['--historical', fixtures], { DATABASE_URL: db.url });
+  t.equal(early.code, 2, 'before any ICE list: bad input');
+  t.match(early.stderr, /^ingest: load ICE's lists first/);
+  t.equal(await count(db.pool, 'historical_sources'), 0);
+  const both = await ingest(['--historical', fixtures, '--latest'], { DATABASE_URL: db.url });
+  t.match(both.stderr, /exactly one of --file, --dir, --url, --latest, --historical/);
+
+  const dir = await mkdtemp(join(tmpdir(), 'ice-lists-'));
+  const list = join(dir, 'participatingAgencies01132021.xlsx');
+  await writeFile(
+    list,
+    await buildList({
+      columns: PARTICIPATING_COLUMNS,
+      rows: [['FLORIDA', "Collier County Sheriff's Office", 'County', 'Collier County', 'Jail Enforcement Model', new Date('2016-06-23T00:00:00Z'), null]],
+    }),
+  );
+  t.equal((await ingest(['--file', list], { DATABASE_URL: db.url })).code, 0);
+  const loaded = await ingest(['--historical', fixtures], { DATABASE_URL: db.url });
+  t.equal(loaded.code, 0, loaded.stderr);
+  t.match(loaded.stdout, /^loaded 4 historical sources, up to ICE's first list of 2021-01-13/);
+  const again = await ingest(['--historical', fixtures, '--json'], { DATABASE_URL: db.url });
+  t.match(JSON.parse(again.stdout), { outcome: 'unchanged' });
+  t.equal(await count(db.pool, 'source_lists'), 1, 'no ICE list added');
+});

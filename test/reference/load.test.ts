@@ -16,7 +16,7 @@ t.test('reference data is loaded: states, counties, models, reports', async (t) 
   const counts = rows[0];
   t.ok(counts.states >= 56, `50 states, DC and territories (${counts.states})`);
   t.ok(counts.counties >= 3200, `3,200+ counties (${counts.counties})`);
-  t.equal(counts.models, 4);
+  t.equal(counts.models, 5);
   t.ok(counts.reports >= 10, `oversight reports (${counts.reports})`);
 
   const guam = await db.pool.query(`SELECT code, fips, is_territory FROM states WHERE name = 'Guam'`);

@@ -13,6 +13,10 @@ export interface DatasetVersion {
   latestListDate: string | null;
   /** When the data last changed: Last-Modified. */
   updatedAt: Date;
+  /** Date of the first applied participating list: before it, answers come from the historical sources. */
+  firstListDate: string | null;
+  /** The historical sources loaded (`ingest --historical`), oldest first. */
+  historicalSources: { id: string; title: string; first_on: string | null; last_on: string | null }[];
 }
 
 export interface Dataset {
@@ -32,20 +36,36 @@ const POLL_INTERVAL_MS = 5_000;
 
 export const datasetVersionPlugin = fp(
   async (app) => {
-    let current: DatasetVersion = { version: -1, latestListDate: null, updatedAt: new Date(0) };
+    let current: DatasetVersion = { version: -1, latestListDate: null, updatedAt: new Date(0), firstListDate: null, historicalSources: [] };
     const listeners = new Set<(version: DatasetVersion) => void>();
 
     async function refresh(): Promise<DatasetVersion> {
-      const result = await app.db.pool.query<{ version: number; list_date: string | null; updated_at: Date }>(
-        `SELECT d.version, l.list_date, d.updated_at FROM dataset_version d
+      // One statement (tiny tables): the version, and what the coverage note of an answer before ICE's first
+      // list needs (that list's date, the historical sources).
+      const result = await app.db.pool.query<{
+        version: number;
+        list_date: string | null;
+        updated_at: Date;
+        first_list_date: string | null;
+        historical_sources: DatasetVersion['historicalSources'];
+      }>(
+        `SELECT d.version, l.list_date, d.updated_at,
+           (SELECT min(list_date) FROM source_lists WHERE status = 'applied' AND kind = 'participating') AS first_list_date,
+           (SELECT coalesce(json_agg(json_build_object('id', h.id, 'title', h.title, 'first_on', h.first_on, 'last_on', h.last_on)
+              ORDER BY h.first_on, h.id), '[]') FROM historical_sources h) AS historical_sources
+         FROM dataset_version d
          LEFT JOIN source_lists l ON l.id = d.latest_list_id WHERE d.id = 1`,
       );
       const row = result.rows[0];
-      const next = row
-        ? { version: row.version, latestListDate: row.list_date, updatedAt: row.updated_at }
-        : { version: 0, latestListDate: null, updatedAt: new Date(0) };
-      if (next.version !== current.version) {
-        current = next;
+      const version = row?.version ?? 0;
+      if (version !== current.version) {
+        current = {
+          version,
+          latestListDate: row?.list_date ?? null,
+          updatedAt: row?.updated_at ?? new Date(0),
+          firstListDate: row?.first_list_date ?? null,
+          historicalSources: row?.historical_sources ?? [],
+        };
         for (const listener of listeners) listener(current);
       }
       return current;
