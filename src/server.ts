@@ -19,7 +19,7 @@ try {
 const log = pino(loggerOptions(config));
 let database: Database;
 try {
-  database = await openDatabase(config, (message) => log.info(message));
+  database = await openDatabase(config, (message, level = 'info') => log[level](message));
 } catch (error) {
   console.error(`cannot start: ${(error as Error).message}`);
   process.exit(1);

@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { loadReferenceData } from '../reference/load.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded.ts';
+import { startEmbeddedPostgres, type EmbeddedLog, type EmbeddedServer } from './embedded.ts';
 import { migrate } from './migrate.ts';
 
 export interface Database {
@@ -19,7 +19,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type Log = (message: string) => void;
+export type Log = EmbeddedLog;
 
 /** The URL without its password, for messages and logs. */
 export function redactUrl(url: string): string {
