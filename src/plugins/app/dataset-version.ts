@@ -35,7 +35,8 @@ export const datasetVersionPlugin = fp(
     let current: DatasetVersion = { version: -1, latestListDate: null, updatedAt: new Date(0) };
     const listeners = new Set<(version: DatasetVersion) => void>();
 
-    async function refresh(): Promise<DatasetVersion> {
+    /** `via`: what prompted the read, logged when the version changed (operators see notifications arrive). */
+    async function refresh(via: 'notification' | 'poll' | 'start' | 'listen' | 'call' = 'call'): Promise<DatasetVersion> {
       const result = await app.db.pool.query<{ version: number; list_date: string | null; updated_at: Date }>(
         `SELECT d.version, l.list_date, d.updated_at FROM dataset_version d
          LEFT JOIN source_lists l ON l.id = d.latest_list_id WHERE d.id = 1`,
@@ -45,6 +46,7 @@ export const datasetVersionPlugin = fp(
         ? { version: row.version, latestListDate: row.list_date, updatedAt: row.updated_at }
         : { version: 0, latestListDate: null, updatedAt: new Date(0) };
       if (next.version !== current.version) {
+        if (current.version >= 0) app.log.info({ version: next.version, via }, 'dataset changed: caches dropped');
         current = next;
         for (const listener of listeners) listener(current);
       }
@@ -60,7 +62,7 @@ export const datasetVersionPlugin = fp(
       client.on('end', () => {
         if (!closed) setTimeout(() => void listen().catch(() => {}), 1_000).unref();
       });
-      client.on('notification', () => void refresh().catch(() => {}));
+      client.on('notification', () => void refresh('notification').catch(() => {}));
       try {
         await client.connect();
         if (closed) {
@@ -69,20 +71,20 @@ export const datasetVersionPlugin = fp(
         }
         await client.query('LISTEN dataset_changed');
         listener = client;
-        await refresh();
+        await refresh('listen');
       } catch {
         await client.end().catch(() => {});
       }
     }
 
-    await refresh().catch(() => {});
+    await refresh('start').catch(() => {});
     await listen();
-    const poll = setInterval(() => void refresh().catch(() => {}), POLL_INTERVAL_MS);
+    const poll = setInterval(() => void refresh('poll').catch(() => {}), POLL_INTERVAL_MS);
     poll.unref();
 
     app.decorate('dataset', {
       current: () => current,
-      refresh,
+      refresh: () => refresh(),
       onChange: (callback: (version: DatasetVersion) => void) => listeners.add(callback),
     } satisfies Dataset);
     app.addHook('onClose', async () => {
