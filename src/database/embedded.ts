@@ -139,7 +139,7 @@ async function clusterDirFor(root: string, log: EmbeddedLog): Promise<string> {
   const blocked = await blockedForPostgresUser(root);
   if (!blocked) return join(root, 'postgres');
   const why = `${blocked.path} is mode ${blocked.mode.toString(8)}`;
-  const dir = await fallbackDir(`${basename(root)}-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`, `DATA_DIR ${root} is out of its reach`);
+  const dir = await fallbackDir(`${basename(root).replace(/^\.+/, '')}-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`, `DATA_DIR ${root} is out of its reach`);
   log(`DATA_DIR ${root} is out of the postgres user's reach (${why}): the embedded PostgreSQL keeps its files under ${dir}`);
   return dir;
 }
