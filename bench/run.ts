@@ -8,19 +8,23 @@
 // Needs ICE_ARCHIVE_DIR. Writes bench/results/http.json.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createPool, createPrisma, type Database } from '../src/database/connect.ts';
 import { startEmbeddedPostgres } from '../src/database/embedded.ts';
-import { migrate } from '../src/database/migrate.ts';
 import { listFilesInOrder } from '../src/ingestion/cli.ts';
-import { IngestInputError, ingestList } from '../src/ingestion/ingest.ts';
-import { loadReferenceData } from '../src/reference/load.ts';
+import {
+  adminQuery as archiveAdminQuery,
+  databaseExists,
+  databaseUrl as archiveDatabaseUrl,
+  fingerprint,
+  loadListsInto,
+} from './archive-database.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
 if (!archive) {
@@ -43,56 +47,11 @@ const GRAPHQL_NESTED = `query Nested($state: [String!]) {
 const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres('.bench-data');
 const adminUrl = process.env.DATABASE_URL ?? embedded!.adminUrl;
 
-function databaseUrl(name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function adminQuery(sql: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fingerprint of what the loaded database depends on, so a previous run's copy is reused when still valid. */
-async function fingerprint(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const dir of ['prisma/migrations', 'src/ingestion', 'src/reference']) {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    for (const entry of entries.filter((item) => item.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
-      hash.update(await readFile(join(entry.parentPath, entry.name)));
-    }
-  }
-  return hash.digest('hex').slice(0, 10);
-}
-
-async function exists(name: string): Promise<boolean> {
-  return ((await adminQuery(`SELECT 1 FROM pg_database WHERE datname = '${name}'`)).rowCount ?? 0) > 0;
-}
-
-async function loadArchive(name: string): Promise<void> {
-  if (await exists(name)) return;
-  console.log(`loading the archive into ${name} (once; reused while the code is unchanged)…`);
-  await adminQuery(`CREATE DATABASE "${name}_loading"`);
-  const url = databaseUrl(`${name}_loading`);
-  await migrate(url);
-  const pool = createPool(url, 4);
-  await loadReferenceData(pool);
-  for (const file of await listFilesInOrder(archive!)) {
-    try {
-      await ingestList(pool, { buffer: await readFile(file.path), fileName: basename(file.path) });
-    } catch (error) {
-      if (!(error instanceof IngestInputError)) throw error;
-    }
-  }
-  await pool.end();
-  await adminQuery(`ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
-}
+const databaseUrl = (name: string) => archiveDatabaseUrl(adminUrl, name);
+const adminQuery = (sql: string) => archiveAdminQuery(adminUrl, sql);
+const exists = (name: string) => databaseExists(adminUrl, name);
+const loadArchive = async (name: string) =>
+  loadListsInto(adminUrl, name, (await listFilesInOrder(archive!)).map((file) => file.path));
 
 /** Ten copies of every agency and its history (ids suffixed ~1…~9): the archive at 10× its size. */
 async function multiply(source: string, name: string, factor: number): Promise<void> {
