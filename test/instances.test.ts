@@ -23,7 +23,7 @@ t.test('two instances, one database: both serve a new list at once; two ingestio
       return { port, service };
     }),
   );
-  for (const { port, service } of instances) await waitReady(port, service.exited);
+  for (const { port, service } of instances) await waitReady(port, service);
   const stats = async (port: number) =>
     ((await (await fetch(`http://127.0.0.1:${port}/v1/stats`)).json()) as { active_agreements: number }).active_agreements;
   for (const { port } of instances) t.equal(await stats(port), 0, 'empty, and the answer is now cached');

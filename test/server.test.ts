@@ -28,7 +28,7 @@ t.test('with DATABASE_URL: serves, is ready, and SIGTERM closes cleanly', async 
   const port = await freePort();
   const server = startServer({ DATABASE_URL: db.url, PORT: String(port) });
   t.teardown(() => server.child.kill('SIGKILL'));
-  const ready = await waitReady(port, server.exited);
+  const ready = await waitReady(port, server);
   t.equal(((await ready.json()) as { status: string }).status, 'ready');
   server.child.kill('SIGTERM');
   t.equal(await server.exited, 0, 'exit 0 on SIGTERM');
@@ -39,7 +39,7 @@ t.test('without DATABASE_URL: an embedded PostgreSQL under DATA_DIR, shared with
   const port = await freePort();
   const server = startServer({ DATA_DIR: dataDir, PORT: String(port) });
   t.teardown(() => server.child.kill('SIGKILL'));
-  await waitReady(port, server.exited);
+  await waitReady(port, server);
   const get = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).json() as Promise<any>;
 
   // Reference data is loaded: states, counties, models, reports.

@@ -24,7 +24,7 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
   const port = await freePort();
   const service = startService({ DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' });
   t.teardown(() => service.child.kill('SIGKILL'));
-  await waitReady(port, service.exited);
+  await waitReady(port, service);
   const base = `http://127.0.0.1:${port}`;
 
   // Data committed before the kill: one list, through the CLI.

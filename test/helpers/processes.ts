@@ -54,11 +54,11 @@ export async function temporaryDataDir(t: Test): Promise<string> {
   return dir;
 }
 
-/** Polls /readyz until 200; throws when the process exits first or after a minute. */
-export async function waitReady(port: number, exited: Promise<unknown>): Promise<Response> {
+/** Polls /readyz until 200; throws (with the service's stderr) when the process exits first or after a minute. */
+export async function waitReady(port: number, service: ServiceProcess): Promise<Response> {
   for (let attempt = 0; attempt < 600; attempt++) {
-    const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
-    if (done) throw new Error('server exited before it was ready');
+    const done = await Promise.race([service.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
+    if (done) throw new Error(`server exited before it was ready: ${service.stderr()}`);
     try {
       const response = await fetch(`http://127.0.0.1:${port}/readyz`);
       if (response.status === 200) return response;
