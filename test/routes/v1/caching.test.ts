@@ -7,18 +7,7 @@ import { testApp } from '../../helpers/app.ts';
 import { buildList } from '../../helpers/build-list.ts';
 import { PARTICIPATING_COLUMNS, seedHistory } from '../../helpers/fixtures.ts';
 import { ingestList } from '../../../src/ingestion/ingest.ts';
-
-/** Counts the SQL statements routes send (observing the real pool; the dataset-version poll is not counted). */
-function countQueries(pool: { query: (...args: never[]) => unknown }) {
-  const original = pool.query.bind(pool);
-  const counter = { count: 0 };
-  pool.query = ((...args: never[]) => {
-    const text = String((args as unknown[])[0]);
-    if (!text.includes('dataset_version')) counter.count++;
-    return original(...args);
-  }) as typeof pool.query;
-  return counter;
-}
+import { countQueries } from '../../helpers/query-counter.ts';
 
 t.test('validators, 304s and the warm path', async (t) => {
   const { app, database } = await testApp(t);
@@ -117,8 +106,9 @@ t.test('concurrent misses are computed once', async (t) => {
   t.equal(queries.count, one, `20 concurrent requests in 5 spellings sent ${queries.count} queries (one computation: ${one})`);
 });
 
-t.test('a new list invalidates the cache', async (t) => {
-  const { app, database } = await testApp(t);
+// With the response cache off too: aggregates are kept per dataset version (aggregate_results) either way.
+for (const cacheEntries of ['5000', '0']) t.test(`a new list invalidates the cache (CACHE_MAX_ENTRIES=${cacheEntries})`, async (t) => {
+  const { app, database } = await testApp(t, { env: { CACHE_MAX_ENTRIES: cacheEntries } });
   await seedHistory(database.pool);
   const before = await app.dataset.refresh();
   const url = '/v1/agreements?state=AL';
