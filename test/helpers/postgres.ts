@@ -1,18 +1,18 @@
 // Where tests get PostgreSQL: TEST_DATABASE_URL when set (a server whose user
 // may create databases); otherwise a container through Testcontainers when a
-// container runtime answers; otherwise the embedded PostgreSQL under
-// .test-data/. scripts/test.ts (npm test) picks once and passes the answer to
+// container runtime answers; otherwise the embedded PostgreSQL in a fresh
+// temporary folder (one the `postgres` user can enter when we run as root,
+// wherever the clone lives). scripts/test.ts (npm test) picks once and passes the answer to
 // every test process in TEST_DATABASE_URL.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createPool } from '../../src/database/connect.ts';
 import { startEmbeddedPostgres } from '../../src/database/embedded.ts';
 import { migrate } from '../../src/database/migrate.ts';
 import { loadReferenceData } from '../../src/reference/load.ts';
-
-export const TEST_DATA_DIR = '.test-data';
 
 export interface TestServer {
   adminUrl: string;
@@ -46,7 +46,8 @@ export async function startTestServer(): Promise<TestServer> {
     };
   }
   // One server per run, in its own directory: concurrent runs never stop each other's server.
-  const dataDir = join(TEST_DATA_DIR, `run-${process.pid}`);
+  const dataDir = await mkdtemp(join(tmpdir(), 'ice-287g-test-'));
+  await chmod(dataDir, 0o755); // mkdtemp makes it 0700: as root the server runs as the postgres user
   const server = await startEmbeddedPostgres(dataDir);
   return {
     adminUrl: server.adminUrl,
@@ -54,6 +55,7 @@ export async function startTestServer(): Promise<TestServer> {
     stop: async () => {
       await server.stop();
       await rm(dataDir, { recursive: true, force: true });
+      await rm(server.clusterDir, { recursive: true, force: true }); // outside dataDir when it fell back
     },
   };
 }

@@ -39,7 +39,8 @@ export const datasetVersionPlugin = fp(
     let current: DatasetVersion = { version: -1, latestListDate: null, updatedAt: new Date(0), firstListDate: null, historicalSources: [] };
     const listeners = new Set<(version: DatasetVersion) => void>();
 
-    async function refresh(): Promise<DatasetVersion> {
+    /** `via`: what prompted the read, logged when the version changed (operators see notifications arrive). */
+    async function refresh(via: 'notification' | 'poll' | 'start' | 'listen' | 'call' = 'call'): Promise<DatasetVersion> {
       // One statement (tiny tables): the version, and what the coverage note of an answer before ICE's first
       // list needs (that list's date, the historical sources).
       const result = await app.db.pool.query<{
@@ -59,6 +60,7 @@ export const datasetVersionPlugin = fp(
       const row = result.rows[0];
       const version = row?.version ?? 0;
       if (version !== current.version) {
+        if (current.version >= 0) app.log.info({ version, via }, 'dataset changed: caches dropped');
         current = {
           version,
           latestListDate: row?.list_date ?? null,
@@ -80,7 +82,7 @@ export const datasetVersionPlugin = fp(
       client.on('end', () => {
         if (!closed) setTimeout(() => void listen().catch(() => {}), 1_000).unref();
       });
-      client.on('notification', () => void refresh().catch(() => {}));
+      client.on('notification', () => void refresh('notification').catch(() => {}));
       try {
         await client.connect();
         if (closed) {
@@ -89,20 +91,20 @@ export const datasetVersionPlugin = fp(
         }
         await client.query('LISTEN dataset_changed');
         listener = client;
-        await refresh();
+        await refresh('listen');
       } catch {
         await client.end().catch(() => {});
       }
     }
 
-    await refresh().catch(() => {});
+    await refresh('start').catch(() => {});
     await listen();
-    const poll = setInterval(() => void refresh().catch(() => {}), POLL_INTERVAL_MS);
+    const poll = setInterval(() => void refresh('poll').catch(() => {}), POLL_INTERVAL_MS);
     poll.unref();
 
     app.decorate('dataset', {
       current: () => current,
-      refresh,
+      refresh: () => refresh(),
       onChange: (callback: (version: DatasetVersion) => void) => listeners.add(callback),
     } satisfies Dataset);
     app.addHook('onClose', async () => {
