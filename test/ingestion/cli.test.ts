@@ -111,6 +111,52 @@ t.test('--dry-run prints the changes and writes nothing; --list-date and --kind 
   t.match(badDate.stderr, /--list-date/);
 });
 
+t.test('`npm run ingest` dates a time-stamped ICE file name by its MMDDYYYY, not by the clock time after it', async (t) => {
+  const db = await testDatabase(t);
+  const dir = await mkdtemp(join(tmpdir(), 'ice-lists-'));
+  const file = join(dir, 'participatingAgencies05192026am 12.15.07 AM.xlsx');
+  await writeFile(file, await buildList({ columns: PARTICIPATING_COLUMNS, rows: SEED_LISTS[0]!.rows }));
+  // Through npm itself, exactly as the README's command runs it.
+  const run = await new Promise<Run>((resolve) => {
+    const child = spawn('npm', ['run', '--silent', 'ingest', '--', '--file', file, '--dry-run', '--json'], {
+      env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: db.url },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+  t.equal(run.code, 0, run.stderr);
+  const [report] = JSON.parse(run.stdout).lists;
+  t.equal(report.listDate, '2026-05-19', 'not 2007-12-15');
+  t.equal(report.listDateSource, 'file_name');
+  t.equal(report.outcome, 'dry_run');
+  t.equal(report.reason, null, 'nothing to hold it for');
+  t.equal(await count(db.pool, 'source_lists'), 0, 'a dry run writes nothing');
+});
+
+t.test('a misdated list: the CLI says which date it would use with --list-date, and that date applies it', async (t) => {
+  const db = await testDatabase(t);
+  const dir = await mkdtemp(join(tmpdir(), 'ice-lists-'));
+  // ICE's real mistake: January 2026 content under a 2025 name.
+  const file = join(dir, 'participatingAgencies01062025pm.xlsx');
+  await writeFile(
+    file,
+    await buildList({
+      columns: PARTICIPATING_COLUMNS,
+      rows: [['TEXAS', "Bexar County Sheriff's Office", 'County', 'Bexar County', 'Task Force Model', new Date('2026-01-02T00:00:00Z'), null]],
+    }),
+  );
+  const held = await ingest(['--file', file], { DATABASE_URL: db.url });
+  t.equal(held.code, 3);
+  t.match(held.stdout, /QUARANTINED participatingAgencies01062025pm\.xlsx \(participating, 2025-01-06\): misdated: dated 2025-01-06 but a row was signed on 2026-01-02; review it, then ingest it again with --list-date 2026-01-06/);
+  const fixed = await ingest(['--file', file, '--list-date', '2026-01-06'], { DATABASE_URL: db.url });
+  t.equal(fixed.code, 0, fixed.stderr);
+  const stored = await db.pool.query("SELECT list_date, status::text, list_date_source::text FROM source_lists");
+  t.same(stored.rows, [{ list_date: '2026-01-06', status: 'applied', list_date_source: 'argument' }]);
+});
+
 t.test('--url and --latest download lists, with conditional GETs', async (t) => {
   const db = await testDatabase(t);
   const list = await buildList({ columns: PARTICIPATING_COLUMNS, rows: SEED_LISTS[0]!.rows });
