@@ -1,8 +1,11 @@
-// INGEST_SCHEDULE (off by default): the service fetches ICE's current lists
-// itself on that interval, exactly like `npm run ingest -- --latest`. A run
-// that finds another ingestion holding the run lock is skipped, not queued.
+// INGEST_SCHEDULE (off by default): the service checks ICE's page itself on
+// that interval, exactly like `npm run ingest -- --latest`. A run that finds
+// another ingestion holding the run lock is skipped, not queued. The next run
+// is timed from the end of the last one, and this instance's next run time is
+// shared (app.ingestSchedule) for /v1/status. Each run logs one line.
 import fp from 'fastify-plugin';
-import { ingestLatest, withRunLock } from '../../ingestion/remote.ts';
+import { Fetcher, fetchPolicy } from '../../ingestion/fetch-lists.ts';
+import { checkLatest, withRunLock } from '../../ingestion/remote.ts';
 
 export function scheduleMs(schedule: string): number | null {
   if (schedule === 'off') return null;
@@ -11,36 +14,72 @@ export function scheduleMs(schedule: string): number | null {
   return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
 }
 
+export interface IngestSchedule {
+  every: string;
+  everyMs: number;
+  /** When this instance runs next; null while a run is under way. */
+  nextRunAt: Date | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This instance's schedule, or null when INGEST_SCHEDULE is off. */
+    ingestSchedule: IngestSchedule | null;
+  }
+}
+
 export const ingestSchedulerPlugin = fp(
   async (app) => {
-    const interval = scheduleMs(app.config.INGEST_SCHEDULE);
-    if (interval === null) return;
-    let running: Promise<void> | undefined;
+    const everyMs = scheduleMs(app.config.INGEST_SCHEDULE);
+    if (everyMs === null) {
+      app.decorate('ingestSchedule', null);
+      return;
+    }
+    const schedule: IngestSchedule = { every: app.config.INGEST_SCHEDULE, everyMs, nextRunAt: null };
+    app.decorate('ingestSchedule', schedule);
+    const pool = app.db.pool;
+    const source = app.config.INGEST_SOURCE_URL;
+
     const run = async () => {
+      const fetcher = new Fetcher(fetchPolicy(app.config));
+      const started = Date.now();
       try {
-        const results = await withRunLock(app.db.pool, () => ingestLatest(app.db.pool, app.config.INGEST_SOURCE_URL), { wait: false });
-        if (results === null) {
-          app.log.info('scheduled ingestion skipped: another ingestion is running');
+        const checked = await withRunLock(pool, () => checkLatest(pool, fetcher, source, { trigger: 'schedule', everyMs }), { wait: false });
+        if (checked === null) {
+          app.log.info({ source }, 'ingestion run skipped: another ingestion is running');
           return;
         }
-        for (const result of results) {
-          if (result.kind === 'ingested') {
-            const { outcome, fileName, listDate, reason, counts } = result.report;
-            app.log.info({ url: result.url, outcome, fileName, listDate, reason, counts }, 'scheduled ingestion');
-          } else app.log.info({ url: result.url, result: result.kind }, 'scheduled ingestion');
-        }
+        const { check } = checked;
         await app.dataset.refresh();
+        app.log[check.outcome === 'succeeded' ? 'info' : 'warn'](
+          { source, outcome: check.outcome, detail: check.detail, retries: check.retries, duration_ms: check.durationMs },
+          'ingestion run',
+        );
       } catch (error) {
-        app.log.error({ err: error }, 'scheduled ingestion failed');
+        app.log.error({ source, outcome: 'failed', err: error, retries: fetcher.retries, duration_ms: Date.now() - started }, 'ingestion run');
       }
     };
-    const timer = setInterval(() => {
-      running ??= run().finally(() => (running = undefined));
-    }, interval);
-    timer.unref();
-    app.log.info({ every: app.config.INGEST_SCHEDULE, source: app.config.INGEST_SOURCE_URL }, 'scheduled ingestion on');
+
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> | undefined;
+    let closing = false;
+    const scheduleNext = () => {
+      if (closing) return;
+      schedule.nextRunAt = new Date(Date.now() + everyMs);
+      timer = setTimeout(() => {
+        schedule.nextRunAt = null;
+        running = run().finally(() => {
+          running = undefined;
+          scheduleNext();
+        });
+      }, everyMs);
+      timer.unref();
+    };
+    scheduleNext();
+    app.log.info({ every: app.config.INGEST_SCHEDULE, source }, 'scheduled ingestion on');
     app.addHook('onClose', async () => {
-      clearInterval(timer);
+      closing = true;
+      clearTimeout(timer);
       await running;
     });
   },

@@ -63,6 +63,7 @@ export const swaggerPlugin = fp(
           { name: 'history', description: 'The ICE lists ingested and the changes they revealed' },
           { name: 'stats', description: 'Counts on any date and over time' },
           { name: 'bulk', description: 'The whole history in one file' },
+          { name: 'status', description: 'How current the data is, and whether ICE is still reached' },
         ],
       },
       transform: (input) =>

@@ -14,6 +14,7 @@ import { modelRoutes } from './models.ts';
 import { reportRoutes } from './reports.ts';
 import { stateRoutes } from './states.ts';
 import { statsRoutes } from './stats.ts';
+import { statusRoutes } from './status.ts';
 
 export async function v1Routes(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
@@ -38,4 +39,5 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
   await app.register(changeRoutes);
   await app.register(statsRoutes);
   await app.register(bulkRoutes);
+  await app.register(statusRoutes);
 }
