@@ -176,5 +176,60 @@ t.test('--url and --latest download lists, with conditional GETs', async (t) => 
 
   const broken = await ingest(['--url', `${base}/missing.xlsx`], { DATABASE_URL: db.url });
   t.equal(broken.code, 1);
-  t.match(broken.stderr, /download failed: .*HTTP 404/);
+  t.equal(broken.stderr.trim(), `ingest: download failed: ${base}/missing.xlsx: not found (404); not retried until the next run`);
+});
+
+t.test('--latest as ICE really serves it: a moved page, a SafeLinks-wrapped link, a time-stamped file name', async (t) => {
+  const db = await testDatabase(t);
+  const safelink = (url: string) =>
+    `https://gcc02.safelinks.protection.outlook.com/?url=${encodeURIComponent(url)}&amp;data=05%7C02%7CERO287g%40ice.dhs.gov&amp;reserved=0`;
+  const moa = 'https://www.ice.gov/doclib/287gMOA/ColbertCoSheriffsOfficeAL_JEM_MOA_05.08.2025.pdf';
+  const list = await buildList({
+    columns: PARTICIPATING_COLUMNS,
+    rows: [['ALABAMA', "Colbert County Sheriff's Office", 'County', 'Colbert County', 'Jail Enforcement Model', new Date('2025-05-08T00:00:00Z'), { text: 'link', hyperlink: safelink(moa) }]],
+  });
+  const site = await startIceSite(t, list, 'unused.xlsx');
+  site.moved = true;
+  site.movedList = { buffer: list, fileName: 'participatingAgencies04212026am 12.15.07 AM.xlsx', lastModified: 'Tue, 21 Apr 2026 04:15:07 GMT' };
+
+  const run = await ingest(['--latest'], { DATABASE_URL: db.url, INGEST_SOURCE_URL: site.pageUrl });
+  t.equal(run.code, 0, run.stderr);
+  t.match(run.stdout, /applied participatingAgencies04212026am 12\.15\.07 AM\.xlsx \(participating, 2026-04-21\)/);
+  const stored = await db.pool.query('SELECT url, list_date, list_date_source::text FROM source_lists');
+  t.same(stored.rows, [
+    { url: `${site.base}/doclib/about/offices/ero/287g/participatingAgencies04212026am%2012.15.07%20AM.xlsx`, list_date: '2026-04-21', list_date_source: 'file_name' },
+  ], 'the unwrapped link, found on the page the old address moved to');
+  t.ok(site.hits.some((hit) => hit.url === '/identify-and-arrest/287g-program'), 'the redirect was followed');
+  const agreement = await db.pool.query('SELECT moa_url FROM agreements');
+  t.same(agreement.rows, [{ moa_url: moa }], 'the MOA link is stored unwrapped');
+  const check = await db.pool.query("SELECT outcome::text, trigger, detail FROM source_checks");
+  t.same(check.rows, [{ outcome: 'succeeded', trigger: 'cli', detail: '1 list: 1 applied' }], 'the check is recorded for /v1/status');
+});
+
+t.test('--latest retries 503s with back-off; a 403 ends the run at once with one line naming the URL', async (t) => {
+  const db = await testDatabase(t);
+  const site = await startIceSite(t, await buildList({ columns: PARTICIPATING_COLUMNS, rows: SEED_LISTS[0]!.rows }), 'participatingAgencies03012025pm.xlsx');
+  site.pageFailures.push(503, 503);
+  const env = { DATABASE_URL: db.url, INGEST_SOURCE_URL: site.pageUrl, INGEST_RETRY_DELAY: '1ms' };
+  const retried = await ingest(['--latest'], env);
+  t.equal(retried.code, 0, retried.stderr);
+  t.match(retried.stdout, /applied participatingAgencies03012025pm\.xlsx/);
+  t.equal(site.hits.filter((hit) => hit.url === '/identify-and-arrest/287g').length, 3, 'two 503s, then the page');
+
+  // ICE's CDN refuses a client that does not look like a browser.
+  const hitsBefore = site.hits.length;
+  const refused = await ingest(['--latest'], { ...env, INGEST_USER_AGENT: 'ice-287g-api ingestion (open data)' });
+  t.equal(refused.code, 1);
+  t.equal(refused.stderr.trim(), `ingest: download failed: ${site.pageUrl}: refused (403 Forbidden); not retried until the next run`);
+  t.equal(site.hits.length, hitsBefore + 1, 'asked once: a 403 is not retried');
+
+  // Every attempt fails: the run gives up within its time limit, saying why.
+  site.pageFailures.push(...Array(10).fill(503));
+  const outOfTime = await ingest(['--latest'], { ...env, INGEST_RETRY_DELAY: '200ms', INGEST_RUN_TIMEOUT: '500ms' });
+  t.equal(outOfTime.code, 1);
+  t.match(outOfTime.stderr, /HTTP 503; the run's time limit \(0\.5 s\) leaves no time to retry/);
+
+  const checks = await db.pool.query('SELECT outcome::text, retries FROM source_checks ORDER BY id');
+  t.same(checks.rows.map((row) => row.outcome), ['succeeded', 'failed', 'failed']);
+  t.equal(checks.rows[0].retries, 2);
 });
