@@ -1,5 +1,7 @@
 // INGEST_SCHEDULE: the running service fetches ICE's lists itself and serves
 // the new data without a restart.
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import t from 'tap';
 import { testApp } from '../helpers/app.ts';
 import { buildList } from '../helpers/build-list.ts';
@@ -42,8 +44,10 @@ t.test('the scheduler retries 503s, stops at a 403 and says why in /v1/status, a
   const first = SEED_LISTS[0]!;
   const site = await startIceSite(t, await buildList({ columns: first.columns, rows: first.rows }), first.fileName);
   site.pageFailures.push(503, 503);
+  const logLines: { msg: string; outcome?: string; detail?: string; retries?: number }[] = [];
+  const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => done(void logLines.push(JSON.parse(String(chunk)))) }));
   // Back-off in milliseconds, so the test does not wait on it.
-  const { app } = await testApp(t, { env: { INGEST_SCHEDULE: '1s', INGEST_SOURCE_URL: site.pageUrl, INGEST_RETRY_DELAY: '5ms' } });
+  const { app } = await testApp(t, { env: { INGEST_SCHEDULE: '1s', INGEST_SOURCE_URL: site.pageUrl, INGEST_RETRY_DELAY: '5ms' }, logger });
   const status = async () => (await app.inject('/v1/status')).json();
   const waitFor = async (what: string, done: (body: any) => boolean) => {
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -92,4 +96,12 @@ t.test('the scheduler retries 503s, stops at a 403 and says why in /v1/status, a
   t.equal(ready.statusCode, 200);
   t.equal(ready.json().freshness.latest_list_date, '2025-03-01', '/readyz carries the freshness too');
   t.equal((await app.inject('/v1/status')).headers['cache-control'], 'no-store');
+
+  const runs = logLines.filter((line) => line.msg === 'ingestion run').slice(0, 3);
+  t.same(
+    runs.map((line) => [line.outcome, line.retries]),
+    [['succeeded', 2], ['failed', 0], ['succeeded', 0]],
+    'one log line per run, with its outcome and retries',
+  );
+  t.equal(runs[1]!.detail, refused.last_error.message);
 });

@@ -4,7 +4,8 @@
 // is timed from the end of the last one, and this instance's next run time is
 // shared (app.ingestSchedule) for /v1/status. Each run logs one line.
 import fp from 'fastify-plugin';
-import { Fetcher, fetchPolicy } from '../../ingestion/fetch-lists.ts';
+import { FetchError, Fetcher, fetchPolicy } from '../../ingestion/fetch-lists.ts';
+import { IngestInputError } from '../../ingestion/ingest.ts';
 import { checkLatest, withRunLock } from '../../ingestion/remote.ts';
 
 export function scheduleMs(schedule: string): number | null {
@@ -56,7 +57,10 @@ export const ingestSchedulerPlugin = fp(
           'ingestion run',
         );
       } catch (error) {
-        app.log.error({ source, outcome: 'failed', err: error, retries: fetcher.retries, duration_ms: Date.now() - started }, 'ingestion run');
+        const line = { source, outcome: 'failed', detail: (error as Error).message, retries: fetcher.retries, duration_ms: Date.now() - started };
+        // ICE refusing or failing is expected now and then (a warning); anything else is a fault (with its stack).
+        if (error instanceof FetchError || error instanceof IngestInputError) app.log.warn(line, 'ingestion run');
+        else app.log.error({ ...line, err: error }, 'ingestion run');
       }
     };
 
