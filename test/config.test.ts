@@ -8,6 +8,9 @@ t.test('defaults: embedded database under .data, port 3000, scheduler off', asyn
   t.equal(config.PORT, 3000);
   t.equal(config.HOST, '127.0.0.1');
   t.equal(config.INGEST_SCHEDULE, 'off');
+  t.match(config.INGEST_USER_AGENT, /^Mozilla\/5\.0 \(/, "a browser's User-Agent: ICE's CDN refuses others");
+  t.equal(config.INGEST_RETRY_DELAY, '2s');
+  t.equal(config.INGEST_RUN_TIMEOUT, '10m');
 });
 
 t.test('values from the environment are parsed', async (t) => {
@@ -29,6 +32,8 @@ t.test('a wrong value fails with one line naming the variable', async (t) => {
     [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ INGEST_SCHEDULE: 'sometimes' }, 'INGEST_SCHEDULE'],
+    [{ INGEST_RETRY_DELAY: 'soon' }, 'INGEST_RETRY_DELAY'],
+    [{ INGEST_RUN_TIMEOUT: '10 minutes' }, 'INGEST_RUN_TIMEOUT'],
   ];
   for (const [env, variable] of cases) {
     const error = t.throws(() => loadConfig(env)) as Error;

@@ -14,7 +14,7 @@ import { unwrapUrl } from './parse/index.ts';
 export const ICE_287G_PAGE = 'https://www.ice.gov/identify-and-arrest/287g';
 /** A list is a few hundred kB; anything far larger is not one. */
 const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
-/** One request's time limit (the run's own limit, INGEST_RUN_TIMEOUT, may cut it shorter). */
+/** One attempt's time limit, at most: each attempt also gets no more than its share of the run's limit. */
 const REQUEST_TIMEOUT_MS = 60_000;
 /** Attempts after the first on a timeout, a network error, a 429 or a 5xx. */
 const RETRIES = 4;
@@ -84,7 +84,12 @@ export function fileNameFromContentDisposition(header: string | null): string | 
 async function readBody(response: Response, url: string): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > MAX_DOWNLOAD_BYTES) throw new FetchError(`${url}: ${declared} bytes is too large for a list`);
-  const body = Buffer.from(await response.arrayBuffer());
+  let body: Buffer;
+  try {
+    body = Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    throw new FetchError(`${url}: the download broke off: ${(error as Error).message}`);
+  }
   if (body.byteLength > MAX_DOWNLOAD_BYTES) throw new FetchError(`${url}: ${body.byteLength} bytes is too large for a list`);
   return body;
 }
@@ -95,9 +100,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class Fetcher {
   retries = 0;
   private readonly deadline: number;
+  /** So that a server that never answers still leaves time to retry within the run's limit. */
+  private readonly attemptMs: number;
 
   constructor(private readonly policy: FetchPolicy) {
     this.deadline = Date.now() + policy.runTimeoutMs;
+    this.attemptMs = Math.min(REQUEST_TIMEOUT_MS, policy.runTimeoutMs / (RETRIES + 1));
   }
 
   /**
@@ -114,7 +122,7 @@ export class Fetcher {
         const response = await fetch(url, {
           headers: { 'user-agent': this.policy.userAgent, ...BROWSER_HEADERS, ...headers },
           redirect: 'follow',
-          signal: AbortSignal.timeout(Math.min(REQUEST_TIMEOUT_MS, left)),
+          signal: AbortSignal.timeout(Math.min(this.attemptMs, left)),
         });
         if (response.status === 403 || response.status === 404) {
           await response.body?.cancel();
@@ -143,7 +151,7 @@ export class Fetcher {
   async page(url: string): Promise<{ html: string; url: string }> {
     const response = await this.get(url);
     if (!response.ok) throw new FetchError(`${url}: HTTP ${response.status}`);
-    return { html: await response.text(), url: response.url || url };
+    return { html: (await readBody(response, url)).toString('utf8'), url: response.url || url };
   }
 
   /** Downloads one list; null when the server says it has not changed since the last download. */

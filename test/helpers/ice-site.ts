@@ -2,7 +2,8 @@
 // - the 287(g) page links one list as /file-download/download/public/<id>
 //   (its name only in Content-Disposition), with ETag support for conditional GETs;
 // - like ICE's CDN, it answers 403 to a client whose User-Agent is not a browser's;
-// - `pageFailures` are statuses the page answers first, one per request (e.g. [503, 503]);
+// - `pageHangs` page requests are never answered; then `pageFailures` are statuses the page
+//   answers first, one per request (e.g. [503, 503]);
 // - `moved`: the page has moved (a 301 to a new address, relative links there), and its
 //   list link, wrapped by Outlook's SafeLinks, points under /doclib/…/287g/ to a file
 //   whose name carries a time stamp ("participatingAgencies04212026am 12.15.07 AM.xlsx").
@@ -18,6 +19,8 @@ export interface IceSite {
   hits: { url: string; conditional: boolean; userAgent: string; accept: string }[];
   /** Statuses the page answers, in order, before it answers normally. */
   pageFailures: number[];
+  /** Page requests left unanswered (a server that hangs), before the failures above. */
+  pageHangs: number;
   /** Serve the moved page, with a SafeLinks-wrapped /doclib/ link. */
   moved: boolean;
   /** The list the moved page links, and its file name. */
@@ -28,7 +31,7 @@ export interface IceSite {
 const BROWSER = /^Mozilla\/5\.0 \(/;
 
 export async function startIceSite(t: Test, list: Buffer, fileName: string): Promise<IceSite> {
-  const site: Omit<IceSite, 'base' | 'pageUrl' | 'listUrl'> = { hits: [], pageFailures: [], moved: false, movedList: null };
+  const site: Omit<IceSite, 'base' | 'pageUrl' | 'listUrl'> = { hits: [], pageFailures: [], pageHangs: 0, moved: false, movedList: null };
   const server = createServer((request, response) => {
     const userAgent = request.headers['user-agent'] ?? '';
     site.hits.push({
@@ -44,7 +47,9 @@ export async function startIceSite(t: Test, list: Buffer, fileName: string): Pro
       return;
     }
     const path = decodeURIComponent(request.url!);
-    if (path === '/identify-and-arrest/287g' && site.pageFailures.length > 0) {
+    if (path === '/identify-and-arrest/287g' && site.pageHangs > 0) {
+      site.pageHangs--; // never answered: the client's time limit must end it
+    } else if (path === '/identify-and-arrest/287g' && site.pageFailures.length > 0) {
       response.statusCode = site.pageFailures.shift()!;
       response.end();
     } else if (path === '/identify-and-arrest/287g' && site.moved) {
@@ -78,7 +83,10 @@ export async function startIceSite(t: Test, list: Buffer, fileName: string): Pro
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.teardown(() => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections(); // the hung requests too
+  }));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return Object.assign(site, { base, pageUrl: `${base}/identify-and-arrest/287g`, listUrl: `${base}/file-download/download/public/12345` });
 }
