@@ -137,8 +137,8 @@ export class Fetcher {
         const name = (error as Error).name;
         failure = name === 'TimeoutError' || name === 'AbortError' ? 'no answer in time' : String((error as Error).cause ?? (error as Error).message);
       }
-      const delay = this.policy.retryDelayMs * 2 ** attempt * (0.5 + Math.random() / 2);
       if (attempt >= RETRIES) throw new FetchError(`${url}: ${failure}, ${attempt + 1} attempts`);
+      const delay = this.policy.retryDelayMs * 2 ** attempt * (0.5 + Math.random() / 2);
       if (Date.now() + delay >= this.deadline) {
         throw new FetchError(`${url}: ${failure}; the run's time limit (${this.policy.runTimeoutMs / 1000} s) leaves no time to retry`);
       }

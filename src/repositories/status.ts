@@ -7,6 +7,7 @@ import type { Status } from '../schemas/status.ts';
 export interface LocalSchedule {
   every: string;
   everyMs: number;
+  /** When this instance checks next; null while a check is under way. */
   nextRunAt: Date | null;
 }
 

@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import { FetchError, Fetcher, fetchPolicy } from '../../ingestion/fetch-lists.ts';
 import { IngestInputError } from '../../ingestion/ingest.ts';
 import { checkLatest, withRunLock } from '../../ingestion/remote.ts';
+import type { LocalSchedule } from '../../repositories/status.ts';
 
 export function scheduleMs(schedule: string): number | null {
   if (schedule === 'off') return null;
@@ -15,17 +16,10 @@ export function scheduleMs(schedule: string): number | null {
   return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
 }
 
-export interface IngestSchedule {
-  every: string;
-  everyMs: number;
-  /** When this instance runs next; null while a run is under way. */
-  nextRunAt: Date | null;
-}
-
 declare module 'fastify' {
   interface FastifyInstance {
     /** This instance's schedule, or null when INGEST_SCHEDULE is off. */
-    ingestSchedule: IngestSchedule | null;
+    ingestSchedule: LocalSchedule | null;
   }
 }
 
@@ -36,7 +30,7 @@ export const ingestSchedulerPlugin = fp(
       app.decorate('ingestSchedule', null);
       return;
     }
-    const schedule: IngestSchedule = { every: app.config.INGEST_SCHEDULE, everyMs, nextRunAt: null };
+    const schedule: LocalSchedule = { every: app.config.INGEST_SCHEDULE, everyMs, nextRunAt: null };
     app.decorate('ingestSchedule', schedule);
     const pool = app.db.pool;
     const source = app.config.INGEST_SOURCE_URL;
