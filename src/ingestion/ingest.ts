@@ -168,17 +168,21 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
 
 const daysApart = (a: string, b: string): number => Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
 
+/** How long after its latest signing a list dated "a year on" may be, to be taken as a year typo. */
+const YEAR_TYPO_WINDOW_DAYS = 60;
+
 /**
  * The date a misdated list more likely carries: the server's Last-Modified when no row was signed after
- * it, else the name's date a year on (ICE's January lists named with the past year), else its latest signing.
+ * it; else the name's date a year on, when that falls shortly after the latest signing (ICE's January 2026
+ * lists named 0105/0106/01092025); else its latest signing (a list is at least as new as that).
  */
 function likelyListDate(listDate: string, latestSignedOn: string | null, lastModified: string | null): string {
-  const fits = (date: string) => latestSignedOn === null || date >= latestSignedOn;
-  if (lastModified && fits(lastModified)) return lastModified;
+  if (lastModified && (latestSignedOn === null || lastModified >= latestSignedOn)) return lastModified;
+  if (latestSignedOn === null) return listDate;
   const [year, month, day] = listDate.split('-').map(Number) as [number, number, number];
   const yearOn = `${year + 1}${listDate.slice(4)}`;
-  if (fits(yearOn) && isValidDate(year + 1, month, day)) return yearOn;
-  return latestSignedOn ?? listDate;
+  const typo = isValidDate(year + 1, month, day) && yearOn >= latestSignedOn && daysApart(yearOn, latestSignedOn) <= YEAR_TYPO_WINDOW_DAYS;
+  return typo ? yearOn : latestSignedOn;
 }
 
 interface Quarantine {

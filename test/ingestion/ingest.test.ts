@@ -176,9 +176,9 @@ t.test('lists that look wrong are quarantined, visible with their reason, and ch
       fileName: 'participatingAgencies05022025pm.xlsx',
       columns: PARTICIPATING_COLUMNS,
       rows: [...SEED_LISTS[4]!.rows, ['TEXAS', "Bexar County Sheriff's Office", 'County', 'Bexar County', 'Task Force Model', new Date('2026-01-10T00:00:00Z'), null]],
-      // ICE's January lists named with the past year: the name's date a year on fits the rows.
-      reason: /^misdated: dated 2025-05-02 but a row was signed on 2026-01-10; review it, then ingest it again with --list-date 2026-05-02$/,
-      suggested: '2026-05-02',
+      // The name's date a year on is months after that signing: no year typo; the list is at least as new as its latest signing.
+      reason: /^misdated: dated 2025-05-02 but a row was signed on 2026-01-10; review it, then ingest it again with --list-date 2026-01-10$/,
+      suggested: '2026-01-10',
     },
     {
       name: "misdated: the file name and the server's Last-Modified a year apart",
