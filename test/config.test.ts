@@ -7,10 +7,11 @@ t.test('defaults: embedded database under .data, port 3000, scheduler off', asyn
   t.equal(config.DATA_DIR, '.data');
   t.equal(config.PORT, 3000);
   t.equal(config.HOST, '127.0.0.1');
-  t.equal(config.INGEST_SCHEDULE, 'off');
+  t.equal(config.INGEST_SCHEDULE, null, 'off');
+  t.same(config.RATE_LIMIT_WINDOW, { text: '1m', ms: 60_000 });
   t.match(config.INGEST_USER_AGENT, /^Mozilla\/5\.0 \(/, "a browser's User-Agent: ICE's CDN refuses others");
-  t.equal(config.INGEST_RETRY_DELAY, '2s');
-  t.equal(config.INGEST_RUN_TIMEOUT, '10m');
+  t.same(config.INGEST_RETRY_DELAY, { text: '2s', ms: 2_000 });
+  t.same(config.INGEST_RUN_TIMEOUT, { text: '10m', ms: 600_000 });
 });
 
 t.test('values from the environment are parsed', async (t) => {
@@ -19,6 +20,13 @@ t.test('values from the environment are parsed', async (t) => {
   t.equal(config.DATABASE_URL, 'postgresql://u:p@db:5432/x');
   t.equal(config.TRUST_PROXY, true);
   t.equal(config.CACHE_MAX_ENTRIES, 0);
+});
+
+t.test('durations are parsed once, to milliseconds, with the same spellings everywhere', async (t) => {
+  const config = loadConfig({ RATE_LIMIT_WINDOW: '500ms', INGEST_SCHEDULE: '6h' });
+  t.same(config.RATE_LIMIT_WINDOW, { text: '500ms', ms: 500 });
+  t.same(config.INGEST_SCHEDULE, { text: '6h', ms: 6 * 3_600_000 });
+  t.same(loadConfig({ INGEST_SCHEDULE: '1d' }).INGEST_SCHEDULE, { text: '1d', ms: 86_400_000 });
 });
 
 t.test('empty variables count as unset', async (t) => {
@@ -32,6 +40,8 @@ t.test('a wrong value fails with one line naming the variable', async (t) => {
     [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ INGEST_SCHEDULE: 'sometimes' }, 'INGEST_SCHEDULE'],
+    [{ RATE_LIMIT_WINDOW: '0s' }, 'RATE_LIMIT_WINDOW'],
+    [{ RATE_LIMIT_WINDOW: '5 minutes' }, 'RATE_LIMIT_WINDOW'],
     [{ INGEST_RETRY_DELAY: 'soon' }, 'INGEST_RETRY_DELAY'],
     [{ INGEST_RUN_TIMEOUT: '10 minutes' }, 'INGEST_RUN_TIMEOUT'],
   ];

@@ -46,15 +46,9 @@ export interface FetchPolicy {
   runTimeoutMs: number;
 }
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
-const ms = (text: string): number => {
-  const [, amount, unit] = /^(\d+)\s*(ms|s|m|h)$/.exec(text.trim())!;
-  return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
-};
-
 /** The fetching policy the configuration sets (INGEST_USER_AGENT, INGEST_RETRY_DELAY, INGEST_RUN_TIMEOUT). */
 export function fetchPolicy(config: Config): FetchPolicy {
-  return { userAgent: config.INGEST_USER_AGENT, retryDelayMs: ms(config.INGEST_RETRY_DELAY), runTimeoutMs: ms(config.INGEST_RUN_TIMEOUT) };
+  return { userAgent: config.INGEST_USER_AGENT, retryDelayMs: config.INGEST_RETRY_DELAY.ms, runTimeoutMs: config.INGEST_RUN_TIMEOUT.ms };
 }
 
 /** The list links on the 287(g) page, absolute and unwrapped, in page order, without duplicates. */

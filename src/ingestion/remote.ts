@@ -3,6 +3,7 @@
 // Each check of the page is recorded in source_checks, so every instance (and
 // /v1/status) can tell when ICE was last reached, with what outcome.
 import type pg from 'pg';
+import type { CheckOutcome } from '../enums.ts';
 import { discoverListLinks, FetchError, type Fetcher, rememberFetch } from './fetch-lists.ts';
 import { IngestInputError, ingestList, type IngestOptions, type IngestReport } from './ingest.ts';
 
@@ -49,8 +50,8 @@ export async function ingestLatest(pool: pg.Pool, fetcher: Fetcher, pageUrl: str
   return ingestUrls(pool, fetcher, links, options, page.url);
 }
 
-export interface CheckOutcome {
-  outcome: 'succeeded' | 'failed';
+export interface CheckResult {
+  outcome: CheckOutcome;
   /** One line: what the lists were, or why the check failed. */
   detail: string;
   retries: number;
@@ -81,9 +82,9 @@ export async function checkLatest(
   fetcher: Fetcher,
   pageUrl: string,
   options: IngestOptions & { trigger: 'schedule' | 'cli'; everyMs: number | null },
-): Promise<{ results: RemoteResult[]; check: CheckOutcome }> {
+): Promise<{ results: RemoteResult[]; check: CheckResult }> {
   const startedAt = new Date();
-  const record = async (outcome: CheckOutcome['outcome'], detail: string): Promise<CheckOutcome> => {
+  const record = async (outcome: CheckOutcome, detail: string): Promise<CheckResult> => {
     const check = { outcome, detail, retries: fetcher.retries, durationMs: Date.now() - startedAt.getTime() };
     if (!options.dryRun) {
       await pool.query(

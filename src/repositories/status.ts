@@ -1,6 +1,7 @@
 // Freshness: the latest applied list and the checks of ICE's page (source_checks),
 // which every instance writes and reads, so they all answer alike.
 import type pg from 'pg';
+import type { CheckOutcome } from '../enums.ts';
 import type { Status } from '../schemas/status.ts';
 
 /** This instance's own schedule (INGEST_SCHEDULE), when it has one. */
@@ -22,7 +23,7 @@ export async function sourceStatus(pool: pg.Pool, local: LocalSchedule | null, n
   const { rows } = await pool.query<{
     latest_list_date: string | null;
     last_at: Date | null;
-    outcome: 'succeeded' | 'failed' | null;
+    outcome: CheckOutcome | null;
     detail: string | null;
     source_url: string | null;
     retries: number | null;

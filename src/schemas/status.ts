@@ -1,5 +1,6 @@
 // How current the data is: what /v1/status (and /readyz's `freshness`) answers.
 import { z } from 'zod';
+import { CheckOutcomeSchema } from '../enums.ts';
 import { DateSchema } from './common.ts';
 
 const TimestampSchema = z.iso.datetime({ offset: true });
@@ -10,7 +11,7 @@ export const StatusSchema = z
     last_check: z
       .object({
         at: TimestampSchema.describe('When the check of ICE\'s page ended.'),
-        outcome: z.enum(['succeeded', 'failed']).describe('succeeded: the page was reached and every list it links was read; failed: refused, unreachable, out of time, or a list could not be read.'),
+        outcome: CheckOutcomeSchema.describe('succeeded: the page was reached and every list it links was read; failed: refused, unreachable, out of time, or a list could not be read.'),
         detail: z.string().describe('One line: the lists found and what became of them, or why the check failed (naming the URL).'),
         source_url: z.string().describe('The page checked (INGEST_SOURCE_URL).'),
         retries: z.number().int().describe('Requests retried after a timeout or a 5xx answer.'),

@@ -9,13 +9,6 @@ import { IngestInputError } from '../../ingestion/ingest.ts';
 import { checkLatest, withRunLock } from '../../ingestion/remote.ts';
 import type { LocalSchedule } from '../../repositories/status.ts';
 
-export function scheduleMs(schedule: string): number | null {
-  if (schedule === 'off') return null;
-  const match = /^(\d+)\s*(s|m|h|d)$/.exec(schedule);
-  if (!match) return null;
-  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
-}
-
 declare module 'fastify' {
   interface FastifyInstance {
     /** This instance's schedule, or null when INGEST_SCHEDULE is off. */
@@ -25,12 +18,12 @@ declare module 'fastify' {
 
 export const ingestSchedulerPlugin = fp(
   async (app) => {
-    const everyMs = scheduleMs(app.config.INGEST_SCHEDULE);
-    if (everyMs === null) {
+    if (app.config.INGEST_SCHEDULE === null) {
       app.decorate('ingestSchedule', null);
       return;
     }
-    const schedule: LocalSchedule = { every: app.config.INGEST_SCHEDULE, everyMs, nextRunAt: null };
+    const { text: every, ms: everyMs } = app.config.INGEST_SCHEDULE;
+    const schedule: LocalSchedule = { every, everyMs, nextRunAt: null };
     app.decorate('ingestSchedule', schedule);
     const pool = app.db.pool;
     const source = app.config.INGEST_SOURCE_URL;
@@ -74,7 +67,7 @@ export const ingestSchedulerPlugin = fp(
       timer.unref();
     };
     scheduleNext();
-    app.log.info({ every: app.config.INGEST_SCHEDULE, source }, 'scheduled ingestion on');
+    app.log.info({ every, source }, 'scheduled ingestion on');
     app.addHook('onClose', async () => {
       closing = true;
       clearTimeout(timer);

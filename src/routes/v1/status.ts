@@ -4,7 +4,7 @@ import { sourceStatus } from '../../repositories/status.ts';
 import { jsonResponse } from '../../schemas/common.ts';
 import { StatusSchema } from '../../schemas/status.ts';
 
-export async function statusRoutes(app: FastifyInstance): Promise<void> {
+export function statusRoute(app: FastifyInstance): void {
   app.get(
     '/status',
     {
