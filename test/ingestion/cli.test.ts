@@ -236,5 +236,8 @@ t.test('--latest retries 503s and timeouts with back-off; a 403 ends the run at 
   t.match(outOfTime.stderr, /HTTP 503; the run's time limit \(0\.5 s\) leaves no time to retry/);
 
   const checks = await db.pool.query('SELECT outcome::text, retries FROM source_checks ORDER BY id');
-  t.same(checks.rows.map((row) => [row.outcome, row.retries]), [['succeeded', 2], ['succeeded', 1], ['failed', 0], ['failed', 1]]);
+  t.same(checks.rows.slice(0, 3).map((row) => [row.outcome, row.retries]), [['succeeded', 2], ['succeeded', 1], ['failed', 0]]);
+  // How many jittered retries fit in the time limit varies (1 or 2); that it ran out is what counts.
+  t.equal(checks.rows[3].outcome, 'failed');
+  t.ok(checks.rows[3].retries >= 1, 'it retried before the time limit ran out');
 });
