@@ -33,6 +33,13 @@ export const ConfigSchema = z.object({
     .url()
     .default('https://www.ice.gov/identify-and-arrest/287g')
     .describe('The ICE page that links the current lists'),
+  INGEST_USER_AGENT: z
+    .string()
+    .min(1)
+    .default('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36')
+    .describe("The User-Agent sent to ICE's site (its CDN refuses clients that do not look like a browser)"),
+  INGEST_RETRY_DELAY: DurationSchema.prefault('2s').describe('First back-off delay before retrying ICE (doubles each retry, with jitter)'),
+  INGEST_RUN_TIMEOUT: DurationSchema.prefault('10m').describe('Time limit for one ingestion run against ICE, retries included'),
   DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).default(30).describe('How long start-up retries a database that does not answer'),
   TRUST_PROXY: flag.default(false).describe('Trust X-Forwarded-For (behind a reverse proxy)'),
   PUBLIC_URL: z

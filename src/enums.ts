@@ -42,6 +42,11 @@ export const LIST_STATUSES = ['applied', 'quarantined', 'rejected'] as const;
 export const ListStatusSchema = z.enum(LIST_STATUSES);
 export type ListStatus = z.infer<typeof ListStatusSchema>;
 
+/** How a check of ICE's page ended (source_check_outcome; /v1/status). */
+export const CHECK_OUTCOMES = ['succeeded', 'failed'] as const;
+export const CheckOutcomeSchema = z.enum(CHECK_OUTCOMES);
+export type CheckOutcome = z.infer<typeof CheckOutcomeSchema>;
+
 export const LIST_DATE_SOURCES = ['argument', 'file_name', 'last_modified'] as const;
 export const ListDateSourceSchema = z.enum(LIST_DATE_SOURCES);
 export type ListDateSource = z.infer<typeof ListDateSourceSchema>;

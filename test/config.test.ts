@@ -9,6 +9,9 @@ t.test('defaults: embedded database under .data, port 3000, scheduler off', asyn
   t.equal(config.HOST, '127.0.0.1');
   t.equal(config.INGEST_SCHEDULE, null, 'off');
   t.same(config.RATE_LIMIT_WINDOW, { text: '1m', ms: 60_000 });
+  t.match(config.INGEST_USER_AGENT, /^Mozilla\/5\.0 \(/, "a browser's User-Agent: ICE's CDN refuses others");
+  t.same(config.INGEST_RETRY_DELAY, { text: '2s', ms: 2_000 });
+  t.same(config.INGEST_RUN_TIMEOUT, { text: '10m', ms: 600_000 });
 });
 
 t.test('values from the environment are parsed', async (t) => {
@@ -39,6 +42,8 @@ t.test('a wrong value fails with one line naming the variable', async (t) => {
     [{ INGEST_SCHEDULE: 'sometimes' }, 'INGEST_SCHEDULE'],
     [{ RATE_LIMIT_WINDOW: '0s' }, 'RATE_LIMIT_WINDOW'],
     [{ RATE_LIMIT_WINDOW: '5 minutes' }, 'RATE_LIMIT_WINDOW'],
+    [{ INGEST_RETRY_DELAY: 'soon' }, 'INGEST_RETRY_DELAY'],
+    [{ INGEST_RUN_TIMEOUT: '10 minutes' }, 'INGEST_RUN_TIMEOUT'],
   ];
   for (const [env, variable] of cases) {
     const error = t.throws(() => loadConfig(env)) as Error;

@@ -6,16 +6,16 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { DurationSchema } from '../duration.ts';
 import { ListKindSchema } from '../enums.ts';
 import { openDatabase, type Database } from '../database/connect.ts';
 import { ensureCurrentRelease } from '../releases/store.ts';
-import { FetchError } from './fetch-lists.ts';
 import { ingestHistorical, type HistoricalReport } from './historical.ts';
+import { FetchError, Fetcher, fetchPolicy } from './fetch-lists.ts';
 import { IngestInputError, ingestList, type IngestOptions, type IngestReport } from './ingest.ts';
 import { kindFromFileName, listDateFromFileName } from './parse/index.ts';
-import { ingestLatest, ingestUrls, withRunLock, type RemoteResult } from './remote.ts';
+import { checkLatest, ingestUrls, withRunLock, type RemoteResult } from './remote.ts';
 
 export const EXIT = { ok: 0, badInput: 2, quarantined: 3, failure: 1 } as const;
 
@@ -212,7 +212,7 @@ function recordRemote(results: RemoteResult[], out: Output, totals: RunTotals): 
   }
 }
 
-async function runOnce(db: Database, options: CliOptions, sourcePage: string, out: Output): Promise<RunTotals> {
+async function runOnce(db: Database, options: CliOptions, config: Config, out: Output): Promise<RunTotals> {
   const totals: RunTotals = { reports: [], badInput: [] };
   const ingestOptions: IngestOptions = {
     kind: options.kind,
@@ -231,9 +231,11 @@ async function runOnce(db: Database, options: CliOptions, sourcePage: string, ou
     if (files.length === 0) throw new IngestInputError(`--dir ${options.dir}: no .xlsx files`);
     await ingestFiles(db, files, ingestOptions, out, totals, false);
   } else if (options.url) {
-    recordRemote(await ingestUrls(db.pool, [options.url], ingestOptions), out, totals);
+    recordRemote(await ingestUrls(db.pool, new Fetcher(fetchPolicy(config)), [options.url], ingestOptions), out, totals);
   } else {
-    recordRemote(await ingestLatest(db.pool, sourcePage, ingestOptions), out, totals);
+    const everyMs = options.every?.ms ?? null;
+    const { results } = await checkLatest(db.pool, new Fetcher(fetchPolicy(config)), config.INGEST_SOURCE_URL, { ...ingestOptions, trigger: 'cli', everyMs });
+    recordRemote(results, out, totals);
   }
   return totals;
 }
@@ -292,7 +294,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     const runLocked = async () =>
-      (await withRunLock(db!.pool, () => runOnce(db!, options, config.INGEST_SOURCE_URL, out), {
+      (await withRunLock(db!.pool, () => runOnce(db!, options, config, out), {
         wait: true,
         onWait: () => out.log('another ingestion is running; waiting for it to finish'),
       }))!;

@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { linkReportAgencies } from '../reference/load.ts';
 import { planList, type ChangeCounts, type ListPlan } from './history.ts';
-import { ListInputError, parseListBuffer, type ListKind, type ParsedList } from './parse/index.ts';
+import { isValidDate, ListInputError, parseListBuffer, type ListKind, type ParsedList } from './parse/index.ts';
 import { loadHistoryState, writePlan, writeSkippedRows } from './store.ts';
 
 /** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in remote.ts). */
@@ -13,6 +13,8 @@ export const LIST_WRITE_LOCK = 287004;
 const MASS_ENDING_SHARE = 0.25;
 /** …when there are at least this many (small lists legitimately swing). */
 const MASS_ENDING_MIN_OPEN = 20;
+/** A list whose file-name date is further than this from the server's Last-Modified is held as misdated. */
+const LAST_MODIFIED_TOLERANCE_DAYS = 30;
 
 export type ListDateSource = 'argument' | 'file_name' | 'last_modified';
 
@@ -42,6 +44,8 @@ export interface IngestReport {
   listDateSource: ListDateSource;
   sha256: string;
   reason: string | null;
+  /** For a misdated list: the date it would more likely carry, to pass as --list-date after review. */
+  suggestedListDate: string | null;
   counts: ChangeCounts | null;
   warnings: string[];
   /** Agencies created by this list whose county could not be found (statewide agencies excluded). */
@@ -86,6 +90,7 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
     listDateSource,
     sha256: parsed.sha256,
     reason: null,
+    suggestedListDate: null,
     counts: null,
     warnings: parsed.warnings,
     unresolvedAgencies: [],
@@ -100,7 +105,9 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
       [parsed.sha256],
     );
     const known = existing.rows[0];
-    if (known && (known.status === 'applied' || !options.force)) {
+    // A quarantined list is judged again with --force, or with another --list-date (a misdated one's correction).
+    const redated = options.listDate !== undefined && options.listDate !== known?.list_date;
+    if (known && (known.status === 'applied' || !(options.force || redated))) {
       await client.query('ROLLBACK');
       return {
         ...report,
@@ -118,7 +125,9 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
     report.unresolvedAgencies = plan.newAgencies
       .filter((agency) => agency.location.method === 'unresolved')
       .map((agency) => `${agency.canonicalName} (${agency.stateCode})`);
-    const quarantineReason = await quarantineReasonFor(client, parsed, kind, listDate, plan, options.force ?? false);
+    const quarantine = await quarantineReasonFor(client, parsed, { kind, listDate, listDateSource, lastModified: source.lastModified ?? null }, plan, options.force ?? false);
+    const quarantineReason = quarantine?.reason ?? null;
+    report.suggestedListDate = quarantine?.suggestedListDate ?? null;
 
     if (options.dryRun) {
       await client.query('ROLLBACK');
@@ -157,29 +166,67 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
   }
 }
 
+const daysApart = (a: string, b: string): number => Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
+
+/** How long after its latest signing a list dated "a year on" may be, to be taken as a year typo. */
+const YEAR_TYPO_WINDOW_DAYS = 60;
+
+/**
+ * The date a misdated list more likely carries: the server's Last-Modified when no row was signed after
+ * it; else the name's date a year on, when that falls shortly after the latest signing (ICE's January 2026
+ * lists named 0105/0106/01092025); else its latest signing (a list is at least as new as that).
+ */
+function likelyListDate(listDate: string, latestSignedOn: string | null, lastModified: string | null): string {
+  if (lastModified && (latestSignedOn === null || lastModified >= latestSignedOn)) return lastModified;
+  if (latestSignedOn === null) return listDate;
+  const [year, month, day] = listDate.split('-').map(Number) as [number, number, number];
+  const yearOn = `${year + 1}${listDate.slice(4)}`;
+  const typo = isValidDate(year + 1, month, day) && yearOn >= latestSignedOn && daysApart(yearOn, latestSignedOn) <= YEAR_TYPO_WINDOW_DAYS;
+  return typo ? yearOn : latestSignedOn;
+}
+
+interface Quarantine {
+  reason: string;
+  suggestedListDate: string | null;
+}
+
+function misdated(why: string, suggestedListDate: string): Quarantine {
+  return { reason: `misdated: ${why}; review it, then ingest it again with --list-date ${suggestedListDate}`, suggestedListDate };
+}
+
 /** Why a list should not be applied as it is, or null. `force` overrides all but going back in time. */
 async function quarantineReasonFor(
   client: pg.ClientBase,
   parsed: ParsedList,
-  kind: ListKind,
-  listDate: string,
+  list: { kind: ListKind; listDate: string; listDateSource: ListDateSource; lastModified: string | null },
   plan: ListPlan,
   force: boolean,
-): Promise<string | null> {
+): Promise<Quarantine | null> {
+  const { kind, listDate, lastModified } = list;
+  const held = (reason: string): Quarantine => ({ reason, suggestedListDate: null });
   const later = await client.query<{ list_date: string; file_name: string | null }>(
     `SELECT list_date, file_name FROM source_lists WHERE status = 'applied' AND kind = $1 AND list_date > $2
      ORDER BY list_date DESC LIMIT 1`,
     [kind, listDate],
   );
   if (later.rows[0]) {
-    return `goes back in time: a ${kind} list dated ${later.rows[0].list_date} (${later.rows[0].file_name ?? 'no file name'}) is already applied; history is derived in list-date order`;
+    return held(`goes back in time: a ${kind} list dated ${later.rows[0].list_date} (${later.rows[0].file_name ?? 'no file name'}) is already applied; history is derived in list-date order`);
   }
   if (force) return null;
   if (parsed.contentKind && parsed.contentKind !== kind) {
-    return `looks like a ${parsed.contentKind} list (its columns) although it is taken as ${kind}: the files may have been swapped`;
+    return held(`looks like a ${parsed.contentKind} list (its columns) although it is taken as ${kind}: the files may have been swapped`);
   }
   if (kind === 'participating' && parsed.latestSignedOn && parsed.latestSignedOn > listDate) {
-    return `misdated: dated ${listDate} but a row was signed on ${parsed.latestSignedOn}`;
+    return misdated(
+      `dated ${listDate} but a row was signed on ${parsed.latestSignedOn}`,
+      likelyListDate(listDate, parsed.latestSignedOn, lastModified),
+    );
+  }
+  if (list.listDateSource === 'file_name' && lastModified && daysApart(listDate, lastModified) > LAST_MODIFIED_TOLERANCE_DAYS) {
+    return misdated(
+      `the file name says ${listDate} but the server's Last-Modified is ${lastModified}, ${Math.round(daysApart(listDate, lastModified))} days apart`,
+      likelyListDate(listDate, parsed.latestSignedOn, lastModified),
+    );
   }
   if (kind === 'pending' && parsed.fileName) {
     const sibling = await client.query<{ file_name: string | null }>(
@@ -188,7 +235,7 @@ async function quarantineReasonFor(
       [listDate, parsed.listTime],
     );
     if (sibling.rows[0]) {
-      return `misdated: the participating list published with it (${sibling.rows[0].file_name}) is misdated`;
+      return held(`misdated: the participating list published with it (${sibling.rows[0].file_name}) is misdated`);
     }
   }
   const previous = await client.query<{ list_date: string; columns: string[] | null }>(
@@ -198,14 +245,14 @@ async function quarantineReasonFor(
   );
   const missing = (previous.rows[0]?.columns ?? []).filter((column) => !parsed.columns.includes(column));
   if (missing.length > 0) {
-    return `looks like a stale re-post: it has no ${missing.map((c) => c.toUpperCase()).join(', ')} column, which the applied list of ${previous.rows[0]!.list_date} had`;
+    return held(`looks like a stale re-post: it has no ${missing.map((c) => c.toUpperCase()).join(', ')} column, which the applied list of ${previous.rows[0]!.list_date} had`);
   }
   // A header-only list would end every open agreement of its kind, however few (ICE's empty pending lists of
   // November 2025 came between lists that still held the same applications).
   const endsAll = parsed.rows.length === 0 && plan.wouldEnd > 0;
   if (endsAll || (plan.openBefore >= MASS_ENDING_MIN_OPEN && plan.wouldEnd > plan.openBefore * MASS_ENDING_SHARE)) {
     const what = kind === 'participating' ? 'active agreements' : 'pending applications';
-    return `would end ${plan.wouldEnd} of ${plan.openBefore} ${what} (${Math.round((plan.wouldEnd / plan.openBefore) * 100)}%) at once`;
+    return held(`would end ${plan.wouldEnd} of ${plan.openBefore} ${what} (${Math.round((plan.wouldEnd / plan.openBefore) * 100)}%) at once`);
   }
   return null;
 }

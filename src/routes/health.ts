@@ -1,8 +1,10 @@
 // /healthz: the process answers. /readyz: the database answers and its schema
 // has every committed migration; 503 otherwise (a load balancer stops sending).
+// Its body also says how current the data is (`freshness`, as /v1/status).
 import type { FastifyInstance } from 'fastify';
 import { pendingMigrations, readMigrations } from '../database/migrate.ts';
 import { sendProblem } from '../http/problem.ts';
+import { sourceStatus } from '../repositories/status.ts';
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   const migrations = await readMigrations();
@@ -23,7 +25,8 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
           detail: `database schema is missing migrations: ${pending.join(', ')}`,
         });
       }
-      return { status: 'ready', migrations: migrations.length };
+      // How current the data is (as /v1/status): informative only, stale data does not make the service unready.
+      return { status: 'ready', migrations: migrations.length, freshness: await sourceStatus(app.db.pool, app.ingestSchedule) };
     } catch (error) {
       broken = error as Error;
       request.log.warn({ err: error }, 'readiness check failed');

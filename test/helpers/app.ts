@@ -8,11 +8,11 @@ import { testDatabase } from './database.ts';
 
 export async function testApp(
   t: Test,
-  options: { env?: Record<string, string>; database?: Database } = {},
+  options: { env?: Record<string, string>; database?: Database; logger?: import('pino').Logger } = {},
 ): Promise<{ app: FastifyInstance; database: Database }> {
   const database = options.database ?? (await testDatabase(t));
   const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env });
-  const app = await buildApp({ config, database, logger: false });
+  const app = await buildApp({ config, database, logger: options.logger ?? false });
   t.teardown(() => app.close());
   return { app, database };
 }

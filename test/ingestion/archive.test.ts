@@ -19,13 +19,13 @@ const historicalDir = process.env.HISTORICAL_DIR;
 
 // Known anomalies (archive README) and the reason each must be held back.
 const EXPECTED_QUARANTINE: Record<string, RegExp> = {
-  'participatingAgencies01052025pm.xlsx': /^misdated: dated 2025-01-05 but a row was signed on 2025-12/,
-  'participatingAgencies01062025pm.xlsx': /^misdated: dated 2025-01-06/,
-  'participatingAgencies01092025pm.xlsx': /^misdated: dated 2025-01-09 but a row was signed on 2026-01/,
+  'participatingAgencies01052025pm.xlsx': /^misdated: dated 2025-01-05 but a row was signed on 2025-12.*--list-date 2026-01-05$/,
+  'participatingAgencies01062025pm.xlsx': /^misdated: dated 2025-01-06.*--list-date 2026-01-06$/,
+  'participatingAgencies01092025pm.xlsx': /^misdated: dated 2025-01-09 but a row was signed on 2026-01.*--list-date 2026-01-09$/,
   'pendingAgencies01052025pm.xlsx': /^misdated: the participating list published with it/,
   'pendingAgencies01062025pm.xlsx': /^misdated: the participating list published with it/,
   'pendingAgencies01092025pm.xlsx': /^misdated: the participating list published with it/,
-  'participatingAgencies08022025pm.xlsx': /^misdated: dated 2025-08-02 but a row was signed on 2025-08-2/,
+  'participatingAgencies08022025pm.xlsx': /^misdated: dated 2025-08-02 but a row was signed on 2025-08-2.*--list-date 2025-08-28$/,
   // The 2025-09-22 pm swap: the "participating" file holds the pending list.
   'participatingAgencies09222025pm.xlsx': /looks like a pending list/,
   // Not in the README: this pending list drops 43 of 74 applications, which the next list restores.

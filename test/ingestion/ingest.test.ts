@@ -172,13 +172,24 @@ t.test('lists that look wrong are quarantined, visible with their reason, and ch
   await seedHistory(db.pool);
   const agreementsBefore = await snapshot(db.pool).then((text) => text.split('\n').filter((line) => /^agree/.test(line)).join('\n'));
 
-  const cases: { name: string; fileName: string; columns: string[]; rows: unknown[][]; reason: RegExp }[] = [
+  const cases: { name: string; fileName: string; columns: string[]; rows: unknown[][]; reason: RegExp; lastModified?: string; suggested?: string }[] = [
     {
       name: 'misdated: a row signed after the list date',
       fileName: 'participatingAgencies05022025pm.xlsx',
       columns: PARTICIPATING_COLUMNS,
       rows: [...SEED_LISTS[4]!.rows, ['TEXAS', "Bexar County Sheriff's Office", 'County', 'Bexar County', 'Task Force Model', new Date('2026-01-10T00:00:00Z'), null]],
-      reason: /^misdated: dated 2025-05-02 but a row was signed on 2026-01-10/,
+      // The name's date a year on is months after that signing: no year typo; the list is at least as new as its latest signing.
+      reason: /^misdated: dated 2025-05-02 but a row was signed on 2026-01-10; review it, then ingest it again with --list-date 2026-01-10$/,
+      suggested: '2026-01-10',
+    },
+    {
+      name: "misdated: the file name and the server's Last-Modified a year apart",
+      fileName: 'participatingAgencies05062025pm.xlsx',
+      columns: PARTICIPATING_COLUMNS,
+      rows: [...SEED_LISTS[4]!.rows].reverse(), // not byte-identical to the applied list
+      lastModified: '2026-05-06',
+      reason: /^misdated: the file name says 2025-05-06 but the server's Last-Modified is 2026-05-06, 365 days apart; review it, then ingest it again with --list-date 2026-05-06$/,
+      suggested: '2026-05-06',
     },
     {
       name: 'swapped: a "participating" file with pending columns',
@@ -227,14 +238,19 @@ t.test('lists that look wrong are quarantined, visible with their reason, and ch
     fileName: 'participatingAgencies05012025mid.xlsx',
   });
   t.equal(padded.outcome, 'applied');
-  cases[2]!.reason = /would end 24 of 25 active agreements/;
+  cases[3]!.reason = /would end 24 of 25 active agreements/;
   const afterPadding = await snapshot(db.pool).then((text) => text.split('\n').filter((line) => /^agree/.test(line)).join('\n'));
   t.not(afterPadding, agreementsBefore);
 
   for (const item of cases) {
-    const report = await ingestList(db.pool, { buffer: await buildList({ columns: item.columns, rows: item.rows as never }), fileName: item.fileName });
+    const report = await ingestList(db.pool, {
+      buffer: await buildList({ columns: item.columns, rows: item.rows as never }),
+      fileName: item.fileName,
+      lastModified: item.lastModified ?? null,
+    });
     t.equal(report.outcome, 'quarantined', item.name);
     t.match(report.reason, item.reason, item.name);
+    t.equal(report.suggestedListDate, item.suggested ?? null, `${item.name}: the date it would use with --list-date`);
     const stored = await one<{ status: string; status_reason: string; row_count: number }>(
       db.pool,
       'SELECT status, status_reason, row_count FROM source_lists WHERE sha256 = $1',

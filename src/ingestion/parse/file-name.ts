@@ -1,7 +1,10 @@
 // ICE names its files participatingAgencies01052025pm.xlsx / pendingAgencies11122025.xlsx
 // (MMDDYYYY, then am/pm/mid or nothing, and sometimes a re-upload suffix: "pm2", "amB",
-// "pm_b", "pm copy"). Copies taken from web archives carry a 14-digit capture timestamp
-// instead (ParticipatingEntities-20210113002027.xlsx). See README of the archive.
+// "pm_b", "pm copy"). Since September 2026 also a two-digit year (287gParticipatingAgencies091526pm,
+// ParticipatingAgency091826am), and once the time the file was saved after the part of day
+// ("participatingAgencies04212026am 12.15.07 AM"). Copies taken from web archives carry a 14-digit
+// capture timestamp instead (ParticipatingEntities-20210113002027.xlsx). Every name seen so far is
+// in test/fixtures/ice-file-names.tsv, with the date it must be read as.
 import type { ListKind } from './types.ts';
 
 export interface FileNameDate {
@@ -61,6 +64,22 @@ function timeFrom(rest: string): string | null {
   return null;
 }
 
+/** The date of ICE's own digit run: MMDDYYYY, YYYYMMDD, MMDDYY, or MMDDYYYY with one stray digit after it. */
+function dateFromDigitRun(digits: string): string | null {
+  const n = (from: number, to: number) => Number(digits.slice(from, to));
+  switch (digits.length) {
+    case 6:
+      return isoDate(2000 + n(4, 6), n(0, 2), n(2, 4));
+    case 8:
+      return isoDate(n(4, 8), n(0, 2), n(2, 4)) ?? isoDate(n(0, 4), n(4, 6), n(6, 8));
+    case 9:
+      // "041720263pm": a typo'd digit ran into the year; the first eight digits are the date.
+      return isoDate(n(4, 8), n(0, 2), n(2, 4));
+    default:
+      return null;
+  }
+}
+
 /**
  * The list date (and time of day, when given) a file name claims; null when it has none.
  * Accepts full paths and URL-encoded names.
@@ -77,6 +96,14 @@ export function listDateFromFileName(fileName: string): FileNameDate | null {
     if (date && hours < 24 && minutes < 60) return { date, time: `${pad(hours)}:${pad(minutes)}`, timestamp: true };
   }
 
+  // ICE's own digit run comes before any separated date: in "participatingAgencies04212026am
+  // 12.15.07 AM" the "12.15.07" is a clock time, not 2007-12-15. The suffix after the run may say
+  // am/pm/mid or a clock time; anything after that ("2", "B", "_b", "_2", " copy") is a re-upload mark.
+  for (const match of name.matchAll(/(?<!\d)(\d{6,9})(?!\d)/g)) {
+    const date = dateFromDigitRun(match[1]!);
+    if (date) return { date, time: timeFrom(name.slice(match.index + match[1]!.length)), timestamp: false };
+  }
+
   // Separated dates: 2025-01-05, 01-05-2025, 01_05_25, 1.5.2025.
   const iso = /(?<!\d)(\d{4})[-_.](\d{1,2})[-_.](\d{1,2})(?!\d)(.*)$/.exec(name);
   if (iso) {
@@ -88,22 +115,6 @@ export function listDateFromFileName(fileName: string): FileNameDate | null {
     const year = us[3]!.length === 2 ? 2000 + Number(us[3]) : Number(us[3]);
     const date = isoDate(year, Number(us[1]), Number(us[2]));
     if (date) return { date, time: timeFrom(us[4] ?? ''), timestamp: false };
-  }
-
-  // Digit runs: MMDDYYYY (ICE's usual), YYYYMMDD, MMDDYY. The suffix after the run may say
-  // am/pm/mid or a clock time; anything after that ("2", "B", "_b", " copy") is a re-upload mark.
-  for (const match of name.matchAll(/(?<!\d)(\d{8}|\d{6})(?!\d)/g)) {
-    const digits = match[1]!;
-    const rest = name.slice(match.index + digits.length);
-    const candidates: (string | null)[] =
-      digits.length === 8
-        ? [
-            isoDate(Number(digits.slice(4)), Number(digits.slice(0, 2)), Number(digits.slice(2, 4))),
-            isoDate(Number(digits.slice(0, 4)), Number(digits.slice(4, 6)), Number(digits.slice(6))),
-          ]
-        : [isoDate(2000 + Number(digits.slice(4)), Number(digits.slice(0, 2)), Number(digits.slice(2, 4)))];
-    const date = candidates.find((candidate) => candidate !== null);
-    if (date) return { date, time: timeFrom(rest), timestamp: false };
   }
   return null;
 }

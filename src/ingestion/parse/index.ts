@@ -10,7 +10,7 @@ export type {
   RowIssue,
 } from './types.ts';
 export { ListInputError, type ListInputErrorCode } from './errors.ts';
-export { kindFromFileName, listDateFromFileName, type FileNameDate } from './file-name.ts';
+export { isValidDate, kindFromFileName, listDateFromFileName, type FileNameDate } from './file-name.ts';
 export { parseDateCell, type DateCellResult } from './dates.ts';
 export {
   cleanText,

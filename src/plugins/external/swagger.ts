@@ -65,6 +65,7 @@ export const swaggerPlugin = fp(
           { name: 'stats', description: 'Counts on any date and over time' },
           { name: 'bulk', description: 'The whole history in one file' },
           { name: 'releases', description: 'Citable, immutable dataset versions as CSV, Parquet and a Frictionless data package' },
+          { name: 'status', description: 'How current the data is, and whether ICE is still reached' },
         ],
       },
       transform: (input) =>

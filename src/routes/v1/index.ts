@@ -18,6 +18,7 @@ import { report, reports } from '../../resources/reports.ts';
 import { state, states } from '../../resources/states.ts';
 import { statsRoute, timeseriesCollection } from '../../resources/stats.ts';
 import { releaseRoutes } from './releases.ts';
+import { statusRoute } from './status.ts';
 
 export async function v1Routes(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
@@ -53,4 +54,5 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
   // Releases are stored files, not rendered per request, and they appear after the dataset version moved:
   // their routes stay out of the response cache (src/routes/v1/releases.ts).
   await app.register(releaseRoutes);
+  statusRoute(app);
 }

@@ -1,5 +1,41 @@
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { kindFromFileName, listDateFromFileName } from '../../../src/ingestion/parse/index.ts';
+
+/** test/fixtures/ice-file-names.tsv: every ICE file name found (the archive's manifest and peers' archives). */
+function fileNameTable(): { name: string; kind: string | null; date: string | null; time: string | null; source: string }[] {
+  const lines = readFileSync(new URL('../../fixtures/ice-file-names.tsv', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  return lines.slice(1).map((line) => {
+    const [name, kind, date, time, source] = line.split('\t');
+    return { name: name!, kind: kind || null, date: date || null, time: time || null, source: source! };
+  });
+}
+
+t.test('every ICE file name found in public archives is read with its right date, kind and time', async (t) => {
+  const table = fileNameTable();
+  t.ok(table.length > 1300, `${table.length} names`);
+  const wrong: string[] = [];
+  for (const row of table) {
+    const got = listDateFromFileName(row.name);
+    const kind = kindFromFileName(row.name);
+    if ((got?.date ?? null) !== row.date || (got?.time ?? null) !== row.time || kind !== row.kind) {
+      wrong.push(`${row.name} (${row.source}): got ${got?.date ?? '-'} ${got?.time ?? '-'} ${kind ?? '-'}, want ${row.date ?? '-'} ${row.time ?? '-'} ${row.kind ?? '-'}`);
+    }
+  }
+  t.same(wrong, [], 'no name read wrong');
+});
+
+t.test('the real variants that broke the old reading', async (t) => {
+  t.same(listDateFromFileName('participatingAgencies04212026am 12.15.07 AM.xlsx'), { date: '2026-04-21', time: 'am', timestamp: false }, 'a save time after the part of day is not 2007-12-15');
+  t.same(listDateFromFileName('participatingAgencies05192026am%2012.15.07%20AM.xlsx'), { date: '2026-05-19', time: 'am', timestamp: false }, 'URL-encoded');
+  t.equal(listDateFromFileName('287gParticipatingAgencies091526pm.xlsx')?.date, '2026-09-15', 'two-digit year');
+  t.equal(listDateFromFileName('participatingAgencies04232026.xlsx')?.time, null, 'no am/pm');
+  t.equal(listDateFromFileName('pendingAgencies10292025pmB.xlsx')?.date, '2025-10-29', 'letter suffix');
+  t.equal(listDateFromFileName('participatingAgencies09112026_2.xlsx')?.time, null, 'a number suffix is no time');
+  t.equal(listDateFromFileName('pendingAgencies03113025am.xlsx'), null, 'year 3025 is no date');
+});
 
 t.test('ICE file names: MMDDYYYY with am/pm/mid or nothing, and re-upload suffixes', async (t) => {
   const cases: [string, string, string | null][] = [
