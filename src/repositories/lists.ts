@@ -58,21 +58,32 @@ export interface ChangeRecord {
   agency_id: string;
   agency_name: string;
   state: string;
+  county_fips: string | null;
   model: string;
   details: Record<string, unknown>;
   source_list_id: number;
   source_file_name: string | null;
+  source_url: string | null;
+}
+
+export interface ChangeFilter {
+  since?: string;
+  state?: string[];
+  county_fips?: string[];
+  model?: string[];
+  agency_id?: string[];
+  type?: string[];
 }
 
 /** Agreement events, newest first (by the list that recorded them, then id). `since` polls: only events recorded after it. */
 export async function listChanges(
   db: pg.Pool,
-  options: { since?: string; state?: string[]; model?: string[]; type?: string[]; limit: number; before?: number },
+  options: ChangeFilter & { limit: number; before?: number },
 ): Promise<ChangeRecord[]> {
   const rows = await db.query<ChangeRecord>(
     `SELECT e.id, e.type::text AS type, e.occurred_on, l.list_date AS recorded_on, e.agreement_id, a.agency_id,
-       g.canonical_name AS agency_name, g.state_code::text AS state, a.model_code AS model, e.details,
-       e.source_list_id, l.file_name AS source_file_name
+       g.canonical_name AS agency_name, g.state_code::text AS state, g.county_fips::text AS county_fips, a.model_code AS model, e.details,
+       e.source_list_id, l.file_name AS source_file_name, l.url AS source_url
      FROM agreement_events e
      JOIN agreements a ON a.id = e.agreement_id
      JOIN agencies g ON g.id = a.agency_id
@@ -82,9 +93,14 @@ export async function listChanges(
        AND ($3::text[] IS NULL OR a.model_code = ANY($3))
        AND ($4::text[] IS NULL OR e.type::text = ANY($4))
        AND ($5::int IS NULL OR e.id < $5)
+       AND ($7::text[] IS NULL OR g.county_fips = ANY($7))
+       AND ($8::text[] IS NULL OR a.agency_id = ANY($8))
      ORDER BY e.id DESC
      LIMIT $6`,
-    [options.since ?? null, options.state ?? null, options.model ?? null, options.type ?? null, options.before ?? null, options.limit + 1],
+    [
+      options.since ?? null, options.state ?? null, options.model ?? null, options.type ?? null, options.before ?? null, options.limit + 1,
+      options.county_fips ?? null, options.agency_id ?? null,
+    ],
   );
   return rows.rows;
 }

@@ -16,13 +16,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
 
-export type Format = 'json' | 'csv' | 'geojson' | 'ndjson';
+export type Format = 'json' | 'csv' | 'geojson' | 'ndjson' | 'atom' | 'jsonfeed';
 
 export const MEDIA_TYPES: Record<Format, string> = {
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   geojson: 'application/geo+json; charset=utf-8',
   ndjson: 'application/x-ndjson; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  jsonfeed: 'application/feed+json; charset=utf-8',
 };
 
 /** Browsers and CDNs may keep a response a minute, then revalidate (cheap: a 304 from memory). */

@@ -80,6 +80,8 @@ export const OPERATION_IDS: Record<string, string> = {
   '/v1/lists.csv': 'listListsCsv',
   '/v1/changes': 'listChanges',
   '/v1/changes.csv': 'listChangesCsv',
+  '/v1/changes.atom': 'listChangesAtom',
+  '/v1/changes.jsonfeed': 'listChangesJsonFeed',
   '/v1/stats': 'getStats',
   '/v1/stats/timeseries': 'getStatsTimeseries',
   '/v1/stats/timeseries.csv': 'getStatsTimeseriesCsv',
