@@ -106,8 +106,7 @@ function changeEntry(change: ChangeRecord): FeedEntry {
 export interface ChangeFeedOptions {
   /** The normalized filters as a query string (`state=FL&type=signed`), '' for every event: they name the feed. */
   filters: string;
-  /** This feed's path (/v1/changes.atom), and the relative URLs of this page and the next (null on the last). */
-  path: string;
+  /** The relative URLs of this page of the feed and of the next (null on the last). */
   self: string;
   next: string | null;
   /** When the data last changed: the feed's updated time when it has no entries. */

@@ -19,8 +19,9 @@ export function renderJsonFeed(feed: Feed): string {
       date_published: entry.published,
       date_modified: entry.updated,
       tags: entry.categories,
-      // JSON Feed has one url per item: the API resource goes in an extension (names starting with _).
-      _ice_287g: { agreement: entry.resource.href, agency_page: entry.agencyPage.href, source_list: entry.source?.href ?? null },
+      // JSON Feed has one url per item (the agency's page) and one external_url (the ICE list): the agreement in
+      // the API goes in an extension object (a name starting with _).
+      _ice_287g: { agreement: entry.resource.href },
     })),
   });
 }

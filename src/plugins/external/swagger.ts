@@ -53,7 +53,7 @@ export const OPENAPI_INFO = {
  * A stable operationId for every REST operation, keyed by its path: code generators name their functions after
  * these (openapi-typescript, openapi-generator), so they must not change when a route file is rewritten. Written
  * here, in one table, rather than on each route. A route missing from it has no operationId, which the Redocly lint
- * in test/routes/v1/openapi.test.ts reports.
+ * in test/routes/v1/openapi-lint.test.ts reports.
  */
 export const OPERATION_IDS: Record<string, string> = {
   '/v1/agreements': 'listAgreements',

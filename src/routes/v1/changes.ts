@@ -116,7 +116,6 @@ export async function changeRoutes(app: FastifyInstance): Promise<void> {
       if (format === 'atom' || format === 'jsonfeed') {
         const feed = changeFeed(data, {
           filters: filterQueryString(query),
-          path,
           self: changesLink(path, query, query.before),
           next,
           dataUpdatedAt: app.dataset.current().updatedAt,
@@ -128,7 +127,8 @@ export async function changeRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  const description = 'Agreement events (signed, renewed, ended, renamed, ...) newest first. Poll with since= and walk links.next.';
+  const events = 'Agreement events (signed, renewed, ended, renamed, ...) newest first.';
+  const description = `${events} Poll with since= and walk links.next.`;
   api.get(
     '/changes',
     {
@@ -149,14 +149,14 @@ export async function changeRoutes(app: FastifyInstance): Promise<void> {
   api.get(
     '/changes.atom',
     {
-      schema: { tags: ['history'], summary: 'Changes feed as Atom', description: `${description.replace(' Poll with since= and walk links.next.', '')} An Atom 1.0 feed (RFC 4287). ${feedDescription}`, querystring, response: feedResponse('application/atom+xml', 'An Atom 1.0 feed of the latest matching events.') },
+      schema: { tags: ['history'], summary: 'Changes feed as Atom', description: `${events} An Atom 1.0 feed (RFC 4287). ${feedDescription}`, querystring, response: feedResponse('application/atom+xml', 'An Atom 1.0 feed of the latest matching events.') },
     },
     (request, reply) => handle(request, reply, 'atom'),
   );
   api.get(
     '/changes.jsonfeed',
     {
-      schema: { tags: ['history'], summary: 'Changes feed as JSON Feed', description: `${description.replace(' Poll with since= and walk links.next.', '')} A JSON Feed 1.1. ${feedDescription}`, querystring, response: feedResponse('application/feed+json', 'A JSON Feed 1.1 of the latest matching events.') },
+      schema: { tags: ['history'], summary: 'Changes feed as JSON Feed', description: `${events} A JSON Feed 1.1. ${feedDescription}`, querystring, response: feedResponse('application/feed+json', 'A JSON Feed 1.1 of the latest matching events.') },
     },
     (request, reply) => handle(request, reply, 'jsonfeed'),
   );
