@@ -90,8 +90,11 @@ function changeEntry(change: ChangeRecord): FeedEntry {
   const list = change.source_file_name ? `ICE's list of ${change.recorded_on} (${change.source_file_name})` : `ICE's list of ${change.recorded_on}`;
   return {
     // Built from what the event is, not from its database id (a sequence, which a rebuild from the same lists
-    // need not reproduce): one agreement has one event of a type per date and list date.
-    id: `${TAG}agreements/${encodeURIComponent(change.agreement_id)}/events/${change.type}/${change.occurred_on}/${change.recorded_on}`,
+    // need not reproduce): an agreement has one event of a type per date and list, and the list is named by its
+    // date and file name (ICE publishes some days twice, am and pm).
+    id: `${TAG}agreements/${encodeURIComponent(change.agreement_id)}/events/${change.type}/${change.occurred_on}/${change.recorded_on}${
+      change.source_file_name ? `/${encodeURIComponent(change.source_file_name)}` : ''
+    }`,
     title: changeTitle(change),
     summary: `${changeTitle(change)} (${change.state}), ${change.occurred_on}. Source: ${list}.`,
     updated: `${change.recorded_on}T00:00:00Z`,

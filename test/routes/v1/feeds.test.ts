@@ -168,7 +168,7 @@ t.test('the Atom renderer escapes what XML cannot hold as is', async (t) => {
     author: awkward,
     entries: [
       {
-        id: 'tag:ice-287g-api,2026:agreements/x/events/signed/2025-05-01/2025-05-01',
+        id: 'tag:ice-287g-api,2026:agreements/x/events/signed/2025-05-01/2025-05-01/list.xlsx',
         title: awkward,
         summary: awkward,
         updated: '2025-05-01T00:00:00Z',
