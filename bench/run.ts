@@ -15,7 +15,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { createPool, createPrisma, type Database } from '../src/database/connect.ts';
+import { createPool, type Database } from '../src/database/connect.ts';
 import { startEmbeddedPostgres } from '../src/database/embedded.ts';
 import { migrate } from '../src/database/migrate.ts';
 import { listFilesInOrder } from '../src/ingestion/cli.ts';
@@ -129,14 +129,11 @@ async function multiply(source: string, name: string, factor: number): Promise<v
 function openDatabase(name: string): Database {
   const url = databaseUrl(name);
   const pool = createPool(url, 10);
-  const prisma = createPrisma(pool);
   return {
     url,
     pool,
-    prisma,
     embedded: undefined,
     close: async () => {
-      await prisma.$disconnect();
       await pool.end();
     },
   };

@@ -10,7 +10,7 @@ import fp from 'fastify-plugin';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/database/connect.ts';
 import type { Dataset } from '../src/plugins/app/dataset-version.ts';
-import { restCachePlugin } from '../src/plugins/app/rest-cache.ts';
+import { responseCachePlugin } from '../src/plugins/app/response-cache.ts';
 import { swaggerPlugin } from '../src/plugins/external/swagger.ts';
 import { v1Routes } from '../src/routes/v1/index.ts';
 
@@ -31,7 +31,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     ),
   );
   await app.register(swaggerPlugin);
-  await app.register(restCachePlugin);
+  await app.register(responseCachePlugin);
   await app.register(v1Routes, { prefix: '/v1' });
   await app.ready();
   const document = app.swagger() as unknown as Record<string, unknown>;

@@ -8,7 +8,7 @@ import { graphqlPlugin } from './graphql/plugin.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { datasetVersionPlugin } from './plugins/app/dataset-version.ts';
 import { ingestSchedulerPlugin } from './plugins/app/ingest-scheduler.ts';
-import { restCachePlugin } from './plugins/app/rest-cache.ts';
+import { responseCachePlugin } from './plugins/app/response-cache.ts';
 import { corsPlugin } from './plugins/external/cors.ts';
 import { rateLimitPlugin } from './plugins/app/rate-limit.ts';
 import { swaggerPlugin } from './plugins/external/swagger.ts';
@@ -78,7 +78,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(ingestSchedulerPlugin);
   await app.register(swaggerPlugin);
   await app.register(healthRoutes);
-  await app.register(restCachePlugin);
+  await app.register(responseCachePlugin);
   await app.register(v1Routes, { prefix: '/v1' });
   // REST (src/routes/v1) and GraphQL (src/graphql) register below.
   await app.register(graphqlPlugin);

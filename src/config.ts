@@ -1,6 +1,7 @@
 // Configuration, read from the environment and validated once at boot.
 // A wrong value stops start-up with one line naming the variable.
 import { z } from 'zod';
+import { DurationSchema } from './duration.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z
@@ -21,12 +22,11 @@ export const ConfigSchema = z.object({
     .default('info')
     .describe('pino log level'),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600).describe('Requests per client IP per window'),
-  RATE_LIMIT_WINDOW: z.string().regex(/^\d+\s*(ms|s|m|h)$/, 'must look like 1m, 30s or 500ms').default('1m').describe('Rate-limit window'),
+  RATE_LIMIT_WINDOW: DurationSchema.prefault('1m').describe('Rate-limit window'),
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(5000).describe('Responses kept in memory per dataset version (0 turns the cache off)'),
   INGEST_SCHEDULE: z
-    .string()
-    .regex(/^(off|\d+\s*(s|m|h|d))$/, 'must be off or a duration like 30m, 6h, 1d')
-    .default('off')
+    .union([z.literal('off').transform(() => null), DurationSchema], { error: 'must be off or a duration like 30m, 6h, 1d' })
+    .prefault('off')
     .describe('Fetch ICE\'s latest lists on this interval from inside the service'),
   INGEST_SOURCE_URL: z
     .string()

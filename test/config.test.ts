@@ -7,7 +7,8 @@ t.test('defaults: embedded database under .data, port 3000, scheduler off', asyn
   t.equal(config.DATA_DIR, '.data');
   t.equal(config.PORT, 3000);
   t.equal(config.HOST, '127.0.0.1');
-  t.equal(config.INGEST_SCHEDULE, 'off');
+  t.equal(config.INGEST_SCHEDULE, null, 'off');
+  t.same(config.RATE_LIMIT_WINDOW, { text: '1m', ms: 60_000 });
 });
 
 t.test('values from the environment are parsed', async (t) => {
@@ -16,6 +17,13 @@ t.test('values from the environment are parsed', async (t) => {
   t.equal(config.DATABASE_URL, 'postgresql://u:p@db:5432/x');
   t.equal(config.TRUST_PROXY, true);
   t.equal(config.CACHE_MAX_ENTRIES, 0);
+});
+
+t.test('durations are parsed once, to milliseconds, with the same spellings everywhere', async (t) => {
+  const config = loadConfig({ RATE_LIMIT_WINDOW: '500ms', INGEST_SCHEDULE: '6h' });
+  t.same(config.RATE_LIMIT_WINDOW, { text: '500ms', ms: 500 });
+  t.same(config.INGEST_SCHEDULE, { text: '6h', ms: 6 * 3_600_000 });
+  t.same(loadConfig({ INGEST_SCHEDULE: '1d' }).INGEST_SCHEDULE, { text: '1d', ms: 86_400_000 });
 });
 
 t.test('empty variables count as unset', async (t) => {
@@ -29,6 +37,8 @@ t.test('a wrong value fails with one line naming the variable', async (t) => {
     [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ INGEST_SCHEDULE: 'sometimes' }, 'INGEST_SCHEDULE'],
+    [{ RATE_LIMIT_WINDOW: '0s' }, 'RATE_LIMIT_WINDOW'],
+    [{ RATE_LIMIT_WINDOW: '5 minutes' }, 'RATE_LIMIT_WINDOW'],
   ];
   for (const [env, variable] of cases) {
     const error = t.throws(() => loadConfig(env)) as Error;

@@ -1,12 +1,9 @@
 // Finds the database (DATABASE_URL or the embedded server), waits for it,
-// brings its schema and reference data up to date, and opens the clients the
-// service shares: one pg pool, used by Prisma (through its driver adapter) and
-// by the hand-written SQL on hot paths.
-import { PrismaPg } from '@prisma/adapter-pg';
+// brings its schema and reference data up to date, and opens the pg pool every
+// query goes through (Prisma is the source of the schema and the migrations only).
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../config.ts';
-import { PrismaClient } from '../generated/prisma/client.ts';
 import { loadReferenceData } from '../reference/load.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded.ts';
 import { migrate } from './migrate.ts';
@@ -14,12 +11,14 @@ import { migrate } from './migrate.ts';
 export interface Database {
   url: string;
   pool: pg.Pool;
-  prisma: PrismaClient;
   embedded: EmbeddedServer | undefined;
   close(): Promise<void>;
 }
 
 export type Log = (message: string) => void;
+
+/** What the repositories query through: the pool, or one client in a snapshot transaction (src/database/snapshot.ts). */
+export type Db = Pick<pg.Pool, 'query'>;
 
 /** The URL without its password, for messages and logs. */
 export function redactUrl(url: string): string {
@@ -88,10 +87,6 @@ function prepareStatements(pool: pg.Pool): void {
   };
 }
 
-export function createPrisma(pool: pg.Pool): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg(pool) });
-}
-
 /** Opens the service's database: embedded when no DATABASE_URL, migrated, reference data loaded. */
 export async function openDatabase(config: Config, log: Log): Promise<Database> {
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(config.DATA_DIR, log);
@@ -102,14 +97,11 @@ export async function openDatabase(config: Config, log: Log): Promise<Database> 
     if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
     const pool = createPool(url);
     await loadReferenceData(pool);
-    const prisma = createPrisma(pool);
     return {
       url,
       pool,
-      prisma,
       embedded,
       async close() {
-        await prisma.$disconnect();
         await pool.end();
         await embedded?.stop();
       },

@@ -1,11 +1,13 @@
-// GET /graphql answers are cacheable like REST pages: the answer to a query is
-// a function of (dataset version, query, variables, operation), so that is the
-// key of the in-memory cache and of the ETag a CDN revalidates. A persisted
-// query's hash stands for its text. Only complete answers (200, no errors) are
-// kept; errors (a PersistedQueryNotFound above all) are `no-store`.
+// GraphQL answers are cached like REST pages, in the same response cache
+// (src/plugins/app/response-cache.ts): the answer to a query is a function of
+// (dataset version, document, operation name, variables), so that is the key.
+// A persisted query's hash stands for its text. GET answers also carry an ETag
+// a CDN revalidates and Cache-Control; POST answers are served from memory
+// only (x-cache says which). Only complete answers (200, no errors) are kept;
+// errors (a PersistedQueryNotFound above all) are `no-store`.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ResponseCache } from '../http/response-cache.ts';
+import { canonicalKey } from '../query/grammar.ts';
 
 /** CDNs may serve an answer a minute old; the ETag makes revalidation cheap after that. */
 export const GRAPHQL_CACHE_CONTROL = 'public, max-age=60';
@@ -18,59 +20,61 @@ interface CacheState {
   hit: boolean;
 }
 
-interface GetQuery {
-  query?: string;
-  operationName?: string;
-  variables?: string;
-  extensions?: string;
+/** One operation as a client sends it: GET query parameters (variables and extensions as JSON text) or a POST body. */
+interface Operation {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
 }
 
 const states = new WeakMap<FastifyRequest, CacheState>();
 
-/** Object keys sorted, arrays kept in order: equal variables, equal key. */
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_key, item) =>
-    item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : item,
-  );
+/** A JSON parameter of a GET (text) or a POST (already parsed). */
+function json(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
-/** The cache key of a GET, or undefined when the request is malformed (Mercurius will say why). */
-export function getCacheKey(query: GetQuery): string | undefined {
-  let variables: unknown = null;
+/** The cache key of an operation, or undefined when it is malformed (Mercurius will say why) or not one operation. */
+export function operationKey(operation: Operation): string | undefined {
+  let variables: unknown;
   let hash: string | undefined;
   try {
-    if (query.variables) variables = JSON.parse(query.variables);
-    if (query.extensions) {
-      const persisted = (JSON.parse(query.extensions) as { persistedQuery?: { sha256Hash?: unknown } } | null)?.persistedQuery;
-      if (typeof persisted?.sha256Hash === 'string') hash = persisted.sha256Hash.toLowerCase();
-    }
+    variables = json(operation.variables) ?? null;
+    const persisted = (json(operation.extensions) as { persistedQuery?: { sha256Hash?: unknown } } | null | undefined)?.persistedQuery;
+    if (typeof persisted?.sha256Hash === 'string') hash = persisted.sha256Hash.toLowerCase();
   } catch {
     return undefined;
   }
   // With the text present, its own hash: a mismatching sha256Hash must not reach another query's answer.
-  if (query.query) hash = createHash('sha256').update(query.query, 'utf8').digest('hex');
+  if (typeof operation.query === 'string' && operation.query) hash = createHash('sha256').update(operation.query, 'utf8').digest('hex');
   if (!hash) return undefined;
-  return `graphql\n${hash}\n${query.operationName ?? ''}\n${stable(variables)}`;
+  const name = typeof operation.operationName === 'string' ? operation.operationName : '';
+  return `graphql\n${hash}\n${name}\n${canonicalKey(variables)}`;
 }
 
-export function graphqlCacheHooks(app: FastifyInstance, cache: ResponseCache) {
+export function graphqlCacheHooks(app: FastifyInstance) {
+  const cache = app.responseCache.store;
   return {
     async preHandler(request: FastifyRequest, reply: FastifyReply) {
-      if (request.method !== 'GET') return;
-      const key = getCacheKey(request.query as GetQuery);
+      const isGet = request.method === 'GET';
+      // A batch (an array body) is answered as a whole, never from memory.
+      const operation = isGet ? request.query : request.body;
+      if (!operation || typeof operation !== 'object' || Array.isArray(operation)) return;
+      const key = operationKey(operation as Operation);
       if (!key) return;
       const version = app.dataset.current().version;
       const etag = `"g${version}-${createHash('sha1').update(key).digest('base64url').slice(0, 20)}"`;
       const state: CacheState = { key, version, etag, cacheable: false, hit: false };
       states.set(request, state);
       const hit = cache.get(version, key);
-      if (hit || request.headers['if-none-match'] === etag) {
+      const revalidated = isGet && request.headers['if-none-match'] === etag;
+      if (hit || revalidated) {
         // An ETag is only ever issued with a complete answer of this version, so a match is one.
         state.hit = true;
-        reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', etag).header('x-cache', 'HIT');
-        if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+        reply.header('x-cache', 'HIT');
+        if (isGet) reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', etag);
+        if (revalidated) return reply.code(304).send();
         return reply.code(hit!.status).type(hit!.contentType).send(hit!.body);
       }
       reply.header('x-cache', 'MISS');
@@ -86,7 +90,7 @@ export function graphqlCacheHooks(app: FastifyInstance, cache: ResponseCache) {
       const state = states.get(request);
       if (!state || state.hit) return payload;
       if (state.cacheable && typeof payload === 'string') {
-        reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', state.etag);
+        if (request.method === 'GET') reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', state.etag);
         const body = Buffer.from(payload);
         const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
         await cache.getOrCompute(state.version, state.key, async () => ({ status: 200, contentType, body }));

@@ -4,12 +4,18 @@
 // rows the level has. Queries that differ in arguments or asOf are grouped;
 // each group is one query.
 import type { MercuriusLoaders } from 'mercurius';
-import { decodeCursor, encodeCursor } from '../query/cursor.ts';
+import type { Db } from '../database/connect.ts';
+import { pageInMemory } from '../query/paging.ts';
 import { canonicalKey } from '../query/grammar.ts';
-import { agenciesByIds, agencyIdsByCounty, aliasesByAgencyIds, reportLinksByAgencyIds } from '../repositories/agencies.ts';
-import { agreementsByAgencyIds, agreementsByIds, eventsByAgreementIds, type AgreementRecord } from '../repositories/agreements.ts';
-import { sourceListsByIds } from '../repositories/lists.ts';
 import {
+  agenciesByIds,
+  agencyIdsByCounty,
+  agreementsByAgencyIds,
+  agreementsByIds,
+  aliasesByAgencyIds,
+  eventsByAgreementIds,
+  reportLinksByAgencyIds,
+  sourceListsByIds,
   agenciesByReportIds,
   countiesByFips,
   countiesByState,
@@ -24,10 +30,11 @@ import {
   type AgreementSummary as SummaryRecord,
   type ModelRecord,
   type StateRecord,
-} from '../repositories/reference.ts';
+} from '../repositories/index.ts';
 import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
 import {
+  connection,
   toAgency,
   toAgreement,
   toAlias,
@@ -132,25 +139,19 @@ function modelsByCode(context: GraphqlContext): Promise<Map<string, ModelRecord>
   return tables.models;
 }
 
-function summaryFor(summaries: Map<string, SummaryRecord>, key: string) {
-  return toSummary(summaries.get(key) ?? emptySummary());
+/** The summary of each parent (state, county, model): one query per asOf in the batch. */
+function summaryLoader<O extends { asOf: string | null }>(
+  keyOf: (obj: O) => string,
+  load: (pool: Db, asOf: string | undefined, keys: string[]) => Promise<Map<string, SummaryRecord>>,
+) {
+  return (queries: Query<O>[], context: GraphqlContext) =>
+    perAsOf(queries, async (asOf, group) => {
+      const summaries = await run(context, (pool) => load(pool, asOf, unique(group.map(({ obj }) => keyOf(obj)))));
+      return group.map(({ obj }) => toSummary(summaries.get(keyOf(obj)) ?? emptySummary()));
+    });
 }
 
 type AgreementsArgs = Pick<CollectionArgs, 'filter' | 'first' | 'after'>;
-
-/** An agency's agreements as a connection: filtered in SQL, paged here in id order (an agency holds a handful). */
-function agreementPage(records: AgreementRecord[], page: { limit: number; cursor?: string }, asOf: string | undefined): Connection<Agreement> {
-  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const after = page.cursor ? decodeCursor(page.cursor, 'id').id : undefined;
-  const rest = after === undefined ? sorted : sorted.filter((record) => record.id > after);
-  const slice = rest.slice(0, page.limit);
-  const edges = slice.map((record) => ({ node: toAgreement(record, asOf), cursor: encodeCursor({ sort: 'id', value: record.id, id: record.id }) }));
-  return {
-    totalCount: sorted.length,
-    edges,
-    pageInfo: { hasNextPage: rest.length > slice.length, endCursor: edges.at(-1)?.cursor ?? null },
-  };
-}
 
 export const loaders: MercuriusLoaders<GraphqlContext> = {
   Agency: {
@@ -175,7 +176,7 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
           const byAgency = groupRows(records, (record) => record.agency_id);
           for (const { position, agencyId, page } of pages) {
             try {
-              results[position] = agreementPage(byAgency.get(agencyId) ?? [], page, filters.as_of);
+              results[position] = connection(pageInMemory(byAgency.get(agencyId) ?? [], page), (record) => toAgreement(record, filters.as_of));
             } catch (error) {
               results[position] = error as Error;
             }
@@ -259,12 +260,7 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
       const counties = groupRows(await run(context, (pool) => countiesByState(pool, unique(queries.map(({ obj }) => obj.code)))), (county) => county.state);
       return queries.map(({ obj }) => (counties.get(obj.code) ?? []).map((county) => toCounty(county, obj.asOf)));
     },
-    async summary(queries: Query<State>[], context) {
-      return perAsOf(queries, async (asOf, group) => {
-        const summaries = await run(context, (pool) => stateSummaries(pool, asOf, unique(group.map(({ obj }) => obj.code))));
-        return group.map(({ obj }) => summaryFor(summaries, obj.code));
-      });
-    },
+    summary: summaryLoader<State>((state) => state.code, stateSummaries),
   },
   County: {
     async state(queries: Query<County>[], context) {
@@ -282,20 +278,10 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
         );
       });
     },
-    async summary(queries: Query<County>[], context) {
-      return perAsOf(queries, async (asOf, group) => {
-        const summaries = await run(context, (pool) => countySummaries(pool, asOf, unique(group.map(({ obj }) => obj.fips))));
-        return group.map(({ obj }) => summaryFor(summaries, obj.fips));
-      });
-    },
+    summary: summaryLoader<County>((county) => county.fips, countySummaries),
   },
   SupportModel: {
-    async summary(queries: Query<SupportModel>[], context) {
-      return perAsOf(queries, async (asOf, group) => {
-        const summaries = await run(context, (pool) => modelSummaries(pool, asOf));
-        return group.map(({ obj }) => summaryFor(summaries, obj.refCode));
-      });
-    },
+    summary: summaryLoader<SupportModel>((model) => model.refCode, (pool, asOf) => modelSummaries(pool, asOf)),
   },
   OversightReport: {
     async models(queries: Query<OversightReport>[], context) {

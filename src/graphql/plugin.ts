@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
-import { ResponseCache } from '../http/response-cache.ts';
 import { graphqlCacheHooks } from './cache.ts';
 import { createContext, type GraphqlContext } from './context.ts';
 import { errorFormatter, formatError } from './errors.ts';
@@ -32,8 +31,7 @@ const PERSISTED_QUERY_ENTRIES = 5_000;
 export const graphqlPlugin = fp<GraphqlOptions>(
   async (app, options) => {
     const limits: GraphqlLimits = { ...DEFAULT_LIMITS, ...options.limits };
-    const cache = new ResponseCache(app.config.CACHE_MAX_ENTRIES);
-    const cacheHooks = graphqlCacheHooks(app, cache);
+    const cacheHooks = graphqlCacheHooks(app);
 
     async function rejectLargeBatches(request: FastifyRequest, reply: FastifyReply) {
       if (request.method === 'POST' && Array.isArray(request.body) && request.body.length > limits.batch) {
@@ -69,5 +67,5 @@ export const graphqlPlugin = fp<GraphqlOptions>(
       if (cost > limits.cost) throw limitError('QUERY_TOO_COSTLY', 'estimated objects', cost, limits.cost);
     });
   },
-  { name: 'graphql', dependencies: ['dataset-version'] },
+  { name: 'graphql', dependencies: ['dataset-version', 'response-cache'] },
 );

@@ -2,14 +2,26 @@
 // the repositories; relations below the root are loaders (loaders.ts).
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { IResolvers } from 'mercurius';
-import { listAgencies, agenciesByIds } from '../repositories/agencies.ts';
-import { agreementsByIds, listAgreements, type PageResult } from '../repositories/agreements.ts';
-import { LIST_KINDS, LIST_STATUSES, listSourceLists, sourceListsByIds } from '../repositories/lists.ts';
-import { countiesByFips, listModels, listReports, listStates } from '../repositories/reference.ts';
-import { stats } from '../repositories/stats.ts';
+import { LIST_KINDS, LIST_STATUSES } from '../enums.ts';
+import type { Db } from '../database/connect.ts';
+import { enumList, type Filters } from '../query/grammar.ts';
+import {
+  type PageResult,
+  agenciesByIds,
+  agreementsByIds,
+  countiesByFips,
+  listAgencies,
+  listAgreements,
+  listModels,
+  listReports,
+  listSourceLists,
+  listStates,
+  sourceListsByIds,
+  stats,
+} from '../repositories/index.ts';
 import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, STATS_FILTERS, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
-import { toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats, type Connection } from './types.ts';
+import { connection, toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats } from './types.ts';
 
 /** True when the query selects `name` directly under this field (through fragments too): totalCount costs a query. */
 function selects(info: GraphQLResolveInfo, name: string): boolean {
@@ -25,15 +37,6 @@ function selects(info: GraphQLResolveInfo, name: string): boolean {
   return info.fieldNodes.some((node) => search(node.selectionSet));
 }
 
-function connection<R, N>(result: PageResult<R>, toNode: (record: R) => N): Connection<N> {
-  const edges = result.data.map((record, index) => ({ node: toNode(record), cursor: result.cursors[index]! }));
-  return {
-    totalCount: result.total_count ?? null,
-    edges,
-    pageInfo: { hasNextPage: result.next_cursor !== null, endCursor: edges.at(-1)?.cursor ?? null },
-  };
-}
-
 /** Validates one argument with the grammar, reporting it under the name the client used. */
 function renamed<T>(param: string, parse: () => T): T {
   try {
@@ -44,39 +47,36 @@ function renamed<T>(param: string, parse: () => T): T {
   }
 }
 
-function enumValues(param: string, values: string[] | null | undefined, allowed: readonly string[]): string[] | undefined {
-  if (!values) return undefined;
-  return values.map((value) => {
-    const lower = value.toLowerCase();
-    if (!allowed.includes(lower)) throw new QueryError(param, `unknown value "${value}"`, allowed);
-    return lower;
-  });
+type Ctx = GraphqlContext;
+
+/** A root connection (agreements, agencies): the grammar's query, one page from the repository, as nodes. */
+function collectionField<P, R, N>(
+  queryOf: (args: CollectionArgs, includeTotal: boolean) => { filters: Filters; page: P },
+  list: (db: Db, filters: Filters, page: P) => Promise<PageResult<R>>,
+  toNode: (record: R, asOf: string | undefined) => N,
+) {
+  return async (_root: unknown, args: CollectionArgs, context: Ctx, info: GraphQLResolveInfo) => {
+    const { filters, page } = queryOf(args, selects(info, 'totalCount'));
+    const result = await run(context, (pool) => list(pool, filters, page));
+    return connection(result, (record) => toNode(record, filters.as_of));
+  };
 }
 
-type Ctx = GraphqlContext;
+/** One object by id (agreement, agency), on asOf when given. */
+function itemField<R, N>(byIds: (db: Db, ids: string[], asOf?: string) => Promise<R[]>, toNode: (record: R, asOf: string | undefined) => N) {
+  return async (_root: unknown, args: { id: string; asOf?: string | null }, context: Ctx) => {
+    const asOf = asOfOf(args.asOf);
+    const [record] = await run(context, (pool) => byIds(pool, [args.id], asOf));
+    return record ? toNode(record, asOf) : null;
+  };
+}
 
 export const resolvers: IResolvers = {
   Query: {
-    async agreements(_root, args: CollectionArgs, context: Ctx, info) {
-      const { filters, page } = agreementQuery(args, selects(info, 'totalCount'));
-      const result = await run(context, (pool) => listAgreements(pool, filters, page));
-      return connection(result, (record) => toAgreement(record, filters.as_of));
-    },
-    async agreement(_root, args: { id: string; asOf?: string | null }, context: Ctx) {
-      const asOf = asOfOf(args.asOf);
-      const [record] = await run(context, (pool) => agreementsByIds(pool, [args.id], asOf));
-      return record ? toAgreement(record, asOf) : null;
-    },
-    async agencies(_root, args: CollectionArgs, context: Ctx, info) {
-      const { filters, page } = agencyQuery(args, selects(info, 'totalCount'));
-      const result = await run(context, (pool) => listAgencies(pool, filters, page));
-      return connection(result, (record) => toAgency(record, filters.as_of));
-    },
-    async agency(_root, args: { id: string; asOf?: string | null }, context: Ctx) {
-      const asOf = asOfOf(args.asOf);
-      const [record] = await run(context, (pool) => agenciesByIds(pool, [args.id], asOf));
-      return record ? toAgency(record, asOf) : null;
-    },
+    agreements: collectionField(agreementQuery, listAgreements, toAgreement),
+    agreement: itemField(agreementsByIds, toAgreement),
+    agencies: collectionField(agencyQuery, listAgencies, toAgency),
+    agency: itemField(agenciesByIds, toAgency),
     async states(_root, args: { asOf?: string | null }, context: Ctx) {
       const asOf = asOfOf(args.asOf) ?? null;
       return (await run(context, (pool) => listStates(pool))).map((state) => toState(state, asOf));
@@ -107,8 +107,8 @@ export const resolvers: IResolvers = {
       return report ? toReport(report) : null;
     },
     async sourceLists(_root, args: { status?: string[] | null; kind?: string[] | null }, context: Ctx) {
-      const status = enumValues('status', args.status, LIST_STATUSES);
-      const kind = enumValues('kind', args.kind, LIST_KINDS);
+      const status = enumList('status', args.status, LIST_STATUSES);
+      const kind = enumList('kind', args.kind, LIST_KINDS);
       const lists = await run(context, (pool) => listSourceLists(pool, { ...(status ? { status } : {}), ...(kind ? { kind } : {}) }));
       return lists.map(toSourceList);
     },

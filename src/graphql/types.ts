@@ -4,19 +4,22 @@
 // need travels as `ref*` fields (not in the SDL, so never served), and every
 // object carries the `asOf` of the query that reached it, so relations below
 // it answer for the same date.
-import type { AgencyRecord, AliasRecord } from '../repositories/agencies.ts';
-import type { AgreementRecord, EventRecord } from '../repositories/agreements.ts';
-import type { SourceListRecord } from '../repositories/lists.ts';
 import type {
+  AgencyRecord,
+  AgreementRecord,
   AgreementSummary as SummaryRecord,
+  AliasRecord,
   CountyRecord,
+  EventRecord,
   ModelRecord,
+  PageResult,
   RecommendationRecord,
   ReportAgencyRecord,
   ReportRecord,
+  SourceListRecord,
   StateRecord,
-} from '../repositories/reference.ts';
-import type { Stats as StatsRecord } from '../repositories/stats.ts';
+  Stats as StatsRecord,
+} from '../repositories/index.ts';
 
 /** SDL enums are the grammar's values in upper case (task_force ↔ TASK_FORCE). */
 const upper = (value: string): string => value.toUpperCase();
@@ -34,6 +37,16 @@ export interface Connection<T> {
   totalCount: number | null;
   edges: { node: T; cursor: string }[];
   pageInfo: PageInfo;
+}
+
+/** A page of records (src/query/paging.ts) as a Relay connection of nodes. */
+export function connection<R, N>(result: PageResult<R>, toNode: (record: R) => N): Connection<N> {
+  const edges = result.data.map((record, index) => ({ node: toNode(record), cursor: result.cursors[index]! }));
+  return {
+    totalCount: result.total_count ?? null,
+    edges,
+    pageInfo: { hasNextPage: result.next_cursor !== null, endCursor: edges.at(-1)?.cursor ?? null },
+  };
 }
 
 export interface Agency extends Dated {

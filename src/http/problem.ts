@@ -69,7 +69,8 @@ function problemFor(status: number, slug: string, detail: string, request: Fasti
   };
 }
 
-const DATABASE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'P1001', 'P1017', '57P01', '57P03', '08006', '08001', '08003']);
+// Socket errors and PostgreSQL's admin-shutdown / cannot-connect / connection-failure SQLSTATEs.
+const DATABASE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
 
 /** True for errors that mean "the database is not answering" rather than a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -77,7 +78,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (let depth = 0; current && depth < 5; depth++) {
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
     if (typeof candidate.code === 'string' && DATABASE_DOWN_CODES.has(candidate.code)) return true;
-    if (typeof candidate.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Can't reach database|DatabaseNotReachable/i.test(candidate.message)) return true;
+    if (typeof candidate.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(candidate.message)) return true;
     current = candidate.cause;
   }
   return false;
@@ -112,7 +113,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
       request.log.error({ err: error }, 'unhandled error');
       return sendProblem(reply, problemFor(500, 'internal', 'an internal error occurred; it has been logged', request));
     }
-    return sendProblem(reply, problemFor(status, error.code === 'FST_ERR_RATE_LIMIT' ? 'rate-limited' : 'request', error.message, request));
+    return sendProblem(reply, problemFor(status, 'request', error.message, request));
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { STATES, findState } from '../reference/states.ts';
 
-export type AgencyType = 'sheriffs_office' | 'police_department' | 'state_agency' | 'corrections' | 'county_government' | 'other';
-export type AgencyLevel = 'county' | 'municipal' | 'state';
+import type { AgencyLevel, AgencyType } from '../enums.ts';
+export type { AgencyLevel, AgencyType };
 
 // ---------------------------------------------------------------------------
 // Display name

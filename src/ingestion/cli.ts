@@ -7,6 +7,8 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.ts';
+import { DurationSchema } from '../duration.ts';
+import { ListKindSchema } from '../enums.ts';
 import { openDatabase, type Database } from '../database/connect.ts';
 import { FetchError } from './fetch-lists.ts';
 import { IngestInputError, ingestList, type IngestOptions, type IngestReport } from './ingest.ts';
@@ -35,14 +37,11 @@ export const CliOptionsSchema = z
     dir: z.string().min(1).optional(),
     url: z.url({ protocol: /^https?$/ }).optional(),
     latest: z.boolean().default(false),
-    kind: z.enum(['participating', 'pending']).optional(),
+    kind: ListKindSchema.optional(),
     'list-date': isoDate.optional(),
     'dry-run': z.boolean().default(false),
     force: z.boolean().default(false),
-    every: z
-      .string()
-      .regex(/^\d+(s|m|h|d)$/, 'must be a duration like 30m, 6h or 1d')
-      .optional(),
+    every: DurationSchema.optional(),
     json: z.boolean().default(false),
     help: z.boolean().default(false),
   })
@@ -77,11 +76,6 @@ export function parseCliArgs(argv: string[]): CliOptions {
     throw new IngestInputError(`${flag}: ${issue.message}`);
   }
   return result.data;
-}
-
-export function durationMs(text: string): number {
-  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[text.slice(-1) as 's' | 'm' | 'h' | 'd'];
-  return Number(text.slice(0, -1)) * unit;
 }
 
 /** Orders one day's lists: the file name's time (am < mid(day) < pm, or HH:MM), participating before pending. */
@@ -288,8 +282,8 @@ export async function main(argv: string[]): Promise<number> {
         if (!(error instanceof FetchError || error instanceof IngestInputError)) throw error;
         console.error(`ingest: ${error.message}`);
       }
-      out.log(`next run in ${options.every}`);
-      await new Promise((resolve) => setTimeout(resolve, durationMs(options.every!)));
+      out.log(`next run in ${options.every.text}`);
+      await new Promise((resolve) => setTimeout(resolve, options.every!.ms));
     }
   } catch (error) {
     if (error instanceof IngestInputError || error instanceof ConfigError) {

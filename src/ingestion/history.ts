@@ -26,17 +26,8 @@ import {
 import { locateAgency, type AgencyLocation } from './locate-agency.ts';
 import type { ListKind, ModelCode, ParsedRow } from './parse/index.ts';
 
-export type AgreementStatus = 'pending' | 'active' | 'ended';
-export type EventType =
-  | 'applied'
-  | 'signed'
-  | 'listed'
-  | 'renewed'
-  | 'ended'
-  | 'reinstated'
-  | 'renamed'
-  | 'documents_updated'
-  | 'withdrawn';
+import type { AgreementStatus, EventType } from '../enums.ts';
+export type { AgreementStatus, EventType };
 
 export interface AgencyState {
   id: string;

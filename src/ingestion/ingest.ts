@@ -7,7 +7,7 @@ import { planList, type ChangeCounts, type ListPlan } from './history.ts';
 import { ListInputError, parseListBuffer, type ListKind, type ParsedList } from './parse/index.ts';
 import { loadHistoryState, writePlan } from './store.ts';
 
-/** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in cli.ts). */
+/** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in remote.ts). */
 const LIST_WRITE_LOCK = 287004;
 /** Quarantine a list that would end more than this share of the open agreements of its kind… */
 const MASS_ENDING_SHARE = 0.25;

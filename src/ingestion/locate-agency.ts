@@ -19,7 +19,8 @@ import {
   type LocationOverride,
 } from './agency-identity.ts';
 
-export type LocationMethod = 'county_column' | 'county_in_name' | 'city' | 'override' | 'statewide' | 'unresolved';
+import type { LocationMethod } from '../enums.ts';
+export type { LocationMethod };
 export interface AgencyLocation {
   countyFips: string | null;
   lat: number | null;

@@ -5,12 +5,7 @@
 import { z } from 'zod';
 import { findState, STATES } from '../reference/states.ts';
 
-export const MODEL_CODES = ['jail_enforcement', 'task_force', 'warrant_service_officer', 'jail_and_task_force'] as const;
-export const AGREEMENT_STATUSES = ['pending', 'active', 'ended'] as const;
-export const AGENCY_TYPES = ['sheriffs_office', 'police_department', 'state_agency', 'corrections', 'county_government', 'other'] as const;
-export type ModelCode = (typeof MODEL_CODES)[number];
-export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
-export type AgencyType = (typeof AGENCY_TYPES)[number];
+import { AGENCY_TYPES, AGREEMENT_STATUSES, MODEL_CODES, type AgencyType, type AgreementStatus, type ModelCode } from '../enums.ts';
 
 /** Page sizes: a default, and a hard maximum that is an error, not a silent clamp. */
 export const LIMIT_DEFAULT = 50;
@@ -33,7 +28,10 @@ export class QueryError extends Error {
   }
 }
 
-/** Descriptions of every parameter: they become the OpenAPI docs and the GraphQL SDL comments. */
+/**
+ * Descriptions of every parameter: they become the OpenAPI parameter docs (src/schemas/common.ts). The GraphQL SDL
+ * (schema/schema.graphql) is written by hand and says the same in its own words.
+ */
 export const PARAMETER_DOCS = {
   state: 'State or territory: postal code (TX), name (Texas) or 2-digit FIPS (48). Repeat or comma-separate for several.',
   county_fips: '5-digit county FIPS code, zero-padded (48201). Repeatable.',
@@ -58,13 +56,18 @@ const list = (value: unknown): string[] | undefined => {
   return trimmed.length > 0 ? trimmed : undefined;
 };
 
-function oneOf<T extends string>(param: string, values: string[] | undefined, allowed: readonly T[]): T[] | undefined {
-  if (!values) return undefined;
-  return values.map((value) => {
-    const normalized = value.toLowerCase();
-    if (!(allowed as readonly string[]).includes(normalized)) throw new QueryError(param, `unknown value "${value}"`, allowed);
-    return normalized as T;
-  });
+/** Values of a set-like parameter, de-duplicated and sorted: equal sets, equal normalized queries. */
+const asSet = <T extends string>(values: T[] | undefined): T[] | undefined => (values ? [...new Set(values)].sort() : undefined);
+
+/** Comma-separated or repeated values, each one of `allowed` (any case). */
+export function enumList<T extends string>(param: string, value: unknown, allowed: readonly T[]): T[] | undefined {
+  return asSet(
+    list(value)?.map((item) => {
+      const normalized = item.toLowerCase();
+      if (!(allowed as readonly string[]).includes(normalized)) throw new QueryError(param, `unknown value "${item}"`, allowed);
+      return normalized as T;
+    }),
+  );
 }
 
 const DateSchema = z.iso.date();
@@ -85,18 +88,22 @@ function instant(param: string, value: unknown): string | undefined {
 }
 
 function states(value: unknown): string[] | undefined {
-  return list(value)?.map((item) => {
-    const state = findState(item);
-    if (!state) throw new QueryError('state', `unknown state "${item}"`, STATES.map((known) => known.code));
-    return state.code;
-  });
+  return asSet(
+    list(value)?.map((item) => {
+      const state = findState(item);
+      if (!state) throw new QueryError('state', `unknown state "${item}"`, STATES.map((known) => known.code));
+      return state.code;
+    }),
+  );
 }
 
 function countyFips(value: unknown): string[] | undefined {
-  return list(value)?.map((item) => {
-    if (!/^\d{5}$/.test(item)) throw new QueryError('county_fips', `"${item}" is not a 5-digit FIPS code`);
-    return item;
-  });
+  return asSet(
+    list(value)?.map((item) => {
+      if (!/^\d{5}$/.test(item)) throw new QueryError('county_fips', `"${item}" is not a 5-digit FIPS code`);
+      return item;
+    }),
+  );
 }
 
 function limit(value: unknown): number {
@@ -175,9 +182,9 @@ export function parseFilters(raw: RawQuery, accepted: readonly (keyof Filters)[]
   const filters: Filters = {
     state: states(raw.state),
     county_fips: countyFips(raw.county_fips),
-    model: oneOf('model', list(raw.model), MODEL_CODES),
-    status: oneOf('status', list(raw.status), AGREEMENT_STATUSES),
-    agency_type: oneOf('agency_type', list(raw.agency_type), AGENCY_TYPES),
+    model: enumList('model', raw.model, MODEL_CODES),
+    status: enumList('status', raw.status, AGREEMENT_STATUSES),
+    agency_type: enumList('agency_type', raw.agency_type, AGENCY_TYPES),
     signed_from: date('signed_from', raw.signed_from),
     signed_to: date('signed_to', raw.signed_to),
     q: text('q', raw.q),
@@ -215,13 +222,14 @@ export function rejectUnknown(raw: RawQuery, known: readonly string[]): void {
 export const ALL_FILTERS: readonly (keyof Filters)[] = FILTER_PARAMS;
 export const PAGE_PARAMS = ['limit', 'cursor', 'sort', 'include_total'] as const;
 
-/** A stable serialization: the cache key of a normalized query. */
+/**
+ * A stable serialization, object keys sorted and arrays kept in order (the grammar already sorts the values of
+ * set-like parameters): the cache key of a normalized REST query, of GraphQL variables, of a loader's arguments.
+ */
 export function canonicalKey(value: unknown): string {
-  return JSON.stringify(value, (_key, item) =>
+  return JSON.stringify(value, (_key, item: unknown) =>
     item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)))
-      : Array.isArray(item)
-        ? [...item].sort()
-        : item,
+      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
   );
 }

@@ -1,10 +1,13 @@
 // SQL for the shared grammar: the FROM/WHERE of a filtered, as-of-aware
-// agreement or agency query, and keyset pagination. Values are always bound
+// agreement or agency query, and the columns they sort by (keyset paging is
+// src/query/paging.ts). Values are always bound
 // parameters; only names from fixed tables below are spliced into the text.
 // Codes stored as CHAR (state, county FIPS) are compared with bpchar[]
 // parameters: against text[] PostgreSQL casts the column and skips its index.
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import type { AgencySort, AgreementSort, Filters, Page } from './grammar.ts';
+import type { QueryResultRow } from 'pg';
+import type { Db } from '../database/connect.ts';
+import type { AgencySort, AgreementSort, Filters } from './grammar.ts';
+import type { SortColumn } from './paging.ts';
 
 /** Collects bound parameters and hands out their placeholders. */
 export class Params {
@@ -23,6 +26,14 @@ export interface AgreementSource {
   endedOn: string;
 }
 
+/**
+ * The as-of condition: status span `span` covers `date` (a bound parameter or a date column). Every answer on a
+ * date (collections, agency counts, summaries, the time series) reads an agreement's status through it.
+ */
+export function spanCovers(span: string, date: string): string {
+  return `${span}.from_on <= ${date}::date AND (${span}.to_on IS NULL OR ${span}.to_on > ${date}::date)`;
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
@@ -36,8 +47,7 @@ export function agreementSource(filters: Filters, params: Params, joinAgency = t
   let status = 'a.status';
   let endedOn = 'a.ended_on';
   if (filters.as_of) {
-    const asOf = params.add(filters.as_of);
-    from += ` JOIN agreement_status_spans s ON s.agreement_id = a.id AND s.from_on <= ${asOf}::date AND (s.to_on IS NULL OR s.to_on > ${asOf}::date)`;
+    from += ` JOIN agreement_status_spans s ON s.agreement_id = a.id AND ${spanCovers('s', params.add(filters.as_of))}`;
     status = 's.status';
     endedOn = `CASE WHEN s.status = 'ended' THEN a.ended_on END`;
   }
@@ -83,12 +93,6 @@ export function agencySource(filters: Filters, params: Params): { from: string; 
   return { from: 'agencies g', where };
 }
 
-interface SortColumn {
-  expression: string;
-  /** The SQL type the cursor value is cast to. */
-  type: 'text' | 'date' | 'timestamptz';
-}
-
 export function agreementSortColumn(field: AgreementSort, source: AgreementSource): SortColumn {
   switch (field) {
     case 'signed_on':
@@ -114,6 +118,9 @@ export function agreementSortColumn(field: AgreementSort, source: AgreementSourc
   }
 }
 
+export const AGREEMENT_ID: SortColumn = { expression: 'a.id', type: 'text' };
+export const AGENCY_ID: SortColumn = { expression: 'g.id', type: 'text' };
+
 export function agencySortColumn(field: AgencySort): SortColumn {
   switch (field) {
     case 'name':
@@ -129,54 +136,15 @@ export function agencySortColumn(field: AgencySort): SortColumn {
   }
 }
 
-export interface Keyset {
-  /** Extra WHERE clause for the page after the cursor, if any. */
-  after: string | null;
-  orderBy: string;
-  /** SELECT-list entry that yields the row's sort value as `sort_value`. */
-  sortValue: string;
+/** The rows of one query. */
+export async function select<T extends QueryResultRow>(db: Db, text: string, values: readonly unknown[] = []): Promise<T[]> {
+  return (await db.query<T>(text, [...values])).rows;
 }
 
-/** Keyset pagination on (sort column, id): the primary key always breaks ties. */
-export function keyset(page: Page<string>, column: SortColumn, idColumn: string, params: Params): Keyset {
-  const direction = page.sort.descending ? 'DESC' : 'ASC';
-  const sortName = `${page.sort.descending ? '-' : ''}${page.sort.field}`;
-  let after: string | null = null;
-  if (page.cursor) {
-    const position = decodeCursor(page.cursor, sortName);
-    const value = params.add(position.value);
-    const id = params.add(position.id);
-    after = `(${column.expression}, ${idColumn}) ${page.sort.descending ? '<' : '>'} (${value}::${column.type}, ${id}::text)`;
-  }
-  return {
-    after,
-    orderBy: `${column.expression} ${direction}, ${idColumn} ${direction}`,
-    sortValue: `(${column.expression})::text AS sort_value`,
-  };
-}
-
-export function nextCursor(page: Page<string>, last: { sort_value: string | null; id: string } | undefined): string | null {
-  if (!last) return null;
-  return encodeCursor({ sort: `${page.sort.descending ? '-' : ''}${page.sort.field}`, value: last.sort_value, id: last.id });
-}
-
-type KeysetRow = { sort_value: string | null; id: string };
-
-/**
- * A page from rows fetched with LIMIT page.limit + 1 (the extra row only says that a next page exists):
- * the rows without their sort value, each row's cursor, and the cursor of the next page.
- */
-export function pageOf<T extends KeysetRow>(rows: T[], page: Page<string>): {
-  data: Omit<T, 'sort_value'>[];
-  next_cursor: string | null;
-  cursors: string[];
-} {
-  const data = rows.slice(0, page.limit);
-  return {
-    data: data.map(({ sort_value: _sortValue, ...record }) => record),
-    next_cursor: rows.length > page.limit ? nextCursor(page, data.at(-1)) : null,
-    cursors: data.map((row) => nextCursor(page, row)!),
-  };
+/** The number of rows of a filtered source (include_total), with its own parameters. */
+export async function countRows(db: Db, source: { from: string; where: string[] }, params: Params): Promise<number> {
+  const result = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${source.from} ${whereClause(source.where)}`, params.values);
+  return result.rows[0]!.count;
 }
 
 export function whereClause(clauses: (string | null)[]): string {

@@ -6,9 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { findState } from './states.ts';
-import type { ModelCode } from './support-models.ts';
-
-const MODEL_CODES = ['jail_enforcement', 'task_force', 'warrant_service_officer', 'jail_and_task_force'] as const satisfies readonly ModelCode[];
+import { ModelCodeSchema } from '../enums.ts';
 
 /** A calendar date that exists: the regex alone would accept 2021-02-30. */
 const IsoDateSchema = z
@@ -60,7 +58,7 @@ export const OversightReportSchema = z
     summary: NonEmptySchema,
     recommendations: z.array(RecommendationSchema),
     agencies: z.array(ReportAgencySchema),
-    models: z.array(z.enum(MODEL_CODES)),
+    models: z.array(ModelCodeSchema),
     sources: z.array(ReportSourceSchema).min(1, 'must list at least one source for the facts stated'),
   })
   .superRefine((report, ctx) => {

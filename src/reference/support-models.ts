@@ -2,7 +2,7 @@
 // only where a source gives the day; otherwise it stays null and the
 // description says the year, because '2012-01-01' would claim a day nobody
 // recorded.
-export type ModelCode = 'jail_enforcement' | 'task_force' | 'warrant_service_officer' | 'jail_and_task_force';
+import type { ModelCode } from '../enums.ts';
 
 export interface SupportModelRecord {
   code: ModelCode;

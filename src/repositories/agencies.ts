@@ -1,8 +1,8 @@
 // Agencies: filtered pages, one agency with its aliases, and batch lookups.
-import type pg from 'pg';
+import type { Db } from '../database/connect.ts';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
-import { agencySortColumn, agencySource, keyset, pageOf, Params, whereClause } from '../query/sql.ts';
-import type { PageResult } from './agreements.ts';
+import { keyset, pageOf, type PageResult } from '../query/paging.ts';
+import { AGENCY_ID, agencySortColumn, agencySource, countRows, Params, select, spanCovers, whereClause } from '../query/sql.ts';
 
 export interface AgencyRecord {
   id: string;
@@ -32,11 +32,7 @@ export interface AliasRecord {
 /** Agency columns with their agreement counts (now, or on as_of), for rows of `agencies g`. */
 function agencyColumns(asOf: string | undefined, params: Params): { columns: string; joins: string } {
   const statusOf = asOf
-    ? (() => {
-        const date = params.add(asOf);
-        return `(SELECT s.status FROM agreement_status_spans s WHERE s.agreement_id = x.id AND s.from_on <= ${date}::date
-           AND (s.to_on IS NULL OR s.to_on > ${date}::date))`;
-      })()
+    ? `(SELECT s.status FROM agreement_status_spans s WHERE s.agreement_id = x.id AND ${spanCovers('s', params.add(asOf))})`
     : 'x.status';
   return {
     columns: `g.id, g.canonical_name AS name, g.type::text AS type, g.level::text AS level, g.state_code::text AS state,
@@ -52,16 +48,16 @@ function agencyColumns(asOf: string | undefined, params: Params): { columns: str
   };
 }
 
-export async function listAgencies(db: pg.Pool, filters: Filters, page: Page<AgencySort>): Promise<PageResult<AgencyRecord>> {
+export async function listAgencies(db: Db, filters: Filters, page: Page<AgencySort>): Promise<PageResult<AgencyRecord>> {
   const params = new Params();
   const source = agencySource(filters, params);
-  const keys = keyset(page, agencySortColumn(page.sort.field), 'g.id', params);
+  const keys = keyset(page, agencySortColumn(page.sort.field), AGENCY_ID, params);
   const detail = agencyColumns(filters.as_of, params);
   // The page of ids first (cheap, indexed), then the details of those rows only.
   const rows = await db.query<AgencyRecord & { sort_value: string | null }>(
     `WITH page AS (
        SELECT g.id, ${keys.sortValue} FROM ${source.from} ${whereClause([...source.where, keys.after])}
-       ORDER BY ${keys.orderBy} LIMIT ${page.limit + 1})
+       ORDER BY ${keys.orderBy} LIMIT ${keys.limit})
      SELECT ${detail.columns}, page.sort_value
      FROM page JOIN agencies g ON g.id = page.id ${detail.joins}
      ORDER BY ${keys.orderBy}`,
@@ -70,43 +66,38 @@ export async function listAgencies(db: pg.Pool, filters: Filters, page: Page<Age
   const result: PageResult<AgencyRecord> = pageOf(rows.rows, page);
   if (page.include_total) {
     const countParams = new Params();
-    const countSource = agencySource(filters, countParams);
-    const count = await db.query<{ count: string }>(
-      `SELECT count(*) AS count FROM ${countSource.from} ${whereClause(countSource.where)}`,
-      countParams.values,
-    );
-    result.total_count = Number(count.rows[0]!.count);
+    result.total_count = await countRows(db, agencySource(filters, countParams), countParams);
   }
   return result;
 }
 
-export async function agenciesByIds(db: pg.Pool, ids: readonly string[], asOf?: string): Promise<AgencyRecord[]> {
+export async function agenciesByIds(db: Db, ids: readonly string[], asOf?: string): Promise<AgencyRecord[]> {
   if (ids.length === 0) return [];
   const params = new Params();
   const detail = agencyColumns(asOf, params);
-  const rows = await db.query<AgencyRecord>(
+  return select<AgencyRecord>(
+    db,
     `SELECT ${detail.columns} FROM agencies g ${detail.joins} WHERE g.id = ANY(${params.add(ids)}::text[])`,
     params.values,
   );
-  return rows.rows;
 }
 
 /** Agencies in many counties at once (GraphQL's County.agencies loader). */
-export async function agencyIdsByCounty(db: pg.Pool, fipsCodes: readonly string[]): Promise<{ id: string; county_fips: string }[]> {
-  const rows = await db.query<{ id: string; county_fips: string }>(
+export async function agencyIdsByCounty(db: Db, fipsCodes: readonly string[]): Promise<{ id: string; county_fips: string }[]> {
+  return select<{ id: string; county_fips: string }>(
+    db,
     'SELECT id, county_fips::text AS county_fips FROM agencies WHERE county_fips = ANY($1::bpchar[]) ORDER BY id',
     [fipsCodes],
   );
-  return rows.rows;
 }
 
-export async function aliasesByAgencyIds(db: pg.Pool, ids: readonly string[]): Promise<AliasRecord[]> {
-  const rows = await db.query<AliasRecord>(
+export async function aliasesByAgencyIds(db: Db, ids: readonly string[]): Promise<AliasRecord[]> {
+  return select<AliasRecord>(
+    db,
     `SELECT agency_id, name, first_seen_on, last_seen_on FROM agency_aliases
      WHERE agency_id = ANY($1::text[]) ORDER BY agency_id, first_seen_on, name`,
     [ids],
   );
-  return rows.rows;
 }
 
 export interface ReportLink {
@@ -116,13 +107,13 @@ export interface ReportLink {
   state: string;
 }
 
-export async function reportLinksByAgencyIds(db: pg.Pool, ids: readonly string[]): Promise<ReportLink[]> {
-  const rows = await db.query<ReportLink>(
+export async function reportLinksByAgencyIds(db: Db, ids: readonly string[]): Promise<ReportLink[]> {
+  return select<ReportLink>(
+    db,
     `SELECT agency_id, report_id, agency_name, state_code::text AS state FROM oversight_report_agencies
      WHERE agency_id = ANY($1::text[]) ORDER BY report_id`,
     [ids],
   );
-  return rows.rows;
 }
 
 export interface AgencyPoint {
@@ -133,8 +124,7 @@ export interface AgencyPoint {
 }
 
 /** Map points of agencies (GeoJSON of agreements), without the per-agency agreement counts. */
-export async function agencyPointsByIds(db: pg.Pool, ids: readonly string[]): Promise<AgencyPoint[]> {
+export async function agencyPointsByIds(db: Db, ids: readonly string[]): Promise<AgencyPoint[]> {
   if (ids.length === 0) return [];
-  const rows = await db.query<AgencyPoint>('SELECT id, lat, lon, location_method FROM agencies WHERE id = ANY($1::text[])', [ids]);
-  return rows.rows;
+  return select<AgencyPoint>(db, 'SELECT id, lat, lon, location_method FROM agencies WHERE id = ANY($1::text[])', [ids]);
 }

@@ -1,8 +1,9 @@
 // Agreements: filtered pages, one agreement with its life, and the batch
 // lookups GraphQL's loaders use. Hand-written SQL over the shared grammar.
-import type pg from 'pg';
+import type { Db } from '../database/connect.ts';
 import type { AgreementSort, Filters, Page } from '../query/grammar.ts';
-import { agreementSortColumn, agreementSource, keyset, pageOf, Params, whereClause } from '../query/sql.ts';
+import { keyset, pageOf, type PageResult } from '../query/paging.ts';
+import { AGREEMENT_ID, agreementSortColumn, agreementSource, countRows, Params, select, whereClause } from '../query/sql.ts';
 
 /** An agreement as every API shows it (snake_case; GraphQL maps the names once). */
 export interface AgreementRecord {
@@ -37,14 +38,6 @@ export interface EventRecord {
   source_file_name: string | null;
 }
 
-export interface PageResult<T> {
-  data: T[];
-  next_cursor: string | null;
-  /** The cursor of every row of data (GraphQL edges); the last one equals next_cursor when there is a next page. */
-  cursors: string[];
-  total_count?: number;
-}
-
 function selectList(source: { status: string; endedOn: string }): string {
   return `a.id, a.agency_id, g.canonical_name AS agency_name, g.type::text AS agency_type, g.level::text AS agency_level,
     g.state_code::text AS state, g.county_fips::text AS county_fips, a.model_code AS model, ${source.status}::text AS status,
@@ -53,17 +46,17 @@ function selectList(source: { status: string; endedOn: string }): string {
 }
 
 export async function listAgreements(
-  db: pg.Pool,
+  db: Db,
   filters: Filters,
   page: Page<AgreementSort>,
 ): Promise<PageResult<AgreementRecord>> {
   const params = new Params();
   const source = agreementSource(filters, params);
-  const keys = keyset(page, agreementSortColumn(page.sort.field, source), 'a.id', params);
+  const keys = keyset(page, agreementSortColumn(page.sort.field, source), AGREEMENT_ID, params);
   const rows = await db.query<AgreementRecord & { sort_value: string | null }>(
     `SELECT ${selectList(source)}, ${keys.sortValue}
      FROM ${source.from} ${whereClause([...source.where, keys.after])}
-     ORDER BY ${keys.orderBy} LIMIT ${page.limit + 1}`,
+     ORDER BY ${keys.orderBy} LIMIT ${keys.limit}`,
     params.values,
   );
   const result: PageResult<AgreementRecord> = pageOf(rows.rows, page);
@@ -71,64 +64,44 @@ export async function listAgreements(
   return result;
 }
 
-export async function countAgreements(db: pg.Pool, filters: Filters): Promise<number> {
+export async function countAgreements(db: Db, filters: Filters): Promise<number> {
   const params = new Params();
-  const source = agreementSource(filters, params);
-  const result = await db.query<{ count: string }>(
-    `SELECT count(*) AS count FROM ${source.from} ${whereClause(source.where)}`,
-    params.values,
-  );
-  return Number(result.rows[0]!.count);
+  return countRows(db, agreementSource(filters, params), params);
 }
 
-/** Every agreement matching the filters, in id order, as an async stream of batches (CSV, bulk). */
-export async function* streamAgreements(db: pg.Pool, filters: Filters, batchSize = 1000): AsyncGenerator<AgreementRecord[]> {
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await listAgreements(db, filters, {
-      limit: batchSize,
-      sort: { field: 'id', descending: false },
-      include_total: false,
-      ...(cursor ? { cursor } : {}),
-    });
-    if (page.data.length > 0) yield page.data;
-    if (!page.next_cursor) return;
-    cursor = page.next_cursor;
-  }
-}
-
-export async function agreementsByIds(db: pg.Pool, ids: readonly string[], asOf?: string): Promise<AgreementRecord[]> {
+export async function agreementsByIds(db: Db, ids: readonly string[], asOf?: string): Promise<AgreementRecord[]> {
   if (ids.length === 0) return [];
   const params = new Params();
   const source = agreementSource(asOf ? { as_of: asOf } : {}, params);
-  const rows = await db.query<AgreementRecord>(
+  return select<AgreementRecord>(
+    db,
     `SELECT ${selectList(source)} FROM ${source.from} WHERE a.id = ANY(${params.add(ids)}::text[])`,
     params.values,
   );
-  return rows.rows;
 }
 
 /** The agreements of many agencies at once (GraphQL's Agency.agreements loader), filtered like a collection. */
 export async function agreementsByAgencyIds(
-  db: pg.Pool,
+  db: Db,
   agencyIds: readonly string[],
   filters: Filters,
 ): Promise<AgreementRecord[]> {
   if (agencyIds.length === 0) return [];
   const params = new Params();
   const source = agreementSource(filters, params);
-  const rows = await db.query<AgreementRecord>(
+  return select<AgreementRecord>(
+    db,
     `SELECT ${selectList(source)} FROM ${source.from}
      ${whereClause([...source.where, `a.agency_id = ANY(${params.add(agencyIds)}::text[])`])}
      ORDER BY a.agency_id, a.id`,
     params.values,
   );
-  return rows.rows;
 }
 
-export async function eventsByAgreementIds(db: pg.Pool, ids: readonly string[]): Promise<EventRecord[]> {
+export async function eventsByAgreementIds(db: Db, ids: readonly string[]): Promise<EventRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.query<EventRecord>(
+  return select<EventRecord>(
+    db,
     `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
        l.list_date AS source_list_date, l.file_name AS source_file_name
      FROM agreement_events e JOIN source_lists l ON l.id = e.source_list_id
@@ -136,7 +109,6 @@ export async function eventsByAgreementIds(db: pg.Pool, ids: readonly string[]):
      ORDER BY e.agreement_id, e.occurred_on, e.id`,
     [ids],
   );
-  return rows.rows;
 }
 
 export interface AgreementDetail extends AgreementRecord {
@@ -145,7 +117,7 @@ export interface AgreementDetail extends AgreementRecord {
   sources: { id: number; kind: string; list_date: string; file_name: string | null; url: string | null; sha256: string }[];
 }
 
-export async function getAgreement(db: pg.Pool, id: string, asOf?: string): Promise<AgreementDetail | null> {
+export async function getAgreement(db: Db, id: string, asOf?: string): Promise<AgreementDetail | null> {
   const [record] = await agreementsByIds(db, [id], asOf);
   if (!record) return null;
   const [events, successor] = await Promise.all([

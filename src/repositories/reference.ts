@@ -1,7 +1,7 @@
 // States, counties, support models and oversight reports, each with a summary
 // of the agreements they hold (now or on as_of).
-import type pg from 'pg';
-import { Params } from '../query/sql.ts';
+import type { Db } from '../database/connect.ts';
+import { agreementSource, Params, select } from '../query/sql.ts';
 
 export interface AgreementSummary {
   active_agreements: number;
@@ -12,15 +12,9 @@ export interface AgreementSummary {
 }
 
 /** Summaries of agreements grouped by `groupColumn` ('g.state_code', 'g.county_fips' or 'a.model_code'). */
-async function summaries(db: pg.Pool, groupColumn: string, asOf: string | undefined, keys?: readonly string[]): Promise<Map<string, AgreementSummary>> {
+async function summaries(db: Db, groupColumn: string, asOf: string | undefined, keys?: readonly string[]): Promise<Map<string, AgreementSummary>> {
   const params = new Params();
-  let from = 'agreements a JOIN agencies g ON g.id = a.agency_id';
-  let status = 'a.status';
-  if (asOf) {
-    const date = params.add(asOf);
-    from += ` JOIN agreement_status_spans s ON s.agreement_id = a.id AND s.from_on <= ${date}::date AND (s.to_on IS NULL OR s.to_on > ${date}::date)`;
-    status = 's.status';
-  }
+  const { from, status } = agreementSource(asOf ? { as_of: asOf } : {}, params);
   // The parameter takes the column's own type (CHAR or text), so the column's index stays usable.
   const where = keys ? `WHERE ${groupColumn} = ANY(${params.add(keys)})` : '';
   const rows = await db.query<{ key: string; status: string; model: string; agreements: string }>(
@@ -66,16 +60,16 @@ export interface StateRecord {
   lon: number | null;
 }
 
-export async function listStates(db: pg.Pool): Promise<StateRecord[]> {
-  const rows = await db.query<StateRecord>(
+export async function listStates(db: Db): Promise<StateRecord[]> {
+  return select<StateRecord>(
+    db,
     'SELECT code::text AS code, name, fips::text AS fips, is_territory, lat, lon FROM states ORDER BY code',
   );
-  return rows.rows;
 }
 
-export const stateSummaries = (db: pg.Pool, asOf?: string, codes?: readonly string[]) => summaries(db, 'g.state_code', asOf, codes);
-export const countySummaries = (db: pg.Pool, asOf?: string, fips?: readonly string[]) => summaries(db, 'g.county_fips', asOf, fips);
-export const modelSummaries = (db: pg.Pool, asOf?: string) => summaries(db, 'a.model_code', asOf);
+export const stateSummaries = (db: Db, asOf?: string, codes?: readonly string[]) => summaries(db, 'g.state_code', asOf, codes);
+export const countySummaries = (db: Db, asOf?: string, fips?: readonly string[]) => summaries(db, 'g.county_fips', asOf, fips);
+export const modelSummaries = (db: Db, asOf?: string) => summaries(db, 'a.model_code', asOf);
 
 export interface CountyRecord {
   fips: string;
@@ -85,21 +79,18 @@ export interface CountyRecord {
   lon: number;
 }
 
-export async function countiesByFips(db: pg.Pool, fips: readonly string[]): Promise<CountyRecord[]> {
-  const rows = await db.query<CountyRecord>(
-    'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE fips = ANY($1::bpchar[]) ORDER BY fips',
-    [fips],
-  );
-  return rows.rows;
+/** Counties by FIPS code or by state, in FIPS order. */
+function countiesWhere(column: 'fips' | 'state_code') {
+  return (db: Db, codes: readonly string[]): Promise<CountyRecord[]> =>
+    select<CountyRecord>(
+      db,
+      `SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE ${column} = ANY($1::bpchar[]) ORDER BY fips`,
+      [codes],
+    );
 }
 
-export async function countiesByState(db: pg.Pool, states: readonly string[]): Promise<CountyRecord[]> {
-  const rows = await db.query<CountyRecord>(
-    'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE state_code = ANY($1::bpchar[]) ORDER BY fips',
-    [states],
-  );
-  return rows.rows;
-}
+export const countiesByFips = countiesWhere('fips');
+export const countiesByState = countiesWhere('state_code');
 
 export interface ModelRecord {
   code: string;
@@ -112,12 +103,12 @@ export interface ModelRecord {
   source_url: string | null;
 }
 
-export async function listModels(db: pg.Pool): Promise<ModelRecord[]> {
-  const rows = await db.query<ModelRecord>(
+export async function listModels(db: Db): Promise<ModelRecord[]> {
+  return select<ModelRecord>(
+    db,
     `SELECT code, name, abbreviation, description, introduced_on, suspended_on, reinstated_on, source_url
      FROM support_models ORDER BY code`,
   );
-  return rows.rows;
 }
 
 export interface ReportRecord {
@@ -147,30 +138,20 @@ export interface ReportAgencyRecord {
   agency_id: string | null;
 }
 
-export async function listReports(db: pg.Pool, ids?: readonly string[]): Promise<ReportRecord[]> {
-  const rows = await db.query<ReportRecord>(
+export async function listReports(db: Db, ids?: readonly string[]): Promise<ReportRecord[]> {
+  return select<ReportRecord>(
+    db,
     `SELECT r.id, r.issuer, r.title, r.published_on, r.released_on, r.url, r.recommendation_count, r.summary, r.sources,
        COALESCE((SELECT array_agg(m.model_code ORDER BY m.model_code) FROM oversight_report_models m WHERE m.report_id = r.id), '{}') AS models
      FROM oversight_reports r ${ids ? 'WHERE r.id = ANY($1::text[])' : ''}
      ORDER BY r.published_on NULLS LAST, r.id`,
     ids ? [ids] : [],
   );
-  return rows.rows;
 }
 
-export async function recommendationsByReportIds(db: pg.Pool, ids: readonly string[]): Promise<RecommendationRecord[]> {
-  const rows = await db.query<RecommendationRecord>(
-    'SELECT report_id, number, text, status FROM recommendations WHERE report_id = ANY($1::text[]) ORDER BY report_id, number',
-    [ids],
-  );
-  return rows.rows;
-}
+const RECOMMENDATIONS = 'SELECT report_id, number, text, status FROM recommendations WHERE report_id = ANY($1::text[]) ORDER BY report_id, number';
+const REPORT_AGENCIES = `SELECT report_id, agency_name, state_code::text AS state, agency_id FROM oversight_report_agencies
+  WHERE report_id = ANY($1::text[]) ORDER BY report_id, agency_name`;
 
-export async function agenciesByReportIds(db: pg.Pool, ids: readonly string[]): Promise<ReportAgencyRecord[]> {
-  const rows = await db.query<ReportAgencyRecord>(
-    `SELECT report_id, agency_name, state_code::text AS state, agency_id FROM oversight_report_agencies
-     WHERE report_id = ANY($1::text[]) ORDER BY report_id, agency_name`,
-    [ids],
-  );
-  return rows.rows;
-}
+export const recommendationsByReportIds = (db: Db, ids: readonly string[]) => select<RecommendationRecord>(db, RECOMMENDATIONS, [ids]);
+export const agenciesByReportIds = (db: Db, ids: readonly string[]) => select<ReportAgencyRecord>(db, REPORT_AGENCIES, [ids]);

@@ -1,7 +1,7 @@
 // Counts of agreements now or on any date, and their time series.
-import type pg from 'pg';
+import type { Db } from '../database/connect.ts';
 import type { Filters } from '../query/grammar.ts';
-import { agreementSource, Params, whereClause } from '../query/sql.ts';
+import { agreementSource, Params, spanCovers, whereClause } from '../query/sql.ts';
 
 export interface Stats {
   as_of: string | null;
@@ -16,14 +16,14 @@ export interface Stats {
 }
 
 /** The date of the latest applied list (the "now" of the dataset). */
-export async function latestListDate(db: pg.Pool): Promise<string | null> {
+export async function latestListDate(db: Db): Promise<string | null> {
   const result = await db.query<{ list_date: string | null }>(
     `SELECT max(list_date) AS list_date FROM source_lists WHERE status = 'applied'`,
   );
   return result.rows[0]?.list_date ?? null;
 }
 
-export async function stats(db: pg.Pool, filters: Filters): Promise<Stats> {
+export async function stats(db: Db, filters: Filters): Promise<Stats> {
   const { status: _status, ...rest } = filters;
   const params = new Params();
   const source = agreementSource(rest, params);
@@ -73,7 +73,7 @@ export interface TimeseriesPoint {
 }
 
 /** Counts at the end of every interval from the first applied list to the latest (the last point is the latest list's date). */
-export async function timeseries(db: pg.Pool, filters: Filters, interval: Interval): Promise<TimeseriesPoint[]> {
+export async function timeseries(db: Db, filters: Filters, interval: Interval): Promise<TimeseriesPoint[]> {
   const { status: _status, as_of: _asOf, ...rest } = filters;
   const params = new Params();
   const source = agreementSource(rest, params);
@@ -90,7 +90,7 @@ export async function timeseries(db: pg.Pool, filters: Filters, interval: Interv
        WHERE s.status IN ('active', 'pending'))
      SELECT p.on_date AS date,
        count(*) FILTER (WHERE x.status = 'active') AS active, count(*) FILTER (WHERE x.status = 'pending') AS pending
-     FROM points p LEFT JOIN spans x ON x.from_on <= p.on_date AND (x.to_on IS NULL OR x.to_on > p.on_date)
+     FROM points p LEFT JOIN spans x ON ${spanCovers('x', 'p.on_date')}
      GROUP BY p.on_date ORDER BY p.on_date`,
     params.values,
   );

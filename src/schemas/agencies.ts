@@ -1,26 +1,25 @@
 // Agencies as the REST API shows them.
 import { z } from 'zod';
-import { AGENCY_TYPES, MODEL_CODES } from '../query/grammar.ts';
+import { AgencyLevelSchema, AgencyTypeSchema, LocationMethodSchema, ModelCodeSchema } from '../enums.ts';
 import { AgreementSchema } from './agreements.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
 
-export const LOCATION_METHODS = ['county_column', 'county_in_name', 'city', 'override', 'statewide', 'unresolved'] as const;
 
 export const AgencySchema = z
   .object({
     id: z.string().describe('Stable agency id.'),
     name: z.string().describe('The agency\'s name (aliases in /v1/agencies/{id} list every spelling the lists used).'),
-    type: z.enum(AGENCY_TYPES).describe('Kind of agency.'),
-    level: z.enum(['county', 'municipal', 'state']).describe('Level of government.'),
+    type: AgencyTypeSchema.describe('Kind of agency.'),
+    level: AgencyLevelSchema.describe('Level of government.'),
     state: z.string().length(2).describe('USPS code of its state or territory.'),
     county_fips: z.string().regex(/^\d{5}$/).nullable().describe('5-digit FIPS code of its county (null for statewide or unplaced agencies).'),
     county_name: z.string().nullable().describe('Name of that county.'),
     lat: z.number().nullable().describe('Latitude of its map point (WGS 84): its county\'s or city\'s centroid; the state\'s for statewide agencies.'),
     lon: z.number().nullable().describe('Longitude of its map point (WGS 84).'),
-    location_method: z.enum(LOCATION_METHODS).describe('How its place was found: county_column, county_in_name, city, override, statewide (state centroid) or unresolved (no point).'),
+    location_method: LocationMethodSchema.describe('How its place was found: county_column, county_in_name, city, override, statewide (state centroid) or unresolved (no point).'),
     active_agreements: z.number().int().describe('Its active agreements (on as_of when given).'),
     pending_agreements: z.number().int().describe('Its pending agreements (on as_of when given).'),
-    models: z.array(z.enum(MODEL_CODES)).describe('Support models of its active agreements.'),
+    models: z.array(ModelCodeSchema).describe('Support models of its active agreements.'),
     updated_at: z.string().describe('When this record last changed (ISO 8601 date-time).'),
   })
   .meta({ id: 'Agency' });

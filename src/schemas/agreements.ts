@@ -1,6 +1,6 @@
 // Agreements as the REST API shows them (snake_case, the names of the CSV columns too).
 import { z } from 'zod';
-import { AGENCY_TYPES, AGREEMENT_STATUSES, MODEL_CODES } from '../query/grammar.ts';
+import { AgencyLevelSchema, AgencyTypeSchema, AgreementStatusSchema, EventTypeSchema, ListKindSchema, ModelCodeSchema } from '../enums.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
 
 export const AgreementSchema = z
@@ -8,12 +8,12 @@ export const AgreementSchema = z
     id: z.string().describe('Stable agreement id.'),
     agency_id: z.string().describe('Id of the agency that holds the agreement.'),
     agency_name: z.string().describe('The agency\'s name (see its aliases for other spellings).'),
-    agency_type: z.enum(AGENCY_TYPES).describe('Kind of agency.'),
-    agency_level: z.enum(['county', 'municipal', 'state']).describe('Level of government of the agency.'),
+    agency_type: AgencyTypeSchema.describe('Kind of agency.'),
+    agency_level: AgencyLevelSchema.describe('Level of government of the agency.'),
     state: z.string().length(2).describe('USPS code of the agency\'s state or territory.'),
     county_fips: z.string().regex(/^\d{5}$/).nullable().describe('5-digit FIPS code of the agency\'s county (null for statewide or unplaced agencies).'),
-    model: z.enum(MODEL_CODES).describe('Support model of the agreement.'),
-    status: z.enum(AGREEMENT_STATUSES).describe('pending (applied, not yet signed), active (on the participating list) or ended; on as_of when given.'),
+    model: ModelCodeSchema.describe('Support model of the agreement.'),
+    status: AgreementStatusSchema.describe('pending (applied, not yet signed), active (on the participating list) or ended; on as_of when given.'),
     signed_on: DateSchema.nullable().describe('Date the current agreement was signed, as the list gives it.'),
     first_listed_on: DateSchema.nullable().describe('Date of the first ICE list (either kind) that showed the agreement.'),
     last_listed_on: DateSchema.nullable().describe('Date of the last ICE list that showed it.'),
@@ -29,8 +29,7 @@ export const EventSchema = z
   .object({
     id: z.number().int().describe('Event id; increases in the order events were recorded.'),
     agreement_id: z.string().describe('The agreement the event belongs to.'),
-    type: z
-      .enum(['applied', 'signed', 'listed', 'renewed', 'ended', 'reinstated', 'renamed', 'documents_updated', 'withdrawn'])
+    type: EventTypeSchema
       .describe('What happened.'),
     occurred_on: DateSchema.describe('When: the date of the list that revealed it (for signed, the SIGNED date).'),
     details: z.record(z.string(), z.unknown()).describe('Event-specific facts (old and new names, URLs, dates).'),
@@ -44,7 +43,7 @@ export const EventSchema = z
 export const SourceSchema = z
   .object({
     id: z.number().int().describe('Id of the ICE list.'),
-    kind: z.enum(['participating', 'pending']).describe('Which list: participating (signed) or pending applications.'),
+    kind: ListKindSchema.describe('Which list: participating (signed) or pending applications.'),
     list_date: DateSchema.describe('Date the list claims.'),
     file_name: z.string().nullable().describe('File name as published.'),
     url: z.string().nullable().describe('Where it was downloaded from.'),

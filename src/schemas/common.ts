@@ -84,19 +84,6 @@ export function geojsonResponse(description: string, featuresAre: string) {
   return { 200: { description, content: { 'application/geo+json': { schema: FeatureCollectionSchema } } }, ...ERROR_RESPONSES };
 }
 
-/** A syndication feed (Atom or JSON Feed), for OpenAPI. */
-export function feedResponse(mediaType: 'application/atom+xml' | 'application/feed+json', description: string) {
-  const schema =
-    mediaType === 'application/atom+xml'
-      ? z.string().describe('An Atom 1.0 document (RFC 4287).')
-      : z.object({
-          version: z.literal('https://jsonfeed.org/version/1.1').describe('The JSON Feed version.'),
-          title: z.string().describe('The feed\'s title, naming its filters.'),
-          items: z.array(z.unknown()).describe('The events, newest first (JSON Feed items).'),
-        });
-  return { 200: { description, content: { [mediaType]: { schema } } }, ...ERROR_RESPONSES };
-}
-
 /** JSON or, with Accept: text/csv, CSV. */
 export function jsonOrCsvResponse<T extends z.ZodType>(schema: T, description: string) {
   return {

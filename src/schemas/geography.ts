@@ -1,6 +1,6 @@
 // States and counties, each with a summary of the agreements its agencies hold.
 import { z } from 'zod';
-import { MODEL_CODES } from '../query/grammar.ts';
+import { ModelCodeSchema } from '../enums.ts';
 import { AgencySchema } from './agencies.ts';
 import { itemResponse, listResponse } from './common.ts';
 
@@ -10,7 +10,7 @@ export const SummaryShape = {
   ended_agreements: z.number().int().describe('Agreements that had ended by then.'),
   active_agencies: z.number().int().describe('Distinct agencies holding at least one active agreement.'),
   by_model: z
-    .partialRecord(z.enum(MODEL_CODES), z.number().int())
+    .partialRecord(ModelCodeSchema, z.number().int())
     .describe('Active agreements by support model (models with none are left out).'),
 };
 

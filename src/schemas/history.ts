@@ -1,21 +1,22 @@
 // The ICE lists ingested, and the feed of agreement events they revealed.
 import { z } from 'zod';
+import { ListDateSourceSchema, ListKindSchema, ListStatusSchema } from '../enums.ts';
 import { EventSchema } from './agreements.ts';
 import { DateSchema, listResponse } from './common.ts';
 
 export const SourceListSchema = z
   .object({
     id: z.number().int().describe('List id.'),
-    kind: z.enum(['participating', 'pending']).describe('participating (signed agreements) or pending (applications).'),
+    kind: ListKindSchema.describe('participating (signed agreements) or pending (applications).'),
     list_date: DateSchema.describe('Date the list claims.'),
-    list_date_source: z.enum(['argument', 'file_name', 'last_modified']).describe('Where that date came from.'),
+    list_date_source: ListDateSourceSchema.describe('Where that date came from.'),
     list_time: z.string().nullable().describe('Time of day from the file name (am, pm, 14:30), ordering lists of one day.'),
     file_name: z.string().nullable().describe('File name as published.'),
     url: z.string().nullable().describe('Where it was downloaded from.'),
     sha256: z.string().describe('SHA-256 of the file, hex.'),
     byte_size: z.number().int().describe('File size in bytes.'),
     row_count: z.number().int().describe('Data rows parsed.'),
-    status: z.enum(['applied', 'quarantined', 'rejected']).describe('applied (its changes are in the data), quarantined (held back for review) or rejected.'),
+    status: ListStatusSchema.describe('applied (its changes are in the data), quarantined (held back for review) or rejected.'),
     status_reason: z.string().nullable().describe('Why it was quarantined or rejected.'),
     warnings: z.array(z.string()).describe('Problems found in the file that did not stop it.'),
     counts: z.record(z.string(), z.number()).nullable().describe('Changes it made when applied: added, renewed, ended, renamed, ...'),

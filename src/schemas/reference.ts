@@ -1,12 +1,12 @@
 // Support models and oversight reports.
 import { z } from 'zod';
-import { MODEL_CODES } from '../query/grammar.ts';
+import { ModelCodeSchema } from '../enums.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
 import { SummaryShape } from './geography.ts';
 
 export const ModelSchema = z
   .object({
-    code: z.enum(MODEL_CODES).describe('Model code used in filters.'),
+    code: ModelCodeSchema.describe('Model code used in filters.'),
     name: z.string().describe('Official name.'),
     abbreviation: z.string().nullable().describe('Usual abbreviation (JEM, TFM, WSO).'),
     description: z.string().describe('What the model lets local officers do.'),

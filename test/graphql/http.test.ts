@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, printSchema } from 'graphql';
 import t from 'tap';
 import { testApp } from '../helpers/app.ts';
+import { countQueries } from '../helpers/query-counter.ts';
 import { SEED_FACTS, SEED_LISTS, seedHistory } from '../helpers/fixtures.ts';
 
 const { app, database } = await testApp(t);
@@ -81,8 +82,11 @@ t.test('GET is cached by dataset version; errors are not', async (t) => {
   t.equal(second.headers['cache-control'], 'no-store');
   t.notOk(second.headers.etag);
 
+  // POST answers share the cache (issue 12): the GET above already answered this document.
   const post = await app.inject({ method: 'POST', url: '/graphql', payload: { query } });
-  t.notOk(post.headers['x-cache'], 'POST is not cached');
+  t.equal(post.headers['x-cache'], 'HIT', 'a POST of a document a GET answered is served from memory');
+  t.equal(post.body, fresh.body);
+  t.notOk(post.headers.etag, 'POST answers carry no validators (HTTP caches do not keep them)');
 });
 
 t.test('automatic persisted queries, by GET', async (t) => {
@@ -106,17 +110,43 @@ t.test('automatic persisted queries, by GET', async (t) => {
   t.equal(register.statusCode, 200);
   t.equal(register.json().data.agencies.totalCount, SEED_FACTS.agencyCount);
 
-  const miss = await app.inject({ method: 'GET', url: byHash });
-  t.equal(miss.statusCode, 200);
-  t.equal(miss.headers['x-cache'], 'MISS');
-  t.same(miss.json(), register.json(), 'the hash stands for the query');
-  const hit = await app.inject({ method: 'GET', url: byHash });
-  t.equal(hit.headers['x-cache'], 'HIT');
-  t.equal(hit.body, miss.body);
+  // The POST that registered the query also answered it: the GET by hash is served from memory.
+  const byGet = await app.inject({ method: 'GET', url: byHash });
+  t.equal(byGet.statusCode, 200);
+  t.equal(byGet.headers['x-cache'], 'HIT');
+  t.same(byGet.json(), register.json(), 'the hash stands for the query');
+  t.ok(byGet.headers.etag, 'with an ETag for CDNs');
 
   // The limits apply to persisted queries too.
   const deep = `{ agreements(first: 1) { edges { node { ${'agency { agreements { edges { node { '.repeat(5)}id${' } } } }'.repeat(5)} } } } }`;
   const deepHash = createHash('sha256').update(deep).digest('hex');
   const rejected = await app.inject({ method: 'POST', url: '/graphql', payload: { query: deep, extensions: { persistedQuery: { version: 1, sha256Hash: deepHash } } } });
   t.match(rejected.json().errors[0], { extensions: { code: 'QUERY_TOO_DEEP' } });
+});
+
+t.test('POST answers are cached by (document, operation name, variables): a repeat sends no SQL', async (t) => {
+  const queries = countQueries(database.pool);
+  const document = 'query Counts($asOf: Date) { stats(asOf: $asOf) { activeAgreements } } query Other { stats { pendingAgreements } }';
+  const post = (operationName: string, variables: Record<string, unknown>) =>
+    app.inject({ method: 'POST', url: '/graphql', payload: { query: document, operationName, variables } });
+
+  const cold = await queries.during(async () => {
+    const first = await post('Counts', { asOf: '2025-03-15' });
+    t.equal(first.headers['x-cache'], 'MISS');
+    t.equal(first.json().data.stats.activeAgreements, SEED_FACTS.asOf['2025-03-15'].active);
+  });
+  t.ok(cold > 0, `the first POST runs SQL (${cold} statements)`);
+
+  let repeat: Awaited<ReturnType<typeof post>> | undefined;
+  const warm = await queries.during(async () => {
+    repeat = await post('Counts', { asOf: '2025-03-15' });
+  });
+  t.equal(warm, 0, 'the same POST again sends no SQL');
+  t.equal(repeat!.headers['x-cache'], 'HIT');
+  t.same(repeat!.json().data.stats.activeAgreements, SEED_FACTS.asOf['2025-03-15'].active);
+
+  t.equal((await post('Counts', { asOf: '2020-01-01' })).headers['x-cache'], 'MISS', 'other variables, another answer');
+  t.equal((await post('Other', {})).headers['x-cache'], 'MISS', 'another operation of the document, another answer');
+  const batch = await app.inject({ method: 'POST', url: '/graphql', payload: [{ query: document, operationName: 'Counts', variables: { asOf: '2025-03-15' } }] });
+  t.notOk(batch.headers['x-cache'], 'a batch is answered as a whole, never from memory');
 });

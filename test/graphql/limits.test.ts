@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.ts';
 import { DEFAULT_LIMITS } from '../../src/graphql/limits.ts';
 import { graphqlPlugin } from '../../src/graphql/plugin.ts';
 import { datasetVersionPlugin } from '../../src/plugins/app/dataset-version.ts';
+import { responseCachePlugin } from '../../src/plugins/app/response-cache.ts';
 import { testApp } from '../helpers/app.ts';
 import { PARTICIPATING_COLUMNS, seedHistory } from '../helpers/fixtures.ts';
 
@@ -165,6 +166,7 @@ t.test('the time limit stops a slow operation and says so', async (t) => {
   slow.decorate('config', loadConfig({ LOG_LEVEL: 'silent' }));
   slow.decorate('db', database);
   await slow.register(datasetVersionPlugin);
+  await slow.register(responseCachePlugin);
   await slow.register(graphqlPlugin, { limits: { timeMs: 1 } });
   t.teardown(() => slow.close());
   const result = await gql(slow, '{ agencies(first: 100) { edges { node { county { name } agreements { edges { node { events { type } } } } } } } }');

@@ -1,7 +1,7 @@
 // Every test that touches data gets its own database, copied from the
 // template (migrated, reference data loaded) and dropped at teardown.
 import type { Test } from 'tap';
-import { createPool, createPrisma, type Database } from '../../src/database/connect.ts';
+import { createPool, type Database } from '../../src/database/connect.ts';
 import { createDatabase, dropDatabase } from '../../src/database/temporary-database.ts';
 import { ensureTemplate, startTestServer, type TestServer } from './postgres.ts';
 
@@ -20,17 +20,14 @@ export async function testDatabase(t: Test): Promise<Database> {
   const { adminUrl, template } = await testServer();
   const url = await createDatabase(adminUrl, 'test', template);
   const pool = createPool(url, 4);
-  const prisma = createPrisma(pool);
   let closed = false;
   const database: Database = {
     url,
     pool,
-    prisma,
     embedded: undefined,
     async close() {
       if (closed) return;
       closed = true;
-      await prisma.$disconnect();
       await pool.end();
     },
   };

@@ -224,7 +224,7 @@ async function readList(path: string): Promise<ListRow[]> {
 
 t.test('every agency of the latest lists and of a sample of older ones is located', async (t) => {
   if (!archiveDir) {
-    t.plan(0, 'ICE_ARCHIVE_DIR is not set (e.g. ICE_ARCHIVE_DIR=/work/shared/data/ice-287g): the real-archive check is skipped');
+    t.plan(0, 'ICE_ARCHIVE_DIR is not set (e.g. ICE_ARCHIVE_DIR=../shared/data/ice-287g): the real-archive check is skipped');
     return;
   }
   const manifest = readFileSync(join(archiveDir, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import t from 'tap';
-import { createPool, createPrisma } from '../../src/database/connect.ts';
+import { createPool } from '../../src/database/connect.ts';
 import { testApp } from '../helpers/app.ts';
 import { testDatabase } from '../helpers/database.ts';
 
@@ -65,8 +65,7 @@ t.test('database lost while running: /readyz 503, then recovery without restart'
   const relay = await relayTo(real.url);
   t.teardown(() => relay.cut());
   const pool = createPool(relay.url, 2);
-  const prisma = createPrisma(pool);
-  const database = { ...real, url: relay.url, pool, prisma, close: async () => { await prisma.$disconnect(); await pool.end(); } };
+  const database = { ...real, url: relay.url, pool, close: async () => { await pool.end(); } };
   t.teardown(() => database.close());
   const { app } = await testApp(t, { database });
 

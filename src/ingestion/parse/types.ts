@@ -1,6 +1,5 @@
-export type ListKind = 'participating' | 'pending';
-
-export type ModelCode = 'jail_enforcement' | 'task_force' | 'warrant_service_officer' | 'jail_and_task_force';
+import type { ListKind, ModelCode } from '../../enums.ts';
+export type { ListKind, ModelCode };
 
 /** The TYPE column, read: ICE writes "County ", "Muncipality ", "State Agency", "State"... */
 export type AgencyKind = 'county' | 'municipality' | 'state_agency' | 'state';

@@ -4,17 +4,10 @@
 import fp from 'fastify-plugin';
 import { ingestLatest, withRunLock } from '../../ingestion/remote.ts';
 
-export function scheduleMs(schedule: string): number | null {
-  if (schedule === 'off') return null;
-  const match = /^(\d+)\s*(s|m|h|d)$/.exec(schedule);
-  if (!match) return null;
-  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
-}
-
 export const ingestSchedulerPlugin = fp(
   async (app) => {
-    const interval = scheduleMs(app.config.INGEST_SCHEDULE);
-    if (interval === null) return;
+    const schedule = app.config.INGEST_SCHEDULE;
+    if (schedule === null) return;
     let running: Promise<void> | undefined;
     const run = async () => {
       try {
@@ -36,9 +29,9 @@ export const ingestSchedulerPlugin = fp(
     };
     const timer = setInterval(() => {
       running ??= run().finally(() => (running = undefined));
-    }, interval);
+    }, schedule.ms);
     timer.unref();
-    app.log.info({ every: app.config.INGEST_SCHEDULE, source: app.config.INGEST_SOURCE_URL }, 'scheduled ingestion on');
+    app.log.info({ every: schedule.text, source: app.config.INGEST_SOURCE_URL }, 'scheduled ingestion on');
     app.addHook('onClose', async () => {
       clearInterval(timer);
       await running;

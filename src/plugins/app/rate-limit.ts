@@ -12,19 +12,12 @@ import fp from 'fastify-plugin';
 import { ProblemError } from '../../http/problem.ts';
 
 const PROBES = new Set(['/healthz', '/readyz']);
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
-
-export function windowMs(text: string): number {
-  const match = /^(\d+)\s*(ms|s|m|h)$/.exec(text.trim());
-  if (!match) throw new Error(`not a window: ${text}`);
-  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-}
 
 export const rateLimitPlugin = fp(
   async (app) => {
     const max = app.config.RATE_LIMIT_MAX;
     const limit = String(max);
-    const window = windowMs(app.config.RATE_LIMIT_WINDOW);
+    const window = app.config.RATE_LIMIT_WINDOW.ms;
     let counts = new Map<string, number>();
     let windowEnds = 0; // the first window opens with the first request
 
@@ -44,7 +37,7 @@ export const rateLimitPlugin = fp(
       reply.header('x-ratelimit-reset', reset);
       if (used <= max) return done();
       reply.header('retry-after', reset);
-      done(new ProblemError(429, 'rate-limited', `more than ${max} requests in ${app.config.RATE_LIMIT_WINDOW}; retry in ${reset} s`));
+      done(new ProblemError(429, 'rate-limited', `more than ${max} requests in ${app.config.RATE_LIMIT_WINDOW.text}; retry in ${reset} s`));
     });
   },
   { name: 'rate-limit' },

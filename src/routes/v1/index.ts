@@ -1,25 +1,28 @@
-// The REST API, v1. The Zod compilers are set here, not on the root instance:
-// Mercurius's routes cannot be compiled by them (see stack-facts). Each GET
-// route gets the cache fast path as a route-level onRequest hook, which runs
-// after the root's (the rate limiter's among them): cached answers are counted too.
+// The REST API, v1: every resource of src/resources, served through the one
+// pipeline (src/resources/collection.ts). The Zod compilers are set here, not
+// on the root instance: Mercurius's routes cannot be compiled by them (see
+// stack-facts). Each GET route gets the response cache's fast path as a
+// route-level onRequest hook, which runs after the root's (the rate limiter's
+// among them): cached answers are counted too.
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { agencyRoutes } from './agencies.ts';
-import { agreementRoutes } from './agreements.ts';
-import { bulkRoutes } from './bulk.ts';
-import { changeRoutes } from './changes.ts';
-import { countyRoutes } from './counties.ts';
-import { listRoutes } from './lists.ts';
-import { modelRoutes } from './models.ts';
-import { reportRoutes } from './reports.ts';
-import { stateRoutes } from './states.ts';
-import { statsRoutes } from './stats.ts';
+import { agencies, agency } from '../../resources/agencies.ts';
+import { agreement, agreements } from '../../resources/agreements.ts';
+import { bulkAgreements } from '../../resources/bulk.ts';
+import { changes } from '../../resources/changes.ts';
+import { serveCollection, serveItem } from '../../resources/collection.ts';
+import { counties, county } from '../../resources/counties.ts';
+import { lists } from '../../resources/lists.ts';
+import { models } from '../../resources/models.ts';
+import { report, reports } from '../../resources/reports.ts';
+import { state, states } from '../../resources/states.ts';
+import { statsRoute, timeseriesCollection } from '../../resources/stats.ts';
 
 export async function v1Routes(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const fastPath = app.restCache.fastPath as unknown as onRequestHookHandler;
+  const fastPath = app.responseCache.fastPath as unknown as onRequestHookHandler;
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!methods.every((method) => method === 'GET' || method === 'HEAD')) return;
@@ -28,14 +31,21 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
     if (!hooks.includes(fastPath)) route.onRequest = [...hooks, fastPath];
   });
 
-  await app.register(agreementRoutes);
-  await app.register(agencyRoutes);
-  await app.register(stateRoutes);
-  await app.register(countyRoutes);
-  await app.register(modelRoutes);
-  await app.register(reportRoutes);
-  await app.register(listRoutes);
-  await app.register(changeRoutes);
-  await app.register(statsRoutes);
-  await app.register(bulkRoutes);
+  // In the order of the OpenAPI document: each collection, then its detail route.
+  serveCollection(app, agreements);
+  serveItem(app, agreement);
+  serveCollection(app, agencies);
+  serveItem(app, agency);
+  serveCollection(app, states);
+  serveItem(app, state);
+  serveCollection(app, counties);
+  serveItem(app, county);
+  serveCollection(app, models);
+  serveCollection(app, reports);
+  serveItem(app, report);
+  serveCollection(app, lists);
+  serveCollection(app, changes);
+  statsRoute(app);
+  serveCollection(app, timeseriesCollection);
+  serveCollection(app, bulkAgreements);
 }

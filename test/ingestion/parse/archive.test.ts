@@ -100,7 +100,7 @@ async function readManifest(dir: string): Promise<ManifestEntry[]> {
 }
 
 if (!archiveDir) {
-  t.plan(0, 'ICE_ARCHIVE_DIR is not set (e.g. ICE_ARCHIVE_DIR=/work/shared/data/ice-287g): the real-archive checks are skipped');
+  t.plan(0, 'ICE_ARCHIVE_DIR is not set (e.g. ICE_ARCHIVE_DIR=../shared/data/ice-287g): the real-archive checks are skipped');
 } else {
   // Over a thousand files: well past tap's default 30 s, more so on a busy machine.
   t.setTimeout(900_000);

@@ -7,18 +7,7 @@ import { testApp } from '../../helpers/app.ts';
 import { buildList } from '../../helpers/build-list.ts';
 import { PARTICIPATING_COLUMNS, seedHistory } from '../../helpers/fixtures.ts';
 import { ingestList } from '../../../src/ingestion/ingest.ts';
-
-/** Counts the SQL statements routes send (observing the real pool; the dataset-version poll is not counted). */
-function countQueries(pool: { query: (...args: never[]) => unknown }) {
-  const original = pool.query.bind(pool);
-  const counter = { count: 0 };
-  pool.query = ((...args: never[]) => {
-    const text = String((args as unknown[])[0]);
-    if (!text.includes('dataset_version')) counter.count++;
-    return original(...args);
-  }) as typeof pool.query;
-  return counter;
-}
+import { countQueries } from '../../helpers/query-counter.ts';
 
 t.test('validators, 304s and the warm path', async (t) => {
   const { app, database } = await testApp(t);

@@ -9,8 +9,8 @@ import { buildList } from '../../helpers/build-list.ts';
 import { SEED_FACTS, SEED_LISTS } from '../../helpers/fixtures.ts';
 import { pythonWith, run, toolAvailable } from '../../helpers/tools.ts';
 import { ingestList } from '../../../src/ingestion/ingest.ts';
-import { renderAtom } from '../../../src/http/atom.ts';
-import type { Feed } from '../../../src/http/feed.ts';
+import { renderAtom } from '../../../src/renderers/atom.ts';
+import type { Feed } from '../../../src/renderers/feed.ts';
 
 const ICE_URL = (fileName: string) => `https://www.ice.gov/doclib/about/offices/ero/287g/${fileName}`;
 const COLLIER = 'fl-collier-county-sheriffs-office';
@@ -173,7 +173,7 @@ t.test('the Atom renderer escapes what XML cannot hold as is', async (t) => {
         summary: awkward,
         updated: '2025-05-01T00:00:00Z',
         published: '2025-05-01T00:00:00Z',
-        agencyPage: { href: '/agencies/x', title: awkward, type: 'text/html' },
+        page: { href: '/agencies/x', title: awkward, type: 'text/html' },
         resource: { href: '/v1/agreements/x?a=1&b=2', type: 'application/json' },
         categories: ['signed', 'a&b'],
       },

@@ -1,0 +1,41 @@
+// The dataset's fixed vocabularies, defined once. The database enums
+// (prisma/schema.prisma), the REST schemas (src/schemas), the query grammar,
+// the ingestion and the GraphQL SDL (the same values in upper case) all use
+// these; test/enums.test.ts checks that the SDL and the OpenAPI document agree.
+import { z } from 'zod';
+
+export const MODEL_CODES = ['jail_enforcement', 'task_force', 'warrant_service_officer', 'jail_and_task_force'] as const;
+export const ModelCodeSchema = z.enum(MODEL_CODES);
+export type ModelCode = z.infer<typeof ModelCodeSchema>;
+
+export const AGREEMENT_STATUSES = ['pending', 'active', 'ended'] as const;
+export const AgreementStatusSchema = z.enum(AGREEMENT_STATUSES);
+export type AgreementStatus = z.infer<typeof AgreementStatusSchema>;
+
+export const AGENCY_TYPES = ['sheriffs_office', 'police_department', 'state_agency', 'corrections', 'county_government', 'other'] as const;
+export const AgencyTypeSchema = z.enum(AGENCY_TYPES);
+export type AgencyType = z.infer<typeof AgencyTypeSchema>;
+
+export const AGENCY_LEVELS = ['county', 'municipal', 'state'] as const;
+export const AgencyLevelSchema = z.enum(AGENCY_LEVELS);
+export type AgencyLevel = z.infer<typeof AgencyLevelSchema>;
+
+export const LOCATION_METHODS = ['county_column', 'county_in_name', 'city', 'override', 'statewide', 'unresolved'] as const;
+export const LocationMethodSchema = z.enum(LOCATION_METHODS);
+export type LocationMethod = z.infer<typeof LocationMethodSchema>;
+
+export const EVENT_TYPES = ['applied', 'signed', 'listed', 'renewed', 'ended', 'reinstated', 'renamed', 'documents_updated', 'withdrawn'] as const;
+export const EventTypeSchema = z.enum(EVENT_TYPES);
+export type EventType = z.infer<typeof EventTypeSchema>;
+
+export const LIST_KINDS = ['participating', 'pending'] as const;
+export const ListKindSchema = z.enum(LIST_KINDS);
+export type ListKind = z.infer<typeof ListKindSchema>;
+
+export const LIST_STATUSES = ['applied', 'quarantined', 'rejected'] as const;
+export const ListStatusSchema = z.enum(LIST_STATUSES);
+export type ListStatus = z.infer<typeof ListStatusSchema>;
+
+export const LIST_DATE_SOURCES = ['argument', 'file_name', 'last_modified'] as const;
+export const ListDateSourceSchema = z.enum(LIST_DATE_SOURCES);
+export type ListDateSource = z.infer<typeof ListDateSourceSchema>;

@@ -1,0 +1,126 @@
+// Keyset paging: the one way every collection pages (REST pages and exports,
+// GraphQL connections, /v1/changes, the bulk downloads).
+//
+// A cursor is opaque to clients and readable to us: base64url JSON
+// [sort, last row's sort value, last row's id], checked on the way back in.
+// A page is fetched with LIMIT limit + 1 (the extra row only says that a next
+// page exists); walkPages follows the cursors to the end.
+import { QueryError, type Page } from './grammar.ts';
+import type { Params } from './sql.ts';
+
+export interface CursorPosition {
+  sort: string;
+  value: string | number | null;
+  id: string;
+}
+
+/** A page of a collection. */
+export interface PageResult<T> {
+  data: T[];
+  next_cursor: string | null;
+  /** The cursor of every row of data (GraphQL edges); the last one equals next_cursor when there is a next page. */
+  cursors: string[];
+  total_count?: number;
+}
+
+/** The sort as the client writes it: -signed_on. */
+export function sortName(page: Page<string>): string {
+  return `${page.sort.descending ? '-' : ''}${page.sort.field}`;
+}
+
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([position.sort, position.value, position.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, sort: string): CursorPosition {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new QueryError('cursor', 'not a cursor this API issued');
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 3 ||
+    typeof decoded[0] !== 'string' ||
+    typeof decoded[2] !== 'string' ||
+    !(decoded[1] === null || typeof decoded[1] === 'string' || typeof decoded[1] === 'number')
+  ) {
+    throw new QueryError('cursor', 'not a cursor this API issued');
+  }
+  if (decoded[0] !== sort) throw new QueryError('cursor', `was issued for sort=${decoded[0]}, not sort=${sort}`);
+  return { sort: decoded[0], value: decoded[1], id: decoded[2] };
+}
+
+/** A column a collection sorts by (or its id), and the SQL type a cursor value is cast to. */
+export interface SortColumn {
+  expression: string;
+  type: 'text' | 'date' | 'timestamptz' | 'int';
+}
+
+export interface Keyset {
+  /** Extra WHERE clause for the page after the cursor, if any. */
+  after: string | null;
+  orderBy: string;
+  /** SELECT-list entry that yields the row's sort value as `sort_value`. */
+  sortValue: string;
+  /** LIMIT: one row more than the page, to know whether a next page exists. */
+  limit: number;
+}
+
+/** Keyset pagination on (sort column, id): the id (the primary key) always breaks ties. */
+export function keyset(page: Page<string>, column: SortColumn, id: SortColumn, params: Params): Keyset {
+  const direction = page.sort.descending ? 'DESC' : 'ASC';
+  const comparison = page.sort.descending ? '<' : '>';
+  const sortedById = column.expression === id.expression;
+  let after: string | null = null;
+  if (page.cursor) {
+    const position = decodeCursor(page.cursor, sortName(page));
+    after = sortedById
+      ? `${id.expression} ${comparison} ${params.add(position.id)}::${id.type}`
+      : `(${column.expression}, ${id.expression}) ${comparison} (${params.add(position.value)}::${column.type}, ${params.add(position.id)}::${id.type})`;
+  }
+  return {
+    after,
+    orderBy: sortedById ? `${id.expression} ${direction}` : `${column.expression} ${direction}, ${id.expression} ${direction}`,
+    sortValue: `(${column.expression})::text AS sort_value`,
+    limit: page.limit + 1,
+  };
+}
+
+type KeysetRow = { sort_value: string | null; id: string | number };
+
+function cursorOf(page: Page<string>, row: KeysetRow): string {
+  return encodeCursor({ sort: sortName(page), value: row.sort_value, id: String(row.id) });
+}
+
+/** A page from rows fetched with keyset(): the rows without their sort value, each row's cursor, the next cursor. */
+export function pageOf<T extends KeysetRow>(rows: T[], page: Page<string>): PageResult<Omit<T, 'sort_value'>> {
+  const data = rows.slice(0, page.limit);
+  const last = data.at(-1);
+  return {
+    data: data.map(({ sort_value: _sortValue, ...record }) => record),
+    next_cursor: rows.length > page.limit && last ? cursorOf(page, last) : null,
+    cursors: data.map((row) => cursorOf(page, row)),
+  };
+}
+
+/** The same paging over rows already in memory, in id order (an agency's handful of agreements in GraphQL). */
+export function pageInMemory<T extends { id: string }>(records: readonly T[], page: Page<'id'>): PageResult<T> {
+  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const after = page.cursor ? decodeCursor(page.cursor, sortName(page)).id : undefined;
+  const rest = after === undefined ? sorted : sorted.filter((record) => record.id > after);
+  const result = pageOf(rest.slice(0, page.limit + 1).map((record) => ({ ...record, sort_value: record.id })), page);
+  return { ...result, data: result.data as unknown as T[], total_count: sorted.length };
+}
+
+/** Every page, in order: the one page walker (exports, bulk downloads, /v1/changes.csv). */
+export async function* walkPages<T>(fetch: (cursor: string | undefined) => Promise<PageResult<T>>): AsyncGenerator<T[]> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await fetch(cursor);
+    if (page.data.length > 0) yield page.data;
+    if (!page.next_cursor) return;
+    cursor = page.next_cursor;
+  }
+}

@@ -1,0 +1,242 @@
+// The one pipeline every REST resource goes through:
+//   request → grammar (parse) → repository (fetch) → renderer → response cache.
+// A resource is a definition (a Collection, and an Item for its detail route);
+// serveCollection and serveItem register its routes. A collection answers
+// JSON and, by Accept, CSV at its path, and each of its formats at
+// `<path>.<extension>`. A paged collection answers one keyset page as JSON;
+// asked for a file (CSV, GeoJSON, NDJSON) without limit or cursor it answers
+// every row, walked page by page in one database snapshot, streamed when the
+// renderer can. Everything but streams is kept in the response cache.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Feature, Geometry } from 'geojson';
+import { z } from 'zod';
+import type { Db } from '../database/connect.ts';
+import { inSnapshot } from '../database/snapshot.ts';
+import { itemEnvelope, linkHeader, nextLink, pageLink } from '../http/envelope.ts';
+import { negotiate, NEGOTIABLE } from '../http/negotiate.ts';
+import { notFound } from '../http/problem.ts';
+import { rawQuery, requestPath, wantsPage } from '../http/request.ts';
+import { ALL_FILTERS, canonicalKey, PAGE_PARAMS, parseFilters, parsePage, rejectNul, rejectUnknown, type Filters, type Page, type RawQuery } from '../query/grammar.ts';
+import { walkPages, type PageResult } from '../query/paging.ts';
+import { csvRenderer, type CsvColumn } from '../renderers/csv.ts';
+import { geojsonRenderer } from '../renderers/geojson.ts';
+import { jsonRenderer } from '../renderers/json.ts';
+import type { FeedEntry } from '../renderers/feed.ts';
+import type { FormatDocs, Renderer } from '../renderers/renderer.ts';
+import { ERROR_RESPONSES, jsonResponse, QUERY_PARAMETERS, querySchema } from '../schemas/common.ts';
+
+/** Rows per query when a whole collection is walked (exports, bulk). */
+export const EXPORT_BATCH = 1000;
+
+/** A query after the grammar: the normalized filters (also the cache key) and, for paged collections, the page. */
+export interface Parsed<F> {
+  filters: F;
+  page?: Page<string>;
+  /** The sort a next link may leave out. */
+  defaultSort?: string;
+}
+
+export interface CollectionDocs {
+  tags: string[];
+  summary: string;
+  description: string;
+  /** Per format, what replaces its route's default words (see each renderer's docs()). */
+  formats?: Partial<Record<string, Partial<Omit<FormatDocs, 'content'>> & { featuresAre?: string; schema?: z.ZodType }>>;
+}
+
+export interface Collection<T, F extends object = object> {
+  /** Under /v1: /agreements. Formats add their extension: /agreements.csv. */
+  path: string;
+  docs: CollectionDocs;
+  /** The parameters, for OpenAPI (the grammar validates them, so REST and GraphQL fail alike). */
+  querystring?: z.ZodObject;
+  /** The JSON answer's schema, for OpenAPI. */
+  schema?: z.ZodType;
+  /** The formats, JSON first when offered. */
+  renderers: readonly Renderer[];
+  /** The grammar: the raw query string to normalized filters (and page). Throws QueryError. */
+  parse(raw: RawQuery): Parsed<F>;
+  /** The repository call: one page; a collection that is not paged answers every row, next_cursor null. */
+  fetch(db: Db, filters: F, page: Page<string> | undefined): Promise<PageResult<T>>;
+  /** Keyset-paged (limit, cursor); else small enough to answer whole. */
+  paged: boolean;
+  /** A column reads a record or, with `rows`, one of its rows. */
+  csv?: { columns: readonly CsvColumn<any>[]; rows?: (record: T) => readonly unknown[] };
+  geojson?: { note: string; features(db: Db, records: T[]): Promise<Feature<Geometry | null, object>[]> };
+  ndjson?: (record: T) => unknown;
+  /** Atom and JSON Feed: the feed's title and one entry per record. */
+  feed?: { title: string; entry(record: T): FeedEntry };
+  /** The file name of downloads, without extension (default: the path, / as -). */
+  fileName?(app: FastifyInstance): string;
+}
+
+/** A collection paged by keyset over the shared filters (agreements, agencies): JSON, CSV and GeoJSON. */
+export function keysetCollection<T, S extends string>(definition: {
+  path: string;
+  docs: CollectionDocs;
+  schema: z.ZodType;
+  /** The sort fields, and an example said in the sort parameter's description. */
+  sorts: readonly S[];
+  sortExample?: string;
+  fetch(db: Db, filters: Filters, page: Page<S>): Promise<PageResult<T>>;
+  columns: readonly CsvColumn<T>[];
+  geojson: NonNullable<Collection<T>['geojson']>;
+}): Collection<T, Filters> {
+  const { sorts, sortExample, fetch, columns, ...rest } = definition;
+  const example = sortExample ? ` (${sortExample})` : '';
+  return {
+    ...rest,
+    querystring: querySchema([...ALL_FILTERS, ...PAGE_PARAMS], {}, `Sort field (${sorts.join(', ')}), prefixed with - for descending${example}; default id. Ties are broken by id.`),
+    renderers: [jsonRenderer, csvRenderer, geojsonRenderer],
+    paged: true,
+    parse(raw) {
+      rejectUnknown(raw, [...ALL_FILTERS, ...PAGE_PARAMS]);
+      return { filters: parseFilters(raw), page: parsePage(raw, sorts, 'id'), defaultSort: 'id' };
+    },
+    fetch: (db, filters, page) => fetch(db, filters, page as Page<S>),
+    csv: { columns },
+  };
+}
+
+/** A page result for a collection answered whole. */
+export function whole<T>(data: T[]): PageResult<T> {
+  return { data, next_cursor: null, cursors: [] };
+}
+
+/**
+ * The same items, with the first one fetched before returning: a streamed response whose first query fails
+ * becomes a problem+json answer instead of a truncated 200.
+ */
+async function primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        if (first.done) return;
+        yield first.value;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      } finally {
+        await iterator.return?.();
+      }
+    },
+  };
+}
+
+async function collect<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const batch of batches) all.push(...batch);
+  return all;
+}
+
+function routeSchema(collection: Collection<unknown>, docs: FormatDocs) {
+  return {
+    tags: collection.docs.tags,
+    summary: docs.summary,
+    description: docs.description,
+    ...(collection.querystring ? { querystring: collection.querystring } : {}),
+    response: { 200: { description: docs.response, content: docs.content }, ...ERROR_RESPONSES },
+  };
+}
+
+export function serveCollection<T, F extends object>(app: FastifyInstance, collection: Collection<T, F>): void {
+  const pool = app.db.pool;
+  const fileName = (app: FastifyInstance) => collection.fileName?.(app) ?? collection.path.replace(/^\//, '').replace(/\//g, '-');
+  // Accept chooses between JSON and CSV on the path without an extension.
+  const negotiable = collection.renderers.filter((renderer) => NEGOTIABLE.some((offered) => offered.name === renderer.name));
+
+  async function handle(request: FastifyRequest, reply: FastifyReply, renderer: Renderer): Promise<FastifyReply> {
+    const raw = rawQuery(request);
+    const { filters, page, defaultSort } = collection.parse(raw);
+    const asOf = (filters as { as_of?: string }).as_of;
+    const context = { app, db: pool };
+    const everyRow = collection.paged && !renderer.onePage && !wantsPage(raw);
+    const download = { 'content-disposition': `attachment; filename="${fileName(app)}.${renderer.name}"` };
+    const walk = () =>
+      inSnapshot(pool, (db) =>
+        walkPages((cursor) => collection.fetch(db, filters, { ...page!, limit: EXPORT_BATCH, include_total: false, ...(cursor ? { cursor } : {}) })),
+      );
+
+    if (everyRow && renderer.stream) {
+      return app.responseCache.stream(request, reply, renderer, async () => renderer.stream!(collection, await primed(walk()), context), download);
+    }
+    const key = canonicalKey({ path: collection.path, format: renderer.name, filters, page: everyRow ? { sort: page?.sort } : page });
+    return app.responseCache.respond(request, reply, renderer, key, async () => {
+      if (everyRow) return { body: await renderer.body(collection, { data: await collect(walk()), asOf }, context), headers: download };
+      const result = await collection.fetch(pool, filters, page);
+      if (!collection.paged) {
+        const headers = renderer === jsonRenderer ? {} : download;
+        return { body: await renderer.body(collection, { data: result.data, asOf }, context), headers };
+      }
+      const path = requestPath(request);
+      const next = nextLink(path, filters, page!, result.next_cursor, defaultSort ?? 'id');
+      const self = pageLink(path, filters, page!, page!.cursor ?? null, defaultSort ?? 'id');
+      return { body: await renderer.body(collection, { data: result.data, next, self, asOf, totalCount: result.total_count }, context), headers: linkHeader(next) };
+    });
+  }
+
+  if (collection.renderers.includes(jsonRenderer)) {
+    app.get(collection.path, { schema: routeSchema(collection as Collection<unknown>, jsonRenderer.docs(collection)) }, (request, reply) =>
+      handle(request, reply, negotiate(request.headers.accept, negotiable)),
+    );
+  }
+  for (const renderer of collection.renderers) {
+    if (renderer.extension === null) continue;
+    app.get(`${collection.path}${renderer.extension}`, { schema: routeSchema(collection as Collection<unknown>, renderer.docs(collection)) }, (request, reply) =>
+      handle(request, reply, renderer),
+    );
+  }
+}
+
+/** A detail route: one record by its id, in JSON, optionally on an as_of date. */
+export interface Item<R> {
+  /** /agreements/:id */
+  path: string;
+  tags: string[];
+  summary: string;
+  /** The 200 response's description. */
+  response: string;
+  /** The JSON answer's schema, for OpenAPI. */
+  schema: z.ZodType;
+  /** The path parameter, for OpenAPI. */
+  param: { name: string; schema: z.ZodType };
+  /** Whether as_of is accepted. */
+  asOf: boolean;
+  /** The id the cache knows the record by, from the path parameter; throws a problem (400, 404) when it cannot be one. */
+  id?(value: string): string;
+  load(db: Db, id: string, asOf: string | undefined): Promise<R | null>;
+  /** The 404's detail. */
+  missing(id: string, asOf: string | undefined): string;
+}
+
+export function serveItem<R>(app: FastifyInstance, item: Item<R>): void {
+  const pool = app.db.pool;
+  const known = item.asOf ? ['as_of'] : [];
+  const querystring = item.asOf ? { querystring: z.object({ as_of: QUERY_PARAMETERS.as_of }) } : {};
+  app.get(
+    item.path,
+    {
+      schema: {
+        tags: item.tags,
+        summary: item.summary,
+        params: z.object({ [item.param.name]: item.param.schema }),
+        ...querystring,
+        response: jsonResponse(item.schema, item.response, true),
+      },
+    },
+    async (request, reply) => {
+      const raw = rawQuery(request);
+      rejectUnknown(raw, known);
+      const { as_of: asOf } = parseFilters(raw, ['as_of']);
+      const value = (request.params as Record<string, string>)[item.param.name]!;
+      // An id with a NUL is no id: PostgreSQL text cannot hold one (400, like any other parameter).
+      rejectNul({ [item.param.name]: value });
+      const id = item.id ? item.id(value) : value;
+      return app.responseCache.respond(request, reply, jsonRenderer, canonicalKey({ path: item.path, id, asOf }), async () => {
+        const record = await item.load(pool, id, asOf);
+        if (!record) throw notFound(item.missing(id, asOf));
+        return { body: itemEnvelope(app.dataset.current(), record, asOf) };
+      });
+    },
+  );
+}

@@ -1,0 +1,44 @@
+// /v1/reports and /v1/reports/{id}: oversight reports on 287(g).
+import { z } from 'zod';
+import { rejectUnknown } from '../query/grammar.ts';
+import { agenciesByReportIds, listReports, recommendationsByReportIds, type ReportRecord } from '../repositories/index.ts';
+import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
+import { jsonRenderer } from '../renderers/json.ts';
+import { ReportListResponseSchema, ReportResponseSchema } from '../schemas/reference.ts';
+import { whole, type Collection, type Item } from './collection.ts';
+
+export const reports: Collection<ReportRecord> = {
+  path: '/reports',
+  docs: { tags: ['reference'], summary: 'Oversight reports', description: 'Government oversight reports on 287(g) (OIG, GAO, ...), oldest first.' },
+  querystring: z.object({}),
+  schema: ReportListResponseSchema,
+  renderers: [jsonRenderer, csvRenderer],
+  paged: false,
+  parse(raw) {
+    rejectUnknown(raw, []);
+    return { filters: {} };
+  },
+  fetch: async (db) => whole(await listReports(db)),
+  csv: { columns: fieldColumns<ReportRecord>(['id', 'issuer', 'title', 'published_on', 'released_on', 'url', 'recommendation_count', 'summary', 'models']) },
+};
+
+export const report: Item<object> = {
+  path: '/reports/:id',
+  tags: ['reference'],
+  summary: 'One oversight report, with its recommendations and agencies',
+  response: 'The report with its recommendations and agencies.',
+  schema: ReportResponseSchema,
+  param: { name: 'id', schema: z.string().max(200).describe('Report id (OIG-18-77).') },
+  asOf: false,
+  async load(db, id) {
+    const [found] = await listReports(db, [id]);
+    if (!found) return null;
+    const [recommendations, agencies] = await Promise.all([recommendationsByReportIds(db, [id]), agenciesByReportIds(db, [id])]);
+    return {
+      ...found,
+      recommendations: recommendations.map(({ report_id: _reportId, ...recommendation }) => recommendation),
+      agencies: agencies.map(({ report_id: _reportId, ...agency }) => agency),
+    };
+  },
+  missing: (id) => `no report ${JSON.stringify(id)}`,
+};

@@ -1,0 +1,52 @@
+// Rows that carry a summary of their agreements (states, counties, models):
+// the collections of reference tables, and their CSV columns.
+import type { z } from 'zod';
+import type { Db } from '../database/connect.ts';
+import { MODEL_CODES } from '../enums.ts';
+import { parseFilters, rejectUnknown } from '../query/grammar.ts';
+import { emptySummary, type AgreementSummary } from '../repositories/index.ts';
+import { csvRenderer, type CsvColumn } from '../renderers/csv.ts';
+import { jsonRenderer } from '../renderers/json.ts';
+import { querySchema } from '../schemas/common.ts';
+import { whole, type Collection, type CollectionDocs } from './collection.ts';
+
+/** The counts, then one column of active agreements per support model (a spreadsheet cannot hold by_model). */
+export function summaryColumns<T extends AgreementSummary>(): CsvColumn<T>[] {
+  return [
+    { name: 'active_agreements', value: (record) => record.active_agreements },
+    { name: 'pending_agreements', value: (record) => record.pending_agreements },
+    { name: 'ended_agreements', value: (record) => record.ended_agreements },
+    { name: 'active_agencies', value: (record) => record.active_agencies },
+    ...MODEL_CODES.map((model) => ({ name: `active_${model}`, value: (record: T) => record.by_model[model] ?? 0 })),
+  ];
+}
+
+/** A reference table (states, models) answered whole, each row with the summary of its agreements on as_of. */
+export function summarizedCollection<R, Row>(definition: {
+  path: string;
+  docs: CollectionDocs;
+  schema: z.ZodType;
+  rows(db: Db): Promise<R[]>;
+  summaries(db: Db, asOf: string | undefined): Promise<Map<string, AgreementSummary>>;
+  keyOf(row: R): string;
+  /** One answer row from a table row and its summary. */
+  merge(row: R, summary: AgreementSummary): Row;
+  columns: CsvColumn<Row>[];
+}): Collection<Row, { as_of?: string }> {
+  const { rows, summaries, keyOf, merge, columns, ...rest } = definition;
+  return {
+    ...rest,
+    querystring: querySchema(['as_of']),
+    renderers: [jsonRenderer, csvRenderer],
+    paged: false,
+    parse(raw) {
+      rejectUnknown(raw, ['as_of']);
+      return { filters: parseFilters(raw, ['as_of']) };
+    },
+    async fetch(db, { as_of: asOf }) {
+      const [table, byKey] = await Promise.all([rows(db), summaries(db, asOf)]);
+      return whole(table.map((row) => merge(row, byKey.get(keyOf(row)) ?? emptySummary())));
+    },
+    csv: { columns },
+  };
+}
