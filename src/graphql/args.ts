@@ -4,7 +4,6 @@
 // parameter names are turned back into the argument a GraphQL client wrote.
 import {
   AGENCY_SORTS,
-  ALL_FILTERS,
   AGREEMENT_SORTS,
   parseFilters,
   parsePage,
@@ -112,9 +111,6 @@ export function agencyQuery(args: CollectionArgs, includeTotal: boolean): { filt
 export function filtersOf(args: Pick<CollectionArgs, 'filter' | 'asOf'>, accepted?: readonly (keyof Filters)[]): Filters {
   return parseFilters(filtersOnly(toRawQuery(args)), accepted);
 }
-
-// Stats count every status (as REST's /v1/stats does), so a status filter is refused rather than ignored.
-export const STATS_FILTERS: readonly (keyof Filters)[] = ALL_FILTERS.filter((name) => name !== 'status');
 
 /** Just a validated asOf date (or undefined). */
 export function asOfOf(asOf: string | null | undefined): string | undefined {

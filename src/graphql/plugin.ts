@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import mercurius from 'mercurius';
+import mercurius, { type IResolvers } from 'mercurius';
 import { graphqlCacheHooks } from './cache.ts';
 import { createContext, type GraphqlContext } from './context.ts';
 import { errorFormatter, formatError } from './errors.ts';
 import { aliasRule, DEFAULT_LIMITS, depthRule, limitError, queryCost, type GraphqlLimits } from './limits.ts';
-import { loaders, withoutLoaderCache } from './loaders.ts';
+import { batchedResolvers, loaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 
 export const SCHEMA_FILE = new URL('../../schema/schema.graphql', import.meta.url);
@@ -28,6 +28,13 @@ export interface GraphqlOptions {
 // Distinct queries whose text the server remembers for automatic persisted queries.
 const PERSISTED_QUERY_ENTRIES = 5_000;
 
+/** The resolvers with the batched field resolvers of each type added to the type's own. */
+function withFields(base: IResolvers, fields: Record<string, Record<string, unknown>>): IResolvers {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [type, resolversOfType] of Object.entries(fields)) merged[type] = { ...(base[type] as object | undefined), ...resolversOfType };
+  return merged as IResolvers;
+}
+
 export const graphqlPlugin = fp<GraphqlOptions>(
   async (app, options) => {
     const limits: GraphqlLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -43,8 +50,7 @@ export const graphqlPlugin = fp<GraphqlOptions>(
 
     await app.register(mercurius, {
       schema: schemaSource(),
-      resolvers,
-      loaders: withoutLoaderCache(loaders),
+      resolvers: withFields(resolvers, batchedResolvers(loaders)),
       path: '/graphql',
       graphiql: true,
       allowBatchedQueries: true,

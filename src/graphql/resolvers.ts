@@ -4,7 +4,7 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { IResolvers } from 'mercurius';
 import { LIST_KINDS, LIST_STATUSES } from '../enums.ts';
 import type { Db } from '../database/connect.ts';
-import { enumList, type Filters } from '../query/grammar.ts';
+import { enumList, STATS_FILTERS, type Filters } from '../query/grammar.ts';
 import {
   type PageResult,
   agenciesByIds,
@@ -19,7 +19,7 @@ import {
   sourceListsByIds,
   stats,
 } from '../repositories/index.ts';
-import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, STATS_FILTERS, type CollectionArgs } from './args.ts';
+import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
 import { connection, toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats } from './types.ts';
 

@@ -220,6 +220,8 @@ export function rejectUnknown(raw: RawQuery, known: readonly string[]): void {
 }
 
 export const ALL_FILTERS: readonly (keyof Filters)[] = FILTER_PARAMS;
+/** Stats count every status (REST /v1/stats, GraphQL stats), so a status filter is refused rather than ignored. */
+export const STATS_FILTERS: readonly (keyof Filters)[] = ALL_FILTERS.filter((name) => name !== 'status');
 export const PAGE_PARAMS = ['limit', 'cursor', 'sort', 'include_total'] as const;
 
 /**

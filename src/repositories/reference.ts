@@ -2,6 +2,7 @@
 // of the agreements they hold (now or on as_of).
 import type { Db } from '../database/connect.ts';
 import { agreementSource, Params, select } from '../query/sql.ts';
+import { memoized } from './aggregates.ts';
 
 export interface AgreementSummary {
   active_agreements: number;
@@ -11,15 +12,22 @@ export interface AgreementSummary {
   by_model: Record<string, number>;
 }
 
-/** Summaries of agreements grouped by `groupColumn` ('g.state_code', 'g.county_fips' or 'a.model_code'). */
+/**
+ * Summaries of agreements grouped by `groupColumn` ('g.state_code', 'g.county_fips' or 'a.model_code'), for `keys`
+ * or all. Every group's is computed at once, once per dataset version and date, and the asked ones picked from it.
+ */
 async function summaries(db: Db, groupColumn: string, asOf: string | undefined, keys?: readonly string[]): Promise<Map<string, AgreementSummary>> {
+  const all = await memoized(db, 'summaries', { groupColumn, asOf }, async () => [...(await computeSummaries(db, groupColumn, asOf))]);
+  const wanted = keys ? new Set(keys) : undefined;
+  return new Map(all.filter(([key]) => !wanted || wanted.has(key)));
+}
+
+async function computeSummaries(db: Db, groupColumn: string, asOf: string | undefined): Promise<Map<string, AgreementSummary>> {
   const params = new Params();
   const { from, status } = agreementSource(asOf ? { as_of: asOf } : {}, params);
-  // The parameter takes the column's own type (CHAR or text), so the column's index stays usable.
-  const where = keys ? `WHERE ${groupColumn} = ANY(${params.add(keys)})` : '';
   const rows = await db.query<{ key: string; status: string; model: string; agreements: string }>(
     `SELECT ${groupColumn}::text AS key, ${status}::text AS status, a.model_code AS model, count(*) AS agreements
-     FROM ${from} ${where} GROUP BY 1, 2, 3`,
+     FROM ${from} GROUP BY 1, 2, 3`,
     params.values,
   );
   const result = new Map<string, AgreementSummary>();
@@ -37,7 +45,7 @@ async function summaries(db: Db, groupColumn: string, asOf: string | undefined, 
   // Distinct active agencies need their own count (an agency holds up to three models).
   const agencies = await db.query<{ key: string; agencies: string }>(
     `SELECT ${groupColumn}::text AS key, count(DISTINCT a.agency_id) AS agencies FROM ${from}
-     ${where ? `${where} AND` : 'WHERE'} ${status} = 'active' GROUP BY 1`,
+     WHERE ${status} = 'active' GROUP BY 1`,
     params.values,
   );
   for (const row of agencies.rows) {

@@ -2,6 +2,7 @@
 import type { Db } from '../database/connect.ts';
 import type { Filters } from '../query/grammar.ts';
 import { agreementSource, Params, spanCovers, whereClause } from '../query/sql.ts';
+import { memoized } from './aggregates.ts';
 
 export interface Stats {
   as_of: string | null;
@@ -23,7 +24,12 @@ export async function latestListDate(db: Db): Promise<string | null> {
   return result.rows[0]?.list_date ?? null;
 }
 
-export async function stats(db: Db, filters: Filters): Promise<Stats> {
+/** Counts on a date (computed once per dataset version and filters). */
+export function stats(db: Db, filters: Filters): Promise<Stats> {
+  return memoized(db, 'stats', filters, () => computeStats(db, filters));
+}
+
+async function computeStats(db: Db, filters: Filters): Promise<Stats> {
   const { status: _status, ...rest } = filters;
   const params = new Params();
   const source = agreementSource(rest, params);
@@ -72,8 +78,15 @@ export interface TimeseriesPoint {
   pending_agreements: number;
 }
 
-/** Counts at the end of every interval from the first applied list to the latest (the last point is the latest list's date). */
-export async function timeseries(db: Db, filters: Filters, interval: Interval): Promise<TimeseriesPoint[]> {
+/**
+ * Counts at the end of every interval from the first applied list to the latest (the last point is the latest list's
+ * date), computed once per dataset version, filters and interval.
+ */
+export function timeseries(db: Db, filters: Filters, interval: Interval): Promise<TimeseriesPoint[]> {
+  return memoized(db, 'timeseries', { filters, interval }, () => computeTimeseries(db, filters, interval));
+}
+
+async function computeTimeseries(db: Db, filters: Filters, interval: Interval): Promise<TimeseriesPoint[]> {
   const { status: _status, as_of: _asOf, ...rest } = filters;
   const params = new Params();
   const source = agreementSource(rest, params);

@@ -17,7 +17,7 @@ import { keysetCollection, type Item } from './collection.ts';
 const DESCRIPTION =
   'Agencies matching every filter given. Agreement filters (model, status, signed_from/to, as_of) keep agencies holding at least one matching agreement.';
 
-export const AGENCY_GEOJSON_NOTE =
+const AGENCY_GEOJSON_NOTE =
   'One Point per agency at its county\'s (or city\'s) centroid; statewide agencies are placed at their state\'s centroid ' +
   'with "statewide": true; agencies no rule could place have "geometry": null.';
 

@@ -9,7 +9,7 @@ import { keysetCollection, type Item } from './collection.ts';
 
 const DESCRIPTION = 'Agreements matching every filter given (filters of different names combine with AND, repeated values with OR).';
 
-export const GEOJSON_NOTE =
+const GEOJSON_NOTE =
   'Agencies are points at their county\'s (or city\'s) centroid; statewide agencies (state police, corrections departments) ' +
   'are placed at their state\'s centroid with location_method "statewide"; agencies no rule could place have "geometry": null.';
 

@@ -26,7 +26,7 @@ import type { FormatDocs, Renderer } from '../renderers/renderer.ts';
 import { ERROR_RESPONSES, jsonResponse, QUERY_PARAMETERS, querySchema } from '../schemas/common.ts';
 
 /** Rows per query when a whole collection is walked (exports, bulk). */
-export const EXPORT_BATCH = 1000;
+const EXPORT_BATCH = 1000;
 
 /** A query after the grammar: the normalized filters (also the cache key) and, for paged collections, the page. */
 export interface Parsed<F> {

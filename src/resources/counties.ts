@@ -15,7 +15,7 @@ import { summaryColumns } from './summaries.ts';
 type CountyRow = CountyRecord & AgreementSummary;
 const PARAMETERS = ['state', 'county_fips', 'as_of'] as const;
 
-export const COUNTY_GEOJSON_NOTE =
+const COUNTY_GEOJSON_NOTE =
   'Census 2023 cartographic boundaries (1:10m). Only counties with agencies holding agreements are included; ' +
   'statewide agencies count in no county (see /v1/states).';
 

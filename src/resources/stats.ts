@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { meta } from '../http/envelope.ts';
 import { rawQuery } from '../http/request.ts';
-import { ALL_FILTERS, canonicalKey, enumList, parseFilters, QueryError, rejectUnknown, type Filters } from '../query/grammar.ts';
+import { canonicalKey, STATS_FILTERS, enumList, parseFilters, QueryError, rejectUnknown, type Filters } from '../query/grammar.ts';
 import { INTERVALS, stats, timeseries, type Interval, type TimeseriesPoint } from '../repositories/index.ts';
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
 import { jsonRenderer } from '../renderers/json.ts';
@@ -10,8 +10,6 @@ import { jsonResponse, querySchema, singleParameter } from '../schemas/common.ts
 import { StatsResponseSchema, TimeseriesResponseSchema } from '../schemas/stats.ts';
 import { whole, type Collection } from './collection.ts';
 
-// Counts are by status, so a status filter would only empty some of them.
-const STATS_FILTERS = ALL_FILTERS.filter((name) => name !== 'status');
 // The series spans every list date, so a single as_of has no meaning there.
 const SERIES_FILTERS = STATS_FILTERS.filter((name) => name !== 'as_of');
 

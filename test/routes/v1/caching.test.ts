@@ -106,8 +106,9 @@ t.test('concurrent misses are computed once', async (t) => {
   t.equal(queries.count, one, `20 concurrent requests in 5 spellings sent ${queries.count} queries (one computation: ${one})`);
 });
 
-t.test('a new list invalidates the cache', async (t) => {
-  const { app, database } = await testApp(t);
+// With the response cache off too: aggregates are kept per dataset version (aggregate_results) either way.
+for (const cacheEntries of ['5000', '0']) t.test(`a new list invalidates the cache (CACHE_MAX_ENTRIES=${cacheEntries})`, async (t) => {
+  const { app, database } = await testApp(t, { env: { CACHE_MAX_ENTRIES: cacheEntries } });
   await seedHistory(database.pool);
   const before = await app.dataset.refresh();
   const url = '/v1/agreements?state=AL';

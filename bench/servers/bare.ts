@@ -1,0 +1,40 @@
+// The bench's ceilings and baseline, in a process of their own:
+//   GET /bare/:name  the bytes of a response the service gave (ceiling: Fastify with nothing to compute),
+//   GET /sql         one hand-written SQL per request (the miss baseline of REST collections).
+// Usage: DATABASE_URL=… PORT=… BARE_DIR=dir-of-{name}.body+{name}.type node --import tsx bench/servers/bare.ts
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import pg from 'pg';
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+pg.types.setTypeParser(1082, (value) => value);
+
+const responses = new Map<string, { body: Buffer; type: string }>();
+const dir = process.env.BARE_DIR!;
+for (const file of (await readdir(dir)).filter((name) => name.endsWith('.body'))) {
+  const name = file.slice(0, -'.body'.length);
+  responses.set(name, { body: await readFile(join(dir, file)), type: (await readFile(join(dir, `${name}.type`), 'utf8')).trim() });
+}
+
+const app = Fastify({ logger: false });
+app.get<{ Params: { name: string } }>('/bare/:name', async (request, reply) => {
+  const response = responses.get(request.params.name);
+  if (!response) return reply.code(404).send();
+  return reply.type(response.type).send(response.body);
+});
+// The same rows as /v1/agreements?state=…&status=active&limit=50, written by hand: one statement, prepared.
+app.get<{ Querystring: { state?: string } }>('/sql', async (request) => {
+  const { rows } = await pool.query({
+    name: 'agreements-by-state',
+    text: `SELECT a.id, a.agency_id, g.canonical_name AS agency_name, g.type AS agency_type, g.state_code AS state,
+             g.county_fips, a.model_code AS model, a.status, a.signed_on, a.first_listed_on, a.last_listed_on, a.ended_on, a.moa_url
+           FROM agreements a JOIN agencies g ON g.id = a.agency_id
+           WHERE g.state_code = $1 AND a.status = 'active' ORDER BY a.id LIMIT 50`,
+    values: [request.query.state ?? 'FL'],
+  });
+  return { data: rows };
+});
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+console.log('ready');
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void app.close().then(() => pool.end()).finally(() => process.exit(0)));
