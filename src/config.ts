@@ -35,6 +35,11 @@ export const ConfigSchema = z.object({
     .describe('The ICE page that links the current lists'),
   DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).default(30).describe('How long start-up retries a database that does not answer'),
   TRUST_PROXY: flag.default(false).describe('Trust X-Forwarded-For (behind a reverse proxy)'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://127.0.0.1:3000')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .describe('The address users reach the service at: releases cite their files under it'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

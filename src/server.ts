@@ -4,6 +4,7 @@ import pino from 'pino';
 import { buildApp, loggerOptions } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './database/connect.ts';
+import { ensureCurrentRelease } from './releases/store.ts';
 
 let config: Config;
 try {
@@ -51,3 +52,9 @@ try {
   await database.close();
   process.exit(1);
 }
+
+// The current dataset version's release, if an ingestion that ran while the service was down left it unmade.
+ensureCurrentRelease(database.pool, config.PUBLIC_URL).then(
+  (result) => result?.made && app.log.info({ version: result.version, ms: result.ms }, 'release made'),
+  (error: unknown) => app.log.error({ err: error }, 'making the current release failed'),
+);

@@ -3,6 +3,7 @@
 // filter means (and fails) the same in both APIs; and where the grammar's
 // parameter names are turned back into the argument a GraphQL client wrote.
 import {
+  agencyDefaultSort,
   AGENCY_SORTS,
   AGREEMENT_SORTS,
   parseFilters,
@@ -24,6 +25,7 @@ export interface FilterInput {
   signedFrom?: string | null;
   signedTo?: string | null;
   q?: string | null;
+  name?: string | null;
   updatedSince?: string | null;
 }
 
@@ -45,6 +47,7 @@ const ARGUMENT_OF: Record<string, string> = {
   signed_from: 'filter.signedFrom',
   signed_to: 'filter.signedTo',
   q: 'filter.q',
+  name: 'filter.name',
   updated_since: 'filter.updatedSince',
   as_of: 'asOf',
   limit: 'first',
@@ -76,6 +79,7 @@ export function toRawQuery(args: CollectionArgs, includeTotal = false): RawQuery
     signed_from: filter.signedFrom,
     signed_to: filter.signedTo,
     q: filter.q,
+    name: filter.name,
     updated_since: filter.updatedSince,
     as_of: args.asOf,
     limit: args.first,
@@ -104,7 +108,7 @@ export function agreementQuery(args: CollectionArgs, includeTotal: boolean): { f
 
 export function agencyQuery(args: CollectionArgs, includeTotal: boolean): { filters: Filters; page: Page<AgencySort> } {
   const raw = toRawQuery(args, includeTotal);
-  return { filters: parseFilters(filtersOnly(raw)), page: parsePage(raw, AGENCY_SORTS, AGENCY_DEFAULT_SORT) };
+  return { filters: parseFilters(filtersOnly(raw)), page: parsePage(raw, AGENCY_SORTS, agencyDefaultSort(raw, AGENCY_DEFAULT_SORT)) };
 }
 
 /** Filters only (stats, asOf of single objects), optionally limited to the ones a field accepts. */

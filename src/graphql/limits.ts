@@ -153,6 +153,8 @@ const EXPECTED_SIZE: Record<string, number> = {
   'Query.oversightReports': 20,
   'Query.sourceLists': 200,
   'Agency.aliases': 3,
+  'AgencyAlias.spellings': 2,
+  'List.skippedRows': 5,
   'Agency.reports': 2,
   'Agency.agreements': 5,
   'Agreement.events': 5,

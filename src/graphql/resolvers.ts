@@ -15,6 +15,7 @@ import {
   listModels,
   listReports,
   listSourceLists,
+  skippedRowsByListIds,
   listStates,
   sourceListsByIds,
   stats,
@@ -116,6 +117,16 @@ export const resolvers: IResolvers = {
       if (!/^\d{1,9}$/.test(args.id)) throw new QueryError('id', `"${args.id}" is not a source list id`);
       const [list] = await run(context, (pool) => sourceListsByIds(pool, [Number(args.id)]));
       return list ? toSourceList(list) : null;
+    },
+    async list(_root, args: { id: string }, context: Ctx) {
+      if (!/^\d{1,9}$/.test(args.id)) throw new QueryError('id', `"${args.id}" is not a list id`);
+      const [list] = await run(context, (pool) => sourceListsByIds(pool, [Number(args.id)]));
+      if (!list) return null;
+      const skipped = await run(context, (pool) => skippedRowsByListIds(pool, [list.id]));
+      return {
+        sourceList: toSourceList(list),
+        skippedRows: skipped.map((row) => ({ rowNumber: row.row_number, cells: row.cells, reason: row.reason, agreementId: row.agreement_id })),
+      };
     },
     async stats(_root, args: Pick<CollectionArgs, 'filter' | 'asOf'>, context: Ctx) {
       const filters = filtersOf(args, STATS_FILTERS);

@@ -84,14 +84,34 @@ export function toAgency(record: AgencyRecord, asOf: string | undefined): Agency
   };
 }
 
+export interface AgencySpelling {
+  spelling: string;
+  firstSeenOn: string;
+  lastSeenOn: string;
+  firstListId: string;
+  lastListId: string;
+}
+
 export interface AgencyAlias {
   name: string;
   firstSeenOn: string;
   lastSeenOn: string;
+  spellings: AgencySpelling[];
 }
 
 export function toAlias(record: AliasRecord): AgencyAlias {
-  return { name: record.name, firstSeenOn: record.first_seen_on, lastSeenOn: record.last_seen_on };
+  return {
+    name: record.name,
+    firstSeenOn: record.first_seen_on,
+    lastSeenOn: record.last_seen_on,
+    spellings: record.spellings.map((spelling) => ({
+      spelling: spelling.spelling,
+      firstSeenOn: spelling.first_seen_on,
+      lastSeenOn: spelling.last_seen_on,
+      firstListId: String(spelling.first_list_id),
+      lastListId: String(spelling.last_list_id),
+    })),
+  };
 }
 
 export interface Agreement extends Dated {
@@ -288,6 +308,8 @@ export interface SourceList {
   sha256: string;
   byteSize: number;
   rowCount: number;
+  agreementsConfirmed: number | null;
+  rowsSkipped: number;
   status: string;
   statusReason: string | null;
   warnings: string[];
@@ -306,6 +328,8 @@ export function toSourceList(record: SourceListRecord): SourceList {
     sha256: record.sha256,
     byteSize: record.byte_size,
     rowCount: record.row_count,
+    agreementsConfirmed: record.agreements_confirmed,
+    rowsSkipped: record.rows_skipped,
     status: upper(record.status),
     statusReason: record.status_reason,
     warnings: (record.warnings ?? []).map(String),
@@ -322,6 +346,30 @@ export interface Stats {
   activeAgencies: number;
   byModel: ModelCount[];
   byState: { state: string; count: number }[];
+  pipeline: Pipeline;
+}
+
+export interface PipelineGroup {
+  count: number;
+  medianDays: number | null;
+}
+
+export interface Pipeline extends PipelineGroup {
+  byModel: (PipelineGroup & { model: string })[];
+  byState: (PipelineGroup & { state: string })[];
+}
+
+function toPipeline(record: StatsRecord['pipeline']): Pipeline {
+  const groups = <K extends string>(byKey: Record<string, { count: number; median_days: number | null }>, name: K, map: (key: string) => string) =>
+    Object.entries(byKey)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, group]) => ({ [name]: map(key), count: group.count, medianDays: group.median_days }) as { [P in K]: string } & PipelineGroup);
+  return {
+    count: record.count,
+    medianDays: record.median_days,
+    byModel: groups(record.by_model, 'model', upper),
+    byState: groups(record.by_state, 'state', (key) => key),
+  };
 }
 
 export function toStats(record: StatsRecord): Stats {
@@ -333,5 +381,6 @@ export function toStats(record: StatsRecord): Stats {
     activeAgencies: record.active_agencies,
     byModel: counts(record.by_model, 'model', upper),
     byState: counts(record.by_state, 'state', (key) => key),
+    pipeline: toPipeline(record.pipeline),
   };
 }

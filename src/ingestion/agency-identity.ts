@@ -182,6 +182,59 @@ function baseKey(name: string, stateCode: string): string {
 }
 
 // ---------------------------------------------------------------------------
+// Search key and display name
+
+const searchKeys = new Map<string, string>();
+/**
+ * What `q` and `name` compare: the name folded like the identity key (case, accents,
+ * punctuation, apostrophes, spacing around "/" and ",", PD, SO, Dept., Co., BOCC…)
+ * but without the state, which a search does not know. Memoized: lists repeat names.
+ */
+export function agencySearchKey(name: string): string {
+  let key = searchKeys.get(name);
+  if (key === undefined) {
+    key = foldTokens(words(name), '').join(' ');
+    searchKeys.set(name, key);
+  }
+  return key;
+}
+
+// How places are written ("St. Cloud", "Ft. Myers"): not shorthand to expand in a display name.
+const PLACE_ABBREVIATIONS = new Set(['FT', 'ST', 'STE', 'MT']);
+
+/** Abbreviations (PD, Dept., S.O.) and known typos ("Polce") in a spelling: fewer makes a fuller name. */
+function shorthandCount(name: string): number {
+  const tokens = words(name);
+  let count = /\bS\.\s?O\b/.test(name) ? 1 : 0;
+  tokens.forEach((word, i) => {
+    if (PHRASE_FOLDS[word] || (WORD_FOLDS[word] && !PLACE_ABBREVIATIONS.has(word))) count++;
+    else if (word === 'SO' && i === tokens.length - 1) count++;
+  });
+  return count;
+}
+
+/**
+ * The display name (README "Display names"): the most recent spelling, unless an
+ * alias with the same identity key (the same name, spelled otherwise) has fewer
+ * abbreviations and typos; the first such alias wins a tie.
+ */
+export function displayName(mostRecent: string, aliases: Iterable<string>, stateCode: string): string {
+  const key = baseKey(mostRecent, stateCode);
+  let best = mostRecent;
+  let bestCount = shorthandCount(mostRecent);
+  if (bestCount === 0) return best;
+  for (const alias of aliases) {
+    if (alias === mostRecent || baseKey(alias, stateCode) !== key) continue;
+    const count = shorthandCount(alias);
+    if (count < bestCount) {
+      best = alias;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------
 // Overrides (agency-overrides.json)
 
 const StateCodeSchema = z

@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { DurationSchema } from '../duration.ts';
 import { ListKindSchema } from '../enums.ts';
 import { openDatabase, type Database } from '../database/connect.ts';
+import { ensureCurrentRelease } from '../releases/store.ts';
 import { FetchError } from './fetch-lists.ts';
 import { IngestInputError, ingestList, type IngestOptions, type IngestReport } from './ingest.ts';
 import { kindFromFileName, listDateFromFileName } from './parse/index.ts';
@@ -269,15 +270,32 @@ export async function main(argv: string[]): Promise<number> {
         wait: true,
         onWait: () => out.log('another ingestion is running; waiting for it to finish'),
       }))!;
+    // One release per run (never per list of a backfill), for the version the run ended on. The lists stay
+    // applied if it fails; the service makes the missing release at its next start.
+    const release = async (): Promise<boolean> => {
+      if (options['dry-run']) return true;
+      try {
+        const made = await ensureCurrentRelease(db!.pool, config.PUBLIC_URL);
+        if (made?.made) out.log(`made release ${made.version} in ${made.ms} ms`);
+        return true;
+      } catch (error) {
+        console.error(`ingest: the lists were ingested, but making the release failed: ${(error as Error).message}`);
+        return false;
+      }
+    };
     if (!options.every) {
       const totals = await runLocked();
+      const released = await release();
       await summarize(totals, out);
-      return exitCodeFor(totals);
+      const code = exitCodeFor(totals);
+      return !released && code === EXIT.ok ? EXIT.failure : code;
     }
     for (;;) {
       // A repeating run outlives a failed download or a bad list: it reports and tries again next time.
       try {
-        await summarize(await runLocked(), out);
+        const totals = await runLocked();
+        await release();
+        await summarize(totals, out);
       } catch (error) {
         if (!(error instanceof FetchError || error instanceof IngestInputError)) throw error;
         console.error(`ingest: ${error.message}`);

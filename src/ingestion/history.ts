@@ -17,8 +17,10 @@
 import {
   agencyMatchKey,
   agencyMatchKeyWithoutOverrides,
+  agencySearchKey,
   canonicalAgencyName,
   classifyAgency,
+  displayName,
   isLikelySameAgency,
   type AgencyLevel,
   type AgencyType,
@@ -80,6 +82,8 @@ export interface ListContext {
 
 export interface ChangeCounts {
   rows: number;
+  /** Distinct agreements the rows became or confirmed: rows = agreements_confirmed + skipped_rows. */
+  agreements_confirmed: number;
   skipped_rows: number;
   added: number;
   renewed: number;
@@ -92,11 +96,24 @@ export interface ChangeCounts {
   unchanged: number;
 }
 
+/** A row that did not become or confirm one agreement, and why. */
+export interface SkippedRow {
+  rowNumber: number;
+  /** Header -> cell text, as ICE wrote it. */
+  cells: Record<string, string>;
+  reason: string;
+  /** The agreement the row duplicates or defers to, when there is one. */
+  agreementId: string | null;
+}
+
 export interface ListPlan {
   newAgencies: NewAgency[];
-  /** Agencies whose display name changed (latest spelling wins). */
+  /** Agencies renamed (a name no rule folds into the old one): their agreements record a renamed event. */
   renamedAgencies: { id: string; from: string; canonicalName: string }[];
-  aliases: { agencyId: string; name: string }[];
+  /** Agencies whose display name changed spelling only (README "Display names"): no event. */
+  respelledAgencies: { id: string; canonicalName: string }[];
+  /** Every name the list used: `spelling` as printed, `name` normalized (the alias), `searchKey` for `q`. */
+  aliases: { agencyId: string; name: string; spelling: string; searchKey: string }[];
   /** Agreements created by this list (their state after the list). */
   createdAgreements: AgreementState[];
   /** Agreements changed by this list (their state after the list). */
@@ -107,7 +124,7 @@ export interface ListPlan {
   statusChanges: { agreementId: string; status: AgreementStatus }[];
   events: PlannedEvent[];
   counts: ChangeCounts;
-  skipped: { rowNumber: number; reason: string }[];
+  skipped: SkippedRow[];
   /** Active (or pending, for a pending list) agreements this list would end, before it is applied. */
   wouldEnd: number;
   openBefore: number;
@@ -150,6 +167,7 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
   const plan: ListPlan = {
     newAgencies: [],
     renamedAgencies: [],
+    respelledAgencies: [],
     aliases: [],
     createdAgreements: [],
     changedAgreements: [],
@@ -158,6 +176,7 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
     events: [],
     counts: {
       rows: rows.length,
+      agreements_confirmed: 0,
       skipped_rows: 0,
       added: 0,
       renewed: 0,
@@ -216,8 +235,13 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
     return agreement;
   };
 
+  const skip = (row: ParsedRow, reason: string, agreementId: string | null = null) =>
+    plan.skipped.push({ rowNumber: row.rowNumber, cells: row.raw, reason, agreementId });
+
   // 1. Resolve every row to an agency and a model; one row per agency × model.
   const groups = new Map<string, RowGroup>();
+  const duplicates: { row: ParsedRow; key: string }[] = [];
+  const agencyNames = new Map<string, string[]>();
   for (const row of rows) {
     const reason = !row.state
       ? `unrecognised state "${row.stateRaw}"`
@@ -227,44 +251,43 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
           ? 'no agency name'
           : null;
     if (reason) {
-      plan.skipped.push({ rowNumber: row.rowNumber, reason });
+      skip(row, reason);
       continue;
     }
-    const agency = agencies.resolve(row, plan);
+    const agency = agencies.resolve(row, plan, agencyNames);
     const key = `${agency.id}|${row.model}`;
     const previous = groups.get(key);
     if (previous) {
       // ICE sometimes lists the same agreement twice; keep the latest signing.
       const keepNew = (row.signedOn ?? '') > (previous.row.signedOn ?? '');
-      plan.skipped.push({
-        rowNumber: keepNew ? previous.row.rowNumber : row.rowNumber,
-        reason: `duplicate of row ${keepNew ? row.rowNumber : previous.row.rowNumber} (same agency and model)`,
-      });
+      duplicates.push({ row: keepNew ? previous.row : row, key });
       if (!keepNew) continue;
     }
     groups.set(key, { row, agency, model: row.model! });
   }
-  plan.counts.skipped_rows = plan.skipped.length;
-  renameAgencies(plan, state.agencies);
+  updateDisplayNames(plan, state.agencies, agencyNames);
 
-  // 2. Rows present in the list.
+  // 2. Rows present in the list. `confirmed`: the agreement each group of rows became or confirmed.
   const seen = new Set<string>();
-  for (const group of groups.values()) {
+  const confirmed = new Map<string, string>();
+  for (const [key, group] of groups) {
     const { row, agency, model } = group;
     const current = agreements.find(agency.id, model, openStatus);
     if (list.kind === 'pending') {
       if (current) {
         seen.add(current.id);
+        confirmed.set(key, current.id);
         plan.counts.unchanged++;
         continue;
       }
-      if (agreements.find(agency.id, model, 'active')) {
+      const active = agreements.find(agency.id, model, 'active');
+      if (active) {
         // Already signed: the pending row is a leftover (ICE lists some agencies on both lists); the active one stands.
-        plan.skipped.push({ rowNumber: row.rowNumber, reason: 'pending row for an agreement already active' });
-        plan.counts.skipped_rows++;
+        skip(row, `pending row for agreement ${active.id}, already active`, active.id);
         continue;
       }
       const agreement = createAgreement(group, 'pending', null);
+      confirmed.set(key, agreement.id);
       seen.add(agreement.id);
       event(agreement.id, 'applied', list.listDate, row, { agency_name: row.agencyName });
       plan.counts.added++;
@@ -282,6 +305,7 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
         event(current.id, 'ended', list.listDate, row, { reason: 'superseded', superseded_on: rowSigned });
         const renewal = createAgreement(group, 'active', current.id);
         seen.add(renewal.id);
+        confirmed.set(key, renewal.id);
         event(renewal.id, 'renewed', rowSigned, row, { supersedes_id: current.id, previous_signed_on: current.signedOn });
         plan.counts.renewed++;
         continue;
@@ -305,12 +329,14 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
       }
       if (updated) touch(current);
       else plan.counts.unchanged++;
+      confirmed.set(key, current.id);
       continue;
     }
 
     const pending = agreements.find(agency.id, model, 'pending') ?? agreements.recentlyWithdrawn(agency.id, model, list.listDate);
     if (pending) {
       seen.add(pending.id);
+      confirmed.set(key, pending.id);
       pending.signedOn = row.signedOn;
       pending.endedOn = null;
       pending.endedBy = null;
@@ -324,6 +350,7 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
     const vanished = agreements.endedWithSameSigning(agency.id, model, row.signedOn);
     if (vanished) {
       seen.add(vanished.id);
+      confirmed.set(key, vanished.id);
       vanished.endedOn = null;
       vanished.endedBy = null;
       setStatus(vanished, 'active');
@@ -333,9 +360,20 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
     }
     const agreement = createAgreement(group, 'active', null);
     seen.add(agreement.id);
+    confirmed.set(key, agreement.id);
     event(agreement.id, 'signed', row.signedOn ?? list.listDate, row, { signed_on_known: row.signedOn !== null });
     plan.counts.added++;
   }
+
+  for (const { row, key } of duplicates) {
+    const kept = groups.get(key)!.row.rowNumber;
+    const agreementId = confirmed.get(key);
+    if (agreementId) skip(row, `duplicate of agreement ${agreementId} in the same list (row ${kept})`, agreementId);
+    else skip(row, `duplicate of row ${kept} in the same list (same agency and model)`);
+  }
+  plan.skipped.sort((a, b) => a.rowNumber - b.rowNumber);
+  plan.counts.skipped_rows = plan.skipped.length;
+  plan.counts.agreements_confirmed = confirmed.size;
 
   // 3. Open agreements of this kind that the list no longer shows.
   for (const agreement of agreements.open(openStatus)) {
@@ -371,25 +409,26 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
 }
 
 /**
- * An agency is renamed when none of the names this list gives it is its
- * current display name (up to spelling drift): the first of them becomes the
- * display name. Judged once per list, because ICE sometimes lists one agency
- * under an old and a new spelling on the same day.
+ * Display names (README "Display names"). An agency is renamed when none of the
+ * names this list gives it has its current display name's identity key: the
+ * first of them is the most recent spelling. Otherwise the most recent spelling
+ * is the list's name with the current key (ICE sometimes lists one agency under
+ * an old and a new spelling on the same day). Either way the display name is
+ * that spelling unless a fuller spelling of the same name is among the aliases.
+ * An agency this list names only by its display name keeps it (it gained no
+ * alias and its most recent spelling is the display name): it is not judged.
  */
-function renameAgencies(plan: ListPlan, agencies: Map<string, AgencyState>): void {
-  const namesByAgency = new Map<string, string[]>();
-  for (const alias of plan.aliases) {
-    const names = namesByAgency.get(alias.agencyId) ?? [];
-    names.push(alias.name);
-    namesByAgency.set(alias.agencyId, names);
-  }
+function updateDisplayNames(plan: ListPlan, agencies: Map<string, AgencyState>, namesByAgency: Map<string, string[]>): void {
   for (const [agencyId, names] of namesByAgency) {
     const agency = agencies.get(agencyId)!;
-    // Spelling drift (quotes, "Sheriffs"/"Sheriff's", "Ft."/"Fort") is not a rename: compare identity keys.
-    const current = agencyMatchKeyWithoutOverrides(agency.canonicalName, agency.stateCode);
-    if (names.some((name) => agencyMatchKeyWithoutOverrides(name, agency.stateCode) === current)) continue;
-    plan.renamedAgencies.push({ id: agencyId, from: agency.canonicalName, canonicalName: names[0]! });
-    agency.canonicalName = names[0]!;
+    if (names.every((name) => name === agency.canonicalName)) continue;
+    const currentKey = agencyMatchKeyWithoutOverrides(agency.canonicalName, agency.stateCode);
+    const sameName = names.find((name) => agencyMatchKeyWithoutOverrides(name, agency.stateCode) === currentKey);
+    const chosen = displayName(sameName ?? names[0]!, agency.aliases, agency.stateCode);
+    if (chosen === agency.canonicalName) continue;
+    if (sameName) plan.respelledAgencies.push({ id: agencyId, canonicalName: chosen });
+    else plan.renamedAgencies.push({ id: agencyId, from: agency.canonicalName, canonicalName: chosen });
+    agency.canonicalName = chosen;
   }
 }
 
@@ -413,7 +452,8 @@ class AgencyIndex {
     this.byState.set(agency.stateCode, list);
   }
 
-  resolve(row: ParsedRow, plan: ListPlan): AgencyState {
+  /** The row's agency (created if new); its name is recorded in `plan.aliases` and `namesByAgency`. */
+  resolve(row: ParsedRow, plan: ListPlan, namesByAgency: Map<string, string[]>): AgencyState {
     const stateCode = row.state!;
     const name = canonicalAgencyName(row.agencyName);
     const matchKey = agencyMatchKey(name, stateCode);
@@ -444,7 +484,7 @@ class AgencyIndex {
         this.agencies.set(id, created);
         this.index(created);
         plan.newAgencies.push(created);
-        plan.aliases.push({ agencyId: id, name });
+        this.record(created, row, name, plan, namesByAgency);
         return created;
       }
     }
@@ -452,8 +492,15 @@ class AgencyIndex {
       agency.aliases.add(name);
       this.byAlias.set(`${stateCode}|${name}`, agency);
     }
-    plan.aliases.push({ agencyId: agency.id, name });
+    this.record(agency, row, name, plan, namesByAgency);
     return agency;
+  }
+
+  private record(agency: AgencyState, row: ParsedRow, name: string, plan: ListPlan, namesByAgency: Map<string, string[]>): void {
+    plan.aliases.push({ agencyId: agency.id, name, spelling: row.agencyRaw, searchKey: agencySearchKey(name) });
+    const names = namesByAgency.get(agency.id);
+    if (!names) namesByAgency.set(agency.id, [name]);
+    else if (!names.includes(name)) names.push(name);
   }
 }
 

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { linkReportAgencies } from '../reference/load.ts';
 import { planList, type ChangeCounts, type ListPlan } from './history.ts';
 import { ListInputError, parseListBuffer, type ListKind, type ParsedList } from './parse/index.ts';
-import { loadHistoryState, writePlan } from './store.ts';
+import { loadHistoryState, writePlan, writeSkippedRows } from './store.ts';
 
 /** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in remote.ts). */
 const LIST_WRITE_LOCK = 287004;
@@ -200,7 +200,10 @@ async function quarantineReasonFor(
   if (missing.length > 0) {
     return `looks like a stale re-post: it has no ${missing.map((c) => c.toUpperCase()).join(', ')} column, which the applied list of ${previous.rows[0]!.list_date} had`;
   }
-  if (plan.openBefore >= MASS_ENDING_MIN_OPEN && plan.wouldEnd > plan.openBefore * MASS_ENDING_SHARE) {
+  // A header-only list would end every open agreement of its kind, however few (ICE's empty pending lists of
+  // November 2025 came between lists that still held the same applications).
+  const endsAll = parsed.rows.length === 0 && plan.wouldEnd > 0;
+  if (endsAll || (plan.openBefore >= MASS_ENDING_MIN_OPEN && plan.wouldEnd > plan.openBefore * MASS_ENDING_SHARE)) {
     const what = kind === 'participating' ? 'active agreements' : 'pending applications';
     return `would end ${plan.wouldEnd} of ${plan.openBefore} ${what} (${Math.round((plan.wouldEnd / plan.openBefore) * 100)}%) at once`;
   }
@@ -222,7 +225,7 @@ async function saveSourceList(
   },
 ): Promise<number> {
   const { parsed, plan } = list;
-  const summary = { columns: parsed.columns, counts: plan.counts, skipped: plan.skipped, header_row: parsed.headerRow };
+  const summary = { columns: parsed.columns, counts: plan.counts, header_row: parsed.headerRow };
   const rawRows = parsed.rows.map((row) => ({ row: row.rowNumber, cells: row.raw, issues: row.issues }));
   const values = [
     list.kind,
@@ -248,6 +251,7 @@ async function saveSourceList(
        WHERE id = $15 AND sha256 = $7`,
       [...values, existingId],
     );
+    await writeSkippedRows(client, existingId, plan.skipped);
     return existingId;
   }
   const inserted = await client.query<{ id: number }>(
@@ -258,5 +262,6 @@ async function saveSourceList(
      RETURNING id`,
     values,
   );
+  await writeSkippedRows(client, inserted.rows[0]!.id, plan.skipped);
   return inserted.rows[0]!.id;
 }

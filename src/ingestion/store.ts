@@ -3,7 +3,7 @@
 // transaction.
 import type pg from 'pg';
 import type { AgencyLevel, AgencyType } from './agency-identity.ts';
-import type { AgreementState, HistoryState, ListPlan } from './history.ts';
+import type { AgreementState, HistoryState, ListPlan, SkippedRow } from './history.ts';
 import type { ModelCode } from './parse/index.ts';
 
 export async function loadHistoryState(client: pg.ClientBase): Promise<HistoryState> {
@@ -102,11 +102,12 @@ export async function writePlan(client: pg.ClientBase, sourceListId: number, lis
       ],
     );
   }
-  if (plan.renamedAgencies.length > 0) {
+  const displayNames = [...plan.renamedAgencies, ...plan.respelledAgencies];
+  if (displayNames.length > 0) {
     await client.query(
       `UPDATE agencies SET canonical_name = r."canonicalName", updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, "canonicalName" text) WHERE agencies.id = r.id`,
-      [json(plan.renamedAgencies)],
+      [json(displayNames.map(({ id, canonicalName }) => ({ id, canonicalName })))],
     );
   }
   // Every name the list used, so an alias's last sighting moves forward.
@@ -118,7 +119,18 @@ export async function writePlan(client: pg.ClientBase, sourceListId: number, lis
        last_seen_on = GREATEST(agency_aliases.last_seen_on, EXCLUDED.last_seen_on),
        last_source_list_id = CASE WHEN EXCLUDED.last_seen_on >= agency_aliases.last_seen_on
          THEN EXCLUDED.last_source_list_id ELSE agency_aliases.last_source_list_id END`,
-    [json(dedupe(plan.aliases)), listDate, sourceListId],
+    [json(dedupe(plan.aliases, (alias) => alias.name).map(({ agencyId, name }) => ({ agencyId, name }))), listDate, sourceListId],
+  );
+  // And every spelling exactly as printed, with the alias it normalizes to.
+  await client.query(
+    `INSERT INTO agency_spellings (agency_id, spelling, name, search_key, first_seen_on, last_seen_on, first_source_list_id, last_source_list_id)
+     SELECT "agencyId", spelling, name, "searchKey", $2::date, $2::date, $3::int, $3::int
+     FROM jsonb_to_recordset($1::jsonb) AS r("agencyId" text, spelling text, name text, "searchKey" text)
+     ON CONFLICT (agency_id, spelling) DO UPDATE SET
+       last_seen_on = GREATEST(agency_spellings.last_seen_on, EXCLUDED.last_seen_on),
+       last_source_list_id = CASE WHEN EXCLUDED.last_seen_on >= agency_spellings.last_seen_on
+         THEN EXCLUDED.last_source_list_id ELSE agency_spellings.last_source_list_id END`,
+    [json(dedupe(plan.aliases, (alias) => alias.spelling)), listDate, sourceListId],
   );
   if (plan.createdAgreements.length > 0) {
     await client.query(
@@ -169,7 +181,20 @@ export async function writePlan(client: pg.ClientBase, sourceListId: number, lis
   }
 }
 
-function dedupe(aliases: ListPlan['aliases']): ListPlan['aliases'] {
-  const seen = new Map(aliases.map((alias) => [`${alias.agencyId}|${alias.name}`, alias]));
+/** One alias per agency and `field` (an upsert may not touch a row twice). */
+function dedupe(aliases: ListPlan['aliases'], field: (alias: ListPlan['aliases'][number]) => string): ListPlan['aliases'] {
+  const seen = new Map(aliases.map((alias) => [`${alias.agencyId}|${field(alias)}`, alias]));
   return [...seen.values()];
+}
+
+/** The rows of a list that did not become or confirm one agreement (replacing any from an earlier ingestion of it). */
+export async function writeSkippedRows(client: pg.ClientBase, sourceListId: number, skipped: SkippedRow[]): Promise<void> {
+  await client.query('DELETE FROM source_list_skipped_rows WHERE source_list_id = $1', [sourceListId]);
+  if (skipped.length === 0) return;
+  await client.query(
+    `INSERT INTO source_list_skipped_rows (source_list_id, row_number, cells, reason, agreement_id)
+     SELECT $2::int, "rowNumber", cells, reason, "agreementId"
+     FROM jsonb_to_recordset($1::jsonb) AS r("rowNumber" int, cells jsonb, reason text, "agreementId" text)`,
+    [json(skipped), sourceListId],
+  );
 }

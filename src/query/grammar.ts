@@ -12,7 +12,11 @@ export const LIMIT_DEFAULT = 50;
 export const LIMIT_MAX = 1000;
 
 export const AGREEMENT_SORTS = ['signed_on', 'state', 'agency_name', 'model', 'status', 'first_listed_on', 'last_listed_on', 'ended_on', 'updated_at', 'id'] as const;
-export const AGENCY_SORTS = ['name', 'state', 'county_fips', 'type', 'id'] as const;
+export const AGENCY_SORTS = ['relevance', 'name', 'state', 'county_fips', 'type', 'id'] as const;
+/** Agencies matching q come best match first unless a sort is asked for (relevance needs q). */
+export function agencyDefaultSort(raw: RawQuery, fallback: string): string {
+  return raw.q !== undefined && raw.q !== null && String(raw.q).trim() !== '' ? 'relevance' : fallback;
+}
 export type AgreementSort = (typeof AGREEMENT_SORTS)[number];
 export type AgencySort = (typeof AGENCY_SORTS)[number];
 
@@ -40,7 +44,8 @@ export const PARAMETER_DOCS = {
   agency_type: `Agency type: ${AGENCY_TYPES.join(', ')}. Repeatable.`,
   signed_from: 'Signed on or after this date (YYYY-MM-DD).',
   signed_to: 'Signed on or before this date (YYYY-MM-DD).',
-  q: 'Agency name contains this text (case- and accent-insensitive; also matches former names).',
+  q: 'Agency name search over every name and spelling the agency ever had: insensitive to case, accents, punctuation, apostrophes, spacing around / and , and abbreviations (PD, SO, Dept., Co., BOCC); close misspellings match too. Agencies come best match first (the name itself, then names starting with it, then similar names).',
+  name: 'Exactly one of the names an ICE list gave the agency (any spelling it ever bore; case and spacing aside): answers the agency that bore it. Add state when several states have an agency of that name.',
   updated_since: 'Changed on or after this instant (ISO 8601 date or date-time): for incremental sync.',
   as_of: 'The world as the latest applied ICE list on or before this date (YYYY-MM-DD) showed it.',
   limit: `Page size, 1 to ${LIMIT_MAX} (default ${LIMIT_DEFAULT}); above ${LIMIT_MAX} is an error.`,
@@ -150,6 +155,7 @@ export interface Filters {
   signed_from?: string;
   signed_to?: string;
   q?: string;
+  name?: string;
   updated_since?: string;
   as_of?: string;
 }
@@ -188,6 +194,7 @@ export function parseFilters(raw: RawQuery, accepted: readonly (keyof Filters)[]
     signed_from: date('signed_from', raw.signed_from),
     signed_to: date('signed_to', raw.signed_to),
     q: text('q', raw.q),
+    name: text('name', raw.name),
     updated_since: instant('updated_since', raw.updated_since),
     as_of: date('as_of', raw.as_of),
   };

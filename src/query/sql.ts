@@ -6,7 +6,8 @@
 // parameters: against text[] PostgreSQL casts the column and skips its index.
 import type { QueryResultRow } from 'pg';
 import type { Db } from '../database/connect.ts';
-import type { AgencySort, AgreementSort, Filters } from './grammar.ts';
+import { agencySearchKey, canonicalAgencyName } from '../ingestion/agency-identity.ts';
+import { QueryError, type AgencySort, type AgreementSort, type Filters } from './grammar.ts';
 import type { SortColumn } from './paging.ts';
 
 /** Collects bound parameters and hands out their placeholders. */
@@ -61,12 +62,45 @@ export function agreementSource(filters: Filters, params: Params, joinAgency = t
   if (filters.signed_to) where.push(`a.signed_on <= ${params.add(filters.signed_to)}::date`);
   if (filters.updated_since) where.push(`a.updated_at >= ${params.add(filters.updated_since)}::timestamptz`);
   if (filters.q) where.push(agencyNameMatches(filters.q, params));
+  if (filters.name) where.push(agencyNameIs(filters.name, params));
   return { from, where, status, endedOn };
 }
 
+/** How similar (pg_trgm, 0 to 1) a search key must be to a spelling's to match `q` when it does not contain it. */
+const SIMILARITY_THRESHOLD = 0.5;
+
+/**
+ * `q`: the text, folded like every spelling's search key (case, punctuation, apostrophes, PD, SO, Dept.,
+ * Co., BOCC...), is in a spelling's key or close to it; or the text as typed is in a name or alias.
+ */
 function agencyNameMatches(q: string, params: Params): string {
   const pattern = params.add(`%${escapeLike(q)}%`);
-  return `(g.canonical_name ILIKE ${pattern} OR EXISTS (SELECT 1 FROM agency_aliases al WHERE al.agency_id = g.id AND al.name ILIKE ${pattern}))`;
+  const clauses = [
+    `g.canonical_name ILIKE ${pattern}`,
+    `EXISTS (SELECT 1 FROM agency_aliases al WHERE al.agency_id = g.id AND al.name ILIKE ${pattern})`,
+  ];
+  const key = agencySearchKey(q);
+  if (key !== '') {
+    clauses.push(`EXISTS (SELECT 1 FROM agency_spellings sp WHERE sp.agency_id = g.id
+      AND (sp.search_key LIKE ${params.add(`%${escapeLike(key)}%`)} OR similarity(sp.search_key, ${params.add(key)}) >= ${SIMILARITY_THRESHOLD}))`);
+  }
+  return `(${clauses.join(' OR ')})`;
+}
+
+/** `name`: one of the agency's names, exactly (up to case and the spacing and quotes every alias is normalized for). */
+function agencyNameIs(name: string, params: Params): string {
+  const normalized = params.add(canonicalAgencyName(name).toLowerCase());
+  return `EXISTS (SELECT 1 FROM agency_aliases al WHERE al.agency_id = g.id AND lower(al.name) = ${normalized})`;
+}
+
+/**
+ * Relevance of an agency to `q`, as text that sorts best first: its best spelling's tier (0 the search key
+ * itself, 1 a prefix, 2 otherwise) then 1 - trigram similarity; agencies matched only by the text as typed last.
+ */
+function agencyRelevance(q: string, params: Params): string {
+  const key = params.add(agencySearchKey(q));
+  return `COALESCE((SELECT min(CASE WHEN sp.search_key = ${key} THEN '0' WHEN starts_with(sp.search_key, ${key}) THEN '1' ELSE '2' END
+      || to_char(1 - similarity(sp.search_key, ${key}), 'FM0.0000')) FROM agency_spellings sp WHERE sp.agency_id = g.id), '9')`;
 }
 
 /** Agencies `g`, narrowed by their own fields and by the agreements they hold (model, status, as_of). */
@@ -77,6 +111,7 @@ export function agencySource(filters: Filters, params: Params): { from: string; 
   if (filters.agency_type) where.push(`g.type = ANY(${params.add(filters.agency_type)}::agency_type[])`);
   if (filters.updated_since) where.push(`g.updated_at >= ${params.add(filters.updated_since)}::timestamptz`);
   if (filters.q) where.push(agencyNameMatches(filters.q, params));
+  if (filters.name) where.push(agencyNameIs(filters.name, params));
   const agreementFilters: Filters = {
     ...(filters.model ? { model: filters.model } : {}),
     ...(filters.status ? { status: filters.status } : {}),
@@ -121,8 +156,11 @@ export function agreementSortColumn(field: AgreementSort, source: AgreementSourc
 export const AGREEMENT_ID: SortColumn = { expression: 'a.id', type: 'text' };
 export const AGENCY_ID: SortColumn = { expression: 'g.id', type: 'text' };
 
-export function agencySortColumn(field: AgencySort): SortColumn {
+export function agencySortColumn(field: AgencySort, filters: Filters, params: Params): SortColumn {
   switch (field) {
+    case 'relevance':
+      if (!filters.q) throw new QueryError('sort', 'relevance ranks the matches of q: give q');
+      return { expression: agencyRelevance(filters.q, params), type: 'text' };
     case 'name':
       return { expression: 'g.canonical_name', type: 'text' };
     case 'state':

@@ -22,11 +22,21 @@ export interface AgencyRecord {
   updated_at: string;
 }
 
+export interface SpellingRecord {
+  spelling: string;
+  first_seen_on: string;
+  last_seen_on: string;
+  first_list_id: number;
+  last_list_id: number;
+}
+
 export interface AliasRecord {
   agency_id: string;
   name: string;
   first_seen_on: string;
   last_seen_on: string;
+  /** The raw spellings that normalize to this name. */
+  spellings: SpellingRecord[];
 }
 
 /** Agency columns with their agreement counts (now, or on as_of), for rows of `agencies g`. */
@@ -51,7 +61,7 @@ function agencyColumns(asOf: string | undefined, params: Params): { columns: str
 export async function listAgencies(db: Db, filters: Filters, page: Page<AgencySort>): Promise<PageResult<AgencyRecord>> {
   const params = new Params();
   const source = agencySource(filters, params);
-  const keys = keyset(page, agencySortColumn(page.sort.field), AGENCY_ID, params);
+  const keys = keyset(page, agencySortColumn(page.sort.field, filters, params), AGENCY_ID, params);
   const detail = agencyColumns(filters.as_of, params);
   // The page of ids first (cheap, indexed), then the details of those rows only.
   const rows = await db.query<AgencyRecord & { sort_value: string | null }>(
@@ -94,8 +104,13 @@ export async function agencyIdsByCounty(db: Db, fipsCodes: readonly string[]): P
 export async function aliasesByAgencyIds(db: Db, ids: readonly string[]): Promise<AliasRecord[]> {
   return select<AliasRecord>(
     db,
-    `SELECT agency_id, name, first_seen_on, last_seen_on FROM agency_aliases
-     WHERE agency_id = ANY($1::text[]) ORDER BY agency_id, first_seen_on, name`,
+    `SELECT al.agency_id, al.name, al.first_seen_on, al.last_seen_on,
+       COALESCE((SELECT json_agg(json_build_object('spelling', sp.spelling, 'first_seen_on', sp.first_seen_on,
+           'last_seen_on', sp.last_seen_on, 'first_list_id', sp.first_source_list_id, 'last_list_id', sp.last_source_list_id)
+           ORDER BY sp.first_seen_on, sp.spelling)
+         FROM agency_spellings sp WHERE sp.agency_id = al.agency_id AND sp.name = al.name), '[]') AS spellings
+     FROM agency_aliases al
+     WHERE al.agency_id = ANY($1::text[]) ORDER BY al.agency_id, al.first_seen_on, al.name`,
     [ids],
   );
 }

@@ -16,6 +16,10 @@ export interface SourceListRecord {
   sha256: string;
   byte_size: number;
   row_count: number;
+  /** Distinct agreements the rows became or confirmed (as if applied, for a quarantined list); null for lists ingested before it was recorded. */
+  agreements_confirmed: number | null;
+  /** Rows that did not become or confirm one agreement: row_count = agreements_confirmed + rows_skipped. */
+  rows_skipped: number;
   status: string;
   status_reason: string | null;
   warnings: string[];
@@ -25,7 +29,9 @@ export interface SourceListRecord {
 }
 
 const LIST_COLUMNS = `id, kind::text AS kind, list_date, list_date_source::text AS list_date_source, list_time, file_name, url,
-  sha256::text AS sha256, byte_size, row_count, status::text AS status, status_reason, warnings, summary->'counts' AS counts,
+  sha256::text AS sha256, byte_size, row_count, (summary->'counts'->>'agreements_confirmed')::int AS agreements_confirmed,
+  (SELECT count(*) FROM source_list_skipped_rows k WHERE k.source_list_id = source_lists.id)::int AS rows_skipped,
+  status::text AS status, status_reason, warnings, summary->'counts' AS counts,
   to_json(ingested_at) #>> '{}' AS ingested_at, to_json(applied_at) #>> '{}' AS applied_at`;
 
 
@@ -46,6 +52,24 @@ export async function listSourceLists(db: Db, filter: ListFilter): Promise<Sourc
 
 export async function sourceListsByIds(db: Db, ids: readonly number[]): Promise<SourceListRecord[]> {
   return select<SourceListRecord>(db, `SELECT ${LIST_COLUMNS} FROM source_lists WHERE id = ANY($1::int[])`, [ids]);
+}
+
+export interface SkippedRowRecord {
+  source_list_id: number;
+  row_number: number;
+  cells: Record<string, string>;
+  reason: string;
+  agreement_id: string | null;
+}
+
+/** The rows of these lists that did not become or confirm one agreement, in file order. */
+export async function skippedRowsByListIds(db: Db, ids: readonly number[]): Promise<SkippedRowRecord[]> {
+  return select<SkippedRowRecord>(
+    db,
+    `SELECT source_list_id, row_number, cells, reason, agreement_id FROM source_list_skipped_rows
+     WHERE source_list_id = ANY($1::int[]) ORDER BY source_list_id, row_number`,
+    [ids],
+  );
 }
 
 export interface ChangeRecord {

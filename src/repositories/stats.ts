@@ -14,6 +14,55 @@ export interface Stats {
   by_model: Record<string, number>;
   by_state: Record<string, number>;
   by_status: Record<string, number>;
+  /** Applications signed: days from first application to signing. */
+  pipeline: Pipeline;
+}
+
+export interface PipelineGroup {
+  /** Agreements that began as an application and were signed by the date. */
+  count: number;
+  /** Median days from the first pending list that showed the application to the signing date. */
+  median_days: number | null;
+}
+
+export interface Pipeline extends PipelineGroup {
+  by_model: Record<string, PipelineGroup>;
+  by_state: Record<string, PipelineGroup>;
+}
+
+/**
+ * The pending-to-signed pipeline: for each agreement that began as an application (an `applied` event) and
+ * was then signed (promoted: a `signed` event from pending) by a list dated on or before `asOf`, the days from
+ * the first application to the signing date ICE gave. Medians need every value, so the database groups.
+ */
+async function pipeline(db: Db, filters: Filters, asOf: string | null): Promise<Pipeline> {
+  const { status: _status, as_of: _asOf, ...rest } = filters;
+  const params = new Params();
+  const source = agreementSource(rest, params);
+  const date = params.add(asOf);
+  const rows = await db.query<{ model: string | null; state: string | null; count: number; median_days: number | null }>(
+    `WITH signed AS (
+       SELECT a.model_code AS model, g.state_code::text AS state, s.occurred_on - ap.occurred_on AS days
+       FROM ${source.from}
+       JOIN LATERAL (SELECT min(e.occurred_on) AS occurred_on FROM agreement_events e
+                     WHERE e.agreement_id = a.id AND e.type = 'applied') ap ON ap.occurred_on IS NOT NULL
+       JOIN LATERAL (SELECT e.occurred_on FROM agreement_events e JOIN source_lists l ON l.id = e.source_list_id
+                     WHERE e.agreement_id = a.id AND e.type = 'signed' AND e.details->>'from_status' = 'pending'
+                       AND (${date}::date IS NULL OR l.list_date <= ${date}::date)
+                     ORDER BY l.list_date, e.id LIMIT 1) s ON true
+       ${whereClause(source.where)})
+     SELECT model, state, count(*)::int AS count, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days
+     FROM signed GROUP BY GROUPING SETS ((), (model), (state))`,
+    params.values,
+  );
+  const result: Pipeline = { count: 0, median_days: null, by_model: {}, by_state: {} };
+  for (const row of rows.rows) {
+    const group = { count: row.count, median_days: row.median_days === null ? null : Number(row.median_days) };
+    if (row.model !== null) result.by_model[row.model] = group;
+    else if (row.state !== null) result.by_state[row.state] = group;
+    else Object.assign(result, group);
+  }
+  return result;
 }
 
 /** The date of the latest applied list (the "now" of the dataset). */
@@ -46,8 +95,9 @@ async function computeStats(db: Db, filters: Filters): Promise<Stats> {
        FROM ${source.from} ${whereClause([...source.where, `${source.status} = 'active'`])}) active`,
     params.values,
   );
+  const asOf = filters.as_of ?? (await latestListDate(db));
   const result: Stats = {
-    as_of: filters.as_of ?? (await latestListDate(db)),
+    as_of: asOf,
     active_agreements: 0,
     pending_agreements: 0,
     ended_agreements: 0,
@@ -55,6 +105,7 @@ async function computeStats(db: Db, filters: Filters): Promise<Stats> {
     by_model: {},
     by_state: {},
     by_status: { active: 0, pending: 0, ended: 0 },
+    pipeline: await pipeline(db, filters, filters.as_of ?? null),
   };
   for (const row of rows.rows) {
     result.by_status[row.status] = (result.by_status[row.status] ?? 0) + row.agreements;

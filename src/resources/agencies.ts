@@ -1,6 +1,6 @@
 // /v1/agencies (JSON, CSV, GeoJSON) and /v1/agencies/{id}.
 import { z } from 'zod';
-import { AGENCY_SORTS, type AgencySort } from '../query/grammar.ts';
+import { agencyDefaultSort, AGENCY_SORTS, type AgencySort } from '../query/grammar.ts';
 import {
   agenciesByIds,
   agreementsByAgencyIds,
@@ -39,6 +39,7 @@ export const agencies = keysetCollection<AgencyRecord, AgencySort>({
   },
   schema: AgencyListResponseSchema,
   sorts: AGENCY_SORTS,
+  defaultSort: { of: (raw) => agencyDefaultSort(raw, 'id'), doc: 'relevance with q (best match first), else id' },
   fetch: listAgencies,
   columns: fieldColumns<AgencyRecord>(AGENCY_COLUMNS),
   geojson: {

@@ -40,13 +40,13 @@ export const bulkAgreements: Collection<AgreementWithEvents> = {
       csv: {
         summary: 'Every agreement and event, as CSV',
         description:
-          'The whole history: one row per agreement event (the agreement\'s columns repeated, then event_* columns; event_details is JSON), in agreement id order, then event order. Streamed from one snapshot of one dataset version (x-dataset-version, ETag, file name).',
+          'The whole history: one row per agreement event (the agreement\'s columns repeated, then event_* columns; event_details is JSON), in agreement id order, then event order. Streamed from one snapshot of the current dataset version (x-dataset-version, ETag, file name); it changes when a list is applied. For files that never change and can be cited (normalized tables, Parquet, a data package), use /v1/releases.',
         response: 'CSV with a header row.',
       },
       ndjson: {
         summary: 'Every agreement with its events, as NDJSON',
         description:
-          'The whole history: one JSON object per line, an agreement with its events (fields as in /v1/agreements/{id}, without sources), in id order. Streamed from one snapshot of one dataset version.',
+          'The whole history: one JSON object per line, an agreement with its events (fields as in /v1/agreements/{id}, without sources), in id order. Streamed from one snapshot of the current dataset version; /v1/releases has citable files that never change.',
         response: 'Newline-delimited JSON.',
         schema: AgreementDetailSchema.omit({ sources: true, superseded_by_id: true }).describe('One line.'),
       },

@@ -78,20 +78,24 @@ export function keysetCollection<T, S extends string>(definition: {
   /** The sort fields, and an example said in the sort parameter's description. */
   sorts: readonly S[];
   sortExample?: string;
+  /** The sort when none is given (default id), from the raw query, and how the docs say it. */
+  defaultSort?: { of(raw: RawQuery): string; doc: string };
   fetch(db: Db, filters: Filters, page: Page<S>): Promise<PageResult<T>>;
   columns: readonly CsvColumn<T>[];
   geojson: NonNullable<Collection<T>['geojson']>;
 }): Collection<T, Filters> {
-  const { sorts, sortExample, fetch, columns, ...rest } = definition;
+  const { sorts, sortExample, defaultSort, fetch, columns, ...rest } = definition;
   const example = sortExample ? ` (${sortExample})` : '';
+  const sortOf = defaultSort?.of ?? (() => 'id');
   return {
     ...rest,
-    querystring: querySchema([...ALL_FILTERS, ...PAGE_PARAMS], {}, `Sort field (${sorts.join(', ')}), prefixed with - for descending${example}; default id. Ties are broken by id.`),
+    querystring: querySchema([...ALL_FILTERS, ...PAGE_PARAMS], {}, `Sort field (${sorts.join(', ')}), prefixed with - for descending${example}; default ${defaultSort?.doc ?? 'id'}. Ties are broken by id.`),
     renderers: [jsonRenderer, csvRenderer, geojsonRenderer],
     paged: true,
     parse(raw) {
       rejectUnknown(raw, [...ALL_FILTERS, ...PAGE_PARAMS]);
-      return { filters: parseFilters(raw), page: parsePage(raw, sorts, 'id'), defaultSort: 'id' };
+      const sort = sortOf(raw);
+      return { filters: parseFilters(raw), page: parsePage(raw, sorts, sort), defaultSort: sort };
     },
     fetch: (db, filters, page) => fetch(db, filters, page as Page<S>),
     csv: { columns },

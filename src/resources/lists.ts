@@ -1,13 +1,13 @@
 // /v1/lists: every ICE list ingested (applied, quarantined or rejected), newest first.
 import { z } from 'zod';
 import { LIST_KINDS, LIST_STATUSES } from '../enums.ts';
-import { enumList, rejectUnknown } from '../query/grammar.ts';
-import { listSourceLists, type ListFilter, type SourceListRecord } from '../repositories/index.ts';
+import { enumList, QueryError, rejectUnknown } from '../query/grammar.ts';
+import { listSourceLists, skippedRowsByListIds, sourceListsByIds, type ListFilter, type SourceListRecord } from '../repositories/index.ts';
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
 import { jsonRenderer } from '../renderers/json.ts';
 import { repeatableParameter } from '../schemas/common.ts';
-import { SourceListListResponseSchema } from '../schemas/history.ts';
-import { whole, type Collection } from './collection.ts';
+import { ListReconciliationResponseSchema, SourceListListResponseSchema } from '../schemas/history.ts';
+import { whole, type Collection, type Item } from './collection.ts';
 
 export const lists: Collection<SourceListRecord, ListFilter> = {
   path: '/lists',
@@ -33,7 +33,33 @@ export const lists: Collection<SourceListRecord, ListFilter> = {
   csv: {
     columns: fieldColumns<SourceListRecord>([
       'id', 'kind', 'list_date', 'list_date_source', 'list_time', 'file_name', 'url', 'sha256', 'byte_size', 'row_count',
-      'status', 'status_reason', 'warnings', 'counts', 'ingested_at', 'applied_at',
+      'agreements_confirmed', 'rows_skipped', 'status', 'status_reason', 'warnings', 'counts', 'ingested_at', 'applied_at',
     ]),
   },
+};
+
+/**
+ * /v1/lists/{id}: the list reconciled row by row. Every row either became or confirmed one agreement or is
+ * listed here with its cells and why, so row_count = agreements_confirmed + rows_skipped.
+ */
+export const list: Item<object> = {
+  path: '/lists/:id',
+  tags: ['history'],
+  summary: 'One ICE list, reconciled row by row',
+  response:
+    'The list\'s record and every row that did not become or confirm one agreement: its row number in the file, its cells as ICE wrote them and why (a duplicate of agreement X in the same list, a pending row for an agreement already active, an unrecognised state or support type). row_count = agreements_confirmed + rows_skipped.',
+  schema: ListReconciliationResponseSchema,
+  param: { name: 'id', schema: z.string().max(12).describe('List id, as in /v1/lists.') },
+  asOf: false,
+  id(value) {
+    if (!/^\d{1,9}$/.test(value)) throw new QueryError('id', `"${value}" is not a list id`);
+    return value;
+  },
+  async load(db, id) {
+    const [found] = await sourceListsByIds(db, [Number(id)]);
+    if (!found) return null;
+    const skipped = await skippedRowsByListIds(db, [found.id]);
+    return { ...found, skipped_rows: skipped.map(({ source_list_id: _listId, ...row }) => row) };
+  },
+  missing: (id) => `no list ${id}`,
 };

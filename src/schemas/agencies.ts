@@ -24,11 +24,22 @@ export const AgencySchema = z
   })
   .meta({ id: 'Agency' });
 
+export const SpellingSchema = z
+  .object({
+    spelling: z.string().describe('The LAW ENFORCEMENT AGENCY cell exactly as ICE printed it (stray spaces and all).'),
+    first_seen_on: DateSchema.describe('Date of the first list that printed it.'),
+    last_seen_on: DateSchema.describe('Date of the last list that printed it.'),
+    first_list_id: z.number().int().describe('That first list (see /v1/lists/{id}).'),
+    last_list_id: z.number().int().describe('That last list.'),
+  })
+  .meta({ id: 'AgencySpelling' });
+
 export const AliasSchema = z
   .object({
-    name: z.string().describe('A name the lists used for the agency, exactly as spelled.'),
+    name: z.string().describe('A name the lists used for the agency, normalized (whitespace, quotes, spacing around / and ,): what identity matching compares.'),
     first_seen_on: DateSchema.describe('Date of the first list that used it.'),
     last_seen_on: DateSchema.describe('Date of the last list that used it.'),
+    spellings: z.array(SpellingSchema).describe('The raw spellings ICE printed that normalize to this name (empty for names ingested before spellings were kept).'),
   })
   .meta({ id: 'AgencyAlias' });
 

@@ -105,6 +105,7 @@ export const QUERY_PARAMETERS = {
   signed_from: single(PARAMETER_DOCS.signed_from),
   signed_to: single(PARAMETER_DOCS.signed_to),
   q: single(PARAMETER_DOCS.q),
+  name: single(PARAMETER_DOCS.name),
   updated_since: single(PARAMETER_DOCS.updated_since),
   as_of: single(PARAMETER_DOCS.as_of),
   limit: single(PARAMETER_DOCS.limit),

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ListDateSourceSchema, ListKindSchema, ListStatusSchema } from '../enums.ts';
 import { EventSchema } from './agreements.ts';
-import { DateSchema, listResponse } from './common.ts';
+import { DateSchema, itemResponse, listResponse } from './common.ts';
 
 export const SourceListSchema = z
   .object({
@@ -15,7 +15,13 @@ export const SourceListSchema = z
     url: z.string().nullable().describe('Where it was downloaded from.'),
     sha256: z.string().describe('SHA-256 of the file, hex.'),
     byte_size: z.number().int().describe('File size in bytes.'),
-    row_count: z.number().int().describe('Data rows parsed.'),
+    row_count: z.number().int().describe('Data rows parsed: agreements_confirmed + rows_skipped.'),
+    agreements_confirmed: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Distinct agreements its rows became or confirmed (for a quarantined list: had it been applied). Null for lists ingested before this was recorded.'),
+    rows_skipped: z.number().int().describe('Rows that did not become or confirm one agreement (duplicates, pending rows of agreements already active, unreadable rows): listed at /v1/lists/{id}.'),
     status: ListStatusSchema.describe('applied (its changes are in the data), quarantined (held back for review) or rejected.'),
     status_reason: z.string().nullable().describe('Why it was quarantined or rejected.'),
     warnings: z.array(z.string()).describe('Problems found in the file that did not stop it.'),
@@ -24,6 +30,21 @@ export const SourceListSchema = z
     applied_at: z.string().nullable().describe('When it was applied (ISO 8601).'),
   })
   .meta({ id: 'SourceList' });
+
+export const SkippedRowSchema = z
+  .object({
+    row_number: z.number().int().describe('Worksheet row in the file (1-based, the header included).'),
+    cells: z.record(z.string(), z.string()).describe('The row as ICE wrote it: header -> cell text (a hyperlink cell as "text <url>").'),
+    reason: z.string().describe('Why it did not become an agreement of its own: a duplicate of agreement X in the same list, a pending row for an agreement already active, an unrecognised state or support type, ...'),
+    agreement_id: z.string().nullable().describe('The agreement it duplicates or defers to, when there is one.'),
+  })
+  .meta({ id: 'SkippedRow' });
+
+export const ListReconciliationSchema = SourceListSchema.extend({
+  skipped_rows: z.array(SkippedRowSchema).describe('Every row that did not become or confirm one agreement, in file order.'),
+}).meta({ id: 'ListReconciliation' });
+
+export const ListReconciliationResponseSchema = itemResponse(ListReconciliationSchema, 'ListReconciliationResponse');
 
 export const ChangeSchema = z
   .object({

@@ -2,6 +2,20 @@
 import { z } from 'zod';
 import { DateSchema, MetaSchema } from './common.ts';
 
+export const PipelineGroupSchema = z
+  .object({
+    count: z.number().int().describe('Agreements that began as an application and were signed by the date.'),
+    median_days: z.number().nullable().describe('Median days from the first pending list that showed the application to the signing date ICE gave (null when count is 0).'),
+  })
+  .meta({ id: 'PipelineGroup' });
+
+export const PipelineSchema = PipelineGroupSchema.extend({
+  by_model: z.record(z.string(), PipelineGroupSchema).describe('By support model.'),
+  by_state: z.record(z.string(), PipelineGroupSchema).describe('By state (USPS code).'),
+})
+  .describe('The pending-to-signed pipeline: applications signed by the date (by the lists dated on or before it), with the median days from first application to signing.')
+  .meta({ id: 'Pipeline' });
+
 export const StatsSchema = z
   .object({
     as_of: DateSchema.nullable().describe('The date counted: as_of, else the latest applied list\'s date.'),
@@ -12,6 +26,7 @@ export const StatsSchema = z
     by_model: z.record(z.string(), z.number().int()).describe('Active agreements by support model.'),
     by_state: z.record(z.string(), z.number().int()).describe('Active agreements by state (USPS code).'),
     by_status: z.record(z.string(), z.number().int()).describe('Agreements by status (active, pending, ended).'),
+    pipeline: PipelineSchema,
   })
   .meta({ id: 'Stats' });
 

@@ -6,6 +6,8 @@ import {
   agencyMatchKey,
   agencyMatchKeyWithoutOverrides,
   AgencyOverridesFileSchema,
+  agencySearchKey,
+  displayName,
   agencyOverrides,
   canonicalAgencyName,
   classifyAgency,
@@ -89,6 +91,33 @@ const SAME_AGENCY: [string, string[]][] = [
   ['MN', ["Freedom County Sheriff's Office", "Freeborn County Sheriff's Office"]],
   ['TN', ['Tennessee State Constable 4th District Polk County', 'Tennessee State Constable 4th District ', 'Polk County Constable District 4']],
 ];
+
+t.test('the display-name rule: the most recent spelling unless a fuller one of the same name is an alias', async (t) => {
+  // [most recent spelling, the other aliases, the display name] (issue 11's cases, spelled as ICE printed them).
+  const cases: [string, string[], string][] = [
+    ['Tampa PD', ['Tampa Police Department'], 'Tampa Police Department'],
+    ['Gulfport PD', ['Gulfport Police Department'], 'Gulfport Police Department'],
+    ['Kenneth City PD', ['Kenneth City Police Department'], 'Kenneth City Police Department'],
+    ['Panama City Police Dept.', ['Panama City Police Department', 'Panama City Beach Police Department'], 'Panama City Police Department'],
+    ['New Port Richey Polce Department', ['New Port Richey Police Department'], 'New Port Richey Police Department'],
+    ['Tampa PD', ['Port Tampa Bay Police Department'], 'Tampa PD'],
+    ['City of Houston Police Department', ['Houston Police Department'], 'City of Houston Police Department'],
+    ["Hillsborough Co. S.O.", ["Hillsborough County Sheriff's Office"], "Hillsborough County Sheriff's Office"],
+    ['St. Cloud Police Department', ['Saint Cloud Police Department'], 'St. Cloud Police Department'],
+  ];
+  for (const [recent, aliases, expected] of cases) t.equal(displayName(recent, aliases, 'FL'), expected, `${recent} (aliases ${aliases.join('; ')})`);
+});
+
+t.test('search keys fold case, punctuation, spacing and abbreviations, but not places', async (t) => {
+  const same: [string, string][] = [
+    ['Gulf County Board of County Commissioners /Detention Facility ', 'gulf county bocc / detention facility'],
+    ['Tampa PD', 'TAMPA POLICE DEPT.'],
+    ["Hillsborough County Sheriff's Office", 'Hillsborough Co. SO'],
+    ['Criminal Investigation Division , Department of Financial Services,', 'criminal investigation division, department of financial services'],
+  ];
+  for (const [a, b] of same) t.equal(agencySearchKey(a), agencySearchKey(b), `${a} ~ ${b}`);
+  t.not(agencySearchKey('Tampa Police Department'), agencySearchKey("Tampa Sheriff's Office"));
+});
 
 t.test('drifted spellings of one agency share one match key', async (t) => {
   for (const [state, names] of SAME_AGENCY) {

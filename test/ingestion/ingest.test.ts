@@ -66,7 +66,9 @@ t.test('the seeded history: renewal, ending, promotion from pending, rename', as
      FROM agencies g JOIN agency_aliases al ON al.agency_id = g.id WHERE g.state_code = 'TX' AND g.canonical_name LIKE '%Houston%' GROUP BY g.id`,
   );
   t.equal(houston.rows.length, 1, 'a respelled agency keeps one id');
-  t.equal(houston.rows[0]!.canonical_name, 'Houston Police Department', '"City of" is spelling drift, not a rename');
+  t.equal(houston.rows[0]!.canonical_name, 'City of Houston Police Department', 'the display name is the most recent spelling');
+  const renamed = await one<{ n: number }>(db.pool, "SELECT count(*)::int AS n FROM agreement_events WHERE type = 'renamed'");
+  t.equal(renamed.n, 0, '"City of" is spelling drift, not a rename: no renamed event');
   t.same(houston.rows[0]!.aliases, ['Houston Police Department', 'City of Houston Police Department'], 'every name stays as an alias');
 
   const counts = await one<{ agreements: string; agencies: string }>(
@@ -81,7 +83,7 @@ t.test('the seeded history: renewal, ending, promotion from pending, rename', as
   );
   const byName = new Map(located.rows.map((row) => [row.canonical_name, row]));
   t.equal(byName.get("Collier County Sheriff's Office")?.county_fips, SEED_FACTS.collierCountyFips);
-  t.equal(byName.get('Houston Police Department')?.county_fips, SEED_FACTS.harrisCountyFips);
+  t.equal(byName.get('City of Houston Police Department')?.county_fips, SEED_FACTS.harrisCountyFips);
   t.equal(byName.get('Florida Highway Patrol')?.county_fips, null, 'a statewide agency has no county');
   t.ok(byName.get('Florida Highway Patrol')?.lat, '…but has coordinates (the state centroid)');
 });
@@ -263,7 +265,6 @@ t.test('bad input is refused with one clear line and changes nothing', async (t)
   const cases: [string, Buffer, RegExp][] = [
     ['text file', Buffer.from('STATE,AGENCY\nTEXAS,x\n'), /not an xlsx|not a spreadsheet|xlsx/i],
     ['no header', await buildList({ columns: ['FOO', 'BAR'], rows: [['a', 'b']] }), /header/i],
-    ['empty list', await buildList({ columns: PARTICIPATING_COLUMNS, rows: [] }), /empty|no data rows|no rows/i],
   ];
   for (const [name, buffer, message] of cases) {
     const error = await ingestList(db.pool, { buffer, fileName: 'participatingAgencies06012025pm.xlsx' }).catch((caught: unknown) => caught);
@@ -277,6 +278,28 @@ t.test('bad input is refused with one clear line and changes nothing', async (t)
   }).catch((caught: unknown) => caught);
   t.match((undated as Error).message, /no list date in the file name; pass --list-date/);
   t.equal(await snapshot(db.pool), before, 'the database is exactly as it was');
+});
+
+t.test('a header-only list is a list with no rows: an empty pending list is held back by the mass-ending rule', async (t) => {
+  const db = await testDatabase(t);
+  const applications = Array.from({ length: 24 }, (_, i) => ['TEXAS', `Town ${i + 1} Police Department`, 'Municipality', 'Harris County', 'Task Force Model']);
+  const first = await ingestList(db.pool, { buffer: await buildList({ columns: PENDING_COLUMNS, rows: applications }), fileName: 'pendingAgencies11032025pm.xlsx' });
+  t.equal(first.outcome, 'applied');
+  const empty = await ingestList(db.pool, { buffer: await buildList({ columns: PENDING_COLUMNS, rows: [] }), fileName: 'pendingAgencies11062025pm.xlsx' });
+  t.match(empty, { outcome: 'quarantined', reason: /^would end 24 of 24 pending applications \(100%\) at once/, counts: { rows: 0, agreements_confirmed: 0, skipped_rows: 0 } });
+  const pending = await one<{ n: number }>(db.pool, "SELECT count(*)::int AS n FROM agreements WHERE status = 'pending'");
+  t.equal(pending.n, 24, 'no application was withdrawn');
+
+  // Fewer than 20 open: a list with rows may end them all, a header-only list may not.
+  const few = await testDatabase(t);
+  await ingestList(few.pool, { buffer: await buildList({ columns: PENDING_COLUMNS, rows: applications.slice(0, 3) }), fileName: 'pendingAgencies11032025pm.xlsx' });
+  const emptied = await ingestList(few.pool, { buffer: await buildList({ columns: PENDING_COLUMNS, rows: [] }), fileName: 'pendingAgencies11062025pm.xlsx' });
+  t.match(emptied, { outcome: 'quarantined', reason: /^would end 3 of 3 pending applications \(100%\) at once/ });
+
+  // With nothing open, an empty list changes nothing and is applied.
+  const fresh = await testDatabase(t);
+  const nothing = await ingestList(fresh.pool, { buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: [] }), fileName: 'participatingAgencies06012025pm.xlsx' });
+  t.match(nothing, { outcome: 'applied', counts: { rows: 0, added: 0, ended: 0 } });
 });
 
 t.test('a dry run reports the changes and writes nothing', async (t) => {

@@ -28,6 +28,9 @@ t.test('a scheduled ingestion applies the latest list and the API serves it at o
   t.ok(site.hits.filter((hit) => hit.url.includes('/file-download/')).slice(1).every((hit) => hit.conditional), 'later downloads are conditional');
   const count = await database.pool.query('SELECT count(*)::int AS n FROM source_lists');
   t.equal(count.rows[0].n, 1);
+  // The run that applied the list released that version; the unchanged runs made no other.
+  const releases = (await app.inject('/v1/releases')).json().data;
+  t.same(releases.map((release: { version: number; list_date: string }) => [release.version, release.list_date]), [[app.dataset.current().version, '2025-03-01']], 'one release, of the applied list');
 });
 
 t.test('INGEST_SCHEDULE off (the default) fetches nothing', async (t) => {

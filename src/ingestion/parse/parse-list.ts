@@ -184,6 +184,7 @@ function parseRow(
     raw,
     state: state.code,
     stateRaw,
+    agencyRaw,
     agencyName,
     agencyType,
     agencyKind,
@@ -325,6 +326,9 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
   const unreadable = rows.filter((row) => row.state === null || (match.positions.has('model') && row.model === null)).length;
   if (unreadable > 0) warnings.push(`${plural(unreadable, 'row')} with an unrecognised state or support type`);
 
+  // A header without rows is a real list: ICE published header-only pending lists in November 2025
+  // ("nothing pending"). Applying one goes through the ingestion rules like any other list.
+  if (rows.length === 0) warnings.push('the list has a header but no data rows');
   const list: ParsedList = {
     sha256,
     fileName,
@@ -340,11 +344,6 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
     latestSignedOn,
     warnings,
   };
-  if (rows.length === 0) {
-    // ICE has published header-only pending lists (November 2025); the caller may accept
-    // one as "nothing pending", so the parsed header goes along with the error.
-    throw new ListInputError('empty', `the list has a header (row ${chosen.row} of "${worksheet.name}") but no data rows`, { list });
-  }
   return list;
 }
 

@@ -21,6 +21,8 @@ export interface ParsedRow {
   /** Postal code, e.g. 'TX', 'GU'; null if unrecognised (an issue is recorded). */
   state: string | null;
   stateRaw: string;
+  /** The LAW ENFORCEMENT AGENCY cell exactly as ICE wrote it (stray spaces included). */
+  agencyRaw: string;
   /** Whitespace collapsed and trimmed, curly quotes straightened, NBSP removed. */
   agencyName: string;
   /** The TYPE column as given, trimmed; null when the column is absent, the cell empty or an N/A marker. */

@@ -3,6 +3,7 @@
 // that finds another ingestion holding the run lock is skipped, not queued.
 import fp from 'fastify-plugin';
 import { ingestLatest, withRunLock } from '../../ingestion/remote.ts';
+import { ensureCurrentRelease } from '../../releases/store.ts';
 
 export const ingestSchedulerPlugin = fp(
   async (app) => {
@@ -23,6 +24,9 @@ export const ingestSchedulerPlugin = fp(
           } else app.log.info({ url: result.url, result: result.kind }, 'scheduled ingestion');
         }
         await app.dataset.refresh();
+        // One release per run, for the version the run ended on.
+        const release = await ensureCurrentRelease(app.db.pool, app.config.PUBLIC_URL);
+        if (release?.made) app.log.info({ version: release.version, ms: release.ms }, 'release made');
       } catch (error) {
         app.log.error({ err: error }, 'scheduled ingestion failed');
       }

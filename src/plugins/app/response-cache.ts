@@ -64,7 +64,7 @@ function rawKey(request: FastifyRequest): string {
   return `${path}?${query}#${format}`;
 }
 
-function etagMatches(header: string, etag: string): boolean {
+export function etagMatches(header: string, etag: string): boolean {
   if (header.trim() === '*') return true;
   // Weak comparison (RFC 9110 §13.1.2): W/"x" matches "x", as a CDN that compressed the body would send it.
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);

@@ -78,6 +78,7 @@ export const OPERATION_IDS: Record<string, string> = {
   '/v1/reports/:id': 'getReport',
   '/v1/lists': 'listLists',
   '/v1/lists.csv': 'listListsCsv',
+  '/v1/lists/:id': 'getList',
   '/v1/changes': 'listChanges',
   '/v1/changes.csv': 'listChangesCsv',
   '/v1/changes.atom': 'listChangesAtom',
@@ -87,6 +88,11 @@ export const OPERATION_IDS: Record<string, string> = {
   '/v1/stats/timeseries.csv': 'getStatsTimeseriesCsv',
   '/v1/bulk/agreements.csv': 'getBulkAgreementsCsv',
   '/v1/bulk/agreements.ndjson': 'getBulkAgreementsNdjson',
+  '/v1/releases': 'listReleases',
+  '/v1/releases/latest': 'getLatestRelease',
+  '/v1/releases/latest/:file': 'getLatestReleaseFile',
+  '/v1/releases/:version': 'getRelease',
+  '/v1/releases/:version/:file': 'getReleaseFile',
 };
 
 export const swaggerPlugin = fp(
@@ -107,6 +113,7 @@ export const swaggerPlugin = fp(
           { name: 'history', description: 'The ICE lists ingested and the changes they revealed' },
           { name: 'stats', description: 'Counts on any date and over time' },
           { name: 'bulk', description: 'The whole history in one file' },
+          { name: 'releases', description: 'Citable, immutable dataset versions as CSV, Parquet and a Frictionless data package' },
         ],
       },
       transform: (input) => {

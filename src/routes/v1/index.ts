@@ -12,11 +12,12 @@ import { bulkAgreements } from '../../resources/bulk.ts';
 import { changes } from '../../resources/changes.ts';
 import { serveCollection, serveItem } from '../../resources/collection.ts';
 import { counties, county } from '../../resources/counties.ts';
-import { lists } from '../../resources/lists.ts';
+import { list, lists } from '../../resources/lists.ts';
 import { models } from '../../resources/models.ts';
 import { report, reports } from '../../resources/reports.ts';
 import { state, states } from '../../resources/states.ts';
 import { statsRoute, timeseriesCollection } from '../../resources/stats.ts';
+import { releaseRoutes } from './releases.ts';
 
 export async function v1Routes(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
@@ -44,8 +45,12 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
   serveCollection(app, reports);
   serveItem(app, report);
   serveCollection(app, lists);
+  serveItem(app, list);
   serveCollection(app, changes);
   statsRoute(app);
   serveCollection(app, timeseriesCollection);
   serveCollection(app, bulkAgreements);
+  // Releases are stored files, not rendered per request, and they appear after the dataset version moved:
+  // their routes stay out of the response cache (src/routes/v1/releases.ts).
+  await app.register(releaseRoutes);
 }

@@ -126,17 +126,17 @@ t.test('too large: file size, declared uncompressed sizes (zip bomb), and entrie
   await rejectsWith(t, parseListBuffer(good, { maxUncompressedBytes: 1000 }), 'too_large', /once unzipped/);
 });
 
-t.test('no header, and a header without rows', async (t) => {
+t.test('no header is bad input; a header without rows is a list with no rows', async (t) => {
   const noHeader = await buildList({ columns: ['NAME', 'PLACE'], rows: [['Lubbock', 'Texas']] });
   await rejectsWith(t, parseListBuffer(noHeader), 'no_header', /no header row/);
-  const headerOnly = await buildList({ rows: [] });
-  await rejectsWith(t, parseListBuffer(headerOnly), 'empty', /no data rows/);
-  const formattedOnly = await buildList({ rows: [[null, null, null, null, null, null, null, null], [null, null, null]] });
-  await rejectsWith(t, parseListBuffer(formattedOnly), 'empty', /no data rows/);
+  const headerOnly = await parseListBuffer(await buildList({ rows: [] }));
+  t.same(headerOnly.rows, [], 'a header-only list parses with no rows');
+  t.match(headerOnly.warnings, [/header but no data rows/], 'and says so');
+  const formattedOnly = await parseListBuffer(await buildList({ rows: [[null, null, null, null, null, null, null, null], [null, null, null]] }));
+  t.same(formattedOnly.rows, [], 'formatted but empty rows are no rows');
 
-  // ICE did publish header-only pending lists: the error carries the parsed header for a caller that accepts them.
+  // ICE did publish header-only pending lists (November 2025): the header still says what the list is.
   const emptyPending = await buildList({ columns: ['STATE', 'LAW ENFORCEMENT AGENCY', 'TYPE', 'COUNTY', 'SUPPORT TYPE'], rows: [] });
-  const error = await parseListBuffer(emptyPending, { fileName: 'pendingAgencies11062025pm.xlsx' }).catch((e: unknown) => e);
-  t.type(error, ListInputError);
-  t.match((error as ListInputError).list, { kind: 'pending', contentKind: 'pending', listDate: '2025-11-06', listTime: 'pm', rows: [] });
+  const list = await parseListBuffer(emptyPending, { fileName: 'pendingAgencies11062025pm.xlsx' });
+  t.match(list, { kind: 'pending', contentKind: 'pending', listDate: '2025-11-06', listTime: 'pm', rows: [] });
 });

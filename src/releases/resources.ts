@@ -1,0 +1,220 @@
+// The tables of a release: their fields (Table Schema type, DuckDB type for
+// Parquet, description from schema/fields.md), keys, and how to read their rows
+// from the database. Each is written as CSV and as Parquet.
+import type { Db } from '../database/connect.ts';
+import { AGENCY_LEVELS, AGENCY_TYPES, AGREEMENT_STATUSES, EVENT_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, MODEL_CODES } from '../enums.ts';
+import { walkPages } from '../query/paging.ts';
+import { aliasesByAgencyIds, countySummaries, emptySummary, listAgencies, listAgreements, listSourceLists, type AgencyRecord, type AgreementRecord } from '../repositories/index.ts';
+import { describeField } from './field-descriptions.ts';
+
+/** Table Schema (v2) field types we use; `array` fields are JSON arrays of strings in CSV and LIST(VARCHAR) in Parquet. */
+export type FieldType = 'string' | 'integer' | 'number' | 'date' | 'datetime' | 'object' | 'array';
+
+export interface ReleaseField {
+  name: string;
+  type: FieldType;
+  /** Section of schema/fields.md holding its description. */
+  section: string;
+  /** A description of its own, where the dictionary's (written for the API) would mislead. */
+  description?: string;
+  required?: boolean;
+  enum?: readonly string[];
+  pattern?: string;
+}
+
+export interface ForeignKey {
+  fields: string;
+  /** The resource referenced; omitted for a reference to the same resource. */
+  resource?: string;
+  referenceFields: string;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface ReleaseResource {
+  name: string;
+  title: string;
+  description: string;
+  fields: ReleaseField[];
+  primaryKey: string;
+  foreignKeys: ForeignKey[];
+  /** Every row, in primary-key order, read inside the release's snapshot. */
+  load(db: Db): Promise<Row[]>;
+}
+
+const FIPS = '^\\d{5}$';
+const STATE = '^[A-Z]{2}$';
+
+function fields(section: string, list: Omit<ReleaseField, 'section'>[]): ReleaseField[] {
+  return list.map((field) => ({ ...field, section }));
+}
+
+const agreements: ReleaseResource = {
+  name: 'agreements',
+  title: '287(g) agreements',
+  description: 'Every agreement ICE\'s lists ever showed (one agency × one support model × one signing), with its status on the date of the latest list in the release.',
+  fields: fields('Agreement', [
+    { name: 'id', type: 'string', required: true },
+    { name: 'agency_id', type: 'string', required: true },
+    { name: 'agency_name', type: 'string', required: true },
+    { name: 'agency_type', type: 'string', required: true, enum: AGENCY_TYPES },
+    { name: 'agency_level', type: 'string', required: true, enum: AGENCY_LEVELS },
+    { name: 'state', type: 'string', required: true, pattern: STATE },
+    { name: 'county_fips', type: 'string', pattern: FIPS },
+    { name: 'model', type: 'string', required: true, enum: MODEL_CODES },
+    { name: 'status', type: 'string', required: true, enum: AGREEMENT_STATUSES },
+    { name: 'signed_on', type: 'date' },
+    { name: 'first_listed_on', type: 'date' },
+    { name: 'last_listed_on', type: 'date' },
+    { name: 'ended_on', type: 'date' },
+    { name: 'moa_url', type: 'string' },
+    { name: 'addendum_url', type: 'string' },
+    { name: 'supersedes_id', type: 'string' },
+    { name: 'updated_at', type: 'datetime', required: true },
+  ]),
+  primaryKey: 'id',
+  foreignKeys: [
+    { fields: 'agency_id', resource: 'agencies', referenceFields: 'id' },
+    { fields: 'county_fips', resource: 'counties', referenceFields: 'fips' },
+    { fields: 'supersedes_id', referenceFields: 'id' },
+  ],
+  async load(db) {
+    const rows: AgreementRecord[] = [];
+    const byId = { limit: 1000, sort: { field: 'id' as const, descending: false }, include_total: false };
+    for await (const batch of walkPages((cursor) => listAgreements(db, {}, { ...byId, ...(cursor ? { cursor } : {}) }))) rows.push(...batch);
+    return rows as unknown as Row[];
+  },
+};
+
+const agencies: ReleaseResource = {
+  name: 'agencies',
+  title: 'Law enforcement agencies',
+  description: 'Every agency that held or applied for an agreement, with its place, its agreement counts on the date of the latest list, and every name the lists used for it.',
+  fields: [
+    ...fields('Agency', [
+      { name: 'id', type: 'string', required: true },
+      { name: 'name', type: 'string', required: true },
+      { name: 'type', type: 'string', required: true, enum: AGENCY_TYPES },
+      { name: 'level', type: 'string', required: true, enum: AGENCY_LEVELS },
+      { name: 'state', type: 'string', required: true, pattern: STATE },
+      { name: 'county_fips', type: 'string', pattern: FIPS },
+      { name: 'county_name', type: 'string' },
+      { name: 'lat', type: 'number' },
+      { name: 'lon', type: 'number' },
+      { name: 'location_method', type: 'string', required: true, enum: LOCATION_METHODS },
+      { name: 'active_agreements', type: 'integer', required: true },
+      { name: 'pending_agreements', type: 'integer', required: true },
+      { name: 'models', type: 'array', required: true },
+    ]),
+    {
+      name: 'aliases',
+      type: 'array',
+      section: 'Detail extras',
+      required: true,
+      description: 'Every name the lists used for the agency, exactly as spelled, in the order first seen.',
+    },
+    ...fields('Agency', [{ name: 'updated_at', type: 'datetime', required: true }]),
+  ],
+  primaryKey: 'id',
+  foreignKeys: [{ fields: 'county_fips', resource: 'counties', referenceFields: 'fips' }],
+  async load(db) {
+    const rows: AgencyRecord[] = [];
+    const byId = { limit: 1000, sort: { field: 'id' as const, descending: false }, include_total: false };
+    for await (const batch of walkPages((cursor) => listAgencies(db, {}, { ...byId, ...(cursor ? { cursor } : {}) }))) rows.push(...batch);
+    const aliases = new Map<string, string[]>();
+    for (const alias of await aliasesByAgencyIds(db, rows.map((row) => row.id))) {
+      aliases.set(alias.agency_id, [...(aliases.get(alias.agency_id) ?? []), alias.name]);
+    }
+    return rows.map(({ updated_at, ...agency }) => ({ ...agency, aliases: aliases.get(agency.id) ?? [], updated_at }));
+  },
+};
+
+const events: ReleaseResource = {
+  name: 'events',
+  title: 'Agreement events',
+  description: 'The history of every agreement (applied, signed, renewed, ended, reinstated, renamed...), each citing the ICE list that revealed it.',
+  fields: fields('Agreement event', [
+    { name: 'id', type: 'integer', required: true },
+    { name: 'agreement_id', type: 'string', required: true },
+    { name: 'type', type: 'string', required: true, enum: EVENT_TYPES },
+    { name: 'occurred_on', type: 'date', required: true },
+    { name: 'details', type: 'object', required: true },
+    { name: 'source_list_id', type: 'integer', required: true },
+    { name: 'source_row', type: 'integer' },
+    { name: 'source_list_date', type: 'date', required: true },
+    { name: 'source_file_name', type: 'string' },
+  ]),
+  primaryKey: 'id',
+  foreignKeys: [
+    { fields: 'agreement_id', resource: 'agreements', referenceFields: 'id' },
+    { fields: 'source_list_id', resource: 'lists', referenceFields: 'id' },
+  ],
+  async load(db) {
+    const rows = await db.query<Row>(
+      `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
+         l.list_date AS source_list_date, l.file_name AS source_file_name
+       FROM agreement_events e JOIN source_lists l ON l.id = e.source_list_id ORDER BY e.id`,
+    );
+    return rows.rows;
+  },
+};
+
+const lists: ReleaseResource = {
+  name: 'lists',
+  title: 'ICE lists',
+  description: 'Every ICE list ingested: applied (its changes are in the data), quarantined or rejected, with the reason, the file\'s SHA-256 and the changes it made.',
+  fields: fields('ICE list', [
+    { name: 'id', type: 'integer', required: true },
+    { name: 'kind', type: 'string', required: true, enum: LIST_KINDS },
+    { name: 'list_date', type: 'date', required: true },
+    { name: 'list_date_source', type: 'string', required: true, enum: LIST_DATE_SOURCES },
+    { name: 'list_time', type: 'string' },
+    { name: 'file_name', type: 'string' },
+    { name: 'url', type: 'string' },
+    { name: 'sha256', type: 'string', required: true, pattern: '^[0-9a-f]{64}$' },
+    { name: 'byte_size', type: 'integer', required: true },
+    { name: 'row_count', type: 'integer', required: true },
+    { name: 'status', type: 'string', required: true, enum: LIST_STATUSES },
+    { name: 'status_reason', type: 'string' },
+    { name: 'warnings', type: 'array', required: true },
+    { name: 'counts', type: 'object' },
+    { name: 'ingested_at', type: 'datetime', required: true },
+    { name: 'applied_at', type: 'datetime' },
+  ]),
+  primaryKey: 'id',
+  foreignKeys: [],
+  load: async (db) => (await listSourceLists(db, {})).sort((a, b) => a.id - b.id) as unknown as Row[],
+};
+
+const counties: ReleaseResource = {
+  name: 'counties',
+  title: 'U.S. counties',
+  description: 'Every county and county-equivalent of the Census 2023 cartographic boundary files, with its centroid and its agreement counts on the date of the latest list.',
+  fields: fields('County', [
+    { name: 'fips', type: 'string', required: true, pattern: FIPS },
+    { name: 'name', type: 'string', required: true },
+    { name: 'state', type: 'string', required: true, pattern: STATE },
+    { name: 'lat', type: 'number', required: true },
+    { name: 'lon', type: 'number', required: true },
+    { name: 'active_agreements', type: 'integer', required: true },
+    { name: 'pending_agreements', type: 'integer', required: true },
+    { name: 'ended_agreements', type: 'integer', required: true },
+    { name: 'active_agencies', type: 'integer', required: true },
+    { name: 'by_model', type: 'object', required: true },
+  ]),
+  primaryKey: 'fips',
+  foreignKeys: [],
+  async load(db) {
+    const rows = await db.query<{ fips: string; name: string; state: string; lat: number; lon: number }>(
+      'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties ORDER BY fips',
+    );
+    const summaries = await countySummaries(db);
+    return rows.rows.map((county) => ({ ...county, ...(summaries.get(county.fips) ?? emptySummary()) }));
+  },
+};
+
+export const RELEASE_RESOURCES: readonly ReleaseResource[] = [agreements, agencies, events, lists, counties];
+
+export function fieldDescription(field: ReleaseField): string {
+  return field.description ?? describeField(field.section, field.name);
+}
