@@ -49,11 +49,11 @@ export function itemEnvelope(version: DatasetVersion, data: unknown, asOf: strin
 }
 
 /**
- * The next page's relative URL, built from the normalized query (so two spellings of one query get the same
- * bytes): filters by name as comma lists, then the page parameters that differ from the defaults, then the cursor.
+ * The relative URL of a page, built from the normalized query (so two spellings of one query get the same bytes):
+ * filters by name as comma lists, then the page parameters that differ from the defaults, then the cursor (none for
+ * the first page).
  */
-export function nextLink(path: string, filters: object, page: Page<string>, cursor: string | null, defaultSort: string): string | null {
-  if (!cursor) return null;
+export function pageLink(path: string, filters: object, page: Page<string>, cursor: string | null, defaultSort: string): string {
   const parts: string[] = [];
   for (const [name, value] of Object.entries(filters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (value !== undefined) parts.push(`${name}=${encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value))}`);
@@ -61,8 +61,13 @@ export function nextLink(path: string, filters: object, page: Page<string>, curs
   if (page.limit !== LIMIT_DEFAULT) parts.push(`limit=${page.limit}`);
   if (sortName(page) !== defaultSort) parts.push(`sort=${encodeURIComponent(sortName(page))}`);
   if (page.include_total) parts.push('include_total=true');
-  parts.push(`cursor=${encodeURIComponent(cursor)}`);
-  return `${path}?${parts.join('&')}`;
+  if (cursor) parts.push(`cursor=${encodeURIComponent(cursor)}`);
+  return parts.length > 0 ? `${path}?${parts.join('&')}` : path;
+}
+
+/** The next page's relative URL, or null on the last page. */
+export function nextLink(path: string, filters: object, page: Page<string>, cursor: string | null, defaultSort: string): string | null {
+  return cursor ? pageLink(path, filters, page, cursor, defaultSort) : null;
 }
 
 /** The Link header of a page. */

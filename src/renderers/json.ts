@@ -7,6 +7,7 @@ export const jsonRenderer: Renderer = {
   name: 'json',
   extension: null,
   mediaType: 'application/json; charset=utf-8',
+  onePage: true,
   async body(_collection, rows, { app }) {
     return listEnvelope(app.dataset.current(), rows.data, rows.next ?? null, rows.asOf, rows.totalCount);
   },

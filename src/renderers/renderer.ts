@@ -14,6 +14,8 @@ export interface Rows<T> {
   data: T[];
   /** The next page's relative URL (null on the last page); undefined when data is the whole collection. */
   next?: string | null;
+  /** This page's relative URL (normalized query); undefined when data is the whole collection. */
+  self?: string;
   asOf: string | undefined;
   totalCount?: number;
 }
@@ -39,6 +41,11 @@ export interface Renderer {
   /** The URL extension that asks for it (.csv), or null for the default representation (JSON). */
   extension: string | null;
   mediaType: string;
+  /**
+   * Answers one page of a paged collection even when the client asked for none (JSON, feeds: a reader wants the
+   * latest entries); without it, a file format (CSV, GeoJSON, NDJSON) answers every row unless limit or cursor is given.
+   */
+  onePage?: boolean;
   /** One page or a whole collection as one body (kept in the response cache). */
   body<T>(collection: Collection<T>, rows: Rows<T>, context: RenderContext): Promise<string>;
   /**

@@ -81,17 +81,21 @@ export interface ChangeRecord {
   agency_id: string;
   agency_name: string;
   state: string;
+  county_fips: string | null;
   model: string;
   details: Record<string, unknown>;
   source_list_id: number;
   source_file_name: string | null;
+  source_url: string | null;
 }
 
 /** The filters of the changes feed, normalized by the grammar. */
 export interface ChangeFilters {
   since?: string;
   state?: string[];
+  county_fips?: string[];
   model?: string[];
+  agency_id?: string[];
   type?: string[];
 }
 
@@ -105,14 +109,16 @@ export async function listChanges(db: Db, filters: ChangeFilters, page: Page<'id
   const where = [
     filters.since ? `l.list_date >= ${params.add(filters.since)}::date` : null,
     filters.state ? `g.state_code = ANY(${params.add(filters.state)}::bpchar[])` : null,
+    filters.county_fips ? `g.county_fips = ANY(${params.add(filters.county_fips)}::bpchar[])` : null,
     filters.model ? `a.model_code = ANY(${params.add(filters.model)}::text[])` : null,
+    filters.agency_id ? `a.agency_id = ANY(${params.add(filters.agency_id)}::text[])` : null,
     filters.type ? `e.type = ANY(${params.add(filters.type)}::agreement_event_type[])` : null,
     keys.after,
   ];
   const rows = await db.query<ChangeRecord & { sort_value: string }>(
     `SELECT e.id, e.type::text AS type, e.occurred_on, l.list_date AS recorded_on, e.agreement_id, a.agency_id,
-       g.canonical_name AS agency_name, g.state_code::text AS state, a.model_code AS model, e.details,
-       e.source_list_id, l.file_name AS source_file_name, ${keys.sortValue}
+       g.canonical_name AS agency_name, g.state_code::text AS state, g.county_fips::text AS county_fips, a.model_code AS model, e.details,
+       e.source_list_id, l.file_name AS source_file_name, l.url AS source_url, ${keys.sortValue}
      FROM agreement_events e
      JOIN agreements a ON a.id = e.agreement_id
      JOIN agencies g ON g.id = a.agency_id

@@ -5,14 +5,22 @@ import { enumList, parseFilters, parsePage, QueryError, rejectUnknown, type Page
 import { encodeCursor } from '../query/paging.ts';
 import { listChanges, type ChangeFilters, type ChangeRecord } from '../repositories/index.ts';
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
+import { atomRenderer } from '../renderers/atom.ts';
+import { TAG, type FeedEntry } from '../renderers/feed.ts';
+import { jsonFeedRenderer } from '../renderers/json-feed.ts';
 import { jsonRenderer } from '../renderers/json.ts';
+import { SUPPORT_MODELS } from '../reference/support-models.ts';
 import { QUERY_PARAMETERS, repeatableParameter, singleParameter } from '../schemas/common.ts';
 import { ChangeListResponseSchema } from '../schemas/history.ts';
 import type { Collection, Parsed } from './collection.ts';
 
-const KNOWN = ['since', 'state', 'model', 'type', 'limit', 'cursor'] as const;
+const KNOWN = ['since', 'state', 'county_fips', 'model', 'agency_id', 'type', 'limit', 'cursor'] as const;
 const NEWEST_FIRST = '-id';
-const DESCRIPTION = 'Agreement events (signed, renewed, ended, renamed, ...) newest first. Poll with since= and walk links.next.';
+const EVENTS = 'Agreement events (signed, renewed, ended, renamed, ...) newest first.';
+const DESCRIPTION = `${EVENTS} Poll with since= and walk links.next.`;
+const FEED =
+  'Each entry is one event, titled for a person ("Collier County Sheriff\'s Office signed a Task Force Model agreement"), linking the agency\'s page, ' +
+  'the agreement in this API and the ICE list that showed it. Entry ids are stable. Subscribe with the filters of your jurisdiction (state, county_fips, agency_id).';
 
 /**
  * Until 0.1.0 the feed's cursors were the base64url of the last event id; they are now the cursors of every other
@@ -25,10 +33,75 @@ function upgradeCursor(cursor: unknown): unknown {
   return encodeCursor({ sort: NEWEST_FIRST, value: legacy, id: legacy });
 }
 
+/** Agency ids as given (several, comma-separated or repeated); an unknown id matches nothing. */
+function agencyIds(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = (Array.isArray(value) ? value : [value]).flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter(Boolean);
+  for (const id of ids) if (id.length > 200) throw new QueryError('agency_id', 'longer than 200 characters');
+  return ids.length > 0 ? [...new Set(ids)].sort() : undefined;
+}
+
+const MODEL_NAMES = new Map(SUPPORT_MODELS.map((model) => [model.code as string, model.name]));
+const possessive = (name: string) => `${name}'s`;
+
+/** "Collier County Sheriff's Office signed a Task Force Model agreement": the title of a feed entry. */
+export function changeTitle(change: ChangeRecord): string {
+  const agency = change.agency_name;
+  const model = MODEL_NAMES.get(change.model) ?? change.model;
+  switch (change.type) {
+    case 'applied':
+      return `${agency} applied for a ${model} agreement`;
+    case 'signed':
+      return `${agency} signed a ${model} agreement`;
+    case 'listed':
+      return `${possessive(agency)} ${model} agreement appeared on ICE's list`;
+    case 'renewed':
+      return `${agency} renewed its ${model} agreement`;
+    case 'ended':
+      return `${possessive(agency)} ${model} agreement ended`;
+    case 'reinstated':
+      return `${possessive(agency)} ${model} agreement was reinstated`;
+    case 'renamed': {
+      const from = typeof change.details.from === 'string' ? change.details.from : undefined;
+      const to = typeof change.details.to === 'string' ? change.details.to : agency;
+      return from ? `${from} is now listed as ${to}` : `${to} was renamed`;
+    }
+    case 'documents_updated':
+      return `${possessive(agency)} ${model} agreement documents were updated`;
+    case 'withdrawn':
+      return `${possessive(agency)} ${model} application was withdrawn`;
+    default:
+      return `${agency}: ${change.type.replace(/_/g, ' ')} (${model})`;
+  }
+}
+
+function changeEntry(change: ChangeRecord): FeedEntry {
+  const title = changeTitle(change);
+  const list = change.source_file_name ? `ICE's list of ${change.recorded_on} (${change.source_file_name})` : `ICE's list of ${change.recorded_on}`;
+  return {
+    // Built from what the event is, not from its database id (a sequence, which a rebuild from the same lists
+    // need not reproduce): an agreement has one event of a type per date and list, and the list is named by its
+    // date and file name (ICE publishes some days twice, am and pm: without the file name, 2 of the archive's
+    // 4,129 events shared an id).
+    id: `${TAG}agreements/${encodeURIComponent(change.agreement_id)}/events/${change.type}/${change.occurred_on}/${change.recorded_on}${
+      change.source_file_name ? `/${encodeURIComponent(change.source_file_name)}` : ''
+    }`,
+    title,
+    summary: `${title} (${change.state}), ${change.occurred_on}. Source: ${list}.`,
+    updated: `${change.recorded_on}T00:00:00Z`,
+    published: `${change.occurred_on}T00:00:00Z`,
+    page: { href: `/agencies/${encodeURIComponent(change.agency_id)}`, title: change.agency_name, type: 'text/html' },
+    resource: { href: `/v1/agreements/${encodeURIComponent(change.agreement_id)}`, title: `Agreement ${change.agreement_id}`, type: 'application/json' },
+    ...(change.source_url ? { source: { href: change.source_url, title: change.source_file_name ?? `ICE list of ${change.recorded_on}` } } : {}),
+    categories: [change.type, change.model, change.state],
+  };
+}
+
 function parse(raw: RawQuery): Parsed<ChangeFilters> {
   rejectUnknown(raw, KNOWN);
-  const { state, model } = parseFilters({ state: raw.state, model: raw.model }, ['state', 'model']);
+  const { state, county_fips, model } = parseFilters({ state: raw.state, county_fips: raw.county_fips, model: raw.model }, ['state', 'county_fips', 'model']);
   const type = enumList('type', raw.type, EVENT_TYPES);
+  const agency_id = agencyIds(raw.agency_id);
   let since: string | undefined;
   if (raw.since !== undefined && raw.since !== '') {
     since = String(raw.since);
@@ -36,7 +109,14 @@ function parse(raw: RawQuery): Parsed<ChangeFilters> {
   }
   const page = parsePage({ limit: raw.limit, cursor: upgradeCursor(raw.cursor) }, ['id'], NEWEST_FIRST);
   return {
-    filters: { ...(since ? { since } : {}), ...(state ? { state } : {}), ...(model ? { model } : {}), ...(type ? { type } : {}) },
+    filters: {
+      ...(since ? { since } : {}),
+      ...(state ? { state } : {}),
+      ...(county_fips ? { county_fips } : {}),
+      ...(model ? { model } : {}),
+      ...(agency_id ? { agency_id } : {}),
+      ...(type ? { type } : {}),
+    },
     page,
     defaultSort: NEWEST_FIRST,
   };
@@ -50,24 +130,30 @@ export const changes: Collection<ChangeRecord, ChangeFilters> = {
     description: DESCRIPTION,
     formats: {
       csv: { description: `${DESCRIPTION} Streams every matching event unless limit or cursor is given.`, response: 'Events, one per row, with a header row.' },
+      atom: { description: `${EVENTS} An Atom 1.0 feed (RFC 4287). ${FEED}`, response: 'An Atom 1.0 feed of the latest matching events.' },
+      jsonfeed: { description: `${EVENTS} A JSON Feed 1.1. ${FEED}`, response: 'A JSON Feed 1.1 of the latest matching events.' },
     },
   },
   querystring: z.object({
     since: singleParameter('Only events recorded by lists dated on or after this date (YYYY-MM-DD): poll with the date of the last list you saw.'),
     state: QUERY_PARAMETERS.state,
+    county_fips: QUERY_PARAMETERS.county_fips,
     model: QUERY_PARAMETERS.model,
+    agency_id: repeatableParameter('Agency id (fl-collier-county-sheriffs-office). Repeatable.'),
     type: repeatableParameter(`Event type: ${EVENT_TYPES.join(', ')}. Repeatable.`),
     limit: QUERY_PARAMETERS.limit,
     cursor: QUERY_PARAMETERS.cursor,
   }),
   schema: ChangeListResponseSchema,
-  renderers: [jsonRenderer, csvRenderer],
+  renderers: [jsonRenderer, csvRenderer, atomRenderer, jsonFeedRenderer],
   paged: true,
   parse,
   fetch: (db, filters, page) => listChanges(db, filters, page as Page<'id'>),
   csv: {
     columns: fieldColumns<ChangeRecord>([
-      'id', 'type', 'occurred_on', 'recorded_on', 'agreement_id', 'agency_id', 'agency_name', 'state', 'model', 'details', 'source_list_id', 'source_file_name',
+      'id', 'type', 'occurred_on', 'recorded_on', 'agreement_id', 'agency_id', 'agency_name', 'state', 'county_fips', 'model', 'details',
+      'source_list_id', 'source_file_name', 'source_url',
     ]),
   },
+  feed: { title: '287(g) agreement changes', entry: changeEntry },
 };

@@ -12,7 +12,7 @@ import type { Feature, Geometry } from 'geojson';
 import { z } from 'zod';
 import type { Db } from '../database/connect.ts';
 import { inSnapshot } from '../database/snapshot.ts';
-import { itemEnvelope, linkHeader, nextLink } from '../http/envelope.ts';
+import { itemEnvelope, linkHeader, nextLink, pageLink } from '../http/envelope.ts';
 import { negotiate, NEGOTIABLE } from '../http/negotiate.ts';
 import { notFound } from '../http/problem.ts';
 import { rawQuery, requestPath, wantsPage } from '../http/request.ts';
@@ -21,6 +21,7 @@ import { walkPages, type PageResult } from '../query/paging.ts';
 import { csvRenderer, type CsvColumn } from '../renderers/csv.ts';
 import { geojsonRenderer } from '../renderers/geojson.ts';
 import { jsonRenderer } from '../renderers/json.ts';
+import type { FeedEntry } from '../renderers/feed.ts';
 import type { FormatDocs, Renderer } from '../renderers/renderer.ts';
 import { ERROR_RESPONSES, jsonResponse, QUERY_PARAMETERS, querySchema } from '../schemas/common.ts';
 
@@ -63,6 +64,8 @@ export interface Collection<T, F extends object = object> {
   csv?: { columns: readonly CsvColumn<any>[]; rows?: (record: T) => readonly unknown[] };
   geojson?: { note: string; features(db: Db, records: T[]): Promise<Feature<Geometry | null, object>[]> };
   ndjson?: (record: T) => unknown;
+  /** Atom and JSON Feed: the feed's title and one entry per record. */
+  feed?: { title: string; entry(record: T): FeedEntry };
   /** The file name of downloads, without extension (default: the path, / as -). */
   fileName?(app: FastifyInstance): string;
 }
@@ -151,7 +154,7 @@ export function serveCollection<T, F extends object>(app: FastifyInstance, colle
     const { filters, page, defaultSort } = collection.parse(raw);
     const asOf = (filters as { as_of?: string }).as_of;
     const context = { app, db: pool };
-    const everyRow = collection.paged && renderer !== jsonRenderer && !wantsPage(raw);
+    const everyRow = collection.paged && !renderer.onePage && !wantsPage(raw);
     const download = { 'content-disposition': `attachment; filename="${fileName(app)}.${renderer.name}"` };
     const walk = () =>
       inSnapshot(pool, (db) =>
@@ -169,8 +172,10 @@ export function serveCollection<T, F extends object>(app: FastifyInstance, colle
         const headers = renderer === jsonRenderer ? {} : download;
         return { body: await renderer.body(collection, { data: result.data, asOf }, context), headers };
       }
-      const next = nextLink(requestPath(request), filters, page!, result.next_cursor, defaultSort ?? 'id');
-      return { body: await renderer.body(collection, { data: result.data, next, asOf, totalCount: result.total_count }, context), headers: linkHeader(next) };
+      const path = requestPath(request);
+      const next = nextLink(path, filters, page!, result.next_cursor, defaultSort ?? 'id');
+      const self = pageLink(path, filters, page!, page!.cursor ?? null, defaultSort ?? 'id');
+      return { body: await renderer.body(collection, { data: result.data, next, self, asOf, totalCount: result.total_count }, context), headers: linkHeader(next) };
     });
   }
 

@@ -56,10 +56,12 @@ export const ChangeSchema = z
     agency_id: z.string().describe('Its agency.'),
     agency_name: z.string().describe('The agency\'s current name.'),
     state: z.string().length(2).describe('USPS code of the agency\'s state.'),
+    county_fips: z.string().regex(/^\d{5}$/).nullable().describe('5-digit FIPS code of the agency\'s county (null for statewide or unplaced agencies).'),
     model: z.string().describe('Support model of the agreement.'),
     details: EventSchema.shape.details,
     source_list_id: z.number().int().describe('The ICE list that revealed it.'),
     source_file_name: z.string().nullable().describe('File name of that list.'),
+    source_url: z.string().nullable().describe('Where that list was downloaded from (null when it was read from a file).'),
   })
   .meta({ id: 'Change' });
 

@@ -50,12 +50,62 @@ export const OPENAPI_INFO = {
   license: { name: 'MIT', identifier: 'MIT' },
 };
 
+/**
+ * A stable operationId for every REST operation, keyed by its path: code generators name their functions after
+ * these (openapi-typescript, openapi-generator), so they must not change when a route file is rewritten. Written
+ * here, in one table, rather than on each route. A route missing from it has no operationId, which the Redocly lint
+ * in test/routes/v1/openapi-lint.test.ts reports.
+ */
+export const OPERATION_IDS: Record<string, string> = {
+  '/v1/agreements': 'listAgreements',
+  '/v1/agreements.csv': 'listAgreementsCsv',
+  '/v1/agreements.geojson': 'listAgreementsGeojson',
+  '/v1/agreements/:id': 'getAgreement',
+  '/v1/agencies': 'listAgencies',
+  '/v1/agencies.csv': 'listAgenciesCsv',
+  '/v1/agencies.geojson': 'listAgenciesGeojson',
+  '/v1/agencies/:id': 'getAgency',
+  '/v1/states': 'listStates',
+  '/v1/states.csv': 'listStatesCsv',
+  '/v1/states/:code': 'getState',
+  '/v1/counties': 'listCounties',
+  '/v1/counties.csv': 'listCountiesCsv',
+  '/v1/counties.geojson': 'listCountiesGeojson',
+  '/v1/counties/:fips': 'getCounty',
+  '/v1/models': 'listModels',
+  '/v1/models.csv': 'listModelsCsv',
+  '/v1/reports': 'listReports',
+  '/v1/reports.csv': 'listReportsCsv',
+  '/v1/reports/:id': 'getReport',
+  '/v1/lists': 'listLists',
+  '/v1/lists.csv': 'listListsCsv',
+  '/v1/lists/:id': 'getList',
+  '/v1/changes': 'listChanges',
+  '/v1/changes.csv': 'listChangesCsv',
+  '/v1/changes.atom': 'listChangesAtom',
+  '/v1/changes.jsonfeed': 'listChangesJsonFeed',
+  '/v1/stats': 'getStats',
+  '/v1/stats/timeseries': 'getStatsTimeseries',
+  '/v1/stats/timeseries.csv': 'getStatsTimeseriesCsv',
+  '/v1/bulk/agreements.csv': 'getBulkAgreementsCsv',
+  '/v1/bulk/agreements.ndjson': 'getBulkAgreementsNdjson',
+  '/v1/releases': 'listReleases',
+  '/v1/releases/latest': 'getLatestRelease',
+  '/v1/releases/latest/:file': 'getLatestReleaseFile',
+  '/v1/releases/:version': 'getRelease',
+  '/v1/releases/:version/:file': 'getReleaseFile',
+};
+
 export const swaggerPlugin = fp(
   async (app) => {
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
         info: OPENAPI_INFO,
+        // Relative: the document describes whichever host serves it.
+        servers: [{ url: '/', description: 'The service that serves this document' }],
+        // Public data: no operation needs credentials.
+        security: [],
         tags: [
           { name: 'agreements', description: '287(g) agreements: one per agency and support model' },
           { name: 'agencies', description: 'Law enforcement agencies that hold or held agreements' },
@@ -68,8 +118,12 @@ export const swaggerPlugin = fp(
           { name: 'status', description: 'How current the data is, and whether ICE is still reached' },
         ],
       },
-      transform: (input) =>
-        input.url.startsWith('/v1/') ? zodTransform(input) : { schema: { ...input.schema, hide: true }, url: input.url },
+      transform: (input) => {
+        if (!input.url.startsWith('/v1/')) return { schema: { ...input.schema, hide: true }, url: input.url };
+        const transformed = zodTransform(input);
+        const operationId = OPERATION_IDS[input.url];
+        return operationId ? { ...transformed, schema: { ...transformed.schema, operationId } } : transformed;
+      },
       transformObject: (input) => pruneComponents(jsonSchemaTransformObject(input) as Parameters<typeof pruneComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject>,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });

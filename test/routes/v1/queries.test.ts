@@ -49,6 +49,8 @@ t.test('SQL statements per route, cold and warm', async (t) => {
     ['/v1/lists/1', 2, 'the list; its skipped rows'],
     ['/v1/changes', 1, 'one page of events'],
     ['/v1/changes.csv?limit=5', 1, 'one page as CSV'],
+    ['/v1/changes.atom?county_fips=12021', 1, 'one page of events as Atom'],
+    ['/v1/changes.jsonfeed', 1, 'one page of events as JSON Feed'],
     ['/v1/stats', 6, 'not kept yet: counts by status, model and state; active agencies; the latest list date; the pending-to-signed pipeline; kept'],
     ['/v1/stats?as_of=2025-03-15', 5, 'the same on a date (the date is given)'],
     ['/v1/stats/timeseries', 3, 'the series, computed and kept'],

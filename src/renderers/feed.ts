@@ -1,0 +1,80 @@
+// A syndication feed, independent of its syntax: what the Atom and JSON Feed
+// renderers (atom.ts, json-feed.ts) write. A collection offers feeds with
+// `feed` (its title, and one entry per record: src/resources/changes.ts); the
+// page-level parts (id, links, updated time) come from the page itself.
+//
+// Links are relative to the feed's own URL (RFC 4287 and JSON Feed allow it; feed
+// readers resolve them): an absolute URL would need the Host of each request, and
+// the response is cached by dataset version and query alone.
+import type { Collection } from '../resources/collection.ts';
+import type { RenderContext, Rows } from './renderer.ts';
+
+export interface FeedLink {
+  href: string;
+  title?: string;
+  type?: string;
+}
+
+export interface FeedEntry {
+  /** A stable, absolute IRI: the same event keeps it across re-ingestion of the same lists. */
+  id: string;
+  title: string;
+  /** The text of the entry: what happened, when, and where it comes from. */
+  summary: string;
+  /** ISO 8601: when it became known (for an event, the date of the list that revealed it). */
+  updated: string;
+  /** ISO 8601: when it happened. */
+  published: string;
+  /** A page for people (the agency's page in the explorer). */
+  page: FeedLink;
+  /** The record in the REST API. */
+  resource: FeedLink;
+  /** Where the fact comes from (the ICE list), when its URL is known. */
+  source?: FeedLink;
+  /** Terms feed readers can filter by (event type, model, state). */
+  categories: string[];
+}
+
+export interface Feed {
+  id: string;
+  title: string;
+  /** ISO 8601: the newest entry's, or when the data last changed for an empty feed. */
+  updated: string;
+  /** The explorer (a page for people). */
+  homePage: string;
+  /** This page of the feed, the same query as JSON, and the next (older) page, null on the last. */
+  self: string;
+  alternate: string;
+  next: string | null;
+  author: string;
+  entries: FeedEntry[];
+}
+
+/** The authority of the tag: URIs (RFC 4151) naming feeds and entries; the year the scheme was chosen. */
+export const TAG = 'tag:ice-287g-api,2026:';
+
+const PAGE_PARAMETERS = ['limit', 'cursor', 'sort', 'include_total'];
+
+/** The feed of one page of a collection that offers feeds. */
+export function feedOf<T>(collection: Collection<T>, rows: Rows<T>, { app }: RenderContext): Feed {
+  // The feed is named by its filters: the same feed whatever the page or the page size.
+  const self = new URL(rows.self ?? collection.path, 'http://feed.invalid');
+  const filters = new URLSearchParams(self.searchParams);
+  for (const name of PAGE_PARAMETERS) filters.delete(name);
+  const query = filters.size > 0 ? `?${filters}` : '';
+  const described = [...filters].map(([name, value]) => `${name}=${value}`).join(', ');
+  const entries = rows.data.map((record) => collection.feed!.entry(record));
+  const newest = entries.reduce<string | undefined>((latest, entry) => (latest === undefined || entry.updated > latest ? entry.updated : latest), undefined);
+  const jsonPath = self.pathname.replace(/\.[a-z]+$/, '');
+  return {
+    id: `${TAG}${jsonPath.replace(/^\/v1\//, '')}${query}`,
+    title: described ? `${collection.feed!.title} (${described})` : collection.feed!.title,
+    updated: newest ?? app.dataset.current().updatedAt.toISOString(),
+    homePage: '/',
+    self: `${self.pathname}${self.search}`,
+    alternate: `${jsonPath}${query}`,
+    next: rows.next ?? null,
+    author: "U.S. Immigration and Customs Enforcement's 287(g) lists, via the 287(g) agreements API",
+    entries,
+  };
+}
