@@ -94,6 +94,7 @@ export const OPERATION_IDS: Record<string, string> = {
   '/v1/releases/latest/:file': 'getLatestReleaseFile',
   '/v1/releases/:version': 'getRelease',
   '/v1/releases/:version/:file': 'getReleaseFile',
+  '/v1/status': 'getStatus',
 };
 
 export const swaggerPlugin = fp(
