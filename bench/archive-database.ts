@@ -1,4 +1,4 @@
-// Databases loaded from the archive of ICE lists, for npm run bench:soak: built
+// Databases loaded from the archive of ICE lists, for npm run bench and bench:soak: built
 // once on the benchmark server and reused while the code that shapes them
 // (migrations, ingestion, reference data) is unchanged.
 import { createHash } from 'node:crypto';

@@ -11,14 +11,14 @@
 // ratios use the mean of the two rounds. Absolute figures on this kind of machine vary by a
 // third between runs: read the ratios. Needs ICE_ARCHIVE_DIR. Writes bench/results/http.json.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded.ts';
+import { adminQuery, databaseExists, databaseUrl, fingerprint } from './archive-database.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
 if (!archive) {
@@ -66,37 +66,8 @@ const NESTED_PLATFORMATIC = `query Nested($state: ID!) {
 const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres('.bench-data');
 const adminUrl = process.env.DATABASE_URL ?? embedded!.adminUrl;
 
-function databaseUrl(name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function query(url: string, sql: string, values: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(sql, values);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fingerprint of what the loaded database depends on, so a previous run's copy is reused when still valid. */
-async function fingerprint(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const dir of ['prisma/migrations', 'src/ingestion', 'src/reference']) {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    for (const entry of entries.filter((item) => item.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
-      hash.update(await readFile(join(entry.parentPath, entry.name)));
-    }
-  }
-  return hash.digest('hex').slice(0, 10);
-}
-
-async function exists(name: string): Promise<boolean> {
-  return ((await query(adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0;
-}
+const urlOf = (name: string) => databaseUrl(adminUrl, name);
+const admin = (sql: string) => adminQuery(adminUrl, sql);
 
 /** Runs a command to its end; rejects with its output unless it exits with one of `okCodes`. */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, okCodes = [0]): Promise<void> {
@@ -112,14 +83,14 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, okCodes = 
 
 /** The archive loaded through the real CLI, as a user would (exit 3: some lists held for review). */
 async function loadArchive(name: string): Promise<void> {
-  if (await exists(name)) return;
+  if (await databaseExists(adminUrl, name)) return;
   console.log(`loading the archive into ${name} (once; reused while the code is unchanged)…`);
-  await query(adminUrl, `DROP DATABASE IF EXISTS "${name}_loading"`);
-  await query(adminUrl, `CREATE DATABASE "${name}_loading"`);
+  await admin(`DROP DATABASE IF EXISTS "${name}_loading"`);
+  await admin(`CREATE DATABASE "${name}_loading"`);
   const started = Date.now();
-  await run(NODE, ['--import', 'tsx', 'src/ingestion/cli.ts', '--dir', archive!], { DATABASE_URL: databaseUrl(`${name}_loading`) }, [0, 2, 3]);
+  await run(NODE, ['--import', 'tsx', 'src/ingestion/cli.ts', '--dir', archive!], { DATABASE_URL: urlOf(`${name}_loading`) }, [0, 2, 3]);
   console.log(`  loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  await query(adminUrl, `ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
+  await admin(`ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }
 
 // Text columns that are ids or identity keys: suffixed in the copies, so each copy is a new agency.
@@ -128,11 +99,11 @@ const MULTIPLIED_TABLES = ['agencies', 'agency_aliases', 'agreements', 'agreemen
 
 /** Copies of every agency and its history (ids suffixed ~1…~9): the archive at `factor` times its size. */
 async function multiply(source: string, name: string, factor: number): Promise<void> {
-  if (await exists(name)) return;
+  if (await databaseExists(adminUrl, name)) return;
   console.log(`building ${name} (${factor}× the archive)…`);
-  await query(adminUrl, `DROP DATABASE IF EXISTS "${name}_loading"`);
-  await query(adminUrl, `CREATE DATABASE "${name}_loading" TEMPLATE "${source}"`);
-  const client = new pg.Client({ connectionString: databaseUrl(`${name}_loading`) });
+  await admin(`DROP DATABASE IF EXISTS "${name}_loading"`);
+  await admin(`CREATE DATABASE "${name}_loading" TEMPLATE "${source}"`);
+  const client = new pg.Client({ connectionString: urlOf(`${name}_loading`) });
   await client.connect();
   try {
     await client.query('BEGIN');
@@ -156,7 +127,7 @@ async function multiply(source: string, name: string, factor: number): Promise<v
   } finally {
     await client.end();
   }
-  await query(adminUrl, `ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
+  await admin(`ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }
 
 // ---------------------------------------------------------------- contenders, each in its own process
@@ -328,7 +299,7 @@ const AGGREGATES = [
 ];
 
 async function benchDataset(dataset: string, name: string): Promise<void> {
-  const url = databaseUrl(name);
+  const url = urlOf(name);
   const warm = await service(url, 5000);
   const cold = await service(url, 0);
   const bareDir = await mkdtemp(join(tmpdir(), 'bench-bare-'));
