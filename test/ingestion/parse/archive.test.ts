@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
+import { parseCsv } from '../../../src/ingestion/historical.ts';
 import { parseListFile, type ParsedList } from '../../../src/ingestion/parse/index.ts';
 
 const archiveDir = process.env.ICE_ARCHIVE_DIR;
@@ -61,33 +62,10 @@ const PUBLISHED_COUNTS: Record<string, number> = {
   'participating/participatingAgencies01262026pm.xlsx': 1372,
 };
 
-function parseCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      fields.push(field);
-      field = '';
-    } else field += char;
-  }
-  fields.push(field);
-  return fields;
-}
-
 async function readManifest(dir: string): Promise<ManifestEntry[]> {
-  const lines = (await readFile(join(dir, 'manifest.csv'), 'utf8')).split(/\r?\n/).filter((line) => line.trim() !== '');
-  const header = parseCsvLine(lines[0]!);
-  return lines.slice(1).map((line) => {
-    const record = Object.fromEntries(parseCsvLine(line).map((value, index) => [header[index], value]));
+  const [header, ...rows] = parseCsv(await readFile(join(dir, 'manifest.csv'), 'utf8')).filter((row) => row.some((cell) => cell.trim() !== ''));
+  return rows.map((row) => {
+    const record = Object.fromEntries(row.map((value, index) => [header![index], value]));
     return {
       path: record.path!,
       kind: record.kind as ManifestEntry['kind'],
