@@ -13,7 +13,7 @@ await app.register(platformaticDb, {
   openapi: false,
   events: false,
   // Tables the nested query does not touch stay out of its schema (Prisma's bookkeeping among them).
-  include: { agencies: true, agreements: true, agreement_events: true, source_lists: true, counties: true, states: true, support_models: true },
+  include: { agencies: true, agreements: true, agreement_events: true, source_lists: true, historical_sources: true, counties: true, states: true, support_models: true },
 });
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 console.log('ready');
