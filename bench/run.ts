@@ -26,6 +26,11 @@ if (!archive) {
   process.exit(2);
 }
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
+// While working on one path: BENCH_ONLY=<regexp on comparison names> and BENCH_DATASETS=1x (or 10x) run a subset;
+// the goals of comparisons not run are left out, and the results go to bench/results/http-partial.json (not kept in git).
+const ONLY = new RegExp(process.env.BENCH_ONLY ?? '');
+const DATASETS = (process.env.BENCH_DATASETS ?? '1x,10x').split(',');
+const RESULTS = process.env.BENCH_ONLY || process.env.BENCH_DATASETS ? 'bench/results/http-partial.json' : 'bench/results/http.json';
 const CONNECTIONS = 32;
 const ROUNDS = 2;
 const PEERS_DIR = 'bench/peers';
@@ -242,6 +247,7 @@ const comparisons: Comparison[] = [];
 /** Measures each contender ROUNDS times, alternating the order between rounds. */
 async function compare(name: string, dataset: string, contenders: Comparison['contenders']): Promise<Comparison> {
   const comparison: Comparison = { name, dataset, contenders, measurements: [] };
+  if (!ONLY.test(name)) return comparison;
   for (const contender of contenders) await probe(contender.url, contender.request ?? {});
   for (let round = 1; round <= ROUNDS; round++) {
     const order = round % 2 === 1 ? contenders : [...contenders].reverse();
@@ -326,7 +332,7 @@ async function benchDataset(dataset: string, name: string): Promise<void> {
     const nested: Comparison['contenders'] = [
       { contender: 'service, cache off', url: `${cold.base}/graphql`, request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }) },
     ];
-    if (peersInstalled) {
+    if (peersInstalled && ONLY.test('GraphQL nested, miss')) {
       const env = { DATABASE_URL: url };
       const postgraphile = await start('PostGraphile v5', [join(PEERS_DIR, 'postgraphile.mjs')], env, '/graphql');
       const platformatic = await start('Platformatic DB', [join(PEERS_DIR, 'platformatic.mjs')], env, '/graphql');
@@ -347,6 +353,11 @@ async function benchDataset(dataset: string, name: string): Promise<void> {
 
 function goal(name: string, measured: number, target: number, higherIsBetter = true) {
   return { goal: name, measured: Number(measured.toFixed(2)), target, met: higherIsBetter ? measured >= target : measured <= target };
+}
+
+/** A comparison that ran (its name matched BENCH_ONLY, its dataset BENCH_DATASETS). */
+function ran(name: string, ...datasets: string[]): boolean {
+  return datasets.every((dataset) => comparisons.some((comparison) => comparison.name === name && comparison.dataset === dataset));
 }
 
 function find(name: string, dataset: string): Comparison {
@@ -371,27 +382,29 @@ try {
     `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s per measurement, ${ROUNDS} rounds; ${cpus().length} CPUs; contenders on Node ${node}` +
       (peersInstalled ? '' : '; peers not installed (npm run bench:peers): GraphQL compared with the service alone'),
   );
-  await benchDataset('1x', oneX);
-  await benchDataset('10x', tenX);
+  if (DATASETS.includes('1x')) await benchDataset('1x', oneX);
+  if (DATASETS.includes('10x')) await benchDataset('10x', tenX);
 
   const goals = [];
   for (const dataset of ['1x', '10x']) {
-    for (const item of WARM) {
+    for (const item of WARM.filter((warm) => ran(warm.label, dataset))) {
       const comparison = find(item.label, dataset);
       goals.push(goal(`${item.label} / bare route (${dataset})`, mean(comparison, 'service') / mean(comparison, 'bare route, same bytes'), 0.9));
       const p99 = Math.max(...comparison.measurements.filter((m) => m.contender === 'service').map((m) => m.latency_ms.p99));
       goals.push(goal(`${item.label} p99 ms (${dataset})`, p99, 6, false));
     }
-    const miss = find('REST agreements, miss', dataset);
-    goals.push(goal(`REST miss / hand-written SQL (${dataset})`, mean(miss, 'service, cache off') / mean(miss, 'one hand-written SQL'), 1.0));
+    if (ran('REST agreements, miss', dataset)) {
+      const miss = find('REST agreements, miss', dataset);
+      goals.push(goal(`REST miss / hand-written SQL (${dataset})`, mean(miss, 'service, cache off') / mean(miss, 'one hand-written SQL'), 1.0));
+    }
   }
-  for (const item of AGGREGATES) {
+  for (const item of AGGREGATES.filter((aggregate) => ran(aggregate.label, '1x', '10x'))) {
     // Time per request at 10× over time at 1× (the inverse of the throughput ratio).
     const slowdown = mean(find(item.label, '1x'), 'service, cache off') / mean(find(item.label, '10x'), 'service, cache off');
     goals.push(goal(`${item.label}: time at 10× / time at 1×`, slowdown, 1.2, false));
   }
   if (peersInstalled) {
-    for (const dataset of ['1x', '10x']) {
+    for (const dataset of ['1x', '10x'].filter((name) => ran('GraphQL nested, miss', name))) {
       const nested = find('GraphQL nested, miss', dataset);
       const ours = mean(nested, 'service, cache off');
       goals.push(goal(`GraphQL nested miss / PostGraphile v5 (${dataset})`, ours / mean(nested, 'PostGraphile v5'), 2.0));
@@ -407,10 +420,10 @@ try {
     comparisons,
   };
   await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/http.json', `${JSON.stringify(output, null, 2)}\n`);
+  await writeFile(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
   console.log('\ngoal'.padEnd(70) + 'measured  target  met');
   for (const item of goals) console.log(`${item.goal.padEnd(69)} ${String(item.measured).padStart(8)}  ${String(item.target).padStart(6)}  ${item.met ? 'yes' : 'NO'}`);
-  console.log('written to bench/results/http.json');
+  console.log(`written to ${RESULTS}`);
 } finally {
   await embedded?.stop();
 }
