@@ -1,16 +1,16 @@
 // `npm run bench:ingest`: times the full backfill of the archive (every list
 // but the last, from an empty database) and then one incremental list (the
-// last), and reports peak memory. Writes bench/results/ingest.json.
+// last), both through ingestFiles as `npm run ingest -- --dir/--file` runs
+// them, and reports peak memory. Writes bench/results/ingest.json.
 // Needs ICE_ARCHIVE_DIR; uses DATABASE_URL's server when set (it creates and
 // drops a scratch database there), else an embedded PostgreSQL under .bench-data/.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createPool } from '../src/database/connect.ts';
 import { startEmbeddedPostgres } from '../src/database/embedded.ts';
 import { migrate } from '../src/database/migrate.ts';
 import { createDatabase, dropDatabase } from '../src/database/temporary-database.ts';
-import { listFilesInOrder } from '../src/ingestion/cli.ts';
-import { IngestInputError, ingestList } from '../src/ingestion/ingest.ts';
+import { ingestFiles, listFilesInOrder, type FileOutcome } from '../src/ingestion/ingest-files.ts';
 import { loadReferenceData } from '../src/reference/load.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
@@ -31,20 +31,17 @@ try {
   const last = files.findLast((file) => file.kind === 'participating')!;
   const backfillFiles = files.filter((file) => file !== last);
   const outcomes: Record<string, number> = {};
+  const count = (outcome: FileOutcome) => {
+    const name = 'report' in outcome ? outcome.report.outcome : 'bad_input';
+    outcomes[name] = (outcomes[name] ?? 0) + 1;
+  };
   const started = performance.now();
-  for (const file of backfillFiles) {
-    try {
-      const report = await ingestList(pool, { buffer: await readFile(file.path), fileName: basename(file.path) });
-      outcomes[report.outcome] = (outcomes[report.outcome] ?? 0) + 1;
-    } catch (error) {
-      if (!(error instanceof IngestInputError)) throw error;
-      outcomes.bad_input = (outcomes.bad_input ?? 0) + 1;
-    }
-  }
+  await ingestFiles(pool, backfillFiles.map((file) => file.path), {}, count);
   const backfillSeconds = (performance.now() - started) / 1000;
 
+  let incremental: FileOutcome | undefined;
   const incrementalStarted = performance.now();
-  const incremental = await ingestList(pool, { buffer: await readFile(last.path), fileName: basename(last.path) });
+  await ingestFiles(pool, [last.path], {}, (outcome) => (incremental = outcome));
   const incrementalSeconds = (performance.now() - incrementalStarted) / 1000;
   await pool.end();
 
@@ -52,7 +49,7 @@ try {
     measured_at: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     backfill: { lists: backfillFiles.length, seconds: Number(backfillSeconds.toFixed(1)), outcomes },
-    incremental: { file: basename(last.path), outcome: incremental.outcome, seconds: Number(incrementalSeconds.toFixed(3)) },
+    incremental: { file: basename(last.path), outcome: incremental && 'report' in incremental ? incremental.report.outcome : 'bad_input', seconds: Number(incrementalSeconds.toFixed(3)) },
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   await mkdir('bench/results', { recursive: true });

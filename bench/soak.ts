@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 import { basename } from 'node:path';
 import autocannon from 'autocannon';
 import { startEmbeddedPostgres } from '../src/database/embedded.ts';
-import { listFilesInOrder } from '../src/ingestion/cli.ts';
+import { listFilesInOrder } from '../src/ingestion/ingest-files.ts';
 import { adminQuery, databaseUrl, fingerprint, loadListsInto } from './archive-database.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;

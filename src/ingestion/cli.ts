@@ -2,8 +2,8 @@
 // `npm start` uses (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR,
 // attached to when the service already runs it). Exit codes: 0 applied or
 // nothing to do, 2 bad input, 3 quarantined. See README "Ingestion".
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
@@ -13,8 +13,8 @@ import { openDatabase, type Database } from '../database/connect.ts';
 import { ensureCurrentRelease } from '../releases/store.ts';
 import { ingestHistorical, type HistoricalReport } from './historical.ts';
 import { FetchError, Fetcher, fetchPolicy } from './fetch-lists.ts';
-import { IngestInputError, ingestList, type IngestOptions, type IngestReport } from './ingest.ts';
-import { kindFromFileName, listDateFromFileName } from './parse/index.ts';
+import { IngestInputError, type IngestOptions, type IngestReport } from './ingest.ts';
+import { ingestFiles, listFilesInOrder } from './ingest-files.ts';
 import { checkLatest, ingestUrls, withRunLock, type RemoteResult } from './remote.ts';
 
 export const EXIT = { ok: 0, badInput: 2, quarantined: 3, failure: 1 } as const;
@@ -85,39 +85,6 @@ export function parseCliArgs(argv: string[]): CliOptions {
   return result.data;
 }
 
-/** Orders one day's lists: the file name's time (am < mid(day) < pm, or HH:MM), participating before pending. */
-function timeRank(time: string | null): string {
-  if (!time) return '12:00';
-  if (/^\d{1,2}:\d{2}/.test(time)) return time.padStart(5, '0');
-  return { am: '09:00', mid: '12:00', pm: '15:00' }[time] ?? '12:00';
-}
-
-interface PlannedFile {
-  path: string;
-  date: string | null;
-  time: string | null;
-  kind: string | null;
-}
-
-export async function listFilesInOrder(dir: string): Promise<PlannedFile[]> {
-  const entries = (await readdir(dir, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile() && /\.xlsx$/i.test(entry.name) && !entry.name.startsWith('~$'))
-    .map((entry) => join(entry.parentPath, entry.name));
-  return entries
-    .map((path) => {
-      const named = listDateFromFileName(basename(path));
-      return { path, date: named?.date ?? null, time: named?.time ?? null, kind: kindFromFileName(basename(path)) };
-    })
-    .sort(
-      (a, b) =>
-        (a.date ?? '9999').localeCompare(b.date ?? '9999') ||
-        timeRank(a.time).localeCompare(timeRank(b.time)) ||
-        // The participating list first: a pending application that was signed is then promoted, not withdrawn.
-        (a.kind === 'participating' ? 0 : 1) - (b.kind === 'participating' ? 0 : 1) ||
-        a.path.localeCompare(b.path),
-    );
-}
-
 /** What one run did, for the summary line and the exit code. */
 interface RunTotals {
   reports: IngestReport[];
@@ -180,23 +147,21 @@ class Output {
   };
 }
 
-async function ingestFiles(db: Database, files: PlannedFile[], ingestOptions: IngestOptions, out: Output, totals: RunTotals, verbose: boolean) {
+/** --file and --dir: `verbose` prints every list, else only the quarantined ones and bad input. */
+async function runFiles(db: Database, paths: string[], ingestOptions: IngestOptions, out: Output, totals: RunTotals, verbose: boolean) {
   let done = 0;
-  for (const file of files) {
-    out.progress(done, files.length, basename(file.path));
-    try {
-      const buffer = await readFile(file.path);
-      const report = await ingestList(db.pool, { buffer, fileName: basename(file.path) }, ingestOptions);
-      totals.reports.push(report);
-      if (verbose || report.outcome === 'quarantined') out.line(describe(report));
-    } catch (error) {
-      if (!(error instanceof IngestInputError)) throw error;
-      totals.badInput.push(error.message);
-      out.line(`bad input: ${error.message}`);
+  out.progress(done, paths.length, basename(paths[0]!));
+  await ingestFiles(db.pool, paths, ingestOptions, (outcome) => {
+    if ('report' in outcome) {
+      totals.reports.push(outcome.report);
+      if (verbose || outcome.report.outcome === 'quarantined') out.line(describe(outcome.report));
+    } else {
+      totals.badInput.push(outcome.badInput);
+      out.line(`bad input: ${outcome.badInput}`);
     }
     done++;
-  }
-  out.progress(done, files.length, 'done');
+    out.progress(done, paths.length, done < paths.length ? basename(paths[done]!) : 'done');
+  });
 }
 
 function recordRemote(results: RemoteResult[], out: Output, totals: RunTotals): void {
@@ -223,13 +188,13 @@ async function runOnce(db: Database, options: CliOptions, config: Config, out: O
   if (options.file) {
     const info = await stat(options.file).catch(() => null);
     if (!info?.isFile()) throw new IngestInputError(`--file ${options.file}: no such file`);
-    await ingestFiles(db, [{ path: options.file, date: null, time: null, kind: null }], ingestOptions, out, totals, true);
+    await runFiles(db, [options.file], ingestOptions, out, totals, true);
   } else if (options.dir) {
     const info = await stat(options.dir).catch(() => null);
     if (!info?.isDirectory()) throw new IngestInputError(`--dir ${options.dir}: no such directory`);
     const files = await listFilesInOrder(options.dir);
     if (files.length === 0) throw new IngestInputError(`--dir ${options.dir}: no .xlsx files`);
-    await ingestFiles(db, files, ingestOptions, out, totals, false);
+    await runFiles(db, files.map((file) => file.path), ingestOptions, out, totals, false);
   } else if (options.url) {
     recordRemote(await ingestUrls(db.pool, new Fetcher(fetchPolicy(config)), [options.url], ingestOptions), out, totals);
   } else {

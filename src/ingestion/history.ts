@@ -437,6 +437,31 @@ function updateDisplayNames(plan: ListPlan, agencies: Map<string, AgencyState>, 
 /** What identifying an agency needs from a row (an ICE list's or a historical source's). */
 export type AgencyRow = Pick<ParsedRow, 'state' | 'agencyName' | 'agencyType' | 'county'> & Partial<Pick<ParsedRow, 'agencyRaw'>>;
 
+interface RowIdentity {
+  name: string;
+  matchKey: string;
+  type: AgencyType;
+  level: AgencyLevel;
+}
+
+// The same few thousand names come back in list after list, and normalizing them was most of the planning
+// time of a backfill: what a row's cells say is worked out once. Pure functions of the cells (and the
+// overrides file), so a cached answer is the answer; cleared when full, to stay small in a long-running service.
+const identities = new Map<string, RowIdentity>();
+const MAX_IDENTITIES = 20_000;
+
+function identityOf(stateCode: string, agencyName: string, agencyType: string | null): RowIdentity {
+  const key = `${stateCode}\u0000${agencyName}\u0000${agencyType ?? '\u0001'}`;
+  let identity = identities.get(key);
+  if (!identity) {
+    const name = canonicalAgencyName(agencyName);
+    identity = { name, matchKey: agencyMatchKey(name, stateCode), ...classifyAgency(name, agencyType) };
+    if (identities.size >= MAX_IDENTITIES) identities.clear();
+    identities.set(key, identity);
+  }
+  return identity;
+}
+
 /** Agencies by identity key, alias and state, with the resolution rules of README "Agency identity". */
 export class AgencyIndex {
   private byKey = new Map<string, AgencyState>();
@@ -463,9 +488,7 @@ export class AgencyIndex {
    */
   resolve(row: AgencyRow, found: Pick<ListPlan, 'newAgencies' | 'aliases'>, namesByAgency?: Map<string, string[]>): AgencyState {
     const stateCode = row.state!;
-    const name = canonicalAgencyName(row.agencyName);
-    const matchKey = agencyMatchKey(name, stateCode);
-    const { type, level } = classifyAgency(name, row.agencyType);
+    const { name, matchKey, type, level } = identityOf(stateCode, row.agencyName, row.agencyType);
     let agency = this.byKey.get(`${stateCode}|${matchKey}`) ?? this.byAlias.get(`${stateCode}|${name}`);
     if (!agency) {
       const location = locateAgency({ name, stateCode, level, countyColumn: row.county });

@@ -3,9 +3,12 @@
 // leaves the database as it was and two ingestions never interleave.
 import type pg from 'pg';
 import { linkReportAgencies } from '../reference/load.ts';
-import { planList, type ChangeCounts, type ListPlan } from './history.ts';
-import { isValidDate, ListInputError, parseListBuffer, type ListKind, type ParsedList } from './parse/index.ts';
+import { planList, type ChangeCounts, type HistoryState, type ListPlan } from './history.ts';
+import { isValidDate, type ListKind, type ParsedList } from './parse/index.ts';
+import { IngestInputError, readList, type ListSource, type ReadList } from './read-list.ts';
 import { loadHistoryState, writePlan, writeSkippedRows } from './store.ts';
+
+export { IngestInputError, type ListSource, type ReadList };
 
 /** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in remote.ts). */
 export const LIST_WRITE_LOCK = 287004;
@@ -17,14 +20,6 @@ const MASS_ENDING_MIN_OPEN = 20;
 const LAST_MODIFIED_TOLERANCE_DAYS = 30;
 
 export type ListDateSource = 'argument' | 'file_name' | 'last_modified';
-
-export interface ListSource {
-  buffer: Buffer;
-  fileName: string | null;
-  url?: string | null;
-  /** HTTP Last-Modified as an ISO date, the last resort for the list date. */
-  lastModified?: string | null;
-}
 
 export interface IngestOptions {
   kind?: ListKind;
@@ -52,30 +47,41 @@ export interface IngestReport {
   unresolvedAgencies: string[];
 }
 
-/** Bad input (exit code 2): the message is one line a user can act on. */
-export class IngestInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IngestInputError';
+/**
+ * The history state between the lists of one run (a backfill), so that each list does not read the whole
+ * history again: valid only at the dataset version it was kept at. Any other write (another ingestion, the
+ * historical loader) moves the version, and the next list reads the state from the database.
+ */
+export class HistoryCache {
+  private kept: { state: HistoryState; version: number } | null = null;
+
+  /** The state at `version`, taken out of the cache (planning changes it in place), or null. */
+  take(version: number): HistoryState | null {
+    const kept = this.kept?.version === version ? this.kept.state : null;
+    this.kept = null;
+    return kept;
+  }
+
+  keep(state: HistoryState, version: number): void {
+    this.kept = { state, version };
   }
 }
 
 export async function ingestList(pool: pg.Pool, source: ListSource, options: IngestOptions = {}): Promise<IngestReport> {
-  let parsed: ParsedList;
-  try {
-    parsed = await parseListBuffer(source.buffer, source.fileName ? { fileName: source.fileName } : {});
-  } catch (error) {
-    if (error instanceof ListInputError) throw new IngestInputError(`${source.fileName ?? source.url ?? 'input'}: ${error.message}`);
-    throw error;
-  }
+  return applyList(pool, await readList(source), options);
+}
+
+/** Decides and writes a parsed list (see ingestList). `history` carries the state from one list to the next. */
+export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOptions = {}, history?: HistoryCache): Promise<IngestReport> {
+  const { parsed } = list;
   const kind = options.kind ?? parsed.kind ?? parsed.contentKind;
   if (!kind) throw new IngestInputError(`${parsed.fileName ?? 'input'}: cannot tell whether this is a participating or a pending list; pass --kind`);
   const [listDate, listDateSource] = options.listDate
     ? [options.listDate, 'argument' as const]
     : parsed.listDate
       ? [parsed.listDate, 'file_name' as const]
-      : source.lastModified
-        ? [source.lastModified, 'last_modified' as const]
+      : list.lastModified
+        ? [list.lastModified, 'last_modified' as const]
         : [null, null];
   if (!listDate || !listDateSource) {
     throw new IngestInputError(`${parsed.fileName ?? 'input'}: no list date in the file name; pass --list-date YYYY-MM-DD`);
@@ -119,13 +125,14 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
       };
     }
 
-    const state = await loadHistoryState(client);
+    const version = await datasetVersion(client);
+    const state = (version !== null ? history?.take(version) : null) ?? (await loadHistoryState(client));
     const plan = planList(state, { kind, listDate }, parsed.rows);
     report.counts = plan.counts;
     report.unresolvedAgencies = plan.newAgencies
       .filter((agency) => agency.location.method === 'unresolved')
       .map((agency) => `${agency.canonicalName} (${agency.stateCode})`);
-    const quarantine = await quarantineReasonFor(client, parsed, { kind, listDate, listDateSource, lastModified: source.lastModified ?? null }, plan, options.force ?? false);
+    const quarantine = await quarantineReasonFor(client, parsed, { kind, listDate, listDateSource, lastModified: list.lastModified }, plan, options.force ?? false);
     const quarantineReason = quarantine?.reason ?? null;
     report.suggestedListDate = quarantine?.suggestedListDate ?? null;
 
@@ -135,8 +142,7 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
     }
     const status = quarantineReason ? 'quarantined' : 'applied';
     const listId = await saveSourceList(client, known?.id ?? null, {
-      parsed,
-      source,
+      list,
       kind,
       listDate,
       listDateSource,
@@ -146,16 +152,21 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
     });
     if (status === 'applied') {
       await writePlan(client, listId, listDate, plan);
-      await linkReportAgencies(client);
+      // Only a new agency can match a report's agency that no agency matched before.
+      if (plan.newAgencies.length > 0) await linkReportAgencies(client);
     }
-    await client.query(
+    const updated = await client.query<{ version: number }>(
       `UPDATE dataset_version SET version = version + 1, updated_at = now(),
-         latest_list_id = CASE WHEN $1 THEN $2::int ELSE latest_list_id END WHERE id = 1`,
+         latest_list_id = CASE WHEN $1 THEN $2::int ELSE latest_list_id END WHERE id = 1
+       RETURNING version`,
       [status === 'applied', listId],
     );
     // The running service drops its response cache when it hears this (src/plugins/app/dataset-version.ts).
     await client.query("SELECT pg_notify('dataset_changed', $1)", [String(listId)]);
     await client.query('COMMIT');
+    // Planning changed the state in place: it is the database's state now only if the plan was written.
+    const newVersion = updated.rows[0]?.version;
+    if (status === 'applied' && newVersion !== undefined) history?.keep(state, newVersion);
     if (status !== 'applied') report.unresolvedAgencies = [];
     return { ...report, outcome: status, sourceListId: listId, reason: quarantineReason };
   } catch (error) {
@@ -164,6 +175,11 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
   } finally {
     client.release();
   }
+}
+
+async function datasetVersion(client: pg.ClientBase): Promise<number | null> {
+  const result = await client.query<{ version: number }>('SELECT version FROM dataset_version WHERE id = 1');
+  return result.rows[0]?.version ?? null;
 }
 
 const daysApart = (a: string, b: string): number => Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
@@ -261,8 +277,7 @@ async function saveSourceList(
   client: pg.ClientBase,
   existingId: number | null,
   list: {
-    parsed: ParsedList;
-    source: ListSource;
+    list: ReadList;
     kind: ListKind;
     listDate: string;
     listDateSource: ListDateSource;
@@ -271,7 +286,7 @@ async function saveSourceList(
     plan: ListPlan;
   },
 ): Promise<number> {
-  const { parsed, plan } = list;
+  const { list: { parsed }, plan } = list;
   const summary = { columns: parsed.columns, counts: plan.counts, header_row: parsed.headerRow };
   const rawRows = parsed.rows.map((row) => ({ row: row.rowNumber, cells: row.raw, issues: row.issues }));
   const values = [
@@ -280,9 +295,9 @@ async function saveSourceList(
     list.listDateSource,
     parsed.listTime,
     parsed.fileName,
-    list.source.url ?? null,
+    list.list.url,
     parsed.sha256,
-    list.source.buffer.byteLength,
+    list.list.byteSize,
     parsed.rows.length,
     list.status,
     list.reason,

@@ -71,15 +71,18 @@ export function loadCounties(): CountyRecord[] {
   return counties;
 }
 
-/** State centroids keyed by postal code. */
-export function stateCentroids(): Map<string, { lat: number; lon: number }> {
-  const centroids = new Map<string, { lat: number; lon: number }>();
+let centroids: ReadonlyMap<string, { lat: number; lon: number }> | undefined;
+/** State centroids keyed by postal code (computed once: ingestion places every statewide agency at one). */
+export function stateCentroids(): ReadonlyMap<string, { lat: number; lon: number }> {
+  if (centroids) return centroids;
+  const byCode = new Map<string, { lat: number; lon: number }>();
   for (const state of features('states')) {
     const record = STATE_BY_FIPS.get(String(state.id).padStart(2, '0'));
     if (!record) continue;
     const [lon, lat] = geoCentroid(state);
-    centroids.set(record.code, { lat, lon });
+    byCode.set(record.code, { lat, lon });
   }
+  centroids = byCode;
   return centroids;
 }
 

@@ -1,0 +1,131 @@
+// Lists from files, in order: `npm run ingest -- --file/--dir` and `npm run
+// bench:ingest` both run ingestFiles, so the benchmark measures what users run.
+// Each list is applied in its own transaction (ingest.ts), with the outcomes of
+// ingestList; two things make a backfill faster than ingesting the files one by
+// one: a worker thread parses the next list while this one is applied, and the
+// history state is kept in memory from one list to the next (HistoryCache).
+import { readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type pg from 'pg';
+import { applyList, HistoryCache, IngestInputError, type IngestOptions, type IngestReport } from './ingest.ts';
+import { kindFromFileName, listDateFromFileName } from './parse/index.ts';
+import { PARSE_WORKER_DATA, readListFile, type ParseRequest, type ParseResult } from './parse-worker.ts';
+
+/** Orders one day's lists: the file name's time (am < mid(day) < pm, or HH:MM), participating before pending. */
+function timeRank(time: string | null): string {
+  if (!time) return '12:00';
+  if (/^\d{1,2}:\d{2}/.test(time)) return time.padStart(5, '0');
+  return { am: '09:00', mid: '12:00', pm: '15:00' }[time] ?? '12:00';
+}
+
+export interface PlannedFile {
+  path: string;
+  date: string | null;
+  time: string | null;
+  kind: string | null;
+}
+
+export async function listFilesInOrder(dir: string): Promise<PlannedFile[]> {
+  const entries = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile() && /\.xlsx$/i.test(entry.name) && !entry.name.startsWith('~$'))
+    .map((entry) => join(entry.parentPath, entry.name));
+  return entries
+    .map((path) => {
+      const named = listDateFromFileName(basename(path));
+      return { path, date: named?.date ?? null, time: named?.time ?? null, kind: kindFromFileName(basename(path)) };
+    })
+    .sort(
+      (a, b) =>
+        (a.date ?? '9999').localeCompare(b.date ?? '9999') ||
+        timeRank(a.time).localeCompare(timeRank(b.time)) ||
+        // The participating list first: a pending application that was signed is then promoted, not withdrawn.
+        (a.kind === 'participating' ? 0 : 1) - (b.kind === 'participating' ? 0 : 1) ||
+        a.path.localeCompare(b.path),
+    );
+}
+
+/** What became of one file: its report, or the one-line reason it is bad input. */
+export type FileOutcome = { path: string; report: IngestReport } | { path: string; badInput: string };
+
+/**
+ * Ingests `paths` in that order, calling `onOutcome` after each. Bad input is an outcome, not an error; any
+ * other failure (an unreadable file, the database) throws, and the lists before it stay applied.
+ */
+export async function ingestFiles(
+  pool: pg.Pool,
+  paths: readonly string[],
+  options: IngestOptions,
+  onOutcome: (outcome: FileOutcome) => void,
+): Promise<void> {
+  // One list gains nothing from a worker, whose start (loading exceljs and the parser) costs a few hundred ms.
+  const parser = paths.length > 1 ? new ParseWorker() : null;
+  const read = (path: string) => (parser ? parser.read(path) : readListFile(path));
+  const history = new HistoryCache();
+  try {
+    let next = paths.length > 0 ? read(paths[0]!) : null;
+    for (const [index, path] of paths.entries()) {
+      const result = await next!;
+      // At most one list is parsed ahead, so at most two are held in memory.
+      next = index + 1 < paths.length ? read(paths[index + 1]!) : null;
+      if ('failure' in result) throw new Error(result.failure);
+      if ('inputError' in result) {
+        onOutcome({ path, badInput: result.inputError });
+        continue;
+      }
+      try {
+        onOutcome({ path, report: await applyList(pool, result.list, options, history) });
+      } catch (error) {
+        if (!(error instanceof IngestInputError)) throw error;
+        onOutcome({ path, badInput: error.message });
+      }
+    }
+  } finally {
+    await parser?.close();
+  }
+}
+
+/** One worker thread that parses the lists it is given, in the order given. read() never rejects. */
+class ParseWorker {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, (result: ParseResult) => void>();
+  private nextId = 0;
+  private broken: string | null = null;
+
+  constructor() {
+    // Worker threads do not get tsx's module hooks on every Node this project supports (not on 20), so the
+    // worker registers them before it loads the TypeScript module.
+    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+    const module = JSON.stringify(new URL('./parse-worker.ts', import.meta.url).href);
+    this.worker = new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${module}); })`, {
+      eval: true,
+      workerData: PARSE_WORKER_DATA,
+    });
+    this.worker.on('message', ({ id, result }: { id: number; result: ParseResult }) => {
+      this.waiting.get(id)?.(result);
+      this.waiting.delete(id);
+    });
+    this.worker.on('error', (error) => this.fail(`the list parser failed: ${error.message}`));
+    this.worker.on('exit', (code) => this.fail(`the list parser stopped (exit code ${code})`));
+  }
+
+  read(path: string): Promise<ParseResult> {
+    if (this.broken) return Promise.resolve({ failure: this.broken });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.worker.postMessage({ id, path } satisfies ParseRequest);
+    });
+  }
+
+  private fail(reason: string): void {
+    this.broken ??= reason;
+    for (const resolve of this.waiting.values()) resolve({ failure: this.broken });
+    this.waiting.clear();
+  }
+
+  async close(): Promise<void> {
+    this.broken ??= 'the list parser was closed';
+    await this.worker.terminate();
+  }
+}
