@@ -1,8 +1,9 @@
 // Turns one ICE list into changes to the history we hold: which agencies are
 // new, which agreements were signed, renewed, ended, reinstated or withdrawn.
-// It works on an in-memory copy of the current state (store.ts loads it
-// fresh for every list, inside the list's transaction), updates that copy and
-// returns the plan that store.ts writes. Rules (README "How history is
+// It works on an in-memory copy of the current state (store.ts reads it inside
+// the list's transaction, or a backfill keeps it from the previous list: see
+// HistoryCache in ingest.ts), updates that copy and returns the plan that
+// store.ts writes. Nothing depends on the order the state was read in. Rules (README "How history is
 // derived"):
 // - An agreement is agency × model × signing. A participating row whose SIGNED
 //   date is later than the active agreement's is a renewal: the old agreement
@@ -473,10 +474,17 @@ export class AgencyIndex {
     for (const agency of agencies.values()) this.index(agency);
   }
 
+  /** A name two agencies share goes to the one with the smaller id, whatever the order they are indexed in. */
+  private addAlias(agency: AgencyState, alias: string): void {
+    const key = `${agency.stateCode}|${alias}`;
+    const holder = this.byAlias.get(key);
+    if (!holder || agency.id < holder.id) this.byAlias.set(key, agency);
+  }
+
   private index(agency: AgencyState): void {
     this.ids.add(agency.id);
     this.byKey.set(`${agency.stateCode}|${agency.matchKey}`, agency);
-    for (const alias of agency.aliases) this.byAlias.set(`${agency.stateCode}|${alias}`, agency);
+    for (const alias of agency.aliases) this.addAlias(agency, alias);
     const list = this.byState.get(agency.stateCode) ?? [];
     list.push(agency);
     this.byState.set(agency.stateCode, list);
@@ -492,7 +500,8 @@ export class AgencyIndex {
     let agency = this.byKey.get(`${stateCode}|${matchKey}`) ?? this.byAlias.get(`${stateCode}|${name}`);
     if (!agency) {
       const location = locateAgency({ name, stateCode, level, countyColumn: row.county });
-      agency = (this.byState.get(stateCode) ?? []).find(
+      agency = firstById(
+        this.byState.get(stateCode) ?? [],
         (candidate) =>
           candidate.type === type &&
           candidate.countyFips === location.countyFips &&
@@ -521,7 +530,7 @@ export class AgencyIndex {
     }
     if (!agency.aliases.has(name)) {
       agency.aliases.add(name);
-      this.byAlias.set(`${stateCode}|${name}`, agency);
+      this.addAlias(agency, name);
     }
     this.record(agency, row, name, found, namesByAgency);
     return agency;
@@ -541,6 +550,18 @@ export class AgencyIndex {
     else if (!names.includes(name)) names.push(name);
   }
 }
+
+/**
+ * The match with the smallest id. Where several agencies or agreements could match, the choice must not depend
+ * on the order the state was read in (from the database, or kept in memory from the previous list).
+ */
+function firstById<T extends { id: string }>(items: readonly T[], matches: (item: T) => boolean): T | undefined {
+  let first: T | undefined;
+  for (const item of items) if (matches(item) && (first === undefined || item.id < first.id)) first = item;
+  return first;
+}
+
+const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Agreements by agency × model. */
 class AgreementIndex {
@@ -562,33 +583,36 @@ class AgreementIndex {
     this.index(agreement);
   }
 
+  /** There is at most one active and one pending agreement per agency × model. */
   find(agencyId: string, model: ModelCode, status: AgreementStatus): AgreementState | undefined {
     return this.byAgencyModel.get(`${agencyId}|${model}`)?.find((agreement) => agreement.status === status);
   }
 
   recentlyWithdrawn(agencyId: string, model: ModelCode, listDate: string): AgreementState | undefined {
-    return this.byAgencyModel
-      .get(`${agencyId}|${model}`)
-      ?.find(
-        (agreement) =>
-          agreement.endedBy === 'withdrawn' &&
-          agreement.endedOn !== null &&
-          daysBetween(agreement.endedOn, listDate) <= PROMOTION_WINDOW_DAYS,
-      );
+    return firstById(
+      this.byAgencyModel.get(`${agencyId}|${model}`) ?? [],
+      (agreement) =>
+        agreement.endedBy === 'withdrawn' &&
+        agreement.endedOn !== null &&
+        daysBetween(agreement.endedOn, listDate) <= PROMOTION_WINDOW_DAYS,
+    );
   }
 
   endedWithSameSigning(agencyId: string, model: ModelCode, signedOn: string | null): AgreementState | undefined {
     if (!signedOn) return undefined;
-    return this.byAgencyModel
-      .get(`${agencyId}|${model}`)
-      ?.find((agreement) => agreement.endedBy === 'missing' && agreement.signedOn === signedOn);
+    return firstById(
+      this.byAgencyModel.get(`${agencyId}|${model}`) ?? [],
+      (agreement) => agreement.endedBy === 'missing' && agreement.signedOn === signedOn,
+    );
   }
 
+  /** In id order, as the events written for them are. */
   ofAgency(agencyId: string): AgreementState[] {
-    return [...this.agreements.values()].filter((agreement) => agreement.agencyId === agencyId);
+    return [...this.agreements.values()].filter((agreement) => agreement.agencyId === agencyId).sort(byId);
   }
 
+  /** In id order, as the events written for them are. */
   open(status: AgreementStatus): AgreementState[] {
-    return [...this.agreements.values()].filter((agreement) => agreement.status === status);
+    return [...this.agreements.values()].filter((agreement) => agreement.status === status).sort(byId);
   }
 }

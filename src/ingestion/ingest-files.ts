@@ -60,14 +60,21 @@ export async function ingestFiles(
 ): Promise<void> {
   // One list gains nothing from a worker, whose start (loading exceljs and the parser) costs a few hundred ms.
   const parser = paths.length > 1 ? new ParseWorker() : null;
-  const read = (path: string) => (parser ? parser.read(path) : readListFile(path));
   const history = new HistoryCache();
+  // Lists parsed ahead of the one being applied: two absorb the lists that take longer to parse than to apply.
+  const ahead: Promise<ParseResult>[] = [];
+  let requested = 0;
+  const readAhead = () => {
+    while (requested < paths.length && ahead.length < LOOKAHEAD) {
+      const path = paths[requested++]!;
+      ahead.push(parser ? parser.read(path) : readListFile(path));
+    }
+  };
   try {
-    let next = paths.length > 0 ? read(paths[0]!) : null;
-    for (const [index, path] of paths.entries()) {
-      const result = await next!;
-      // At most one list is parsed ahead, so at most two are held in memory.
-      next = index + 1 < paths.length ? read(paths[index + 1]!) : null;
+    for (const path of paths) {
+      readAhead();
+      const result = await ahead.shift()!;
+      readAhead();
       if ('failure' in result) throw new Error(result.failure);
       if ('inputError' in result) {
         onOutcome({ path, badInput: result.inputError });
@@ -85,12 +92,17 @@ export async function ingestFiles(
   }
 }
 
-/** One worker thread that parses the lists it is given, in the order given. read() never rejects. */
+const LOOKAHEAD = 2;
+
+/**
+ * A worker thread that parses lists, in the order asked; read() never rejects. Its heap is capped, so that a
+ * backfill's memory stays bounded (exceljs leaves much garbage behind each workbook): a list too large for
+ * the cap, or any other end of the worker, sends that list and the rest to the main thread instead.
+ */
 class ParseWorker {
-  private readonly worker: Worker;
-  private readonly waiting = new Map<number, (result: ParseResult) => void>();
+  private worker: Worker | null;
+  private readonly waiting = new Map<number, { path: string; resolve: (result: ParseResult | Promise<ParseResult>) => void }>();
   private nextId = 0;
-  private broken: string | null = null;
 
   constructor() {
     // Worker threads do not get tsx's module hooks on every Node this project supports (not on 20), so the
@@ -100,32 +112,42 @@ class ParseWorker {
     this.worker = new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${module}); })`, {
       eval: true,
       workerData: PARSE_WORKER_DATA,
+      resourceLimits: PARSE_WORKER_LIMITS,
     });
     this.worker.on('message', ({ id, result }: { id: number; result: ParseResult }) => {
-      this.waiting.get(id)?.(result);
+      this.waiting.get(id)?.resolve(result);
       this.waiting.delete(id);
     });
-    this.worker.on('error', (error) => this.fail(`the list parser failed: ${error.message}`));
-    this.worker.on('exit', (code) => this.fail(`the list parser stopped (exit code ${code})`));
+    this.worker.on('error', () => this.stop());
+    this.worker.on('exit', () => this.stop());
   }
 
   read(path: string): Promise<ParseResult> {
-    if (this.broken) return Promise.resolve({ failure: this.broken });
+    const worker = this.worker;
+    if (!worker) return readListFile(path);
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.worker.postMessage({ id, path } satisfies ParseRequest);
+      this.waiting.set(id, { path, resolve });
+      worker.postMessage({ id, path } satisfies ParseRequest);
     });
   }
 
-  private fail(reason: string): void {
-    this.broken ??= reason;
-    for (const resolve of this.waiting.values()) resolve({ failure: this.broken });
+  /** The worker is gone: what it had not answered is parsed here. */
+  private stop(): void {
+    this.worker = null;
+    for (const { path, resolve } of this.waiting.values()) resolve(readListFile(path));
     this.waiting.clear();
   }
 
   async close(): Promise<void> {
-    this.broken ??= 'the list parser was closed';
-    await this.worker.terminate();
+    const worker = this.worker;
+    this.worker = null;
+    // Lists read ahead of a run that stopped early are not wanted any more.
+    for (const { resolve } of this.waiting.values()) resolve({ failure: 'not parsed: the run stopped' });
+    this.waiting.clear();
+    await worker?.terminate();
   }
 }
+
+/** Enough for ICE's lists (about 1,500 rows, 200 kB) several times over; a larger one is parsed in the main thread. */
+const PARSE_WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
