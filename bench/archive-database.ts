@@ -3,11 +3,11 @@
 // (migrations, ingestion, reference data) is unchanged.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { createPool } from '../src/database/connect.ts';
 import { migrate } from '../src/database/migrate.ts';
-import { IngestInputError, ingestList } from '../src/ingestion/ingest.ts';
+import { ingestFiles } from '../src/ingestion/ingest-files.ts';
 import { loadReferenceData } from '../src/reference/load.ts';
 
 export function databaseUrl(adminUrl: string, name: string): string {
@@ -52,13 +52,8 @@ export async function loadListsInto(adminUrl: string, name: string, files: strin
   await migrate(url);
   const pool = createPool(url, 4);
   await loadReferenceData(pool);
-  for (const file of files) {
-    try {
-      await ingestList(pool, { buffer: await readFile(file), fileName: basename(file) });
-    } catch (error) {
-      if (!(error instanceof IngestInputError)) throw error;
-    }
-  }
+  // As `npm run ingest -- --dir` does it; bad input is reported to no one here, as before.
+  await ingestFiles(pool, files, {}, () => {});
   await pool.end();
   await adminQuery(adminUrl, `ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }
