@@ -3,7 +3,7 @@
 // each relation costs one batch query per level of the query, however many
 // rows the level has. Queries that differ in arguments or asOf are grouped;
 // each group is one query.
-import type { MercuriusLoaders } from 'mercurius';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Db } from '../database/connect.ts';
 import { pageInMemory } from '../query/paging.ts';
 import { canonicalKey } from '../query/grammar.ts';
@@ -29,11 +29,14 @@ import {
   recommendationsByReportIds,
   stateSummaries,
   type AgreementSummary as SummaryRecord,
+  type CountyRecord,
   type ModelRecord,
+  type SourceListRecord,
   type StateRecord,
 } from '../repositories/index.ts';
 import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
+import { selects } from './selection.ts';
 import {
   connection,
   toAgency,
@@ -60,7 +63,11 @@ import {
   type SupportModel,
 } from './types.ts';
 
-type Query<O, P = Record<string, never>> = { obj: O; params: P };
+/** One use of a field: its parent object, its arguments, and where it stands in the query (what is asked below it). */
+type Query<O, P = Record<string, never>> = { obj: O; params: P; info: GraphQLResolveInfo };
+
+/** Per type and field, the loader answering every use of the field in one batch, in order. */
+type Loaders = Record<string, Record<string, (queries: Query<any, any>[], context: GraphqlContext) => Promise<unknown[]>>>; // any: each loader types its own
 
 /** Groups the queries of a batch by a key (asOf, arguments), keeping their positions. */
 function groupBy<Q>(queries: readonly Q[], keyOf: (query: Q) => string): Map<string, { queries: Q[]; positions: number[] }> {
@@ -107,12 +114,17 @@ function groupRows<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> 
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
-// States and models are small reference tables, loaded at start-up: kept in
-// memory per pool and dataset version rather than queried by every request.
+// Reference data (states, models, counties, source lists) changes only with the
+// dataset version, as every answer does: kept in memory per pool and version
+// rather than queried by every request. States and models are loaded whole;
+// counties and source lists as they are asked for, so each is read once per
+// version (the memory is bounded by the tables' sizes).
 interface ReferenceTables {
   version: number;
   states?: Promise<Map<string, StateRecord>>;
   models?: Promise<Map<string, ModelRecord>>;
+  counties: Map<string, CountyRecord>;
+  sourceLists: Map<number, SourceListRecord>;
 }
 const referenceTables = new WeakMap<object, ReferenceTables>();
 
@@ -120,7 +132,7 @@ function tablesFor(context: GraphqlContext): ReferenceTables {
   const version = context.app.dataset.current().version;
   let tables = referenceTables.get(context.pool);
   if (!tables || tables.version !== version) {
-    tables = { version };
+    tables = { version, counties: new Map(), sourceLists: new Map() };
     referenceTables.set(context.pool, tables);
   }
   return tables;
@@ -141,6 +153,19 @@ function modelsByCode(context: GraphqlContext): Promise<Map<string, ModelRecord>
   return tables.models;
 }
 
+/** The records of `keys` from a memory of reference data, reading those not there yet in one query. */
+async function remembered<K, R>(
+  context: GraphqlContext,
+  memory: Map<K, R>,
+  keys: readonly K[],
+  fetch: (pool: Db, missing: K[]) => Promise<R[]>,
+  keyOf: (record: R) => K,
+): Promise<Map<K, R>> {
+  const missing = unique(keys).filter((key) => !memory.has(key));
+  if (missing.length > 0) for (const record of await run(context, (pool) => fetch(pool, missing))) memory.set(keyOf(record), record);
+  return memory;
+}
+
 /** The summary of each parent (state, county, model): one query per asOf in the batch. */
 function summaryLoader<O extends { asOf: string | null }>(
   keyOf: (obj: O) => string,
@@ -155,16 +180,21 @@ function summaryLoader<O extends { asOf: string | null }>(
 
 type AgreementsArgs = Pick<CollectionArgs, 'filter' | 'first' | 'after'>;
 
-export const loaders: MercuriusLoaders<GraphqlContext> = {
+export const loaders: Loaders = {
   Agency: {
     async agreements(queries: Query<Agency, AgreementsArgs>[], context) {
       const results = new Array<Connection<Agreement> | Error>(queries.length);
-      const groups = new Map<string, { filters: ReturnType<typeof nestedAgreementQuery>['filters']; pages: { position: number; agencyId: string; page: ReturnType<typeof nestedAgreementQuery>['page'] }[] }>();
-      queries.forEach(({ obj, params }, position) => {
+      const groups = new Map<
+        string,
+        { filters: ReturnType<typeof nestedAgreementQuery>['filters']; withEvents: boolean; pages: { position: number; agencyId: string; page: ReturnType<typeof nestedAgreementQuery>['page'] }[] }
+      >();
+      queries.forEach(({ obj, params, info }, position) => {
         try {
           const { filters, page } = nestedAgreementQuery(params, obj.asOf ?? undefined);
           const key = canonicalKey(filters);
-          const group = groups.get(key) ?? { filters, pages: [] };
+          const group = groups.get(key) ?? { filters, withEvents: false, pages: [] };
+          // Events asked below: fetched with the agreements (Agreement.events then sends no SQL).
+          group.withEvents ||= selects(info, 'edges', 'node', 'events');
           group.pages.push({ position, agencyId: obj.id, page });
           groups.set(key, group);
         } catch (error) {
@@ -173,8 +203,9 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
         }
       });
       await Promise.all(
-        [...groups.values()].map(async ({ filters, pages }) => {
-          const records = await run(context, (pool) => agreementsByAgencyIds(pool, unique(pages.map((entry) => entry.agencyId)), filters));
+        [...groups.values()].map(async ({ filters, withEvents, pages }) => {
+          const agencyIds = unique(pages.map((entry) => entry.agencyId));
+          const records = await run(context, (pool) => agreementsByAgencyIds(pool, agencyIds, filters, { withEvents }));
           const byAgency = groupRows(records, (record) => record.agency_id);
           for (const { position, agencyId, page } of pages) {
             try {
@@ -192,8 +223,8 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
       return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
     },
     async county(queries: Query<Agency>[], context) {
-      const fips = unique(queries.map(({ obj }) => obj.refCountyFips).filter((code): code is string => code !== null));
-      const counties = indexBy(fips.length > 0 ? await run(context, (pool) => countiesByFips(pool, fips)) : [], (county) => county.fips);
+      const fips = queries.map(({ obj }) => obj.refCountyFips).filter((code): code is string => code !== null);
+      const counties = await remembered(context, tablesFor(context).counties, fips, countiesByFips, (county) => county.fips);
       return queries.map(({ obj }) => {
         const county = obj.refCountyFips ? counties.get(obj.refCountyFips) : undefined;
         return county ? toCounty(county, obj.asOf) : null;
@@ -228,8 +259,10 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
       return queries.map(({ obj }) => toModel(models.get(obj.refModel)!, obj.asOf));
     },
     async events(queries: Query<Agreement>[], context) {
-      const events = groupRows(await run(context, (pool) => eventsByAgreementIds(pool, unique(queries.map(({ obj }) => obj.id)))), (event) => event.agreement_id);
-      return queries.map(({ obj }) => (events.get(obj.id) ?? []).map((event) => toEvent(event, obj.asOf)));
+      // Agreements reached through Agency.agreements came with their events; the others' are read here.
+      const ids = unique(queries.filter(({ obj }) => obj.refEvents === undefined).map(({ obj }) => obj.id));
+      const events = groupRows(ids.length > 0 ? await run(context, (pool) => eventsByAgreementIds(pool, ids)) : [], (event) => event.agreement_id);
+      return queries.map(({ obj }) => (obj.refEvents ?? events.get(obj.id) ?? []).map((event) => toEvent(event, obj.asOf)));
     },
     async supersedes(queries: Query<Agreement>[], context) {
       return perAsOf(queries, async (asOf, group) => {
@@ -253,8 +286,8 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
       });
     },
     async sourceList(queries: Query<AgreementEvent>[], context) {
-      const ids = unique(queries.flatMap(({ obj }) => (obj.refSourceListId === null ? [] : [obj.refSourceListId])));
-      const lists = indexBy(ids.length > 0 ? await run(context, (pool) => sourceListsByIds(pool, ids)) : [], (list) => list.id);
+      const ids = queries.flatMap(({ obj }) => (obj.refSourceListId === null ? [] : [obj.refSourceListId]));
+      const lists = await remembered(context, tablesFor(context).sourceLists, ids, sourceListsByIds, (list) => list.id);
       return queries.map(({ obj }) => {
         const list = obj.refSourceListId === null ? undefined : lists.get(obj.refSourceListId);
         return list ? toSourceList(list) : null;
@@ -323,8 +356,7 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
   },
 };
 
-type Loader = (queries: Query<unknown, unknown>[], context: GraphqlContext) => Promise<unknown[]>;
-type FieldResolver = (obj: unknown, params: unknown, context: GraphqlContext) => Promise<unknown>;
+type FieldResolver = (obj: unknown, params: unknown, context: GraphqlContext, info: GraphQLResolveInfo) => Promise<unknown>;
 
 /** The field loads of one request waiting for the next tick, per field. */
 const pendingBatches = new WeakMap<GraphqlContext, Map<string, { queries: Query<unknown, unknown>[]; settle: ((result: unknown, error?: unknown) => void)[] }>>();
@@ -335,14 +367,14 @@ const pendingBatches = new WeakMap<GraphqlContext, Map<string, { queries: Query<
  * by a stable stringify of the parent object and its arguments (agreements with their event details…), even with
  * their cache off, and that cost a tenth of an uncached nested query; the loaders above de-duplicate ids themselves.
  */
-export function batchedResolvers(all: MercuriusLoaders<GraphqlContext>): Record<string, Record<string, FieldResolver>> {
+export function batchedResolvers(all: Loaders): Record<string, Record<string, FieldResolver>> {
   return Object.fromEntries(
     Object.entries(all).map(([type, fields]) => [
       type,
       Object.fromEntries(
         Object.entries(fields).map(([field, loader]) => {
           const name = `${type}.${field}`;
-          const resolve: FieldResolver = (obj, params, context) =>
+          const resolve: FieldResolver = (obj, params, context, info) =>
             new Promise((resolvePromise, reject) => {
               let batches = pendingBatches.get(context);
               if (!batches) pendingBatches.set(context, (batches = new Map()));
@@ -353,13 +385,13 @@ export function batchedResolvers(all: MercuriusLoaders<GraphqlContext>): Record<
                 // After the current synchronous work and its promise jobs, as DataLoader does: siblings join first.
                 process.nextTick(() => {
                   batches.delete(name);
-                  (loader as Loader)(created.queries, context).then(
+                  loader(created.queries, context).then(
                     (results) => created.settle.forEach((settle, index) => settle(results[index])),
                     (error: unknown) => created.settle.forEach((settle) => settle(undefined, error ?? new Error('loader failed'))),
                   );
                 });
               }
-              batch.queries.push({ obj, params });
+              batch.queries.push({ obj, params, info });
               batch.settle.push((result, error) => (error === undefined ? resolvePromise(result) : reject(error)));
             });
           return [field, resolve];

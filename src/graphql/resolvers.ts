@@ -1,6 +1,6 @@
 // Root fields. Arguments go through the shared grammar (args.ts), SQL through
 // the repositories; relations below the root are loaders (loaders.ts).
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { IResolvers } from 'mercurius';
 import { LIST_KINDS, LIST_STATUSES } from '../enums.ts';
 import type { Db } from '../database/connect.ts';
@@ -22,21 +22,8 @@ import {
 } from '../repositories/index.ts';
 import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
+import { selects } from './selection.ts';
 import { connection, toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats } from './types.ts';
-
-/** True when the query selects `name` directly under this field (through fragments too): totalCount costs a query. */
-function selects(info: GraphQLResolveInfo, name: string): boolean {
-  const seen = new Set<string>();
-  const search = (selectionSet: SelectionSetNode | undefined): boolean =>
-    (selectionSet?.selections ?? []).some((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === name;
-      if (selection.kind === Kind.INLINE_FRAGMENT) return search(selection.selectionSet);
-      if (seen.has(selection.name.value)) return false;
-      seen.add(selection.name.value);
-      return search(info.fragments[selection.name.value]?.selectionSet);
-    });
-  return info.fieldNodes.some((node) => search(node.selectionSet));
-}
 
 /** Validates one argument with the grammar, reporting it under the name the client used. */
 function renamed<T>(param: string, parse: () => T): T {

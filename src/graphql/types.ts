@@ -131,9 +131,11 @@ export interface Agreement extends Dated {
   refAgencyId: string;
   refModel: string;
   refSupersedesId: string | null;
+  /** Its events, when they were read with the agreement. */
+  refEvents?: EventRecord[];
 }
 
-export function toAgreement(record: AgreementRecord, asOf: string | undefined): Agreement {
+export function toAgreement(record: AgreementRecord & { events?: EventRecord[] }, asOf: string | undefined): Agreement {
   return {
     id: record.id,
     status: upper(record.status),
@@ -150,6 +152,7 @@ export function toAgreement(record: AgreementRecord, asOf: string | undefined): 
     refAgencyId: record.agency_id,
     refModel: record.model,
     refSupersedesId: record.supersedes_id,
+    ...(record.events ? { refEvents: record.events } : {}),
     asOf: asOf ?? null,
   };
 }

@@ -88,18 +88,19 @@ export function keyset(page: Page<string>, column: SortColumn, id: SortColumn, p
   };
 }
 
-type KeysetRow = { sort_value: string | null; id: string | number };
+/** A row fetched with keyset(), and with totalColumn() when the page includes the total. */
+type KeysetRow = { sort_value: string | null; id: string | number; total_count?: number };
 
 function cursorOf(page: Page<string>, row: KeysetRow): string {
   return encodeCursor({ sort: sortName(page), value: row.sort_value, id: String(row.id) });
 }
 
 /** A page from rows fetched with keyset(): the rows without their sort value, each row's cursor, the next cursor. */
-export function pageOf<T extends KeysetRow>(rows: T[], page: Page<string>): PageResult<Omit<T, 'sort_value'>> {
+export function pageOf<T extends KeysetRow>(rows: T[], page: Page<string>): PageResult<Omit<T, 'sort_value' | 'total_count'>> {
   const data = rows.slice(0, page.limit);
   const last = data.at(-1);
   return {
-    data: data.map(({ sort_value: _sortValue, ...record }) => record),
+    data: data.map(({ sort_value: _sortValue, total_count: _total, ...record }) => record),
     next_cursor: rows.length > page.limit && last ? cursorOf(page, last) : null,
     cursors: data.map((row) => cursorOf(page, row)),
   };

@@ -2,7 +2,7 @@
 import type { Db } from '../database/connect.ts';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
-import { AGENCY_ID, agencySortColumn, agencySource, countRows, Params, select, spanCovers, whereClause } from '../query/sql.ts';
+import { AGENCY_ID, agencySortColumn, agencySource, countRows, Params, select, spanCovers, totalColumn, whereClause } from '../query/sql.ts';
 
 export interface AgencyRecord {
   id: string;
@@ -64,21 +64,23 @@ export async function listAgencies(db: Db, filters: Filters, page: Page<AgencySo
   const keys = keyset(page, agencySortColumn(page.sort.field, filters, params), AGENCY_ID, params);
   const detail = agencyColumns(filters.as_of, params);
   // The page of ids first (cheap, indexed), then the details of those rows only.
-  const rows = await db.query<AgencyRecord & { sort_value: string | null }>(
+  const rows = await db.query<AgencyRecord & { sort_value: string | null; total_count?: number }>(
     `WITH page AS (
        SELECT g.id, ${keys.sortValue} FROM ${source.from} ${whereClause([...source.where, keys.after])}
        ORDER BY ${keys.orderBy} LIMIT ${keys.limit})
-     SELECT ${detail.columns}, page.sort_value
+     SELECT ${detail.columns}, page.sort_value ${totalColumn(source, page.include_total)}
      FROM page JOIN agencies g ON g.id = page.id ${detail.joins}
      ORDER BY ${keys.orderBy}`,
     params.values,
   );
   const result: PageResult<AgencyRecord> = pageOf(rows.rows, page);
-  if (page.include_total) {
-    const countParams = new Params();
-    result.total_count = await countRows(db, agencySource(filters, countParams), countParams);
-  }
+  if (page.include_total) result.total_count = rows.rows[0]?.total_count ?? (await countAgencies(db, filters));
   return result;
+}
+
+export async function countAgencies(db: Db, filters: Filters): Promise<number> {
+  const params = new Params();
+  return countRows(db, agencySource(filters, params), params);
 }
 
 export async function agenciesByIds(db: Db, ids: readonly string[], asOf?: string): Promise<AgencyRecord[]> {

@@ -3,7 +3,7 @@
 import type { Db } from '../database/connect.ts';
 import type { AgreementSort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
-import { AGREEMENT_ID, agreementSortColumn, agreementSource, countRows, Params, select, whereClause } from '../query/sql.ts';
+import { AGREEMENT_ID, agreementSortColumn, agreementSource, countRows, Params, select, totalColumn, whereClause } from '../query/sql.ts';
 
 /** An agreement as every API shows it (snake_case; GraphQL maps the names once). */
 export interface AgreementRecord {
@@ -57,14 +57,14 @@ export async function listAgreements(
   const params = new Params();
   const source = agreementSource(filters, params);
   const keys = keyset(page, agreementSortColumn(page.sort.field, source), AGREEMENT_ID, params);
-  const rows = await db.query<AgreementRecord & { sort_value: string | null }>(
-    `SELECT ${selectList(source)}, ${keys.sortValue}
+  const rows = await db.query<AgreementRecord & { sort_value: string | null; total_count?: number }>(
+    `SELECT ${selectList(source)}, ${keys.sortValue} ${totalColumn(source, page.include_total)}
      FROM ${source.from} ${whereClause([...source.where, keys.after])}
      ORDER BY ${keys.orderBy} LIMIT ${keys.limit}`,
     params.values,
   );
   const result: PageResult<AgreementRecord> = pageOf(rows.rows, page);
-  if (page.include_total) result.total_count = await countAgreements(db, filters);
+  if (page.include_total) result.total_count = rows.rows[0]?.total_count ?? (await countAgreements(db, filters));
   return result;
 }
 
@@ -89,30 +89,32 @@ export async function agreementsByAgencyIds(
   db: Db,
   agencyIds: readonly string[],
   filters: Filters,
-): Promise<AgreementRecord[]> {
+  options: { withEvents?: boolean } = {},
+): Promise<(AgreementRecord & { events?: EventRecord[] })[]> {
   if (agencyIds.length === 0) return [];
   const params = new Params();
   const source = agreementSource(filters, params);
-  return select<AgreementRecord>(
+  // With their events, in the same statement: PostgreSQL builds each agreement's list as JSON (a round trip less).
+  const events = options.withEvents
+    ? `, (SELECT COALESCE(json_agg(ev ORDER BY ev.occurred_on, ev.id), '[]') FROM (${EVENTS} WHERE e.agreement_id = a.id) ev) AS events`
+    : '';
+  return select<AgreementRecord & { events?: EventRecord[] }>(
     db,
-    `SELECT ${selectList(source)} FROM ${source.from}
+    `SELECT ${selectList(source)}${events} FROM ${source.from}
      ${whereClause([...source.where, `a.agency_id = ANY(${params.add(agencyIds)}::text[])`])}
      ORDER BY a.agency_id, a.id`,
     params.values,
   );
 }
 
+/** Events as every API shows them, with their source list's date and file; the caller adds WHERE. */
+const EVENTS = `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
+    l.list_date AS source_list_date, l.file_name AS source_file_name, e.historical_source_id
+  FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id`;
+
 export async function eventsByAgreementIds(db: Db, ids: readonly string[]): Promise<EventRecord[]> {
   if (ids.length === 0) return [];
-  return select<EventRecord>(
-    db,
-    `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
-       l.list_date AS source_list_date, l.file_name AS source_file_name, e.historical_source_id
-     FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id
-     WHERE e.agreement_id = ANY($1::text[])
-     ORDER BY e.agreement_id, e.occurred_on, e.id`,
-    [ids],
-  );
+  return select<EventRecord>(db, `${EVENTS} WHERE e.agreement_id = ANY($1::text[]) ORDER BY e.agreement_id, e.occurred_on, e.id`, [ids]);
 }
 
 export interface AgreementDetail extends AgreementRecord {
