@@ -116,13 +116,13 @@ const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
 // Reference data (states, models, counties, source lists) changes only with the
 // dataset version, as every answer does: kept in memory per pool and version
-// rather than queried by every request. States and models are loaded whole;
-// counties and source lists as they are asked for, so each is read once per
-// version (the memory is bounded by the tables' sizes).
+// rather than queried by every request, each record read once per version (the
+// memory is bounded by the tables' sizes). States and models are read whole,
+// counties and source lists as they are asked for.
 interface ReferenceTables {
   version: number;
-  states?: Promise<Map<string, StateRecord>>;
-  models?: Promise<Map<string, ModelRecord>>;
+  states: Map<string, StateRecord>;
+  models: Map<string, ModelRecord>;
   counties: Map<string, CountyRecord>;
   sourceLists: Map<number, SourceListRecord>;
 }
@@ -132,25 +132,10 @@ function tablesFor(context: GraphqlContext): ReferenceTables {
   const version = context.app.dataset.current().version;
   let tables = referenceTables.get(context.pool);
   if (!tables || tables.version !== version) {
-    tables = { version, counties: new Map(), sourceLists: new Map() };
+    tables = { version, states: new Map(), models: new Map(), counties: new Map(), sourceLists: new Map() };
     referenceTables.set(context.pool, tables);
   }
   return tables;
-}
-
-function statesByCode(context: GraphqlContext): Promise<Map<string, StateRecord>> {
-  const tables = tablesFor(context);
-  tables.states ??= run(context, (pool) => listStates(pool)).then((rows) => indexBy(rows, (state) => state.code));
-  // A failed load is not kept: the next request tries again.
-  tables.states.catch(() => (tables.states = undefined));
-  return tables.states;
-}
-
-function modelsByCode(context: GraphqlContext): Promise<Map<string, ModelRecord>> {
-  const tables = tablesFor(context);
-  tables.models ??= run(context, (pool) => listModels(pool)).then((rows) => indexBy(rows, (model) => model.code));
-  tables.models.catch(() => (tables.models = undefined));
-  return tables.models;
 }
 
 /** The records of `keys` from a memory of reference data, reading those not there yet in one query. */
@@ -164,6 +149,17 @@ async function remembered<K, R>(
   const missing = unique(keys).filter((key) => !memory.has(key));
   if (missing.length > 0) for (const record of await run(context, (pool) => fetch(pool, missing))) memory.set(keyOf(record), record);
   return memory;
+}
+
+const statesByCode = (context: GraphqlContext, codes: readonly string[]) =>
+  remembered(context, tablesFor(context).states, codes, (pool) => listStates(pool), (state) => state.code);
+const modelsByCode = (context: GraphqlContext, codes: readonly string[]) =>
+  remembered(context, tablesFor(context).models, codes, (pool) => listModels(pool), (model) => model.code);
+
+/** The record of `key` converted, when the memory holds it. */
+function known<K, R, T>(memory: Map<K, R>, key: K, convert: (record: R) => T): T | undefined {
+  const record = memory.get(key);
+  return record === undefined ? undefined : convert(record);
 }
 
 /** The summary of each parent (state, county, model): one query per asOf in the batch. */
@@ -219,7 +215,7 @@ export const loaders: Loaders = {
       return results;
     },
     async state(queries: Query<Agency>[], context) {
-      const states = await statesByCode(context);
+      const states = await statesByCode(context, queries.map(({ obj }) => obj.refState));
       return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
     },
     async county(queries: Query<Agency>[], context) {
@@ -255,7 +251,7 @@ export const loaders: Loaders = {
       });
     },
     async model(queries: Query<Agreement>[], context) {
-      const models = await modelsByCode(context);
+      const models = await modelsByCode(context, queries.map(({ obj }) => obj.refModel));
       return queries.map(({ obj }) => toModel(models.get(obj.refModel)!, obj.asOf));
     },
     async events(queries: Query<Agreement>[], context) {
@@ -311,7 +307,7 @@ export const loaders: Loaders = {
   },
   County: {
     async state(queries: Query<County>[], context) {
-      const states = await statesByCode(context);
+      const states = await statesByCode(context, queries.map(({ obj }) => obj.refState));
       return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
     },
     async agencies(queries: Query<County>[], context) {
@@ -332,7 +328,7 @@ export const loaders: Loaders = {
   },
   OversightReport: {
     async models(queries: Query<OversightReport>[], context) {
-      const models = await modelsByCode(context);
+      const models = await modelsByCode(context, queries.flatMap(({ obj }) => obj.refModels));
       return queries.map(({ obj }) => obj.refModels.map((code) => models.get(code)).filter((model) => model !== undefined).map((model) => toModel(model, null)));
     },
     async recommendations(queries: Query<OversightReport>[], context) {
@@ -356,14 +352,36 @@ export const loaders: Loaders = {
   },
 };
 
-type FieldResolver = (obj: unknown, params: unknown, context: GraphqlContext, info: GraphQLResolveInfo) => Promise<unknown>;
+/**
+ * Fields answered from the reference data in memory when it holds the answer: synchronously, without a batch or a
+ * promise (a nested query asks them once per row). Undefined when it does not: the field's loader reads it.
+ */
+const inMemory: Record<string, Record<string, (obj: any, context: GraphqlContext) => unknown>> = { // any: each entry types its own parent
+  Agency: {
+    state: (obj: Agency, context) => known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
+    county: (obj: Agency, context) =>
+      obj.refCountyFips === null ? null : known(tablesFor(context).counties, obj.refCountyFips, (county) => toCounty(county, obj.asOf)),
+  },
+  Agreement: {
+    model: (obj: Agreement, context) => known(tablesFor(context).models, obj.refModel, (model) => toModel(model, obj.asOf)),
+  },
+  AgreementEvent: {
+    sourceList: (obj: AgreementEvent, context) =>
+      obj.refSourceListId === null ? null : known(tablesFor(context).sourceLists, obj.refSourceListId, toSourceList),
+  },
+  County: {
+    state: (obj: County, context) => known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
+  },
+};
+
+type FieldResolver = (obj: unknown, params: unknown, context: GraphqlContext, info: GraphQLResolveInfo) => unknown;
 
 /** The field loads of one request waiting for the next tick, per field. */
 const pendingBatches = new WeakMap<GraphqlContext, Map<string, { queries: Query<unknown, unknown>[]; settle: ((result: unknown, error?: unknown) => void)[] }>>();
 
 /**
  * The loaders above as field resolvers that batch the loads of one request: every load of a field asked in the same
- * tick goes to its loader in one call. Written here rather than through Mercurius' `loaders`: those key every load
+ * tick goes to its loader in one call (unless the reference data in memory answers it, see inMemory). Written here rather than through Mercurius' `loaders`: those key every load
  * by a stable stringify of the parent object and its arguments (agreements with their event details…), even with
  * their cache off, and that cost a tenth of an uncached nested query; the loaders above de-duplicate ids themselves.
  */
@@ -374,8 +392,11 @@ export function batchedResolvers(all: Loaders): Record<string, Record<string, Fi
       Object.fromEntries(
         Object.entries(fields).map(([field, loader]) => {
           const name = `${type}.${field}`;
-          const resolve: FieldResolver = (obj, params, context, info) =>
-            new Promise((resolvePromise, reject) => {
+          const fromMemory = inMemory[type]?.[field];
+          const resolve: FieldResolver = (obj, params, context, info) => {
+            const answer = fromMemory?.(obj, context);
+            if (answer !== undefined) return answer;
+            return new Promise((resolvePromise, reject) => {
               let batches = pendingBatches.get(context);
               if (!batches) pendingBatches.set(context, (batches = new Map()));
               let batch = batches.get(name);
@@ -394,6 +415,7 @@ export function batchedResolvers(all: Loaders): Record<string, Record<string, Fi
               batch.queries.push({ obj, params, info });
               batch.settle.push((result, error) => (error === undefined ? resolvePromise(result) : reject(error)));
             });
+          };
           return [field, resolve];
         }),
       ),

@@ -10,7 +10,7 @@ import type {
   AgreementSummary as SummaryRecord,
   AliasRecord,
   CountyRecord,
-  EventRecord,
+  EventFields,
   HistoricalSourceRecord,
   ModelRecord,
   PageResult,
@@ -132,10 +132,10 @@ export interface Agreement extends Dated {
   refModel: string;
   refSupersedesId: string | null;
   /** Its events, when they were read with the agreement. */
-  refEvents?: EventRecord[];
+  refEvents?: EventFields[];
 }
 
-export function toAgreement(record: AgreementRecord & { events?: EventRecord[] }, asOf: string | undefined): Agreement {
+export function toAgreement(record: AgreementRecord & { events?: EventFields[] }, asOf: string | undefined): Agreement {
   return {
     id: record.id,
     status: upper(record.status),
@@ -168,7 +168,7 @@ export interface AgreementEvent extends Dated {
   refHistoricalSourceId: string | null;
 }
 
-export function toEvent(record: EventRecord, asOf: string | null): AgreementEvent {
+export function toEvent(record: EventFields, asOf: string | null): AgreementEvent {
   return {
     id: String(record.id),
     type: upper(record.type),

@@ -29,7 +29,8 @@ export interface AgreementRecord {
   updated_at: string;
 }
 
-export interface EventRecord {
+/** An event as GraphQL reads it (its source list is a relation there). */
+export interface EventFields {
   id: number;
   agreement_id: string;
   type: string;
@@ -37,9 +38,13 @@ export interface EventRecord {
   details: Record<string, unknown>;
   source_list_id: number | null;
   source_row: number | null;
+  historical_source_id: string | null;
+}
+
+/** An event as REST and the bulk files show it: with its source list's date and file. */
+export interface EventRecord extends EventFields {
   source_list_date: string | null;
   source_file_name: string | null;
-  historical_source_id: string | null;
 }
 
 function selectList(source: { status: string; endedOn: string }): string {
@@ -90,31 +95,38 @@ export async function agreementsByAgencyIds(
   agencyIds: readonly string[],
   filters: Filters,
   options: { withEvents?: boolean } = {},
-): Promise<(AgreementRecord & { events?: EventRecord[] })[]> {
+): Promise<(AgreementRecord & { events?: EventFields[] })[]> {
   if (agencyIds.length === 0) return [];
   const params = new Params();
   const source = agreementSource(filters, params);
+  const ids = params.add(agencyIds);
   // With their events, in the same statement: PostgreSQL builds each agreement's list as JSON (a round trip less).
   const events = options.withEvents
-    ? `, (SELECT COALESCE(json_agg(ev ORDER BY ev.occurred_on, ev.id), '[]') FROM (${EVENTS} WHERE e.agreement_id = a.id) ev) AS events`
+    ? `, (SELECT COALESCE(json_agg(ev ORDER BY ev.occurred_on, ev.id), '[]') FROM (SELECT ${EVENT_COLUMNS} FROM agreement_events e WHERE e.agreement_id = a.id) ev) AS events`
     : '';
-  return select<AgreementRecord & { events?: EventRecord[] }>(
+  // The agency condition twice: on g too, PostgreSQL reads those agencies by their key instead of hashing the table.
+  return select<AgreementRecord & { events?: EventFields[] }>(
     db,
     `SELECT ${selectList(source)}${events} FROM ${source.from}
-     ${whereClause([...source.where, `a.agency_id = ANY(${params.add(agencyIds)}::text[])`])}
+     ${whereClause([...source.where, `a.agency_id = ANY(${ids}::text[])`, `g.id = ANY(${ids}::text[])`])}
      ORDER BY a.agency_id, a.id`,
     params.values,
   );
 }
 
-/** Events as every API shows them, with their source list's date and file; the caller adds WHERE. */
-const EVENTS = `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
-    l.list_date AS source_list_date, l.file_name AS source_file_name, e.historical_source_id
-  FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id`;
+const EVENT_COLUMNS = `e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
+  e.historical_source_id`;
 
 export async function eventsByAgreementIds(db: Db, ids: readonly string[]): Promise<EventRecord[]> {
   if (ids.length === 0) return [];
-  return select<EventRecord>(db, `${EVENTS} WHERE e.agreement_id = ANY($1::text[]) ORDER BY e.agreement_id, e.occurred_on, e.id`, [ids]);
+  return select<EventRecord>(
+    db,
+    `SELECT ${EVENT_COLUMNS}, l.list_date AS source_list_date, l.file_name AS source_file_name
+     FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id
+     WHERE e.agreement_id = ANY($1::text[])
+     ORDER BY e.agreement_id, e.occurred_on, e.id`,
+    [ids],
+  );
 }
 
 export interface AgreementDetail extends AgreementRecord {
