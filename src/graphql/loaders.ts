@@ -184,10 +184,17 @@ export const loaders: Loaders = {
         string,
         { filters: ReturnType<typeof nestedAgreementQuery>['filters']; withEvents: boolean; pages: { position: number; agencyId: string; page: ReturnType<typeof nestedAgreementQuery>['page'] }[] }
       >();
+      // The agencies of a page ask with the same arguments: parsed once per distinct arguments and asOf.
+      const parsed = new Map<string, ReturnType<typeof nestedAgreementQuery> & { key: string }>();
       queries.forEach(({ obj, params, info }, position) => {
         try {
-          const { filters, page } = nestedAgreementQuery(params, obj.asOf ?? undefined);
-          const key = canonicalKey(filters);
+          const argsKey = `${obj.asOf ?? ''} ${JSON.stringify(params)}`;
+          let query = parsed.get(argsKey);
+          if (!query) {
+            const { filters, page } = nestedAgreementQuery(params, obj.asOf ?? undefined);
+            parsed.set(argsKey, (query = { filters, page, key: canonicalKey(filters) }));
+          }
+          const { filters, page, key } = query;
           const group = groups.get(key) ?? { filters, withEvents: false, pages: [] };
           // Events asked below: fetched with the agreements (Agreement.events then sends no SQL).
           group.withEvents ||= selects(info, 'edges', 'node', 'events');

@@ -37,15 +37,18 @@ function renamed<T>(param: string, parse: () => T): T {
 
 type Ctx = GraphqlContext;
 
+/** Agency fields read from its agreements: a page of agencies asking none of them skips reading those. */
+const AGENCY_COUNTS = ['activeAgreements', 'pendingAgreements', 'models'];
+
 /** A root connection (agreements, agencies): the grammar's query, one page from the repository, as nodes. */
 function collectionField<P, R, N>(
   queryOf: (args: CollectionArgs, includeTotal: boolean) => { filters: Filters; page: P },
-  list: (db: Db, filters: Filters, page: P) => Promise<PageResult<R>>,
+  list: (db: Db, filters: Filters, page: P, info: GraphQLResolveInfo) => Promise<PageResult<R>>,
   toNode: (record: R, asOf: string | undefined) => N,
 ) {
   return async (_root: unknown, args: CollectionArgs, context: Ctx, info: GraphQLResolveInfo) => {
     const { filters, page } = queryOf(args, selects(info, 'totalCount'));
-    const result = await run(context, (pool) => list(pool, filters, page));
+    const result = await run(context, (pool) => list(pool, filters, page, info));
     return connection(result, (record) => toNode(record, filters.as_of));
   };
 }
@@ -63,7 +66,11 @@ export const resolvers: IResolvers = {
   Query: {
     agreements: collectionField(agreementQuery, listAgreements, toAgreement),
     agreement: itemField(agreementsByIds, toAgreement),
-    agencies: collectionField(agencyQuery, listAgencies, toAgency),
+    agencies: collectionField(
+      agencyQuery,
+      (db, filters, page, info) => listAgencies(db, filters, page, { counts: AGENCY_COUNTS.some((field) => selects(info, 'edges', 'node', field)) }),
+      toAgency,
+    ),
     agency: itemField(agenciesByIds, toAgency),
     async states(_root, args: { asOf?: string | null }, context: Ctx) {
       const asOf = asOfOf(args.asOf) ?? null;

@@ -111,8 +111,10 @@ export function pageInMemory<T extends { id: string }>(records: readonly T[], pa
   const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const after = page.cursor ? decodeCursor(page.cursor, sortName(page)).id : undefined;
   const rest = after === undefined ? sorted : sorted.filter((record) => record.id > after);
-  const result = pageOf(rest.slice(0, page.limit + 1).map((record) => ({ ...record, sort_value: record.id })), page);
-  return { ...result, data: result.data as unknown as T[], total_count: sorted.length };
+  const data = rest.slice(0, page.limit);
+  const cursors = data.map((record) => cursorOf(page, { sort_value: record.id, id: record.id }));
+  const last = cursors.at(-1);
+  return { data, next_cursor: rest.length > page.limit && last ? last : null, cursors, total_count: sorted.length };
 }
 
 /** Every page, in order: the one page walker (exports, bulk downloads, /v1/changes.csv). */
