@@ -31,7 +31,6 @@ import {
   type AgreementSummary as SummaryRecord,
   type CountyRecord,
   type ModelRecord,
-  type SourceListRecord,
   type StateRecord,
 } from '../repositories/index.ts';
 import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
@@ -58,6 +57,7 @@ import {
   type Connection,
   type County,
   type OversightReport,
+  type SourceList,
   type ReportAgency,
   type State,
   type SupportModel,
@@ -124,7 +124,8 @@ interface ReferenceTables {
   states: Map<string, StateRecord>;
   models: Map<string, ModelRecord>;
   counties: Map<string, CountyRecord>;
-  sourceLists: Map<number, SourceListRecord>;
+  /** As GraphQL serves them (they carry no asOf): converted once. */
+  sourceLists: Map<number, SourceList>;
 }
 const referenceTables = new WeakMap<object, ReferenceTables>();
 
@@ -290,11 +291,9 @@ export const loaders: Loaders = {
     },
     async sourceList(queries: Query<AgreementEvent>[], context) {
       const ids = queries.flatMap(({ obj }) => (obj.refSourceListId === null ? [] : [obj.refSourceListId]));
-      const lists = await remembered(context, tablesFor(context).sourceLists, ids, sourceListsByIds, (list) => list.id);
-      return queries.map(({ obj }) => {
-        const list = obj.refSourceListId === null ? undefined : lists.get(obj.refSourceListId);
-        return list ? toSourceList(list) : null;
-      });
+      const read = async (pool: Db, missing: number[]) => (await sourceListsByIds(pool, missing)).map(toSourceList);
+      const lists = await remembered(context, tablesFor(context).sourceLists, ids, read, (list) => Number(list.id));
+      return queries.map(({ obj }) => (obj.refSourceListId === null ? null : (lists.get(obj.refSourceListId) ?? null)));
     },
     async historicalSource(queries: Query<AgreementEvent>[], context) {
       const ids = unique(queries.flatMap(({ obj }) => (obj.refHistoricalSourceId ? [obj.refHistoricalSourceId] : [])));
@@ -374,7 +373,7 @@ const inMemory: Record<string, Record<string, (obj: any, context: GraphqlContext
   },
   AgreementEvent: {
     sourceList: (obj: AgreementEvent, context) =>
-      obj.refSourceListId === null ? null : known(tablesFor(context).sourceLists, obj.refSourceListId, toSourceList),
+      obj.refSourceListId === null ? null : tablesFor(context).sourceLists.get(obj.refSourceListId),
   },
   County: {
     state: (obj: County, context) => known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
