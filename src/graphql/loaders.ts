@@ -3,7 +3,8 @@
 // each relation costs one batch query per level of the query, however many
 // rows the level has. Queries that differ in arguments or asOf are grouped;
 // each group is one query.
-import type { GraphQLResolveInfo } from 'graphql';
+import { getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import type { Filters } from '../query/grammar.ts';
 import type { Db } from '../database/connect.ts';
 import { pageInMemory } from '../query/paging.ts';
 import { canonicalKey } from '../query/grammar.ts';
@@ -35,7 +36,7 @@ import {
 } from '../repositories/index.ts';
 import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
-import { selects } from './selection.ts';
+import { selectedFields, selects } from './selection.ts';
 import {
   connection,
   toAgency,
@@ -163,6 +164,25 @@ function known<K, R, T>(memory: Map<K, R>, key: K, convert: (record: R) => T): T
   return record === undefined ? undefined : convert(record);
 }
 
+/**
+ * The agreements(...) the agencies of a page ask, when the query asks them with one set of arguments: the page of
+ * agencies reads them in its own statement (with their events when those are asked too), and Agency.agreements finds
+ * them there. Undefined when not asked, asked with several sets, or with arguments Agency.agreements will reject.
+ */
+export function agreementsAsked(info: GraphQLResolveInfo, asOf: string | undefined): { filters: Filters; withEvents: boolean } | undefined {
+  const fields = selectedFields(info, ['edges', 'node', 'agreements']);
+  if (fields.length === 0) return undefined;
+  const definition = (info.schema.getType('Agency') as GraphQLObjectType).getFields().agreements!;
+  const asked = new Set(fields.map((field) => JSON.stringify(getArgumentValues(definition, field, info.variableValues))));
+  if (asked.size > 1) return undefined;
+  try {
+    const { filters } = nestedAgreementQuery(JSON.parse([...asked][0]!) as AgreementsArgs, asOf);
+    return { filters, withEvents: selectedFields(info, ['edges', 'node', 'events'], fields).length > 0 };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The summary of each parent (state, county, model): one query per asOf in the batch. */
 function summaryLoader<O extends { asOf: string | null }>(
   keyOf: (obj: O) => string,
@@ -196,6 +216,11 @@ export const loaders: Loaders = {
             parsed.set(argsKey, (query = { filters, page, key: canonicalKey(filters) }));
           }
           const { filters, page, key } = query;
+          if (obj.refAgreements?.key === key) {
+            // Read with the page of agencies (see agreementsAsked): no SQL here.
+            results[position] = connection(pageInMemory(obj.refAgreements.records, page), (record) => toAgreement(record, filters.as_of));
+            return;
+          }
           const group = groups.get(key) ?? { filters, withEvents: false, pages: [] };
           // Events asked below: fetched with the agreements (Agreement.events then sends no SQL).
           group.withEvents ||= selects(info, 'edges', 'node', 'events');

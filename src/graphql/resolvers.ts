@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { IResolvers } from 'mercurius';
 import { LIST_KINDS, LIST_STATUSES } from '../enums.ts';
 import type { Db } from '../database/connect.ts';
-import { enumList, STATS_FILTERS, type Filters } from '../query/grammar.ts';
+import { canonicalKey, enumList, STATS_FILTERS, type Filters } from '../query/grammar.ts';
 import {
   type PageResult,
   agenciesByIds,
@@ -22,6 +22,7 @@ import {
 } from '../repositories/index.ts';
 import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
+import { agreementsAsked } from './loaders.ts';
 import { selects } from './selection.ts';
 import { connection, toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats } from './types.ts';
 
@@ -43,12 +44,12 @@ const AGENCY_COUNTS = ['activeAgreements', 'pendingAgreements', 'models'];
 /** A root connection (agreements, agencies): the grammar's query, one page from the repository, as nodes. */
 function collectionField<P, R, N>(
   queryOf: (args: CollectionArgs, includeTotal: boolean) => { filters: Filters; page: P },
-  list: (db: Db, filters: Filters, page: P, info: GraphQLResolveInfo) => Promise<PageResult<R>>,
+  list: (db: Db, filters: Filters, page: P) => Promise<PageResult<R>>,
   toNode: (record: R, asOf: string | undefined) => N,
 ) {
   return async (_root: unknown, args: CollectionArgs, context: Ctx, info: GraphQLResolveInfo) => {
     const { filters, page } = queryOf(args, selects(info, 'totalCount'));
-    const result = await run(context, (pool) => list(pool, filters, page, info));
+    const result = await run(context, (pool) => list(pool, filters, page));
     return connection(result, (record) => toNode(record, filters.as_of));
   };
 }
@@ -66,11 +67,17 @@ export const resolvers: IResolvers = {
   Query: {
     agreements: collectionField(agreementQuery, listAgreements, toAgreement),
     agreement: itemField(agreementsByIds, toAgreement),
-    agencies: collectionField(
-      agencyQuery,
-      (db, filters, page, info) => listAgencies(db, filters, page, { counts: AGENCY_COUNTS.some((field) => selects(info, 'edges', 'node', field)) }),
-      toAgency,
-    ),
+    async agencies(_root, args: CollectionArgs, context: Ctx, info: GraphQLResolveInfo) {
+      const { filters, page } = agencyQuery(args, selects(info, 'totalCount'));
+      const counts = AGENCY_COUNTS.some((field) => selects(info, 'edges', 'node', field));
+      const agreements = agreementsAsked(info, filters.as_of);
+      const result = await run(context, (pool) => listAgencies(pool, filters, page, { counts, ...(agreements ? { agreements } : {}) }));
+      const key = agreements && canonicalKey(agreements.filters);
+      return connection(result, (record) => ({
+        ...toAgency(record, filters.as_of),
+        ...(key && record.agreements ? { refAgreements: { key, records: record.agreements } } : {}),
+      }));
+    },
     agency: itemField(agenciesByIds, toAgency),
     async states(_root, args: { asOf?: string | null }, context: Ctx) {
       const asOf = asOfOf(args.asOf) ?? null;

@@ -23,18 +23,24 @@ function fieldsNamed(info: GraphQLResolveInfo, selectionSets: readonly (Selectio
 }
 
 /**
- * True when the query selects the fields of `path` below this field, one level each: `selects(info, 'totalCount')`,
- * `selects(info, 'edges', 'node', 'events')`. @skip and @include are not read: at worst something is fetched unasked.
+ * Where the query selects the fields of `path` below `from` (this field by default), one level each:
+ * `selectedFields(info, ['edges', 'node', 'agreements'])`. @skip and @include are not read: at worst something is
+ * fetched unasked.
  */
-export function selects(info: GraphQLResolveInfo, ...path: string[]): boolean {
-  let fields: readonly FieldNode[] = info.fieldNodes;
+export function selectedFields(info: GraphQLResolveInfo, path: readonly string[], from: readonly FieldNode[] = info.fieldNodes): FieldNode[] {
+  let fields = [...from];
   for (const name of path) {
+    if (fields.length === 0) break;
     fields = fieldsNamed(
       info,
       fields.map((field) => field.selectionSet),
       name,
     );
-    if (fields.length === 0) return false;
   }
-  return true;
+  return fields;
+}
+
+/** True when the query selects the fields of `path` below this field: `selects(info, 'totalCount')`. */
+export function selects(info: GraphQLResolveInfo, ...path: string[]): boolean {
+  return selectedFields(info, path).length > 0;
 }

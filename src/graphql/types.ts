@@ -7,6 +7,7 @@
 import type {
   AgencyRecord,
   AgreementRecord,
+  AgreementWithEvents,
   AgreementSummary as SummaryRecord,
   AliasRecord,
   CountyRecord,
@@ -64,6 +65,8 @@ export interface Agency extends Dated {
   updatedAt: string;
   refState: string;
   refCountyFips: string | null;
+  /** Its agreements when they were read with it, and the canonical key of the filters they were read with. */
+  refAgreements?: { key: string; records: AgreementWithEvents[] };
 }
 
 export function toAgency(record: AgencyRecord, asOf: string | undefined): Agency {

@@ -2,6 +2,7 @@
 import type { Db } from '../database/connect.ts';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
+import { agreementsOfAgencies, type AgreementWithEvents } from './agreements.ts';
 import { AGENCY_ID, agencySortColumn, agencySource, countRows, Params, select, spanCovers, totalColumn, whereClause } from '../query/sql.ts';
 
 export interface AgencyRecord {
@@ -69,23 +70,27 @@ export async function listAgencies(
   db: Db,
   filters: Filters,
   page: Page<AgencySort>,
-  options: { counts?: boolean } = {},
-): Promise<PageResult<AgencyRecord>> {
+  options: { counts?: boolean; agreements?: { filters: Filters; withEvents: boolean } } = {},
+): Promise<PageResult<AgencyRecord & { agreements?: AgreementWithEvents[] }>> {
   const params = new Params();
   const source = agencySource(filters, params);
   const keys = keyset(page, agencySortColumn(page.sort.field, filters, params), AGENCY_ID, params);
   const detail = agencyColumns(filters.as_of, params, options.counts);
+  // `agreements`: each agency's agreements (GraphQL's nested ones), as JSON in the same statement.
+  const agreements = options.agreements
+    ? `, (SELECT COALESCE(json_agg(x ORDER BY x.id), '[]') FROM (${agreementsOfAgencies('page.id', options.agreements.filters, params, options.agreements.withEvents)}) x) AS agreements`
+    : '';
   // The page of ids first (cheap, indexed), then the details of those rows only.
-  const rows = await db.query<AgencyRecord & { sort_value: string | null; total_count?: number }>(
+  const rows = await db.query<AgencyRecord & { agreements?: AgreementWithEvents[]; sort_value: string | null; total_count?: number }>(
     `WITH page AS (
        SELECT g.id, ${keys.sortValue} FROM ${source.from} ${whereClause([...source.where, keys.after])}
        ORDER BY ${keys.orderBy} LIMIT ${keys.limit})
-     SELECT ${detail.columns}, page.sort_value ${totalColumn(source, page.include_total)}
+     SELECT ${detail.columns}, page.sort_value ${totalColumn(source, page.include_total)}${agreements}
      FROM page JOIN agencies g ON g.id = page.id ${detail.joins}
      ORDER BY ${keys.orderBy}`,
     params.values,
   );
-  const result: PageResult<AgencyRecord> = pageOf(rows.rows, page);
+  const result: PageResult<AgencyRecord & { agreements?: AgreementWithEvents[] }> = pageOf(rows.rows, page);
   if (page.include_total) result.total_count = rows.rows[0]?.total_count ?? (await countAgencies(db, filters));
   return result;
 }

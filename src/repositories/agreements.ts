@@ -95,23 +95,27 @@ export async function agreementsByAgencyIds(
   agencyIds: readonly string[],
   filters: Filters,
   options: { withEvents?: boolean } = {},
-): Promise<(AgreementRecord & { events?: EventFields[] })[]> {
+): Promise<AgreementWithEvents[]> {
   if (agencyIds.length === 0) return [];
   const params = new Params();
+  const ids = `ANY(${params.add(agencyIds)}::text[])`;
+  return select<AgreementWithEvents>(db, `${agreementsOfAgencies(ids, filters, params, options.withEvents ?? false)} ORDER BY a.agency_id, a.id`, params.values);
+}
+
+export type AgreementWithEvents = AgreementRecord & { events?: EventFields[] };
+
+/**
+ * The SELECT of the agreements of the agencies `agencyIds` (`ANY($n)`, or a column of an outer query), filtered like a
+ * collection; with each one's events when asked, in the same statement: PostgreSQL builds them as JSON.
+ */
+export function agreementsOfAgencies(agencyIds: string, filters: Filters, params: Params, withEvents: boolean): string {
   const source = agreementSource(filters, params);
-  const ids = params.add(agencyIds);
-  // With their events, in the same statement: PostgreSQL builds each agreement's list as JSON (a round trip less).
-  const events = options.withEvents
+  const events = withEvents
     ? `, (SELECT COALESCE(json_agg(ev ORDER BY ev.occurred_on, ev.id), '[]') FROM (SELECT ${EVENT_COLUMNS} FROM agreement_events e WHERE e.agreement_id = a.id) ev) AS events`
     : '';
   // The agency condition twice: on g too, PostgreSQL reads those agencies by their key instead of hashing the table.
-  return select<AgreementRecord & { events?: EventFields[] }>(
-    db,
-    `SELECT ${selectList(source)}${events} FROM ${source.from}
-     ${whereClause([...source.where, `a.agency_id = ANY(${ids}::text[])`, `g.id = ANY(${ids}::text[])`])}
-     ORDER BY a.agency_id, a.id`,
-    params.values,
-  );
+  return `SELECT ${selectList(source)}${events} FROM ${source.from}
+    ${whereClause([...source.where, `a.agency_id = ${agencyIds}`, `g.id = ${agencyIds}`])}`;
 }
 
 const EVENT_COLUMNS = `e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
