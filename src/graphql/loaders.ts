@@ -1,13 +1,15 @@
-// One Mercurius loader per relation. Mercurius hands each loader every use of
-// its field within one tick of execution (all 100 agencies' `county`, say), so
-// each relation costs one batch query per level of the query, however many
-// rows the level has. Queries that differ in arguments or asOf are grouped;
-// each group is one query.
+// One loader per relation. Each loader gets every use of its field within one
+// tick of execution (all 100 agencies' `county`, say; see batchedResolvers), so
+// each relation costs at most one batch query per level of the query, however
+// many rows the level has. Queries that differ in arguments or asOf are grouped;
+// each group is one query. Fewer still in practice: reference data comes from
+// memory, events come with their agreements, and a page of agencies brings the
+// agreements its agencies ask (agreementsAsked): the nested query
+// agencies → agreements → events → source list is one statement.
 import { getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
-import type { Filters } from '../query/grammar.ts';
 import type { Db } from '../database/connect.ts';
+import { canonicalKey, type Filters } from '../query/grammar.ts';
 import { pageInMemory } from '../query/paging.ts';
-import { canonicalKey } from '../query/grammar.ts';
 import {
   agenciesByIds,
   agencyIdsByCounty,

@@ -138,7 +138,7 @@ export interface Agreement extends Dated {
   refEvents?: EventFields[];
 }
 
-export function toAgreement(record: AgreementRecord & { events?: EventFields[] }, asOf: string | undefined): Agreement {
+export function toAgreement(record: AgreementWithEvents, asOf: string | undefined): Agreement {
   return {
     id: record.id,
     status: upper(record.status),
