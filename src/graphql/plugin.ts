@@ -3,7 +3,7 @@
 // repositories and query grammar as REST, with the limits a public endpoint
 // needs and automatic persisted queries.
 import { readFileSync } from 'node:fs';
-import type { FastifyReply, FastifyRequest, onRequestHookHandler, preParsingHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius, { type IResolvers } from 'mercurius';
 import { graphqlCacheHooks } from './cache.ts';
@@ -48,15 +48,8 @@ export const graphqlPlugin = fp<GraphqlOptions>(
       return cacheHooks.preHandler(request, reply);
     }
 
-    // Repeats are answered before Mercurius' route does any work: a GET by its URL (onRequest, which Mercurius'
-    // route options cannot set), a POST by its body (preParsing). See src/graphql/cache.ts.
-    const fastPath = app.responseCache.fastPath as unknown as onRequestHookHandler;
-    app.addHook('onRoute', (route) => {
-      if (route.url !== '/graphql' || route.method !== 'GET') return;
-      const hooks = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
-      route.onRequest = [fastPath, ...hooks];
-    });
-
+    // Repeats are answered before Mercurius' route does any work: a GET in front of Fastify by the response cache,
+    // a POST by its body in the preParsing hook below. See src/graphql/cache.ts.
     await app.register(mercurius, {
       schema: schemaSource(),
       resolvers: withFields(resolvers, batchedResolvers(loaders)),
