@@ -36,6 +36,14 @@ export class ResponseCache {
     return hit;
   }
 
+  /** Keeps `response` under `key` too (another spelling of a request already answered). */
+  set(version: number, key: string, response: CachedResponse): void {
+    this.at(version);
+    if (this.maxEntries === 0 || response.status !== 200) return;
+    this.entries.set(key, response);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
   /** The cached response, or computes it once however many requests ask at the same time. */
   async getOrCompute(version: number, key: string, compute: () => Promise<CachedResponse>): Promise<CachedResponse> {
     // CACHE_MAX_ENTRIES=0 turns the cache off entirely: every request computes its own answer.
@@ -48,10 +56,7 @@ export class ResponseCache {
       (response) => {
         if (this.version === version && this.inFlight.get(key) === promise) {
           this.inFlight.delete(key);
-          if (this.maxEntries > 0 && response.status === 200) {
-            this.entries.set(key, response);
-            if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-          }
+          this.set(version, key, response);
         }
         return response;
       },

@@ -4,20 +4,26 @@
 //   Last-Modified (when the data last changed); a conditional request gets 304;
 // - Cache-Control lets browsers and CDNs keep a response for a minute and serve
 //   it stale while they revalidate (a list is applied at most a few times a day);
-// - responses live in memory (ResponseCache): a repeat is answered from the
-//   route's onRequest hook by the raw request key (method, path, sorted query
-//   string, negotiated format) before validation, routing work or SQL; a miss
-//   is computed once however many requests ask, keyed by the normalized query.
-// The rate limiter runs before the fast path (see routes/v1/index.ts). GraphQL
-// keeps its answers in the same memory (src/graphql/cache.ts). Which
+// - responses live in memory (ResponseCache), computed once however many
+//   requests ask, keyed by the normalized query, and remembered again under
+//   the request as it came: the raw key (method, path, sorted query string,
+//   negotiated format) of a GET, or a hash of a POST's body;
+// - a repeat is answered by its raw key before any routing, validation or SQL:
+//   a GET or HEAD by `answer`, which the HTTP server calls before handing the
+//   request to Fastify (src/app.ts), with what Fastify's hooks would have added
+//   (request id, CORS, the rate limiter's count and headers); a POST (GraphQL)
+//   by `bodyFastPath`, the route's preParsing hook, before its body is parsed.
+// GraphQL keeps its answers in the same memory (src/graphql/cache.ts). Which
 // representation a request gets is decided by the HTTP layer (src/http/negotiate.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest, RequestPayload } from 'fastify';
 import fp from 'fastify-plugin';
 import { acceptedName, type Representation } from '../../http/negotiate.ts';
 import { ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
+import { CORS_RESPONSE_HEADERS } from '../external/cors.ts';
 
 /** Browsers and CDNs may keep a response a minute, then revalidate (cheap: a 304 from memory). */
 export const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
@@ -42,10 +48,18 @@ export interface ResponseCachePlugin {
    */
   stream(request: FastifyRequest, reply: FastifyReply, representation: Representation, open: () => Promise<Readable>, headers?: Record<string, string>): Promise<FastifyReply>;
   /**
-   * The onRequest fast path: answers a repeat from memory. Added to each REST route after the rate limiter.
-   * Synchronous (callback style): on a hit, a promise per request shows in the throughput (bench/).
+   * Answers a GET or HEAD whose raw key is remembered, on the bare HTTP objects, before Fastify sees the request
+   * (src/app.ts calls it first); false when it did not (not remembered, or past the rate limit: Fastify answers).
+   * `requestId` gives the id of a request that brings none.
    */
-  fastPath(request: FastifyRequest, reply: FastifyReply, done: () => void): void;
+  answer(request: IncomingMessage, response: ServerResponse, requestId: () => string): boolean;
+  /**
+   * The preParsing fast path of POST routes: answers a repeat of the same body (up to BODY_KEY_LIMIT bytes) from memory
+   * before it is parsed; otherwise hands the body on to the parser unchanged.
+   */
+  bodyFastPath(request: FastifyRequest, reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, payload?: RequestPayload) => void): void;
+  /** Keeps `response` (of dataset `version`) under the raw key a fast path gave this request: its next repeat is answered there. */
+  remember(request: FastifyRequest, version: number, response: CachedResponse): void;
 }
 
 declare module 'fastify' {
@@ -54,14 +68,36 @@ declare module 'fastify' {
   }
 }
 
-function rawKey(request: FastifyRequest): string {
-  const url = request.url;
+/**
+ * A request as it came: its URL as sent and the format it negotiated (a URL with an extension names its own). The
+ * same query spelled another way is another raw key, answered once through the normalized key and remembered too.
+ */
+function rawKey(request: { url?: string; headers: IncomingHttpHeaders }): string {
+  const url = request.url ?? '/';
   const mark = url.indexOf('?');
   const path = mark === -1 ? url : url.slice(0, mark);
-  // Parameter order does not change the answer (the grammar treats repeats as a set).
-  const query = mark === -1 ? '' : url.indexOf('&', mark) === -1 ? url.slice(mark + 1) : url.slice(mark + 1).split('&').sort().join('&');
   const format = path.lastIndexOf('.') > path.lastIndexOf('/') ? '' : acceptedName(request);
-  return `${path}?${query}#${format}`;
+  return `${url}#${format}`;
+}
+
+/** The headers of a remembered answer as `writeHead` takes them (name, value, name, value…), made once per answer. */
+const frontHeaderLists = new WeakMap<CachedResponse, string[]>();
+function frontHeaders(response: CachedResponse): string[] {
+  let list = frontHeaderLists.get(response);
+  if (list === undefined) {
+    const headers = { ...CORS_RESPONSE_HEADERS, ...response.headers, 'content-type': response.contentType, 'content-length': String(response.body.length) };
+    list = Object.entries(headers).flat();
+    frontHeaderLists.set(response, list);
+  }
+  return list;
+}
+
+/** Bodies up to this size are read by the POST fast path; larger ones go straight to the parser (and are not remembered). */
+const BODY_KEY_LIMIT = 64 * 1024;
+
+function bodyKey(request: FastifyRequest, body: Buffer): string {
+  const url = request.url;
+  return `POST ${url}\n${request.headers['content-type'] ?? ''}\n${createHash('sha256').update(body).digest('base64url')}`;
 }
 
 export function etagMatches(header: string, etag: string): boolean {
@@ -71,7 +107,7 @@ export function etagMatches(header: string, etag: string): boolean {
 }
 
 /** RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only without it. */
-function isNotModified(request: FastifyRequest, etag: string, lastModified: Date): boolean {
+function isNotModified(request: { headers: IncomingHttpHeaders }, etag: string, lastModified: Date): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, etag);
   const ifModifiedSince = request.headers['if-modified-since'];
@@ -96,10 +132,31 @@ function representationRevision(): string {
 
 const VALIDATOR_HEADERS = ['etag', 'last-modified', 'cache-control', 'vary', 'x-dataset-version'] as const;
 
+/** Whether a conditional request matches a cached answer's validators (answered 304). */
+function matchesValidators(request: { headers: IncomingHttpHeaders }, headers: Record<string, string>): boolean {
+  if (request.headers['if-none-match'] === undefined && request.headers['if-modified-since'] === undefined) return false;
+  // GraphQL's answers have an ETag but no Last-Modified: If-Modified-Since alone never matches them.
+  const lastModified = headers['last-modified'] ? new Date(headers['last-modified']) : new Date(Number.NaN);
+  return isNotModified(request, headers.etag!, lastModified);
+}
+
+/** The headers a 304 repeats from the answer it stands for. */
+function validatorHeaders(headers: Record<string, string>): Record<string, string> {
+  const repeated: Record<string, string> = {};
+  for (const name of VALIDATOR_HEADERS) if (headers[name]) repeated[name] = headers[name];
+  return repeated;
+}
+
 export const responseCachePlugin = fp(
   async (app) => {
     const store = new ResponseCache(app.config.CACHE_MAX_ENTRIES);
-    const rawKeys = new WeakMap<FastifyRequest, string>();
+    // The raw keys of POST bodies (bodyFastPath), until the answer is remembered under them.
+    const bodyKeys = new WeakMap<FastifyRequest, string>();
+    // Answers in front of Fastify mirror what its hooks add: the client's address as the rate limiter sees it.
+    const clientIp = app.config.TRUST_PROXY
+      ? (request: IncomingMessage) => String(request.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() || (request.socket.remoteAddress ?? '')
+      : (request: IncomingMessage) => request.socket.remoteAddress ?? '';
+    const logRequests = ['trace', 'debug', 'info'].includes(app.config.LOG_LEVEL);
     const revision = representationRevision();
 
     function validators(representation: Representation): Record<string, string> {
@@ -114,15 +171,14 @@ export const responseCachePlugin = fp(
     }
 
     function notModified(request: FastifyRequest, reply: FastifyReply, headers: Record<string, string>): boolean {
-      if (!isNotModified(request, headers.etag!, new Date(headers['last-modified']!))) return false;
-      for (const name of VALIDATOR_HEADERS) if (headers[name]) reply.header(name, headers[name]);
-      reply.code(304).send();
+      if (!matchesValidators(request, headers)) return false;
+      reply.code(304).headers(validatorHeaders(headers)).send();
       return true;
     }
 
     function sendCached(request: FastifyRequest, reply: FastifyReply, response: CachedResponse): FastifyReply {
       const headers = response.headers ?? {};
-      if (response.status === 200 && notModified(request, reply, headers)) return reply;
+      if (response.status === 200 && headers.etag && notModified(request, reply, headers)) return reply;
       return reply.code(response.status).headers(headers).type(response.contentType).send(response.body);
     }
 
@@ -140,9 +196,8 @@ export const responseCachePlugin = fp(
             headers: { ...headers, ...built.headers },
           };
         });
-        const raw = rawKeys.get(request);
         // Seeds the fast path: the same bytes under the request's raw key.
-        if (raw !== undefined && store.get(version, raw) === undefined) void store.getOrCompute(version, raw, async () => response);
+        responseCache.remember(request, version, response);
         return sendCached(request, reply, response);
       },
       async stream(request, reply, representation, open, headers = {}) {
@@ -151,13 +206,57 @@ export const responseCachePlugin = fp(
         const body = await open();
         return reply.headers({ ...validatorHeaders, ...headers }).type(representation.mediaType).send(body);
       },
-      fastPath(request, reply, done) {
-        const key = rawKey(request);
-        rawKeys.set(request, key);
-        const hit = store.get(app.dataset.current().version, key);
-        // A hit is answered here, without calling done(): the route's handler never runs.
-        if (hit === undefined) done();
-        else sendCached(request, reply, hit);
+      answer(request, response, requestId) {
+        const method = request.method;
+        if (method !== 'GET' && method !== 'HEAD') return false;
+        const hit = store.get(app.dataset.current().version, rawKey(request));
+        if (hit === undefined) return false;
+        const started = logRequests ? performance.now() : 0;
+        const budget = app.rateLimiter.take(clientIp(request));
+        // Past the budget: Fastify answers with the 429 problem (counting once more does not change the answer).
+        if (!budget.allowed) return false;
+        const id = (request.headers['x-request-id'] as string | undefined) || requestId();
+        const cached = hit.headers ?? {};
+        if (hit.status === 200 && cached.etag && matchesValidators(request, cached)) {
+          response.writeHead(304, { 'x-request-id': id, ...CORS_RESPONSE_HEADERS, ...budget.headers, ...validatorHeaders(cached) }).end();
+        } else {
+          const limits = budget.headers;
+          response.writeHead(hit.status, [
+            'x-request-id', id,
+            'x-ratelimit-limit', limits['x-ratelimit-limit']!,
+            'x-ratelimit-remaining', limits['x-ratelimit-remaining']!,
+            'x-ratelimit-reset', limits['x-ratelimit-reset']!,
+            ...frontHeaders(hit),
+          ]);
+          response.end(method === 'HEAD' ? undefined : hit.body);
+        }
+        if (logRequests) app.log.info({ reqId: id, method, url: request.url, status: response.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+        return true;
+      },
+      bodyFastPath(request, reply, payload, done) {
+        const length = Number(request.headers['content-length']);
+        if (request.method !== 'POST' || !(length <= BODY_KEY_LIMIT)) return done(null, payload);
+        const chunks: Buffer[] = [];
+        payload.on('data', (chunk: Buffer) => chunks.push(chunk));
+        payload.on('error', (error) => done(error));
+        payload.on('end', () => {
+          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          const key = bodyKey(request, body);
+          const hit = store.get(app.dataset.current().version, key);
+          if (hit !== undefined) {
+            sendCached(request, reply, hit);
+            return;
+          }
+          bodyKeys.set(request, key);
+          // The parser reads the same bytes; it checks them against content-length as it would have.
+          done(null, Readable.from([body], { objectMode: false }) as RequestPayload);
+        });
+      },
+      remember(request, version, response) {
+        const raw = request.method === 'POST' ? bodyKeys.get(request) : rawKey(request);
+        // An answer of a version already replaced is not kept (asking the store for an old version would empty it).
+        if (version !== app.dataset.current().version) return;
+        if (raw !== undefined && store.get(version, raw) === undefined) store.set(version, raw, response);
       },
     };
     app.decorate('responseCache', responseCache);
