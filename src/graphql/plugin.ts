@@ -3,7 +3,7 @@
 // repositories and query grammar as REST, with the limits a public endpoint
 // needs and automatic persisted queries.
 import { readFileSync } from 'node:fs';
-import type { FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius, { type IResolvers } from 'mercurius';
 import { graphqlCacheHooks } from './cache.ts';
@@ -48,8 +48,8 @@ export const graphqlPlugin = fp<GraphqlOptions>(
       return cacheHooks.preHandler(request, reply);
     }
 
-    // Repeats are answered before Mercurius' route does any work: a GET in front of Fastify by the response cache,
-    // a POST by its body in the preParsing hook below. See src/graphql/cache.ts.
+    // Repeats are answered by the response cache before Mercurius' route does any work: a GET by its URL, a POST by its
+    // body (keyByBody). See src/graphql/cache.ts.
     await app.register(mercurius, {
       schema: schemaSource(),
       resolvers: withFields(resolvers, batchedResolvers(loaders)),
@@ -64,7 +64,7 @@ export const graphqlPlugin = fp<GraphqlOptions>(
       context: () => createContext(app.db.pool, limits),
       errorFormatter: errorFormatter as never,
       additionalRouteOptions: {
-        preParsing: app.responseCache.bodyFastPath as unknown as preParsingHookHandler,
+        preParsing: app.responseCache.keyByBody('/graphql'),
         preHandler: rejectLargeBatches,
         preSerialization: cacheHooks.preSerialization,
         onSend: cacheHooks.onSend,

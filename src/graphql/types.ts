@@ -43,7 +43,12 @@ export interface Connection<T> {
 
 /** A page of records (src/query/paging.ts) as a Relay connection of nodes. */
 export function connection<R, N>(result: PageResult<R>, toNode: (record: R) => N): Connection<N> {
-  const edges = result.data.map((record, index) => ({ node: toNode(record), cursor: result.cursors[index]! }));
+  const edges = result.data.map((record, index) => ({
+    node: toNode(record),
+    get cursor() {
+      return result.cursorAt(index);
+    },
+  }));
   return {
     totalCount: result.total_count ?? null,
     edges,

@@ -18,8 +18,11 @@ export interface CursorPosition {
 export interface PageResult<T> {
   data: T[];
   next_cursor: string | null;
-  /** The cursor of every row of data (GraphQL edges); the last one equals next_cursor when there is a next page. */
-  cursors: string[];
+  /**
+   * The cursor of row `index` of data (GraphQL edges), made when asked (REST pages never ask); the last one equals
+   * next_cursor when there is a next page.
+   */
+  cursorAt(index: number): string;
   total_count?: number;
 }
 
@@ -102,7 +105,7 @@ export function pageOf<T extends KeysetRow>(rows: T[], page: Page<string>): Page
   return {
     data: data.map(({ sort_value: _sortValue, total_count: _total, ...record }) => record),
     next_cursor: rows.length > page.limit && last ? cursorOf(page, last) : null,
-    cursors: data.map((row) => cursorOf(page, row)),
+    cursorAt: (index) => cursorOf(page, data[index]!),
   };
 }
 

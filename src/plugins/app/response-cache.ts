@@ -8,18 +8,18 @@
 //   requests ask, keyed by the normalized query, and remembered again under
 //   the request as it came: the raw key (method, path, sorted query string,
 //   negotiated format) of a GET, or a hash of a POST's body;
-// - a repeat is answered by its raw key before any routing, validation or SQL:
-//   a GET or HEAD by `answer`, which the HTTP server calls before handing the
-//   request to Fastify (src/app.ts), with what Fastify's hooks would have added
-//   (request id, CORS, the rate limiter's count and headers); a POST (GraphQL)
-//   by `bodyFastPath`, the route's preParsing hook, before its body is parsed.
+// - a repeat is answered by its raw key before any routing, validation or SQL,
+//   by `answer`, which the HTTP server calls before handing the request to
+//   Fastify (src/app.ts), with what Fastify's hooks would have added (request
+//   id, CORS, the rate limiter's count and headers). POSTs to a path keyed by
+//   body (keyByBody: GraphQL's) are read there first, and handed on read.
 // GraphQL keeps its answers in the same memory (src/graphql/cache.ts). Which
 // representation a request gets is decided by the HTTP layer (src/http/negotiate.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { FastifyReply, FastifyRequest, RequestPayload } from 'fastify';
+import type { FastifyReply, FastifyRequest, preParsingHookHandler, RequestPayload } from 'fastify';
 import fp from 'fastify-plugin';
 import { acceptedName, type Representation } from '../../http/negotiate.ts';
 import { ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
@@ -48,16 +48,18 @@ export interface ResponseCachePlugin {
    */
   stream(request: FastifyRequest, reply: FastifyReply, representation: Representation, open: () => Promise<Readable>, headers?: Record<string, string>): Promise<FastifyReply>;
   /**
-   * Answers a GET or HEAD whose raw key is remembered, on the bare HTTP objects, before Fastify sees the request
-   * (src/app.ts calls it first); false when it did not (not remembered, or past the rate limit: Fastify answers).
+   * Offered every request before Fastify sees it (src/app.ts): answers a repeat whose raw key is remembered, on the
+   * bare HTTP objects, with what Fastify's hooks would have added; otherwise (not remembered, past the rate limit,
+   * not a GET/HEAD or a POST to a body-keyed path) calls `next`, which hands the request to Fastify.
    * `requestId` gives the id of a request that brings none.
    */
-  answer(request: IncomingMessage, response: ServerResponse, requestId: () => string): boolean;
+  answer(request: IncomingMessage, response: ServerResponse, requestId: () => string, next: () => void): void;
   /**
-   * The preParsing fast path of POST routes: answers a repeat of the same body (up to BODY_KEY_LIMIT bytes) from memory
-   * before it is parsed; otherwise hands the body on to the parser unchanged.
+   * Makes POSTs to `path` keyed by their body (up to BODY_KEY_LIMIT bytes): repeats are answered in front of Fastify,
+   * and the returned preParsing hook (for the route of `path`) hands the body on to the parser (with app.inject, which
+   * skips the server, the hook itself answers a repeat).
    */
-  bodyFastPath(request: FastifyRequest, reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, payload?: RequestPayload) => void): void;
+  keyByBody(path: string): preParsingHookHandler;
   /** Keeps `response` (of dataset `version`) under the raw key a fast path gave this request: its next repeat is answered there. */
   remember(request: FastifyRequest, version: number, response: CachedResponse): void;
 }
@@ -92,12 +94,31 @@ function frontHeaders(response: CachedResponse): string[] {
   return list;
 }
 
-/** Bodies up to this size are read by the POST fast path; larger ones go straight to the parser (and are not remembered). */
-const BODY_KEY_LIMIT = 64 * 1024;
+/** The parser reads a body already read from here; it checks it against content-length as it would have. */
+function bodyStream(body: Buffer): RequestPayload {
+  return Readable.from([body], { objectMode: false }) as RequestPayload;
+}
 
-function bodyKey(request: FastifyRequest, body: Buffer): string {
-  const url = request.url;
-  return `POST ${url}\n${request.headers['content-type'] ?? ''}\n${createHash('sha256').update(body).digest('base64url')}`;
+/**
+ * Bodies up to this size are keyed by (keyByBody); larger ones go straight to the parser (and are not remembered).
+ * The body itself is the key (cheaper than hashing it, and exact): the bound keeps each remembered key small, and
+ * under the length to which V8 hashes a string in full.
+ */
+const BODY_KEY_LIMIT = 16_000;
+
+function bodyKey(request: { url?: string; headers: IncomingHttpHeaders }, body: Buffer): string {
+  return `POST ${request.url}\n${request.headers['content-type'] ?? ''}\n${body.toString('latin1')}`;
+}
+
+/** Reads a body small enough to key by, whole; false (and nothing read) when it is not, or comes chunked. */
+function readKeyableBody(request: { headers: IncomingHttpHeaders }, stream: NodeJS.ReadableStream, then: (body: Buffer) => void, failed: (error: Error) => void): boolean {
+  const length = Number(request.headers['content-length']);
+  if (!(length <= BODY_KEY_LIMIT)) return false;
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('error', failed);
+  stream.on('end', () => then(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+  return true;
 }
 
 export function etagMatches(header: string, etag: string): boolean {
@@ -150,7 +171,10 @@ function validatorHeaders(headers: Record<string, string>): Record<string, strin
 export const responseCachePlugin = fp(
   async (app) => {
     const store = new ResponseCache(app.config.CACHE_MAX_ENTRIES);
-    // The raw keys of POST bodies (bodyFastPath), until the answer is remembered under them.
+    // POST paths keyed by their body (keyByBody); bodies read in front of Fastify, for the parser; and the raw keys of
+    // POST requests, until their answer is remembered under them.
+    const bodyKeyedPaths = new Set<string>();
+    const frontBodies = new WeakMap<IncomingMessage, Buffer>();
     const bodyKeys = new WeakMap<FastifyRequest, string>();
     // Answers in front of Fastify mirror what its hooks add: the client's address as the rate limiter sees it.
     const clientIp = app.config.TRUST_PROXY
@@ -182,6 +206,34 @@ export const responseCachePlugin = fp(
       return reply.code(response.status).headers(headers).type(response.contentType).send(response.body);
     }
 
+    /** Answers from memory on the bare HTTP objects; false when `key` is not remembered or the client is past its budget. */
+    function answerFromMemory(request: IncomingMessage, response: ServerResponse, key: string, requestId: () => string): boolean {
+      const hit = store.get(app.dataset.current().version, key);
+      if (hit === undefined) return false;
+      const started = logRequests ? performance.now() : 0;
+      const budget = app.rateLimiter.take(clientIp(request));
+      // Past the budget: Fastify answers with the 429 problem (counting once more does not change the answer).
+      if (!budget.allowed) return false;
+      const id = (request.headers['x-request-id'] as string | undefined) || requestId();
+      const cached = hit.headers ?? {};
+      if (hit.status === 200 && cached.etag && matchesValidators(request, cached)) {
+        response.writeHead(304, { 'x-request-id': id, ...CORS_RESPONSE_HEADERS, ...budget.headers, ...validatorHeaders(cached) }).end();
+      } else {
+        const limits = budget.headers;
+        // A flat list, made once per answer but for these four: writeHead with an object costs more than the rest.
+        response.writeHead(hit.status, [
+          'x-request-id', id,
+          'x-ratelimit-limit', limits['x-ratelimit-limit']!,
+          'x-ratelimit-remaining', limits['x-ratelimit-remaining']!,
+          'x-ratelimit-reset', limits['x-ratelimit-reset']!,
+          ...frontHeaders(hit),
+        ]);
+        response.end(request.method === 'HEAD' ? undefined : hit.body);
+      }
+      if (logRequests) app.log.info({ reqId: id, method: request.method, url: request.url, status: response.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+      return true;
+    }
+
     const responseCache: ResponseCachePlugin = {
       store,
       async respond(request, reply, representation, key, build) {
@@ -206,51 +258,49 @@ export const responseCachePlugin = fp(
         const body = await open();
         return reply.headers({ ...validatorHeaders, ...headers }).type(representation.mediaType).send(body);
       },
-      answer(request, response, requestId) {
+      answer(request, response, requestId, next) {
         const method = request.method;
-        if (method !== 'GET' && method !== 'HEAD') return false;
-        const hit = store.get(app.dataset.current().version, rawKey(request));
-        if (hit === undefined) return false;
-        const started = logRequests ? performance.now() : 0;
-        const budget = app.rateLimiter.take(clientIp(request));
-        // Past the budget: Fastify answers with the 429 problem (counting once more does not change the answer).
-        if (!budget.allowed) return false;
-        const id = (request.headers['x-request-id'] as string | undefined) || requestId();
-        const cached = hit.headers ?? {};
-        if (hit.status === 200 && cached.etag && matchesValidators(request, cached)) {
-          response.writeHead(304, { 'x-request-id': id, ...CORS_RESPONSE_HEADERS, ...budget.headers, ...validatorHeaders(cached) }).end();
-        } else {
-          const limits = budget.headers;
-          response.writeHead(hit.status, [
-            'x-request-id', id,
-            'x-ratelimit-limit', limits['x-ratelimit-limit']!,
-            'x-ratelimit-remaining', limits['x-ratelimit-remaining']!,
-            'x-ratelimit-reset', limits['x-ratelimit-reset']!,
-            ...frontHeaders(hit),
-          ]);
-          response.end(method === 'HEAD' ? undefined : hit.body);
+        if (method === 'GET' || method === 'HEAD') {
+          if (!answerFromMemory(request, response, rawKey(request), requestId)) next();
+          return;
         }
-        if (logRequests) app.log.info({ reqId: id, method, url: request.url, status: response.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
-        return true;
+        if (method !== 'POST' || !bodyKeyedPaths.has(request.url!)) return next();
+        const reading = readKeyableBody(
+          request,
+          request,
+          (body) => {
+            if (answerFromMemory(request, response, bodyKey(request, body), requestId)) return;
+            // Fastify reads it from here (the route's preParsing hook, keyByBody).
+            frontBodies.set(request, body);
+            next();
+          },
+          () => response.destroy(),
+        );
+        if (!reading) next();
       },
-      bodyFastPath(request, reply, payload, done) {
-        const length = Number(request.headers['content-length']);
-        if (request.method !== 'POST' || !(length <= BODY_KEY_LIMIT)) return done(null, payload);
-        const chunks: Buffer[] = [];
-        payload.on('data', (chunk: Buffer) => chunks.push(chunk));
-        payload.on('error', (error) => done(error));
-        payload.on('end', () => {
-          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          const key = bodyKey(request, body);
-          const hit = store.get(app.dataset.current().version, key);
-          if (hit !== undefined) {
-            sendCached(request, reply, hit);
-            return;
+      keyByBody(path) {
+        bodyKeyedPaths.add(path);
+        return (request, reply, payload, done) => {
+          const read = frontBodies.get(request.raw);
+          if (read !== undefined) {
+            bodyKeys.set(request, bodyKey(request, read));
+            return done(null, bodyStream(read));
           }
-          bodyKeys.set(request, key);
-          // The parser reads the same bytes; it checks them against content-length as it would have.
-          done(null, Readable.from([body], { objectMode: false }) as RequestPayload);
-        });
+          if (request.method !== 'POST') return done(null, payload);
+          const reading = readKeyableBody(
+            request,
+            payload,
+            (body) => {
+              const key = bodyKey(request, body);
+              const hit = store.get(app.dataset.current().version, key);
+              if (hit !== undefined) return void sendCached(request, reply, hit);
+              bodyKeys.set(request, key);
+              done(null, bodyStream(body));
+            },
+            (error) => done(error),
+          );
+          if (!reading) done(null, payload);
+        };
       },
       remember(request, version, response) {
         const raw = request.method === 'POST' ? bodyKeys.get(request) : rawKey(request);
