@@ -115,9 +115,8 @@ export function pageInMemory<T extends { id: string }>(records: readonly T[], pa
   const after = page.cursor ? decodeCursor(page.cursor, sortName(page)).id : undefined;
   const rest = after === undefined ? sorted : sorted.filter((record) => record.id > after);
   const data = rest.slice(0, page.limit);
-  const cursors = data.map((record) => cursorOf(page, { sort_value: record.id, id: record.id }));
-  const last = cursors.at(-1);
-  return { data, next_cursor: rest.length > page.limit && last ? last : null, cursors, total_count: sorted.length };
+  const cursorAt = (index: number) => cursorOf(page, { sort_value: data[index]!.id, id: data[index]!.id });
+  return { data, next_cursor: rest.length > page.limit && data.length > 0 ? cursorAt(data.length - 1) : null, cursorAt, total_count: sorted.length };
 }
 
 /** Every page, in order: the one page walker (exports, bulk downloads, /v1/changes.csv). */
