@@ -10,6 +10,7 @@
 // paths before Mercurius parses anything (plugin.ts adds them to its routes).
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bodyToKeep } from '../http/response-cache.ts';
 import { canonicalKey } from '../query/grammar.ts';
 
 /** CDNs may serve an answer a minute old; the ETag makes revalidation cheap after that. */
@@ -99,7 +100,7 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       if (!state || state.hit) return payload;
       if (state.cacheable && typeof payload === 'string') {
         if (request.method === 'GET') reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', state.etag);
-        const answer = { status: 200, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), body: Buffer.from(payload) };
+        const answer = { status: 200, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), body: bodyToKeep(payload) };
         await cache.getOrCompute(state.version, state.key, async () => answer);
         app.responseCache.remember(request, state.version, { ...answer, headers: hitHeaders(request, state.etag) });
       } else {

@@ -22,7 +22,7 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest, preParsingHookHandler, RequestPayload } from 'fastify';
 import fp from 'fastify-plugin';
 import { acceptedName, type Representation } from '../../http/negotiate.ts';
-import { ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
+import { bodyToKeep, ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
 import { CORS_RESPONSE_HEADERS } from '../external/cors.ts';
 
 /** Browsers and CDNs may keep a response a minute, then revalidate (cheap: a 304 from memory). */
@@ -244,7 +244,7 @@ export const responseCachePlugin = fp(
           return {
             status: 200,
             contentType: representation.mediaType,
-            body: typeof built.body === 'string' ? Buffer.from(built.body) : built.body,
+            body: bodyToKeep(built.body),
             headers: { ...headers, ...built.headers },
           };
         });
