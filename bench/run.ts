@@ -271,6 +271,34 @@ async function compare(name: string, dataset: string, contenders: Comparison['co
   return comparison;
 }
 
+interface CacheMemory {
+  dataset: string;
+  answers: number;
+  cache_entries: number;
+  mean_body_bytes: number;
+  bytes_per_answer: number;
+  of_which_bodies: number;
+  of_which_keys_and_headers: number;
+}
+const cacheMemory: CacheMemory[] = [];
+
+/** What a remembered answer costs, measured in a process of its own (bench/cache-memory.ts). */
+async function measureCacheMemory(dataset: string, url: string): Promise<void> {
+  if (!ONLY.test('cache memory')) return;
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(NODE, ['--expose-gc', '--import', 'tsx', 'bench/cache-memory.ts'], { env: { ...process.env, DATABASE_URL: url } });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`bench/cache-memory.ts exited ${code}`))));
+  });
+  const measured: CacheMemory = { dataset, ...JSON.parse(output.trim().split('\n').at(-1)!) };
+  cacheMemory.push(measured);
+  console.log(
+    `${dataset.padEnd(3)} cache memory: ${measured.answers} answers (mean body ${measured.mean_body_bytes} B): ${measured.bytes_per_answer} B each ` +
+      `(${measured.of_which_bodies} B body, ${measured.of_which_keys_and_headers} B keys, headers and records)`,
+  );
+}
+
 function mean(comparison: Comparison, contender: string): number {
   const values = comparison.measurements.filter((m) => m.contender === contender).map((m) => m.requests_per_s);
   return values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -328,6 +356,7 @@ async function benchDataset(dataset: string, name: string): Promise<void> {
       { contender: 'one hand-written SQL', url: `${bare.base}/sql?state=FL` },
     ]);
     for (const item of AGGREGATES) await compare(item.label, dataset, [{ contender: 'service, cache off', url: `${cold.base}${item.path}` }]);
+    await measureCacheMemory(dataset, url);
 
     const nested: Comparison['contenders'] = [
       { contender: 'service, cache off', url: `${cold.base}/graphql`, request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }) },
@@ -417,6 +446,7 @@ try {
     machine: { cpus: cpus().length, node },
     settings: { connections: CONNECTIONS, duration_s: DURATION_S, rounds: ROUNDS, peers: peersInstalled },
     goals,
+    cache_memory: cacheMemory,
     comparisons,
   };
   await mkdir('bench/results', { recursive: true });

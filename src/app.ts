@@ -1,6 +1,7 @@
 // Assembles the service: plugins, routes, error handling. server.ts listens;
 // tests build the same app and call it with app.inject.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './database/connect.ts';
@@ -46,8 +47,27 @@ export function loggerOptions(config: Config): object {
   };
 }
 
+/**
+ * The HTTP server as Fastify would make it (its timeouts and limits), except that every request is first offered to
+ * `front` (the response cache answering repeats from memory), and reaches Fastify only when that did not answer it.
+ */
+function frontedServer(front: (request: IncomingMessage, response: ServerResponse, next: () => void) => void): FastifyServerFactory {
+  return (handler, fastifyOptions) => {
+    // Fastify passes its options with its defaults applied.
+    const options = fastifyOptions as { http?: ServerOptions; keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
+    const server = createServer(options.http ?? {}, (request, response) => front(request, response, () => handler(request, response)));
+    server.keepAliveTimeout = options.keepAliveTimeout;
+    server.requestTimeout = options.requestTimeout;
+    server.setTimeout(options.connectionTimeout);
+    return server;
+  };
+}
+
 export async function buildApp({ config, database, logger }: AppOptions): Promise<FastifyInstance> {
+  // Set once the response cache is registered; until then (and for app.inject, which skips the server) Fastify answers all.
+  let front = (_request: IncomingMessage, _response: ServerResponse, next: () => void) => next();
   const app: FastifyInstance = Fastify({
+    serverFactory: frontedServer((request, response, next) => front(request, response, next)),
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: logger ?? loggerOptions(config) }),
     // One line per request, written in onResponse below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -83,6 +103,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(swaggerPlugin);
   await app.register(healthRoutes);
   await app.register(responseCachePlugin);
+  front = (request, response, next) => app.responseCache.answer(request, response, nextRequestId, next);
   await app.register(v1Routes, { prefix: '/v1' });
   // REST (src/routes/v1) and GraphQL (src/graphql) register below.
   await app.register(graphqlPlugin);

@@ -23,12 +23,14 @@ app.get<{ Params: { name: string } }>('/bare/:name', async (request, reply) => {
   if (!response) return reply.code(404).send();
   return reply.type(response.type).send(response.body);
 });
-// The same rows as /v1/agreements?state=…&status=active&limit=50, written by hand: one statement, prepared.
+// The same rows and fields as /v1/agreements?state=…&status=active&limit=50, written by hand: one statement, prepared.
 app.get<{ Querystring: { state?: string } }>('/sql', async (request) => {
   const { rows } = await pool.query({
     name: 'agreements-by-state',
-    text: `SELECT a.id, a.agency_id, g.canonical_name AS agency_name, g.type AS agency_type, g.state_code AS state,
-             g.county_fips, a.model_code AS model, a.status, a.signed_on, a.first_listed_on, a.last_listed_on, a.ended_on, a.moa_url
+    text: `SELECT a.id, a.agency_id, g.canonical_name AS agency_name, g.type AS agency_type, g.level AS agency_level,
+             g.state_code AS state, g.county_fips, a.model_code AS model, a.status, a.signed_on, a.first_listed_on,
+             a.last_listed_on, a.ended_on, a.moa_url, a.addendum_url, a.supersedes_id, a.origin, a.ended_after,
+             a.ended_before, a.updated_at
            FROM agreements a JOIN agencies g ON g.id = a.agency_id
            WHERE g.state_code = $1 AND a.status = 'active' ORDER BY a.id LIMIT 50`,
     values: [request.query.state ?? 'FL'],

@@ -5,8 +5,12 @@
 // a CDN revalidates and Cache-Control; POST answers are served from memory
 // only (x-cache says which). Only complete answers (200, no errors) are kept;
 // errors (a PersistedQueryNotFound above all) are `no-store`.
+// Each answer is also remembered under the request as it came (the GET's URL,
+// the POST's body): a repeat is then answered by the response cache's fast
+// paths before Mercurius parses anything (plugin.ts adds them to its routes).
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bodyToKeep } from '../http/response-cache.ts';
 import { canonicalKey } from '../query/grammar.ts';
 
 /** CDNs may serve an answer a minute old; the ETag makes revalidation cheap after that. */
@@ -53,6 +57,11 @@ export function operationKey(operation: Operation): string | undefined {
   return `graphql\n${hash}\n${name}\n${canonicalKey(variables)}`;
 }
 
+/** The headers of an answer from memory: GET answers carry their validators, POST answers none. */
+function hitHeaders(request: FastifyRequest, etag: string): Record<string, string> {
+  return request.method === 'GET' ? { 'x-cache': 'HIT', 'cache-control': GRAPHQL_CACHE_CONTROL, etag } : { 'x-cache': 'HIT' };
+}
+
 export function graphqlCacheHooks(app: FastifyInstance) {
   const cache = app.responseCache.store;
   return {
@@ -72,10 +81,10 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       if (hit || revalidated) {
         // An ETag is only ever issued with a complete answer of this version, so a match is one.
         state.hit = true;
-        reply.header('x-cache', 'HIT');
-        if (isGet) reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', etag);
-        if (revalidated) return reply.code(304).send();
-        return reply.code(hit!.status).type(hit!.contentType).send(hit!.body);
+        const headers = hitHeaders(request, etag);
+        if (hit) app.responseCache.remember(request, version, { ...hit, headers });
+        if (revalidated) return reply.headers(headers).code(304).send();
+        return reply.headers(headers).code(hit!.status).type(hit!.contentType).send(hit!.body);
       }
       reply.header('x-cache', 'MISS');
     },
@@ -91,9 +100,9 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       if (!state || state.hit) return payload;
       if (state.cacheable && typeof payload === 'string') {
         if (request.method === 'GET') reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', state.etag);
-        const body = Buffer.from(payload);
-        const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
-        await cache.getOrCompute(state.version, state.key, async () => ({ status: 200, contentType, body }));
+        const answer = { status: 200, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), body: bodyToKeep(payload) };
+        await cache.getOrCompute(state.version, state.key, async () => answer);
+        app.responseCache.remember(request, state.version, { ...answer, headers: hitHeaders(request, state.etag) });
       } else {
         reply.header('cache-control', 'no-store');
       }

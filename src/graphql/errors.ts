@@ -30,6 +30,7 @@ const MERCURIUS_CODES: Record<string, { code: ErrorCode; message?: string }> = {
   MER_ERR_GQL_VALIDATION: { code: 'GRAPHQL_PARSE_FAILED' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'GRAPHQL_PARSE_FAILED' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'GRAPHQL_PARSE_FAILED' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'GRAPHQL_PARSE_FAILED', message: 'the body is not valid JSON' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'GRAPHQL_PARSE_FAILED' },
 };
 

@@ -1,12 +1,15 @@
-// One Mercurius loader per relation. Mercurius hands each loader every use of
-// its field within one tick of execution (all 100 agencies' `county`, say), so
-// each relation costs one batch query per level of the query, however many
-// rows the level has. Queries that differ in arguments or asOf are grouped;
-// each group is one query.
-import type { MercuriusLoaders } from 'mercurius';
+// One loader per relation. Each loader gets every use of its field within one
+// tick of execution (all 100 agencies' `county`, say; see batchedResolvers), so
+// each relation costs at most one batch query per level of the query, however
+// many rows the level has. Queries that differ in arguments or asOf are grouped;
+// each group is one query. Fewer still in practice: reference data comes from
+// memory, events come with their agreements, and a page of agencies brings the
+// agreements its agencies ask (agreementsAsked): the nested query
+// agencies → agreements → events → source list is one statement.
+import { getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { Db } from '../database/connect.ts';
+import { canonicalKey, type Filters } from '../query/grammar.ts';
 import { pageInMemory } from '../query/paging.ts';
-import { canonicalKey } from '../query/grammar.ts';
 import {
   agenciesByIds,
   agencyIdsByCounty,
@@ -29,11 +32,13 @@ import {
   recommendationsByReportIds,
   stateSummaries,
   type AgreementSummary as SummaryRecord,
+  type CountyRecord,
   type ModelRecord,
   type StateRecord,
 } from '../repositories/index.ts';
 import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
+import { selectedFields, selects } from './selection.ts';
 import {
   connection,
   toAgency,
@@ -55,12 +60,17 @@ import {
   type Connection,
   type County,
   type OversightReport,
+  type SourceList,
   type ReportAgency,
   type State,
   type SupportModel,
 } from './types.ts';
 
-type Query<O, P = Record<string, never>> = { obj: O; params: P };
+/** One use of a field: its parent object, its arguments, and where it stands in the query (what is asked below it). */
+type Query<O, P = Record<string, never>> = { obj: O; params: P; info: GraphQLResolveInfo };
+
+/** Per type and field, the loader answering every use of the field in one batch, in order. */
+type Loaders = Record<string, Record<string, (queries: Query<any, any>[], context: GraphqlContext) => Promise<unknown[]>>>; // any: each loader types its own
 
 /** Groups the queries of a batch by a key (asOf, arguments), keeping their positions. */
 function groupBy<Q>(queries: readonly Q[], keyOf: (query: Q) => string): Map<string, { queries: Q[]; positions: number[] }> {
@@ -107,12 +117,18 @@ function groupRows<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> 
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
-// States and models are small reference tables, loaded at start-up: kept in
-// memory per pool and dataset version rather than queried by every request.
+// Reference data (states, models, counties, source lists) changes only with the
+// dataset version, as every answer does: kept in memory per pool and version
+// rather than queried by every request, each record read once per version (the
+// memory is bounded by the tables' sizes). States and models are read whole,
+// counties and source lists as they are asked for.
 interface ReferenceTables {
   version: number;
-  states?: Promise<Map<string, StateRecord>>;
-  models?: Promise<Map<string, ModelRecord>>;
+  states: Map<string, StateRecord>;
+  models: Map<string, ModelRecord>;
+  counties: Map<string, CountyRecord>;
+  /** As GraphQL serves them (they carry no asOf): converted once. */
+  sourceLists: Map<number, SourceList>;
 }
 const referenceTables = new WeakMap<object, ReferenceTables>();
 
@@ -120,25 +136,53 @@ function tablesFor(context: GraphqlContext): ReferenceTables {
   const version = context.app.dataset.current().version;
   let tables = referenceTables.get(context.pool);
   if (!tables || tables.version !== version) {
-    tables = { version };
+    tables = { version, states: new Map(), models: new Map(), counties: new Map(), sourceLists: new Map() };
     referenceTables.set(context.pool, tables);
   }
   return tables;
 }
 
-function statesByCode(context: GraphqlContext): Promise<Map<string, StateRecord>> {
-  const tables = tablesFor(context);
-  tables.states ??= run(context, (pool) => listStates(pool)).then((rows) => indexBy(rows, (state) => state.code));
-  // A failed load is not kept: the next request tries again.
-  tables.states.catch(() => (tables.states = undefined));
-  return tables.states;
+/** The records of `keys` from a memory of reference data, reading those not there yet in one query. */
+async function remembered<K, R>(
+  context: GraphqlContext,
+  memory: Map<K, R>,
+  keys: readonly K[],
+  fetch: (pool: Db, missing: K[]) => Promise<R[]>,
+  keyOf: (record: R) => K,
+): Promise<Map<K, R>> {
+  const missing = unique(keys).filter((key) => !memory.has(key));
+  if (missing.length > 0) for (const record of await run(context, (pool) => fetch(pool, missing))) memory.set(keyOf(record), record);
+  return memory;
 }
 
-function modelsByCode(context: GraphqlContext): Promise<Map<string, ModelRecord>> {
-  const tables = tablesFor(context);
-  tables.models ??= run(context, (pool) => listModels(pool)).then((rows) => indexBy(rows, (model) => model.code));
-  tables.models.catch(() => (tables.models = undefined));
-  return tables.models;
+const statesByCode = (context: GraphqlContext, codes: readonly string[]) =>
+  remembered(context, tablesFor(context).states, codes, (pool) => listStates(pool), (state) => state.code);
+const modelsByCode = (context: GraphqlContext, codes: readonly string[]) =>
+  remembered(context, tablesFor(context).models, codes, (pool) => listModels(pool), (model) => model.code);
+
+/** The record of `key` converted, when the memory holds it. */
+function known<K, R, T>(memory: Map<K, R>, key: K, convert: (record: R) => T): T | undefined {
+  const record = memory.get(key);
+  return record === undefined ? undefined : convert(record);
+}
+
+/**
+ * The agreements(...) the agencies of a page ask, when the query asks them with one set of arguments: the page of
+ * agencies reads them in its own statement (with their events when those are asked too), and Agency.agreements finds
+ * them there. Undefined when not asked, asked with several sets, or with arguments Agency.agreements will reject.
+ */
+export function agreementsAsked(info: GraphQLResolveInfo, asOf: string | undefined): { filters: Filters; withEvents: boolean } | undefined {
+  const fields = selectedFields(info, ['edges', 'node', 'agreements']);
+  if (fields.length === 0) return undefined;
+  const definition = (info.schema.getType('Agency') as GraphQLObjectType).getFields().agreements!;
+  const asked = new Set(fields.map((field) => JSON.stringify(getArgumentValues(definition, field, info.variableValues))));
+  if (asked.size > 1) return undefined;
+  try {
+    const { filters } = nestedAgreementQuery(JSON.parse([...asked][0]!) as AgreementsArgs, asOf);
+    return { filters, withEvents: selectedFields(info, ['edges', 'node', 'events'], fields).length > 0 };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The summary of each parent (state, county, model): one query per asOf in the batch. */
@@ -155,16 +199,33 @@ function summaryLoader<O extends { asOf: string | null }>(
 
 type AgreementsArgs = Pick<CollectionArgs, 'filter' | 'first' | 'after'>;
 
-export const loaders: MercuriusLoaders<GraphqlContext> = {
+export const loaders: Loaders = {
   Agency: {
     async agreements(queries: Query<Agency, AgreementsArgs>[], context) {
       const results = new Array<Connection<Agreement> | Error>(queries.length);
-      const groups = new Map<string, { filters: ReturnType<typeof nestedAgreementQuery>['filters']; pages: { position: number; agencyId: string; page: ReturnType<typeof nestedAgreementQuery>['page'] }[] }>();
-      queries.forEach(({ obj, params }, position) => {
+      const groups = new Map<
+        string,
+        { filters: ReturnType<typeof nestedAgreementQuery>['filters']; withEvents: boolean; pages: { position: number; agencyId: string; page: ReturnType<typeof nestedAgreementQuery>['page'] }[] }
+      >();
+      // The agencies of a page ask with the same arguments: parsed once per distinct arguments and asOf.
+      const parsed = new Map<string, ReturnType<typeof nestedAgreementQuery> & { key: string }>();
+      queries.forEach(({ obj, params, info }, position) => {
         try {
-          const { filters, page } = nestedAgreementQuery(params, obj.asOf ?? undefined);
-          const key = canonicalKey(filters);
-          const group = groups.get(key) ?? { filters, pages: [] };
+          const argsKey = `${obj.asOf ?? ''} ${JSON.stringify(params)}`;
+          let query = parsed.get(argsKey);
+          if (!query) {
+            const { filters, page } = nestedAgreementQuery(params, obj.asOf ?? undefined);
+            parsed.set(argsKey, (query = { filters, page, key: canonicalKey(filters) }));
+          }
+          const { filters, page, key } = query;
+          if (obj.refAgreements?.key === key) {
+            // Read with the page of agencies (see agreementsAsked): no SQL here.
+            results[position] = connection(pageInMemory(obj.refAgreements.records, page), (record) => toAgreement(record, filters.as_of));
+            return;
+          }
+          const group = groups.get(key) ?? { filters, withEvents: false, pages: [] };
+          // Events asked below: fetched with the agreements (Agreement.events then sends no SQL).
+          group.withEvents ||= selects(info, 'edges', 'node', 'events');
           group.pages.push({ position, agencyId: obj.id, page });
           groups.set(key, group);
         } catch (error) {
@@ -173,8 +234,9 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
         }
       });
       await Promise.all(
-        [...groups.values()].map(async ({ filters, pages }) => {
-          const records = await run(context, (pool) => agreementsByAgencyIds(pool, unique(pages.map((entry) => entry.agencyId)), filters));
+        [...groups.values()].map(async ({ filters, withEvents, pages }) => {
+          const agencyIds = unique(pages.map((entry) => entry.agencyId));
+          const records = await run(context, (pool) => agreementsByAgencyIds(pool, agencyIds, filters, { withEvents }));
           const byAgency = groupRows(records, (record) => record.agency_id);
           for (const { position, agencyId, page } of pages) {
             try {
@@ -188,12 +250,12 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
       return results;
     },
     async state(queries: Query<Agency>[], context) {
-      const states = await statesByCode(context);
+      const states = await statesByCode(context, queries.map(({ obj }) => obj.refState));
       return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
     },
     async county(queries: Query<Agency>[], context) {
-      const fips = unique(queries.map(({ obj }) => obj.refCountyFips).filter((code): code is string => code !== null));
-      const counties = indexBy(fips.length > 0 ? await run(context, (pool) => countiesByFips(pool, fips)) : [], (county) => county.fips);
+      const fips = queries.map(({ obj }) => obj.refCountyFips).filter((code): code is string => code !== null);
+      const counties = await remembered(context, tablesFor(context).counties, fips, countiesByFips, (county) => county.fips);
       return queries.map(({ obj }) => {
         const county = obj.refCountyFips ? counties.get(obj.refCountyFips) : undefined;
         return county ? toCounty(county, obj.asOf) : null;
@@ -224,12 +286,14 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
       });
     },
     async model(queries: Query<Agreement>[], context) {
-      const models = await modelsByCode(context);
+      const models = await modelsByCode(context, queries.map(({ obj }) => obj.refModel));
       return queries.map(({ obj }) => toModel(models.get(obj.refModel)!, obj.asOf));
     },
     async events(queries: Query<Agreement>[], context) {
-      const events = groupRows(await run(context, (pool) => eventsByAgreementIds(pool, unique(queries.map(({ obj }) => obj.id)))), (event) => event.agreement_id);
-      return queries.map(({ obj }) => (events.get(obj.id) ?? []).map((event) => toEvent(event, obj.asOf)));
+      // Agreements reached through Agency.agreements came with their events; the others' are read here.
+      const ids = unique(queries.filter(({ obj }) => obj.refEvents === undefined).map(({ obj }) => obj.id));
+      const events = groupRows(ids.length > 0 ? await run(context, (pool) => eventsByAgreementIds(pool, ids)) : [], (event) => event.agreement_id);
+      return queries.map(({ obj }) => (obj.refEvents ?? events.get(obj.id) ?? []).map((event) => toEvent(event, obj.asOf)));
     },
     async supersedes(queries: Query<Agreement>[], context) {
       return perAsOf(queries, async (asOf, group) => {
@@ -253,12 +317,10 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
       });
     },
     async sourceList(queries: Query<AgreementEvent>[], context) {
-      const ids = unique(queries.flatMap(({ obj }) => (obj.refSourceListId === null ? [] : [obj.refSourceListId])));
-      const lists = indexBy(ids.length > 0 ? await run(context, (pool) => sourceListsByIds(pool, ids)) : [], (list) => list.id);
-      return queries.map(({ obj }) => {
-        const list = obj.refSourceListId === null ? undefined : lists.get(obj.refSourceListId);
-        return list ? toSourceList(list) : null;
-      });
+      const ids = queries.flatMap(({ obj }) => (obj.refSourceListId === null ? [] : [obj.refSourceListId]));
+      const read = async (pool: Db, missing: number[]) => (await sourceListsByIds(pool, missing)).map(toSourceList);
+      const lists = await remembered(context, tablesFor(context).sourceLists, ids, read, (list) => Number(list.id));
+      return queries.map(({ obj }) => (obj.refSourceListId === null ? null : (lists.get(obj.refSourceListId) ?? null)));
     },
     async historicalSource(queries: Query<AgreementEvent>[], context) {
       const ids = unique(queries.flatMap(({ obj }) => (obj.refHistoricalSourceId ? [obj.refHistoricalSourceId] : [])));
@@ -278,7 +340,7 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
   },
   County: {
     async state(queries: Query<County>[], context) {
-      const states = await statesByCode(context);
+      const states = await statesByCode(context, queries.map(({ obj }) => obj.refState));
       return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
     },
     async agencies(queries: Query<County>[], context) {
@@ -299,7 +361,7 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
   },
   OversightReport: {
     async models(queries: Query<OversightReport>[], context) {
-      const models = await modelsByCode(context);
+      const models = await modelsByCode(context, queries.flatMap(({ obj }) => obj.refModels));
       return queries.map(({ obj }) => obj.refModels.map((code) => models.get(code)).filter((model) => model !== undefined).map((model) => toModel(model, null)));
     },
     async recommendations(queries: Query<OversightReport>[], context) {
@@ -323,27 +385,51 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
   },
 };
 
-type Loader = (queries: Query<unknown, unknown>[], context: GraphqlContext) => Promise<unknown[]>;
-type FieldResolver = (obj: unknown, params: unknown, context: GraphqlContext) => Promise<unknown>;
+/**
+ * Fields answered from the reference data in memory when it holds the answer: synchronously, without a batch or a
+ * promise (a nested query asks them once per row). Undefined when it does not: the field's loader reads it.
+ */
+const inMemory: Record<string, Record<string, (obj: any, context: GraphqlContext) => unknown>> = { // any: each entry types its own parent
+  Agency: {
+    state: (obj: Agency, context) => known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
+    county: (obj: Agency, context) =>
+      obj.refCountyFips === null ? null : known(tablesFor(context).counties, obj.refCountyFips, (county) => toCounty(county, obj.asOf)),
+  },
+  Agreement: {
+    model: (obj: Agreement, context) => known(tablesFor(context).models, obj.refModel, (model) => toModel(model, obj.asOf)),
+  },
+  AgreementEvent: {
+    sourceList: (obj: AgreementEvent, context) =>
+      obj.refSourceListId === null ? null : tablesFor(context).sourceLists.get(obj.refSourceListId),
+  },
+  County: {
+    state: (obj: County, context) => known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
+  },
+};
+
+type FieldResolver = (obj: unknown, params: unknown, context: GraphqlContext, info: GraphQLResolveInfo) => unknown;
 
 /** The field loads of one request waiting for the next tick, per field. */
 const pendingBatches = new WeakMap<GraphqlContext, Map<string, { queries: Query<unknown, unknown>[]; settle: ((result: unknown, error?: unknown) => void)[] }>>();
 
 /**
  * The loaders above as field resolvers that batch the loads of one request: every load of a field asked in the same
- * tick goes to its loader in one call. Written here rather than through Mercurius' `loaders`: those key every load
+ * tick goes to its loader in one call (unless the reference data in memory answers it, see inMemory). Written here rather than through Mercurius' `loaders`: those key every load
  * by a stable stringify of the parent object and its arguments (agreements with their event details…), even with
  * their cache off, and that cost a tenth of an uncached nested query; the loaders above de-duplicate ids themselves.
  */
-export function batchedResolvers(all: MercuriusLoaders<GraphqlContext>): Record<string, Record<string, FieldResolver>> {
+export function batchedResolvers(all: Loaders): Record<string, Record<string, FieldResolver>> {
   return Object.fromEntries(
     Object.entries(all).map(([type, fields]) => [
       type,
       Object.fromEntries(
         Object.entries(fields).map(([field, loader]) => {
           const name = `${type}.${field}`;
-          const resolve: FieldResolver = (obj, params, context) =>
-            new Promise((resolvePromise, reject) => {
+          const fromMemory = inMemory[type]?.[field];
+          const resolve: FieldResolver = (obj, params, context, info) => {
+            const answer = fromMemory?.(obj, context);
+            if (answer !== undefined) return answer;
+            return new Promise((resolvePromise, reject) => {
               let batches = pendingBatches.get(context);
               if (!batches) pendingBatches.set(context, (batches = new Map()));
               let batch = batches.get(name);
@@ -353,15 +439,16 @@ export function batchedResolvers(all: MercuriusLoaders<GraphqlContext>): Record<
                 // After the current synchronous work and its promise jobs, as DataLoader does: siblings join first.
                 process.nextTick(() => {
                   batches.delete(name);
-                  (loader as Loader)(created.queries, context).then(
+                  loader(created.queries, context).then(
                     (results) => created.settle.forEach((settle, index) => settle(results[index])),
                     (error: unknown) => created.settle.forEach((settle) => settle(undefined, error ?? new Error('loader failed'))),
                   );
                 });
               }
-              batch.queries.push({ obj, params });
+              batch.queries.push({ obj, params, info });
               batch.settle.push((result, error) => (error === undefined ? resolvePromise(result) : reject(error)));
             });
+          };
           return [field, resolve];
         }),
       ),

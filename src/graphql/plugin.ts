@@ -48,6 +48,8 @@ export const graphqlPlugin = fp<GraphqlOptions>(
       return cacheHooks.preHandler(request, reply);
     }
 
+    // Repeats are answered by the response cache before Mercurius' route does any work: a GET by its URL, a POST by its
+    // body (keyByBody). See src/graphql/cache.ts.
     await app.register(mercurius, {
       schema: schemaSource(),
       resolvers: withFields(resolvers, batchedResolvers(loaders)),
@@ -62,6 +64,7 @@ export const graphqlPlugin = fp<GraphqlOptions>(
       context: () => createContext(app.db.pool, limits),
       errorFormatter: errorFormatter as never,
       additionalRouteOptions: {
+        preParsing: app.responseCache.keyByBody('/graphql'),
         preHandler: rejectLargeBatches,
         preSerialization: cacheHooks.preSerialization,
         onSend: cacheHooks.onSend,

@@ -1,10 +1,10 @@
 // Root fields. Arguments go through the shared grammar (args.ts), SQL through
 // the repositories; relations below the root are loaders (loaders.ts).
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { IResolvers } from 'mercurius';
 import { LIST_KINDS, LIST_STATUSES } from '../enums.ts';
 import type { Db } from '../database/connect.ts';
-import { enumList, STATS_FILTERS, type Filters } from '../query/grammar.ts';
+import { canonicalKey, enumList, STATS_FILTERS, type Filters } from '../query/grammar.ts';
 import {
   type PageResult,
   agenciesByIds,
@@ -22,21 +22,9 @@ import {
 } from '../repositories/index.ts';
 import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
+import { agreementsAsked } from './loaders.ts';
+import { selects } from './selection.ts';
 import { connection, toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats } from './types.ts';
-
-/** True when the query selects `name` directly under this field (through fragments too): totalCount costs a query. */
-function selects(info: GraphQLResolveInfo, name: string): boolean {
-  const seen = new Set<string>();
-  const search = (selectionSet: SelectionSetNode | undefined): boolean =>
-    (selectionSet?.selections ?? []).some((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === name;
-      if (selection.kind === Kind.INLINE_FRAGMENT) return search(selection.selectionSet);
-      if (seen.has(selection.name.value)) return false;
-      seen.add(selection.name.value);
-      return search(info.fragments[selection.name.value]?.selectionSet);
-    });
-  return info.fieldNodes.some((node) => search(node.selectionSet));
-}
 
 /** Validates one argument with the grammar, reporting it under the name the client used. */
 function renamed<T>(param: string, parse: () => T): T {
@@ -49,6 +37,9 @@ function renamed<T>(param: string, parse: () => T): T {
 }
 
 type Ctx = GraphqlContext;
+
+/** Agency fields read from its agreements: a page of agencies asking none of them skips reading those. */
+const AGENCY_COUNTS = ['activeAgreements', 'pendingAgreements', 'models'];
 
 /** A root connection (agreements, agencies): the grammar's query, one page from the repository, as nodes. */
 function collectionField<P, R, N>(
@@ -76,7 +67,17 @@ export const resolvers: IResolvers = {
   Query: {
     agreements: collectionField(agreementQuery, listAgreements, toAgreement),
     agreement: itemField(agreementsByIds, toAgreement),
-    agencies: collectionField(agencyQuery, listAgencies, toAgency),
+    async agencies(_root, args: CollectionArgs, context: Ctx, info: GraphQLResolveInfo) {
+      const { filters, page } = agencyQuery(args, selects(info, 'totalCount'));
+      const counts = AGENCY_COUNTS.some((field) => selects(info, 'edges', 'node', field));
+      const agreements = agreementsAsked(info, filters.as_of);
+      const result = await run(context, (pool) => listAgencies(pool, filters, page, { counts, ...(agreements ? { agreements } : {}) }));
+      const key = agreements && canonicalKey(agreements.filters);
+      return connection(result, (record) => ({
+        ...toAgency(record, filters.as_of),
+        ...(key && record.agreements ? { refAgreements: { key, records: record.agreements } } : {}),
+      }));
+    },
     agency: itemField(agenciesByIds, toAgency),
     async states(_root, args: { asOf?: string | null }, context: Ctx) {
       const asOf = asOfOf(args.asOf) ?? null;

@@ -7,10 +7,11 @@
 import type {
   AgencyRecord,
   AgreementRecord,
+  AgreementWithEvents,
   AgreementSummary as SummaryRecord,
   AliasRecord,
   CountyRecord,
-  EventRecord,
+  EventFields,
   HistoricalSourceRecord,
   ModelRecord,
   PageResult,
@@ -42,7 +43,12 @@ export interface Connection<T> {
 
 /** A page of records (src/query/paging.ts) as a Relay connection of nodes. */
 export function connection<R, N>(result: PageResult<R>, toNode: (record: R) => N): Connection<N> {
-  const edges = result.data.map((record, index) => ({ node: toNode(record), cursor: result.cursors[index]! }));
+  const edges = result.data.map((record, index) => ({
+    node: toNode(record),
+    get cursor() {
+      return result.cursorAt(index);
+    },
+  }));
   return {
     totalCount: result.total_count ?? null,
     edges,
@@ -64,6 +70,8 @@ export interface Agency extends Dated {
   updatedAt: string;
   refState: string;
   refCountyFips: string | null;
+  /** Its agreements when they were read with it, and the canonical key of the filters they were read with. */
+  refAgreements?: { key: string; records: AgreementWithEvents[] };
 }
 
 export function toAgency(record: AgencyRecord, asOf: string | undefined): Agency {
@@ -131,9 +139,11 @@ export interface Agreement extends Dated {
   refAgencyId: string;
   refModel: string;
   refSupersedesId: string | null;
+  /** Its events, when they were read with the agreement. */
+  refEvents?: EventFields[];
 }
 
-export function toAgreement(record: AgreementRecord, asOf: string | undefined): Agreement {
+export function toAgreement(record: AgreementWithEvents, asOf: string | undefined): Agreement {
   return {
     id: record.id,
     status: upper(record.status),
@@ -150,6 +160,7 @@ export function toAgreement(record: AgreementRecord, asOf: string | undefined): 
     refAgencyId: record.agency_id,
     refModel: record.model,
     refSupersedesId: record.supersedes_id,
+    ...(record.events ? { refEvents: record.events } : {}),
     asOf: asOf ?? null,
   };
 }
@@ -165,7 +176,7 @@ export interface AgreementEvent extends Dated {
   refHistoricalSourceId: string | null;
 }
 
-export function toEvent(record: EventRecord, asOf: string | null): AgreementEvent {
+export function toEvent(record: EventFields, asOf: string | null): AgreementEvent {
   return {
     id: String(record.id),
     type: upper(record.type),

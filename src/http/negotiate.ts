@@ -2,6 +2,7 @@
 // among those a route offers. It lives here, in the HTTP layer: routes call it
 // to pick a renderer, and the response cache's fast path calls it so that two
 // requests with one raw key always get one representation.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 
 export interface Representation {
@@ -39,7 +40,7 @@ export const NEGOTIABLE: readonly Representation[] = [
 ];
 
 /** The representation name Accept selects on a path without an extension, as the routes negotiate it. */
-export function acceptedName(request: FastifyRequest): string {
+export function acceptedName(request: { headers: IncomingHttpHeaders }): string {
   const accept = request.headers.accept;
   // Most requests name none of the alternatives to JSON: skip the parse.
   if (!accept || !NEGOTIABLE.slice(1).some((alternative) => accept.includes(alternative.mediaType.split(';')[0]!))) return NEGOTIABLE[0]!.name;

@@ -51,7 +51,7 @@ export const PARAMETER_DOCS = {
   limit: `Page size, 1 to ${LIMIT_MAX} (default ${LIMIT_DEFAULT}); above ${LIMIT_MAX} is an error.`,
   cursor: 'Opaque cursor from links.next (or pageInfo.endCursor) of the previous page.',
   sort: 'Sort field, prefixed with - for descending; ties are broken by id.',
-  include_total: 'true to include meta.total_count (one extra count query).',
+  include_total: 'true to include meta.total_count (a count of every match: ask only when needed).',
 } as const;
 
 const list = (value: unknown): string[] | undefined => {

@@ -18,8 +18,11 @@ export interface CursorPosition {
 export interface PageResult<T> {
   data: T[];
   next_cursor: string | null;
-  /** The cursor of every row of data (GraphQL edges); the last one equals next_cursor when there is a next page. */
-  cursors: string[];
+  /**
+   * The cursor of row `index` of data (GraphQL edges), made when asked (REST pages never ask); the last one equals
+   * next_cursor when there is a next page.
+   */
+  cursorAt(index: number): string;
   total_count?: number;
 }
 
@@ -88,20 +91,21 @@ export function keyset(page: Page<string>, column: SortColumn, id: SortColumn, p
   };
 }
 
-type KeysetRow = { sort_value: string | null; id: string | number };
+/** A row fetched with keyset(), and with totalColumn() when the page includes the total. */
+type KeysetRow = { sort_value: string | null; id: string | number; total_count?: number };
 
 function cursorOf(page: Page<string>, row: KeysetRow): string {
   return encodeCursor({ sort: sortName(page), value: row.sort_value, id: String(row.id) });
 }
 
 /** A page from rows fetched with keyset(): the rows without their sort value, each row's cursor, the next cursor. */
-export function pageOf<T extends KeysetRow>(rows: T[], page: Page<string>): PageResult<Omit<T, 'sort_value'>> {
+export function pageOf<T extends KeysetRow>(rows: T[], page: Page<string>): PageResult<Omit<T, 'sort_value' | 'total_count'>> {
   const data = rows.slice(0, page.limit);
   const last = data.at(-1);
   return {
-    data: data.map(({ sort_value: _sortValue, ...record }) => record),
+    data: data.map(({ sort_value: _sortValue, total_count: _total, ...record }) => record),
     next_cursor: rows.length > page.limit && last ? cursorOf(page, last) : null,
-    cursors: data.map((row) => cursorOf(page, row)),
+    cursorAt: (index) => cursorOf(page, data[index]!),
   };
 }
 
@@ -110,8 +114,9 @@ export function pageInMemory<T extends { id: string }>(records: readonly T[], pa
   const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const after = page.cursor ? decodeCursor(page.cursor, sortName(page)).id : undefined;
   const rest = after === undefined ? sorted : sorted.filter((record) => record.id > after);
-  const result = pageOf(rest.slice(0, page.limit + 1).map((record) => ({ ...record, sort_value: record.id })), page);
-  return { ...result, data: result.data as unknown as T[], total_count: sorted.length };
+  const data = rest.slice(0, page.limit);
+  const cursorAt = (index: number) => cursorOf(page, { sort_value: data[index]!.id, id: data[index]!.id });
+  return { data, next_cursor: rest.length > page.limit && data.length > 0 ? cursorAt(data.length - 1) : null, cursorAt, total_count: sorted.length };
 }
 
 /** Every page, in order: the one page walker (exports, bulk downloads, /v1/changes.csv). */

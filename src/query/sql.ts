@@ -179,6 +179,15 @@ export async function select<T extends QueryResultRow>(db: Db, text: string, val
   return (await db.query<T>(text, [...values])).rows;
 }
 
+/**
+ * include_total in the page's own statement: the count of the whole filtered source as a column of every row
+ * (an uncorrelated subquery, which PostgreSQL runs once), with the page's parameters. An empty page has no row to
+ * carry it: the caller counts with countRows then.
+ */
+export function totalColumn(source: { from: string; where: string[] }, include: boolean): string {
+  return include ? `, (SELECT count(*)::int FROM ${source.from} ${whereClause(source.where)}) AS total_count` : '';
+}
+
 /** The number of rows of a filtered source (include_total), with its own parameters. */
 export async function countRows(db: Db, source: { from: string; where: string[] }, params: Params): Promise<number> {
   const result = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${source.from} ${whereClause(source.where)}`, params.values);

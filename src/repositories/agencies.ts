@@ -2,7 +2,8 @@
 import type { Db } from '../database/connect.ts';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
-import { AGENCY_ID, agencySortColumn, agencySource, countRows, Params, select, spanCovers, whereClause } from '../query/sql.ts';
+import { agreementsOfAgencies, type AgreementWithEvents } from './agreements.ts';
+import { AGENCY_ID, agencySortColumn, agencySource, countRows, Params, select, spanCovers, totalColumn, whereClause } from '../query/sql.ts';
 
 export interface AgencyRecord {
   id: string;
@@ -39,17 +40,24 @@ export interface AliasRecord {
   spellings: SpellingRecord[];
 }
 
-/** Agency columns with their agreement counts (now, or on as_of), for rows of `agencies g`. */
-function agencyColumns(asOf: string | undefined, params: Params): { columns: string; joins: string } {
+const AGENCY_FIELDS = `g.id, g.canonical_name AS name, g.type::text AS type, g.level::text AS level, g.state_code::text AS state,
+  g.county_fips::text AS county_fips, c.name AS county_name, g.lat, g.lon, g.location_method`;
+const UPDATED_AT = `to_json(g.updated_at) #>> '{}' AS updated_at`;
+const COUNTY_JOIN = 'LEFT JOIN counties c ON c.fips = g.county_fips';
+
+/**
+ * Agency columns with their agreement counts (now, or on as_of), for rows of `agencies g`. `counts: false` for a
+ * caller that serves none of the counts (a GraphQL query not asking them): 0 and no models, without reading agreements.
+ */
+function agencyColumns(asOf: string | undefined, params: Params, counts = true): { columns: string; joins: string } {
+  if (!counts) return { columns: `${AGENCY_FIELDS}, 0 AS active_agreements, 0 AS pending_agreements, '{}'::text[] AS models, ${UPDATED_AT}`, joins: COUNTY_JOIN };
   const statusOf = asOf
     ? `(SELECT s.status FROM agreement_status_spans s WHERE s.agreement_id = x.id AND ${spanCovers('s', params.add(asOf))})`
     : 'x.status';
   return {
-    columns: `g.id, g.canonical_name AS name, g.type::text AS type, g.level::text AS level, g.state_code::text AS state,
-      g.county_fips::text AS county_fips, c.name AS county_name, g.lat, g.lon, g.location_method,
-      COALESCE(n.active, 0)::int AS active_agreements, COALESCE(n.pending, 0)::int AS pending_agreements,
-      COALESCE(n.models, '{}') AS models, to_json(g.updated_at) #>> '{}' AS updated_at`,
-    joins: `LEFT JOIN counties c ON c.fips = g.county_fips
+    columns: `${AGENCY_FIELDS}, COALESCE(n.active, 0)::int AS active_agreements, COALESCE(n.pending, 0)::int AS pending_agreements,
+      COALESCE(n.models, '{}') AS models, ${UPDATED_AT}`,
+    joins: `${COUNTY_JOIN}
       LEFT JOIN LATERAL (
         SELECT count(*) FILTER (WHERE st = 'active') AS active, count(*) FILTER (WHERE st = 'pending') AS pending,
           array_agg(DISTINCT model_code ORDER BY model_code) FILTER (WHERE st = 'active') AS models
@@ -58,27 +66,38 @@ function agencyColumns(asOf: string | undefined, params: Params): { columns: str
   };
 }
 
-export async function listAgencies(db: Db, filters: Filters, page: Page<AgencySort>): Promise<PageResult<AgencyRecord>> {
+export async function listAgencies(
+  db: Db,
+  filters: Filters,
+  page: Page<AgencySort>,
+  options: { counts?: boolean; agreements?: { filters: Filters; withEvents: boolean } } = {},
+): Promise<PageResult<AgencyRecord & { agreements?: AgreementWithEvents[] }>> {
   const params = new Params();
   const source = agencySource(filters, params);
   const keys = keyset(page, agencySortColumn(page.sort.field, filters, params), AGENCY_ID, params);
-  const detail = agencyColumns(filters.as_of, params);
+  const detail = agencyColumns(filters.as_of, params, options.counts);
+  // `agreements`: each agency's agreements (GraphQL's nested ones), as JSON in the same statement.
+  const agreements = options.agreements
+    ? `, (SELECT COALESCE(json_agg(x ORDER BY x.id), '[]') FROM (${agreementsOfAgencies('page.id', options.agreements.filters, params, options.agreements.withEvents)}) x) AS agreements`
+    : '';
   // The page of ids first (cheap, indexed), then the details of those rows only.
-  const rows = await db.query<AgencyRecord & { sort_value: string | null }>(
+  const rows = await db.query<AgencyRecord & { agreements?: AgreementWithEvents[]; sort_value: string | null; total_count?: number }>(
     `WITH page AS (
        SELECT g.id, ${keys.sortValue} FROM ${source.from} ${whereClause([...source.where, keys.after])}
        ORDER BY ${keys.orderBy} LIMIT ${keys.limit})
-     SELECT ${detail.columns}, page.sort_value
+     SELECT ${detail.columns}, page.sort_value ${totalColumn(source, page.include_total)}${agreements}
      FROM page JOIN agencies g ON g.id = page.id ${detail.joins}
      ORDER BY ${keys.orderBy}`,
     params.values,
   );
-  const result: PageResult<AgencyRecord> = pageOf(rows.rows, page);
-  if (page.include_total) {
-    const countParams = new Params();
-    result.total_count = await countRows(db, agencySource(filters, countParams), countParams);
-  }
+  const result: PageResult<AgencyRecord & { agreements?: AgreementWithEvents[] }> = pageOf(rows.rows, page);
+  if (page.include_total) result.total_count = rows.rows[0]?.total_count ?? (await countAgencies(db, filters));
   return result;
+}
+
+export async function countAgencies(db: Db, filters: Filters): Promise<number> {
+  const params = new Params();
+  return countRows(db, agencySource(filters, params), params);
 }
 
 export async function agenciesByIds(db: Db, ids: readonly string[], asOf?: string): Promise<AgencyRecord[]> {

@@ -3,7 +3,7 @@
 import type { Db } from '../database/connect.ts';
 import type { AgreementSort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
-import { AGREEMENT_ID, agreementSortColumn, agreementSource, countRows, Params, select, whereClause } from '../query/sql.ts';
+import { AGREEMENT_ID, agreementSortColumn, agreementSource, countRows, Params, select, totalColumn, whereClause } from '../query/sql.ts';
 
 /** An agreement as every API shows it (snake_case; GraphQL maps the names once). */
 export interface AgreementRecord {
@@ -29,7 +29,8 @@ export interface AgreementRecord {
   updated_at: string;
 }
 
-export interface EventRecord {
+/** An event as GraphQL reads it (its source list is a relation there). */
+export interface EventFields {
   id: number;
   agreement_id: string;
   type: string;
@@ -37,9 +38,13 @@ export interface EventRecord {
   details: Record<string, unknown>;
   source_list_id: number | null;
   source_row: number | null;
+  historical_source_id: string | null;
+}
+
+/** An event as REST and the bulk files show it: with its source list's date and file. */
+export interface EventRecord extends EventFields {
   source_list_date: string | null;
   source_file_name: string | null;
-  historical_source_id: string | null;
 }
 
 function selectList(source: { status: string; endedOn: string }): string {
@@ -57,14 +62,14 @@ export async function listAgreements(
   const params = new Params();
   const source = agreementSource(filters, params);
   const keys = keyset(page, agreementSortColumn(page.sort.field, source), AGREEMENT_ID, params);
-  const rows = await db.query<AgreementRecord & { sort_value: string | null }>(
-    `SELECT ${selectList(source)}, ${keys.sortValue}
+  const rows = await db.query<AgreementRecord & { sort_value: string | null; total_count?: number }>(
+    `SELECT ${selectList(source)}, ${keys.sortValue} ${totalColumn(source, page.include_total)}
      FROM ${source.from} ${whereClause([...source.where, keys.after])}
      ORDER BY ${keys.orderBy} LIMIT ${keys.limit}`,
     params.values,
   );
   const result: PageResult<AgreementRecord> = pageOf(rows.rows, page);
-  if (page.include_total) result.total_count = await countAgreements(db, filters);
+  if (page.include_total) result.total_count = rows.rows[0]?.total_count ?? (await countAgreements(db, filters));
   return result;
 }
 
@@ -89,25 +94,38 @@ export async function agreementsByAgencyIds(
   db: Db,
   agencyIds: readonly string[],
   filters: Filters,
-): Promise<AgreementRecord[]> {
+  options: { withEvents?: boolean } = {},
+): Promise<AgreementWithEvents[]> {
   if (agencyIds.length === 0) return [];
   const params = new Params();
-  const source = agreementSource(filters, params);
-  return select<AgreementRecord>(
-    db,
-    `SELECT ${selectList(source)} FROM ${source.from}
-     ${whereClause([...source.where, `a.agency_id = ANY(${params.add(agencyIds)}::text[])`])}
-     ORDER BY a.agency_id, a.id`,
-    params.values,
-  );
+  const ids = `ANY(${params.add(agencyIds)}::text[])`;
+  return select<AgreementWithEvents>(db, `${agreementsOfAgencies(ids, filters, params, options.withEvents ?? false)} ORDER BY a.agency_id, a.id`, params.values);
 }
+
+export type AgreementWithEvents = AgreementRecord & { events?: EventFields[] };
+
+/**
+ * The SELECT of the agreements of the agencies `agencyIds` (`ANY($n)`, or a column of an outer query), filtered like a
+ * collection; with each one's events when asked, in the same statement: PostgreSQL builds them as JSON.
+ */
+export function agreementsOfAgencies(agencyIds: string, filters: Filters, params: Params, withEvents: boolean): string {
+  const source = agreementSource(filters, params);
+  const events = withEvents
+    ? `, (SELECT COALESCE(json_agg(ev ORDER BY ev.occurred_on, ev.id), '[]') FROM (SELECT ${EVENT_COLUMNS} FROM agreement_events e WHERE e.agreement_id = a.id) ev) AS events`
+    : '';
+  // The agency condition twice: on g too, PostgreSQL reads those agencies by their key instead of hashing the table.
+  return `SELECT ${selectList(source)}${events} FROM ${source.from}
+    ${whereClause([...source.where, `a.agency_id = ${agencyIds}`, `g.id = ${agencyIds}`])}`;
+}
+
+const EVENT_COLUMNS = `e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
+  e.historical_source_id`;
 
 export async function eventsByAgreementIds(db: Db, ids: readonly string[]): Promise<EventRecord[]> {
   if (ids.length === 0) return [];
   return select<EventRecord>(
     db,
-    `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
-       l.list_date AS source_list_date, l.file_name AS source_file_name, e.historical_source_id
+    `SELECT ${EVENT_COLUMNS}, l.list_date AS source_list_date, l.file_name AS source_file_name
      FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id
      WHERE e.agreement_id = ANY($1::text[])
      ORDER BY e.agreement_id, e.occurred_on, e.id`,

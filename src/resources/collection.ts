@@ -104,7 +104,7 @@ export function keysetCollection<T, S extends string>(definition: {
 
 /** A page result for a collection answered whole. */
 export function whole<T>(data: T[]): PageResult<T> {
-  return { data, next_cursor: null, cursors: [] };
+  return { data, next_cursor: null, cursorAt: () => '' };
 }
 
 /**

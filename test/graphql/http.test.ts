@@ -150,3 +150,45 @@ t.test('POST answers are cached by (document, operation name, variables): a repe
   const batch = await app.inject({ method: 'POST', url: '/graphql', payload: [{ query: document, operationName: 'Counts', variables: { asOf: '2025-03-15' } }] });
   t.notOk(batch.headers['x-cache'], 'a batch is answered as a whole, never from memory');
 });
+
+t.test('a repeated POST body is answered from memory before it is parsed; other bodies are parsed as before', async (t) => {
+  const queries = countQueries(database.pool);
+  const post = (payload: string, contentType = 'application/json') =>
+    app.inject({ method: 'POST', url: '/graphql', payload, headers: { 'content-type': contentType } });
+  const body = JSON.stringify({
+    query: 'query ($asOf: Date, $state: [String!]) { stats(asOf: $asOf, filter: { state: $state }) { activeAgreements } }',
+    variables: { asOf: '2025-03-15', state: ['FL'] },
+  });
+
+  const first = await post(body);
+  t.equal(first.headers['x-cache'], 'MISS');
+  t.type(first.json().data.stats.activeAgreements, 'number');
+  let again: Awaited<ReturnType<typeof post>> | undefined;
+  t.equal(await queries.during(async () => (again = await post(body))), 0, 'the same bytes again send no SQL');
+  t.equal(again!.headers['x-cache'], 'HIT');
+  t.equal(again!.body, first.body);
+  t.notOk(again!.headers.etag, 'still no validators on a POST answer');
+
+  // The same operation spelled differently (variables in another order) is the same answer.
+  const reordered = JSON.stringify({ variables: { state: ['FL'], asOf: '2025-03-15' }, query: JSON.parse(body).query });
+  t.equal((await post(reordered)).headers['x-cache'], 'HIT');
+  t.equal((await post(reordered)).body, first.body);
+
+  // A body too large for the fast path (whitespace JSON allows) is parsed and answered as usual.
+  const padded = `${body}${' '.repeat(20_000)}`;
+  const large = await post(padded);
+  t.equal(large.statusCode, 200);
+  t.equal(large.body, first.body);
+
+  // Malformed bodies get the parser's error each time, never a remembered answer.
+  for (const attempt of [1, 2]) {
+    const broken = await post('{"query": ', 'application/json');
+    t.equal(broken.statusCode, 400, `malformed JSON, attempt ${attempt}`);
+    t.match(broken.json().errors[0], { message: 'the body is not valid JSON', extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    t.notOk(broken.headers['x-cache']);
+  }
+  // The same bytes under another media type are another request (here: a GraphQL document, which fails to parse).
+  const asDocument = await post(body, 'application/graphql');
+  t.not(asDocument.headers['x-cache'], 'HIT');
+  t.ok(asDocument.json().errors, 'parsed as a document, not served the JSON body\'s answer');
+});

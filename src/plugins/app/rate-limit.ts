@@ -3,7 +3,8 @@
 // x-ratelimit-limit/-remaining/-reset on every response and a 429
 // problem+json (with Retry-After) past it. Behind a proxy, TRUST_PROXY makes
 // request.ip the client's. Health probes are exempt: a load balancer must not
-// throttle itself out.
+// throttle itself out. The same budget counts the repeats the response cache
+// answers in front of Fastify (src/plugins/app/response-cache.ts).
 //
 // Written here rather than taken from @fastify/rate-limit: it is one
 // synchronous hook and a Map, and on cached responses (most of the traffic)
@@ -13,31 +14,64 @@ import { ProblemError } from '../../http/problem.ts';
 
 const PROBES = new Set(['/healthz', '/readyz']);
 
+export interface Budget {
+  /** Within the budget (the request may be answered). */
+  allowed: boolean;
+  /** x-ratelimit-limit, -remaining and -reset (and retry-after past the budget). */
+  headers: Record<string, string>;
+}
+
+export class RateLimiter {
+  private counts = new Map<string, number>();
+  private windowEnds = 0; // the first window opens with the first request
+  private readonly limit: string;
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {
+    this.limit = String(max);
+  }
+
+  /** Counts one request from `ip`. */
+  take(ip: string, now = Date.now()): Budget {
+    if (now >= this.windowEnds) {
+      // The window turned: every count starts again (and the map of old clients goes with it).
+      this.counts = new Map();
+      this.windowEnds = now + this.windowMs;
+    }
+    const used = (this.counts.get(ip) ?? 0) + 1;
+    this.counts.set(ip, used);
+    const reset = String(Math.ceil((this.windowEnds - now) / 1000));
+    const headers: Record<string, string> = {
+      'x-ratelimit-limit': this.limit,
+      'x-ratelimit-remaining': String(Math.max(0, this.max - used)),
+      'x-ratelimit-reset': reset,
+    };
+    if (used <= this.max) return { allowed: true, headers };
+    headers['retry-after'] = reset;
+    return { allowed: false, headers };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    rateLimiter: RateLimiter;
+  }
+}
+
 export const rateLimitPlugin = fp(
   async (app) => {
-    const max = app.config.RATE_LIMIT_MAX;
-    const limit = String(max);
-    const window = app.config.RATE_LIMIT_WINDOW.ms;
-    let counts = new Map<string, number>();
-    let windowEnds = 0; // the first window opens with the first request
+    const limiter = new RateLimiter(app.config.RATE_LIMIT_MAX, app.config.RATE_LIMIT_WINDOW.ms);
+    app.decorate('rateLimiter', limiter);
 
     app.addHook('onRequest', (request, reply, done) => {
       if (PROBES.has(request.url)) return done();
-      const now = Date.now();
-      if (now >= windowEnds) {
-        // The window turned: every count starts again (and the map of old clients goes with it).
-        counts = new Map();
-        windowEnds = now + window;
-      }
-      const used = (counts.get(request.ip) ?? 0) + 1;
-      counts.set(request.ip, used);
-      const reset = String(Math.ceil((windowEnds - now) / 1000));
-      reply.header('x-ratelimit-limit', limit);
-      reply.header('x-ratelimit-remaining', String(Math.max(0, max - used)));
-      reply.header('x-ratelimit-reset', reset);
-      if (used <= max) return done();
-      reply.header('retry-after', reset);
-      done(new ProblemError(429, 'rate-limited', `more than ${max} requests in ${app.config.RATE_LIMIT_WINDOW.text}; retry in ${reset} s`));
+      const budget = limiter.take(request.ip);
+      reply.headers(budget.headers);
+      if (budget.allowed) return done();
+      const reset = budget.headers['x-ratelimit-reset'];
+      done(new ProblemError(429, 'rate-limited', `more than ${app.config.RATE_LIMIT_MAX} requests in ${app.config.RATE_LIMIT_WINDOW.text}; retry in ${reset} s`));
     });
   },
   { name: 'rate-limit' },

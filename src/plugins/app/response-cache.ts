@@ -4,20 +4,26 @@
 //   Last-Modified (when the data last changed); a conditional request gets 304;
 // - Cache-Control lets browsers and CDNs keep a response for a minute and serve
 //   it stale while they revalidate (a list is applied at most a few times a day);
-// - responses live in memory (ResponseCache): a repeat is answered from the
-//   route's onRequest hook by the raw request key (method, path, sorted query
-//   string, negotiated format) before validation, routing work or SQL; a miss
-//   is computed once however many requests ask, keyed by the normalized query.
-// The rate limiter runs before the fast path (see routes/v1/index.ts). GraphQL
-// keeps its answers in the same memory (src/graphql/cache.ts). Which
+// - responses live in memory (ResponseCache), computed once however many
+//   requests ask, keyed by the normalized query, and remembered again under
+//   the request as it came: the raw key (method, path, sorted query string,
+//   negotiated format) of a GET, or a hash of a POST's body;
+// - a repeat is answered by its raw key before any routing, validation or SQL,
+//   by `answer`, which the HTTP server calls before handing the request to
+//   Fastify (src/app.ts), with what Fastify's hooks would have added (request
+//   id, CORS, the rate limiter's count and headers). POSTs to a path keyed by
+//   body (keyByBody: GraphQL's) are read there first, and handed on read.
+// GraphQL keeps its answers in the same memory (src/graphql/cache.ts). Which
 // representation a request gets is decided by the HTTP layer (src/http/negotiate.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest, preParsingHookHandler, RequestPayload } from 'fastify';
 import fp from 'fastify-plugin';
 import { acceptedName, type Representation } from '../../http/negotiate.ts';
-import { ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
+import { bodyToKeep, ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
+import { CORS_RESPONSE_HEADERS } from '../external/cors.ts';
 
 /** Browsers and CDNs may keep a response a minute, then revalidate (cheap: a 304 from memory). */
 export const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
@@ -42,10 +48,20 @@ export interface ResponseCachePlugin {
    */
   stream(request: FastifyRequest, reply: FastifyReply, representation: Representation, open: () => Promise<Readable>, headers?: Record<string, string>): Promise<FastifyReply>;
   /**
-   * The onRequest fast path: answers a repeat from memory. Added to each REST route after the rate limiter.
-   * Synchronous (callback style): on a hit, a promise per request shows in the throughput (bench/).
+   * Offered every request before Fastify sees it (src/app.ts): answers a repeat whose raw key is remembered, on the
+   * bare HTTP objects, with what Fastify's hooks would have added; otherwise (not remembered, past the rate limit,
+   * not a GET/HEAD or a POST to a body-keyed path) calls `next`, which hands the request to Fastify.
+   * `requestId` gives the id of a request that brings none.
    */
-  fastPath(request: FastifyRequest, reply: FastifyReply, done: () => void): void;
+  answer(request: IncomingMessage, response: ServerResponse, requestId: () => string, next: () => void): void;
+  /**
+   * Makes POSTs to `path` keyed by their body (up to BODY_KEY_LIMIT bytes): repeats are answered in front of Fastify,
+   * and the returned preParsing hook (for the route of `path`) hands the body on to the parser (with app.inject, which
+   * skips the server, the hook itself answers a repeat).
+   */
+  keyByBody(path: string): preParsingHookHandler;
+  /** Keeps `response` (of dataset `version`) under the raw key a fast path gave this request: its next repeat is answered there. */
+  remember(request: FastifyRequest, version: number, response: CachedResponse): void;
 }
 
 declare module 'fastify' {
@@ -54,14 +70,55 @@ declare module 'fastify' {
   }
 }
 
-function rawKey(request: FastifyRequest): string {
-  const url = request.url;
+/**
+ * A request as it came: its URL as sent and the format it negotiated (a URL with an extension names its own). The
+ * same query spelled another way is another raw key, answered once through the normalized key and remembered too.
+ */
+function rawKey(request: { url?: string; headers: IncomingHttpHeaders }): string {
+  const url = request.url ?? '/';
   const mark = url.indexOf('?');
   const path = mark === -1 ? url : url.slice(0, mark);
-  // Parameter order does not change the answer (the grammar treats repeats as a set).
-  const query = mark === -1 ? '' : url.indexOf('&', mark) === -1 ? url.slice(mark + 1) : url.slice(mark + 1).split('&').sort().join('&');
   const format = path.lastIndexOf('.') > path.lastIndexOf('/') ? '' : acceptedName(request);
-  return `${path}?${query}#${format}`;
+  return `${url}#${format}`;
+}
+
+/** The headers of a remembered answer as `writeHead` takes them (name, value, name, value…), made once per answer. */
+const frontHeaderLists = new WeakMap<CachedResponse, string[]>();
+function frontHeaders(response: CachedResponse): string[] {
+  let list = frontHeaderLists.get(response);
+  if (list === undefined) {
+    const headers = { ...CORS_RESPONSE_HEADERS, ...response.headers, 'content-type': response.contentType, 'content-length': String(response.body.length) };
+    list = Object.entries(headers).flat();
+    frontHeaderLists.set(response, list);
+  }
+  return list;
+}
+
+/** The parser reads a body already read from here; it checks it against content-length as it would have. */
+function bodyStream(body: Buffer): RequestPayload {
+  return Readable.from([body], { objectMode: false }) as RequestPayload;
+}
+
+/**
+ * Bodies up to this size are keyed by (keyByBody); larger ones go straight to the parser (and are not remembered).
+ * The body itself is the key (cheaper than hashing it, and exact): the bound keeps each remembered key small, and
+ * under the length to which V8 hashes a string in full.
+ */
+const BODY_KEY_LIMIT = 16_000;
+
+function bodyKey(request: { url?: string; headers: IncomingHttpHeaders }, body: Buffer): string {
+  return `POST ${request.url}\n${request.headers['content-type'] ?? ''}\n${body.toString('latin1')}`;
+}
+
+/** Reads a body small enough to key by, whole; false (and nothing read) when it is not, or comes chunked. */
+function readKeyableBody(request: { headers: IncomingHttpHeaders }, stream: NodeJS.ReadableStream, then: (body: Buffer) => void, failed: (error: Error) => void): boolean {
+  const length = Number(request.headers['content-length']);
+  if (!(length <= BODY_KEY_LIMIT)) return false;
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('error', failed);
+  stream.on('end', () => then(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+  return true;
 }
 
 export function etagMatches(header: string, etag: string): boolean {
@@ -71,7 +128,7 @@ export function etagMatches(header: string, etag: string): boolean {
 }
 
 /** RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only without it. */
-function isNotModified(request: FastifyRequest, etag: string, lastModified: Date): boolean {
+function isNotModified(request: { headers: IncomingHttpHeaders }, etag: string, lastModified: Date): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, etag);
   const ifModifiedSince = request.headers['if-modified-since'];
@@ -96,10 +153,34 @@ function representationRevision(): string {
 
 const VALIDATOR_HEADERS = ['etag', 'last-modified', 'cache-control', 'vary', 'x-dataset-version'] as const;
 
+/** Whether a conditional request matches a cached answer's validators (answered 304). */
+function matchesValidators(request: { headers: IncomingHttpHeaders }, headers: Record<string, string>): boolean {
+  if (request.headers['if-none-match'] === undefined && request.headers['if-modified-since'] === undefined) return false;
+  // GraphQL's answers have an ETag but no Last-Modified: If-Modified-Since alone never matches them.
+  const lastModified = headers['last-modified'] ? new Date(headers['last-modified']) : new Date(Number.NaN);
+  return isNotModified(request, headers.etag!, lastModified);
+}
+
+/** The headers a 304 repeats from the answer it stands for. */
+function validatorHeaders(headers: Record<string, string>): Record<string, string> {
+  const repeated: Record<string, string> = {};
+  for (const name of VALIDATOR_HEADERS) if (headers[name]) repeated[name] = headers[name];
+  return repeated;
+}
+
 export const responseCachePlugin = fp(
   async (app) => {
     const store = new ResponseCache(app.config.CACHE_MAX_ENTRIES);
-    const rawKeys = new WeakMap<FastifyRequest, string>();
+    // POST paths keyed by their body (keyByBody); bodies read in front of Fastify, for the parser; and the raw keys of
+    // POST requests, until their answer is remembered under them.
+    const bodyKeyedPaths = new Set<string>();
+    const frontBodies = new WeakMap<IncomingMessage, Buffer>();
+    const bodyKeys = new WeakMap<FastifyRequest, string>();
+    // Answers in front of Fastify mirror what its hooks add: the client's address as the rate limiter sees it.
+    const clientIp = app.config.TRUST_PROXY
+      ? (request: IncomingMessage) => String(request.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() || (request.socket.remoteAddress ?? '')
+      : (request: IncomingMessage) => request.socket.remoteAddress ?? '';
+    const logRequests = ['trace', 'debug', 'info'].includes(app.config.LOG_LEVEL);
     const revision = representationRevision();
 
     function validators(representation: Representation): Record<string, string> {
@@ -114,16 +195,43 @@ export const responseCachePlugin = fp(
     }
 
     function notModified(request: FastifyRequest, reply: FastifyReply, headers: Record<string, string>): boolean {
-      if (!isNotModified(request, headers.etag!, new Date(headers['last-modified']!))) return false;
-      for (const name of VALIDATOR_HEADERS) if (headers[name]) reply.header(name, headers[name]);
-      reply.code(304).send();
+      if (!matchesValidators(request, headers)) return false;
+      reply.code(304).headers(validatorHeaders(headers)).send();
       return true;
     }
 
     function sendCached(request: FastifyRequest, reply: FastifyReply, response: CachedResponse): FastifyReply {
       const headers = response.headers ?? {};
-      if (response.status === 200 && notModified(request, reply, headers)) return reply;
+      if (response.status === 200 && headers.etag && notModified(request, reply, headers)) return reply;
       return reply.code(response.status).headers(headers).type(response.contentType).send(response.body);
+    }
+
+    /** Answers from memory on the bare HTTP objects; false when `key` is not remembered or the client is past its budget. */
+    function answerFromMemory(request: IncomingMessage, response: ServerResponse, key: string, requestId: () => string): boolean {
+      const hit = store.get(app.dataset.current().version, key);
+      if (hit === undefined) return false;
+      const started = logRequests ? performance.now() : 0;
+      const budget = app.rateLimiter.take(clientIp(request));
+      // Past the budget: Fastify answers with the 429 problem (counting once more does not change the answer).
+      if (!budget.allowed) return false;
+      const id = (request.headers['x-request-id'] as string | undefined) || requestId();
+      const cached = hit.headers ?? {};
+      if (hit.status === 200 && cached.etag && matchesValidators(request, cached)) {
+        response.writeHead(304, { 'x-request-id': id, ...CORS_RESPONSE_HEADERS, ...budget.headers, ...validatorHeaders(cached) }).end();
+      } else {
+        const limits = budget.headers;
+        // A flat list, made once per answer but for these four: writeHead with an object costs more than the rest.
+        response.writeHead(hit.status, [
+          'x-request-id', id,
+          'x-ratelimit-limit', limits['x-ratelimit-limit']!,
+          'x-ratelimit-remaining', limits['x-ratelimit-remaining']!,
+          'x-ratelimit-reset', limits['x-ratelimit-reset']!,
+          ...frontHeaders(hit),
+        ]);
+        response.end(request.method === 'HEAD' ? undefined : hit.body);
+      }
+      if (logRequests) app.log.info({ reqId: id, method: request.method, url: request.url, status: response.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+      return true;
     }
 
     const responseCache: ResponseCachePlugin = {
@@ -136,13 +244,12 @@ export const responseCachePlugin = fp(
           return {
             status: 200,
             contentType: representation.mediaType,
-            body: typeof built.body === 'string' ? Buffer.from(built.body) : built.body,
+            body: bodyToKeep(built.body),
             headers: { ...headers, ...built.headers },
           };
         });
-        const raw = rawKeys.get(request);
         // Seeds the fast path: the same bytes under the request's raw key.
-        if (raw !== undefined && store.get(version, raw) === undefined) void store.getOrCompute(version, raw, async () => response);
+        responseCache.remember(request, version, response);
         return sendCached(request, reply, response);
       },
       async stream(request, reply, representation, open, headers = {}) {
@@ -151,13 +258,55 @@ export const responseCachePlugin = fp(
         const body = await open();
         return reply.headers({ ...validatorHeaders, ...headers }).type(representation.mediaType).send(body);
       },
-      fastPath(request, reply, done) {
-        const key = rawKey(request);
-        rawKeys.set(request, key);
-        const hit = store.get(app.dataset.current().version, key);
-        // A hit is answered here, without calling done(): the route's handler never runs.
-        if (hit === undefined) done();
-        else sendCached(request, reply, hit);
+      answer(request, response, requestId, next) {
+        const method = request.method;
+        if (method === 'GET' || method === 'HEAD') {
+          if (!answerFromMemory(request, response, rawKey(request), requestId)) next();
+          return;
+        }
+        if (method !== 'POST' || !bodyKeyedPaths.has(request.url!)) return next();
+        const reading = readKeyableBody(
+          request,
+          request,
+          (body) => {
+            if (answerFromMemory(request, response, bodyKey(request, body), requestId)) return;
+            // Fastify reads it from here (the route's preParsing hook, keyByBody).
+            frontBodies.set(request, body);
+            next();
+          },
+          () => response.destroy(),
+        );
+        if (!reading) next();
+      },
+      keyByBody(path) {
+        bodyKeyedPaths.add(path);
+        return (request, reply, payload, done) => {
+          const read = frontBodies.get(request.raw);
+          if (read !== undefined) {
+            bodyKeys.set(request, bodyKey(request, read));
+            return done(null, bodyStream(read));
+          }
+          if (request.method !== 'POST') return done(null, payload);
+          const reading = readKeyableBody(
+            request,
+            payload,
+            (body) => {
+              const key = bodyKey(request, body);
+              const hit = store.get(app.dataset.current().version, key);
+              if (hit !== undefined) return void sendCached(request, reply, hit);
+              bodyKeys.set(request, key);
+              done(null, bodyStream(body));
+            },
+            (error) => done(error),
+          );
+          if (!reading) done(null, payload);
+        };
+      },
+      remember(request, version, response) {
+        const raw = request.method === 'POST' ? bodyKeys.get(request) : rawKey(request);
+        // An answer of a version already replaced is not kept (asking the store for an old version would empty it).
+        if (version !== app.dataset.current().version) return;
+        if (raw !== undefined && store.get(version, raw) === undefined) store.set(version, raw, response);
       },
     };
     app.decorate('responseCache', responseCache);

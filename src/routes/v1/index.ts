@@ -1,10 +1,9 @@
 // The REST API, v1: every resource of src/resources, served through the one
 // pipeline (src/resources/collection.ts). The Zod compilers are set here, not
 // on the root instance: Mercurius's routes cannot be compiled by them (see
-// stack-facts). Each GET route gets the response cache's fast path as a
-// route-level onRequest hook, which runs after the root's (the rate limiter's
-// among them): cached answers are counted too.
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+// stack-facts). Repeats are answered in front of these routes by the response
+// cache (src/plugins/app/response-cache.ts).
+import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { agencies, agency } from '../../resources/agencies.ts';
 import { agreement, agreements } from '../../resources/agreements.ts';
@@ -23,15 +22,6 @@ import { statusRoute } from './status.ts';
 export async function v1Routes(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-
-  const fastPath = app.responseCache.fastPath as unknown as onRequestHookHandler;
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!methods.every((method) => method === 'GET' || method === 'HEAD')) return;
-    const hooks = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
-    // Fastify derives the HEAD route from the GET route's options: add the hook once.
-    if (!hooks.includes(fastPath)) route.onRequest = [...hooks, fastPath];
-  });
 
   // In the order of the OpenAPI document: each collection, then its detail route.
   serveCollection(app, agreements);
