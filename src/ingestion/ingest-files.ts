@@ -2,7 +2,7 @@
 // bench:ingest` both run ingestFiles, so the benchmark measures what users run.
 // Each list is applied in its own transaction (ingest.ts), with the outcomes of
 // ingestList; two things make a backfill faster than ingesting the files one by
-// one: a worker thread parses the next list while this one is applied, and the
+// one: a worker thread parses the next lists while this one is applied, and the
 // history state is kept in memory from one list to the next (HistoryCache).
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
