@@ -1,5 +1,6 @@
 // The bench's ceilings and baseline, in a process of their own:
-//   GET /bare/:name  the bytes of a response the service gave (ceiling: Fastify with nothing to compute),
+//   GET /bare/:name       a response the service gave, its headers and body (ceiling: Fastify with nothing to compute),
+//   GET /bare-body/:name  its body alone, with Fastify's own headers (reference: what the service's headers cost),
 //   GET /sql         one hand-written SQL per request (the miss baseline of REST collections).
 // Usage: DATABASE_URL=… PORT=… BARE_DIR=dir-of-{name}.body+{name}.type node --import tsx bench/servers/bare.ts
 import { readdir, readFile } from 'node:fs/promises';
@@ -10,15 +11,24 @@ import pg from 'pg';
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 pg.types.setTypeParser(1082, (value) => value);
 
-const responses = new Map<string, { body: Buffer; type: string }>();
+const responses = new Map<string, { body: Buffer; type: string; headers: Record<string, string> }>();
 const dir = process.env.BARE_DIR!;
 for (const file of (await readdir(dir)).filter((name) => name.endsWith('.body'))) {
   const name = file.slice(0, -'.body'.length);
-  responses.set(name, { body: await readFile(join(dir, file)), type: (await readFile(join(dir, `${name}.type`), 'utf8')).trim() });
+  responses.set(name, {
+    body: await readFile(join(dir, file)),
+    type: (await readFile(join(dir, `${name}.type`), 'utf8')).trim(),
+    headers: JSON.parse(await readFile(join(dir, `${name}.headers.json`), 'utf8').catch(() => '{}')) as Record<string, string>,
+  });
 }
 
 const app = Fastify({ logger: false });
 app.get<{ Params: { name: string } }>('/bare/:name', async (request, reply) => {
+  const response = responses.get(request.params.name);
+  if (!response) return reply.code(404).send();
+  return reply.headers(response.headers).type(response.type).send(response.body);
+});
+app.get<{ Params: { name: string } }>('/bare-body/:name', async (request, reply) => {
   const response = responses.get(request.params.name);
   if (!response) return reply.code(404).send();
   return reply.type(response.type).send(response.body);
