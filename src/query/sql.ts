@@ -4,7 +4,8 @@
 // parameters; only names from fixed tables below are spliced into the text.
 // Codes stored as CHAR (state, county FIPS) are compared with bpchar[]
 // parameters: against text[] PostgreSQL casts the column and skips its index.
-import type { QueryResultRow } from 'pg';
+import { createHash } from 'node:crypto';
+import type { QueryConfig, QueryResultRow } from 'pg';
 import type { Db } from '../database/connect.ts';
 import { agencySearchKey, canonicalAgencyName } from '../ingestion/agency-identity.ts';
 import { QueryError, type AgencySort, type AgreementSort, type Filters } from './grammar.ts';
@@ -175,6 +176,15 @@ export function agencySortColumn(field: AgencySort, filters: Filters, params: Pa
 }
 
 /** The rows of one query. */
+/**
+ * A page of a collection, as a named (prepared) statement: its text depends only on which filters and sort a
+ * request uses, so each connection plans it once rather than on every request (1.2–1.8 ms of PostgreSQL's time per
+ * page at 10× the archive, bench/). The name is the text's hash.
+ */
+export function pageQuery(text: string, values: readonly unknown[]): QueryConfig {
+  return { name: `page-${createHash('sha1').update(text).digest('base64url')}`, text, values: [...values] };
+}
+
 export async function select<T extends QueryResultRow>(db: Db, text: string, values: readonly unknown[] = []): Promise<T[]> {
   return (await db.query<T>(text, [...values])).rows;
 }

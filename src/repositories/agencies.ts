@@ -3,7 +3,7 @@ import type { Db } from '../database/connect.ts';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
 import { agreementsOfAgencies, type AgreementWithEvents } from './agreements.ts';
-import { AGENCY_ID, agencySortColumn, agencySource, countRows, Params, select, spanCovers, totalColumn, whereClause } from '../query/sql.ts';
+import { AGENCY_ID, agencySortColumn, agencySource, countRows, pageQuery, Params, select, spanCovers, totalColumn, whereClause } from '../query/sql.ts';
 
 export interface AgencyRecord {
   id: string;
@@ -82,13 +82,15 @@ export async function listAgencies(
     : '';
   // The page of ids first (cheap, indexed), then the details of those rows only.
   const rows = await db.query<AgencyRecord & { agreements?: AgreementWithEvents[]; sort_value: string | null; total_count?: number }>(
-    `WITH page AS (
-       SELECT g.id, ${keys.sortValue} FROM ${source.from} ${whereClause([...source.where, keys.after])}
-       ORDER BY ${keys.orderBy} LIMIT ${keys.limit})
-     SELECT ${detail.columns}, page.sort_value ${totalColumn(source, page.include_total)}${agreements}
-     FROM page JOIN agencies g ON g.id = page.id ${detail.joins}
-     ORDER BY ${keys.orderBy}`,
-    params.values,
+    pageQuery(
+      `WITH page AS (
+         SELECT g.id, ${keys.sortValue} FROM ${source.from} ${whereClause([...source.where, keys.after])}
+         ORDER BY ${keys.orderBy} LIMIT ${keys.limit})
+       SELECT ${detail.columns}, page.sort_value ${totalColumn(source, page.include_total)}${agreements}
+       FROM page JOIN agencies g ON g.id = page.id ${detail.joins}
+       ORDER BY ${keys.orderBy}`,
+      params.values,
+    ),
   );
   const result: PageResult<AgencyRecord & { agreements?: AgreementWithEvents[] }> = pageOf(rows.rows, page);
   if (page.include_total) result.total_count = rows.rows[0]?.total_count ?? (await countAgencies(db, filters));

@@ -3,7 +3,7 @@
 import type { Db } from '../database/connect.ts';
 import type { AgreementSort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
-import { AGREEMENT_ID, agreementSortColumn, agreementSource, countRows, Params, select, totalColumn, whereClause } from '../query/sql.ts';
+import { AGREEMENT_ID, agreementSortColumn, agreementSource, countRows, pageQuery, Params, select, totalColumn, whereClause } from '../query/sql.ts';
 
 /** An agreement as every API shows it (snake_case; GraphQL maps the names once). */
 export interface AgreementRecord {
@@ -63,10 +63,12 @@ export async function listAgreements(
   const source = agreementSource(filters, params);
   const keys = keyset(page, agreementSortColumn(page.sort.field, source), AGREEMENT_ID, params);
   const rows = await db.query<AgreementRecord & { sort_value: string | null; total_count?: number }>(
-    `SELECT ${selectList(source)}, ${keys.sortValue} ${totalColumn(source, page.include_total)}
-     FROM ${source.from} ${whereClause([...source.where, keys.after])}
-     ORDER BY ${keys.orderBy} LIMIT ${keys.limit}`,
-    params.values,
+    pageQuery(
+      `SELECT ${selectList(source)}, ${keys.sortValue} ${totalColumn(source, page.include_total)}
+       FROM ${source.from} ${whereClause([...source.where, keys.after])}
+       ORDER BY ${keys.orderBy} LIMIT ${keys.limit}`,
+      params.values,
+    ),
   );
   const result: PageResult<AgreementRecord> = pageOf(rows.rows, page);
   if (page.include_total) result.total_count = rows.rows[0]?.total_count ?? (await countAgreements(db, filters));
