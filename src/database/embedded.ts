@@ -291,6 +291,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: EmbeddedLog = 
   return { adminUrl, url: urlFor(settings, DATABASE_NAME), owned: true, clusterDir, stop: () => supervisor.stop() };
 }
 
+// Tries of a restart while the killed postmaster's backends still hold its shared memory, 100 ms apart.
+const SHARED_MEMORY_ATTEMPTS = 30;
+
 /**
  * Runs the postmaster and restarts it when it exits without being asked to (killed, crashed), on the
  * same data directory and port, so the service's pool reconnects by itself and nothing restarts.
@@ -337,13 +340,25 @@ function supervise(
     timer = setTimeout(() => void restart(), delay);
   }
 
+  /** start(), waiting out the backends of a killed postmaster that still hold its shared memory (they exit within moments). */
+  async function startWhenMemoryIsFree(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await start();
+      } catch (error) {
+        if (attempt >= SHARED_MEMORY_ATTEMPTS || !/pre-existing shared memory block/.test((error as Error).message)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
   async function restart(): Promise<void> {
     if (stopping) return;
     const began = Date.now();
     try {
-      await start();
+      await startWhenMemoryIsFree();
     } catch (error) {
-      // Old backends may still hold the shared memory for a moment: another exit, another (later) try.
+      // Still not: another exit, another (later) try.
       log((error as Error).message, 'warn');
       onExit('did not start');
       return;
