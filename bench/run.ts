@@ -94,7 +94,7 @@ async function loadArchive(name: string): Promise<void> {
   await admin(`DROP DATABASE IF EXISTS "${name}_loading"`);
   await admin(`CREATE DATABASE "${name}_loading"`);
   const started = Date.now();
-  await run(NODE, ['--import', 'tsx', 'src/ingestion/cli.ts', '--dir', archive!], { DATABASE_URL: urlOf(`${name}_loading`) }, [0, 2, 3]);
+  await run(NODE, ['--import', 'tsx', 'src/cli/ingest.ts', '--dir', archive!], { DATABASE_URL: urlOf(`${name}_loading`) }, [0, 2, 3]);
   console.log(`  loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await admin(`ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }

@@ -3,10 +3,10 @@
 // leaves the database as it was and two ingestions never interleave.
 import type pg from 'pg';
 import { linkReportAgencies } from '../reference/load.ts';
-import { planList, type ChangeCounts, type HistoryState, type ListPlan } from './history.ts';
-import { isValidDate, type ListKind, type ParsedList } from './parse/index.ts';
-import { IngestInputError, readList, type ListSource, type ReadList } from './read-list.ts';
-import { loadHistoryState, writePlan, writeSkippedRows } from './store.ts';
+import { planList, type ChangeCounts, type HistoryState, type ListPlan } from './history/plan-list.ts';
+import { isValidDate, type ListKind, type ParsedList } from './lists/parse/index.ts';
+import { IngestInputError, readList, type ListSource, type ReadList } from './lists/read-list.ts';
+import { loadHistoryState, writePlan, writeSkippedRows } from './history/history-store.ts';
 
 export { IngestInputError, type ListSource, type ReadList };
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { findState, STATES } from '../reference/states.ts';
 
-import { AGENCY_TYPES, AGREEMENT_STATUSES, MODEL_CODES, type AgencyType, type AgreementStatus, type ModelCode } from '../enums.ts';
+import { AGENCY_TYPES, AGREEMENT_STATUSES, MODEL_CODES, type AgencyType, type AgreementStatus, type ModelCode } from '../domain/enums.ts';
 
 /** Page sizes: a default, and a hard maximum that is an error, not a silent clamp. */
 export const LIMIT_DEFAULT = 50;

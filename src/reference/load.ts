@@ -2,7 +2,7 @@
 // models, oversight reports) into the database. Idempotent: every start runs
 // it; a second run changes nothing. One transaction, a handful of statements.
 import type pg from 'pg';
-import { agencyMatchKey } from '../ingestion/agency-identity.ts';
+import { agencyMatchKey } from '../ingestion/agencies/identity.ts';
 import { loadCounties, stateCentroids } from './geography.ts';
 import { loadOversightReports } from './oversight-reports.ts';
 import { STATES } from './states.ts';

@@ -12,7 +12,7 @@ import JSZip from 'jszip';
 import type pg from 'pg';
 import { csvDocument, type CsvColumn, type CsvValue } from '../renderers/csv.ts';
 import { citationCff, citationText, datapackage, readme, type ReleaseInfo } from './documents.ts';
-import { RELEASE_RESOURCES, type FieldType, type ReleaseResource, type Row } from './resources.ts';
+import { RELEASE_RESOURCES, type FieldType, type ReleaseResource, type Row } from './tables.ts';
 
 export interface ReleaseFile {
   name: string;

@@ -1,7 +1,7 @@
 // The documents of a release: datapackage.json (Frictionless Data Package v2),
 // CITATION.cff, the README for whoever only has the zip, and the citation line.
 import type { ReleaseFile } from './build.ts';
-import { fieldDescription, RELEASE_RESOURCES, type ReleaseField } from './resources.ts';
+import { fieldDescription, RELEASE_RESOURCES, type ReleaseField } from './tables.ts';
 
 export interface ReleaseInfo {
   version: number;

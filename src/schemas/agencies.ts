@@ -1,6 +1,6 @@
 // Agencies as the REST API shows them.
 import { z } from 'zod';
-import { AgencyLevelSchema, AgencyTypeSchema, LocationMethodSchema, ModelCodeSchema } from '../enums.ts';
+import { AgencyLevelSchema, AgencyTypeSchema, LocationMethodSchema, ModelCodeSchema } from '../domain/enums.ts';
 import { AgreementSchema } from './agreements.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
 

@@ -1,6 +1,6 @@
 // Agreements as the REST API shows them (snake_case, the names of the CSV columns too).
 import { z } from 'zod';
-import { AgencyLevelSchema, AgencyTypeSchema, AgreementOriginSchema, AgreementStatusSchema, EventTypeSchema, ListKindSchema, ModelCodeSchema } from '../enums.ts';
+import { AgencyLevelSchema, AgencyTypeSchema, AgreementOriginSchema, AgreementStatusSchema, EventTypeSchema, ListKindSchema, ModelCodeSchema } from '../domain/enums.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
 
 export const AgreementSchema = z

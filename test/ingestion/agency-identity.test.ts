@@ -14,7 +14,7 @@ import {
   isLikelySameAgency,
   loadAgencyOverridesFile,
   resolvedAgencyName,
-} from '../../src/ingestion/agency-identity.ts';
+} from '../../src/ingestion/agencies/identity.ts';
 import { findState } from '../../src/reference/states.ts';
 
 t.test('display names: whitespace, quotes and stray capitals cleaned, the rest as ICE wrote it', async (t) => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import t from 'tap';
-import type { HistoricalReport } from '../../src/ingestion/historical.ts';
+import type { HistoricalReport } from '../../src/ingestion/historical/load-historical.ts';
 import type { IngestReport } from '../../src/ingestion/ingest.ts';
 import { testApp } from '../helpers/app.ts';
 import { testDatabase } from '../helpers/database.ts';
@@ -61,7 +61,7 @@ const SPELLINGS: [string, string][] = [
 /** The real CLI with --json, its report parsed. */
 function cli<T>(url: string, args: string[]): Promise<{ code: number; report: T; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', ...args, '--json'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', ...args, '--json'], {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
     });
     let stdout = '';
@@ -146,7 +146,7 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: archive ? fa
     `SELECT canonical_name AS name, state_code::text AS state, location_method AS method FROM agencies
      WHERE county_fips IS NULL AND level <> 'state' ORDER BY 2, 1`,
   );
-  // Two reviewed cases, with their reasons in src/ingestion/agency-overrides.json: an airport police on a
+  // Two reviewed cases, with their reasons in src/ingestion/agencies/agency-overrides.json: an airport police on a
   // county line, and a constable of a township name four Pennsylvania counties share (ICE gave no county).
   t.same(
     withoutCounty.rows,

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badParameter, notFound } from '../../http/problem.ts';
-import { etagMatches } from '../../plugins/app/response-cache.ts';
+import { etagMatches } from '../../cache/plugin.ts';
 import { LIMIT_DEFAULT, parsePage, rejectUnknown } from '../../query/grammar.ts';
 import { decodeCursor, encodeCursor } from '../../query/paging.ts';
 import { RELEASE_FILE_NAMES } from '../../releases/build.ts';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildList, type ListCell } from '../../helpers/build-list.ts';
-import { parseListBuffer, type ParsedRow } from '../../../src/ingestion/parse/index.ts';
+import { parseListBuffer, type ParsedRow } from '../../../src/ingestion/lists/parse/index.ts';
 
 const utc = (iso: string): Date => new Date(`${iso}T00:00:00Z`);
 const link = (path: string) => ({ text: 'link', hyperlink: `https://www.ice.gov/doclib/287gMOA/${path}` });

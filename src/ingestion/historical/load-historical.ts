@@ -18,13 +18,13 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type pg from 'pg';
-import { linkReportAgencies } from '../reference/load.ts';
-import { findState } from '../reference/states.ts';
-import type { ModelCode } from '../enums.ts';
-import { resolvedAgencyName } from './agency-identity.ts';
-import { AgencyIndex, MODEL_ABBREVIATION, type ListPlan } from './history.ts';
-import { IngestInputError, LIST_WRITE_LOCK } from './ingest.ts';
-import { insertAgencies, loadHistoryState } from './store.ts';
+import { linkReportAgencies } from '../../reference/load.ts';
+import { findState } from '../../reference/states.ts';
+import type { ModelCode } from '../../domain/enums.ts';
+import { resolvedAgencyName } from '../agencies/identity.ts';
+import { AgencyIndex, MODEL_ABBREVIATION, type ListPlan } from '../history/plan-list.ts';
+import { IngestInputError, LIST_WRITE_LOCK } from '../ingest.ts';
+import { insertAgencies, loadHistoryState } from '../history/history-store.ts';
 
 /** The date the 287(g) program offered only the Jail Enforcement Model from (the task force model lapsed at the end of 2012). */
 const JAIL_ONLY_FROM = '2013-01-01';

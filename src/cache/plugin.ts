@@ -13,7 +13,7 @@
 //   Fastify (src/app.ts), with what Fastify's hooks would have added (request
 //   id, CORS, the rate limiter's count and headers). POSTs to a path keyed by
 //   body (keyByBody: GraphQL's) are read there first, and handed on read.
-// GraphQL keeps its answers in the same memory (src/graphql/cache.ts). Which
+// GraphQL keeps its answers in the same memory (src/cache/graphql-keys.ts). Which
 // representation a request gets is decided by the HTTP layer (src/http/negotiate.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -21,9 +21,9 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest, preParsingHookHandler, RequestPayload } from 'fastify';
 import fp from 'fastify-plugin';
-import { acceptedName, type Representation } from '../../http/negotiate.ts';
-import { bodyToKeep, ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
-import { CORS_RESPONSE_HEADERS } from '../external/cors.ts';
+import { acceptedName, type Representation } from '../http/negotiate.ts';
+import { bodyToKeep, ResponseCache, type CachedResponse } from './store.ts';
+import { CORS_RESPONSE_HEADERS } from '../plugins/external/cors.ts';
 
 /** Browsers and CDNs may keep a response a minute, then revalidate (cheap: a 304 from memory). */
 export const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
@@ -144,7 +144,7 @@ function isNotModified(request: { headers: IncomingHttpHeaders }, etag: string, 
  */
 function representationRevision(): string {
   try {
-    const document = readFileSync(new URL('../../../schema/openapi.json', import.meta.url));
+    const document = readFileSync(new URL('../../schema/openapi.json', import.meta.url));
     return createHash('sha256').update(document).digest('hex').slice(0, 8);
   } catch {
     return 'dev';

@@ -1,5 +1,5 @@
 // GraphQL answers are cached like REST pages, in the same response cache
-// (src/plugins/app/response-cache.ts): the answer to a query is a function of
+// (src/cache/plugin.ts): the answer to a query is a function of
 // (dataset version, document, operation name, variables), so that is the key.
 // A persisted query's hash stands for its text. GET answers also carry an ETag
 // a CDN revalidates and Cache-Control; POST answers are served from memory
@@ -10,7 +10,7 @@
 // paths before Mercurius parses anything (plugin.ts adds them to its routes).
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { bodyToKeep } from '../http/response-cache.ts';
+import { bodyToKeep } from './store.ts';
 import { canonicalKey } from '../query/grammar.ts';
 
 /** CDNs may serve an answer a minute old; the ETag makes revalidation cheap after that. */

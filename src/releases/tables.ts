@@ -2,7 +2,7 @@
 // Parquet, description from schema/fields.md), keys, and how to read their rows
 // from the database. Each is written as CSV and as Parquet.
 import type { Db } from '../database/connect.ts';
-import { AGENCY_LEVELS, AGENCY_TYPES, AGREEMENT_STATUSES, EVENT_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, MODEL_CODES } from '../enums.ts';
+import { AGENCY_LEVELS, AGENCY_TYPES, AGREEMENT_STATUSES, EVENT_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, MODEL_CODES } from '../domain/enums.ts';
 import { walkPages } from '../query/paging.ts';
 import { aliasesByAgencyIds, countySummaries, emptySummary, listAgencies, listAgreements, listSourceLists, type AgencyRecord, type AgreementRecord } from '../repositories/index.ts';
 import { describeField } from './field-descriptions.ts';

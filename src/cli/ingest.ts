@@ -7,15 +7,15 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { DurationSchema } from '../duration.ts';
-import { ListKindSchema } from '../enums.ts';
+import { DurationSchema } from '../domain/duration.ts';
+import { ListKindSchema } from '../domain/enums.ts';
 import { openDatabase, type Database } from '../database/connect.ts';
 import { ensureCurrentRelease } from '../releases/store.ts';
-import { ingestHistorical, type HistoricalReport } from './historical.ts';
-import { FetchError, Fetcher, fetchPolicy } from './fetch-lists.ts';
-import { IngestInputError, type IngestOptions, type IngestReport } from './ingest.ts';
-import { ingestFiles, listFilesInOrder } from './ingest-files.ts';
-import { checkLatest, ingestUrls, withRunLock, type RemoteResult } from './remote.ts';
+import { ingestHistorical, type HistoricalReport } from '../ingestion/historical/load-historical.ts';
+import { FetchError, Fetcher, fetchPolicy } from '../ingestion/lists/fetch-lists.ts';
+import { IngestInputError, type IngestOptions, type IngestReport } from '../ingestion/ingest.ts';
+import { ingestFiles, listFilesInOrder } from '../ingestion/ingest-files.ts';
+import { checkLatest, ingestUrls, withRunLock, type RemoteResult } from '../ingestion/ingest-urls.ts';
 
 export const EXIT = { ok: 0, badInput: 2, quarantined: 3, failure: 1 } as const;
 
