@@ -3,7 +3,7 @@
 // validated the same way and fails with the same message in both APIs. The
 // normalized query is also the cache key (with the dataset version).
 import { z } from 'zod';
-import { findState, STATES } from '../reference/states.ts';
+import { findState, STATES } from '../domain/states.ts';
 
 import { AGENCY_TYPES, AGREEMENT_STATUSES, MODEL_CODES, type AgencyType, type AgreementStatus, type ModelCode } from '../domain/enums.ts';
 

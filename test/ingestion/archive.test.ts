@@ -146,7 +146,7 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: archive ? fa
     `SELECT canonical_name AS name, state_code::text AS state, location_method AS method FROM agencies
      WHERE county_fips IS NULL AND level <> 'state' ORDER BY 2, 1`,
   );
-  // Two reviewed cases, with their reasons in src/ingestion/agencies/agency-overrides.json: an airport police on a
+  // Two reviewed cases, with their reasons in src/domain/agency-overrides.json: an airport police on a
   // county line, and a constable of a township name four Pennsylvania counties share (ICE gave no county).
   t.same(
     withoutCounty.rows,

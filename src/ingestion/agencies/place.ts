@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadCounties, stateCentroids } from '../../reference/geography.ts';
-import { findState } from '../../reference/states.ts';
+import { findState } from '../../domain/states.ts';
 import {
   agencyMatchKey,
   editDistance,
@@ -18,7 +18,7 @@ import {
   typoAllowance,
   type AgencyLevel,
   type LocationOverride,
-} from './identity.ts';
+} from '../../domain/agency-names.ts';
 
 import type { LocationMethod } from '../../domain/enums.ts';
 export type { LocationMethod };

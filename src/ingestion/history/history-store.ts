@@ -2,7 +2,7 @@
 // set-based statements per list (jsonb_to_recordset), all inside the caller's
 // transaction.
 import type pg from 'pg';
-import type { AgencyLevel, AgencyType } from '../agencies/identity.ts';
+import type { AgencyLevel, AgencyType } from '../../domain/agency-names.ts';
 import type { AgreementState, HistoryState, ListPlan, NewAgency, SkippedRow } from './plan-list.ts';
 import type { ModelCode } from '../lists/parse/index.ts';
 

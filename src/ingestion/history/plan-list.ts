@@ -25,7 +25,7 @@ import {
   isLikelySameAgency,
   type AgencyLevel,
   type AgencyType,
-} from '../agencies/identity.ts';
+} from '../../domain/agency-names.ts';
 import { locateAgency, type AgencyLocation } from '../agencies/place.ts';
 import type { ListKind, ModelCode, ParsedRow } from '../lists/parse/index.ts';
 
