@@ -41,9 +41,9 @@ module.exports = {
     {
       name: 'foundations-stay-down',
       severity: 'error',
-      comment: 'records/, reference/ and database/ use only each other and domain/.',
+      comment: 'records/, reference/ and database/ use only each other, domain/ and the validated configuration.',
       from: { path: '^src/(records|reference|database)/' },
-      to: { path: '^src/', pathNot: '^src/(domain|records|reference|database)/' },
+      to: { path: '^src/', pathNot: '^src/(domain|records|reference|database)/|^src/(config|version)[.]ts$' },
     },
     {
       name: 'query-stays-down',

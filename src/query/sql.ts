@@ -9,9 +9,14 @@ import type { QueryConfig, QueryResultRow } from 'pg';
 import type { Db } from '../database/connect.ts';
 import { agencySearchKey, canonicalAgencyName } from '../domain/agency-names.ts';
 import { QueryError, type AgencySort, type AgreementSort, type Filters } from './grammar.ts';
-import type { SortColumn } from './paging.ts';
 
 /** Collects bound parameters and hands out their placeholders. */
+/** A column a collection sorts by (or its id), and the SQL type a cursor value is cast to. */
+export interface SortColumn {
+  expression: string;
+  type: 'text' | 'date' | 'timestamptz' | 'int';
+}
+
 export class Params {
   readonly values: unknown[] = [];
   add(value: unknown): string {

@@ -1,7 +1,13 @@
 // The documents of a release: datapackage.json (Frictionless Data Package v2),
 // CITATION.cff, the README for whoever only has the zip, and the citation line.
-import type { ReleaseFile } from './build.ts';
 import { fieldDescription, RELEASE_RESOURCES, type ReleaseField } from './tables.ts';
+
+export interface ReleaseFile {
+  name: string;
+  mediaType: string;
+  content: Buffer;
+  sha256: string;
+}
 
 export interface ReleaseInfo {
   version: number;
