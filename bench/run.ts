@@ -468,7 +468,7 @@ try {
   };
   await mkdir('bench/results', { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
-  console.log('\ngoal'.padEnd(70) + 'measured  target  met');
+  console.log(`${'\ngoal'.padEnd(70)}measured  target  met`);
   for (const item of goals) console.log(`${item.goal.padEnd(69)} ${String(item.measured).padStart(8)}  ${String(item.target).padStart(6)}  ${item.met ? 'yes' : 'NO'}`);
   for (const item of references) console.log(`${item.ratio.padEnd(69)} ${String(item.measured).padStart(8)}  (reference)`);
   console.log(`written to ${RESULTS}`);

@@ -6,7 +6,6 @@
 // it answer for the same date.
 import type {
   AgencyRecord,
-  AgreementRecord,
   AgreementWithEvents,
   AgreementSummary as SummaryRecord,
   AliasRecord,

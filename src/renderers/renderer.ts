@@ -2,7 +2,7 @@
 // (src/resources) names the formats it offers; src/resources/collection.ts
 // serves each at `<path>.<extension>`, and JSON or CSV at `<path>` by Accept.
 // Adding a format is one file here that implements Renderer, plus its line in
-// index.ts; what a format needs from a collection (CSV columns, GeoJSON
+// index.ts (docs/architecture.md, "How to add a format"); what a format needs from a collection (CSV columns, GeoJSON
 // features...) is a field of the collection's definition.
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -107,6 +107,8 @@ export interface Renderer {
   /** The URL extension that asks for it (.csv), or null for the default representation (JSON). */
   extension: string | null;
   mediaType: string;
+  /** What its routes' OpenAPI operationIds end with (listChangesJsonFeed); default: the name capitalized (Csv). */
+  operationSuffix?: string;
   /**
    * Answers one page of a paged collection even when the client asked for none (JSON, feeds: a reader wants the
    * latest entries); without it, a file format (CSV, GeoJSON, NDJSON) answers every row unless limit or cursor is given.

@@ -8,7 +8,6 @@
 // every row, walked page by page in one database snapshot, streamed when the
 // renderer can. Everything but streams is kept in the response cache.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Feature, Geometry } from 'geojson';
 import { z } from 'zod';
 import type { Db } from '../database/connect.ts';
 import { inSnapshot } from '../database/snapshot.ts';
