@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bodyToKeep } from './store.ts';
+import { entityTag, isNotModified } from './validators.ts';
 import { canonicalKey } from '../query/grammar.ts';
 
 /** CDNs may serve an answer a minute old; the ETag makes revalidation cheap after that. */
@@ -73,11 +74,11 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       const key = operationKey(operation as Operation);
       if (!key) return;
       const version = app.dataset.current().version;
-      const etag = `"g${version}-${createHash('sha1').update(key).digest('base64url').slice(0, 20)}"`;
+      const etag = entityTag(`g${version}`, createHash('sha1').update(key).digest('base64url').slice(0, 20));
       const state: CacheState = { key, version, etag, cacheable: false, hit: false };
       states.set(request, state);
       const hit = cache.get(version, key);
-      const revalidated = isGet && request.headers['if-none-match'] === etag;
+      const revalidated = isGet && isNotModified(request, etag);
       if (hit || revalidated) {
         // An ETag is only ever issued with a complete answer of this version, so a match is one.
         state.hit = true;
