@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { AgencyLevel, AgencyType, OriMatch } from '../enums.ts';
+import { findState } from '../reference/states.ts';
 import { agencySearchKey } from './agency-identity.ts';
 
 
@@ -34,17 +35,16 @@ export interface RosterRow {
 // ---------------------------------------------------------------------------
 // Matching
 
-// Words that say what kind of agency, not where: the rest of a name is its place.
-const GENERIC = new Set([
-  'POLICE', 'DEPARTMENT', 'SHERIFFS', 'OFFICE', 'OF', 'THE', 'CITY', 'TOWN', 'VILLAGE', 'TOWNSHIP', 'BOROUGH', 'COUNTY',
-  'PARISH', 'PUBLIC', 'SAFETY', 'AND',
-]);
+// Words that say what kind of agency, not where: the rest of a name is its place. A loose comparison also drops
+// the kind of place ("Mahanoy City" and "Mahanoy Township" are two places: only when no strict match exists).
+const GENERIC = new Set(['POLICE', 'DEPARTMENT', 'SHERIFFS', 'OFFICE', 'OF', 'THE', 'COUNTY', 'PARISH', 'PUBLIC', 'SAFETY', 'AND', 'SERVICES']);
+const PLACE_KINDS = new Set(['CITY', 'TOWN', 'VILLAGE', 'TOWNSHIP', 'BOROUGH']);
 
 /** The place words of a name: "City of Tampa Police Department" and the FBI's "Tampa" both give "TAMPA". */
-export function placeCore(name: string): string {
+export function placeCore(name: string, loose = false): string {
   return agencySearchKey(name)
     .split(' ')
-    .filter((word) => word !== '' && !GENERIC.has(word))
+    .filter((word) => word !== '' && !GENERIC.has(word) && !(loose && PLACE_KINDS.has(word)))
     .join(' ');
 }
 
@@ -57,6 +57,8 @@ export interface AgencyToMatch {
   level: AgencyLevel;
   state: string;
   county_fips: string | null;
+  /** Its county's name ("Berrien County"): a sheriff is the sheriff of its county, however ICE spelled the name. */
+  county_name?: string | null;
 }
 
 export interface OriResult {
@@ -82,22 +84,24 @@ export function oriOverrides(): Map<string, OriOverride> {
   return overrides;
 }
 
-/** The roster's rows of one state, indexed by the place core of their names. */
+/** The roster's rows, indexed by state and the place core of their names (strict and loose). */
 export class RosterIndex {
-  private readonly byStateCore = new Map<string, RosterRow[]>();
+  private readonly byCore = new Map<string, RosterRow[]>();
   private readonly byOri = new Map<string, RosterRow>();
   constructor(rows: readonly RosterRow[]) {
     for (const row of rows) {
       this.byOri.set(row.ori, row);
-      const key = `${row.stateCode}|${placeCore(row.name)}`;
-      this.byStateCore.set(key, [...(this.byStateCore.get(key) ?? []), row]);
+      for (const loose of [false, true]) {
+        const key = `${loose}|${row.stateCode}|${placeCore(row.name, loose)}`;
+        this.byCore.set(key, [...(this.byCore.get(key) ?? []), row]);
+      }
     }
   }
   ori(ori: string): RosterRow | undefined {
     return this.byOri.get(ori);
   }
-  named(stateCode: string, core: string): RosterRow[] {
-    return this.byStateCore.get(`${stateCode}|${core}`) ?? [];
+  named(stateCode: string, core: string, loose: boolean): RosterRow[] {
+    return this.byCore.get(`${loose}|${stateCode}|${core}`) ?? [];
   }
 }
 
@@ -111,7 +115,8 @@ function kindFits(agency: AgencyToMatch, row: RosterRow): boolean {
     case 'police_department':
       if (agency.level === 'state') return STATE_TYPES.has(row.agencyType);
       if (agency.level === 'county') return row.agencyType === 'County' && words.includes('POLICE');
-      return row.agencyType === 'City';
+      // A town's police, a university's, an airport's or a port's (the roster's City, University or College, Other).
+      return ['City', 'University or College', 'Other'].includes(row.agencyType);
     case 'state_agency':
     case 'corrections':
       return agency.level === 'state' ? STATE_TYPES.has(row.agencyType) : row.agencyType !== 'Federal';
@@ -129,20 +134,36 @@ export function matchAgency(agency: AgencyToMatch, roster: RosterIndex): OriResu
     if (!roster.ori(override.ori)) return { ori: null, match: 'not_in_roster', note: `reviewed ORI ${override.ori} is not in the loaded roster` };
     return { ori: override.ori, match: 'override', note: override.reason };
   }
-  const core = placeCore(agency.name);
-  if (core === '') return { ori: null, match: 'not_in_roster', note: null };
-  const named = roster.named(agency.state, core).filter((row) => kindFits(agency, row));
-  if (named.length === 0) return { ori: null, match: 'not_in_roster', note: null };
+  const names = [agency.name, ...(agency.type === 'sheriffs_office' && agency.county_name ? [agency.county_name] : [])];
+  let first: OriResult | null = null;
+  for (const loose of [false, true]) {
+    const cores = [...new Set(names.map((name) => placeCore(name, loose)).flatMap((core) => [core, withoutState(core, agency)]).filter((core) => core !== ''))];
+    const named = [...new Set(cores.flatMap((core) => roster.named(agency.state, core, loose)))].filter((row) => kindFits(agency, row));
+    if (named.length === 0) continue;
+    const result = decide(agency, named);
+    if (result.ori !== null) return result;
+    first ??= result;
+  }
+  return first ?? { ori: null, match: 'not_in_roster', note: null };
+}
+
+/** A state agency's core without its state's name in front: the roster's "Highway Patrol:" is Florida's in FL. */
+function withoutState(core: string, agency: AgencyToMatch): string {
+  const state = findState(agency.state)?.name.toUpperCase();
+  return agency.level === 'state' && state && core.startsWith(`${state} `) ? core.slice(state.length + 1) : '';
+}
+
+/** One roster row of the right name and kind: its county must be ours (a statewide agency has none to compare). */
+function decide(agency: AgencyToMatch, named: RosterRow[]): OriResult {
+  const list = (rows: RosterRow[]) => rows.map((row) => `${row.ori} ${row.name} (${row.countyNames || 'no county'})`).join('; ');
   if (agency.level === 'state') {
-    if (named.length > 1) return { ori: null, match: 'ambiguous', note: named.map((row) => `${row.ori} ${row.name}`).join('; ') };
+    if (named.length > 1) return { ori: null, match: 'ambiguous', note: list(named) };
     return { ori: named[0]!.ori, match: 'state_agency_name', note: null };
   }
-  if (!agency.county_fips) return { ori: null, match: 'county_unknown', note: named.map((row) => `${row.ori} ${row.name} (${row.countyNames})`).join('; ') };
+  if (!agency.county_fips) return { ori: null, match: 'county_unknown', note: list(named) };
   const inCounty = named.filter((row) => row.countyFips.includes(agency.county_fips!));
-  if (inCounty.length === 0) {
-    return { ori: null, match: 'county_disagrees', note: named.map((row) => `${row.ori} ${row.name} (${row.countyNames || 'no county'})`).join('; ') };
-  }
-  if (inCounty.length > 1) return { ori: null, match: 'ambiguous', note: inCounty.map((row) => `${row.ori} ${row.name}`).join('; ') };
+  if (inCounty.length === 0) return { ori: null, match: 'county_disagrees', note: list(named) };
+  if (inCounty.length > 1) return { ori: null, match: 'ambiguous', note: list(inCounty) };
   return { ori: inCounty[0]!.ori, match: 'name_county_type', note: null };
 }
 
@@ -155,8 +176,9 @@ export function matchAgency(agency: AgencyToMatch, roster: RosterIndex): OriResu
  */
 export async function matchFbiIdentifiers(client: pg.ClientBase, options: { all: boolean }): Promise<{ agencies: number; matched: number; changed: number }> {
   const agencies = await client.query<AgencyToMatch>(
-    `SELECT id, canonical_name AS name, type::text AS type, level::text AS level, state_code::text AS state, county_fips::text AS county_fips
-     FROM agencies ${options.all ? '' : 'WHERE ori_match IS NULL'}`,
+    `SELECT g.id, g.canonical_name AS name, g.type::text AS type, g.level::text AS level, g.state_code::text AS state,
+       g.county_fips::text AS county_fips, c.name AS county_name
+     FROM agencies g LEFT JOIN counties c ON c.fips = g.county_fips ${options.all ? '' : 'WHERE g.ori_match IS NULL'}`,
   );
   if (agencies.rows.length === 0) return { agencies: 0, matched: 0, changed: 0 };
   const states = [...new Set(agencies.rows.map((agency) => agency.state))];
