@@ -2,7 +2,7 @@
 // Parquet, description from schema/fields.md), keys, and how to read their rows
 // from the database. Each is written as CSV and as Parquet.
 import type { Db } from '../database/connect.ts';
-import { AGENCY_LEVELS, AGENCY_TYPES, AGREEMENT_STATUSES, EVENT_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, MODEL_CODES } from '../enums.ts';
+import { AGENCY_LEVELS, AGENCY_TYPES, AGREEMENT_STATUSES, EVENT_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, MODEL_CODES, ORI_MATCHES } from '../enums.ts';
 import { walkPages } from '../query/paging.ts';
 import { aliasesByAgencyIds, countySummaries, emptySummary, listAgencies, listAgreements, listSourceLists, type AgencyRecord, type AgreementRecord } from '../repositories/index.ts';
 import { describeField } from './field-descriptions.ts';
@@ -59,6 +59,7 @@ const agreements: ReleaseResource = {
     { name: 'agency_name', type: 'string', required: true },
     { name: 'agency_type', type: 'string', required: true, enum: AGENCY_TYPES },
     { name: 'agency_level', type: 'string', required: true, enum: AGENCY_LEVELS },
+    { name: 'agency_ori', type: 'string', pattern: '^[A-Z0-9]{9}$' },
     { name: 'state', type: 'string', required: true, pattern: STATE },
     { name: 'county_fips', type: 'string', pattern: FIPS },
     { name: 'model', type: 'string', required: true, enum: MODEL_CODES },
@@ -102,6 +103,12 @@ const agencies: ReleaseResource = {
       { name: 'lat', type: 'number' },
       { name: 'lon', type: 'number' },
       { name: 'location_method', type: 'string', required: true, enum: LOCATION_METHODS },
+      { name: 'ori', type: 'string', pattern: '^[A-Z0-9]{9}$' },
+      { name: 'fbi_population', type: 'integer' },
+      { name: 'fbi_officers', type: 'integer' },
+      { name: 'fbi_data_year', type: 'integer' },
+      { name: 'ori_match', type: 'string', enum: ORI_MATCHES },
+      { name: 'ori_match_note', type: 'string' },
       { name: 'active_agreements', type: 'integer', required: true },
       { name: 'pending_agreements', type: 'integer', required: true },
       { name: 'models', type: 'array', required: true },

@@ -12,6 +12,7 @@ export const AgreementSchema = z
     agency_level: AgencyLevelSchema.describe('Level of government of the agency.'),
     state: z.string().length(2).describe('USPS code of the agency\'s state or territory.'),
     county_fips: z.string().regex(/^\d{5}$/).nullable().describe('5-digit FIPS code of the agency\'s county (null for statewide or unplaced agencies).'),
+    agency_ori: z.string().length(9).nullable().describe("The agency's FBI ORI code, where its match to the FBI's roster is sure (see the agency's ori_match); else null."),
     model: ModelCodeSchema.describe('Support model of the agreement.'),
     status: AgreementStatusSchema.describe('pending (applied, not yet signed), active (on the participating list) or ended; on as_of when given.'),
     signed_on: DateSchema.nullable().describe('Date the current agreement was signed, as the list gives it.'),
