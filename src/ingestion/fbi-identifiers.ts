@@ -167,6 +167,21 @@ function decide(agency: AgencyToMatch, named: RosterRow[]): OriResult {
   return { ori: inCounty[0]!.ori, match: 'name_county_type', note: null };
 }
 
+/**
+ * An ORI is one agency's: when rules give one ORI to several agencies (a county's police and its sheriff both
+ * "Nassau"), a reviewed override keeps it and the others get none; without an override, none of them does.
+ * `held`: ORIs other agencies already hold (matching only new agencies).
+ */
+export function oneAgencyPerOri<T extends OriResult & { id: string }>(results: T[], held: { id: string; ori: string }[] = []): T[] {
+  const holders = new Map<string, string[]>();
+  for (const { id, ori } of [...held, ...results]) if (ori) holders.set(ori, [...(holders.get(ori) ?? []), id]);
+  return results.map((result) => {
+    const others = result.ori ? holders.get(result.ori)!.filter((id) => id !== result.id) : [];
+    if (others.length === 0 || result.match === 'override') return result;
+    return { ...result, ori: null, match: 'ambiguous', note: `${result.ori} also matches ${others.join(', ')}` };
+  });
+}
+
 // ---------------------------------------------------------------------------
 // The database
 
@@ -190,7 +205,8 @@ export async function matchFbiIdentifiers(client: pg.ClientBase, options: { all:
   );
   if (rows.rows.length === 0) return { agencies: agencies.rows.length, matched: 0, changed: 0 };
   const index = new RosterIndex(rows.rows);
-  const results = agencies.rows.map((agency) => ({ id: agency.id, ...matchAgency(agency, index) }));
+  const held = options.all ? [] : (await client.query<{ id: string; ori: string }>('SELECT id, ori::text AS ori FROM agencies WHERE ori IS NOT NULL')).rows;
+  const results = oneAgencyPerOri(agencies.rows.map((agency) => ({ id: agency.id, ...matchAgency(agency, index) })), held);
   // Only rows whose values change are written (and get a new updated_at, so incremental sync sees them).
   const changed = await client.query(
     `UPDATE agencies g SET ori = r.ori, fbi_population = f.population, fbi_officers = f.officers, fbi_data_year = f.data_year,

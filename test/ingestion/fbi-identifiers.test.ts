@@ -3,7 +3,7 @@
 // filter, CSV) and GraphQL; matching never crosses a county; a bad roster
 // changes nothing.
 import t from 'tap';
-import { matchAgency, RosterIndex, type AgencyToMatch, type RosterRow } from '../../src/ingestion/fbi-identifiers.ts';
+import { matchAgency, oneAgencyPerOri, RosterIndex, type AgencyToMatch, type RosterRow } from '../../src/ingestion/fbi-identifiers.ts';
 import { loadRoster, readRoster, readRosterFile } from '../../src/ingestion/fbi-roster.ts';
 import { testApp } from '../helpers/app.ts';
 import { SEED_LISTS, seedHistory } from '../helpers/fixtures.ts';
@@ -43,6 +43,17 @@ t.test('one county\'s figures never land on another county\'s sheriff', async (t
 
   const unplaced = { ...sheriff, county_fips: null };
   t.equal(matchAgency(unplaced, here).match, 'county_unknown');
+});
+
+t.test('an ORI is one agency\'s', async (t) => {
+  const results = oneAgencyPerOri([
+    { id: 'ny-a', ori: 'NY0290000', match: 'name_county_type', note: null },
+    { id: 'ny-b', ori: 'NY0290000', match: 'override', note: 'reviewed' },
+    { id: 'ny-c', ori: 'NY0300000', match: 'name_county_type', note: null },
+  ]);
+  t.same(results.map((result) => [result.id, result.ori, result.match]), [['ny-a', null, 'ambiguous'], ['ny-b', 'NY0290000', 'override'], ['ny-c', 'NY0300000', 'name_county_type']]);
+  const incremental = oneAgencyPerOri([{ id: 'ny-new', ori: 'NY0300000', match: 'name_county_type', note: null }], [{ id: 'ny-c', ori: 'NY0300000' }]);
+  t.match(incremental[0], { ori: null, match: 'ambiguous', note: /also matches ny-c/ }, 'a new agency never takes an ORI another holds');
 });
 
 t.test('a roster that is not the FBI\'s is refused, naming what is wrong', async (t) => {
