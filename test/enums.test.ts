@@ -15,6 +15,7 @@ import {
   LIST_STATUSES,
   LOCATION_METHODS,
   MODEL_CODES,
+  ORI_MATCHES,
 } from '../src/domain/enums.ts';
 
 const sdl = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
@@ -30,6 +31,7 @@ t.test('every GraphQL enum of the dataset equals its list in src/domain/enums.ts
     AgreementEventType: EVENT_TYPES,
     ListKind: LIST_KINDS,
     SourceListStatus: LIST_STATUSES,
+    OriMatch: ORI_MATCHES,
   };
   for (const [name, values] of Object.entries(expected)) {
     const type = sdl.getType(name);

@@ -12,6 +12,7 @@ import { errorFormatter, formatError } from './errors.ts';
 import { aliasRule, DEFAULT_LIMITS, depthRule, limitError, queryCost, type GraphqlLimits } from './limits.ts';
 import { batchedResolvers, loaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
+import { rootCollections } from './root-collections.ts';
 
 export const SCHEMA_FILE = new URL('../../schema/schema.graphql', import.meta.url);
 
@@ -52,7 +53,7 @@ export const graphqlPlugin = fp<GraphqlOptions>(
     // body (keyByBody). See src/cache/graphql-keys.ts.
     await app.register(mercurius, {
       schema: schemaSource(),
-      resolvers: withFields(resolvers, batchedResolvers(loaders)),
+      resolvers: withFields(withFields(resolvers, rootCollections as Record<string, Record<string, unknown>>), batchedResolvers(loaders)),
       path: '/graphql',
       // GraphiQL is served by src/routes/pages.ts from npm packages: Mercurius's page loads it from a CDN.
       graphiql: false,

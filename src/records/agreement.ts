@@ -11,6 +11,7 @@ export const AGREEMENT_FIELDS = [
   { name: 'agency_level', type: 'string', schema: AgencyLevelSchema, description: 'Level of government of the agency.' },
   { name: 'state', type: 'string', schema: z.string().length(2), pattern: STATE_PATTERN, description: 'USPS code of the agency\'s state or territory.' },
   { name: 'county_fips', type: 'string', schema: z.string().regex(/^\d{5}$/), nullable: true, pattern: FIPS_PATTERN, description: '5-digit FIPS code of the agency\'s county (null for statewide or unplaced agencies).' },
+  { name: 'agency_ori', type: 'string', schema: z.string().length(9), nullable: true, pattern: '^[A-Z0-9]{9}$', description: "The agency's FBI ORI code, where its match to the FBI's roster is sure (see the agency's ori_match); else null." },
   { name: 'model', type: 'string', schema: ModelCodeSchema, description: 'Support model of the agreement.' },
   { name: 'status', type: 'string', schema: AgreementStatusSchema, description: 'pending (applied, not yet signed), active (on the participating list) or ended; on as_of when given.' },
   { name: 'signed_on', type: 'date', schema: DATE, nullable: true, description: 'Date the current agreement was signed, as the list gives it.' },

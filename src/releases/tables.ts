@@ -2,7 +2,7 @@
 // Parquet, description from schema/fields.md), keys, and how to read their rows
 // from the database. Each is written as CSV and as Parquet.
 import type { Db } from '../database/connect.ts';
-import { AGENCY_LEVELS, AGENCY_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS } from '../domain/enums.ts';
+import { AGENCY_LEVELS, AGENCY_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, ORI_MATCHES } from '../domain/enums.ts';
 import { walkPages } from '../query/paging.ts';
 import { AGREEMENT_FIELDS } from '../records/agreement.ts';
 import { EVENT_FIELDS } from '../records/event.ts';
@@ -108,6 +108,12 @@ const agencies: ReleaseResource = {
       { name: 'lat', type: 'number' },
       { name: 'lon', type: 'number' },
       { name: 'location_method', type: 'string', required: true, enum: LOCATION_METHODS },
+      { name: 'ori', type: 'string', pattern: '^[A-Z0-9]{9}$' },
+      { name: 'fbi_population', type: 'integer' },
+      { name: 'fbi_officers', type: 'integer' },
+      { name: 'fbi_data_year', type: 'integer' },
+      { name: 'ori_match', type: 'string', enum: ORI_MATCHES },
+      { name: 'ori_match_note', type: 'string' },
       { name: 'active_agreements', type: 'integer', required: true },
       { name: 'pending_agreements', type: 'integer', required: true },
       { name: 'models', type: 'array', required: true },

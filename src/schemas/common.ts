@@ -94,6 +94,7 @@ const single = (description: string) => z.string().optional().describe(descripti
 export const QUERY_PARAMETERS = {
   state: repeatable(PARAMETER_DOCS.state),
   county_fips: repeatable(PARAMETER_DOCS.county_fips),
+  ori: repeatable(PARAMETER_DOCS.ori),
   model: repeatable(PARAMETER_DOCS.model),
   status: repeatable(PARAMETER_DOCS.status),
   agency_type: repeatable(PARAMETER_DOCS.agency_type),

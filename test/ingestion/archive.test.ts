@@ -13,6 +13,7 @@ import type { IngestReport } from '../../src/ingestion/ingest.ts';
 import { testApp } from '../helpers/app.ts';
 import { testDatabase } from '../helpers/database.ts';
 import { validateDatapackage } from '../helpers/datapackage.ts';
+import { checkFbiAndNames } from '../helpers/archive-names.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
 const historicalDir = process.env.HISTORICAL_DIR;
@@ -264,5 +265,13 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: archive ? fa
     const collier = await db.pool.query("SELECT min(first_listed_on) AS first FROM agreements WHERE agency_id = 'fl-collier-county-sheriffs-office'");
     t.match(collier.rows[0].first, /^2007-/, "Collier's history starts in 2007");
     t.same((await db.pool.query("SELECT id FROM agencies WHERE county_fips IS NULL AND level <> 'state'")).rows.length, 2, 'no new agency without a county');
+
+    // Then the FBI's roster (issue 22): ORIs by agency type, the ori filter, a release's Parquet; and q as reporters type it.
+    await t.test('then the FBI roster, and the names reporters type', async (t) => {
+      const roster = await cli<{ agencies: number; matched: number }>(db.url, ['--fbi-roster', 'data/fbi/fbi-lee-2025.csv.gz']);
+      t.equal(roster.code, 0, roster.stderr);
+      await app.dataset.refresh();
+      await checkFbiAndNames(t, app, db);
+    });
   });
 });
