@@ -8,7 +8,7 @@
 //   §8.8.3.3: a strong ETag names one sequence of bytes), and every compressible answer says Vary: Accept-Encoding.
 // - A route with `config: { compress: false }` is sent as stored (release files: zip and Parquet are compressed
 //   already, and every file keeps its SHA-256 as its ETag).
-import { pipeline, Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { brotliCompress, brotliCompressSync, constants, createBrotliCompress, createGzip, gzip, gzipSync, type BrotliOptions, type ZlibOptions } from 'node:zlib';
 import type { FastifyInstance, onSendHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
@@ -117,13 +117,16 @@ const compressAnswer: onSendHookHandler<unknown> = (request, reply, payload, don
   if (payload === null || payload === undefined || payload === '' || reply.hasHeader('content-encoding')) return done(null, payload);
   if (reply.statusCode === 204 || reply.statusCode === 304 || request.routeOptions.config?.compress === false) return done(null, payload);
   if (!isCompressible(reply.getHeader('content-type') as string | undefined)) return done(null, payload);
+  const isStream = typeof (payload as { pipe?: unknown }).pipe === 'function';
+  // Anything else (a web stream) goes as it is.
+  if (!isStream && typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
   reply.header('vary', varyWithEncoding(reply.getHeader('vary') as string | undefined));
   const encoding = chooseEncoding(request.headers['accept-encoding']);
   if (encoding === 'identity') return done(null, payload);
   const etag = reply.getHeader('etag') as string | undefined;
   if (etag) reply.header('etag', encodedEtag(etag, encoding));
   reply.header('content-encoding', encoding);
-  if (payload instanceof Readable || typeof (payload as { pipe?: unknown }).pipe === 'function') {
+  if (isStream) {
     reply.removeHeader('content-length');
     const compressor = encoding === 'br' ? createBrotliCompress(BROTLI) : createGzip(GZIP);
     // A failing source fails the compressor, and Fastify ends the response (a truncated body, never a complete-looking one).

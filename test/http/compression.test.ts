@@ -88,6 +88,11 @@ t.test('each coding has its own ETag, and a revalidation answers 304 in that cod
       etags.set(encoding, answer.headers.etag as string);
     }
     t.equal(new Set(etags.values()).size, 3, `${url}: three codings, three ETags`);
+    if (!url.includes('bulk') && !url.startsWith('/graphql')) {
+      const [get, head] = await Promise.all([app.inject({ url, headers: { 'accept-encoding': 'br' } }), app.inject({ method: 'HEAD', url, headers: { 'accept-encoding': 'br' } })]);
+      t.equal(head.headers['content-length'], String(get.rawPayload.length), `${url}: HEAD gives the compressed length`);
+      t.equal(head.headers['content-encoding'], 'br');
+    }
     for (const [encoding, etag] of etags) {
       const revalidated = await app.inject({ url, headers: { 'accept-encoding': encoding, 'if-none-match': etag } });
       t.equal(revalidated.statusCode, 304, `${url}: 304 for the ${encoding} ETag in ${encoding}`);
