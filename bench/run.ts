@@ -13,7 +13,7 @@
 // third between runs: read the ratios. Needs ICE_ARCHIVE_DIR. Writes bench/results/http.json.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -157,6 +157,15 @@ interface Contender {
   child: ChildProcess;
 }
 
+// Every contender started, to find the process answering a URL (its CPU time, below).
+const started: Contender[] = [];
+
+/** CPU seconds a process has used (user + system, from /proc; clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function start(name: string, args: string[], env: NodeJS.ProcessEnv, readyPath: string): Promise<Contender> {
   const port = await freePort();
   const child = spawn(NODE, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -168,7 +177,11 @@ async function start(name: string, args: string[], env: NodeJS.ProcessEnv, ready
     if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${stderr}`);
     try {
       const response = await fetch(`${base}${readyPath}`);
-      if (response.status < 500) return { name, base, child };
+      if (response.status < 500) {
+        const contender = { name, base, child };
+        started.push(contender);
+        return contender;
+      }
     } catch {
       // not listening yet
     }
@@ -208,6 +221,8 @@ interface Measurement {
   round: number;
   requests_per_s: number;
   latency_ms: { p50: number; p99: number };
+  /** CPU time of the answering process per request, in µs: steadier than throughput on a shared machine. */
+  cpu_us_per_request: number | null;
   errors: number;
   non_2xx: number;
 }
@@ -271,18 +286,22 @@ async function compare(name: string, dataset: string, contenders: Comparison['co
   for (let round = 1; round <= ROUNDS; round++) {
     const order = round % 2 === 1 ? contenders : [...contenders].reverse();
     for (const contender of order) {
+      const pid = started.find((candidate) => contender.url.startsWith(`${candidate.base}/`))?.child.pid;
+      const cpuBefore = pid ? await cpuSeconds(pid) : 0;
       const result = await autocannon(contender.url, contender.request ?? {});
+      const cpu = pid ? (await cpuSeconds(pid)) - cpuBefore : null;
       const measurement: Measurement = {
         contender: contender.contender,
         round,
         requests_per_s: Math.round(result.requests.average),
         latency_ms: { p50: result.latency.p50, p99: result.latency.p99 },
+        cpu_us_per_request: cpu === null || !result.requests.total ? null : Math.round((cpu * 1e6) / result.requests.total),
         errors: result.errors,
         non_2xx: result.non2xx,
       };
       comparison.measurements.push(measurement);
       console.log(
-        `${dataset.padEnd(3)} ${name.padEnd(34)} ${contender.contender.padEnd(30)} r${round} ${String(measurement.requests_per_s).padStart(7)} req/s  p50 ${measurement.latency_ms.p50} ms  p99 ${measurement.latency_ms.p99} ms${measurement.errors + measurement.non_2xx ? `  errors ${measurement.errors} non-2xx ${measurement.non_2xx}` : ''}`,
+        `${dataset.padEnd(3)} ${name.padEnd(34)} ${contender.contender.padEnd(30)} r${round} ${String(measurement.requests_per_s).padStart(7)} req/s  p50 ${measurement.latency_ms.p50} ms  p99 ${measurement.latency_ms.p99} ms  cpu ${measurement.cpu_us_per_request ?? '-'} µs/req${measurement.errors + measurement.non_2xx ? `  errors ${measurement.errors} non-2xx ${measurement.non_2xx}` : ''}`,
       );
     }
   }
@@ -316,6 +335,12 @@ async function measureCacheMemory(dataset: string, url: string): Promise<void> {
     `${dataset.padEnd(3)} cache memory: ${measured.answers} answers (mean body ${measured.mean_body_bytes} B): ${measured.bytes_per_answer} B each ` +
       `(${measured.of_which_bodies} B body, ${measured.of_which_keys_and_headers} B keys, headers and records)`,
   );
+}
+
+/** Mean CPU µs per request of a contender (NaN when not measured). */
+function meanCpu(comparison: Comparison, contender: string): number {
+  const values = comparison.measurements.filter((m) => m.contender === contender).map((m) => m.cpu_us_per_request ?? Number.NaN);
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
 function mean(comparison: Comparison, contender: string): number {
@@ -465,6 +490,10 @@ try {
       const bodyOnly = mean(comparison, 'service') / mean(comparison, 'bare route, body only');
       if (/^(REST JSON|GraphQL POST)/.test(item.label)) goals.push(goal(`${item.label} / bare route, body only (${dataset})`, bodyOnly, 0.9));
       else references.push({ ratio: `${item.label} / bare route, body only (${dataset})`, measured: Number(bodyOnly.toFixed(2)) });
+      // The same comparisons in CPU per request (bare's over the service's: above 1 when the service spends less).
+      for (const bare of ['bare route, same bytes', 'bare route, body only']) {
+        references.push({ ratio: `${item.label}: CPU per request of ${bare} / service's (${dataset})`, measured: Number((meanCpu(comparison, bare) / meanCpu(comparison, 'service')).toFixed(2)) });
+      }
       const p99 = Math.max(...comparison.measurements.filter((m) => m.contender === 'service').map((m) => m.latency_ms.p99));
       goals.push(goal(`${item.label} p99 ms (${dataset})`, p99, 6, false));
     }
