@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './database/connect.ts';
 import { graphqlPlugin } from './graphql/plugin.ts';
+import { compressionPlugin } from './http/compression.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { datasetVersionPlugin } from './plugins/app/dataset-version.ts';
 import { ingestSchedulerPlugin } from './plugins/app/ingest-scheduler.ts';
@@ -96,6 +97,8 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   }
 
   installProblemHandlers(app);
+  // First: every route registered after it gets its answers compressed (src/http/compression.ts).
+  await app.register(compressionPlugin);
   await app.register(corsPlugin);
   await app.register(rateLimitPlugin);
   await app.register(datasetVersionPlugin);

@@ -10,7 +10,8 @@
 // paths before Mercurius parses anything (plugin.ts adds them to its routes).
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { bodyToKeep } from './store.ts';
+import { chooseEncoding, encodedEtag, encodedHeaders } from '../http/compression.ts';
+import { bodyToKeep } from '../http/body.ts';
 import { entityTag, isNotModified } from './validators.ts';
 import { canonicalKey } from '../query/grammar.ts';
 
@@ -78,14 +79,17 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       const state: CacheState = { key, version, etag, cacheable: false, hit: false };
       states.set(request, state);
       const hit = cache.get(version, key);
-      const revalidated = isGet && isNotModified(request, etag);
-      if (hit || revalidated) {
-        // An ETag is only ever issued with a complete answer of this version, so a match is one.
+      if (hit) {
         state.hit = true;
-        const headers = hitHeaders(request, etag);
-        if (hit) app.responseCache.remember(request, version, { ...hit, headers });
-        if (revalidated) return reply.headers(headers).code(304).send();
-        return reply.headers(headers).code(hit!.status).type(hit!.contentType).send(hit!.body);
+        const answer = { ...hit, headers: hitHeaders(request, etag) };
+        app.responseCache.remember(request, version, answer);
+        return app.responseCache.send(request, reply, answer);
+      }
+      // An ETag is only ever issued with a complete answer of this version, so a match is one (in the request's coding).
+      const encoding = chooseEncoding(request.headers['accept-encoding']);
+      if (isGet && isNotModified(request, encodedEtag(etag, encoding))) {
+        state.hit = true;
+        return reply.headers(encodedHeaders(hitHeaders(request, etag), encoding)).code(304).send();
       }
       reply.header('x-cache', 'MISS');
     },

@@ -12,7 +12,10 @@
 //   by `answer`, which the HTTP server calls before handing the request to
 //   Fastify (src/app.ts), with what Fastify's hooks would have added (request
 //   id, CORS, the rate limiter's count and headers). POSTs to a path keyed by
-//   body (keyByBody: GraphQL's) are read there first, and handed on read.
+//   body (keyByBody: GraphQL's) are read there first, and handed on read;
+// - an answer is sent in the coding Accept-Encoding asks for, its compressed
+//   bodies and headers (an ETag per coding) made once per answer
+//   (src/http/compression.ts), on both paths.
 // GraphQL keeps its answers in the same memory (src/cache/graphql-keys.ts). Which
 // representation a request gets is decided by the HTTP layer (src/http/negotiate.ts).
 import { createHash } from 'node:crypto';
@@ -21,8 +24,10 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest, preParsingHookHandler, RequestPayload } from 'fastify';
 import fp from 'fastify-plugin';
+import { chooseEncoding, encodedBody, encodedHeaders, encodedEtag, type Encoding } from '../http/compression.ts';
 import { acceptedName, type Representation } from '../http/negotiate.ts';
-import { bodyToKeep, ResponseCache, type CachedResponse } from './store.ts';
+import { bodyToKeep } from '../http/body.ts';
+import { ResponseCache, type CachedResponse } from './store.ts';
 import { entityTag, matchesValidators, validatorHeaders } from './validators.ts';
 import { CORS_RESPONSE_HEADERS } from '../plugins/external/cors.ts';
 
@@ -61,6 +66,8 @@ export interface ResponseCachePlugin {
    * skips the server, the hook itself answers a repeat).
    */
   keyByBody(path: string): preParsingHookHandler;
+  /** Sends an answer kept in memory: 304 to a matching conditional request, else its body in the request's coding. */
+  send(request: FastifyRequest, reply: FastifyReply, response: CachedResponse): FastifyReply;
   /** Keeps `response` (of dataset `version`) under the raw key a fast path gave this request: its next repeat is answered there. */
   remember(request: FastifyRequest, version: number, response: CachedResponse): void;
 }
@@ -83,16 +90,34 @@ function rawKey(request: { url?: string; headers: IncomingHttpHeaders }): string
   return `${url}#${format}`;
 }
 
-/** The headers of a remembered answer as `writeHead` takes them (name, value, name, value…), made once per answer. */
-const frontHeaderLists = new WeakMap<CachedResponse, string[]>();
-function frontHeaders(response: CachedResponse): string[] {
-  let list = frontHeaderLists.get(response);
-  if (list === undefined) {
-    const headers = { ...CORS_RESPONSE_HEADERS, ...response.headers, 'content-type': response.contentType, 'content-length': String(response.body.length) };
-    list = Object.entries(headers).flat();
-    frontHeaderLists.set(response, list);
+const ENCODINGS: readonly Encoding[] = ['identity', 'br', 'gzip'];
+
+/** A remembered answer in one coding, as both paths send it: made once per answer and coding. */
+interface PreparedAnswer {
+  body: Buffer;
+  /** Its headers for Fastify's path (validators with the coding's ETag, Vary, Content-Encoding). */
+  headers: Record<string, string>;
+  /** The same with what Fastify would add (CORS, type, length), as `writeHead` takes them (name, value, name, value…). */
+  front: string[];
+}
+
+const preparedAnswers = new WeakMap<CachedResponse, (PreparedAnswer | undefined)[]>();
+function prepared(response: CachedResponse, encoding: Encoding): PreparedAnswer {
+  let answers = preparedAnswers.get(response);
+  if (answers === undefined) {
+    answers = [];
+    preparedAnswers.set(response, answers);
   }
-  return list;
+  const index = ENCODINGS.indexOf(encoding);
+  let answer = answers[index];
+  if (answer === undefined) {
+    const body = encodedBody(response.body, encoding);
+    const headers = encodedHeaders(response.headers ?? {}, encoding);
+    if (encoding !== 'identity') headers['content-encoding'] = encoding;
+    const front = Object.entries({ ...CORS_RESPONSE_HEADERS, ...headers, 'content-type': response.contentType, 'content-length': String(body.length) }).flat();
+    answer = answers[index] = { body, headers, front };
+  }
+  return answer;
 }
 
 /** The parser reads a body already read from here; it checks it against content-length as it would have. */
@@ -156,11 +181,12 @@ export const responseCachePlugin = fp(
         etag: entityTag(version.version, representation.name, revision),
         'last-modified': version.updatedAt.toUTCString(),
         'cache-control': CACHE_CONTROL,
-        vary: 'Accept',
+        vary: 'Accept, Accept-Encoding',
         'x-dataset-version': String(version.version),
       };
     }
 
+    /** Answers 304 when `headers` (the validators of the answer in the request's coding) match the request's. */
     function notModified(request: FastifyRequest, reply: FastifyReply, headers: Record<string, string>): boolean {
       if (!matchesValidators(request, headers)) return false;
       reply.code(304).headers(validatorHeaders(headers)).send();
@@ -168,9 +194,9 @@ export const responseCachePlugin = fp(
     }
 
     function sendCached(request: FastifyRequest, reply: FastifyReply, response: CachedResponse): FastifyReply {
-      const headers = response.headers ?? {};
-      if (response.status === 200 && headers.etag && notModified(request, reply, headers)) return reply;
-      return reply.code(response.status).headers(headers).type(response.contentType).send(response.body);
+      const answer = prepared(response, chooseEncoding(request.headers['accept-encoding']));
+      if (response.status === 200 && answer.headers.etag && notModified(request, reply, answer.headers)) return reply;
+      return reply.code(response.status).headers(answer.headers).type(response.contentType).send(answer.body);
     }
 
     /** Answers from memory on the bare HTTP objects; false when `key` is not remembered or the client is past its budget. */
@@ -182,9 +208,9 @@ export const responseCachePlugin = fp(
       // Past the budget: Fastify answers with the 429 problem (counting once more does not change the answer).
       if (!budget.allowed) return false;
       const id = (request.headers['x-request-id'] as string | undefined) || requestId();
-      const cached = hit.headers ?? {};
-      if (hit.status === 200 && cached.etag && matchesValidators(request, cached)) {
-        response.writeHead(304, { 'x-request-id': id, ...CORS_RESPONSE_HEADERS, ...budget.headers, ...validatorHeaders(cached) }).end();
+      const answer = prepared(hit, chooseEncoding(request.headers['accept-encoding']));
+      if (hit.status === 200 && answer.headers.etag && matchesValidators(request, answer.headers)) {
+        response.writeHead(304, { 'x-request-id': id, ...CORS_RESPONSE_HEADERS, ...budget.headers, ...validatorHeaders(answer.headers) }).end();
       } else {
         const limits = budget.headers;
         // A flat list, made once per answer but for these four: writeHead with an object costs more than the rest.
@@ -193,9 +219,9 @@ export const responseCachePlugin = fp(
           'x-ratelimit-limit', limits['x-ratelimit-limit']!,
           'x-ratelimit-remaining', limits['x-ratelimit-remaining']!,
           'x-ratelimit-reset', limits['x-ratelimit-reset']!,
-          ...frontHeaders(hit),
+          ...answer.front,
         ]);
-        response.end(request.method === 'HEAD' ? undefined : hit.body);
+        response.end(request.method === 'HEAD' ? undefined : answer.body);
       }
       if (logRequests) app.log.info({ reqId: id, method: request.method, url: request.url, status: response.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
       return true;
@@ -203,6 +229,7 @@ export const responseCachePlugin = fp(
 
     const responseCache: ResponseCachePlugin = {
       store,
+      send: sendCached,
       async respond(request, reply, representation, key, build) {
         const version = app.dataset.current().version;
         const response = await store.getOrCompute(version, key, async () => {
@@ -220,10 +247,12 @@ export const responseCachePlugin = fp(
         return sendCached(request, reply, response);
       },
       async stream(request, reply, representation, open, headers = {}) {
-        const validatorHeaders = validators(representation);
-        if (notModified(request, reply, validatorHeaders)) return reply;
+        const answerHeaders = validators(representation);
+        // The stream is compressed as it is sent (src/http/compression.ts), under the coding's ETag.
+        const encoded = { ...answerHeaders, etag: encodedEtag(answerHeaders.etag!, chooseEncoding(request.headers['accept-encoding'])) };
+        if (notModified(request, reply, encoded)) return reply;
         const body = await open();
-        return reply.headers({ ...validatorHeaders, ...headers }).type(representation.mediaType).send(body);
+        return reply.headers({ ...answerHeaders, ...headers }).type(representation.mediaType).send(body);
       },
       answer(request, response, requestId, next) {
         const method = request.method;

@@ -1,12 +1,14 @@
 // Files the service serves as they are: the explorer's own pages and scripts (public/) and the browser libraries
 // it and GraphiQL use, read from their npm packages (node_modules), so that no page loads anything from outside the
-// service. Each file is read once, on its first request, and answers conditional GETs by a hash of its bytes.
+// service. Each file is read once, on its first request, and answers conditional GETs by a hash of its bytes;
+// it is compressed once per coding a client asks for.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { chooseEncoding, encodedBody, encodedEtag, isCompressible, varyWithEncoding } from './compression.ts';
 import { notFound } from './problem.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -58,8 +60,12 @@ export function staticFiles(files: Record<string, string>, options: StaticFileOp
   return function send(request: FastifyRequest, reply: FastifyReply, name: string): FastifyReply {
     const file = load(name);
     if (!file) throw notFound(`no file ${request.url.split('?')[0]}`);
-    reply.header('etag', file.etag).header('cache-control', options.cacheControl);
-    if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
-    return reply.type(file.type).send(file.body);
+    // In the client's coding, compressed once per file (src/http/compression.ts), with that coding's ETag.
+    const encoding = isCompressible(file.type) ? chooseEncoding(request.headers['accept-encoding']) : 'identity';
+    const etag = encodedEtag(file.etag, encoding);
+    reply.header('etag', etag).header('cache-control', options.cacheControl).header('vary', varyWithEncoding(reply.getHeader('vary') as string | undefined));
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    if (encoding !== 'identity') reply.header('content-encoding', encoding);
+    return reply.type(file.type).send(encodedBody(file.body, encoding));
   };
 }

@@ -42,7 +42,9 @@ t.test('a repeat is answered in front of Fastify with what Fastify would have se
 
   const head = await fetch(url, { method: 'HEAD' });
   t.equal(head.status, 200);
-  t.equal(head.headers.get('content-length'), String(Buffer.byteLength(firstBody)));
+  // fetch asks for a compressed answer (and decompresses it): HEAD gives the length of the same coding.
+  t.equal(head.headers.get('content-length'), first.headers.get('content-length'));
+  t.equal(head.headers.get('content-encoding'), first.headers.get('content-encoding'));
   t.equal(await head.text(), '');
 
   const csv = await fetch(url, { headers: { accept: 'text/csv' } });

@@ -13,7 +13,7 @@ t.test('/ serves the explorer to a browser and an index of the API to a program'
   t.equal(page.statusCode, 200);
   t.match(page.headers['content-type'], /^text\/html/);
   t.match(page.body, 'data-testid="active-count"');
-  t.equal(page.headers.vary, 'accept');
+  t.equal(page.headers.vary, 'accept, Accept-Encoding');
 
   for (const accept of [undefined, '*/*', 'application/json']) {
     const index = await app.inject({ url: '/', headers: accept ? { accept } : {} });

@@ -121,6 +121,8 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/releases/:version/:file',
     {
+      // Served as stored: zip and Parquet are compressed already, and each file's ETag is its SHA-256 (src/http/compression.ts).
+      config: { compress: false },
       schema: {
         tags: ['releases'],
         summary: 'A file of a release',
