@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase, type Database } from '../database/connect.ts';
 import { RELEASE_FILE_NAMES } from '../releases/build.ts';
-import { ensureCurrentRelease, getRelease, getReleaseFile, latestReleaseVersion } from '../releases/store.ts';
+import { ensureCurrentRelease } from '../releases/store.ts';
+import { getRelease, getReleaseFile, latestReleaseVersion } from '../repositories/index.ts';
 
 const USAGE = `usage: npm run release -- --version N --out DIR
   --version N    the release (dataset version) to write, or "latest"

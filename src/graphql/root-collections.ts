@@ -6,7 +6,7 @@
 import type { IResolvers } from 'mercurius';
 import { decodeCursor, encodeCursor } from '../query/paging.ts';
 import { parsePage, type RawQuery } from '../query/grammar.ts';
-import { getRelease, listReleases, type ReleaseRecord } from '../releases/store.ts';
+import { getRelease, listReleases, type ReleaseRecord } from '../repositories/index.ts';
 import { listChanges, type ChangeFilters, type ChangeRecord } from '../repositories/index.ts';
 import { changes } from '../resources/changes.ts';
 import { counties } from '../resources/counties.ts';

@@ -7,5 +7,6 @@ export * from './agencies.ts';
 export * from './agreements.ts';
 export * from './lists.ts';
 export * from './reference.ts';
+export * from './releases.ts';
 export * from './stats.ts';
 export type { PageResult } from '../query/paging.ts';

@@ -9,7 +9,7 @@ import { entityTag, isNotModified } from '../../cache/validators.ts';
 import { LIMIT_DEFAULT, parsePage, rejectUnknown } from '../../query/grammar.ts';
 import { decodeCursor, encodeCursor } from '../../query/paging.ts';
 import { RELEASE_FILE_NAMES } from '../../releases/build.ts';
-import { getRelease, getReleaseFile, latestReleaseVersion, listReleases, markDownloaded, type ReleaseRecord } from '../../releases/store.ts';
+import { getRelease, getReleaseFile, latestReleaseVersion, listReleases, markDownloaded, type ReleaseRecord } from '../../repositories/index.ts';
 import { ERROR_RESPONSES, jsonResponse, NOT_FOUND_RESPONSE, QUERY_PARAMETERS } from '../../schemas/common.ts';
 import { ReleaseListResponseSchema, ReleaseResponseSchema } from '../../schemas/releases.ts';
 import { rawQuery } from '../../http/request.ts';
