@@ -258,7 +258,7 @@ export async function writeHistory(client: pg.ClientBase, history: DerivedHistor
   const keptAgencies = agencies.filter((agency) => existing.has(agency.id)).map((agency) => ({ ...agency, location: history.locations.get(agency.id)! }));
   if (keptAgencies.length > 0) {
     // Two kept agencies may trade identity keys: the keys are parked first, so no unique check trips midway.
-    await client.query(`UPDATE agencies SET match_key = '\u0000' || id WHERE id = ANY($1::text[])`, [keptAgencies.map((agency) => agency.id)]);
+    await client.query(`UPDATE agencies SET match_key = '~parked~' || id WHERE id = ANY($1::text[])`, [keptAgencies.map((agency) => agency.id)]);
     await client.query(
       `UPDATE agencies SET canonical_name = r."canonicalName", match_key = r."matchKey", type = r.type::agency_type,
          level = r.level::agency_level, state_code = r."stateCode", county_fips = r."countyFips", lat = r.lat, lon = r.lon,
@@ -473,8 +473,8 @@ function compare(before: Snapshot, after: Snapshot): HistoryChanges {
 /** Merged ids answer with the id they merged into; an id that exists again answers for itself. */
 async function recordRedirects(client: pg.ClientBase, changes: HistoryChanges, version: number): Promise<void> {
   const merged = [
-    ...changes.agencies.merged.map((merge) => ({ ...merge, kind: 'agency' })),
-    ...changes.agreements.merged.map((merge) => ({ ...merge, kind: 'agreement' })),
+    ...changes.agencies.merged.map(({ from, into }) => ({ fromId: from, toId: into, kind: 'agency' })),
+    ...changes.agreements.merged.map(({ from, into }) => ({ fromId: from, toId: into, kind: 'agreement' })),
   ];
   await client.query(
     `DELETE FROM id_redirects WHERE from_id IN (SELECT id FROM agencies UNION ALL SELECT id FROM agreements)`,
@@ -482,12 +482,12 @@ async function recordRedirects(client: pg.ClientBase, changes: HistoryChanges, v
   if (merged.length === 0) return;
   // Links to an id merged earlier follow it to where it went now.
   await client.query(
-    `UPDATE id_redirects SET to_id = r.into FROM jsonb_to_recordset($1::jsonb) AS r("from" text, into text) WHERE id_redirects.to_id = r."from"`,
+    `UPDATE id_redirects SET to_id = r."toId" FROM jsonb_to_recordset($1::jsonb) AS r("fromId" text, "toId" text) WHERE id_redirects.to_id = r."fromId"`,
     [json(merged)],
   );
   await client.query(
     `INSERT INTO id_redirects (from_id, to_id, kind, version)
-     SELECT "from", into, kind, $2::int FROM jsonb_to_recordset($1::jsonb) AS r("from" text, into text, kind text)
+     SELECT "fromId", "toId", kind, $2::int FROM jsonb_to_recordset($1::jsonb) AS r("fromId" text, "toId" text, kind text)
      ON CONFLICT (from_id) DO UPDATE SET to_id = EXCLUDED.to_id, kind = EXCLUDED.kind, version = EXCLUDED.version`,
     [json(merged), version],
   );
