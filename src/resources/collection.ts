@@ -239,7 +239,10 @@ export function serveItem<R>(app: FastifyInstance, item: Item<R>): void {
         summary: item.summary,
         params: z.object({ [item.param.name]: item.param.schema }),
         ...querystring,
-        response: jsonResponse(item.schema, item.response, true),
+        response: {
+          ...jsonResponse(item.schema, item.response, true),
+          ...(item.redirects ? { 301: z.null().describe('A redirect; the id was merged into another by a re-derivation of the history: Location is the surviving id (query kept).') } : {}),
+        },
       },
     },
     async (request, reply) => {
@@ -260,7 +263,7 @@ export function serveItem<R>(app: FastifyInstance, item: Item<R>): void {
         });
       } catch (error) {
         if (!(error instanceof MovedTo)) throw error;
-        return reply.code(301).header('location', movedLocation(request.url, error.to)).send();
+        return reply.redirect(movedLocation(request.url, error.to), 301);
       }
     },
   );
