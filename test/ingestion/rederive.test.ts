@@ -40,6 +40,9 @@ t.test('a changed override: --rederive --dry-run names the merge, --rederive mak
   await seedHistory(database.pool);
   const first = await ensureCurrentRelease(database.pool, 'http://localhost');
   t.ok(first?.made, 'the release of the seeded history');
+  // A release once downloaded is kept for good (one never served may be replaced by the next): download it.
+  const { app } = await testApp(t, { database });
+  t.equal((await app.inject({ url: `/v1/releases/${first!.version}/CITATION.cff` })).statusCode, 200, 'the first release is downloaded');
   const releaseFiles = () =>
     database.pool.query<{ version: number; name: string; sha256: string; content: Buffer }>('SELECT version, name, sha256, content FROM release_files ORDER BY version, name');
   const releasedBefore = (await releaseFiles()).rows;
@@ -72,7 +75,6 @@ t.test('a changed override: --rederive --dry-run names the merge, --rederive mak
   t.match(done.stdout, `agencies: 1 merged: ${HOUSTON} -> ${GALVESTON}`);
   t.match(done.stderr, /made release \d+/, 'a new release for the new dataset version');
 
-  const { app } = await testApp(t, { database });
   const agency = await app.inject({ url: `/v1/agencies/${HOUSTON}?as_of=2025-04-15` });
   t.equal(agency.statusCode, 301, 'the merged agency id answers 301');
   t.equal(agency.headers.location, `/v1/agencies/${GALVESTON}?as_of=2025-04-15`, 'to the surviving id, the query kept');
