@@ -4,6 +4,7 @@ import pino from 'pino';
 import { buildApp, loggerOptions } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './database/connect.ts';
+import { rulesVersion, staleRulesNotice } from './ingestion/history/rules-version.ts';
 import { ensureCurrentRelease } from './releases/store.ts';
 
 let config: Config;
@@ -57,4 +58,10 @@ try {
 ensureCurrentRelease(database.pool, config.PUBLIC_URL).then(
   (result) => result?.made && app.log.info({ version: result.version, ms: result.ms }, 'release made'),
   (error: unknown) => app.log.error({ err: error }, 'making the current release failed'),
+);
+
+// The stored history derived under other rules than this code's (README "Re-deriving the history").
+staleRulesNotice(database.pool).then(
+  (notice) => notice && app.log.warn({ rules: rulesVersion() }, notice),
+  (error: unknown) => app.log.error({ err: error }, 'reading the rules version failed'),
 );

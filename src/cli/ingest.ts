@@ -1,7 +1,9 @@
 // `npm run ingest -- <source> [options]`: ICE lists into the database that
 // `npm start` uses (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR,
-// attached to when the service already runs it). Exit codes: 0 applied or
-// nothing to do, 2 bad input, 3 quarantined. See README "Ingestion".
+// attached to when the service already runs it). Exit codes: 0 applied (a late
+// list or an edition included) or nothing to do, 2 bad input, 3 quarantined.
+// --rederive: 0 re-derived (or the dry run's report), 2 nothing to re-derive
+// from. See README "Ingestion".
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,11 +18,12 @@ import { ingestHistorical, type HistoricalReport } from '../ingestion/historical
 import { FetchError, Fetcher, fetchPolicy } from '../ingestion/lists/fetch-lists.ts';
 import { IngestInputError, type IngestOptions, type IngestReport } from '../ingestion/ingest.ts';
 import { ingestFiles, listFilesInOrder } from '../ingestion/ingest-files.ts';
+import { describeRederive, rederiveHistory } from '../ingestion/history/rederive.ts';
 import { checkLatest, ingestUrls, withRunLock, type RemoteResult } from '../ingestion/ingest-urls.ts';
 
 export const EXIT = { ok: 0, badInput: 2, quarantined: 3, failure: 1 } as const;
 
-const USAGE = `usage: npm run ingest -- (--file PATH | --dir PATH | --url URL | --latest | --historical DIR | --fbi-roster FILE) [options]
+const USAGE = `usage: npm run ingest -- (--file PATH | --dir PATH | --url URL | --latest | --historical DIR | --fbi-roster FILE | --rederive) [options]
   --file PATH            one list (xlsx)
   --dir PATH             every .xlsx under PATH, recursively, in list-date order
   --url URL              one list over HTTP
@@ -28,6 +31,7 @@ const USAGE = `usage: npm run ingest -- (--file PATH | --dir PATH | --url URL | 
   --historical DIR       the sources of the years before 2021 (.csv files; README "Before 2021"), after the lists
   --fbi-roster FILE      the FBI's roster of agencies (LEE .csv or .csv.gz, e.g. data/fbi/fbi-lee-2025.csv.gz):
                          ORI, population and officers of every agency it surely matches
+  --rederive             derive the whole history again from the stored lists, under today's rules and overrides
   --kind KIND            participating | pending (default: from the file name or its columns)
   --list-date YYYY-MM-DD the list's date (default: from the file name, else HTTP Last-Modified)
   --dry-run              print what would change; write nothing
@@ -45,6 +49,7 @@ export const CliOptionsSchema = z
     latest: z.boolean().default(false),
     historical: z.string().min(1).optional(),
     'fbi-roster': z.string().min(1).optional(),
+    rederive: z.boolean().default(false),
     kind: ListKindSchema.optional(),
     'list-date': isoDate.optional(),
     'dry-run': z.boolean().default(false),
@@ -55,8 +60,8 @@ export const CliOptionsSchema = z
   })
   .refine(
     (options) =>
-      options.help || [options.file, options.dir, options.url, options.latest || undefined, options.historical, options['fbi-roster']].filter(Boolean).length === 1,
-    { message: 'give exactly one of --file, --dir, --url, --latest, --historical, --fbi-roster' },
+      options.help || [options.file, options.dir, options.url, options.latest || undefined, options.historical, options['fbi-roster'], options.rederive || undefined].filter(Boolean).length === 1,
+    { message: 'give exactly one of --file, --dir, --url, --latest, --historical, --fbi-roster, --rederive' },
   );
 export type CliOptions = z.infer<typeof CliOptionsSchema>;
 
@@ -70,6 +75,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       latest: { type: 'boolean' },
       historical: { type: 'string' },
       'fbi-roster': { type: 'string' },
+      rederive: { type: 'boolean' },
       kind: { type: 'string' },
       'list-date': { type: 'string' },
       'dry-run': { type: 'boolean' },
@@ -275,6 +281,24 @@ export async function main(argv: string[]): Promise<number> {
           `loaded the FBI roster ${report.file} (${report.rows} agencies, data up to ${report.latestDataYear}): ` +
             `${report.matched} of ${report.agencies} agencies have an ORI; ${report.changed} changed`,
         );
+      }
+      return EXIT.ok;
+    }
+    if (options.rederive) {
+      const report = (await withRunLock(db.pool, () => rederiveHistory(db!.pool, { dryRun: options['dry-run'] }), {
+        wait: true,
+        onWait: () => out.log('another ingestion is running; waiting for it to finish'),
+      }))!;
+      if (options.json) await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
+      else out.line(describeRederive(report));
+      if (options['dry-run']) return EXIT.ok;
+      // A re-derivation is a new dataset version: its release is made now, earlier ones stay as they are.
+      try {
+        const made = await ensureCurrentRelease(db.pool, config.PUBLIC_URL);
+        if (made?.made) out.log(`made release ${made.version} in ${made.ms} ms`);
+      } catch (error) {
+        console.error(`ingest: the history was re-derived, but making the release failed: ${(error as Error).message}`);
+        return EXIT.failure;
       }
       return EXIT.ok;
     }

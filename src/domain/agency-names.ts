@@ -274,13 +274,19 @@ export const AgencyOverridesFileSchema = z.strictObject({
 });
 export type AgencyOverridesFile = z.infer<typeof AgencyOverridesFileSchema>;
 
-const OVERRIDES_FILE = new URL('./agency-overrides.json', import.meta.url);
+// AGENCY_OVERRIDES_FILE: a reviewed copy to try before committing it (then `npm run ingest -- --rederive --dry-run`).
+const OVERRIDES_FILE = process.env.AGENCY_OVERRIDES_FILE || new URL('./agency-overrides.json', import.meta.url);
+
+/** The override file's text, as read: part of the rules version (rules-version.ts). */
+export function agencyOverridesText(): string {
+  return readFileSync(OVERRIDES_FILE, 'utf8');
+}
 
 let overridesFile: AgencyOverridesFile | undefined;
 /** The override file, validated; a bad entry stops the caller with the entry's path in the message. */
 export function loadAgencyOverridesFile(): AgencyOverridesFile {
   if (overridesFile) return overridesFile;
-  const parsed = AgencyOverridesFileSchema.safeParse(JSON.parse(readFileSync(OVERRIDES_FILE, 'utf8')));
+  const parsed = AgencyOverridesFileSchema.safeParse(JSON.parse(agencyOverridesText()));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`agency-overrides.json is invalid: ${issues}`);

@@ -22,6 +22,7 @@ import {
 } from '../repositories/index.ts';
 import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
+import { redirectOf, type RedirectKind } from '../repositories/redirects.ts';
 import { agreementsAsked } from './loaders.ts';
 import { selects } from './selection.ts';
 import { connection, toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats } from './types.ts';
@@ -55,10 +56,20 @@ function collectionField<P, R, N>(
 }
 
 /** One object by id (agreement, agency), on asOf when given. */
-function itemField<R, N>(byIds: (db: Db, ids: string[], asOf?: string) => Promise<R[]>, toNode: (record: R, asOf: string | undefined) => N) {
+function itemField<R, N>(
+  kind: RedirectKind,
+  byIds: (db: Db, ids: string[], asOf?: string) => Promise<R[]>,
+  toNode: (record: R, asOf: string | undefined) => N,
+) {
   return async (_root: unknown, args: { id: string; asOf?: string | null }, context: Ctx) => {
     const asOf = asOfOf(args.asOf);
-    const [record] = await run(context, (pool) => byIds(pool, [args.id], asOf));
+    // An id a re-derivation merged into another resolves to the surviving one (REST answers 301).
+    const [record] = await run(context, async (pool) => {
+      const found = await byIds(pool, [args.id], asOf);
+      if (found.length > 0) return found;
+      const to = await redirectOf(pool, kind, args.id);
+      return to ? byIds(pool, [to], asOf) : [];
+    });
     return record ? toNode(record, asOf) : null;
   };
 }
@@ -66,7 +77,7 @@ function itemField<R, N>(byIds: (db: Db, ids: string[], asOf?: string) => Promis
 export const resolvers: IResolvers = {
   Query: {
     agreements: collectionField(agreementQuery, listAgreements, toAgreement),
-    agreement: itemField(agreementsByIds, toAgreement),
+    agreement: itemField('agreement', agreementsByIds, toAgreement),
     async agencies(_root, args: CollectionArgs, context: Ctx, info: GraphQLResolveInfo) {
       const { filters, page } = agencyQuery(args, selects(info, 'totalCount'));
       const counts = AGENCY_COUNTS.some((field) => selects(info, 'edges', 'node', field));
@@ -78,7 +89,7 @@ export const resolvers: IResolvers = {
         ...(key && record.agreements ? { refAgreements: { key, records: record.agreements } } : {}),
       }));
     },
-    agency: itemField(agenciesByIds, toAgency),
+    agency: itemField('agency', agenciesByIds, toAgency),
     async states(_root, args: { asOf?: string | null }, context: Ctx) {
       const asOf = asOfOf(args.asOf) ?? null;
       return (await run(context, (pool) => listStates(pool))).map((state) => toState(state, asOf));

@@ -334,6 +334,7 @@ export interface SourceList {
   kind: string;
   listDate: string;
   listDateSource: string;
+  edition: number;
   fileName: string | null;
   url: string | null;
   sha256: string;
@@ -376,6 +377,7 @@ export function toSourceList(record: SourceListRecord): SourceList {
     kind: upper(record.kind),
     listDate: record.list_date,
     listDateSource: record.list_date_source,
+    edition: record.edition,
     fileName: record.file_name,
     url: record.url,
     sha256: record.sha256,

@@ -9,15 +9,9 @@ import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
 import { applyList, HistoryCache, IngestInputError, type IngestOptions, type IngestReport } from './ingest.ts';
+import { compareFilePlace } from './history/list-order.ts';
 import { kindFromFileName, listDateFromFileName } from './lists/parse/index.ts';
 import { PARSE_WORKER_DATA, readListFile, type ParseRequest, type ParseResult } from './lists/parse-worker.ts';
-
-/** Orders one day's lists: the file name's time (am < mid(day) < pm, or HH:MM), participating before pending. */
-function timeRank(time: string | null): string {
-  if (!time) return '12:00';
-  if (/^\d{1,2}:\d{2}/.test(time)) return time.padStart(5, '0');
-  return { am: '09:00', mid: '12:00', pm: '15:00' }[time] ?? '12:00';
-}
 
 export interface PlannedFile {
   path: string;
@@ -35,14 +29,7 @@ export async function listFilesInOrder(dir: string): Promise<PlannedFile[]> {
       const named = listDateFromFileName(basename(path));
       return { path, date: named?.date ?? null, time: named?.time ?? null, kind: kindFromFileName(basename(path)) };
     })
-    .sort(
-      (a, b) =>
-        (a.date ?? '9999').localeCompare(b.date ?? '9999') ||
-        timeRank(a.time).localeCompare(timeRank(b.time)) ||
-        // The participating list first: a pending application that was signed is then promoted, not withdrawn.
-        (a.kind === 'participating' ? 0 : 1) - (b.kind === 'participating' ? 0 : 1) ||
-        a.path.localeCompare(b.path),
-    );
+    .sort(compareFilePlace);
 }
 
 /** What became of one file: its report, or the one-line reason it is bad input. */

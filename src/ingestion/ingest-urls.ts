@@ -29,7 +29,7 @@ export async function ingestUrls(
     try {
       const report = await ingestList(
         pool,
-        { buffer: fetched.buffer, fileName: fetched.fileName, url, lastModified: fetched.lastModified },
+        { buffer: fetched.buffer, fileName: fetched.fileName, url, lastModified: fetched.lastModified, publishedAt: publishedAtOf(fetched.lastModifiedHeader) },
         options,
       );
       results.push({ url, kind: 'ingested', report });
@@ -133,4 +133,9 @@ export async function withRunLock<T>(
   } finally {
     client.release();
   }
+}
+
+/** A Last-Modified header as an ISO timestamp (what orders two editions of one list), or null. */
+function publishedAtOf(header: string | null): string | null {
+  return header && !Number.isNaN(Date.parse(header)) ? new Date(header).toISOString() : null;
 }

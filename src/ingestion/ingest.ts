@@ -6,13 +6,14 @@ import { linkReportAgencies } from '../reference/load.ts';
 import { planList, type ChangeCounts, type HistoryState, type ListPlan } from './history/plan-list.ts';
 import { isValidDate, type ListKind, type ParsedList } from './lists/parse/index.ts';
 import { IngestInputError, readList, type ListSource, type ReadList } from './lists/read-list.ts';
-import { loadHistoryState, writePlan, writeSkippedRows } from './history/history-store.ts';
+import { compareListPlace, type ListPlace } from './history/list-order.ts';
+import { appliedListsInOrder, ARRIVING_LIST_ID, replaceHistory, replayLists, storedRows } from './history/rederive.ts';
+import { rulesVersion } from './history/rules-version.ts';
+import { LIST_WRITE_LOCK, loadHistoryState, writePlan, writeSkippedRows } from './history/history-store.ts';
 import { matchFbiIdentifiers } from './agencies/fbi-identifiers.ts';
 
 export { IngestInputError, type ListSource, type ReadList };
 
-/** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in remote.ts). */
-export const LIST_WRITE_LOCK = 287004;
 /** Quarantine a list that would end more than this share of the open agreements of its kind… */
 const MASS_ENDING_SHARE = 0.25;
 /** …when there are at least this many (small lists legitimately swing). */
@@ -126,14 +127,50 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
       };
     }
 
+    const place: ListPlace = { listDate, listTime: parsed.listTime, kind, publishedAt: list.publishedAt, arrival: Number.MAX_SAFE_INTEGER };
+    const applied = await appliedListsInOrder(client);
+    const judged = { kind, listDate, listDateSource, lastModified: list.lastModified };
+    if (applied.some((other) => compareListPlace(other, place) > 0)) {
+      // A late list (an earlier date, an earlier time of day, or an edition published before one applied):
+      // the history is derived again with it in its place, as loading every list in order would have.
+      let quarantine: Quarantine | null = null;
+      const replay = await replayLists(client, applied, {
+        place,
+        rows: parsed.rows,
+        async judge(plan, previousOfKind) {
+          quarantine = await quarantineReasonFor(client, parsed, judged, plan, options.force ?? false, previousOfKind);
+          return quarantine === null && !options.dryRun;
+        },
+      });
+      const plan = replay.arrivingPlan!;
+      report.counts = plan.counts;
+      report.unresolvedAgencies = unresolvedAgencies(plan);
+      report.suggestedListDate = (quarantine as Quarantine | null)?.suggestedListDate ?? null;
+      const quarantineReason = (quarantine as Quarantine | null)?.reason ?? null;
+      if (options.dryRun) {
+        await client.query('ROLLBACK');
+        return { ...report, outcome: 'dry_run', reason: quarantineReason };
+      }
+      const status = quarantineReason ? 'quarantined' : 'applied';
+      const listId = await saveSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, status, reason: quarantineReason, plan });
+      if (status === 'applied') {
+        await replaceHistory(client, replay.history, (id) => (id === ARRIVING_LIST_ID ? listId : id));
+      } else {
+        await bumpVersion(client, listId, false);
+        report.unresolvedAgencies = [];
+      }
+      await numberEditions(client, kind, listDate, parsed.listTime);
+      await client.query('COMMIT');
+      return { ...report, outcome: status, sourceListId: listId, reason: quarantineReason };
+    }
+
     const version = await datasetVersion(client);
     const state = (version !== null ? history?.take(version) : null) ?? (await loadHistoryState(client));
     const plan = planList(state, { kind, listDate }, parsed.rows);
     report.counts = plan.counts;
-    report.unresolvedAgencies = plan.newAgencies
-      .filter((agency) => agency.location.method === 'unresolved')
-      .map((agency) => `${agency.canonicalName} (${agency.stateCode})`);
-    const quarantine = await quarantineReasonFor(client, parsed, { kind, listDate, listDateSource, lastModified: list.lastModified }, plan, options.force ?? false);
+    report.unresolvedAgencies = unresolvedAgencies(plan);
+    const previousOfKind = applied.filter((other) => other.kind === kind).at(-1) ?? null;
+    const quarantine = await quarantineReasonFor(client, parsed, judged, plan, options.force ?? false, previousOfKind);
     const quarantineReason = quarantine?.reason ?? null;
     report.suggestedListDate = quarantine?.suggestedListDate ?? null;
 
@@ -158,17 +195,12 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
       // A new agency gets its FBI identifiers from the loaded roster (if any) with the list that brought it.
       if (plan.newAgencies.length > 0) await matchFbiIdentifiers(client, { all: false });
     }
-    const updated = await client.query<{ version: number }>(
-      `UPDATE dataset_version SET version = version + 1, updated_at = now(),
-         latest_list_id = CASE WHEN $1 THEN $2::int ELSE latest_list_id END WHERE id = 1
-       RETURNING version`,
-      [status === 'applied', listId],
-    );
-    // The running service drops its response cache when it hears this (src/plugins/app/dataset-version.ts).
-    await client.query("SELECT pg_notify('dataset_changed', $1)", [String(listId)]);
+    // The first list into an empty history is derived under today's rules; later ones keep the version the
+    // history was derived under (a database derived under older rules stays so until --rederive).
+    const newVersion = await bumpVersion(client, listId, status === 'applied', applied.length === 0 && status === 'applied');
+    await numberEditions(client, kind, listDate, parsed.listTime);
     await client.query('COMMIT');
     // Planning changed the state in place: it is the database's state now only if the plan was written.
-    const newVersion = updated.rows[0]?.version;
     if (status === 'applied' && newVersion !== undefined) history?.keep(state, newVersion);
     if (status !== 'applied') report.unresolvedAgencies = [];
     return { ...report, outcome: status, sourceListId: listId, reason: quarantineReason };
@@ -178,6 +210,36 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
   } finally {
     client.release();
   }
+}
+
+function unresolvedAgencies(plan: ListPlan): string[] {
+  return plan.newAgencies
+    .filter((agency) => agency.location.method === 'unresolved')
+    .map((agency) => `${agency.canonicalName} (${agency.stateCode})`);
+}
+
+/** A new dataset version; the running service drops its response cache when it hears it (src/plugins/app/dataset-version.ts). */
+async function bumpVersion(client: pg.ClientBase, listId: number, applied: boolean, firstList = false): Promise<number | undefined> {
+  const updated = await client.query<{ version: number }>(
+    `UPDATE dataset_version SET version = version + 1, updated_at = now(),
+       latest_list_id = CASE WHEN $1 THEN $2::int ELSE latest_list_id END,
+       rules_version = CASE WHEN $3 THEN $4 ELSE rules_version END WHERE id = 1
+     RETURNING version`,
+    [applied, listId, firstList, rulesVersion()],
+  );
+  await client.query("SELECT pg_notify('dataset_changed', $1)", [String(listId)]);
+  return updated.rows[0]?.version;
+}
+
+/** Editions of one list (same kind, date and time of day): 1, 2 … by publication time when known, else arrival. */
+async function numberEditions(client: pg.ClientBase, kind: ListKind, listDate: string, listTime: string | null): Promise<void> {
+  await client.query(
+    `UPDATE source_lists s SET edition = n.edition
+     FROM (SELECT id, row_number() OVER (ORDER BY published_at NULLS LAST, id)::int AS edition FROM source_lists
+           WHERE kind = $1 AND list_date = $2 AND list_time IS NOT DISTINCT FROM $3) n
+     WHERE s.id = n.id AND s.edition <> n.edition`,
+    [kind, listDate, listTime],
+  );
 }
 
 async function datasetVersion(client: pg.ClientBase): Promise<number | null> {
@@ -213,24 +275,20 @@ function misdated(why: string, suggestedListDate: string): Quarantine {
   return { reason: `misdated: ${why}; review it, then ingest it again with --list-date ${suggestedListDate}`, suggestedListDate };
 }
 
-/** Why a list should not be applied as it is, or null. `force` overrides all but going back in time. */
+/**
+ * Why a list should not be applied as it is, or null; `force` overrides every reason. `previousOfKind`: the
+ * applied list of the same kind just before this one in history.
+ */
 async function quarantineReasonFor(
   client: pg.ClientBase,
   parsed: ParsedList,
   list: { kind: ListKind; listDate: string; listDateSource: ListDateSource; lastModified: string | null },
   plan: ListPlan,
   force: boolean,
+  previousOfKind: { listDate: string; columns: string[] } | null,
 ): Promise<Quarantine | null> {
   const { kind, listDate, lastModified } = list;
   const held = (reason: string): Quarantine => ({ reason, suggestedListDate: null });
-  const later = await client.query<{ list_date: string; file_name: string | null }>(
-    `SELECT list_date, file_name FROM source_lists WHERE status = 'applied' AND kind = $1 AND list_date > $2
-     ORDER BY list_date DESC LIMIT 1`,
-    [kind, listDate],
-  );
-  if (later.rows[0]) {
-    return held(`goes back in time: a ${kind} list dated ${later.rows[0].list_date} (${later.rows[0].file_name ?? 'no file name'}) is already applied; history is derived in list-date order`);
-  }
   if (force) return null;
   if (parsed.contentKind && parsed.contentKind !== kind) {
     return held(`looks like a ${parsed.contentKind} list (its columns) although it is taken as ${kind}: the files may have been swapped`);
@@ -257,14 +315,9 @@ async function quarantineReasonFor(
       return held(`misdated: the participating list published with it (${sibling.rows[0].file_name}) is misdated`);
     }
   }
-  const previous = await client.query<{ list_date: string; columns: string[] | null }>(
-    `SELECT list_date, summary->'columns' AS columns FROM source_lists WHERE status = 'applied' AND kind = $1
-     ORDER BY list_date DESC, id DESC LIMIT 1`,
-    [kind],
-  );
-  const missing = (previous.rows[0]?.columns ?? []).filter((column) => !parsed.columns.includes(column));
+  const missing = (previousOfKind?.columns ?? []).filter((column) => !parsed.columns.includes(column));
   if (missing.length > 0) {
-    return held(`looks like a stale re-post: it has no ${missing.map((c) => c.toUpperCase()).join(', ')} column, which the applied list of ${previous.rows[0]!.list_date} had`);
+    return held(`looks like a stale re-post: it has no ${missing.map((c) => c.toUpperCase()).join(', ')} column, which the applied list of ${previousOfKind!.listDate} had`);
   }
   // A header-only list would end every open agreement of its kind, however few (ICE's empty pending lists of
   // November 2025 came between lists that still held the same applications).
@@ -307,13 +360,16 @@ async function saveSourceList(
     JSON.stringify(parsed.warnings),
     JSON.stringify(summary),
     JSON.stringify(rawRows),
+    JSON.stringify(storedRows(parsed.rows)),
+    list.list.publishedAt,
   ];
   if (existingId !== null) {
     await client.query(
       `UPDATE source_lists SET kind = $1, list_date = $2, list_date_source = $3, list_time = $4, file_name = $5, url = $6,
          byte_size = $8, row_count = $9, status = $10::source_list_status, status_reason = $11, warnings = $12,
-         summary = $13, raw_rows = $14, applied_at = CASE WHEN $10::text = 'applied' THEN now() END
-       WHERE id = $15 AND sha256 = $7`,
+         summary = $13, raw_rows = $14, parsed_rows = $15, published_at = $16,
+         applied_at = CASE WHEN $10::text = 'applied' THEN now() END
+       WHERE id = $17 AND sha256 = $7`,
       [...values, existingId],
     );
     await writeSkippedRows(client, existingId, plan.skipped);
@@ -321,8 +377,8 @@ async function saveSourceList(
   }
   const inserted = await client.query<{ id: number }>(
     `INSERT INTO source_lists (kind, list_date, list_date_source, list_time, file_name, url, sha256, byte_size, row_count,
-       status, status_reason, warnings, summary, raw_rows, applied_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::source_list_status, $11, $12, $13, $14,
+       status, status_reason, warnings, summary, raw_rows, parsed_rows, published_at, applied_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::source_list_status, $11, $12, $13, $14, $15, $16,
        CASE WHEN $10::text = 'applied' THEN now() END)
      RETURNING id`,
     values,

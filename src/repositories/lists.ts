@@ -11,6 +11,7 @@ export interface SourceListRecord {
   list_date: string;
   list_date_source: string;
   list_time: string | null;
+  edition: number;
   file_name: string | null;
   url: string | null;
   sha256: string;
@@ -28,7 +29,7 @@ export interface SourceListRecord {
   applied_at: string | null;
 }
 
-const LIST_COLUMNS = `id, kind::text AS kind, list_date, list_date_source::text AS list_date_source, list_time, file_name, url,
+const LIST_COLUMNS = `id, kind::text AS kind, list_date, list_date_source::text AS list_date_source, list_time, edition, file_name, url,
   sha256::text AS sha256, byte_size, row_count, (summary->'counts'->>'agreements_confirmed')::int AS agreements_confirmed,
   (SELECT count(*) FROM source_list_skipped_rows k WHERE k.source_list_id = source_lists.id)::int AS rows_skipped,
   status::text AS status, status_reason, warnings, summary->'counts' AS counts,

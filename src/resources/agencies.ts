@@ -72,5 +72,6 @@ export const agency: Item<object> = {
       reports: reports.map(({ report_id, agency_name }) => ({ report_id, agency_name })),
     };
   },
+  redirects: 'agency',
   missing: (id) => `no agency ${JSON.stringify(id)}`,
 };

@@ -56,5 +56,6 @@ export const agreement: Item<AgreementDetail> = {
   param: { name: 'id', schema: z.string().max(200).describe('Agreement id, as in /v1/agreements.') },
   asOf: true,
   load: (db, id, asOf) => getAgreement(db, id, asOf),
+  redirects: 'agreement',
   missing: (id, asOf) => `no agreement ${JSON.stringify(id)}${asOf ? ` as of ${asOf}` : ''}`,
 };

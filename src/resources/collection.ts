@@ -14,6 +14,7 @@ import { inSnapshot } from '../database/snapshot.ts';
 import { itemEnvelope, linkHeader, nextLink, pageLink } from '../http/envelope.ts';
 import { negotiate, NEGOTIABLE } from '../http/negotiate.ts';
 import { notFound } from '../http/problem.ts';
+import { redirectOf, type RedirectKind } from '../repositories/redirects.ts';
 import { rawQuery, requestPath, wantsPage } from '../http/request.ts';
 import { ALL_FILTERS, canonicalKey, PAGE_PARAMS, parseFilters, parsePage, rejectNul, rejectUnknown, type Filters, type Page, type RawQuery } from '../query/grammar.ts';
 import { walkPages, type PageResult } from '../query/paging.ts';
@@ -189,6 +190,19 @@ export interface Item<R> {
   load(db: Db, id: string, asOf: string | undefined): Promise<R | null>;
   /** The 404's detail. */
   missing(id: string, asOf: string | undefined): string;
+  /** Ids of this kind that a re-derivation merged into another answer 301 to it (id_redirects). */
+  redirects?: RedirectKind;
+}
+
+/** Thrown out of the cache's build: the record's id was merged into `to`. */
+class MovedTo {
+  constructor(readonly to: string) {}
+}
+
+/** The request's URL with its last path segment (the id) replaced, query kept. */
+function movedLocation(url: string, to: string): string {
+  const [path, query] = url.split(/\?(.*)/s, 2) as [string, string | undefined];
+  return `${path.replace(/[^/]*$/, encodeURIComponent(to))}${query ? `?${query}` : ''}`;
 }
 
 export function serveItem<R>(app: FastifyInstance, item: Item<R>): void {
@@ -203,7 +217,10 @@ export function serveItem<R>(app: FastifyInstance, item: Item<R>): void {
         summary: item.summary,
         params: z.object({ [item.param.name]: item.param.schema }),
         ...querystring,
-        response: jsonResponse(item.schema, item.response, true),
+        response: {
+          ...jsonResponse(item.schema, item.response, true),
+          ...(item.redirects ? { 301: z.null().describe('A redirect; the id was merged into another by a re-derivation of the history: Location is the surviving id (query kept).') } : {}),
+        },
       },
     },
     async (request, reply) => {
@@ -214,11 +231,18 @@ export function serveItem<R>(app: FastifyInstance, item: Item<R>): void {
       // An id with a NUL is no id: PostgreSQL text cannot hold one (400, like any other parameter).
       rejectNul({ [item.param.name]: value });
       const id = item.id ? item.id(value) : value;
-      return app.responseCache.respond(request, reply, jsonRenderer, canonicalKey({ path: item.path, id, asOf }), async () => {
-        const record = await item.load(pool, id, asOf);
-        if (!record) throw notFound(item.missing(id, asOf));
-        return { body: itemEnvelope(app.dataset.current(), record, asOf) };
-      });
+      try {
+        return await app.responseCache.respond(request, reply, jsonRenderer, canonicalKey({ path: item.path, id, asOf }), async () => {
+          const record = await item.load(pool, id, asOf);
+          if (record) return { body: itemEnvelope(app.dataset.current(), record, asOf) };
+          const to = item.redirects ? await redirectOf(pool, item.redirects, id) : null;
+          if (to) throw new MovedTo(to);
+          throw notFound(item.missing(id, asOf));
+        });
+      } catch (error) {
+        if (!(error instanceof MovedTo)) throw error;
+        return reply.redirect(movedLocation(request.url, error.to), 301);
+      }
     },
   );
 }

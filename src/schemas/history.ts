@@ -11,6 +11,7 @@ export const SourceListSchema = z
     list_date: DateSchema.describe('Date the list claims.'),
     list_date_source: ListDateSourceSchema.describe('Where that date came from.'),
     list_time: z.string().nullable().describe('Time of day from the file name (am, pm, 14:30), ordering lists of one day.'),
+    edition: z.number().int().describe("Edition of the list: 1, 2 … among the files of the same kind, date and time of day (ICE re-posts a list under the same name with other content), by the server's Last-Modified when known, else by arrival."),
     file_name: z.string().nullable().describe('File name as published.'),
     url: z.string().nullable().describe('Where it was downloaded from.'),
     sha256: z.string().describe('SHA-256 of the file, hex.'),

@@ -23,8 +23,8 @@ import { findState } from '../../domain/states.ts';
 import type { ModelCode } from '../../domain/enums.ts';
 import { agencySearchKey, canonicalAgencyName, resolvedAgencyName } from '../../domain/agency-names.ts';
 import { AgencyIndex, MODEL_ABBREVIATION, type ListPlan } from '../history/plan-list.ts';
-import { IngestInputError, LIST_WRITE_LOCK } from '../ingest.ts';
-import { insertAgencies, loadHistoryState } from '../history/history-store.ts';
+import { IngestInputError } from '../lists/read-list.ts';
+import { insertAgencies, LIST_WRITE_LOCK, loadHistoryState } from '../history/history-store.ts';
 import { matchFbiIdentifiers } from '../agencies/fbi-identifiers.ts';
 
 /** The date the 287(g) program offered only the Jail Enforcement Model from (the task force model lapsed at the end of 2012). */
@@ -558,4 +558,43 @@ async function writeLayer(
     reportLinks: links.size,
     undated,
   };
+}
+
+/** A CSV field, quoted when it must be. */
+const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+
+/**
+ * The historical layer again, from the rows stored when it was loaded (a re-derivation: the ICE lists' agencies
+ * may have changed under it). Each file is rebuilt from its rows (every row of a file belongs to one of its
+ * sources) and read as the loader reads it; nothing happens when no historical source was loaded.
+ */
+export async function rebuildHistoricalLayer(client: pg.ClientBase): Promise<void> {
+  const stored = await client.query<{ file_name: string; sha256: string; raw_rows: { line: number; cells: Record<string, string> }[] }>(
+    'SELECT file_name, sha256, raw_rows FROM historical_sources ORDER BY id',
+  );
+  if (stored.rows.length === 0) return;
+  const first = await client.query<{ id: number; list_date: string }>(
+    `SELECT id, list_date FROM source_lists WHERE status = 'applied' AND kind = 'participating' ORDER BY list_date, id LIMIT 1`,
+  );
+  const files = new Map<string, { sha256: string; rows: { line: number; cells: Record<string, string> }[] }>();
+  for (const source of stored.rows) {
+    const file = files.get(source.file_name) ?? { sha256: source.sha256, rows: [] };
+    file.rows.push(...source.raw_rows);
+    files.set(source.file_name, file);
+  }
+  const sources: Source[] = [];
+  for (const [fileName, file] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    const keys = Object.keys(file.rows[0]?.cells ?? {}).sort().join(',');
+    const header = Object.values(HEADERS).find((candidate) => candidate.split(',').sort().join(',') === keys);
+    if (!header) throw new Error(`historical source ${fileName}: its stored rows match no known header`);
+    const names = header.split(',');
+    const lines = file.rows.sort((a, b) => a.line - b.line).map((row) => names.map((name) => csvField(row.cells[name] ?? '')).join(','));
+    // Read as the loader read the file; the file's own hash stays the one it was loaded with.
+    for (const source of readSourceFile(fileName, [header, ...lines].join('\n'))) sources.push({ ...source, sha256: file.sha256 });
+  }
+  if (!first.rows[0]) {
+    await client.query("DELETE FROM agreements WHERE origin = 'historical'");
+    return;
+  }
+  await writeLayer(client, sources, first.rows[0]);
 }

@@ -6,6 +6,9 @@ import type { AgencyLevel, AgencyType } from '../../domain/agency-names.ts';
 import type { AgreementState, HistoryState, ListPlan, NewAgency, SkippedRow } from './plan-list.ts';
 import type { ModelCode } from '../lists/parse/index.ts';
 
+/** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in ingest-urls.ts). */
+export const LIST_WRITE_LOCK = 287004;
+
 export async function loadHistoryState(client: pg.ClientBase): Promise<HistoryState> {
   // One client runs one query at a time: these go in sequence.
   const agencyRows = await client.query<{

@@ -9,6 +9,8 @@ export interface ListSource {
   url?: string | null;
   /** HTTP Last-Modified as an ISO date, the last resort for the list date. */
   lastModified?: string | null;
+  /** The server's Last-Modified (or a capture time) as a full timestamp, when known: orders editions of one list. */
+  publishedAt?: string | null;
 }
 
 /** A parsed list and what applying it needs of its source (the bytes themselves are not kept). */
@@ -17,6 +19,7 @@ export interface ReadList {
   byteSize: number;
   url: string | null;
   lastModified: string | null;
+  publishedAt: string | null;
 }
 
 /** Bad input (exit code 2): the message is one line a user can act on. */
@@ -31,7 +34,7 @@ export class IngestInputError extends Error {
 export async function readList(source: ListSource): Promise<ReadList> {
   try {
     const parsed = await parseListBuffer(source.buffer, source.fileName ? { fileName: source.fileName } : {});
-    return { parsed, byteSize: source.buffer.byteLength, url: source.url ?? null, lastModified: source.lastModified ?? null };
+    return { parsed, byteSize: source.buffer.byteLength, url: source.url ?? null, lastModified: source.lastModified ?? null, publishedAt: source.publishedAt ?? null };
   } catch (error) {
     if (error instanceof ListInputError) throw new IngestInputError(`${source.fileName ?? source.url ?? 'input'}: ${error.message}`);
     throw error;
