@@ -25,19 +25,16 @@ import {
   countiesByState,
   countySummaries,
   emptySummary,
-  listModels,
   listReports,
-  listStates,
   modelSummaries,
   recommendationsByReportIds,
   stateSummaries,
   type AgreementSummary as SummaryRecord,
-  type CountyRecord,
-  type ModelRecord,
-  type StateRecord,
 } from '../repositories/index.ts';
 import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
+import { groupRows, indexBy, type Loaders, perAsOf, type Query, unique } from './batching.ts';
 import { run, type GraphqlContext } from './context.ts';
+import { modelsByCode, remembered, statesByCode, tablesFor } from './reference-memory.ts';
 import { selectedFields, selects } from './selection.ts';
 import {
   connection,
@@ -60,111 +57,10 @@ import {
   type Connection,
   type County,
   type OversightReport,
-  type SourceList,
   type ReportAgency,
   type State,
   type SupportModel,
 } from './types.ts';
-
-/** One use of a field: its parent object, its arguments, and where it stands in the query (what is asked below it). */
-type Query<O, P = Record<string, never>> = { obj: O; params: P; info: GraphQLResolveInfo };
-
-/** Per type and field, the loader answering every use of the field in one batch, in order. */
-type Loaders = Record<string, Record<string, (queries: Query<any, any>[], context: GraphqlContext) => Promise<unknown[]>>>; // any: each loader types its own
-
-/** Groups the queries of a batch by a key (asOf, arguments), keeping their positions. */
-function groupBy<Q>(queries: readonly Q[], keyOf: (query: Q) => string): Map<string, { queries: Q[]; positions: number[] }> {
-  const groups = new Map<string, { queries: Q[]; positions: number[] }>();
-  queries.forEach((query, position) => {
-    const key = keyOf(query);
-    const group = groups.get(key) ?? { queries: [], positions: [] };
-    group.queries.push(query);
-    group.positions.push(position);
-    groups.set(key, group);
-  });
-  return groups;
-}
-
-/** Runs `load` once per asOf present in the batch and puts the answers back in order. */
-async function perAsOf<O extends { asOf: string | null }, P, R>(
-  queries: readonly Query<O, P>[],
-  load: (asOf: string | undefined, group: Query<O, P>[]) => Promise<R[]>,
-): Promise<R[]> {
-  const results = new Array<R>(queries.length);
-  await Promise.all(
-    [...groupBy(queries, (query) => query.obj.asOf ?? '')].map(async ([asOf, group]) => {
-      const answers = await load(asOf || undefined, group.queries);
-      group.positions.forEach((position, index) => (results[position] = answers[index]!));
-    }),
-  );
-  return results;
-}
-
-function indexBy<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T> {
-  return new Map(rows.map((row) => [keyOf(row), row]));
-}
-
-function groupRows<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> {
-  const grouped = new Map<K, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const list = grouped.get(key);
-    if (list) list.push(row);
-    else grouped.set(key, [row]);
-  }
-  return grouped;
-}
-
-const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
-
-// Reference data (states, models, counties, source lists) changes only with the
-// dataset version, as every answer does: kept in memory per pool and version
-// rather than queried by every request, each record read once per version (the
-// memory is bounded by the tables' sizes). States and models are read whole,
-// counties and source lists as they are asked for.
-interface ReferenceTables {
-  version: number;
-  states: Map<string, StateRecord>;
-  models: Map<string, ModelRecord>;
-  counties: Map<string, CountyRecord>;
-  /** As GraphQL serves them (they carry no asOf): converted once. */
-  sourceLists: Map<number, SourceList>;
-}
-const referenceTables = new WeakMap<object, ReferenceTables>();
-
-function tablesFor(context: GraphqlContext): ReferenceTables {
-  const version = context.app.dataset.current().version;
-  let tables = referenceTables.get(context.pool);
-  if (!tables || tables.version !== version) {
-    tables = { version, states: new Map(), models: new Map(), counties: new Map(), sourceLists: new Map() };
-    referenceTables.set(context.pool, tables);
-  }
-  return tables;
-}
-
-/** The records of `keys` from a memory of reference data, reading those not there yet in one query. */
-async function remembered<K, R>(
-  context: GraphqlContext,
-  memory: Map<K, R>,
-  keys: readonly K[],
-  fetch: (pool: Db, missing: K[]) => Promise<R[]>,
-  keyOf: (record: R) => K,
-): Promise<Map<K, R>> {
-  const missing = unique(keys).filter((key) => !memory.has(key));
-  if (missing.length > 0) for (const record of await run(context, (pool) => fetch(pool, missing))) memory.set(keyOf(record), record);
-  return memory;
-}
-
-const statesByCode = (context: GraphqlContext, codes: readonly string[]) =>
-  remembered(context, tablesFor(context).states, codes, (pool) => listStates(pool), (state) => state.code);
-const modelsByCode = (context: GraphqlContext, codes: readonly string[]) =>
-  remembered(context, tablesFor(context).models, codes, (pool) => listModels(pool), (model) => model.code);
-
-/** The record of `key` converted, when the memory holds it. */
-function known<K, R, T>(memory: Map<K, R>, key: K, convert: (record: R) => T): T | undefined {
-  const record = memory.get(key);
-  return record === undefined ? undefined : convert(record);
-}
 
 /**
  * The agreements(...) the agencies of a page ask, when the query asks them with one set of arguments: the page of
@@ -385,73 +281,3 @@ export const loaders: Loaders = {
   },
 };
 
-/**
- * Fields answered from the reference data in memory when it holds the answer: synchronously, without a batch or a
- * promise (a nested query asks them once per row). Undefined when it does not: the field's loader reads it.
- */
-const inMemory: Record<string, Record<string, (obj: any, context: GraphqlContext) => unknown>> = { // any: each entry types its own parent
-  Agency: {
-    state: (obj: Agency, context) => known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
-    county: (obj: Agency, context) =>
-      obj.refCountyFips === null ? null : known(tablesFor(context).counties, obj.refCountyFips, (county) => toCounty(county, obj.asOf)),
-  },
-  Agreement: {
-    model: (obj: Agreement, context) => known(tablesFor(context).models, obj.refModel, (model) => toModel(model, obj.asOf)),
-  },
-  AgreementEvent: {
-    sourceList: (obj: AgreementEvent, context) =>
-      obj.refSourceListId === null ? null : tablesFor(context).sourceLists.get(obj.refSourceListId),
-  },
-  County: {
-    state: (obj: County, context) => known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
-  },
-};
-
-type FieldResolver = (obj: unknown, params: unknown, context: GraphqlContext, info: GraphQLResolveInfo) => unknown;
-
-/** The field loads of one request waiting for the next tick, per field. */
-const pendingBatches = new WeakMap<GraphqlContext, Map<string, { queries: Query<unknown, unknown>[]; settle: ((result: unknown, error?: unknown) => void)[] }>>();
-
-/**
- * The loaders above as field resolvers that batch the loads of one request: every load of a field asked in the same
- * tick goes to its loader in one call (unless the reference data in memory answers it, see inMemory). Written here rather than through Mercurius' `loaders`: those key every load
- * by a stable stringify of the parent object and its arguments (agreements with their event details…), even with
- * their cache off, and that cost a tenth of an uncached nested query; the loaders above de-duplicate ids themselves.
- */
-export function batchedResolvers(all: Loaders): Record<string, Record<string, FieldResolver>> {
-  return Object.fromEntries(
-    Object.entries(all).map(([type, fields]) => [
-      type,
-      Object.fromEntries(
-        Object.entries(fields).map(([field, loader]) => {
-          const name = `${type}.${field}`;
-          const fromMemory = inMemory[type]?.[field];
-          const resolve: FieldResolver = (obj, params, context, info) => {
-            const answer = fromMemory?.(obj, context);
-            if (answer !== undefined) return answer;
-            return new Promise((resolvePromise, reject) => {
-              let batches = pendingBatches.get(context);
-              if (!batches) pendingBatches.set(context, (batches = new Map()));
-              let batch = batches.get(name);
-              if (!batch) {
-                const created = { queries: [] as Query<unknown, unknown>[], settle: [] as ((result: unknown, error?: unknown) => void)[] };
-                batches.set(name, (batch = created));
-                // After the current synchronous work and its promise jobs, as DataLoader does: siblings join first.
-                process.nextTick(() => {
-                  batches.delete(name);
-                  loader(created.queries, context).then(
-                    (results) => created.settle.forEach((settle, index) => settle(results[index])),
-                    (error: unknown) => created.settle.forEach((settle) => settle(undefined, error ?? new Error('loader failed'))),
-                  );
-                });
-              }
-              batch.queries.push({ obj, params, info });
-              batch.settle.push((result, error) => (error === undefined ? resolvePromise(result) : reject(error)));
-            });
-          };
-          return [field, resolve];
-        }),
-      ),
-    ]),
-  );
-}

@@ -10,7 +10,9 @@ import { graphqlCacheHooks } from '../cache/graphql-keys.ts';
 import { createContext, type GraphqlContext } from './context.ts';
 import { errorFormatter, formatError } from './errors.ts';
 import { aliasRule, DEFAULT_LIMITS, depthRule, limitError, queryCost, type GraphqlLimits } from './limits.ts';
-import { batchedResolvers, loaders } from './loaders.ts';
+import { batchedResolvers } from './batching.ts';
+import { loaders } from './loaders.ts';
+import { inMemory } from './reference-memory.ts';
 import { resolvers } from './resolvers.ts';
 import { rootCollections } from './root-collections.ts';
 
@@ -53,7 +55,7 @@ export const graphqlPlugin = fp<GraphqlOptions>(
     // body (keyByBody). See src/cache/graphql-keys.ts.
     await app.register(mercurius, {
       schema: schemaSource(),
-      resolvers: withFields(withFields(resolvers, rootCollections as Record<string, Record<string, unknown>>), batchedResolvers(loaders)),
+      resolvers: withFields(withFields(resolvers, rootCollections as Record<string, Record<string, unknown>>), batchedResolvers(loaders, inMemory)),
       path: '/graphql',
       // GraphiQL is served by src/routes/pages.ts from npm packages: Mercurius's page loads it from a CDN.
       graphiql: false,

@@ -3,11 +3,12 @@
 // from the database. Each is written as CSV and as Parquet.
 import type { Db } from '../database/connect.ts';
 import { AGENCY_LEVELS, AGENCY_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, ORI_MATCHES } from '../domain/enums.ts';
-import { walkPages } from '../query/paging.ts';
+import type { Page } from '../query/grammar.ts';
+import { type PageResult, walkPages } from '../query/paging.ts';
 import { AGREEMENT_FIELDS } from '../records/agreement.ts';
 import { EVENT_FIELDS } from '../records/event.ts';
 import { enumValues, type FieldType, type RecordFields } from '../records/record.ts';
-import { aliasesByAgencyIds, countySummaries, emptySummary, listAgencies, listAgreements, listSourceLists, type AgencyRecord, type AgreementRecord } from '../repositories/index.ts';
+import { aliasesByAgencyIds, countySummaries, emptySummary, listAgencies, listAgreements, listSourceLists } from '../repositories/index.ts';
 import { describeField } from './field-descriptions.ts';
 
 export type { FieldType };
@@ -73,6 +74,14 @@ function recordFields(section: string, record: RecordFields): ReleaseField[] {
   });
 }
 
+/** Every record of a keyset-paged repository listing, in id order. */
+async function everyRow<T>(list: (page: Page<'id'>) => Promise<PageResult<T>>): Promise<T[]> {
+  const rows: T[] = [];
+  const byId = { limit: 1000, sort: { field: 'id' as const, descending: false }, include_total: false };
+  for await (const batch of walkPages((cursor) => list({ ...byId, ...(cursor ? { cursor } : {}) }))) rows.push(...batch);
+  return rows;
+}
+
 const agreements: ReleaseResource = {
   name: 'agreements',
   title: '287(g) agreements',
@@ -85,10 +94,7 @@ const agreements: ReleaseResource = {
     { fields: 'supersedes_id', referenceFields: 'id' },
   ],
   async load(db) {
-    const rows: AgreementRecord[] = [];
-    const byId = { limit: 1000, sort: { field: 'id' as const, descending: false }, include_total: false };
-    for await (const batch of walkPages((cursor) => listAgreements(db, {}, { ...byId, ...(cursor ? { cursor } : {}) }))) rows.push(...batch);
-    return rows as unknown as Row[];
+    return (await everyRow((page) => listAgreements(db, {}, page))) as unknown as Row[];
   },
 };
 
@@ -130,9 +136,7 @@ const agencies: ReleaseResource = {
   primaryKey: 'id',
   foreignKeys: [{ fields: 'county_fips', resource: 'counties', referenceFields: 'fips' }],
   async load(db) {
-    const rows: AgencyRecord[] = [];
-    const byId = { limit: 1000, sort: { field: 'id' as const, descending: false }, include_total: false };
-    for await (const batch of walkPages((cursor) => listAgencies(db, {}, { ...byId, ...(cursor ? { cursor } : {}) }))) rows.push(...batch);
+    const rows = await everyRow((page) => listAgencies(db, {}, page));
     const aliases = new Map<string, string[]>();
     for (const alias of await aliasesByAgencyIds(db, rows.map((row) => row.id))) {
       aliases.set(alias.agency_id, [...(aliases.get(alias.agency_id) ?? []), alias.name]);

@@ -2,8 +2,7 @@
 // (the latest entries, older ones behind rel="next", RFC 5005), cached like
 // every other response. renderAtom is a pure function of the feed.
 import { z } from 'zod';
-import { feedOf, type Feed, type FeedEntry, type FeedLink } from './feed.ts';
-import type { Renderer } from './renderer.ts';
+import { feedRenderer, type Feed, type FeedEntry, type FeedLink } from './feed.ts';
 
 /** Escapes text and attribute values; drops characters XML 1.0 cannot hold at all (C0 controls). */
 export function escapeXml(text: string): string {
@@ -55,21 +54,15 @@ export function renderAtom(feed: Feed): string {
   ].join('\n');
 }
 
-export const atomRenderer: Renderer = {
+export const atomRenderer = feedRenderer({
   name: 'atom',
   extension: '.atom',
   mediaType: 'application/atom+xml; charset=utf-8',
-  onePage: true,
-  async body(collection, rows, context) {
-    return renderAtom(feedOf(collection, rows, context));
-  },
-  docs(collection) {
-    const { summary, description, formats } = collection.docs;
-    return {
-      summary: formats?.atom?.summary ?? `${summary} as Atom`,
-      description: formats?.atom?.description ?? `${description} An Atom 1.0 feed (RFC 4287).`,
-      response: formats?.atom?.response ?? 'An Atom 1.0 feed of the latest matching entries.',
-      content: { 'application/atom+xml': { schema: z.string().describe('An Atom 1.0 document (RFC 4287).') } },
-    };
-  },
-};
+  render: renderAtom,
+  words: (summary, description) => ({
+    summary: `${summary} as Atom`,
+    description: `${description} An Atom 1.0 feed (RFC 4287).`,
+    response: 'An Atom 1.0 feed of the latest matching entries.',
+  }),
+  content: { 'application/atom+xml': { schema: z.string().describe('An Atom 1.0 document (RFC 4287).') } },
+});

@@ -6,7 +6,7 @@
 // Links are relative to the feed's own URL (RFC 4287 and JSON Feed allow it; feed
 // readers resolve them): an absolute URL would need the Host of each request, and
 // the response is cached by dataset version and query alone.
-import type { FeedEntry, FeedLink, RenderContext, RenderedCollection, Rows } from './renderer.ts';
+import { type FeedEntry, type FeedLink, type FormatDocs, formatDocs, type RenderContext, type RenderedCollection, type Renderer, type Rows } from './renderer.ts';
 
 export type { FeedEntry, FeedLink };
 
@@ -51,5 +51,28 @@ export function feedOf<T>(collection: RenderedCollection<T>, rows: Rows<T>, { ap
     next: rows.next ?? null,
     author: "U.S. Immigration and Customs Enforcement's 287(g) lists, via the 287(g) agreements API",
     entries,
+  };
+}
+
+/** A feed syntax as a renderer: one page of entries (onePage), written by `render`, documented by `words`. */
+export function feedRenderer(syntax: {
+  name: string;
+  extension: string;
+  operationSuffix?: string;
+  mediaType: string;
+  render(feed: Feed): string;
+  words(summary: string, description: string): Omit<FormatDocs, 'content'>;
+  content: FormatDocs['content'];
+}): Renderer {
+  const { render, words, content, ...identity } = syntax;
+  return {
+    ...identity,
+    onePage: true,
+    async body(collection, rows, context) {
+      return render(feedOf(collection, rows, context));
+    },
+    docs(collection) {
+      return formatDocs(collection, syntax.name, words(collection.docs.summary, collection.docs.description), content);
+    },
   };
 }

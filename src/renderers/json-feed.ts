@@ -1,8 +1,7 @@
 // JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): the same feed as the
 // Atom renderer writes, for readers and scripts that prefer JSON.
 import { z } from 'zod';
-import { feedOf, type Feed } from './feed.ts';
-import type { Renderer } from './renderer.ts';
+import { type Feed, feedRenderer } from './feed.ts';
 
 export function renderJsonFeed(feed: Feed): string {
   return JSON.stringify({
@@ -35,22 +34,16 @@ const JsonFeedSchema = z.object({
 });
 
 // Served at .jsonfeed, not .json: /v1/changes.json would read as the JSON of /v1/changes.
-export const jsonFeedRenderer: Renderer = {
+export const jsonFeedRenderer = feedRenderer({
   name: 'jsonfeed',
   extension: '.jsonfeed',
   operationSuffix: 'JsonFeed',
   mediaType: 'application/feed+json; charset=utf-8',
-  onePage: true,
-  async body(collection, rows, context) {
-    return renderJsonFeed(feedOf(collection, rows, context));
-  },
-  docs(collection) {
-    const { summary, description, formats } = collection.docs;
-    return {
-      summary: formats?.jsonfeed?.summary ?? `${summary} as JSON Feed`,
-      description: formats?.jsonfeed?.description ?? `${description} A JSON Feed 1.1.`,
-      response: formats?.jsonfeed?.response ?? 'A JSON Feed 1.1 of the latest matching entries.',
-      content: { 'application/feed+json': { schema: JsonFeedSchema } },
-    };
-  },
-};
+  render: renderJsonFeed,
+  words: (summary, description) => ({
+    summary: `${summary} as JSON Feed`,
+    description: `${description} A JSON Feed 1.1.`,
+    response: 'A JSON Feed 1.1 of the latest matching entries.',
+  }),
+  content: { 'application/feed+json': { schema: JsonFeedSchema } },
+});

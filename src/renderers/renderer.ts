@@ -124,3 +124,14 @@ export interface Renderer {
   /** The OpenAPI description of the format's route for this collection. */
   docs<T>(collection: RenderedCollection<T>): FormatDocs;
 }
+
+/** A format's OpenAPI words: the collection's own for this format (docs.formats[name]) where it has them, else the defaults. */
+export function formatDocs<T>(collection: RenderedCollection<T>, name: string, defaults: Omit<FormatDocs, 'content'>, content: FormatDocs['content']): FormatDocs {
+  const own = collection.docs.formats?.[name];
+  return {
+    summary: own?.summary ?? defaults.summary,
+    description: own?.description ?? defaults.description,
+    response: own?.response ?? defaults.response,
+    content,
+  };
+}

@@ -9,6 +9,7 @@ import { atomRenderer } from '../renderers/atom.ts';
 import { TAG, type FeedEntry } from '../renderers/feed.ts';
 import { jsonFeedRenderer } from '../renderers/json-feed.ts';
 import { jsonRenderer } from '../renderers/json.ts';
+import { tsvRenderer } from '../renderers/tsv.ts';
 import { SUPPORT_MODELS } from '../reference/support-models.ts';
 import { QUERY_PARAMETERS, repeatableParameter, singleParameter } from '../schemas/common.ts';
 import { ChangeListResponseSchema } from '../schemas/history.ts';
@@ -145,7 +146,7 @@ export const changes: Collection<ChangeRecord, ChangeFilters> = {
     cursor: QUERY_PARAMETERS.cursor,
   }),
   schema: ChangeListResponseSchema,
-  renderers: [jsonRenderer, csvRenderer, atomRenderer, jsonFeedRenderer],
+  renderers: [jsonRenderer, csvRenderer, atomRenderer, jsonFeedRenderer, tsvRenderer],
   paged: true,
   parse,
   fetch: (db, filters, page) => listChanges(db, filters, page as Page<'id'>),
