@@ -1,16 +1,15 @@
 # syntax=docker/dockerfile:1
-# The service image. The app runs its TypeScript through tsx (as `npm start`
-# does), so there is no compile step: the first stage only installs the
-# production dependencies, the second adds the source and drops root.
+# The service image. Node runs the TypeScript itself (type stripping, as
+# `npm start` does), so there is no compile step: the first stage only installs
+# the production dependencies, the second adds the source and drops root.
 
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: Prisma's postinstall downloads native engines this service
 # never loads (the client runs on the pg driver adapter, migrations on the
-# WebAssembly schema engine). esbuild, which tsx needs, gets its own step back.
+# WebAssembly schema engine).
 RUN npm ci --omit=dev --ignore-scripts \
- && npm rebuild esbuild \
  && npm cache clean --force
 
 FROM node:22-bookworm-slim AS runtime
@@ -30,6 +29,5 @@ EXPOSE 3000
 # /readyz answers 200 only when the database is reachable and fully migrated.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# tsx as a loader in one process, not `npx tsx`: npx as PID 1 dies on SIGTERM
-# without passing it on, so `docker stop` would skip the server's graceful close.
-CMD ["node", "--import", "tsx", "src/server.ts"]
+# node itself, not npm or npx: PID 1 gets `docker stop`'s SIGTERM and drains.
+CMD ["node", "src/server.ts"]

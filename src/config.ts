@@ -40,6 +40,7 @@ export const ConfigSchema = z.object({
     .describe("The User-Agent sent to ICE's site (its CDN refuses clients that do not look like a browser)"),
   INGEST_RETRY_DELAY: DurationSchema.prefault('2s').describe('First back-off delay before retrying ICE (doubles each retry, with jitter)'),
   INGEST_RUN_TIMEOUT: DurationSchema.prefault('10m').describe('Time limit for one ingestion run against ICE, retries included'),
+  DRAIN_LIMIT: DurationSchema.prefault('10s').describe('On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut'),
   DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).default(30).describe('How long start-up retries a database that does not answer'),
   TRUST_PROXY: flag.default(false).describe('Trust X-Forwarded-For (behind a reverse proxy)'),
   PUBLIC_URL: z

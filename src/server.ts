@@ -1,10 +1,11 @@
 // Entry point of `npm start`: validate config, open the database (embedded
-// when DATABASE_URL is unset), serve, and close cleanly on SIGTERM/SIGINT.
+// when DATABASE_URL is unset), serve, and on SIGTERM/SIGINT drain (src/http/drain.ts) and close cleanly.
 import pino from 'pino';
 import { buildApp, loggerOptions } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './database/connect.ts';
 import { rulesVersion, staleRulesNotice } from './ingestion/history/rules-version.ts';
+import { installDrainer } from './http/drain.ts';
 import { ensureCurrentRelease } from './releases/store.ts';
 
 let config: Config;
@@ -19,6 +20,10 @@ try {
 }
 
 const log = pino(loggerOptions(config));
+// A signal while starting: stop at once (the exit hook stops an embedded PostgreSQL already started).
+const stopWhileStarting = (signal: NodeJS.Signals) => process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+process.once('SIGTERM', stopWhileStarting);
+process.once('SIGINT', stopWhileStarting);
 let database: Database;
 try {
   database = await openDatabase(config, (message, level = 'info') => log[level](message));
@@ -28,19 +33,32 @@ try {
 }
 
 const app = await buildApp({ config, database, logger: log });
-let closing = false;
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
-  closing = true;
-  app.log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => process.exit(1), 10_000);
+const drainer = installDrainer(app.server);
+const SAME_SIGNAL_MS = 500;
+let closingSince = 0;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  // A terminal's Ctrl-C reaches npm and this process both, and npm passes its copy on: a repeat within
+  // moments is that copy, not a second request.
+  if (closingSince && Date.now() - closingSince < SAME_SIGNAL_MS) return;
+  if (closingSince) {
+    // A second signal: stop at once (the exit hook still asks the embedded PostgreSQL for a fast shutdown).
+    app.log.warn({ signal }, 'second signal: stopping at once');
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  }
+  closingSince = Date.now();
+  app.log.info({ signal, drain_limit: config.DRAIN_LIMIT.text }, 'stopping: new requests get 503, requests in flight finish');
+  // Bounds the whole stop, should the database not close.
+  const force = setTimeout(() => process.exit(1), config.DRAIN_LIMIT.ms + 30_000);
   force.unref();
+  const drained = await drainer.drain(config.DRAIN_LIMIT.ms);
+  if (drained.cut > 0) app.log.warn({ cut: drained.cut }, `requests still unanswered after ${config.DRAIN_LIMIT.text}: their connections were cut`);
   await app.close();
   await database.close();
+  app.log.info({ drain_ms: drained.ms }, 'stopped');
   process.exit(0);
 }
-// Ours closes the app, then the database (the embedded server too), then exits 0: ours must be the only
-// handler (a dependency's exit hook would end the process with 143 first).
+// Ours drains the app, closes it, then the database (the embedded server too), then exits 0: ours must be the
+// only handler (a dependency's exit hook would end the process with 143 first).
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.removeAllListeners(signal);
   process.on(signal, () => void shutdown(signal));

@@ -15,7 +15,10 @@ export class ResponseCache {
   private inFlight = new Map<string, Promise<CachedResponse>>();
   private version = -1;
 
-  constructor(private readonly maxEntries: number) {}
+  private readonly maxEntries: number;
+  constructor(maxEntries: number) {
+    this.maxEntries = maxEntries;
+  }
 
   /** Forgets everything from older dataset versions. */
   private at(version: number): void {

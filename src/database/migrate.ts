@@ -42,13 +42,28 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
-async function appliedNames(client: pg.ClientBase): Promise<Map<string, string>> {
+export async function appliedNames(client: pg.ClientBase): Promise<Map<string, string>> {
   const exists = await client.query(`SELECT to_regclass('"_prisma_migrations"') AS name`);
   if (!exists.rows[0]?.name) return new Map();
   const rows = await client.query<{ migration_name: string; checksum: string }>(
     'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
   );
   return new Map(rows.rows.map((row) => [row.migration_name, row.checksum]));
+}
+
+/** Creates Prisma's history table if missing (in the caller's transaction, if any). */
+export async function ensureMigrationHistory(client: pg.ClientBase): Promise<void> {
+  await client.query(CREATE_HISTORY);
+}
+
+/** Runs one migration and records it, in the caller's transaction. */
+export async function applyMigration(client: pg.ClientBase, migration: Migration): Promise<void> {
+  await client.query(migration.sql);
+  await client.query(
+    `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count)
+     VALUES ($1, $2, $3, now(), 1)`,
+    [randomUUID(), migration.checksum, migration.name],
+  );
 }
 
 /** Applies every migration not yet applied; returns the names it applied. */
@@ -58,7 +73,7 @@ export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): P
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query(CREATE_HISTORY);
+    await ensureMigrationHistory(client);
     const applied = await appliedNames(client);
     const done: string[] = [];
     for (const migration of migrations) {
@@ -71,12 +86,7 @@ export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): P
       }
       await client.query('BEGIN');
       try {
-        await client.query(migration.sql);
-        await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count)
-           VALUES ($1, $2, $3, now(), 1)`,
-          [randomUUID(), migration.checksum, migration.name],
-        );
+        await applyMigration(client, migration);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

@@ -35,14 +35,15 @@ export const PROBLEM_TYPE_BASE = '/problems/';
 
 /** An error that becomes a problem+json response with its own status. */
 export class ProblemError extends Error {
-  constructor(
-    readonly status: number,
-    readonly slug: string,
-    message: string,
-    readonly invalidParams?: InvalidParam[],
-  ) {
+  readonly status: number;
+  readonly slug: string;
+  readonly invalidParams?: InvalidParam[];
+  constructor(status: number, slug: string, message: string, invalidParams?: InvalidParam[]) {
     super(message);
     this.name = 'ProblemError';
+    this.status = status;
+    this.slug = slug;
+    this.invalidParams = invalidParams;
   }
 }
 

@@ -92,12 +92,8 @@ class ParseWorker {
   private nextId = 0;
 
   constructor() {
-    // Worker threads do not get tsx's module hooks on every Node this project supports (not on 20), so the
-    // worker registers them before it loads the TypeScript module.
-    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-    const module = JSON.stringify(new URL('./lists/parse-worker.ts', import.meta.url).href);
-    this.worker = new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${module}); })`, {
-      eval: true,
+    // Node runs the TypeScript module itself (type stripping, Node 22.18 and later).
+    this.worker = new Worker(new URL('./lists/parse-worker.ts', import.meta.url), {
       workerData: PARSE_WORKER_DATA,
       resourceLimits: PARSE_WORKER_LIMITS,
     });

@@ -22,13 +22,15 @@ export type AgencySort = (typeof AGENCY_SORTS)[number];
 
 /** A bad parameter: REST answers 400 problem+json, GraphQL an error with extensions.code BAD_USER_INPUT. */
 export class QueryError extends Error {
-  constructor(
-    readonly param: string,
-    readonly reason: string,
-    readonly allowed?: readonly string[],
-  ) {
+  readonly param: string;
+  readonly reason: string;
+  readonly allowed?: readonly string[];
+  constructor(param: string, reason: string, allowed?: readonly string[]) {
     super(`${param}: ${reason}`);
     this.name = 'QueryError';
+    this.param = param;
+    this.reason = reason;
+    this.allowed = allowed;
   }
 }
 

@@ -29,15 +29,20 @@ export async function memoized<T>(db: Db, name: string, args: unknown, compute: 
   const value = await compute();
   // The version was read before computing, so a list applied meanwhile files this under the older version
   // (never read again), not under the newer one. Older versions' rows go with the first row of a new one.
+  // Answered as stored: jsonb orders an object's keys its own way, and the answer must be the same bytes
+  // whether it was just computed or read back later (after a restart, on another instance, from a backup).
   if (row) {
-    await db.query({
+    const stored = await db.query<{ value: T }>({
       name: 'aggregate-store',
-      text: `WITH gone AS (DELETE FROM aggregate_results WHERE version < $1)
-             INSERT INTO aggregate_results (version, key, value)
-             SELECT $1, $2, $3 WHERE (SELECT count(*) FROM aggregate_results WHERE version = $1) < ${MAX_PER_VERSION}
-             ON CONFLICT DO NOTHING`,
+      text: `WITH gone AS (DELETE FROM aggregate_results WHERE version < $1),
+             stored AS (
+               INSERT INTO aggregate_results (version, key, value)
+               SELECT $1, $2, $3 WHERE (SELECT count(*) FROM aggregate_results WHERE version = $1) < ${MAX_PER_VERSION}
+               ON CONFLICT DO NOTHING)
+             SELECT $3::jsonb AS value`,
       values: [row.version, key, JSON.stringify(value)],
     });
+    return stored.rows[0]!.value;
   }
   return value;
 }

@@ -196,7 +196,10 @@ export interface Item<R> {
 
 /** Thrown out of the cache's build: the record's id was merged into `to`. */
 class MovedTo {
-  constructor(readonly to: string) {}
+  readonly to: string;
+  constructor(to: string) {
+    this.to = to;
+  }
 }
 
 /** The request's URL with its last path segment (the id) replaced, query kept. */

@@ -15,7 +15,8 @@ export interface ServiceProcess {
 }
 
 function run(script: string, args: string[], env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // Node runs the TypeScript itself, as `npm start` does (package.json).
+  const child = spawn(process.execPath, [script, ...args], {
     env: { ...process.env, DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

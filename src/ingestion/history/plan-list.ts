@@ -470,7 +470,9 @@ export class AgencyIndex {
   private byState = new Map<string, AgencyState[]>();
   private ids = new Set<string>();
 
-  constructor(private readonly agencies: Map<string, AgencyState>) {
+  private readonly agencies: Map<string, AgencyState>;
+  constructor(agencies: Map<string, AgencyState>) {
+    this.agencies = agencies;
     for (const agency of agencies.values()) this.index(agency);
   }
 
@@ -567,7 +569,9 @@ const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1
 class AgreementIndex {
   private byAgencyModel = new Map<string, AgreementState[]>();
 
-  constructor(private readonly agreements: Map<string, AgreementState>) {
+  private readonly agreements: Map<string, AgreementState>;
+  constructor(agreements: Map<string, AgreementState>) {
+    this.agreements = agreements;
     for (const agreement of agreements.values()) this.index(agreement);
   }
 

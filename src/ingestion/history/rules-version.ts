@@ -1,5 +1,5 @@
 // Which rules the stored history was derived under. The rules are the code of
-// history.ts, agency-identity.ts and locate-agency.ts (their revision below,
+// history/plan-list.ts, domain/agency-names.ts and agencies/place.ts (their revision below,
 // moved by hand with a change that changes what they derive) and the reviewed
 // overrides (agency-overrides.json, hashed). `--rederive` and a late list store
 // the version they derived under; the service's start-up says when the

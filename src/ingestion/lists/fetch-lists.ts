@@ -97,7 +97,9 @@ export class Fetcher {
   /** So that a server that never answers still leaves time to retry within the run's limit. */
   private readonly attemptMs: number;
 
-  constructor(private readonly policy: FetchPolicy) {
+  private readonly policy: FetchPolicy;
+  constructor(policy: FetchPolicy) {
+    this.policy = policy;
     this.deadline = Date.now() + policy.runTimeoutMs;
     this.attemptMs = Math.min(REQUEST_TIMEOUT_MS, policy.runTimeoutMs / (RETRIES + 1));
   }

@@ -26,10 +26,11 @@ export class RateLimiter {
   private windowEnds = 0; // the first window opens with the first request
   private readonly limit: string;
 
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {
+  private readonly max: number;
+  private readonly windowMs: number;
+  constructor(max: number, windowMs: number) {
+    this.max = max;
+    this.windowMs = windowMs;
     this.limit = String(max);
   }
 
