@@ -83,6 +83,7 @@ export async function waitReady(port: number, service: ServiceProcess): Promise<
       const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined); // not listening yet
       return response?.status === 200 ? response : undefined;
     },
-    { timeoutMs: 120_000, intervalMs: 100 },
+    // A fresh DATA_DIR runs initdb and every migration first: minutes on a loaded two-core machine.
+    { timeoutMs: 300_000, intervalMs: 100 },
   );
 }
