@@ -6,6 +6,7 @@ import { buildList } from './helpers/build-list.ts';
 import { testDatabase } from './helpers/database.ts';
 import { SEED_LISTS } from './helpers/fixtures.ts';
 import { freePort, runIngest, startService as startServer, temporaryDataDir, waitReady } from './helpers/processes.ts';
+import { waitFor } from './helpers/wait.ts';
 
 t.test('a wrong setting stops start-up with one line naming it', async (t) => {
   const server = startServer({ PORT: 'eighty' });
@@ -55,11 +56,7 @@ t.test('without DATABASE_URL: an embedded PostgreSQL under DATA_DIR, shared with
   const ingest = runIngest(['--file', listFile], { DATA_DIR: dataDir });
   t.equal(await ingest.exited, 0, ingest.stderr());
   t.match(ingest.stderr(), /attached to the embedded PostgreSQL already running/);
-  let active = 0;
-  for (let attempt = 0; attempt < 50 && active === 0; attempt++) {
-    active = (await get('/v1/stats')).active_agreements;
-    if (active === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const active = await waitFor('the running service serves the new list', async () => (await get('/v1/stats')).active_agreements || undefined);
   t.equal(active, 5, 'the running service serves the new list without a restart');
 
   server.child.kill('SIGTERM');

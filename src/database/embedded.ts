@@ -221,7 +221,8 @@ function startPostmaster(bin: Binaries, clusterDir: string, port: number, user: 
     bin.postgres,
     // After a crash PostgreSQL first fsyncs every file of the data directory, one by one (seconds, even on
     // a small cluster); syncfs (Linux only) flushes the file system at once: a restart takes ~0.5 s.
-    ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', ...(process.platform === 'linux' ? ['-c', 'recovery_init_sync_method=syncfs'] : [])],
+    // TCP on loopback only: no Unix socket (and its lock file) left in /tmp, where a killed server would leave them.
+    ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(process.platform === 'linux' ? ['-c', 'recovery_init_sync_method=syncfs'] : [])],
     // Its own process group: a Ctrl-C in the terminal reaches the service, which stops the server itself.
     { ...user, env: SERVER_ENV, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );

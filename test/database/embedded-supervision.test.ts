@@ -8,8 +8,7 @@ import t from 'tap';
 import { buildList } from '../helpers/build-list.ts';
 import { SEED_LISTS } from '../helpers/fixtures.ts';
 import { freePort, runIngest, startService, temporaryDataDir, waitReady } from '../helpers/processes.ts';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { waitFor } from '../helpers/wait.ts';
 
 interface Answer {
   at: number;
@@ -33,12 +32,11 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
   await writeFile(listFile, await buildList({ columns: SEED_LISTS[0]!.columns, rows: SEED_LISTS[0]!.rows }));
   const ingest = runIngest(['--file', listFile], { DATA_DIR: dataDir });
   t.equal(await ingest.exited, 0, ingest.stderr());
-  let active = 0;
-  for (let attempt = 0; attempt < 100 && active !== 5; attempt++) {
-    active = ((await (await fetch(`${base}/v1/stats`)).json()) as { active_agreements: number }).active_agreements;
-    if (active !== 5) await sleep(100);
-  }
-  t.equal(active, 5, 'the list is served (and /v1/stats is now cached)');
+  await waitFor(
+    'the service serves the five agreements of the list',
+    async () => ((await (await fetch(`${base}/v1/stats`)).json()) as { active_agreements: number }).active_agreements === 5,
+  );
+  t.pass('the list is served (and /v1/stats is now cached)');
 
   // Load: 8 clients, each alternating a cached URL and one no cache can answer (a new query every time).
   const answers: Answer[] = [];
@@ -58,7 +56,8 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
     }
   };
   const clients = Array.from({ length: 8 }, client);
-  await sleep(1_000);
+  // Under way: both kinds of request answered, several times, before the kill.
+  await waitFor('the load gets 20 answers of each kind', () => [true, false].every((cached) => answers.filter((a) => a.cached === cached && a.status === 200).length >= 20));
 
   const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
   const postmasterPid = async () => Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
@@ -72,14 +71,17 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
   };
   // Ready again: a new postmaster, and /readyz answers 200 (right after the kill an old backend may still answer).
   const readyAgain = async (since: number, killedPid: number) => {
-    for (;;) {
-      const pid = await postmasterPid().catch(() => killedPid);
-      const ready = await fetch(`${base}/readyz`).then((r) => r.status).catch(() => 0);
-      if (pid !== killedPid && (await postmasterAlive(pid)) && ready === 200) return Date.now() - since;
-      t.equal(service.child.exitCode, null, 'the service keeps running');
-      if (service.child.exitCode !== null) throw new Error(service.stderr());
-      await sleep(50);
-    }
+    await waitFor(
+      `a new postmaster after killing ${killedPid}, and /readyz 200`,
+      async () => {
+        if (service.child.exitCode !== null) throw new Error(`the service exited: ${service.stderr()}`);
+        const pid = await postmasterPid().catch(() => killedPid);
+        const ready = await fetch(`${base}/readyz`).then((r) => r.status).catch(() => 0);
+        return pid !== killedPid && (await postmasterAlive(pid)) && ready === 200;
+      },
+      { timeoutMs: 120_000 },
+    );
+    return Date.now() - since;
   };
 
   const firstPid = await postmasterPid();
@@ -88,7 +90,7 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
   const recoveredMs = await readyAgain(killedAt, firstPid);
   // Let the load see a few uncached 200s after the recovery.
   const recoveredAt = Date.now();
-  while (!answers.some((a) => a.at > recoveredAt && !a.cached && a.status === 200)) await sleep(50);
+  await waitFor('an uncached 200 after the recovery', () => answers.some((a) => a.at > recoveredAt && !a.cached && a.status === 200));
   loading = false;
   await Promise.all(clients);
 

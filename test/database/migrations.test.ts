@@ -6,6 +6,7 @@ import { migrate, readMigrations } from '../../src/database/migrate.ts';
 import { EMPTY_MIGRATION, liveDatabaseTarget, openSchemaEngine, schemaTarget } from '../../scripts/database/schema-engine.ts';
 import { withTemporaryDatabase } from '../../scripts/database/temporary-database.ts';
 import { testServerAdminUrl } from '../helpers/database.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 t.test('migrations and prisma/schema.prisma agree', async (t) => {
   const schema = await readFile('prisma/schema.prisma', 'utf8');
@@ -24,10 +25,9 @@ t.test('migrations and prisma/schema.prisma agree', async (t) => {
 });
 
 t.test('a migration edited after it was applied is refused', async (t) => {
-  const { mkdtemp, cp, appendFile } = await import('node:fs/promises');
+  const { cp, appendFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
-  const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+  const dir = await tempDir(t, 'migrations');
   await cp('prisma/migrations', dir, { recursive: true });
   await withTemporaryDatabase(await testServerAdminUrl(), 'edited', async (url) => {
     await migrate(url, dir);

@@ -1,6 +1,10 @@
-// Every table's rows as text, without the columns that record when a row was
-// written (timestamps differ between two runs that wrote the same data): two
-// databases with equal contents hold the same data, ids included.
+// The one way to snapshot a database in a test, two depths:
+// - databaseContents: every table's rows as text, without the columns that
+//   record when a row was written (timestamps differ between two runs that
+//   wrote the same data): two databases with equal contents hold the same data,
+//   ids included;
+// - databaseDigest: every table's row count and a hash of all its rows,
+//   timestamps included: equal digests before and after, nothing was written.
 import type pg from 'pg';
 
 export async function databaseContents(pool: pg.Pool): Promise<Record<string, string[]>> {
@@ -17,4 +21,17 @@ export async function databaseContents(pool: pg.Pool): Promise<Record<string, st
     contents[table] = rows.rows.map((row) => row.row);
   }
   return contents;
+}
+
+/** Table name -> "<count> rows <md5 of every row>", for every table. */
+export async function databaseDigest(pool: pg.Pool): Promise<Record<string, string>> {
+  const tables = await pool.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+  );
+  const digests: Record<string, string> = {};
+  for (const { name } of tables.rows) {
+    const result = await pool.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`);
+    digests[name] = `${result.rows[0].n} rows ${result.rows[0].h}`;
+  }
+  return digests;
 }

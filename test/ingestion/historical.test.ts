@@ -1,8 +1,7 @@
 // The historical layer (2007–2020): hand-made sources in the real format
 // (test/fixtures/historical) over a real database and the real app, and the
 // real sources when HISTORICAL_DIR points at them (../shared/data/historical).
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -16,9 +15,12 @@ import { buildList } from '../helpers/build-list.ts';
 import { testDatabase } from '../helpers/database.ts';
 import { PARTICIPATING_COLUMNS } from '../helpers/fixtures.ts';
 import { contentDifferences, historyContents } from '../helpers/history-contents.ts';
+import { realData } from '../helpers/real-data.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/historical/', import.meta.url));
-const historicalDir = process.env.HISTORICAL_DIR;
+// Skipped on a developer's machine without the sources; a failure in CI (helpers/real-data.ts).
+const { dir: historicalDir, skip: skipHistorical } = realData('HISTORICAL_DIR');
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
@@ -58,8 +60,7 @@ t.test('the historical layer needs ICE\'s first list, and refuses bad input chan
 
   await firstList(db.pool);
   const before = await tableCounts(db.pool);
-  const bad = await mkdtemp(join(tmpdir(), 'historical-'));
-  t.teardown(() => rm(bad, { recursive: true, force: true }));
+  const bad = await tempDir(t, 'historical');
   await cp(FIXTURES, bad, { recursive: true });
   await writeFile(
     join(bad, 'oig-test-appendix-e.csv'),
@@ -229,7 +230,7 @@ t.test('reloading is a no-op; later ICE lists never touch the historical layer',
   t.ok((await historical()).length > 0, 'the historical layer is still there');
 });
 
-t.test('the real historical sources (HISTORICAL_DIR)', { skip: historicalDir ? false : 'HISTORICAL_DIR is not set (e.g. HISTORICAL_DIR=../shared/data/historical): the check over the real sources is skipped' }, async (t) => {
+t.test('the real historical sources (HISTORICAL_DIR)', { skip: skipHistorical }, async (t) => {
   const { app, database: db } = await testApp(t);
   await firstList(db.pool);
   const report = await ingestHistorical(db.pool, historicalDir!);

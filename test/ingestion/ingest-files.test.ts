@@ -2,9 +2,7 @@
 // keeps the history state from one list to the next: it must leave the very
 // database, and report the very outcomes, that ingesting the same files one
 // by one does, through quarantined lists, bad input and already-known files.
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import t from 'tap';
 import { IngestInputError, ingestList, type IngestReport } from '../../src/ingestion/ingest.ts';
@@ -13,19 +11,12 @@ import { loadReferenceData } from '../../src/reference/load.ts';
 import { buildList } from '../helpers/build-list.ts';
 import { databaseContents } from '../helpers/database-contents.ts';
 import { testDatabase } from '../helpers/database.ts';
+import { ingestCli, type CliRun } from '../helpers/processes.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { PARTICIPATING_COLUMNS, PENDING_COLUMNS, SEED_LISTS } from '../helpers/fixtures.ts';
 
-function ingestDir(dir: string, databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', '--dir', dir, '--json'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function ingestDir(dir: string, databaseUrl: string): Promise<CliRun> {
+  return ingestCli(['--dir', dir, '--json'], { DATABASE_URL: databaseUrl });
 }
 
 const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -34,7 +25,7 @@ const galveston = march.rows[3]!;
 
 /** Written to a folder: the seeded history, then lists that quarantine, fail, repeat, reinstate and withdraw. */
 async function writeArchive(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ice-backfill-'));
+  const dir = await tempDir(t, 'backfill');
   for (const list of SEED_LISTS) await writeFile(join(dir, list.fileName), await buildList({ columns: list.columns, rows: list.rows }));
   // The same bytes as April's list under another name: already applied.
   await writeFile(join(dir, 'participatingAgencies04022025pm.xlsx'), await readFile(join(dir, april.fileName)));

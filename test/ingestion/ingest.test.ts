@@ -4,6 +4,7 @@ import t from 'tap';
 import type pg from 'pg';
 import { ingestList, IngestInputError } from '../../src/ingestion/ingest.ts';
 import { buildList } from '../helpers/build-list.ts';
+import { databaseDigest } from '../helpers/database-contents.ts';
 import { testDatabase } from '../helpers/database.ts';
 import { PARTICIPATING_COLUMNS, PENDING_COLUMNS, SEED_FACTS, SEED_LISTS, seedHistory } from '../helpers/fixtures.ts';
 
@@ -12,15 +13,12 @@ async function one<T extends pg.QueryResultRow>(pool: pg.Pool, sql: string, para
   return result.rows[0]!;
 }
 
-/** Every table ingestion writes, as one comparable value. */
-async function snapshot(pool: pg.Pool): Promise<string> {
-  const tables = ['agencies', 'agency_aliases', 'agreements', 'agreement_events', 'agreement_status_spans', 'source_lists', 'dataset_version'];
-  const parts: string[] = [];
-  for (const table of tables) {
-    const rows = await pool.query(`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest, count(*) AS n FROM ${table} t`);
-    parts.push(`${table}:${rows.rows[0].n}:${rows.rows[0].digest}`);
-  }
-  return parts.join('\n');
+/** What a list's ingestion writes, as one comparable value (every table: a failed ingestion writes nothing anywhere). */
+const snapshot = databaseDigest;
+/** The agreements and their events and spans only. */
+async function agreementsSnapshot(pool: pg.Pool): Promise<Record<string, string>> {
+  const digest = await databaseDigest(pool);
+  return Object.fromEntries(Object.entries(digest).filter(([table]) => table.startsWith('agreement')));
 }
 
 t.test('the seeded history: renewal, ending, promotion from pending, rename', async (t) => {
@@ -134,10 +132,10 @@ t.test('a second ingestion of the same file is a no-op', async (t) => {
   const report = await ingestList(db.pool, { buffer, fileName: last.fileName });
   t.equal(report.outcome, 'skipped');
   t.equal(report.reason, 'already applied');
-  t.equal(await snapshot(db.pool), before);
+  t.same(await snapshot(db.pool), before);
   const renamed = await ingestList(db.pool, { buffer, fileName: 'participatingAgencies05022025pm.xlsx' });
   t.match(renamed.reason, /^already applied \(identical to participatingAgencies05012025pm\.xlsx of 2025-05-01\)/, 'a re-post under another name');
-  t.equal(await snapshot(db.pool), before);
+  t.same(await snapshot(db.pool), before);
 });
 
 t.test('a row that vanishes and comes back with the same SIGNED date is reinstated, not duplicated', async (t) => {
@@ -170,7 +168,7 @@ t.test('a row that vanishes and comes back with the same SIGNED date is reinstat
 t.test('lists that look wrong are quarantined, visible with their reason, and change no agreement', async (t) => {
   const db = await testDatabase(t);
   await seedHistory(db.pool);
-  const agreementsBefore = await snapshot(db.pool).then((text) => text.split('\n').filter((line) => /^agree/.test(line)).join('\n'));
+  const agreementsBefore = await agreementsSnapshot(db.pool);
 
   const cases: { name: string; fileName: string; columns: string[]; rows: unknown[][]; reason: RegExp; lastModified?: string; suggested?: string }[] = [
     {
@@ -233,8 +231,8 @@ t.test('lists that look wrong are quarantined, visible with their reason, and ch
   });
   t.equal(padded.outcome, 'applied');
   cases[3]!.reason = /would end 24 of 25 active agreements/;
-  const afterPadding = await snapshot(db.pool).then((text) => text.split('\n').filter((line) => /^agree/.test(line)).join('\n'));
-  t.not(afterPadding, agreementsBefore);
+  const afterPadding = await agreementsSnapshot(db.pool);
+  t.notSame(afterPadding, agreementsBefore);
 
   for (const item of cases) {
     const report = await ingestList(db.pool, {
@@ -252,8 +250,8 @@ t.test('lists that look wrong are quarantined, visible with their reason, and ch
     );
     t.equal(stored.status, 'quarantined', `${item.name}: stored as quarantined`);
     t.match(stored.status_reason, item.reason);
-    const agreementsNow = await snapshot(db.pool).then((text) => text.split('\n').filter((line) => /^agree/.test(line)).join('\n'));
-    t.equal(agreementsNow, afterPadding, `${item.name}: no agreement changed`);
+    const agreementsNow = await agreementsSnapshot(db.pool);
+    t.same(agreementsNow, afterPadding, `${item.name}: no agreement changed`);
   }
 
   // After review, --force applies a quarantined list (here: the misdated one).
@@ -287,7 +285,7 @@ t.test('bad input is refused with one clear line and changes nothing', async (t)
     fileName: 'some-list.xlsx',
   }).catch((caught: unknown) => caught);
   t.match((undated as Error).message, /no list date in the file name; pass --list-date/);
-  t.equal(await snapshot(db.pool), before, 'the database is exactly as it was');
+  t.same(await snapshot(db.pool), before, 'the database is exactly as it was');
 });
 
 t.test('a header-only list is a list with no rows: an empty pending list is held back by the mass-ending rule', async (t) => {
@@ -325,7 +323,7 @@ t.test('a dry run reports the changes and writes nothing', async (t) => {
   t.equal(report.outcome, 'dry_run');
   t.match(report.counts, { renewed: 1, ended: 1, promoted: 1 });
   t.equal(report.reason, null, 'it would be applied');
-  t.equal(await snapshot(db.pool), before);
+  t.same(await snapshot(db.pool), before);
 });
 
 t.test('a failure in the middle of applying leaves the database as it was', async (t) => {
@@ -337,5 +335,5 @@ t.test('a failure in the middle of applying leaves the database as it was', asyn
   await db.pool.query('CREATE TRIGGER fail_event BEFORE INSERT ON agreement_events FOR EACH STATEMENT EXECUTE FUNCTION fail_event()');
   const april = SEED_LISTS[2]!;
   await t.rejects(ingestList(db.pool, { buffer: await buildList({ columns: april.columns, rows: april.rows }), fileName: april.fileName }), /disk full/);
-  t.equal(await snapshot(db.pool), before);
+  t.same(await snapshot(db.pool), before);
 });

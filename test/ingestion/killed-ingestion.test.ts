@@ -10,28 +10,16 @@ import { buildList } from '../helpers/build-list.ts';
 import { testDatabase } from '../helpers/database.ts';
 import { SEED_LISTS } from '../helpers/fixtures.ts';
 import { buildLargeList } from '../helpers/large-list.ts';
+import { databaseDigest } from '../helpers/database-contents.ts';
 import { runIngest, temporaryDataDir } from '../helpers/processes.ts';
+import { waitFor } from '../helpers/wait.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Every table's rows, hashed: equal snapshots, equal databases. */
-async function snapshot(pool: pg.Pool): Promise<Record<string, string>> {
-  const tables = await pool.query<{ name: string }>(
-    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
-  );
-  const hashes: Record<string, string> = {};
-  for (const { name } of tables.rows) {
-    const result = await pool.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`);
-    hashes[name] = `${result.rows[0].n} rows ${result.rows[0].h}`;
-  }
-  return hashes;
-}
 
 t.test('SIGKILL during the transaction of a large list: nothing changed, and the next run applies it', async (t) => {
   const db = await testDatabase(t);
   const seed = SEED_LISTS[0]!;
   await ingestList(db.pool, { buffer: await buildList({ columns: seed.columns, rows: seed.rows }), fileName: seed.fileName });
-  const before = await snapshot(db.pool);
+  const before = await databaseDigest(db.pool);
 
   const dir = await temporaryDataDir(t);
   const file = join(dir, 'participatingAgencies06012025pm.xlsx');
@@ -39,22 +27,25 @@ t.test('SIGKILL during the transaction of a large list: nothing changed, and the
 
   const run = runIngest(['--file', file], { DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
   // The moment the CLI's transaction has written something (it holds a transaction id), kill it.
-  let writer: number | undefined;
-  while (writer === undefined && run.child.exitCode === null) {
-    const found = await db.pool.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,
-    );
-    writer = found.rows[0]?.pid;
-    if (writer === undefined) await sleep(10);
-  }
+  const writer = await waitFor(
+    'the ingestion holds a transaction id (it has started writing)',
+    async () => {
+      if (run.child.exitCode !== null) throw new Error(`the ingestion ended before it could be caught writing: ${run.stderr()}`);
+      const found = await db.pool.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,
+      );
+      return found.rows[0]?.pid;
+    },
+    { intervalMs: 10 },
+  );
   t.ok(writer, 'caught the ingestion inside its transaction, after it started writing');
   run.child.kill('SIGKILL');
   await run.exited;
   t.equal(run.child.signalCode, 'SIGKILL', 'the ingestion died mid-list');
   // PostgreSQL rolls the transaction back when it sees the connection gone.
-  while ((await db.pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [writer])).rowCount! > 0) await sleep(20);
+  await waitFor(`PostgreSQL ends the killed ingestion's backend (pid ${writer})`, async () => (await db.pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [writer])).rowCount === 0, { intervalMs: 20 });
 
-  t.same(await snapshot(db.pool), before, 'every table exactly as it was');
+  t.same(await databaseDigest(db.pool), before, 'every table exactly as it was');
 
   const again = runIngest(['--file', file, '--json'], { DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
   t.equal(await again.exited, 0, `the next run exits 0 ${again.stderr()}`);

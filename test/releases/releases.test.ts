@@ -4,8 +4,7 @@
 // pandas reads its CSVs. Files must be byte-identical on every fetch and after
 // newer lists are applied.
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -21,6 +20,7 @@ import { testApp } from '../helpers/app.ts';
 import { buildList } from '../helpers/build-list.ts';
 import { validateDatapackage } from '../helpers/datapackage.ts';
 import { PARTICIPATING_COLUMNS, PENDING_COLUMNS, SEED_FACTS, seedHistory } from '../helpers/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const run = promisify(execFile);
 const PUBLIC_URL = 'https://data.example.org';
@@ -29,8 +29,7 @@ const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
 t.test('releases', async (t) => {
   const { app, database } = await testApp(t, { env: { PUBLIC_URL } });
   const pool = database.pool;
-  const dir = await mkdtemp(join(tmpdir(), 'release-test-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'release');
 
   t.equal((await app.inject('/v1/releases/latest')).statusCode, 404, 'no release before the first list');
   t.equal(await ensureCurrentRelease(pool, PUBLIC_URL), null, 'nothing to release on an empty database');

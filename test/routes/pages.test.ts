@@ -33,6 +33,12 @@ t.test('/ serves the explorer to a browser and an index of the API to a program'
 t.test('/openapi.json and /docs carry the version of package.json', async (t) => {
   const { app } = await testApp(t);
   t.equal((await app.inject('/openapi.json')).json().info.version, PACKAGE_VERSION);
+  // /docs renders the OpenAPI document it is given: the version it shows is that document's.
+  const docs = await app.inject({ url: '/docs', headers: { accept: BROWSER_ACCEPT } });
+  t.ok(docs.statusCode < 400, '/docs answers');
+  const initializer = await app.inject('/docs/json');
+  t.equal(initializer.statusCode, 200, 'the document /docs renders');
+  t.equal(initializer.json().info.version, PACKAGE_VERSION, 'the version /docs shows');
 });
 
 t.test('browser libraries come from npm packages, with validators', async (t) => {
@@ -66,4 +72,9 @@ t.test('an agency page is HTML whatever the id; the page reports an unknown one'
   const page = await app.inject('/agencies/fl-collier-county-sheriffs-office');
   t.equal(page.statusCode, 200);
   t.match(page.body, '/explorer/agency.js');
+  // "Whatever the id": an id no agency has gets the same page (its script asks the API and reports the 404).
+  const unknown = await app.inject('/agencies/xx-no-such-agency');
+  t.equal(unknown.statusCode, 200, 'an unknown id: still the page');
+  t.match(unknown.headers['content-type'], /^text\/html/);
+  t.match(unknown.body, '/explorer/agency.js');
 });

@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import t, { type Test } from 'tap';
 import { buildList } from '../../helpers/build-list.ts';
 import { ListInputError, parseListBuffer, parseListFile, type ListInputErrorCode } from '../../../src/ingestion/lists/parse/index.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
 interface Entry {
   name: string;
@@ -80,8 +80,7 @@ t.test('not an xlsx: text, HTML error pages, legacy xls, empty files', async (t)
 });
 
 t.test('a text file on disk, through parseListFile', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'parse-test-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'parse');
   const path = join(dir, 'participatingAgencies01052025pm.xlsx');
   await writeFile(path, 'this is not a spreadsheet');
   await rejectsWith(t, parseListFile(path), 'not_xlsx', /not an xlsx file/);

@@ -134,7 +134,9 @@ t.test('resources', async (t) => {
     t.same(recent.map((change) => change.id), all.filter((change) => change.recorded_on >= '2025-04-01').map((change) => change.id));
     const ended = (await get('/v1/changes?type=ended&limit=1000')).data as typeof all;
     t.same(ended.map((change) => change.type), ['ended', 'ended'], 'the renewal\'s predecessor and Galveston');
-    t.ok((await get('/v1/changes?state=TX&limit=1000')).data.every((change: { state: string }) => change.state === 'TX'));
+    const texas = (await get('/v1/changes?state=TX&limit=1000')).data as { state: string }[];
+    t.ok(texas.length > 0, `${texas.length} Texas events`);
+    t.ok(texas.every((change) => change.state === 'TX'), 'state= keeps Texas only');
     const signed = (await get('/v1/changes?type=signed&state=TX&since=2025-04-01')).data as (typeof all[number] & { details: unknown; agreement_id: string })[];
     t.same(signed.map((change) => change.agreement_id), ['tx-lubbock-county-sheriffs-office--tfm-applied-2025-03-01'], 'type, state and since combine');
     t.same(signed[0]!.details, { from_status: 'pending' }, 'with the event details');
