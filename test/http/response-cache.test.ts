@@ -1,4 +1,4 @@
-// The response cache (src/http/response-cache.ts) at its edges: CACHE_MAX_ENTRIES
+// The response cache (src/cache/store.ts) at its edges: CACHE_MAX_ENTRIES
 // answers kept, the least recently used evicted past it; concurrent misses share
 // one computation; a failed computation is not remembered (the next request
 // computes again, it does not get the old failure).
