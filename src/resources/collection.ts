@@ -58,7 +58,7 @@ export interface Collection<T, F extends object = object> {
   parse(raw: RawQuery): Parsed<F>;
   /** The repository call: one page; a collection that is not paged answers every row, next_cursor null. */
   fetch(db: Db, filters: F, page: Page<string> | undefined): Promise<PageResult<T>>;
-  /** Keyset-paged (limit, cursor); else small enough to answer whole. */
+  /** Keyset-paged (limit, cursor); else small enough to answer whole (or a page of, in memory, when asked: pageInOrder). */
   paged: boolean;
   /** A column reads a record or, with `rows`, one of its rows. */
   csv?: { columns: readonly CsvColumn<any>[]; rows?: (record: T) => readonly unknown[] };
@@ -169,8 +169,10 @@ export function serveCollection<T, F extends object>(app: FastifyInstance, colle
       if (everyRow) return { body: await renderer.body(collection, { data: await collect(walk()), asOf }, context), headers: download };
       const result = await collection.fetch(pool, filters, page);
       if (!collection.paged) {
-        const headers = renderer === jsonRenderer ? {} : download;
-        return { body: await renderer.body(collection, { data: result.data, asOf }, context), headers };
+        // Answered whole, or the page asked for with limit or cursor (a small collection paged in memory).
+        const next = page ? nextLink(requestPath(request), filters, page, result.next_cursor, defaultSort ?? 'id') : null;
+        const headers = { ...(renderer === jsonRenderer ? {} : download), ...linkHeader(next) };
+        return { body: await renderer.body(collection, { data: result.data, next, asOf }, context), headers };
       }
       const path = requestPath(request);
       const next = nextLink(path, filters, page!, result.next_cursor, defaultSort ?? 'id');
