@@ -102,6 +102,8 @@ function describe(report: IngestReport): string {
   switch (report.outcome) {
     case 'applied':
       return `applied ${name} (${report.kind}, ${report.listDate}): ${changes}`;
+    case 'rejected':
+      return `set aside ${name} (${report.kind}, ${report.listDate}): ${report.reason}`;
     case 'quarantined':
       return `QUARANTINED ${name} (${report.kind}, ${report.listDate}): ${report.reason}`;
     case 'dry_run':
@@ -154,7 +156,7 @@ async function runFiles(db: Database, paths: string[], ingestOptions: IngestOpti
   await ingestFiles(db.pool, paths, ingestOptions, (outcome) => {
     if ('report' in outcome) {
       totals.reports.push(outcome.report);
-      if (verbose || outcome.report.outcome === 'quarantined') out.line(describe(outcome.report));
+      if (verbose || outcome.report.outcome === 'quarantined' || outcome.report.outcome === 'rejected') out.line(describe(outcome.report));
     } else {
       totals.badInput.push(outcome.badInput);
       out.line(`bad input: ${outcome.badInput}`);
@@ -223,7 +225,7 @@ async function summarize(totals: RunTotals, out: Output): Promise<void> {
   const sum = (key: 'added' | 'renewed' | 'ended' | 'withdrawn' | 'promoted') =>
     totals.reports.filter((r) => r.outcome === 'applied').reduce((total, report) => total + (report.counts?.[key] ?? 0), 0);
   out.line(
-    `${totals.reports.length + totals.badInput.length} lists: ${by('applied')} applied, ${by('quarantined')} quarantined, ` +
+    `${totals.reports.length + totals.badInput.length} lists: ${by('applied')} applied, ${by('quarantined')} quarantined, ${by('rejected')} set aside by review, ` +
       `${by('skipped')} already known, ${by('dry_run')} dry-run, ${totals.badInput.length} bad input; ` +
       `agreements: +${sum('added')} added, ${sum('promoted')} signed from pending, ${sum('renewed')} renewed, ` +
       `${sum('ended')} ended, ${sum('withdrawn')} withdrawn`,

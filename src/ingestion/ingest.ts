@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import { linkReportAgencies } from '../reference/load.ts';
 import { planList, type ChangeCounts, type HistoryState, type ListPlan } from './history.ts';
+import { correctionFor, describeCorrection } from './list-corrections.ts';
 import { isValidDate, type ListKind, type ParsedList } from './parse/index.ts';
 import { IngestInputError, readList, type ListSource, type ReadList } from './read-list.ts';
 import { loadHistoryState, writePlan, writeSkippedRows } from './store.ts';
@@ -19,7 +20,7 @@ const MASS_ENDING_MIN_OPEN = 20;
 /** A list whose file-name date is further than this from the server's Last-Modified is held as misdated. */
 const LAST_MODIFIED_TOLERANCE_DAYS = 30;
 
-export type ListDateSource = 'argument' | 'file_name' | 'last_modified';
+export type ListDateSource = 'argument' | 'correction' | 'file_name' | 'last_modified';
 
 export interface IngestOptions {
   kind?: ListKind;
@@ -28,7 +29,8 @@ export interface IngestOptions {
   force?: boolean;
 }
 
-export type IngestOutcome = 'applied' | 'quarantined' | 'skipped' | 'dry_run';
+/** rejected: set aside by a reviewed correction (list-corrections.json), recorded but not applied. */
+export type IngestOutcome = 'applied' | 'quarantined' | 'rejected' | 'skipped' | 'dry_run';
 
 export interface IngestReport {
   outcome: IngestOutcome;
@@ -74,15 +76,21 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
 /** Decides and writes a parsed list (see ingestList). `history` carries the state from one list to the next. */
 export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOptions = {}, history?: HistoryCache): Promise<IngestReport> {
   const { parsed } = list;
-  const kind = options.kind ?? parsed.kind ?? parsed.contentKind;
+  // A reviewed correction stands in for --kind and --list-date, unless the caller passed either.
+  const correction = options.kind === undefined && options.listDate === undefined ? correctionFor(parsed.sha256) : undefined;
+  const correctedKind = correction?.correction === 'kind' ? correction.kind : undefined;
+  const correctedDate = correction?.correction === 'list_date' ? correction.list_date : undefined;
+  const kind = options.kind ?? correctedKind ?? parsed.kind ?? parsed.contentKind;
   if (!kind) throw new IngestInputError(`${parsed.fileName ?? 'input'}: cannot tell whether this is a participating or a pending list; pass --kind`);
   const [listDate, listDateSource] = options.listDate
     ? [options.listDate, 'argument' as const]
-    : parsed.listDate
-      ? [parsed.listDate, 'file_name' as const]
-      : list.lastModified
-        ? [list.lastModified, 'last_modified' as const]
-        : [null, null];
+    : correctedDate
+      ? [correctedDate, 'correction' as const]
+      : parsed.listDate
+        ? [parsed.listDate, 'file_name' as const]
+        : list.lastModified
+          ? [list.lastModified, 'last_modified' as const]
+          : [null, null];
   if (!listDate || !listDateSource) {
     throw new IngestInputError(`${parsed.fileName ?? 'input'}: no list date in the file name; pass --list-date YYYY-MM-DD`);
   }
@@ -98,7 +106,7 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
     reason: null,
     suggestedListDate: null,
     counts: null,
-    warnings: parsed.warnings,
+    warnings: correction ? [...parsed.warnings, describeCorrection(correction)] : parsed.warnings,
     unresolvedAgencies: [],
   };
 
@@ -106,26 +114,27 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [LIST_WRITE_LOCK]);
-    const existing = await client.query<{ id: number; status: string; status_reason: string | null; file_name: string | null; list_date: string }>(
-      'SELECT id, status, status_reason, file_name, list_date FROM source_lists WHERE sha256 = $1',
-      [parsed.sha256],
-    );
-    const known = existing.rows[0];
-    // A quarantined list is judged again with --force, or with another --list-date (a misdated one's correction).
-    const redated = options.listDate !== undefined && options.listDate !== known?.list_date;
-    if (known && (known.status === 'applied' || !(options.force || redated))) {
+    const known = (await knownLists(client, [parsed.sha256])).get(parsed.sha256);
+    if (known && isSettled(known, options)) {
       await client.query('ROLLBACK');
-      return {
-        ...report,
-        sourceListId: known.id,
-        reason:
-          known.status === 'applied'
-            ? `already applied${known.file_name !== parsed.fileName ? ` (identical to ${known.file_name} of ${known.list_date})` : ''}`
-            : `already ${known.status}: ${known.status_reason}`,
-      };
+      return { ...report, sourceListId: known.id, reason: settledReason(known, parsed.fileName) };
     }
 
     const version = await datasetVersion(client);
+    if (correction?.correction === 'set_aside') {
+      const reason = describeCorrection(correction);
+      if (options.dryRun) {
+        await client.query('ROLLBACK');
+        return { ...report, outcome: 'dry_run', reason };
+      }
+      // History does not change: the state kept for the next list stays valid at the version this write makes.
+      const kept = version !== null ? history?.take(version) : null;
+      const listId = await saveSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, status: 'rejected', reason, plan: null, warnings: report.warnings });
+      const newVersion = await bumpVersion(client, listId, false);
+      await client.query('COMMIT');
+      if (kept && newVersion !== undefined) history?.keep(kept, newVersion);
+      return { ...report, outcome: 'rejected', sourceListId: listId, reason };
+    }
     const state = (version !== null ? history?.take(version) : null) ?? (await loadHistoryState(client));
     const plan = planList(state, { kind, listDate }, parsed.rows);
     report.counts = plan.counts;
@@ -149,23 +158,16 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
       status,
       reason: quarantineReason,
       plan,
+      warnings: report.warnings,
     });
     if (status === 'applied') {
       await writePlan(client, listId, listDate, plan);
       // Only a new agency can match a report's agency that no agency matched before.
       if (plan.newAgencies.length > 0) await linkReportAgencies(client);
     }
-    const updated = await client.query<{ version: number }>(
-      `UPDATE dataset_version SET version = version + 1, updated_at = now(),
-         latest_list_id = CASE WHEN $1 THEN $2::int ELSE latest_list_id END WHERE id = 1
-       RETURNING version`,
-      [status === 'applied', listId],
-    );
-    // The running service drops its response cache when it hears this (src/plugins/app/dataset-version.ts).
-    await client.query("SELECT pg_notify('dataset_changed', $1)", [String(listId)]);
+    const newVersion = await bumpVersion(client, listId, status === 'applied');
     await client.query('COMMIT');
     // Planning changed the state in place: it is the database's state now only if the plan was written.
-    const newVersion = updated.rows[0]?.version;
     if (status === 'applied' && newVersion !== undefined) history?.keep(state, newVersion);
     if (status !== 'applied') report.unresolvedAgencies = [];
     return { ...report, outcome: status, sourceListId: listId, reason: quarantineReason };
@@ -175,6 +177,77 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
   } finally {
     client.release();
   }
+}
+
+/** A list already ingested, as source_lists holds it. */
+export interface KnownList {
+  id: number;
+  sha256: string;
+  kind: ListKind;
+  list_date: string;
+  list_date_source: ListDateSource;
+  status: 'applied' | 'quarantined' | 'rejected';
+  status_reason: string | null;
+  file_name: string | null;
+}
+
+/** The lists already ingested among these SHA-256s. */
+export async function knownLists(db: pg.Pool | pg.ClientBase, sha256s: readonly string[]): Promise<Map<string, KnownList>> {
+  const result = await db.query<KnownList>(
+    `SELECT id, sha256::text AS sha256, kind::text AS kind, list_date, list_date_source::text AS list_date_source,
+       status::text AS status, status_reason, file_name
+     FROM source_lists WHERE sha256 = ANY($1::bpchar[])`,
+    [sha256s],
+  );
+  return new Map(result.rows.map((row) => [row.sha256, row]));
+}
+
+/**
+ * Whether a known list needs no more work: applied, or held back and not to be judged again. A quarantined
+ * list is judged again with --force, with another --list-date, or once a reviewed correction names it.
+ */
+export function isSettled(known: KnownList, options: IngestOptions): boolean {
+  if (known.status === 'applied') return true;
+  const redated = options.listDate !== undefined && options.listDate !== known.list_date;
+  const reviewed = known.status === 'quarantined' && correctionFor(known.sha256) !== undefined;
+  return !(options.force || redated || reviewed);
+}
+
+export function settledReason(known: KnownList, fileName: string | null): string {
+  return known.status === 'applied'
+    ? `already applied${known.file_name !== fileName ? ` (identical to ${known.file_name} of ${known.list_date})` : ''}`
+    : `already ${known.status}: ${known.status_reason}`;
+}
+
+/** What ingesting a known, settled list reports, without reading more of it than its hash. */
+export function settledReport(known: KnownList, fileName: string | null): IngestReport {
+  return {
+    outcome: 'skipped',
+    sourceListId: known.id,
+    fileName,
+    kind: known.kind,
+    listDate: known.list_date,
+    listDateSource: known.list_date_source,
+    sha256: known.sha256,
+    reason: settledReason(known, fileName),
+    suggestedListDate: null,
+    counts: null,
+    warnings: [],
+    unresolvedAgencies: [],
+  };
+}
+
+/** A new dataset version after writing list `listId` (the latest list when `applied`), announced to the services. */
+async function bumpVersion(client: pg.ClientBase, listId: number, applied: boolean): Promise<number | undefined> {
+  const updated = await client.query<{ version: number }>(
+    `UPDATE dataset_version SET version = version + 1, updated_at = now(),
+       latest_list_id = CASE WHEN $1 THEN $2::int ELSE latest_list_id END WHERE id = 1
+     RETURNING version`,
+    [applied, listId],
+  );
+  // The running service drops its response cache when it hears this (src/plugins/app/dataset-version.ts).
+  await client.query("SELECT pg_notify('dataset_changed', $1)", [String(listId)]);
+  return updated.rows[0]?.version;
 }
 
 async function datasetVersion(client: pg.ClientBase): Promise<number | null> {
@@ -281,13 +354,15 @@ async function saveSourceList(
     kind: ListKind;
     listDate: string;
     listDateSource: ListDateSource;
-    status: 'applied' | 'quarantined';
+    status: 'applied' | 'quarantined' | 'rejected';
     reason: string | null;
-    plan: ListPlan;
+    /** Null for a list set aside by review: it was never planned. */
+    plan: ListPlan | null;
+    warnings: string[];
   },
 ): Promise<number> {
   const { list: { parsed }, plan } = list;
-  const summary = { columns: parsed.columns, counts: plan.counts, header_row: parsed.headerRow };
+  const summary = { columns: parsed.columns, counts: plan?.counts ?? null, header_row: parsed.headerRow };
   const rawRows = parsed.rows.map((row) => ({ row: row.rowNumber, cells: row.raw, issues: row.issues }));
   const values = [
     list.kind,
@@ -301,7 +376,7 @@ async function saveSourceList(
     parsed.rows.length,
     list.status,
     list.reason,
-    JSON.stringify(parsed.warnings),
+    JSON.stringify(list.warnings),
     JSON.stringify(summary),
     JSON.stringify(rawRows),
   ];
@@ -313,7 +388,7 @@ async function saveSourceList(
        WHERE id = $15 AND sha256 = $7`,
       [...values, existingId],
     );
-    await writeSkippedRows(client, existingId, plan.skipped);
+    if (plan) await writeSkippedRows(client, existingId, plan.skipped);
     return existingId;
   }
   const inserted = await client.query<{ id: number }>(
@@ -324,6 +399,6 @@ async function saveSourceList(
      RETURNING id`,
     values,
   );
-  await writeSkippedRows(client, inserted.rows[0]!.id, plan.skipped);
+  if (plan) await writeSkippedRows(client, inserted.rows[0]!.id, plan.skipped);
   return inserted.rows[0]!.id;
 }

@@ -27,9 +27,9 @@ function run(script: string, args: string[], env: Record<string, string>): Servi
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
-/** `npm start` with this environment (LOG_LEVEL warn unless given). */
+/** `npm start` with this environment (LOG_LEVEL warn, and no seeding of an empty database, unless given). */
 export function startService(env: Record<string, string>): ServiceProcess {
-  return run('src/server.ts', [], { LOG_LEVEL: 'warn', ...env });
+  return run('src/server.ts', [], { LOG_LEVEL: 'warn', SEED_ON_START: 'false', ...env });
 }
 
 /** `npm run ingest -- ...args`. */
@@ -54,9 +54,9 @@ export async function temporaryDataDir(t: Test): Promise<string> {
   return dir;
 }
 
-/** Polls /readyz until 200; throws (with the service's stderr) when the process exits first or after a minute. */
-export async function waitReady(port: number, service: ServiceProcess): Promise<Response> {
-  for (let attempt = 0; attempt < 600; attempt++) {
+/** Polls /readyz until 200; throws (with the service's stderr) when the process exits first or after `timeoutMs` (a minute). */
+export async function waitReady(port: number, service: ServiceProcess, timeoutMs = 60_000): Promise<Response> {
+  for (let attempt = 0; attempt < timeoutMs / 100; attempt++) {
     const done = await Promise.race([service.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
     if (done) throw new Error(`server exited before it was ready: ${service.stderr()}`);
     try {
@@ -66,5 +66,5 @@ export async function waitReady(port: number, service: ServiceProcess): Promise<
       // not listening yet
     }
   }
-  throw new Error('server not ready after 60s');
+  throw new Error(`server not ready after ${timeoutMs / 1000}s`);
 }

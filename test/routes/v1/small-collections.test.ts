@@ -18,11 +18,11 @@ t.test('limit and cursor on /v1/lists and /v1/counties; all=true for a choroplet
   const walked: number[] = [];
   let url: string | null = '/v1/lists?limit=2';
   while (url) {
-    const response = await app.inject(url);
+    const response: { statusCode: number; headers: Record<string, unknown>; json(): any } = await app.inject(url);
     t.equal(response.statusCode, 200, url);
-    const body = response.json();
+    const body: { data: { id: number }[]; links: { next: string | null } } = response.json();
     t.ok(body.data.length <= 2);
-    walked.push(...body.data.map((list: { id: number }) => list.id));
+    walked.push(...body.data.map((list) => list.id));
     url = body.links.next;
     if (url) t.equal(response.headers.link, `<${url}>; rel="next"`, 'the next page in the Link header too');
     t.ok(walked.length <= SEED_LISTS.length, 'the walk ends');
