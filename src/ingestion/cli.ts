@@ -1,7 +1,7 @@
 // `npm run ingest -- <source> [options]`: ICE lists into the database that
 // `npm start` uses (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR,
-// attached to when the service already runs it). Exit codes: 0 applied or
-// nothing to do, 2 bad input, 3 quarantined. See README "Ingestion".
+// attached to when the service already runs it). Exit codes: 0 applied, set
+// aside by review or nothing to do, 2 bad input, 3 quarantined. See README "Ingestion".
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -137,14 +137,19 @@ class Output {
     process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${label.slice(0, 40).padEnd(40)}`);
     this.progressShown = true;
   }
-  line(text: string): void {
+  /** Clears the progress bar's line, so that what follows starts on a line of its own. */
+  private endProgress(): void {
     if (this.progressShown) {
       process.stderr.write('\r\x1b[K');
       this.progressShown = false;
     }
+  }
+  line(text: string): void {
+    this.endProgress();
     if (!this.json) console.log(text);
   }
   log = (message: string): void => {
+    this.endProgress();
     if (!this.json) process.stderr.write(`${message}\n`);
   };
 }

@@ -1,5 +1,6 @@
-// /v1/lists and /v1/counties, small enough to answer whole, also page on
-// request (limit, cursor, a next link and Link header, as every collection),
+// /v1/lists, /v1/counties and the reference collections, small enough to answer
+// whole, also page on request (limit, cursor, a next link and Link header, as
+// every collection),
 // and /v1/counties(.geojson)?all=true gives every county, zeros included.
 import t from 'tap';
 import { testApp } from '../../helpers/app.ts';
@@ -51,4 +52,13 @@ t.test('limit and cursor on /v1/lists and /v1/counties; all=true for a choroplet
   t.ok(empty.geometry, 'and its polygon');
   t.equal((await app.inject('/v1/counties?all=true&state=TX')).json().data.length, 254, 'all=true with a state: every county of Texas');
   t.equal((await app.inject('/v1/counties?all=maybe')).statusCode, 400);
+
+  // The reference collections alike.
+  for (const path of ['/v1/states', '/v1/models', '/v1/reports']) {
+    const every = (await app.inject(path)).json().data;
+    const page = (await app.inject(`${path}?limit=2`)).json();
+    t.equal(page.data.length, 2, `${path}?limit=2`);
+    const rest = (await app.inject(page.links.next)).json().data;
+    t.same([...page.data, ...rest].slice(0, Math.min(every.length, 2 + 50)), every.slice(0, 2 + rest.length), `${path}: the next page continues where the first ended`);
+  }
 });
