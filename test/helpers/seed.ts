@@ -66,3 +66,34 @@ export function ensureSeededTemplate(): Promise<string> {
 export async function seededDatabase(t: Test): Promise<Database> {
   return testDatabase(t, { template: await ensureSeededTemplate() });
 }
+
+/**
+ * A digest of every table's rows, without the columns that record when a row was written (as databaseContents
+ * in database-contents.ts), computed by PostgreSQL so that a whole history's tables compare in seconds; and
+ * without a statement timeout, which the pools of the service and of testDatabase have.
+ */
+export async function tableDigests(databaseUrl: string): Promise<Record<string, string>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SET statement_timeout = 0');
+    const columns = await client.query<{ table: string; columns: string[] }>(
+      `SELECT c.table_name AS table, array_agg(quote_ident(c.column_name) ORDER BY c.ordinal_position) AS columns
+       FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+       WHERE c.table_schema = 'public' AND c.data_type NOT LIKE 'timestamp%'
+       GROUP BY c.table_name ORDER BY c.table_name`,
+    );
+    const digests: Record<string, string> = {};
+    for (const { table, columns: names } of columns.rows) {
+      const result = await client.query<{ rows: number; digest: string | null }>(
+        `SELECT count(*)::int AS rows, md5(string_agg(row, E'\\n' ORDER BY row)) AS digest
+         FROM (SELECT (${names.join(', ')})::text AS row FROM "${table}") rows`,
+      );
+      digests[table] = `${result.rows[0]!.rows} rows, md5 ${result.rows[0]!.digest ?? '-'}`;
+    }
+    return digests;
+  } finally {
+    await client.end();
+  }
+}
