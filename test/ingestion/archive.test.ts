@@ -31,8 +31,9 @@ const EXPECTED_CORRECTED: Record<string, Partial<Omit<IngestReport, 'reason'>> &
   'participatingAgencies08022025pm.xlsx': { outcome: 'applied', listDate: '2025-09-02', listDateSource: 'correction' },
   // The 2025-09-22 pm swap: each file taken as the kind it holds.
   'participatingAgencies09222025pm.xlsx': { outcome: 'applied', kind: 'pending' },
-  // Byte for byte the participating list of that morning: already applied (its correction is moot in a backfill).
-  'pendingAgencies09222025pm.xlsx': { outcome: 'skipped', reason: /^already applied \(identical to participatingAgencies09222025am\.xlsx/ },
+  // Byte for byte the participating list of that morning (itself a re-post of 2025-09-18 pm): already applied,
+  // its correction moot in a backfill.
+  'pendingAgencies09222025pm.xlsx': { outcome: 'skipped', reason: /^already applied \(identical to participatingAgencies09\d{6}(am|pm)\.xlsx/ },
   // Not in the README: this pending list drops 43 of 74 applications, which the next list restores.
   'pendingAgencies04282025pm.xlsx': { outcome: 'rejected' },
 };
