@@ -284,9 +284,11 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: archive ? fa
     // events, spans and lists included, so every list date's counts and every agreement answer the same.
     const seeded = await seededDatabase(t);
     const digests = async (url: string) => {
-      const all = await tableDigests(url);
-      // What records a run rather than the data: the release this backfill made, checks of ICE's page.
-      for (const table of Object.keys(all)) if (table.startsWith('release') || table === 'source_checks') delete all[table];
+      // The serial ids of the reference tables that every start of the app reloads (the app served this backfill).
+      const all = await tableDigests(url, (table, column) => column === 'id' && ['recommendations', 'oversight_report_agencies'].includes(table));
+      // What records a run rather than the data: the release this backfill made, checks of ICE's page, the
+      // aggregates its app computed and kept.
+      for (const table of Object.keys(all)) if (table.startsWith('release') || ['source_checks', 'aggregate_results'].includes(table)) delete all[table];
       return all;
     };
     t.same(await digests(seeded.url), await digests(db.url), 'a database loaded from the seed equals the one backfilled from the xlsx files, table by table');
