@@ -23,6 +23,7 @@ COPY prisma ./prisma
 COPY src ./src
 COPY schema ./schema
 COPY public ./public
+COPY seed ./seed
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000

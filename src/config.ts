@@ -42,6 +42,7 @@ export const ConfigSchema = z.object({
   INGEST_RUN_TIMEOUT: DurationSchema.prefault('10m').describe('Time limit for one ingestion run against ICE, retries included'),
   DRAIN_LIMIT: DurationSchema.prefault('10s').describe('On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut'),
   DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).default(30).describe('How long start-up retries a database that does not answer'),
+  SEED_ON_START: flag.default(true).describe("Load the repository's seed (every list of the archive and the historical sources) when the database holds no list yet"),
   TRUST_PROXY: flag.default(false).describe('Trust X-Forwarded-For (behind a reverse proxy)'),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })

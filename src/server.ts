@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './database/connect.ts';
 import { rulesVersion, staleRulesNotice } from './ingestion/history/rules-version.ts';
 import { installDrainer } from './http/drain.ts';
+import { seedEmptyDatabase } from './ingestion/lists/seed.ts';
 import { ensureCurrentRelease } from './releases/store.ts';
 
 let config: Config;
@@ -30,6 +31,17 @@ try {
 } catch (error) {
   console.error(`cannot start: ${(error as Error).message}`);
   process.exit(1);
+}
+
+// A fresh clone serves the whole history: an empty database is loaded from the repository's seed before ready.
+if (config.SEED_ON_START) {
+  try {
+    await seedEmptyDatabase(database.pool, (message, fields) => log.info(fields, message));
+  } catch (error) {
+    console.error(`cannot start: loading the seed failed: ${(error as Error).message}`);
+    await database.close();
+    process.exit(1);
+  }
 }
 
 const app = await buildApp({ config, database, logger: log });

@@ -1,9 +1,9 @@
 // `npm run ingest -- <source> [options]`: ICE lists into the database that
 // `npm start` uses (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR,
 // attached to when the service already runs it). Exit codes: 0 applied (a late
-// list or an edition included) or nothing to do, 2 bad input, 3 quarantined.
-// --rederive: 0 re-derived (or the dry run's report), 2 nothing to re-derive
-// from. See README "Ingestion".
+// list or an edition included), set aside by review, or nothing to do, 2 bad
+// input, 3 quarantined. --rederive: 0 re-derived (or the dry run's report), 2
+// nothing to re-derive from. See docs/ingestion.md.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -113,6 +113,8 @@ function describe(report: IngestReport): string {
   switch (report.outcome) {
     case 'applied':
       return `applied ${name} (${report.kind}, ${report.listDate}): ${changes}`;
+    case 'rejected':
+      return `set aside ${name} (${report.kind}, ${report.listDate}): ${report.reason}`;
     case 'quarantined':
       return `QUARANTINED ${name} (${report.kind}, ${report.listDate}): ${report.reason}`;
     case 'dry_run':
@@ -149,14 +151,19 @@ class Output {
     process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${label.slice(0, 40).padEnd(40)}`);
     this.progressShown = true;
   }
-  line(text: string): void {
+  /** Clears the progress bar's line, so that what follows starts on a line of its own. */
+  private endProgress(): void {
     if (this.progressShown) {
       process.stderr.write('\r\x1b[K');
       this.progressShown = false;
     }
+  }
+  line(text: string): void {
+    this.endProgress();
     if (!this.json) console.log(text);
   }
   log = (message: string): void => {
+    this.endProgress();
     if (!this.json) process.stderr.write(`${message}\n`);
   };
 }
@@ -168,7 +175,7 @@ async function runFiles(db: Database, paths: string[], ingestOptions: IngestOpti
   await ingestFiles(db.pool, paths, ingestOptions, (outcome) => {
     if ('report' in outcome) {
       totals.reports.push(outcome.report);
-      if (verbose || outcome.report.outcome === 'quarantined') out.line(describe(outcome.report));
+      if (verbose || outcome.report.outcome === 'quarantined' || outcome.report.outcome === 'rejected') out.line(describe(outcome.report));
     } else {
       totals.badInput.push(outcome.badInput);
       out.line(`bad input: ${outcome.badInput}`);
@@ -237,7 +244,7 @@ async function summarize(totals: RunTotals, out: Output): Promise<void> {
   const sum = (key: 'added' | 'renewed' | 'ended' | 'withdrawn' | 'promoted') =>
     totals.reports.filter((r) => r.outcome === 'applied').reduce((total, report) => total + (report.counts?.[key] ?? 0), 0);
   out.line(
-    `${totals.reports.length + totals.badInput.length} lists: ${by('applied')} applied, ${by('quarantined')} quarantined, ` +
+    `${totals.reports.length + totals.badInput.length} lists: ${by('applied')} applied, ${by('quarantined')} quarantined, ${by('rejected')} set aside by review, ` +
       `${by('skipped')} already known, ${by('dry_run')} dry-run, ${totals.badInput.length} bad input; ` +
       `agreements: +${sum('added')} added, ${sum('promoted')} signed from pending, ${sum('renewed')} renewed, ` +
       `${sum('ended')} ended, ${sum('withdrawn')} withdrawn`,

@@ -56,6 +56,7 @@ export const CHECK_OUTCOMES = ['succeeded', 'failed'] as const;
 export const CheckOutcomeSchema = z.enum(CHECK_OUTCOMES);
 export type CheckOutcome = z.infer<typeof CheckOutcomeSchema>;
 
-export const LIST_DATE_SOURCES = ['argument', 'file_name', 'last_modified'] as const;
+/** correction: a reviewed correction of the list (src/ingestion/list-corrections.json). */
+export const LIST_DATE_SOURCES = ['argument', 'file_name', 'last_modified', 'correction'] as const;
 export const ListDateSourceSchema = z.enum(LIST_DATE_SOURCES);
 export type ListDateSource = z.infer<typeof ListDateSourceSchema>;

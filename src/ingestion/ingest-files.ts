@@ -4,11 +4,22 @@
 // ingestList; two things make a backfill faster than ingesting the files one by
 // one: a worker thread parses the next lists while this one is applied, and the
 // history state is kept in memory from one list to the next (HistoryCache).
-import { readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
-import { applyList, HistoryCache, IngestInputError, type IngestOptions, type IngestReport } from './ingest.ts';
+import { correctionForFileName } from './history/list-corrections.ts';
+import {
+  applyList,
+  HistoryCache,
+  IngestInputError,
+  isSettled,
+  knownLists,
+  settledReport,
+  type IngestOptions,
+  type IngestReport,
+} from './ingest.ts';
 import { compareFilePlace } from './history/list-order.ts';
 import { kindFromFileName, listDateFromFileName } from './lists/parse/index.ts';
 import { PARSE_WORKER_DATA, readListFile, type ParseRequest, type ParseResult } from './lists/parse-worker.ts';
@@ -27,7 +38,14 @@ export async function listFilesInOrder(dir: string): Promise<PlannedFile[]> {
   return entries
     .map((path) => {
       const named = listDateFromFileName(basename(path));
-      return { path, date: named?.date ?? null, time: named?.time ?? null, kind: kindFromFileName(basename(path)) };
+      // A reviewed correction moves a list to its true date or kind (list-corrections.ts; applied by its SHA-256).
+      const correction = correctionForFileName(basename(path));
+      return {
+        path,
+        date: (correction?.correction === 'list_date' ? correction.list_date : named?.date) ?? null,
+        time: named?.time ?? null,
+        kind: (correction?.correction === 'kind' ? correction.kind : kindFromFileName(basename(path))) ?? null,
+      };
     })
     .sort(compareFilePlace);
 }
@@ -45,20 +63,34 @@ export async function ingestFiles(
   options: IngestOptions,
   onOutcome: (outcome: FileOutcome) => void,
 ): Promise<void> {
+  // Hash before parse: a file whose bytes were ingested before costs its read and hash, not its parse.
+  const hashes: (string | null)[] = [];
+  for (const path of paths) hashes.push(await hashFile(path));
+  const known = await knownLists(pool, hashes.filter((hash) => hash !== null));
+  const settled = paths.map((_, i) => {
+    const list = known.get(hashes[i] ?? '');
+    return list && isSettled(list, options) ? list : null;
+  });
+  const toParse = paths.filter((_, i) => !settled[i]);
   // One list gains nothing from a worker, whose start (loading exceljs and the parser) costs a few hundred ms.
-  const parser = paths.length > 1 ? new ParseWorker() : null;
+  const parser = toParse.length > 1 ? new ParseWorker() : null;
   const history = new HistoryCache();
   // Lists parsed ahead of the one being applied: two absorb the lists that take longer to parse than to apply.
   const ahead: Promise<ParseResult>[] = [];
   let requested = 0;
   const readAhead = () => {
-    while (requested < paths.length && ahead.length < LOOKAHEAD) {
-      const path = paths[requested++]!;
+    while (requested < toParse.length && ahead.length < LOOKAHEAD) {
+      const path = toParse[requested++]!;
       ahead.push(parser ? parser.read(path) : readListFile(path));
     }
   };
   try {
-    for (const path of paths) {
+    for (const [i, path] of paths.entries()) {
+      const list = settled[i];
+      if (list) {
+        onOutcome({ path, report: settledReport(list, basename(path)) });
+        continue;
+      }
       readAhead();
       const result = await ahead.shift()!;
       readAhead();
@@ -80,6 +112,15 @@ export async function ingestFiles(
 }
 
 const LOOKAHEAD = 2;
+
+/** The SHA-256 of a file's bytes, or null when it cannot be read (parsing it then says why). */
+async function hashFile(path: string): Promise<string | null> {
+  try {
+    return createHash('sha256').update(await readFile(path)).digest('hex');
+  } catch {
+    return null;
+  }
+}
 
 /**
  * A worker thread that parses lists, in the order asked; read() never rejects. Its heap is capped, so that a

@@ -11,6 +11,7 @@ import { appliedListsInOrder, ARRIVING_LIST_ID, replaceHistory, replayLists, sto
 import { rulesVersion } from './history/rules-version.ts';
 import { LIST_WRITE_LOCK, loadHistoryState, writePlan, writeSkippedRows } from './history/history-store.ts';
 import { matchFbiIdentifiers } from './agencies/fbi-identifiers.ts';
+import { correctionFor, describeCorrection } from './history/list-corrections.ts';
 
 export { IngestInputError, type ListSource, type ReadList };
 
@@ -21,7 +22,7 @@ const MASS_ENDING_MIN_OPEN = 20;
 /** A list whose file-name date is further than this from the server's Last-Modified is held as misdated. */
 const LAST_MODIFIED_TOLERANCE_DAYS = 30;
 
-export type ListDateSource = 'argument' | 'file_name' | 'last_modified';
+export type ListDateSource = 'argument' | 'correction' | 'file_name' | 'last_modified';
 
 export interface IngestOptions {
   kind?: ListKind;
@@ -30,7 +31,8 @@ export interface IngestOptions {
   force?: boolean;
 }
 
-export type IngestOutcome = 'applied' | 'quarantined' | 'skipped' | 'dry_run';
+/** rejected: set aside by a reviewed correction (list-corrections.json), recorded but not applied. */
+export type IngestOutcome = 'applied' | 'quarantined' | 'rejected' | 'skipped' | 'dry_run';
 
 export interface IngestReport {
   outcome: IngestOutcome;
@@ -76,15 +78,21 @@ export async function ingestList(pool: pg.Pool, source: ListSource, options: Ing
 /** Decides and writes a parsed list (see ingestList). `history` carries the state from one list to the next. */
 export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOptions = {}, history?: HistoryCache): Promise<IngestReport> {
   const { parsed } = list;
-  const kind = options.kind ?? parsed.kind ?? parsed.contentKind;
+  // A reviewed correction stands in for --kind and --list-date, unless the caller passed either.
+  const correction = options.kind === undefined && options.listDate === undefined ? correctionFor(parsed.sha256) : undefined;
+  const correctedKind = correction?.correction === 'kind' ? correction.kind : undefined;
+  const correctedDate = correction?.correction === 'list_date' ? correction.list_date : undefined;
+  const kind = options.kind ?? correctedKind ?? parsed.kind ?? parsed.contentKind;
   if (!kind) throw new IngestInputError(`${parsed.fileName ?? 'input'}: cannot tell whether this is a participating or a pending list; pass --kind`);
   const [listDate, listDateSource] = options.listDate
     ? [options.listDate, 'argument' as const]
-    : parsed.listDate
-      ? [parsed.listDate, 'file_name' as const]
-      : list.lastModified
-        ? [list.lastModified, 'last_modified' as const]
-        : [null, null];
+    : correctedDate
+      ? [correctedDate, 'correction' as const]
+      : parsed.listDate
+        ? [parsed.listDate, 'file_name' as const]
+        : list.lastModified
+          ? [list.lastModified, 'last_modified' as const]
+          : [null, null];
   if (!listDate || !listDateSource) {
     throw new IngestInputError(`${parsed.fileName ?? 'input'}: no list date in the file name; pass --list-date YYYY-MM-DD`);
   }
@@ -100,7 +108,7 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
     reason: null,
     suggestedListDate: null,
     counts: null,
-    warnings: parsed.warnings,
+    warnings: correction ? [...parsed.warnings, describeCorrection(correction)] : parsed.warnings,
     unresolvedAgencies: [],
   };
 
@@ -108,25 +116,28 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [LIST_WRITE_LOCK]);
-    const existing = await client.query<{ id: number; status: string; status_reason: string | null; file_name: string | null; list_date: string }>(
-      'SELECT id, status, status_reason, file_name, list_date FROM source_lists WHERE sha256 = $1',
-      [parsed.sha256],
-    );
-    const known = existing.rows[0];
-    // A quarantined list is judged again with --force, or with another --list-date (a misdated one's correction).
-    const redated = options.listDate !== undefined && options.listDate !== known?.list_date;
-    if (known && (known.status === 'applied' || !(options.force || redated))) {
+    const known = (await knownLists(client, [parsed.sha256])).get(parsed.sha256);
+    if (known && isSettled(known, options)) {
       await client.query('ROLLBACK');
-      return {
-        ...report,
-        sourceListId: known.id,
-        reason:
-          known.status === 'applied'
-            ? `already applied${known.file_name !== parsed.fileName ? ` (identical to ${known.file_name} of ${known.list_date})` : ''}`
-            : `already ${known.status}: ${known.status_reason}`,
-      };
+      return { ...report, sourceListId: known.id, reason: settledReason(known, parsed.fileName) };
     }
 
+    const version = await datasetVersion(client);
+    // A list set aside by review never enters history, wherever its date would place it.
+    if (correction?.correction === 'set_aside') {
+      const reason = describeCorrection(correction);
+      if (options.dryRun) {
+        await client.query('ROLLBACK');
+        return { ...report, outcome: 'dry_run', reason };
+      }
+      // History does not change: the state kept for the next list stays valid at the version this write makes.
+      const kept = version !== null ? history?.take(version) : null;
+      const listId = await saveSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, status: 'rejected', reason, plan: null, warnings: report.warnings });
+      const newVersion = await bumpVersion(client, listId, false);
+      await client.query('COMMIT');
+      if (kept && newVersion !== undefined) history?.keep(kept, newVersion);
+      return { ...report, outcome: 'rejected', sourceListId: listId, reason };
+    }
     const place: ListPlace = { listDate, listTime: parsed.listTime, kind, publishedAt: list.publishedAt, arrival: Number.MAX_SAFE_INTEGER };
     const applied = await appliedListsInOrder(client);
     const judged = { kind, listDate, listDateSource, lastModified: list.lastModified };
@@ -152,7 +163,7 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
         return { ...report, outcome: 'dry_run', reason: quarantineReason };
       }
       const status = quarantineReason ? 'quarantined' : 'applied';
-      const listId = await saveSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, status, reason: quarantineReason, plan });
+      const listId = await saveSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, status, reason: quarantineReason, plan, warnings: report.warnings });
       if (status === 'applied') {
         await replaceHistory(client, replay.history, (id) => (id === ARRIVING_LIST_ID ? listId : id));
       } else {
@@ -164,7 +175,6 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
       return { ...report, outcome: status, sourceListId: listId, reason: quarantineReason };
     }
 
-    const version = await datasetVersion(client);
     const state = (version !== null ? history?.take(version) : null) ?? (await loadHistoryState(client));
     const plan = planList(state, { kind, listDate }, parsed.rows);
     report.counts = plan.counts;
@@ -187,6 +197,7 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
       status,
       reason: quarantineReason,
       plan,
+      warnings: report.warnings,
     });
     if (status === 'applied') {
       await writePlan(client, listId, listDate, plan);
@@ -216,6 +227,64 @@ function unresolvedAgencies(plan: ListPlan): string[] {
   return plan.newAgencies
     .filter((agency) => agency.location.method === 'unresolved')
     .map((agency) => `${agency.canonicalName} (${agency.stateCode})`);
+}
+
+/** A list already ingested, as source_lists holds it. */
+export interface KnownList {
+  id: number;
+  sha256: string;
+  kind: ListKind;
+  list_date: string;
+  list_date_source: ListDateSource;
+  status: 'applied' | 'quarantined' | 'rejected';
+  status_reason: string | null;
+  file_name: string | null;
+}
+
+/** The lists already ingested among these SHA-256s. */
+export async function knownLists(db: pg.Pool | pg.ClientBase, sha256s: readonly string[]): Promise<Map<string, KnownList>> {
+  const result = await db.query<KnownList>(
+    `SELECT id, sha256::text AS sha256, kind::text AS kind, list_date, list_date_source::text AS list_date_source,
+       status::text AS status, status_reason, file_name
+     FROM source_lists WHERE sha256 = ANY($1::bpchar[])`,
+    [sha256s],
+  );
+  return new Map(result.rows.map((row) => [row.sha256, row]));
+}
+
+/**
+ * Whether a known list needs no more work: applied, or held back and not to be judged again. A quarantined
+ * list is judged again with --force, with another --list-date, or once a reviewed correction names it.
+ */
+export function isSettled(known: KnownList, options: IngestOptions): boolean {
+  if (known.status === 'applied') return true;
+  const redated = options.listDate !== undefined && options.listDate !== known.list_date;
+  const reviewed = known.status === 'quarantined' && correctionFor(known.sha256) !== undefined;
+  return !(options.force || redated || reviewed);
+}
+
+export function settledReason(known: KnownList, fileName: string | null): string {
+  return known.status === 'applied'
+    ? `already applied${known.file_name !== fileName ? ` (identical to ${known.file_name} of ${known.list_date})` : ''}`
+    : `already ${known.status}: ${known.status_reason}`;
+}
+
+/** What ingesting a known, settled list reports, without reading more of it than its hash. */
+export function settledReport(known: KnownList, fileName: string | null): IngestReport {
+  return {
+    outcome: 'skipped',
+    sourceListId: known.id,
+    fileName,
+    kind: known.kind,
+    listDate: known.list_date,
+    listDateSource: known.list_date_source,
+    sha256: known.sha256,
+    reason: settledReason(known, fileName),
+    suggestedListDate: null,
+    counts: null,
+    warnings: [],
+    unresolvedAgencies: [],
+  };
 }
 
 /** A new dataset version; the running service drops its response cache when it hears it (src/plugins/app/dataset-version.ts). */
@@ -337,13 +406,15 @@ async function saveSourceList(
     kind: ListKind;
     listDate: string;
     listDateSource: ListDateSource;
-    status: 'applied' | 'quarantined';
+    status: 'applied' | 'quarantined' | 'rejected';
     reason: string | null;
-    plan: ListPlan;
+    /** Null for a list set aside by review: it was never planned. */
+    plan: ListPlan | null;
+    warnings: string[];
   },
 ): Promise<number> {
   const { list: { parsed }, plan } = list;
-  const summary = { columns: parsed.columns, counts: plan.counts, header_row: parsed.headerRow };
+  const summary = { columns: parsed.columns, counts: plan?.counts ?? null, header_row: parsed.headerRow };
   const rawRows = parsed.rows.map((row) => ({ row: row.rowNumber, cells: row.raw, issues: row.issues }));
   const values = [
     list.kind,
@@ -357,7 +428,7 @@ async function saveSourceList(
     parsed.rows.length,
     list.status,
     list.reason,
-    JSON.stringify(parsed.warnings),
+    JSON.stringify(list.warnings),
     JSON.stringify(summary),
     JSON.stringify(rawRows),
     JSON.stringify(storedRows(parsed.rows)),
@@ -372,7 +443,7 @@ async function saveSourceList(
        WHERE id = $17 AND sha256 = $7`,
       [...values, existingId],
     );
-    await writeSkippedRows(client, existingId, plan.skipped);
+    if (plan) await writeSkippedRows(client, existingId, plan.skipped);
     return existingId;
   }
   const inserted = await client.query<{ id: number }>(
@@ -383,6 +454,6 @@ async function saveSourceList(
      RETURNING id`,
     values,
   );
-  await writeSkippedRows(client, inserted.rows[0]!.id, plan.skipped);
+  if (plan) await writeSkippedRows(client, inserted.rows[0]!.id, plan.skipped);
   return inserted.rows[0]!.id;
 }

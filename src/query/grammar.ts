@@ -141,7 +141,7 @@ function sort<T extends string>(value: unknown, allowed: readonly T[], fallback:
   return { field: field as T, descending: text.startsWith('-') };
 }
 
-function bool(param: string, value: unknown): boolean {
+export function bool(param: string, value: unknown): boolean {
   if (value === undefined || value === null || value === '') return false;
   if (typeof value === 'boolean') return value;
   const text = String(value).toLowerCase();
@@ -232,6 +232,12 @@ export function parsePage<S extends string>(raw: RawQuery, sorts: readonly S[], 
     include_total: bool('include_total', raw.include_total),
   };
 }
+
+/** For a small collection answered whole unless asked for a page: the page when limit or cursor is given. */
+export function optionalPage(raw: RawQuery): Page<'id'> | undefined {
+  return raw.limit !== undefined || raw.cursor !== undefined ? parsePage(raw, ['id'] as const, 'id') : undefined;
+}
+export const OPTIONAL_PAGE_PARAMS = ['limit', 'cursor'] as const;
 
 /** Rejects parameters the collection does not know, naming them: a typo must not silently widen a query. */
 export function rejectUnknown(raw: RawQuery, known: readonly string[]): void {

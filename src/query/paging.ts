@@ -125,3 +125,20 @@ export async function* walkPages<T>(fetch: (cursor: string | undefined) => Promi
     cursor = page.next_cursor;
   }
 }
+
+/**
+ * The same paging over a small collection answered from memory, in the order given (/v1/lists newest first,
+ * /v1/counties by FIPS): a cursor names the last row's key. Without a page, every row.
+ */
+export function pageInOrder<T>(records: readonly T[], page: Page<string> | undefined, key: (record: T) => string): PageResult<T> {
+  if (!page) return { data: [...records], next_cursor: null, cursorAt: () => '' };
+  let start = 0;
+  if (page.cursor) {
+    const after = decodeCursor(page.cursor, sortName(page)).id;
+    start = records.findIndex((record) => key(record) === after) + 1;
+    if (start === 0) throw new QueryError('cursor', 'points at a row this collection no longer holds');
+  }
+  const data = records.slice(start, start + page.limit);
+  const cursorAt = (index: number) => encodeCursor({ sort: sortName(page), value: key(data[index]!), id: key(data[index]!) });
+  return { data, next_cursor: start + page.limit < records.length && data.length > 0 ? cursorAt(data.length - 1) : null, cursorAt };
+}

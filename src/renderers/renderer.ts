@@ -91,7 +91,7 @@ export interface RenderedCollection<T> {
   schema?: z.ZodType;
   /** The formats, JSON first when offered. */
   renderers: readonly Renderer[];
-  /** Keyset-paged (limit, cursor); else small enough to answer whole. */
+  /** Keyset-paged (limit, cursor); else small enough to answer whole (or a page of, in memory, when asked: pageInOrder). */
   paged: boolean;
   /** A column reads a record or, with `rows`, one of its rows. */
   csv?: { columns: readonly CsvColumn<any>[]; rows?: (record: T) => readonly unknown[] };

@@ -148,8 +148,10 @@ export function serveCollection<T, F extends object>(app: FastifyInstance, colle
       if (everyRow) return { body: await renderer.body(collection, { data: await collect(walk()), asOf }, context), headers: download };
       const result = await collection.fetch(pool, filters, page);
       if (!collection.paged) {
-        const headers = renderer === jsonRenderer ? {} : download;
-        return { body: await renderer.body(collection, { data: result.data, asOf }, context), headers };
+        // Answered whole, or the page asked for with limit or cursor (a small collection paged in memory).
+        const next = page ? nextLink(requestPath(request), filters, page, result.next_cursor, defaultSort ?? 'id') : null;
+        const headers = { ...(renderer === jsonRenderer ? {} : download), ...linkHeader(next) };
+        return { body: await renderer.body(collection, { data: result.data, next, asOf }, context), headers };
       }
       const path = requestPath(request);
       const next = nextLink(path, filters, page!, result.next_cursor, defaultSort ?? 'id');

@@ -1,30 +1,44 @@
 // /v1/counties (JSON, CSV, GeoJSON polygons with agreement counts) and /v1/counties/{fips}.
 import { z } from 'zod';
 import { badParameter } from '../http/problem.ts';
-import { parseFilters, rejectUnknown, type Filters } from '../query/grammar.ts';
+import { bool, OPTIONAL_PAGE_PARAMS, optionalPage, parseFilters, rejectUnknown, type Filters } from '../query/grammar.ts';
+import { pageInOrder } from '../query/paging.ts';
 import { countyGeometries } from '../reference/geography.ts';
-import { agenciesByIds, agencyIdsByCounty, countiesByFips, countySummaries, emptySummary, type AgreementSummary, type CountyRecord } from '../repositories/index.ts';
+import {
+  agenciesByIds,
+  agencyIdsByCounty,
+  countiesByFips,
+  countiesByState,
+  countySummaries,
+  emptySummary,
+  listStates,
+  type AgreementSummary,
+  type CountyRecord,
+} from '../repositories/index.ts';
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
 import { feature, geojsonRenderer } from '../renderers/geojson.ts';
 import { jsonRenderer } from '../renderers/json.ts';
-import { querySchema } from '../schemas/common.ts';
+import { QUERY_PARAMETERS, querySchema, singleParameter } from '../schemas/common.ts';
 import { CountyListResponseSchema, CountyResponseSchema } from '../schemas/geography.ts';
-import { whole, type Collection, type Item } from './collection.ts';
+import type { Collection, Item } from './collection.ts';
 import { summaryColumns } from './summaries.ts';
 
 type CountyRow = CountyRecord & AgreementSummary;
 const PARAMETERS = ['state', 'county_fips', 'as_of'] as const;
+/** all=true: every county, zeros included (a choropleth needs them all). */
+type CountyFilters = Filters & { all?: true };
 
 const COUNTY_GEOJSON_NOTE =
-  'Census 2023 cartographic boundaries (1:10m). Only counties with agencies holding agreements are included; ' +
-  'statewide agencies count in no county (see /v1/states).';
+  'Census 2023 cartographic boundaries (1:10m). Only counties with agencies holding agreements are included unless all=true, ' +
+  'which gives every county (3,233), zeros included; statewide agencies count in no county (see /v1/states).';
 
-export const counties: Collection<CountyRow, Filters> = {
+export const counties: Collection<CountyRow, CountyFilters> = {
   path: '/counties',
   docs: {
     tags: ['geography'],
     summary: 'Counties with agreements',
-    description: 'Counties whose agencies hold or held agreements (on as_of when given), with their summaries, in FIPS order.',
+    description:
+      'Counties whose agencies hold or held agreements (on as_of when given), with their summaries, in FIPS order; with all=true every county, zeros included. Every county unless limit or cursor asks for a page.',
     formats: {
       geojson: {
         summary: 'Counties as GeoJSON polygons with agreement counts',
@@ -34,23 +48,29 @@ export const counties: Collection<CountyRow, Filters> = {
       },
     },
   },
-  querystring: querySchema(PARAMETERS),
+  querystring: querySchema([...PARAMETERS, ...OPTIONAL_PAGE_PARAMS], {
+    all: singleParameter('true: every county (3,233 with the territories\' county equivalents), zeros included, for a choropleth; default false: the counties with agreements.'),
+  }),
   schema: CountyListResponseSchema,
   renderers: [jsonRenderer, csvRenderer, geojsonRenderer],
   paged: false,
   parse(raw) {
-    rejectUnknown(raw, PARAMETERS);
-    return { filters: parseFilters(raw, PARAMETERS) };
+    rejectUnknown(raw, [...PARAMETERS, ...OPTIONAL_PAGE_PARAMS, 'all']);
+    const page = optionalPage(raw);
+    return { filters: { ...parseFilters(raw, PARAMETERS), ...(bool('all', raw.all) ? { all: true as const } : {}) }, ...(page ? { page } : {}) };
   },
-  /** Counties whose agencies hold (or held) agreements on the date, with their summaries, in FIPS order. */
-  async fetch(db, filters) {
+  /** Counties whose agencies hold (or held) agreements on the date (or every county), with their summaries, in FIPS order. */
+  async fetch(db, filters, page) {
     const summaries = await countySummaries(db, filters.as_of, filters.county_fips);
-    const rows = await countiesByFips(db, [...summaries.keys()]);
-    return whole(
-      rows
-        .filter((county) => !filters.state || filters.state.includes(county.state))
-        .map((county) => ({ ...county, ...(summaries.get(county.fips) ?? emptySummary()) })),
-    );
+    const rows = !filters.all
+      ? await countiesByFips(db, [...summaries.keys()])
+      : filters.county_fips
+        ? await countiesByFips(db, filters.county_fips)
+        : await countiesByState(db, filters.state ?? (await listStates(db)).map((state) => state.code));
+    const records = rows
+      .filter((county) => !filters.state || filters.state.includes(county.state))
+      .map((county) => ({ ...county, ...(summaries.get(county.fips) ?? emptySummary()) }));
+    return pageInOrder(records, page, (county) => county.fips);
   },
   csv: { columns: [...fieldColumns<CountyRow>(['fips', 'name', 'state', 'lat', 'lon']), ...summaryColumns<CountyRow>()] },
   geojson: {

@@ -1,35 +1,39 @@
 // /v1/lists: every ICE list ingested (applied, quarantined or rejected), newest first.
 import { z } from 'zod';
 import { LIST_KINDS, LIST_STATUSES } from '../domain/enums.ts';
-import { enumList, QueryError, rejectUnknown } from '../query/grammar.ts';
+import { enumList, OPTIONAL_PAGE_PARAMS, optionalPage, QueryError, rejectUnknown } from '../query/grammar.ts';
+import { pageInOrder } from '../query/paging.ts';
 import { listSourceLists, skippedRowsByListIds, sourceListsByIds, type ListFilter, type SourceListRecord } from '../repositories/index.ts';
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
 import { jsonRenderer } from '../renderers/json.ts';
-import { repeatableParameter } from '../schemas/common.ts';
+import { QUERY_PARAMETERS, repeatableParameter } from '../schemas/common.ts';
 import { ListReconciliationResponseSchema, SourceListListResponseSchema } from '../schemas/history.ts';
-import { whole, type Collection, type Item } from './collection.ts';
+import type { Collection, Item } from './collection.ts';
 
 export const lists: Collection<SourceListRecord, ListFilter> = {
   path: '/lists',
   docs: {
     tags: ['history'],
     summary: 'ICE lists ingested',
-    description: 'Every ICE list the service has ingested: its date, kind, status, counts of the changes it made, and the reason it was quarantined or rejected. Newest first.',
+    description: 'Every ICE list the service has ingested: its date, kind, status, counts of the changes it made, and the reason it was quarantined or rejected. Newest first; every list unless limit or cursor asks for a page.',
   },
   querystring: z.object({
     status: repeatableParameter(`List status: ${LIST_STATUSES.join(', ')}. Repeatable.`),
     kind: repeatableParameter(`List kind: ${LIST_KINDS.join(', ')}. Repeatable.`),
+    limit: QUERY_PARAMETERS.limit,
+    cursor: QUERY_PARAMETERS.cursor,
   }),
   schema: SourceListListResponseSchema,
   renderers: [jsonRenderer, csvRenderer],
   paged: false,
   parse(raw) {
-    rejectUnknown(raw, ['status', 'kind']);
+    rejectUnknown(raw, ['status', 'kind', ...OPTIONAL_PAGE_PARAMS]);
     const status = enumList('status', raw.status, LIST_STATUSES);
     const kind = enumList('kind', raw.kind, LIST_KINDS);
-    return { filters: { ...(status ? { status } : {}), ...(kind ? { kind } : {}) } };
+    const page = optionalPage(raw);
+    return { filters: { ...(status ? { status } : {}), ...(kind ? { kind } : {}) }, ...(page ? { page } : {}) };
   },
-  fetch: async (db, filter) => whole(await listSourceLists(db, filter)),
+  fetch: async (db, filter, page) => pageInOrder(await listSourceLists(db, filter), page, (list) => String(list.id)),
   csv: {
     columns: fieldColumns<SourceListRecord>([
       'id', 'kind', 'list_date', 'list_date_source', 'list_time', 'file_name', 'url', 'sha256', 'byte_size', 'row_count',

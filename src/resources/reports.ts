@@ -1,24 +1,27 @@
 // /v1/reports and /v1/reports/{id}: oversight reports on 287(g).
 import { z } from 'zod';
-import { rejectUnknown } from '../query/grammar.ts';
+import { OPTIONAL_PAGE_PARAMS, optionalPage, rejectUnknown } from '../query/grammar.ts';
+import { pageInOrder } from '../query/paging.ts';
 import { agenciesByReportIds, listReports, recommendationsByReportIds, type ReportRecord } from '../repositories/index.ts';
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
 import { jsonRenderer } from '../renderers/json.ts';
 import { ReportListResponseSchema, ReportResponseSchema } from '../schemas/reference.ts';
-import { whole, type Collection, type Item } from './collection.ts';
+import { QUERY_PARAMETERS } from '../schemas/common.ts';
+import type { Collection, Item } from './collection.ts';
 
 export const reports: Collection<ReportRecord> = {
   path: '/reports',
   docs: { tags: ['reference'], summary: 'Oversight reports', description: 'Government oversight reports on 287(g) (OIG, GAO, ...), oldest first.' },
-  querystring: z.object({}),
+  querystring: z.object({ limit: QUERY_PARAMETERS.limit, cursor: QUERY_PARAMETERS.cursor }),
   schema: ReportListResponseSchema,
   renderers: [jsonRenderer, csvRenderer],
   paged: false,
   parse(raw) {
-    rejectUnknown(raw, []);
-    return { filters: {} };
+    rejectUnknown(raw, OPTIONAL_PAGE_PARAMS);
+    const page = optionalPage(raw);
+    return { filters: {}, ...(page ? { page } : {}) };
   },
-  fetch: async (db) => whole(await listReports(db)),
+  fetch: async (db, _filters, page) => pageInOrder(await listReports(db), page, (report) => report.id),
   csv: { columns: fieldColumns<ReportRecord>(['id', 'issuer', 'title', 'published_on', 'released_on', 'url', 'recommendation_count', 'summary', 'models']) },
 };
 

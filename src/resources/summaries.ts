@@ -3,12 +3,13 @@
 import type { z } from 'zod';
 import type { Db } from '../database/connect.ts';
 import { MODEL_CODES } from '../domain/enums.ts';
-import { parseFilters, rejectUnknown } from '../query/grammar.ts';
+import { OPTIONAL_PAGE_PARAMS, optionalPage, parseFilters, rejectUnknown } from '../query/grammar.ts';
+import { pageInOrder } from '../query/paging.ts';
 import { emptySummary, type AgreementSummary } from '../repositories/index.ts';
 import { csvRenderer, type CsvColumn } from '../renderers/csv.ts';
 import { jsonRenderer } from '../renderers/json.ts';
 import { querySchema } from '../schemas/common.ts';
-import { whole, type Collection, type CollectionDocs } from './collection.ts';
+import type { Collection, CollectionDocs } from './collection.ts';
 
 /** The counts, then one column of active agreements per support model (a spreadsheet cannot hold by_model). */
 export function summaryColumns<T extends AgreementSummary>(): CsvColumn<T>[] {
@@ -36,16 +37,18 @@ export function summarizedCollection<R, Row>(definition: {
   const { rows, summaries, keyOf, merge, columns, ...rest } = definition;
   return {
     ...rest,
-    querystring: querySchema(['as_of']),
+    querystring: querySchema(['as_of', ...OPTIONAL_PAGE_PARAMS]),
     renderers: [jsonRenderer, csvRenderer],
     paged: false,
     parse(raw) {
-      rejectUnknown(raw, ['as_of']);
-      return { filters: parseFilters(raw, ['as_of']) };
+      rejectUnknown(raw, ['as_of', ...OPTIONAL_PAGE_PARAMS]);
+      const page = optionalPage(raw);
+      return { filters: parseFilters(raw, ['as_of']), ...(page ? { page } : {}) };
     },
-    async fetch(db, { as_of: asOf }) {
+    async fetch(db, { as_of: asOf }, page) {
       const [table, byKey] = await Promise.all([rows(db), summaries(db, asOf)]);
-      return whole(table.map((row) => merge(row, byKey.get(keyOf(row)) ?? emptySummary())));
+      const paged = pageInOrder(table, page, keyOf);
+      return { ...paged, data: paged.data.map((row) => merge(row, byKey.get(keyOf(row)) ?? emptySummary())) };
     },
     csv: { columns },
   };

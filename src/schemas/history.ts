@@ -23,7 +23,7 @@ export const SourceListSchema = z
       .nullable()
       .describe('Distinct agreements its rows became or confirmed (for a quarantined list: had it been applied). Null for lists ingested before this was recorded.'),
     rows_skipped: z.number().int().describe('Rows that did not become or confirm one agreement (duplicates, pending rows of agreements already active, unreadable rows): listed at /v1/lists/{id}.'),
-    status: ListStatusSchema.describe('applied (its changes are in the data), quarantined (held back for review) or rejected.'),
+    status: ListStatusSchema.describe('applied (its changes are in the data), quarantined (held back for review) or rejected (set aside by a reviewed correction, never applied).'),
     status_reason: z.string().nullable().describe('Why it was quarantined or rejected.'),
     warnings: z.array(z.string()).describe('Problems found in the file that did not stop it.'),
     counts: z.record(z.string(), z.number()).nullable().describe('Changes it made when applied: added, renewed, ended, renamed, ...'),

@@ -15,10 +15,10 @@ async function testServer(): Promise<{ adminUrl: string; template: string }> {
   return { adminUrl, template };
 }
 
-/** A fresh database for this test, opened like the service opens its own. */
-export async function testDatabase(t: Test): Promise<Database> {
+/** A fresh database for this test (a copy of `options.template`, else of the template), opened like the service opens its own. */
+export async function testDatabase(t: Test, options: { template?: string } = {}): Promise<Database> {
   const { adminUrl, template } = await testServer();
-  const url = await createDatabase(adminUrl, 'test', template);
+  const url = await createDatabase(adminUrl, 'test', options.template ?? template);
   const pool = createPool(url, 4);
   let closed = false;
   const database: Database = {
@@ -36,6 +36,11 @@ export async function testDatabase(t: Test): Promise<Database> {
     await dropDatabase(adminUrl, url);
   });
   return database;
+}
+
+/** The name of the template database (migrated, reference data loaded). */
+export async function testTemplate(): Promise<string> {
+  return (await testServer()).template;
 }
 
 /** The admin URL of the test server, for tests that create databases of their own. */

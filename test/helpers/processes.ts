@@ -33,9 +33,9 @@ function run(script: string, args: string[], env: Record<string, string>): Servi
   return spawnProcess(process.execPath, [script, ...args], env);
 }
 
-/** `npm start` with this environment (LOG_LEVEL warn unless given). */
+/** `npm start` with this environment (LOG_LEVEL warn, and no seeding of an empty database, unless given). */
 export function startService(env: Record<string, string>): ServiceProcess {
-  return run('src/server.ts', [], { LOG_LEVEL: 'warn', ...env });
+  return run('src/server.ts', [], { LOG_LEVEL: 'warn', SEED_ON_START: 'false', ...env });
 }
 
 /** `npm run ingest -- ...args`. */
@@ -75,8 +75,8 @@ export async function temporaryDataDir(t: Test): Promise<string> {
   return tempDir(t, 'data', { mode: 0o755 });
 }
 
-/** Polls /readyz until 200; throws (with the service's stderr) when the process exits first or after a minute. */
-export async function waitReady(port: number, service: ServiceProcess): Promise<Response> {
+/** Polls /readyz until 200; throws (with the service's stderr) when the process exits first or after `timeoutMs` (5 minutes). */
+export async function waitReady(port: number, service: ServiceProcess, timeoutMs = 300_000): Promise<Response> {
   return waitFor(
     `the server on port ${port} answers /readyz with 200`,
     async () => {
@@ -85,6 +85,6 @@ export async function waitReady(port: number, service: ServiceProcess): Promise<
       return response?.status === 200 ? response : undefined;
     },
     // A fresh DATA_DIR runs initdb and every migration first: minutes on a loaded two-core machine.
-    { timeoutMs: 300_000, intervalMs: 100 },
+    { timeoutMs, intervalMs: 100 },
   );
 }

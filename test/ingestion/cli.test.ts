@@ -26,13 +26,13 @@ t.test('--dir backfills in list-date order, and a second run is a no-op', async 
   }
   const first = await ingest(['--dir', dir], { DATABASE_URL: db.url });
   t.equal(first.code, 0, first.stderr);
-  t.match(first.stdout, /5 lists: 5 applied, 0 quarantined, 0 already known/);
+  t.match(first.stdout, /5 lists: 5 applied, 0 quarantined, 0 set aside by review, 0 already known/);
   t.match(first.stdout, /1 renewed, 1 ended/);
   const events = await count(db.pool, 'agreement_events');
 
   const second = await ingest(['--dir', dir], { DATABASE_URL: db.url });
   t.equal(second.code, 0);
-  t.match(second.stdout, /5 lists: 0 applied, 0 quarantined, 5 already known/);
+  t.match(second.stdout, /5 lists: 0 applied, 0 quarantined, 0 set aside by review, 5 already known/);
   t.equal(await count(db.pool, 'agreement_events'), events, 'nothing written the second time');
 });
 

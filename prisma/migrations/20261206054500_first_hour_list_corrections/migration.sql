@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "list_date_source" ADD VALUE 'correction';
