@@ -5,6 +5,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './database/connect.ts';
+// The REST routes load before GraphQL: their schemas register their OpenAPI components in this order, which
+// schema/openapi.json (scripts/write-openapi.ts) has; GraphQL's root fields import some of the same resources.
+import { v1Routes } from './routes/v1/index.ts';
 import { graphqlPlugin } from './graphql/plugin.ts';
 import { compressionPlugin } from './http/compression.ts';
 import { installProblemHandlers } from './http/problem.ts';
@@ -16,7 +19,6 @@ import { rateLimitPlugin } from './plugins/app/rate-limit.ts';
 import { swaggerPlugin } from './plugins/external/swagger.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pageRoutes } from './routes/pages.ts';
-import { v1Routes } from './routes/v1/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -146,7 +146,11 @@ t.test('q finds any spelling; name finds the agency that bore it; best match fir
   t.match(refused.body.invalid_params, [{ name: 'sort', reason: /give q/ }]);
 
   const graphql = await gql(app, '{ byQ: agencies(filter: { q: "Tampa PD" }) { edges { node { id name } } } byName: agencies(filter: { name: "Tampa PD" }) { edges { node { id } } } }');
-  t.same(graphql.data.byQ.edges.map((edge: { node: { id: string } }) => edge.node.id), ['fl-tampa-police-department', 'fl-port-tampa-bay-police-department'], 'the name itself, then a similar one');
+  t.same(
+    graphql.data.byQ.edges.map((edge: { node: { id: string } }) => edge.node.id),
+    ['fl-tampa-police-department', 'fl-port-tampa-bay-police-department', 'fl-tampa-international-airport-police-department'],
+    'the name itself, then names holding every word typed (TAMPA, POLICE), the closer first',
+  );
   t.same(graphql.data.byName.edges.map((edge: { node: { id: string } }) => edge.node.id), ['fl-tampa-police-department']);
 });
 
