@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { createPool } from '../src/database/connect.ts';
 import { startEmbeddedPostgres } from '../src/database/embedded.ts';
 import { migrate } from '../src/database/migrate.ts';
-import { createDatabase, dropDatabase } from '../src/database/temporary-database.ts';
+import { createDatabase, dropDatabase } from '../scripts/database/temporary-database.ts';
 import { ingestFiles, listFilesInOrder, type FileOutcome } from '../src/ingestion/ingest-files.ts';
 import { loadReferenceData } from '../src/reference/load.ts';
 

@@ -95,7 +95,7 @@ async function loadArchive(name: string): Promise<void> {
   await admin(`DROP DATABASE IF EXISTS "${name}_loading"`);
   await admin(`CREATE DATABASE "${name}_loading"`);
   const started = Date.now();
-  await run(NODE, ['--import', 'tsx', 'src/ingestion/cli.ts', '--dir', archive!], { DATABASE_URL: urlOf(`${name}_loading`) }, [0, 2, 3]);
+  await run(NODE, ['--import', 'tsx', 'src/cli/ingest.ts', '--dir', archive!], { DATABASE_URL: urlOf(`${name}_loading`) }, [0, 2, 3]);
   console.log(`  loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await admin(`ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }
@@ -527,7 +527,7 @@ try {
   };
   await mkdir('bench/results', { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
-  console.log('\ngoal'.padEnd(70) + 'measured  target  met');
+  console.log(`${'\ngoal'.padEnd(70)}measured  target  met`);
   for (const item of goals) console.log(`${item.goal.padEnd(69)} ${String(item.measured).padStart(8)}  ${String(item.target).padStart(6)}  ${item.met ? 'yes' : 'NO'}`);
   for (const item of references) console.log(`${item.ratio.padEnd(69)} ${String(item.measured).padStart(8)}  (reference)`);
   console.log(`written to ${RESULTS}`);

@@ -124,7 +124,7 @@ try {
   const soak = load(SOAK_S);
   await sleep((SOAK_S / 2) * 1000);
   const ingestStarted = Date.now();
-  const ingest = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', '--file', heldBack, '--json'], {
+  const ingest = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', '--file', heldBack, '--json'], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -7,8 +7,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../src/database/embedded.ts';
 import { MIGRATIONS_DIR, migrate } from '../src/database/migrate.ts';
-import { EMPTY_MIGRATION, liveDatabaseTarget, openSchemaEngine, schemaTarget } from '../src/database/schema-engine.ts';
-import { withTemporaryDatabase } from '../src/database/temporary-database.ts';
+import { EMPTY_MIGRATION, liveDatabaseTarget, openSchemaEngine, schemaTarget } from './database/schema-engine.ts';
+import { withTemporaryDatabase } from './database/temporary-database.ts';
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {

@@ -10,7 +10,7 @@ import fp from 'fastify-plugin';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/database/connect.ts';
 import type { Dataset } from '../src/plugins/app/dataset-version.ts';
-import { responseCachePlugin } from '../src/plugins/app/response-cache.ts';
+import { responseCachePlugin } from '../src/cache/plugin.ts';
 import { swaggerPlugin } from '../src/plugins/external/swagger.ts';
 import { v1Routes } from '../src/routes/v1/index.ts';
 

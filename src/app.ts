@@ -10,7 +10,7 @@ import { compressionPlugin } from './http/compression.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { datasetVersionPlugin } from './plugins/app/dataset-version.ts';
 import { ingestSchedulerPlugin } from './plugins/app/ingest-scheduler.ts';
-import { responseCachePlugin } from './plugins/app/response-cache.ts';
+import { responseCachePlugin } from './cache/plugin.ts';
 import { corsPlugin } from './plugins/external/cors.ts';
 import { rateLimitPlugin } from './plugins/app/rate-limit.ts';
 import { swaggerPlugin } from './plugins/external/swagger.ts';

@@ -1,7 +1,7 @@
 // Configuration, read from the environment and validated once at boot.
 // A wrong value stops start-up with one line naming the variable.
 import { z } from 'zod';
-import { DurationSchema } from './duration.ts';
+import { DurationSchema } from './domain/duration.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z

@@ -1,4 +1,4 @@
-// The vocabularies are defined once (src/enums.ts); the public contracts repeat
+// The vocabularies are defined once (src/domain/enums.ts); the public contracts repeat
 // them, so this checks that the committed SDL (upper case) and OpenAPI document
 // hold exactly those values.
 import { readFileSync } from 'node:fs';
@@ -15,12 +15,13 @@ import {
   LIST_STATUSES,
   LOCATION_METHODS,
   MODEL_CODES,
-} from '../src/enums.ts';
+  ORI_MATCHES,
+} from '../src/domain/enums.ts';
 
 const sdl = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
 const openapi = JSON.parse(readFileSync('schema/openapi.json', 'utf8')) as { components: { schemas: Record<string, { properties: Record<string, { enum?: string[]; items?: { enum?: string[] } }> }> } };
 
-t.test('every GraphQL enum of the dataset equals its list in src/enums.ts, in upper case', async (t) => {
+t.test('every GraphQL enum of the dataset equals its list in src/domain/enums.ts, in upper case', async (t) => {
   const expected: Record<string, readonly string[]> = {
     SupportModelCode: MODEL_CODES,
     AgreementStatus: AGREEMENT_STATUSES,
@@ -30,6 +31,7 @@ t.test('every GraphQL enum of the dataset equals its list in src/enums.ts, in up
     AgreementEventType: EVENT_TYPES,
     ListKind: LIST_KINDS,
     SourceListStatus: LIST_STATUSES,
+    OriMatch: ORI_MATCHES,
   };
   for (const [name, values] of Object.entries(expected)) {
     const type = sdl.getType(name);
@@ -38,7 +40,7 @@ t.test('every GraphQL enum of the dataset equals its list in src/enums.ts, in up
   }
 });
 
-t.test('every OpenAPI enum of the dataset equals its list in src/enums.ts', async (t) => {
+t.test('every OpenAPI enum of the dataset equals its list in src/domain/enums.ts', async (t) => {
   const property = (schema: string, name: string) => {
     const found = openapi.components.schemas[schema]!.properties[name]!;
     return found.enum ?? found.items?.enum;

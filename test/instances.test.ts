@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import t from 'tap';
-import { INGESTION_RUN_LOCK } from '../src/ingestion/remote.ts';
+import { INGESTION_RUN_LOCK } from '../src/ingestion/ingest-urls.ts';
 import { buildList } from './helpers/build-list.ts';
 import { testDatabase } from './helpers/database.ts';
 import { SEED_LISTS } from './helpers/fixtures.ts';

@@ -57,6 +57,18 @@ async function render() {
       ` · ${agency.active_agreements} active, ${agency.pending_agreements} pending agreement${agency.pending_agreements === 1 ? '' : 's'} · id `,
       el('code', {}, agency.id),
     ),
+    // The FBI's identifiers (issue 22): the ORI joins crime, jail and staffing data; or why there is none.
+    el(
+      'p',
+      { 'data-testid': 'fbi' },
+      agency.ori
+        ? [
+            'FBI ORI ',
+            el('code', {}, agency.ori),
+            ` · population served ${agency.fbi_population?.toLocaleString('en-US') ?? 'unknown'} · ${agency.fbi_officers ?? '?'} sworn officers (FBI, ${agency.fbi_data_year})`,
+          ]
+        : `No FBI ORI${agency.ori_match ? ` (${agency.ori_match.replace(/_/g, ' ')})` : ''}`,
+    ),
     el('h3', {}, 'Names over time'),
     table(
       'Every name ICE’s lists used for the agency',

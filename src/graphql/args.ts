@@ -19,6 +19,7 @@ import {
 export interface FilterInput {
   state?: string[] | null;
   countyFips?: string[] | null;
+  ori?: string[] | null;
   model?: string[] | null;
   status?: string[] | null;
   agencyType?: string[] | null;
@@ -41,6 +42,7 @@ export interface CollectionArgs {
 const ARGUMENT_OF: Record<string, string> = {
   state: 'filter.state',
   county_fips: 'filter.countyFips',
+  ori: 'filter.ori',
   model: 'filter.model',
   status: 'filter.status',
   agency_type: 'filter.agencyType',
@@ -73,6 +75,7 @@ export function toRawQuery(args: CollectionArgs, includeTotal = false): RawQuery
   const raw: RawQuery = {
     state: filter.state,
     county_fips: filter.countyFips,
+    ori: filter.ori,
     model: filter.model,
     status: filter.status,
     agency_type: filter.agencyType,

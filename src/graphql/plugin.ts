@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import mercurius, { type IResolvers } from 'mercurius';
-import { graphqlCacheHooks } from './cache.ts';
+import { graphqlCacheHooks } from '../cache/graphql-keys.ts';
 import { createContext, type GraphqlContext } from './context.ts';
 import { errorFormatter, formatError } from './errors.ts';
 import { aliasRule, DEFAULT_LIMITS, depthRule, limitError, queryCost, type GraphqlLimits } from './limits.ts';
 import { batchedResolvers, loaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
+import { rootCollections } from './root-collections.ts';
 
 export const SCHEMA_FILE = new URL('../../schema/schema.graphql', import.meta.url);
 
@@ -49,10 +50,10 @@ export const graphqlPlugin = fp<GraphqlOptions>(
     }
 
     // Repeats are answered by the response cache before Mercurius' route does any work: a GET by its URL, a POST by its
-    // body (keyByBody). See src/graphql/cache.ts.
+    // body (keyByBody). See src/cache/graphql-keys.ts.
     await app.register(mercurius, {
       schema: schemaSource(),
-      resolvers: withFields(resolvers, batchedResolvers(loaders)),
+      resolvers: withFields(withFields(resolvers, rootCollections as Record<string, Record<string, unknown>>), batchedResolvers(loaders)),
       path: '/graphql',
       // GraphiQL is served by src/routes/pages.ts from npm packages: Mercurius's page loads it from a CDN.
       graphiql: false,

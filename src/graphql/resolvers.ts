@@ -2,7 +2,7 @@
 // the repositories; relations below the root are loaders (loaders.ts).
 import type { GraphQLResolveInfo } from 'graphql';
 import type { IResolvers } from 'mercurius';
-import { LIST_KINDS, LIST_STATUSES } from '../enums.ts';
+import { LIST_KINDS, LIST_STATUSES } from '../domain/enums.ts';
 import type { Db } from '../database/connect.ts';
 import { canonicalKey, enumList, STATS_FILTERS, type Filters } from '../query/grammar.ts';
 import {

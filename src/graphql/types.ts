@@ -6,7 +6,6 @@
 // it answer for the same date.
 import type {
   AgencyRecord,
-  AgreementRecord,
   AgreementWithEvents,
   AgreementSummary as SummaryRecord,
   AliasRecord,
@@ -64,6 +63,12 @@ export interface Agency extends Dated {
   lat: number | null;
   lon: number | null;
   locationMethod: string;
+  ori: string | null;
+  fbiPopulation: number | null;
+  fbiOfficers: number | null;
+  fbiDataYear: number | null;
+  oriMatch: string | null;
+  oriMatchNote: string | null;
   activeAgreements: number;
   pendingAgreements: number;
   models: string[];
@@ -83,6 +88,12 @@ export function toAgency(record: AgencyRecord, asOf: string | undefined): Agency
     lat: record.lat,
     lon: record.lon,
     locationMethod: record.location_method,
+    ori: record.ori,
+    fbiPopulation: record.fbi_population,
+    fbiOfficers: record.fbi_officers,
+    fbiDataYear: record.fbi_data_year,
+    oriMatch: record.ori_match === null ? null : upper(record.ori_match),
+    oriMatchNote: record.ori_match_note,
     activeAgreements: record.active_agreements,
     pendingAgreements: record.pending_agreements,
     models: record.models.map(upper),

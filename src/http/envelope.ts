@@ -1,6 +1,6 @@
 // The JSON envelope every REST answer shares ({ data, links, meta }) and the
 // next-page links of keyset-paged collections.
-import type { DatasetVersion } from '../plugins/app/dataset-version.ts';
+import type { DatasetVersion } from '../domain/dataset-version.ts';
 import { LIMIT_DEFAULT, type Page } from '../query/grammar.ts';
 import { sortName } from '../query/paging.ts';
 

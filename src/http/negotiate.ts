@@ -3,7 +3,6 @@
 // to pick a renderer, and the response cache's fast path calls it so that two
 // requests with one raw key always get one representation.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FastifyRequest } from 'fastify';
 
 export interface Representation {
   name: string;

@@ -9,8 +9,8 @@ import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
 import { applyList, HistoryCache, IngestInputError, type IngestOptions, type IngestReport } from './ingest.ts';
-import { kindFromFileName, listDateFromFileName } from './parse/index.ts';
-import { PARSE_WORKER_DATA, readListFile, type ParseRequest, type ParseResult } from './parse-worker.ts';
+import { kindFromFileName, listDateFromFileName } from './lists/parse/index.ts';
+import { PARSE_WORKER_DATA, readListFile, type ParseRequest, type ParseResult } from './lists/parse-worker.ts';
 
 /** Orders one day's lists: the file name's time (am < mid(day) < pm, or HH:MM), participating before pending. */
 function timeRank(time: string | null): string {
@@ -108,7 +108,7 @@ class ParseWorker {
     // Worker threads do not get tsx's module hooks on every Node this project supports (not on 20), so the
     // worker registers them before it loads the TypeScript module.
     const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-    const module = JSON.stringify(new URL('./parse-worker.ts', import.meta.url).href);
+    const module = JSON.stringify(new URL('./lists/parse-worker.ts', import.meta.url).href);
     this.worker = new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${module}); })`, {
       eval: true,
       workerData: PARSE_WORKER_DATA,

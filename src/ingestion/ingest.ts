@@ -3,10 +3,11 @@
 // leaves the database as it was and two ingestions never interleave.
 import type pg from 'pg';
 import { linkReportAgencies } from '../reference/load.ts';
-import { planList, type ChangeCounts, type HistoryState, type ListPlan } from './history.ts';
-import { isValidDate, type ListKind, type ParsedList } from './parse/index.ts';
-import { IngestInputError, readList, type ListSource, type ReadList } from './read-list.ts';
-import { loadHistoryState, writePlan, writeSkippedRows } from './store.ts';
+import { planList, type ChangeCounts, type HistoryState, type ListPlan } from './history/plan-list.ts';
+import { isValidDate, type ListKind, type ParsedList } from './lists/parse/index.ts';
+import { IngestInputError, readList, type ListSource, type ReadList } from './lists/read-list.ts';
+import { loadHistoryState, writePlan, writeSkippedRows } from './history/history-store.ts';
+import { matchFbiIdentifiers } from './agencies/fbi-identifiers.ts';
 
 export { IngestInputError, type ListSource, type ReadList };
 
@@ -154,6 +155,8 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
       await writePlan(client, listId, listDate, plan);
       // Only a new agency can match a report's agency that no agency matched before.
       if (plan.newAgencies.length > 0) await linkReportAgencies(client);
+      // A new agency gets its FBI identifiers from the loaded roster (if any) with the list that brought it.
+      if (plan.newAgencies.length > 0) await matchFbiIdentifiers(client, { all: false });
     }
     const updated = await client.query<{ version: number }>(
       `UPDATE dataset_version SET version = version + 1, updated_at = now(),

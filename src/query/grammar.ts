@@ -3,9 +3,9 @@
 // validated the same way and fails with the same message in both APIs. The
 // normalized query is also the cache key (with the dataset version).
 import { z } from 'zod';
-import { findState, STATES } from '../reference/states.ts';
+import { findState, STATES } from '../domain/states.ts';
 
-import { AGENCY_TYPES, AGREEMENT_STATUSES, MODEL_CODES, type AgencyType, type AgreementStatus, type ModelCode } from '../enums.ts';
+import { AGENCY_TYPES, AGREEMENT_STATUSES, MODEL_CODES, type AgencyType, type AgreementStatus, type ModelCode } from '../domain/enums.ts';
 
 /** Page sizes: a default, and a hard maximum that is an error, not a silent clamp. */
 export const LIMIT_DEFAULT = 50;
@@ -39,6 +39,7 @@ export class QueryError extends Error {
 export const PARAMETER_DOCS = {
   state: 'State or territory: postal code (TX), name (Texas) or 2-digit FIPS (48). Repeat or comma-separate for several.',
   county_fips: '5-digit county FIPS code, zero-padded (48201). Repeatable.',
+  ori: "The agency's FBI ORI code (9 characters, e.g. TX1010000), as in the agency's ori field. Repeatable.",
   model: `Support model: ${MODEL_CODES.join(', ')}. Repeatable.`,
   status: `Agreement status: ${AGREEMENT_STATUSES.join(', ')}. Repeatable. With as_of, the status on that date.`,
   agency_type: `Agency type: ${AGENCY_TYPES.join(', ')}. Repeatable.`,
@@ -111,6 +112,15 @@ function countyFips(value: unknown): string[] | undefined {
   );
 }
 
+function oriCodes(value: unknown): string[] | undefined {
+  return asSet(
+    list(value)?.map((item) => {
+      if (!/^[A-Za-z0-9]{9}$/.test(item)) throw new QueryError('ori', `"${item}" is not a 9-character ORI code`);
+      return item.toUpperCase();
+    }),
+  );
+}
+
 function limit(value: unknown): number {
   if (value === undefined || value === null || value === '') return LIMIT_DEFAULT;
   const text = String(value);
@@ -149,6 +159,7 @@ function text(param: string, value: unknown, max = 200): string | undefined {
 export interface Filters {
   state?: string[];
   county_fips?: string[];
+  ori?: string[];
   model?: ModelCode[];
   status?: AgreementStatus[];
   agency_type?: AgencyType[];
@@ -188,6 +199,7 @@ export function parseFilters(raw: RawQuery, accepted: readonly (keyof Filters)[]
   const filters: Filters = {
     state: states(raw.state),
     county_fips: countyFips(raw.county_fips),
+    ori: oriCodes(raw.ori),
     model: enumList('model', raw.model, MODEL_CODES),
     status: enumList('status', raw.status, AGREEMENT_STATUSES),
     agency_type: enumList('agency_type', raw.agency_type, AGENCY_TYPES),

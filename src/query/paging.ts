@@ -6,7 +6,9 @@
 // A page is fetched with LIMIT limit + 1 (the extra row only says that a next
 // page exists); walkPages follows the cursors to the end.
 import { QueryError, type Page } from './grammar.ts';
-import type { Params } from './sql.ts';
+import type { Params, SortColumn } from './sql.ts';
+
+export type { SortColumn };
 
 export interface CursorPosition {
   sort: string;
@@ -53,12 +55,6 @@ export function decodeCursor(cursor: string, sort: string): CursorPosition {
   }
   if (decoded[0] !== sort) throw new QueryError('cursor', `was issued for sort=${decoded[0]}, not sort=${sort}`);
   return { sort: decoded[0], value: decoded[1], id: decoded[2] };
-}
-
-/** A column a collection sorts by (or its id), and the SQL type a cursor value is cast to. */
-export interface SortColumn {
-  expression: string;
-  type: 'text' | 'date' | 'timestamptz' | 'int';
 }
 
 export interface Keyset {

@@ -7,11 +7,17 @@
 import { createHash } from 'node:crypto';
 import type { QueryConfig, QueryResultRow } from 'pg';
 import type { Db } from '../database/connect.ts';
-import { agencySearchKey, canonicalAgencyName } from '../ingestion/agency-identity.ts';
+import { agencySearchKey, canonicalAgencyName } from '../domain/agency-names.ts';
+import { agencyNameMatches, agencyRelevance } from './agency-search.ts';
 import { QueryError, type AgencySort, type AgreementSort, type Filters } from './grammar.ts';
-import type { SortColumn } from './paging.ts';
 
 /** Collects bound parameters and hands out their placeholders. */
+/** A column a collection sorts by (or its id), and the SQL type a cursor value is cast to. */
+export interface SortColumn {
+  expression: string;
+  type: 'text' | 'date' | 'timestamptz' | 'int';
+}
+
 export class Params {
   readonly values: unknown[] = [];
   add(value: unknown): string {
@@ -36,10 +42,6 @@ export function spanCovers(span: string, date: string): string {
   return `${span}.from_on <= ${date}::date AND (${span}.to_on IS NULL OR ${span}.to_on > ${date}::date)`;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
-
 /**
  * Agreements `a` joined to their agency `g` (and, with as_of, to the status span `s` covering that date).
  * `joinAgency: false` leaves `g` out, for a subquery correlated to an outer `g` (filters on agency fields need it).
@@ -56,6 +58,7 @@ export function agreementSource(filters: Filters, params: Params, joinAgency = t
   const where: string[] = [];
   if (filters.state) where.push(`g.state_code = ANY(${params.add(filters.state)}::bpchar[])`);
   if (filters.county_fips) where.push(`g.county_fips = ANY(${params.add(filters.county_fips)}::bpchar[])`);
+  if (filters.ori) where.push(`g.ori = ANY(${params.add(filters.ori)}::bpchar[])`);
   if (filters.agency_type) where.push(`g.type = ANY(${params.add(filters.agency_type)}::agency_type[])`);
   if (filters.model) where.push(`a.model_code = ANY(${params.add(filters.model)}::text[])`);
   if (filters.status) where.push(`${status} = ANY(${params.add(filters.status)}::agreement_status[])`);
@@ -67,41 +70,10 @@ export function agreementSource(filters: Filters, params: Params, joinAgency = t
   return { from, where, status, endedOn };
 }
 
-/** How similar (pg_trgm, 0 to 1) a search key must be to a spelling's to match `q` when it does not contain it. */
-const SIMILARITY_THRESHOLD = 0.5;
-
-/**
- * `q`: the text, folded like every spelling's search key (case, punctuation, apostrophes, PD, SO, Dept.,
- * Co., BOCC...), is in a spelling's key or close to it; or the text as typed is in a name or alias.
- */
-function agencyNameMatches(q: string, params: Params): string {
-  const pattern = params.add(`%${escapeLike(q)}%`);
-  const clauses = [
-    `g.canonical_name ILIKE ${pattern}`,
-    `EXISTS (SELECT 1 FROM agency_aliases al WHERE al.agency_id = g.id AND al.name ILIKE ${pattern})`,
-  ];
-  const key = agencySearchKey(q);
-  if (key !== '') {
-    clauses.push(`EXISTS (SELECT 1 FROM agency_spellings sp WHERE sp.agency_id = g.id
-      AND (sp.search_key LIKE ${params.add(`%${escapeLike(key)}%`)} OR similarity(sp.search_key, ${params.add(key)}) >= ${SIMILARITY_THRESHOLD}))`);
-  }
-  return `(${clauses.join(' OR ')})`;
-}
-
 /** `name`: one of the agency's names, exactly (up to case and the spacing and quotes every alias is normalized for). */
 function agencyNameIs(name: string, params: Params): string {
   const normalized = params.add(canonicalAgencyName(name).toLowerCase());
   return `EXISTS (SELECT 1 FROM agency_aliases al WHERE al.agency_id = g.id AND lower(al.name) = ${normalized})`;
-}
-
-/**
- * Relevance of an agency to `q`, as text that sorts best first: its best spelling's tier (0 the search key
- * itself, 1 a prefix, 2 otherwise) then 1 - trigram similarity; agencies matched only by the text as typed last.
- */
-function agencyRelevance(q: string, params: Params): string {
-  const key = params.add(agencySearchKey(q));
-  return `COALESCE((SELECT min(CASE WHEN sp.search_key = ${key} THEN '0' WHEN starts_with(sp.search_key, ${key}) THEN '1' ELSE '2' END
-      || to_char(1 - similarity(sp.search_key, ${key}), 'FM0.0000')) FROM agency_spellings sp WHERE sp.agency_id = g.id), '9')`;
 }
 
 /** Agencies `g`, narrowed by their own fields and by the agreements they hold (model, status, as_of). */
@@ -109,6 +81,7 @@ export function agencySource(filters: Filters, params: Params): { from: string; 
   const where: string[] = [];
   if (filters.state) where.push(`g.state_code = ANY(${params.add(filters.state)}::bpchar[])`);
   if (filters.county_fips) where.push(`g.county_fips = ANY(${params.add(filters.county_fips)}::bpchar[])`);
+  if (filters.ori) where.push(`g.ori = ANY(${params.add(filters.ori)}::bpchar[])`);
   if (filters.agency_type) where.push(`g.type = ANY(${params.add(filters.agency_type)}::agency_type[])`);
   if (filters.updated_since) where.push(`g.updated_at >= ${params.add(filters.updated_since)}::timestamptz`);
   if (filters.q) where.push(agencyNameMatches(filters.q, params));

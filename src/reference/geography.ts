@@ -8,7 +8,7 @@ import { geoCentroid } from 'd3-geo';
 import type { Feature, Geometry } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import { STATES } from './states.ts';
+import { STATES } from '../domain/states.ts';
 
 export interface CountyRecord {
   fips: string;

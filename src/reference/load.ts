@@ -2,10 +2,10 @@
 // models, oversight reports) into the database. Idempotent: every start runs
 // it; a second run changes nothing. One transaction, a handful of statements.
 import type pg from 'pg';
-import { agencyMatchKey } from '../ingestion/agency-identity.ts';
+import { agencyMatchKey } from '../domain/agency-names.ts';
 import { loadCounties, stateCentroids } from './geography.ts';
 import { loadOversightReports } from './oversight-reports.ts';
-import { STATES } from './states.ts';
+import { STATES } from '../domain/states.ts';
 import { SUPPORT_MODELS } from './support-models.ts';
 
 /** Upserts rows given as a JSON array, through jsonb_to_recordset: one statement per table. */

@@ -5,8 +5,8 @@
 // database as a half-true row.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { findState } from './states.ts';
-import { ModelCodeSchema } from '../enums.ts';
+import { findState } from '../domain/states.ts';
+import { ModelCodeSchema } from '../domain/enums.ts';
 
 /** A calendar date that exists: the regex alone would accept 2021-02-30. */
 const IsoDateSchema = z

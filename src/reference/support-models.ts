@@ -2,7 +2,7 @@
 // only where a source gives the day; otherwise it stays null and the
 // description says the year, because '2012-01-01' would claim a day nobody
 // recorded.
-import type { ModelCode } from '../enums.ts';
+import type { ModelCode } from '../domain/enums.ts';
 
 export interface SupportModelRecord {
   code: ModelCode;

@@ -11,15 +11,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import JSZip from 'jszip';
 import type pg from 'pg';
 import { csvDocument, type CsvColumn, type CsvValue } from '../renderers/csv.ts';
-import { citationCff, citationText, datapackage, readme, type ReleaseInfo } from './documents.ts';
-import { RELEASE_RESOURCES, type FieldType, type ReleaseResource, type Row } from './resources.ts';
+import { citationCff, citationText, datapackage, readme, type ReleaseFile, type ReleaseInfo } from './documents.ts';
 
-export interface ReleaseFile {
-  name: string;
-  mediaType: string;
-  content: Buffer;
-  sha256: string;
-}
+export type { ReleaseFile };
+import { RELEASE_RESOURCES, type FieldType, type ReleaseResource, type Row } from './tables.ts';
 
 export interface BuiltRelease extends ReleaseInfo {
   citation: string;

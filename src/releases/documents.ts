@@ -1,7 +1,13 @@
 // The documents of a release: datapackage.json (Frictionless Data Package v2),
 // CITATION.cff, the README for whoever only has the zip, and the citation line.
-import type { ReleaseFile } from './build.ts';
-import { fieldDescription, RELEASE_RESOURCES, type ReleaseField } from './resources.ts';
+import { fieldDescription, RELEASE_FORMAT_VERSION, RELEASE_RESOURCES, type ReleaseField } from './tables.ts';
+
+export interface ReleaseFile {
+  name: string;
+  mediaType: string;
+  content: Buffer;
+  sha256: string;
+}
 
 export interface ReleaseInfo {
   version: number;
@@ -80,6 +86,8 @@ export function datapackage(info: ReleaseInfo, files: ReleaseFile[]): Record<str
     title: DATASET_TITLE,
     description: DESCRIPTION(info),
     version: String(info.version),
+    // Which tables and fields this release's layout has (src/releases/tables.ts); a property of our own.
+    format_version: RELEASE_FORMAT_VERSION,
     created: info.releasedAt.toISOString(),
     homepage: info.publicUrl,
     keywords: ['287(g)', 'immigration enforcement', 'ICE', 'law enforcement agencies', 'United States'],
@@ -168,7 +176,8 @@ between the tables.
 ${tables.join('\n')}
 
 Keys: \`agreements.agency_id\` → \`agencies.id\`; \`agreements.supersedes_id\` → \`agreements.id\` (the agreement a
-renewal replaced); \`events.agreement_id\` → \`agreements.id\`; \`events.source_list_id\` → \`lists.id\`;
+renewal replaced); \`events.agreement_id\` → \`agreements.id\`; \`events.source_list_id\` → \`lists.id\` (empty
+for an event a historical source revealed: \`historical_source_id\` names it);
 \`agencies.county_fips\` and \`agreements.county_fips\` → \`counties.fips\`.
 
 Conventions:

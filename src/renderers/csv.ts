@@ -6,14 +6,13 @@
 // A collection offers CSV with its `csv.columns` (and `csv.rows` when one
 // record is several rows, as in the bulk download: one per event).
 import { Readable } from 'node:stream';
-import type { Collection } from '../resources/collection.ts';
 import { CsvSchema } from '../schemas/common.ts';
-import type { Renderer } from './renderer.ts';
+import type { CsvColumn, CsvValue, RenderedCollection, Renderer } from './renderer.ts';
+
+export type { CsvColumn, CsvValue };
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
-
-export type CsvValue = string | number | boolean | null | undefined | readonly unknown[] | Record<string, unknown>;
 
 /** One cell: neutralized against formula injection, quoted when it must be. */
 export function csvCell(value: CsvValue): string {
@@ -27,12 +26,6 @@ export function csvCell(value: CsvValue): string {
 
 export function csvLine(values: readonly CsvValue[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
-}
-
-/** A column: its header and how to read it from a record. */
-export interface CsvColumn<T> {
-  name: string;
-  value: (record: T) => CsvValue;
 }
 
 /** Columns reading the record's field of the same name, in the given order. */
@@ -63,7 +56,7 @@ export function csvStream<T>(columns: readonly CsvColumn<T>[], batches: AsyncIte
 }
 
 /** The rows of a batch of records, as the collection's CSV lays them out. */
-function tableRows<T>(collection: Collection<T>, records: readonly T[]): unknown[] {
+function tableRows<T>(collection: RenderedCollection<T>, records: readonly T[]): unknown[] {
   const csv = collection.csv!;
   return csv.rows ? records.flatMap((record) => csv.rows!(record)) : [...records];
 }

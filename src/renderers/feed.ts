@@ -6,34 +6,9 @@
 // Links are relative to the feed's own URL (RFC 4287 and JSON Feed allow it; feed
 // readers resolve them): an absolute URL would need the Host of each request, and
 // the response is cached by dataset version and query alone.
-import type { Collection } from '../resources/collection.ts';
-import type { RenderContext, Rows } from './renderer.ts';
+import type { FeedEntry, FeedLink, RenderContext, RenderedCollection, Rows } from './renderer.ts';
 
-export interface FeedLink {
-  href: string;
-  title?: string;
-  type?: string;
-}
-
-export interface FeedEntry {
-  /** A stable, absolute IRI: the same event keeps it across re-ingestion of the same lists. */
-  id: string;
-  title: string;
-  /** The text of the entry: what happened, when, and where it comes from. */
-  summary: string;
-  /** ISO 8601: when it became known (for an event, the date of the list that revealed it). */
-  updated: string;
-  /** ISO 8601: when it happened. */
-  published: string;
-  /** A page for people (the agency's page in the explorer). */
-  page: FeedLink;
-  /** The record in the REST API. */
-  resource: FeedLink;
-  /** Where the fact comes from (the ICE list), when its URL is known. */
-  source?: FeedLink;
-  /** Terms feed readers can filter by (event type, model, state). */
-  categories: string[];
-}
+export type { FeedEntry, FeedLink };
 
 export interface Feed {
   id: string;
@@ -56,7 +31,7 @@ export const TAG = 'tag:ice-287g-api,2026:';
 const PAGE_PARAMETERS = ['limit', 'cursor', 'sort', 'include_total'];
 
 /** The feed of one page of a collection that offers feeds. */
-export function feedOf<T>(collection: Collection<T>, rows: Rows<T>, { app }: RenderContext): Feed {
+export function feedOf<T>(collection: RenderedCollection<T>, rows: Rows<T>, { app }: RenderContext): Feed {
   // The feed is named by its filters: the same feed whatever the page or the page size.
   const self = new URL(rows.self ?? collection.path, 'http://feed.invalid');
   const filters = new URLSearchParams(self.searchParams);

@@ -38,6 +38,7 @@ const JsonFeedSchema = z.object({
 export const jsonFeedRenderer: Renderer = {
   name: 'jsonfeed',
   extension: '.jsonfeed',
+  operationSuffix: 'JsonFeed',
   mediaType: 'application/feed+json; charset=utf-8',
   onePage: true,
   async body(collection, rows, context) {

@@ -16,6 +16,12 @@ export interface AgencyRecord {
   lat: number | null;
   lon: number | null;
   location_method: string;
+  ori: string | null;
+  fbi_population: number | null;
+  fbi_officers: number | null;
+  fbi_data_year: number | null;
+  ori_match: string | null;
+  ori_match_note: string | null;
   /** Agreements active now (or on as_of). */
   active_agreements: number;
   pending_agreements: number;
@@ -41,7 +47,8 @@ export interface AliasRecord {
 }
 
 const AGENCY_FIELDS = `g.id, g.canonical_name AS name, g.type::text AS type, g.level::text AS level, g.state_code::text AS state,
-  g.county_fips::text AS county_fips, c.name AS county_name, g.lat, g.lon, g.location_method`;
+  g.county_fips::text AS county_fips, c.name AS county_name, g.lat, g.lon, g.location_method,
+  g.ori::text AS ori, g.fbi_population, g.fbi_officers, g.fbi_data_year, g.ori_match, g.ori_match_note`;
 const UPDATED_AT = `to_json(g.updated_at) #>> '{}' AS updated_at`;
 const COUNTY_JOIN = 'LEFT JOIN counties c ON c.fips = g.county_fips';
 

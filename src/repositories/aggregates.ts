@@ -4,7 +4,7 @@
 // data. So each is computed once per dataset version, by the first request that
 // needs it, and kept in `aggregate_results`, shared by every instance;
 // afterwards it costs one indexed query whatever the size of the data. This
-// keeps data, not responses: the response cache (src/plugins/app/response-cache.ts)
+// keeps data, not responses: the response cache (src/cache/plugin.ts)
 // holds those, in memory, and may be turned off.
 import pg from 'pg';
 import type { Db } from '../database/connect.ts';

@@ -14,6 +14,7 @@ export interface AgreementRecord {
   agency_level: string;
   state: string;
   county_fips: string | null;
+  agency_ori: string | null;
   model: string;
   status: string;
   signed_on: string | null;
@@ -49,7 +50,7 @@ export interface EventRecord extends EventFields {
 
 function selectList(source: { status: string; endedOn: string }): string {
   return `a.id, a.agency_id, g.canonical_name AS agency_name, g.type::text AS agency_type, g.level::text AS agency_level,
-    g.state_code::text AS state, g.county_fips::text AS county_fips, a.model_code AS model, ${source.status}::text AS status,
+    g.state_code::text AS state, g.county_fips::text AS county_fips, g.ori::text AS agency_ori, a.model_code AS model, ${source.status}::text AS status,
     a.signed_on, a.first_listed_on, a.last_listed_on, ${source.endedOn} AS ended_on, a.moa_url, a.addendum_url,
     a.supersedes_id, a.origin::text AS origin, a.ended_after, a.ended_before, to_json(a.updated_at) #>> '{}' AS updated_at`;
 }

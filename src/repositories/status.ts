@@ -1,7 +1,7 @@
 // Freshness: the latest applied list and the checks of ICE's page (source_checks),
 // which every instance writes and reads, so they all answer alike.
 import type pg from 'pg';
-import type { CheckOutcome } from '../enums.ts';
+import type { CheckOutcome } from '../domain/enums.ts';
 import type { Status } from '../schemas/status.ts';
 
 /** This instance's own schedule (INGEST_SCHEDULE), when it has one. */

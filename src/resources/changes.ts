@@ -1,6 +1,6 @@
 // /v1/changes: the feed of agreement events, newest first, for polling (since=).
 import { z } from 'zod';
-import { EVENT_TYPES } from '../enums.ts';
+import { EVENT_TYPES } from '../domain/enums.ts';
 import { enumList, parseFilters, parsePage, QueryError, rejectUnknown, type Page, type RawQuery } from '../query/grammar.ts';
 import { encodeCursor } from '../query/paging.ts';
 import { listChanges, type ChangeFilters, type ChangeRecord } from '../repositories/index.ts';

@@ -8,7 +8,6 @@
 // every row, walked page by page in one database snapshot, streamed when the
 // renderer can. Everything but streams is kept in the response cache.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Feature, Geometry } from 'geojson';
 import { z } from 'zod';
 import type { Db } from '../database/connect.ts';
 import { inSnapshot } from '../database/snapshot.ts';
@@ -21,8 +20,9 @@ import { walkPages, type PageResult } from '../query/paging.ts';
 import { csvRenderer, type CsvColumn } from '../renderers/csv.ts';
 import { geojsonRenderer } from '../renderers/geojson.ts';
 import { jsonRenderer } from '../renderers/json.ts';
-import type { FeedEntry } from '../renderers/feed.ts';
-import type { FormatDocs, Renderer } from '../renderers/renderer.ts';
+import type { CollectionDocs, FormatDocs, RenderedCollection, Renderer } from '../renderers/renderer.ts';
+
+export type { CollectionDocs };
 import { ERROR_RESPONSES, jsonResponse, QUERY_PARAMETERS, querySchema } from '../schemas/common.ts';
 
 /** Rows per query when a whole collection is walked (exports, bulk). */
@@ -36,36 +36,14 @@ export interface Parsed<F> {
   defaultSort?: string;
 }
 
-export interface CollectionDocs {
-  tags: string[];
-  summary: string;
-  description: string;
-  /** Per format, what replaces its route's default words (see each renderer's docs()). */
-  formats?: Partial<Record<string, Partial<Omit<FormatDocs, 'content'>> & { featuresAre?: string; schema?: z.ZodType }>>;
-}
-
-export interface Collection<T, F extends object = object> {
-  /** Under /v1: /agreements. Formats add their extension: /agreements.csv. */
-  path: string;
-  docs: CollectionDocs;
+/** A REST collection: what its renderers read (RenderedCollection), and how its query is parsed and fetched. */
+export interface Collection<T, F extends object = object> extends RenderedCollection<T> {
   /** The parameters, for OpenAPI (the grammar validates them, so REST and GraphQL fail alike). */
   querystring?: z.ZodObject;
-  /** The JSON answer's schema, for OpenAPI. */
-  schema?: z.ZodType;
-  /** The formats, JSON first when offered. */
-  renderers: readonly Renderer[];
   /** The grammar: the raw query string to normalized filters (and page). Throws QueryError. */
   parse(raw: RawQuery): Parsed<F>;
   /** The repository call: one page; a collection that is not paged answers every row, next_cursor null. */
   fetch(db: Db, filters: F, page: Page<string> | undefined): Promise<PageResult<T>>;
-  /** Keyset-paged (limit, cursor); else small enough to answer whole. */
-  paged: boolean;
-  /** A column reads a record or, with `rows`, one of its rows. */
-  csv?: { columns: readonly CsvColumn<any>[]; rows?: (record: T) => readonly unknown[] };
-  geojson?: { note: string; features(db: Db, records: T[]): Promise<Feature<Geometry | null, object>[]> };
-  ndjson?: (record: T) => unknown;
-  /** Atom and JSON Feed: the feed's title and one entry per record. */
-  feed?: { title: string; entry(record: T): FeedEntry };
   /** The file name of downloads, without extension (default: the path, / as -). */
   fileName?(app: FastifyInstance): string;
 }

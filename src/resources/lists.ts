@@ -1,6 +1,6 @@
 // /v1/lists: every ICE list ingested (applied, quarantined or rejected), newest first.
 import { z } from 'zod';
-import { LIST_KINDS, LIST_STATUSES } from '../enums.ts';
+import { LIST_KINDS, LIST_STATUSES } from '../domain/enums.ts';
 import { enumList, QueryError, rejectUnknown } from '../query/grammar.ts';
 import { listSourceLists, skippedRowsByListIds, sourceListsByIds, type ListFilter, type SourceListRecord } from '../repositories/index.ts';
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';

@@ -1,7 +1,7 @@
 // /v1/states and /v1/states/{code} (postal code, name or FIPS).
 import { z } from 'zod';
 import { notFound } from '../http/problem.ts';
-import { findState } from '../reference/states.ts';
+import { findState } from '../domain/states.ts';
 import { countiesByState, countySummaries, emptySummary, listStates, stateSummaries, type AgreementSummary, type StateRecord } from '../repositories/index.ts';
 import { fieldColumns } from '../renderers/csv.ts';
 import { StateListResponseSchema, StateResponseSchema } from '../schemas/geography.ts';

@@ -2,7 +2,7 @@
 // the collections of reference tables, and their CSV columns.
 import type { z } from 'zod';
 import type { Db } from '../database/connect.ts';
-import { MODEL_CODES } from '../enums.ts';
+import { MODEL_CODES } from '../domain/enums.ts';
 import { parseFilters, rejectUnknown } from '../query/grammar.ts';
 import { emptySummary, type AgreementSummary } from '../repositories/index.ts';
 import { csvRenderer, type CsvColumn } from '../renderers/csv.ts';

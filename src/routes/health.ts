@@ -1,6 +1,7 @@
 // /healthz: the process answers. /readyz: the database answers and its schema
 // has every committed migration; 503 otherwise (a load balancer stops sending).
 // Its body also says how current the data is (`freshness`, as /v1/status).
+import type { PoolClient } from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { pendingMigrations, readMigrations } from '../database/migrate.ts';
 import { sendProblem } from '../http/problem.ts';
@@ -12,7 +13,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (request, reply) => {
-    let client;
+    let client: PoolClient | undefined;
     let broken: Error | undefined;
     try {
       client = await app.db.pool.connect();

@@ -87,27 +87,6 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 /** A CSV body, for OpenAPI. */
 export const CsvSchema = z.string().describe('CSV (RFC 4180) with a header row; text cells that begin with = + - @ tab or CR are prefixed with an apostrophe.');
 
-export function csvResponse(description: string) {
-  return { 200: { description, content: { 'text/csv': { schema: CsvSchema } } }, ...ERROR_RESPONSES };
-}
-
-/** An RFC 7946 FeatureCollection body, for OpenAPI: `featuresAre` says what one feature is. */
-export function geojsonResponse(description: string, featuresAre: string) {
-  const FeatureCollectionSchema = z.object({
-    type: z.literal('FeatureCollection').describe('Always FeatureCollection.'),
-    features: z.array(z.unknown()).describe(featuresAre),
-  });
-  return { 200: { description, content: { 'application/geo+json': { schema: FeatureCollectionSchema } } }, ...ERROR_RESPONSES };
-}
-
-/** JSON or, with Accept: text/csv, CSV. */
-export function jsonOrCsvResponse<T extends z.ZodType>(schema: T, description: string) {
-  return {
-    200: { description, content: { 'application/json': { schema }, 'text/csv': { schema: CsvSchema } } },
-    ...ERROR_RESPONSES,
-  };
-}
-
 const repeatable = (description: string) => z.union([z.string(), z.array(z.string())]).optional().describe(description);
 const single = (description: string) => z.string().optional().describe(description);
 
@@ -115,6 +94,7 @@ const single = (description: string) => z.string().optional().describe(descripti
 export const QUERY_PARAMETERS = {
   state: repeatable(PARAMETER_DOCS.state),
   county_fips: repeatable(PARAMETER_DOCS.county_fips),
+  ori: repeatable(PARAMETER_DOCS.ori),
   model: repeatable(PARAMETER_DOCS.model),
   status: repeatable(PARAMETER_DOCS.status),
   agency_type: repeatable(PARAMETER_DOCS.agency_type),

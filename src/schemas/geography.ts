@@ -1,6 +1,6 @@
 // States and counties, each with a summary of the agreements its agencies hold.
 import { z } from 'zod';
-import { ModelCodeSchema } from '../enums.ts';
+import { ModelCodeSchema } from '../domain/enums.ts';
 import { AgencySchema } from './agencies.ts';
 import { itemResponse, listResponse } from './common.ts';
 

@@ -1,6 +1,6 @@
 // The ICE lists ingested, and the feed of agreement events they revealed.
 import { z } from 'zod';
-import { ListDateSourceSchema, ListKindSchema, ListStatusSchema } from '../enums.ts';
+import { ListDateSourceSchema, ListKindSchema, ListStatusSchema } from '../domain/enums.ts';
 import { EventSchema } from './agreements.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
 

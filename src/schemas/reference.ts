@@ -1,6 +1,6 @@
 // Support models and oversight reports.
 import { z } from 'zod';
-import { ModelCodeSchema } from '../enums.ts';
+import { ModelCodeSchema } from '../domain/enums.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
 import { SummaryShape } from './geography.ts';
 

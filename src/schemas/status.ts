@@ -1,6 +1,6 @@
 // How current the data is: what /v1/status (and /readyz's `freshness`) answers.
 import { z } from 'zod';
-import { CheckOutcomeSchema } from '../enums.ts';
+import { CheckOutcomeSchema } from '../domain/enums.ts';
 import { DateSchema } from './common.ts';
 
 const TimestampSchema = z.iso.datetime({ offset: true });

@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { migrate, readMigrations } from '../../src/database/migrate.ts';
-import { EMPTY_MIGRATION, liveDatabaseTarget, openSchemaEngine, schemaTarget } from '../../src/database/schema-engine.ts';
-import { withTemporaryDatabase } from '../../src/database/temporary-database.ts';
+import { EMPTY_MIGRATION, liveDatabaseTarget, openSchemaEngine, schemaTarget } from '../../scripts/database/schema-engine.ts';
+import { withTemporaryDatabase } from '../../scripts/database/temporary-database.ts';
 import { testServerAdminUrl } from '../helpers/database.ts';
 
 t.test('migrations and prisma/schema.prisma agree', async (t) => {

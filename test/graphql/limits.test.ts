@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.ts';
 import { DEFAULT_LIMITS } from '../../src/graphql/limits.ts';
 import { graphqlPlugin } from '../../src/graphql/plugin.ts';
 import { datasetVersionPlugin } from '../../src/plugins/app/dataset-version.ts';
-import { responseCachePlugin } from '../../src/plugins/app/response-cache.ts';
+import { responseCachePlugin } from '../../src/cache/plugin.ts';
 import { testApp } from '../helpers/app.ts';
 import { PARTICIPATING_COLUMNS, seedHistory } from '../helpers/fixtures.ts';
 

@@ -2,7 +2,7 @@
 // template (migrated, reference data loaded) and dropped at teardown.
 import type { Test } from 'tap';
 import { createPool, type Database } from '../../src/database/connect.ts';
-import { createDatabase, dropDatabase } from '../../src/database/temporary-database.ts';
+import { createDatabase, dropDatabase } from '../../scripts/database/temporary-database.ts';
 import { ensureTemplate, startTestServer, type TestServer } from './postgres.ts';
 
 let server: Promise<TestServer> | undefined;

@@ -34,7 +34,7 @@ export function startService(env: Record<string, string>): ServiceProcess {
 
 /** `npm run ingest -- ...args`. */
 export function runIngest(args: string[], env: Record<string, string>): ServiceProcess {
-  return run('src/ingestion/cli.ts', args, env);
+  return run('src/cli/ingest.ts', args, env);
 }
 
 export async function freePort(): Promise<number> {

@@ -14,8 +14,8 @@ import {
   isLikelySameAgency,
   loadAgencyOverridesFile,
   resolvedAgencyName,
-} from '../../src/ingestion/agency-identity.ts';
-import { findState } from '../../src/reference/states.ts';
+} from '../../src/domain/agency-names.ts';
+import { findState } from '../../src/domain/states.ts';
 
 t.test('display names: whitespace, quotes and stray capitals cleaned, the rest as ICE wrote it', async (t) => {
   const cases: [string, string][] = [

@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import t from 'tap';
-import type { HistoricalReport } from '../../src/ingestion/historical.ts';
+import type { HistoricalReport } from '../../src/ingestion/historical/load-historical.ts';
 import type { IngestReport } from '../../src/ingestion/ingest.ts';
 import { testApp } from '../helpers/app.ts';
 import { testDatabase } from '../helpers/database.ts';
 import { validateDatapackage } from '../helpers/datapackage.ts';
+import { checkFbiAndNames } from '../helpers/archive-names.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
 const historicalDir = process.env.HISTORICAL_DIR;
@@ -61,7 +62,7 @@ const SPELLINGS: [string, string][] = [
 /** The real CLI with --json, its report parsed. */
 function cli<T>(url: string, args: string[]): Promise<{ code: number; report: T; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', ...args, '--json'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', ...args, '--json'], {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
     });
     let stdout = '';
@@ -146,7 +147,7 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: archive ? fa
     `SELECT canonical_name AS name, state_code::text AS state, location_method AS method FROM agencies
      WHERE county_fips IS NULL AND level <> 'state' ORDER BY 2, 1`,
   );
-  // Two reviewed cases, with their reasons in src/ingestion/agency-overrides.json: an airport police on a
+  // Two reviewed cases, with their reasons in src/domain/agency-overrides.json: an airport police on a
   // county line, and a constable of a township name four Pennsylvania counties share (ICE gave no county).
   t.same(
     withoutCounty.rows,
@@ -264,5 +265,13 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: archive ? fa
     const collier = await db.pool.query("SELECT min(first_listed_on) AS first FROM agreements WHERE agency_id = 'fl-collier-county-sheriffs-office'");
     t.match(collier.rows[0].first, /^2007-/, "Collier's history starts in 2007");
     t.same((await db.pool.query("SELECT id FROM agencies WHERE county_fips IS NULL AND level <> 'state'")).rows.length, 2, 'no new agency without a county');
+
+    // Then the FBI's roster (issue 22): ORIs by agency type, the ori filter, a release's Parquet; and q as reporters type it.
+    await t.test('then the FBI roster, and the names reporters type', async (t) => {
+      const roster = await cli<{ agencies: number; matched: number }>(db.url, ['--fbi-roster', 'data/fbi/fbi-lee-2025.csv.gz']);
+      t.equal(roster.code, 0, roster.stderr);
+      await app.dataset.refresh();
+      await checkFbiAndNames(t, app, db);
+    });
   });
 });

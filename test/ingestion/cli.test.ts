@@ -18,7 +18,7 @@ interface Run {
 
 function ingest(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', ...args], {
       env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     });
     let stdout = '';

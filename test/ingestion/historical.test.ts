@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import t from 'tap';
-import { ingestHistorical } from '../../src/ingestion/historical.ts';
+import { ingestHistorical } from '../../src/ingestion/historical/load-historical.ts';
 import { IngestInputError, ingestList } from '../../src/ingestion/ingest.ts';
 import { loadReferenceData } from '../../src/reference/load.ts';
 import { testApp } from '../helpers/app.ts';

@@ -17,7 +17,7 @@ import { PARTICIPATING_COLUMNS, PENDING_COLUMNS, SEED_LISTS } from '../helpers/f
 
 function ingestDir(dir: string, databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', '--dir', dir, '--json'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', '--dir', dir, '--json'], {
       env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
     });
     let stdout = '';

@@ -5,10 +5,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import t from 'tap';
-import { canonicalAgencyName, classifyAgency, editDistance, locationOverrides } from '../../src/ingestion/agency-identity.ts';
-import { cityNamed, findCounty, locateAgency, locateByRules, overrideLocation } from '../../src/ingestion/locate-agency.ts';
+import { canonicalAgencyName, classifyAgency, editDistance, locationOverrides } from '../../src/domain/agency-names.ts';
+import { cityNamed, findCounty, locateAgency, locateByRules, overrideLocation } from '../../src/ingestion/agencies/place.ts';
 import { loadCounties, stateCentroids } from '../../src/reference/geography.ts';
-import { STATES, findState } from '../../src/reference/states.ts';
+import { STATES, findState } from '../../src/domain/states.ts';
 
 const counties = new Map(loadCounties().map((county) => [county.fips, county]));
 

@@ -1,4 +1,4 @@
-// Repeats answered in front of Fastify (src/plugins/app/response-cache.ts `answer`), over a real port: app.inject
+// Repeats answered in front of Fastify (src/cache/plugin.ts `answer`), over a real port: app.inject
 // skips the HTTP server, so only a real connection reaches that path. A repeat must be indistinguishable from the
 // answer Fastify gave (same bytes, same headers but the request id and the rate budget), counted by the rate
 // limiter, answer conditional and HEAD requests, and never outlive the dataset version it was made from.

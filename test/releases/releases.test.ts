@@ -15,7 +15,7 @@ import JSZip from 'jszip';
 import t from 'tap';
 import { ingestList } from '../../src/ingestion/ingest.ts';
 import { buildRelease, RELEASE_FILE_NAMES, sha256 } from '../../src/releases/build.ts';
-import { RELEASE_RESOURCES } from '../../src/releases/resources.ts';
+import { RELEASE_RESOURCES } from '../../src/releases/tables.ts';
 import { ensureCurrentRelease } from '../../src/releases/store.ts';
 import { testApp } from '../helpers/app.ts';
 import { buildList } from '../helpers/build-list.ts';
@@ -198,7 +198,7 @@ print(json.dumps({
   t.test('npm run release writes the same files', async (t) => {
     const out = join(dir, 'cli');
     const env = { ...process.env, DATABASE_URL: database.url, PUBLIC_URL, LOG_LEVEL: 'silent' };
-    const cli = ['--import', 'tsx', 'src/releases/cli.ts'];
+    const cli = ['--import', 'tsx', 'src/cli/release.ts'];
     const { stdout } = await run(process.execPath, [...cli, '--version', String(version), '--out', out], { env });
     t.match(stdout, `wrote release ${version}`);
     for (const name of RELEASE_FILE_NAMES) t.ok((await readFile(join(out, name))).equals(files.get(name)!), name);

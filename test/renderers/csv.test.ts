@@ -1,5 +1,5 @@
 // CSV cells: quoting per RFC 4180, and formula injection neutralized.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import t from 'tap';
 import { csvCell, csvLine, csvStream, fieldColumns } from '../../src/renderers/csv.ts';
 

@@ -6,18 +6,9 @@
 // (a dropped connection, a database restored from a dump).
 import fp from 'fastify-plugin';
 import pg from 'pg';
+import type { DatasetVersion } from '../../domain/dataset-version.ts';
 
-export interface DatasetVersion {
-  version: number;
-  /** Date of the latest applied list, YYYY-MM-DD, or null before the first list. */
-  latestListDate: string | null;
-  /** When the data last changed: Last-Modified. */
-  updatedAt: Date;
-  /** Date of the first applied participating list: before it, answers come from the historical sources. */
-  firstListDate: string | null;
-  /** The historical sources loaded (`ingest --historical`), oldest first. */
-  historicalSources: { id: string; title: string; first_on: string | null; last_on: string | null }[];
-}
+export type { DatasetVersion };
 
 export interface Dataset {
   current(): DatasetVersion;

@@ -5,9 +5,9 @@
 // shared (app.ingestSchedule) for /v1/status. Each run logs one line.
 import fp from 'fastify-plugin';
 import { ensureCurrentRelease } from '../../releases/store.ts';
-import { FetchError, Fetcher, fetchPolicy } from '../../ingestion/fetch-lists.ts';
+import { FetchError, Fetcher, fetchPolicy } from '../../ingestion/lists/fetch-lists.ts';
 import { IngestInputError } from '../../ingestion/ingest.ts';
-import { checkLatest, withRunLock } from '../../ingestion/remote.ts';
+import { checkLatest, withRunLock } from '../../ingestion/ingest-urls.ts';
 import type { LocalSchedule } from '../../repositories/status.ts';
 
 declare module 'fastify' {

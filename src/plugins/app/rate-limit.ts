@@ -4,7 +4,7 @@
 // problem+json (with Retry-After) past it. Behind a proxy, TRUST_PROXY makes
 // request.ip the client's. Health probes are exempt: a load balancer must not
 // throttle itself out. The same budget counts the repeats the response cache
-// answers in front of Fastify (src/plugins/app/response-cache.ts).
+// answers in front of Fastify (src/cache/plugin.ts).
 //
 // Written here rather than taken from @fastify/rate-limit: it is one
 // synchronous hook and a Map, and on cached responses (most of the traffic)

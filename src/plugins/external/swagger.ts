@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { FORMATS, operationSuffix } from '../../renderers/index.ts';
 import { VERSION } from '../../version.ts';
 
 const zodTransform = createJsonSchemaTransform({ skipList: [] });
@@ -53,42 +54,28 @@ export const OPENAPI_INFO = {
 /**
  * A stable operationId for every REST operation, keyed by its path: code generators name their functions after
  * these (openapi-typescript, openapi-generator), so they must not change when a route file is rewritten. Written
- * here, in one table, rather than on each route. A route missing from it has no operationId, which the Redocly lint
- * in test/routes/v1/openapi-lint.test.ts reports.
+ * here, in one table, rather than on each route; a format's route (`/v1/agreements.csv`) is named after its base
+ * path with the renderer's suffix (operationIdOf), so a new format adds no line. A route missing from it has no
+ * operationId, which the Redocly lint in test/routes/v1/openapi-lint.test.ts reports.
  */
 export const OPERATION_IDS: Record<string, string> = {
   '/v1/agreements': 'listAgreements',
-  '/v1/agreements.csv': 'listAgreementsCsv',
-  '/v1/agreements.geojson': 'listAgreementsGeojson',
   '/v1/agreements/:id': 'getAgreement',
   '/v1/agencies': 'listAgencies',
-  '/v1/agencies.csv': 'listAgenciesCsv',
-  '/v1/agencies.geojson': 'listAgenciesGeojson',
   '/v1/agencies/:id': 'getAgency',
   '/v1/states': 'listStates',
-  '/v1/states.csv': 'listStatesCsv',
   '/v1/states/:code': 'getState',
   '/v1/counties': 'listCounties',
-  '/v1/counties.csv': 'listCountiesCsv',
-  '/v1/counties.geojson': 'listCountiesGeojson',
   '/v1/counties/:fips': 'getCounty',
   '/v1/models': 'listModels',
-  '/v1/models.csv': 'listModelsCsv',
   '/v1/reports': 'listReports',
-  '/v1/reports.csv': 'listReportsCsv',
   '/v1/reports/:id': 'getReport',
   '/v1/lists': 'listLists',
-  '/v1/lists.csv': 'listListsCsv',
   '/v1/lists/:id': 'getList',
   '/v1/changes': 'listChanges',
-  '/v1/changes.csv': 'listChangesCsv',
-  '/v1/changes.atom': 'listChangesAtom',
-  '/v1/changes.jsonfeed': 'listChangesJsonFeed',
   '/v1/stats': 'getStats',
   '/v1/stats/timeseries': 'getStatsTimeseries',
-  '/v1/stats/timeseries.csv': 'getStatsTimeseriesCsv',
-  '/v1/bulk/agreements.csv': 'getBulkAgreementsCsv',
-  '/v1/bulk/agreements.ndjson': 'getBulkAgreementsNdjson',
+  '/v1/bulk/agreements': 'getBulkAgreements',
   '/v1/releases': 'listReleases',
   '/v1/releases/latest': 'getLatestRelease',
   '/v1/releases/latest/:file': 'getLatestReleaseFile',
@@ -96,6 +83,16 @@ export const OPERATION_IDS: Record<string, string> = {
   '/v1/releases/:version/:file': 'getReleaseFile',
   '/v1/status': 'getStatus',
 };
+
+/** The operationId of a route: the table's, or for a format's route its base path's plus the format's suffix. */
+export function operationIdOf(url: string): string | undefined {
+  const named = OPERATION_IDS[url];
+  if (named) return named;
+  const format = FORMATS.find((renderer) => renderer.extension && url.endsWith(renderer.extension));
+  if (!format?.extension) return undefined;
+  const base = OPERATION_IDS[url.slice(0, -format.extension.length)];
+  return base && base + operationSuffix(format);
+}
 
 export const swaggerPlugin = fp(
   async (app) => {
@@ -122,7 +119,7 @@ export const swaggerPlugin = fp(
       transform: (input) => {
         if (!input.url.startsWith('/v1/')) return { schema: { ...input.schema, hide: true }, url: input.url };
         const transformed = zodTransform(input);
-        const operationId = OPERATION_IDS[input.url];
+        const operationId = operationIdOf(input.url);
         return operationId ? { ...transformed, schema: { ...transformed.schema, operationId } } : transformed;
       },
       transformObject: (input) => pruneComponents(jsonSchemaTransformObject(input) as Parameters<typeof pruneComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject>,

@@ -2,7 +2,7 @@
 // pipeline (src/resources/collection.ts). The Zod compilers are set here, not
 // on the root instance: Mercurius's routes cannot be compiled by them (see
 // stack-facts). Repeats are answered in front of these routes by the response
-// cache (src/plugins/app/response-cache.ts).
+// cache (src/cache/plugin.ts).
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { agencies, agency } from '../../resources/agencies.ts';

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badParameter, notFound } from '../../http/problem.ts';
-import { etagMatches } from '../../plugins/app/response-cache.ts';
+import { entityTag, isNotModified } from '../../cache/validators.ts';
 import { LIMIT_DEFAULT, parsePage, rejectUnknown } from '../../query/grammar.ts';
 import { decodeCursor, encodeCursor } from '../../query/paging.ts';
 import { RELEASE_FILE_NAMES } from '../../releases/build.ts';
@@ -143,9 +143,9 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
       // A revalidation needs the checksum only, not the bytes.
       const file = await getReleaseFile(pool, version, name, ifNoneMatch === undefined);
       if (!file) throw notFound(`no release ${version} (GET /v1/releases lists those kept)`);
-      const etag = `"${file.sha256}"`;
+      const etag = entityTag(file.sha256);
       reply.header('etag', etag).header('cache-control', IMMUTABLE);
-      if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) return reply.code(304).send();
+      if (isNotModified(request, etag)) return reply.code(304).send();
       const content = ifNoneMatch === undefined ? file.content : (await getReleaseFile(pool, version, name, true))!.content;
       if (request.method === 'GET' && !downloaded.has(version)) {
         await markDownloaded(pool, version);

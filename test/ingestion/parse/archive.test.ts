@@ -4,8 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { parseCsv } from '../../../src/ingestion/historical.ts';
-import { parseListFile, type ParsedList } from '../../../src/ingestion/parse/index.ts';
+import { parseCsv } from '../../../src/ingestion/historical/load-historical.ts';
+import { parseListFile, type ParsedList } from '../../../src/ingestion/lists/parse/index.ts';
 
 const archiveDir = process.env.ICE_ARCHIVE_DIR;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import t, { type Test } from 'tap';
 import { buildList } from '../../helpers/build-list.ts';
-import { ListInputError, parseListBuffer, parseListFile, type ListInputErrorCode } from '../../../src/ingestion/parse/index.ts';
+import { ListInputError, parseListBuffer, parseListFile, type ListInputErrorCode } from '../../../src/ingestion/lists/parse/index.ts';
 
 interface Entry {
   name: string;

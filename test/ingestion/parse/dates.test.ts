@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseDateCell } from '../../../src/ingestion/parse/index.ts';
+import { parseDateCell } from '../../../src/ingestion/lists/parse/index.ts';
 
 t.test('date cells, serials, ISO and US text', async (t) => {
   t.same(parseDateCell(new Date('2025-05-08T00:00:00.000Z')), { date: '2025-05-08' });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { kindFromFileName, listDateFromFileName } from '../../../src/ingestion/parse/index.ts';
+import { kindFromFileName, listDateFromFileName } from '../../../src/ingestion/lists/parse/index.ts';
 
 /** test/fixtures/ice-file-names.tsv: every ICE file name found (the archive's manifest and peers' archives). */
 function fileNameTable(): { name: string; kind: string | null; date: string | null; time: string | null; source: string }[] {

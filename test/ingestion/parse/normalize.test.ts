@@ -4,7 +4,7 @@ import {
   normalizeState,
   normalizeSupportModel,
   unwrapUrl,
-} from '../../../src/ingestion/parse/index.ts';
+} from '../../../src/ingestion/lists/parse/index.ts';
 
 t.test('states: names in any case, spacing, territories; typos are read with an issue', async (t) => {
   t.same(normalizeState('TEXAS '), { code: 'TX' });

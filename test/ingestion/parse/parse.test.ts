@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildList, type ListCell } from '../../helpers/build-list.ts';
-import { parseListBuffer, type ParsedRow } from '../../../src/ingestion/parse/index.ts';
+import { parseListBuffer, type ParsedRow } from '../../../src/ingestion/lists/parse/index.ts';
 
 const utc = (iso: string): Date => new Date(`${iso}T00:00:00Z`);
 const link = (path: string) => ({ text: 'link', hyperlink: `https://www.ice.gov/doclib/287gMOA/${path}` });
@@ -41,9 +41,9 @@ t.test('an ICE list of today: every field read, provenance kept', async (t) => {
     addendumUrl: null,
     issues: [],
   });
-  t.equal(row!.raw['MOA'], 'link <https://www.ice.gov/doclib/287gMOA/lubbock.pdf>', 'hyperlink cells keep text and URL in raw');
-  t.equal(row!.raw['SIGNED'], '2025-03-20');
-  t.equal(row!.raw['STATE'], 'TEXAS');
+  t.equal(row!.raw.MOA, 'link <https://www.ice.gov/doclib/287gMOA/lubbock.pdf>', 'hyperlink cells keep text and URL in raw');
+  t.equal(row!.raw.SIGNED, '2025-03-20');
+  t.equal(row!.raw.STATE, 'TEXAS');
 });
 
 t.test('header not on row 1, columns reordered, stray spaces and case in the header', async (t) => {
@@ -172,7 +172,7 @@ t.test('list-level warnings: duplicates, missing COUNTY, unknown columns, misdat
   t.match(text, /ignored unknown columns: "NOTES"/);
   t.match(text, /1 agreement listed more than once .*rows 2, 3/);
   t.match(text, /2 rows signed after the list date 2025-01-05 \(latest 2025-12-20\)/);
-  t.equal(list.rows[0]!.raw['NOTES'], 'x', 'unknown columns stay in raw');
+  t.equal(list.rows[0]!.raw.NOTES, 'x', 'unknown columns stay in raw');
 });
 
 t.test('the first worksheet with a recognisable header is used', async (t) => {
@@ -190,6 +190,6 @@ t.test('the first worksheet with a recognisable header is used', async (t) => {
   t.equal(list.sheetName, 'Agencies');
   t.equal(list.rows.length, 2);
   t.match(list.rows[0], { state: 'OH', county: null, issues: [] });
-  t.equal(list.rows[0]!.raw['COUNTY'], '#N/A');
+  t.equal(list.rows[0]!.raw.COUNTY, '#N/A');
   t.match(list.rows[1], { state: 'OH', agencyName: "Warren County Sheriff's Office", county: 'Warren County', model: 'task_force' });
 });

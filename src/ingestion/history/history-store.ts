@@ -2,9 +2,9 @@
 // set-based statements per list (jsonb_to_recordset), all inside the caller's
 // transaction.
 import type pg from 'pg';
-import type { AgencyLevel, AgencyType } from './agency-identity.ts';
-import type { AgreementState, HistoryState, ListPlan, NewAgency, SkippedRow } from './history.ts';
-import type { ModelCode } from './parse/index.ts';
+import type { AgencyLevel, AgencyType } from '../../domain/agency-names.ts';
+import type { AgreementState, HistoryState, ListPlan, NewAgency, SkippedRow } from './plan-list.ts';
+import type { ModelCode } from '../lists/parse/index.ts';
 
 export async function loadHistoryState(client: pg.ClientBase): Promise<HistoryState> {
   // One client runs one query at a time: these go in sequence.

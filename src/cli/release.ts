@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase, type Database } from '../database/connect.ts';
-import { RELEASE_FILE_NAMES } from './build.ts';
-import { ensureCurrentRelease, getRelease, getReleaseFile, latestReleaseVersion } from './store.ts';
+import { RELEASE_FILE_NAMES } from '../releases/build.ts';
+import { ensureCurrentRelease, getRelease, getReleaseFile, latestReleaseVersion } from '../releases/store.ts';
 
 const USAGE = `usage: npm run release -- --version N --out DIR
   --version N    the release (dataset version) to write, or "latest"

@@ -18,13 +18,14 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type pg from 'pg';
-import { linkReportAgencies } from '../reference/load.ts';
-import { findState } from '../reference/states.ts';
-import type { ModelCode } from '../enums.ts';
-import { resolvedAgencyName } from './agency-identity.ts';
-import { AgencyIndex, MODEL_ABBREVIATION, type ListPlan } from './history.ts';
-import { IngestInputError, LIST_WRITE_LOCK } from './ingest.ts';
-import { insertAgencies, loadHistoryState } from './store.ts';
+import { linkReportAgencies } from '../../reference/load.ts';
+import { findState } from '../../domain/states.ts';
+import type { ModelCode } from '../../domain/enums.ts';
+import { agencySearchKey, canonicalAgencyName, resolvedAgencyName } from '../../domain/agency-names.ts';
+import { AgencyIndex, MODEL_ABBREVIATION, type ListPlan } from '../history/plan-list.ts';
+import { IngestInputError, LIST_WRITE_LOCK } from '../ingest.ts';
+import { insertAgencies, loadHistoryState } from '../history/history-store.ts';
+import { matchFbiIdentifiers } from '../agencies/fbi-identifiers.ts';
 
 /** The date the 287(g) program offered only the Jail Enforcement Model from (the task force model lapsed at the end of 2012). */
 const JAIL_ONLY_FROM = '2013-01-01';
@@ -321,6 +322,7 @@ export async function ingestHistorical(pool: pg.Pool, dir: string): Promise<Hist
       await client.query('ROLLBACK');
       return report;
     }
+    await matchFbiIdentifiers(client, { all: false });
     await client.query('UPDATE dataset_version SET version = version + 1, updated_at = now() WHERE id = 1');
     // The running service drops its response cache when it hears this (src/plugins/app/dataset-version.ts).
     await client.query("SELECT pg_notify('dataset_changed', 'historical')");
@@ -400,6 +402,18 @@ async function writeLayer(
         }),
       ),
     ],
+  );
+
+  // Every name the sources gave an agency is searchable (q), as the lists' spellings are.
+  const names = new Map<string, { agencyId: string; name: string; searchKey: string; sourceId: string }>();
+  for (const { fact, agencyId } of resolved) {
+    const name = canonicalAgencyName(fact.agencyName);
+    names.set(`${agencyId}|${name}|${fact.sourceId}`, { agencyId, name, searchKey: agencySearchKey(name), sourceId: fact.sourceId });
+  }
+  await client.query(
+    `INSERT INTO agency_historical_names (agency_id, name, search_key, historical_source_id)
+     SELECT "agencyId", name, "searchKey", "sourceId" FROM jsonb_to_recordset($1::jsonb) AS r("agencyId" text, name text, "searchKey" text, "sourceId" text)`,
+    [json([...names.values()])],
   );
 
   // Only facts dated before the first ICE list: from that list on, the lists alone tell the history.

@@ -1,6 +1,6 @@
 // The response cache of the service, for REST and GraphQL alike. Every
 // response is a pure function of (dataset version, normalized request), so:
-// - validators come from the dataset version: ETag "<version>-<format>-<revision>" and
+// - validators (validators.ts) come from the dataset version: ETag "<version>-<format>-<revision>" and
 //   Last-Modified (when the data last changed); a conditional request gets 304;
 // - Cache-Control lets browsers and CDNs keep a response for a minute and serve
 //   it stale while they revalidate (a list is applied at most a few times a day);
@@ -16,7 +16,7 @@
 // - an answer is sent in the coding Accept-Encoding asks for, its compressed
 //   bodies and headers (an ETag per coding) made once per answer
 //   (src/http/compression.ts), on both paths.
-// GraphQL keeps its answers in the same memory (src/graphql/cache.ts). Which
+// GraphQL keeps its answers in the same memory (src/cache/graphql-keys.ts). Which
 // representation a request gets is decided by the HTTP layer (src/http/negotiate.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,10 +24,11 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest, preParsingHookHandler, RequestPayload } from 'fastify';
 import fp from 'fastify-plugin';
-import { chooseEncoding, encodedBody, encodedHeaders, encodedEtag, type Encoding } from '../../http/compression.ts';
-import { acceptedName, type Representation } from '../../http/negotiate.ts';
-import { bodyToKeep, ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
-import { CORS_RESPONSE_HEADERS } from '../external/cors.ts';
+import { chooseEncoding, encodedBody, encodedHeaders, encodedEtag, type Encoding } from '../http/compression.ts';
+import { acceptedName, type Representation } from '../http/negotiate.ts';
+import { bodyToKeep, ResponseCache, type CachedResponse } from './store.ts';
+import { entityTag, matchesValidators, validatorHeaders } from './validators.ts';
+import { CORS_RESPONSE_HEADERS } from '../plugins/external/cors.ts';
 
 /** Browsers and CDNs may keep a response a minute, then revalidate (cheap: a 304 from memory). */
 export const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
@@ -145,51 +146,17 @@ function readKeyableBody(request: { headers: IncomingHttpHeaders }, stream: Node
   return true;
 }
 
-export function etagMatches(header: string, etag: string): boolean {
-  if (header.trim() === '*') return true;
-  // Weak comparison (RFC 9110 §13.1.2): W/"x" matches "x", as a CDN that compressed the body would send it.
-  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
-}
-
-/** RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only without it. */
-function isNotModified(request: { headers: IncomingHttpHeaders }, etag: string, lastModified: Date): boolean {
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, etag);
-  const ifModifiedSince = request.headers['if-modified-since'];
-  if (ifModifiedSince === undefined) return false;
-  const since = Date.parse(ifModifiedSince);
-  // HTTP dates have whole seconds.
-  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
-}
-
 /**
  * A short fingerprint of the response shapes (the committed OpenAPI document): part of the ETag, so a release that
  * changes what responses look like is not answered 304 to a client holding the old shape of the same data.
  */
 function representationRevision(): string {
   try {
-    const document = readFileSync(new URL('../../../schema/openapi.json', import.meta.url));
+    const document = readFileSync(new URL('../../schema/openapi.json', import.meta.url));
     return createHash('sha256').update(document).digest('hex').slice(0, 8);
   } catch {
     return 'dev';
   }
-}
-
-const VALIDATOR_HEADERS = ['etag', 'last-modified', 'cache-control', 'vary', 'x-dataset-version'] as const;
-
-/** Whether a conditional request matches a cached answer's validators (answered 304). */
-function matchesValidators(request: { headers: IncomingHttpHeaders }, headers: Record<string, string>): boolean {
-  if (request.headers['if-none-match'] === undefined && request.headers['if-modified-since'] === undefined) return false;
-  // GraphQL's answers have an ETag but no Last-Modified: If-Modified-Since alone never matches them.
-  const lastModified = headers['last-modified'] ? new Date(headers['last-modified']) : new Date(Number.NaN);
-  return isNotModified(request, headers.etag!, lastModified);
-}
-
-/** The headers a 304 repeats from the answer it stands for. */
-function validatorHeaders(headers: Record<string, string>): Record<string, string> {
-  const repeated: Record<string, string> = {};
-  for (const name of VALIDATOR_HEADERS) if (headers[name]) repeated[name] = headers[name];
-  return repeated;
 }
 
 export const responseCachePlugin = fp(
@@ -210,7 +177,7 @@ export const responseCachePlugin = fp(
     function validators(representation: Representation): Record<string, string> {
       const version = app.dataset.current();
       return {
-        etag: `"${version.version}-${representation.name}-${revision}"`,
+        etag: entityTag(version.version, representation.name, revision),
         'last-modified': version.updatedAt.toUTCString(),
         'cache-control': CACHE_CONTROL,
         vary: 'Accept, Accept-Encoding',

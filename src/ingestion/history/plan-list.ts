@@ -25,11 +25,11 @@ import {
   isLikelySameAgency,
   type AgencyLevel,
   type AgencyType,
-} from './agency-identity.ts';
-import { locateAgency, type AgencyLocation } from './locate-agency.ts';
-import type { ListKind, ModelCode, ParsedRow } from './parse/index.ts';
+} from '../../domain/agency-names.ts';
+import { locateAgency, type AgencyLocation } from '../agencies/place.ts';
+import type { ListKind, ModelCode, ParsedRow } from '../lists/parse/index.ts';
 
-import type { AgreementStatus, EventType } from '../enums.ts';
+import type { AgreementStatus, EventType } from '../../domain/enums.ts';
 export type { AgreementStatus, EventType };
 
 export interface AgencyState {

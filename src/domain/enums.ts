@@ -30,6 +30,15 @@ export const LOCATION_METHODS = ['county_column', 'county_in_name', 'city', 'ove
 export const LocationMethodSchema = z.enum(LOCATION_METHODS);
 export type LocationMethod = z.infer<typeof LocationMethodSchema>;
 
+/**
+ * How an agency's FBI ORI was found, or why it has none (src/ingestion/fbi-identifiers.ts): name_county_type (the
+ * FBI name, type and county agree, one roster row), state_agency_name (a statewide agency, one row of that name),
+ * override (reviewed); ambiguous, county_disagrees, county_unknown, not_in_roster, override_none (reviewed: no ORI).
+ */
+export const ORI_MATCHES = ['name_county_type', 'state_agency_name', 'override', 'ambiguous', 'county_disagrees', 'county_unknown', 'not_in_roster', 'override_none'] as const;
+export const OriMatchSchema = z.enum(ORI_MATCHES);
+export type OriMatch = z.infer<typeof OriMatchSchema>;
+
 export const EVENT_TYPES = ['applied', 'signed', 'listed', 'renewed', 'ended', 'reinstated', 'renamed', 'documents_updated', 'withdrawn'] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;

@@ -1,5 +1,5 @@
 // GraphQL answers are cached like REST pages, in the same response cache
-// (src/plugins/app/response-cache.ts): the answer to a query is a function of
+// (src/cache/plugin.ts): the answer to a query is a function of
 // (dataset version, document, operation name, variables), so that is the key.
 // A persisted query's hash stands for its text. GET answers also carry an ETag
 // a CDN revalidates and Cache-Control; POST answers are served from memory
@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { chooseEncoding, encodedEtag, encodedHeaders } from '../http/compression.ts';
-import { bodyToKeep } from '../http/response-cache.ts';
+import { bodyToKeep } from './store.ts';
+import { entityTag, isNotModified } from './validators.ts';
 import { canonicalKey } from '../query/grammar.ts';
 
 /** CDNs may serve an answer a minute old; the ETag makes revalidation cheap after that. */
@@ -74,7 +75,7 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       const key = operationKey(operation as Operation);
       if (!key) return;
       const version = app.dataset.current().version;
-      const etag = `"g${version}-${createHash('sha1').update(key).digest('base64url').slice(0, 20)}"`;
+      const etag = entityTag(`g${version}`, createHash('sha1').update(key).digest('base64url').slice(0, 20));
       const state: CacheState = { key, version, etag, cacheable: false, hit: false };
       states.set(request, state);
       const hit = cache.get(version, key);
@@ -86,7 +87,7 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       }
       // An ETag is only ever issued with a complete answer of this version, so a match is one (in the request's coding).
       const encoding = chooseEncoding(request.headers['accept-encoding']);
-      if (isGet && request.headers['if-none-match'] === encodedEtag(etag, encoding)) {
+      if (isGet && isNotModified(request, encodedEtag(etag, encoding))) {
         state.hit = true;
         return reply.headers(encodedHeaders(hitHeaders(request, etag), encoding)).code(304).send();
       }

@@ -7,8 +7,8 @@
 // listed by hand in agency-overrides.json ("locations"), each with a reason.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadCounties, stateCentroids } from '../reference/geography.ts';
-import { findState } from '../reference/states.ts';
+import { loadCounties, stateCentroids } from '../../reference/geography.ts';
+import { findState } from '../../domain/states.ts';
 import {
   agencyMatchKey,
   editDistance,
@@ -18,9 +18,9 @@ import {
   typoAllowance,
   type AgencyLevel,
   type LocationOverride,
-} from './agency-identity.ts';
+} from '../../domain/agency-names.ts';
 
-import type { LocationMethod } from '../enums.ts';
+import type { LocationMethod } from '../../domain/enums.ts';
 export type { LocationMethod };
 export interface AgencyLocation {
   countyFips: string | null;

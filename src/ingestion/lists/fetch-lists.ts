@@ -8,7 +8,7 @@
 // browser's User-Agent and Accept headers, retry timeouts and 5xx answers with
 // exponential back-off and jitter, and stop at 403/404 for the rest of the run.
 import type pg from 'pg';
-import type { Config } from '../config.ts';
+import type { Config } from '../../config.ts';
 import { unwrapUrl } from './parse/index.ts';
 
 export const ICE_287G_PAGE = 'https://www.ice.gov/identify-and-arrest/287g';

@@ -8,9 +8,9 @@
 // in agency-overrides.json.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { STATES, findState } from '../reference/states.ts';
+import { STATES, findState } from './states.ts';
 
-import type { AgencyLevel, AgencyType } from '../enums.ts';
+import type { AgencyLevel, AgencyType } from './enums.ts';
 export type { AgencyLevel, AgencyType };
 
 // ---------------------------------------------------------------------------

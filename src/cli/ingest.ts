@@ -7,24 +7,27 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { DurationSchema } from '../duration.ts';
-import { ListKindSchema } from '../enums.ts';
+import { DurationSchema } from '../domain/duration.ts';
+import { ListKindSchema } from '../domain/enums.ts';
 import { openDatabase, type Database } from '../database/connect.ts';
 import { ensureCurrentRelease } from '../releases/store.ts';
-import { ingestHistorical, type HistoricalReport } from './historical.ts';
-import { FetchError, Fetcher, fetchPolicy } from './fetch-lists.ts';
-import { IngestInputError, type IngestOptions, type IngestReport } from './ingest.ts';
-import { ingestFiles, listFilesInOrder } from './ingest-files.ts';
-import { checkLatest, ingestUrls, withRunLock, type RemoteResult } from './remote.ts';
+import { readRosterFile, loadRoster } from '../ingestion/agencies/fbi-roster.ts';
+import { ingestHistorical, type HistoricalReport } from '../ingestion/historical/load-historical.ts';
+import { FetchError, Fetcher, fetchPolicy } from '../ingestion/lists/fetch-lists.ts';
+import { IngestInputError, type IngestOptions, type IngestReport } from '../ingestion/ingest.ts';
+import { ingestFiles, listFilesInOrder } from '../ingestion/ingest-files.ts';
+import { checkLatest, ingestUrls, withRunLock, type RemoteResult } from '../ingestion/ingest-urls.ts';
 
 export const EXIT = { ok: 0, badInput: 2, quarantined: 3, failure: 1 } as const;
 
-const USAGE = `usage: npm run ingest -- (--file PATH | --dir PATH | --url URL | --latest | --historical DIR) [options]
+const USAGE = `usage: npm run ingest -- (--file PATH | --dir PATH | --url URL | --latest | --historical DIR | --fbi-roster FILE) [options]
   --file PATH            one list (xlsx)
   --dir PATH             every .xlsx under PATH, recursively, in list-date order
   --url URL              one list over HTTP
   --latest               the current lists linked from ICE's 287(g) page (INGEST_SOURCE_URL)
   --historical DIR       the sources of the years before 2021 (.csv files; README "Before 2021"), after the lists
+  --fbi-roster FILE      the FBI's roster of agencies (LEE .csv or .csv.gz, e.g. data/fbi/fbi-lee-2025.csv.gz):
+                         ORI, population and officers of every agency it surely matches
   --kind KIND            participating | pending (default: from the file name or its columns)
   --list-date YYYY-MM-DD the list's date (default: from the file name, else HTTP Last-Modified)
   --dry-run              print what would change; write nothing
@@ -41,6 +44,7 @@ export const CliOptionsSchema = z
     url: z.url({ protocol: /^https?$/ }).optional(),
     latest: z.boolean().default(false),
     historical: z.string().min(1).optional(),
+    'fbi-roster': z.string().min(1).optional(),
     kind: ListKindSchema.optional(),
     'list-date': isoDate.optional(),
     'dry-run': z.boolean().default(false),
@@ -51,8 +55,8 @@ export const CliOptionsSchema = z
   })
   .refine(
     (options) =>
-      options.help || [options.file, options.dir, options.url, options.latest || undefined, options.historical].filter(Boolean).length === 1,
-    { message: 'give exactly one of --file, --dir, --url, --latest, --historical' },
+      options.help || [options.file, options.dir, options.url, options.latest || undefined, options.historical, options['fbi-roster']].filter(Boolean).length === 1,
+    { message: 'give exactly one of --file, --dir, --url, --latest, --historical, --fbi-roster' },
   );
 export type CliOptions = z.infer<typeof CliOptionsSchema>;
 
@@ -65,6 +69,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       url: { type: 'string' },
       latest: { type: 'boolean' },
       historical: { type: 'string' },
+      'fbi-roster': { type: 'string' },
       kind: { type: 'string' },
       'list-date': { type: 'string' },
       'dry-run': { type: 'boolean' },
@@ -249,6 +254,30 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(process.env);
     db = await openDatabase(config, out.log);
+    if (options['fbi-roster']) {
+      const path = options['fbi-roster'];
+      const roster = await readRosterFile(path).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'ENOENT' ? new IngestInputError(`--fbi-roster ${path}: no such file`) : error;
+      });
+      const report = (await withRunLock(db.pool, async () => {
+        const client = await db!.pool.connect();
+        try {
+          return await loadRoster(client, roster);
+        } finally {
+          client.release();
+        }
+      }, { wait: true, onWait: () => out.log('another ingestion is running; waiting for it to finish') }))!;
+      // The agencies changed: the release of the new dataset version, as after a list.
+      await ensureCurrentRelease(db.pool, config.PUBLIC_URL).catch((error: Error) => console.error(`ingest: making the release failed: ${error.message}`));
+      if (options.json) await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
+      else {
+        out.line(
+          `loaded the FBI roster ${report.file} (${report.rows} agencies, data up to ${report.latestDataYear}): ` +
+            `${report.matched} of ${report.agencies} agencies have an ORI; ${report.changed} changed`,
+        );
+      }
+      return EXIT.ok;
+    }
     if (options.historical) {
       const report = (await withRunLock(db.pool, () => ingestHistorical(db!.pool, options.historical!), {
         wait: true,

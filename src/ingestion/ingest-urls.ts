@@ -3,8 +3,8 @@
 // Each check of the page is recorded in source_checks, so every instance (and
 // /v1/status) can tell when ICE was last reached, with what outcome.
 import type pg from 'pg';
-import type { CheckOutcome } from '../enums.ts';
-import { discoverListLinks, FetchError, type Fetcher, rememberFetch } from './fetch-lists.ts';
+import type { CheckOutcome } from '../domain/enums.ts';
+import { discoverListLinks, FetchError, type Fetcher, rememberFetch } from './lists/fetch-lists.ts';
 import { IngestInputError, ingestList, type IngestOptions, type IngestReport } from './ingest.ts';
 
 export type RemoteResult =

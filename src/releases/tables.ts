@@ -2,13 +2,22 @@
 // Parquet, description from schema/fields.md), keys, and how to read their rows
 // from the database. Each is written as CSV and as Parquet.
 import type { Db } from '../database/connect.ts';
-import { AGENCY_LEVELS, AGENCY_TYPES, AGREEMENT_STATUSES, EVENT_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, MODEL_CODES } from '../enums.ts';
+import { AGENCY_LEVELS, AGENCY_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, ORI_MATCHES } from '../domain/enums.ts';
 import { walkPages } from '../query/paging.ts';
+import { AGREEMENT_FIELDS } from '../records/agreement.ts';
+import { EVENT_FIELDS } from '../records/event.ts';
+import { enumValues, type FieldType, type RecordFields } from '../records/record.ts';
 import { aliasesByAgencyIds, countySummaries, emptySummary, listAgencies, listAgreements, listSourceLists, type AgencyRecord, type AgreementRecord } from '../repositories/index.ts';
 import { describeField } from './field-descriptions.ts';
 
-/** Table Schema (v2) field types we use; `array` fields are JSON arrays of strings in CSV and LIST(VARCHAR) in Parquet. */
-export type FieldType = 'string' | 'integer' | 'number' | 'date' | 'datetime' | 'object' | 'array';
+export type { FieldType };
+
+/**
+ * The release format: what tables and fields a release holds, named in its datapackage.json (`format_version`).
+ * 2: agreements gained origin, ended_after and ended_before; events gained historical_source_id, and the events of
+ * historical agreements (no ICE list: source_list_id empty) are included.
+ */
+export const RELEASE_FORMAT_VERSION = 2;
 
 export interface ReleaseField {
   name: string;
@@ -49,29 +58,26 @@ function fields(section: string, list: Omit<ReleaseField, 'section'>[]): Release
   return list.map((field) => ({ ...field, section }));
 }
 
+/** A table's fields from a record's definition (src/records/): one definition, no copy to drift. */
+function recordFields(section: string, record: RecordFields): ReleaseField[] {
+  return record.map((field) => {
+    const values = enumValues(field);
+    return {
+      name: field.name,
+      type: field.type,
+      section,
+      ...(field.nullable ? {} : { required: true }),
+      ...(values ? { enum: values } : {}),
+      ...(field.pattern ? { pattern: field.pattern } : {}),
+    };
+  });
+}
+
 const agreements: ReleaseResource = {
   name: 'agreements',
   title: '287(g) agreements',
   description: 'Every agreement ICE\'s lists ever showed (one agency × one support model × one signing), with its status on the date of the latest list in the release.',
-  fields: fields('Agreement', [
-    { name: 'id', type: 'string', required: true },
-    { name: 'agency_id', type: 'string', required: true },
-    { name: 'agency_name', type: 'string', required: true },
-    { name: 'agency_type', type: 'string', required: true, enum: AGENCY_TYPES },
-    { name: 'agency_level', type: 'string', required: true, enum: AGENCY_LEVELS },
-    { name: 'state', type: 'string', required: true, pattern: STATE },
-    { name: 'county_fips', type: 'string', pattern: FIPS },
-    { name: 'model', type: 'string', required: true, enum: MODEL_CODES },
-    { name: 'status', type: 'string', required: true, enum: AGREEMENT_STATUSES },
-    { name: 'signed_on', type: 'date' },
-    { name: 'first_listed_on', type: 'date' },
-    { name: 'last_listed_on', type: 'date' },
-    { name: 'ended_on', type: 'date' },
-    { name: 'moa_url', type: 'string' },
-    { name: 'addendum_url', type: 'string' },
-    { name: 'supersedes_id', type: 'string' },
-    { name: 'updated_at', type: 'datetime', required: true },
-  ]),
+  fields: recordFields('Agreement', AGREEMENT_FIELDS),
   primaryKey: 'id',
   foreignKeys: [
     { fields: 'agency_id', resource: 'agencies', referenceFields: 'id' },
@@ -102,6 +108,12 @@ const agencies: ReleaseResource = {
       { name: 'lat', type: 'number' },
       { name: 'lon', type: 'number' },
       { name: 'location_method', type: 'string', required: true, enum: LOCATION_METHODS },
+      { name: 'ori', type: 'string', pattern: '^[A-Z0-9]{9}$' },
+      { name: 'fbi_population', type: 'integer' },
+      { name: 'fbi_officers', type: 'integer' },
+      { name: 'fbi_data_year', type: 'integer' },
+      { name: 'ori_match', type: 'string', enum: ORI_MATCHES },
+      { name: 'ori_match_note', type: 'string' },
       { name: 'active_agreements', type: 'integer', required: true },
       { name: 'pending_agreements', type: 'integer', required: true },
       { name: 'models', type: 'array', required: true },
@@ -132,18 +144,8 @@ const agencies: ReleaseResource = {
 const events: ReleaseResource = {
   name: 'events',
   title: 'Agreement events',
-  description: 'The history of every agreement (applied, signed, renewed, ended, reinstated, renamed...), each citing the ICE list that revealed it.',
-  fields: fields('Agreement event', [
-    { name: 'id', type: 'integer', required: true },
-    { name: 'agreement_id', type: 'string', required: true },
-    { name: 'type', type: 'string', required: true, enum: EVENT_TYPES },
-    { name: 'occurred_on', type: 'date', required: true },
-    { name: 'details', type: 'object', required: true },
-    { name: 'source_list_id', type: 'integer', required: true },
-    { name: 'source_row', type: 'integer' },
-    { name: 'source_list_date', type: 'date', required: true },
-    { name: 'source_file_name', type: 'string' },
-  ]),
+  description: 'The history of every agreement (applied, signed, renewed, ended, reinstated, renamed...), each citing the ICE list or the historical source that revealed it.',
+  fields: recordFields('Agreement event', EVENT_FIELDS),
   primaryKey: 'id',
   foreignKeys: [
     { fields: 'agreement_id', resource: 'agreements', referenceFields: 'id' },
@@ -152,8 +154,8 @@ const events: ReleaseResource = {
   async load(db) {
     const rows = await db.query<Row>(
       `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
-         l.list_date AS source_list_date, l.file_name AS source_file_name
-       FROM agreement_events e JOIN source_lists l ON l.id = e.source_list_id ORDER BY e.id`,
+         l.list_date AS source_list_date, l.file_name AS source_file_name, e.historical_source_id
+       FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id ORDER BY e.id`,
     );
     return rows.rows;
   },

@@ -1,4 +1,4 @@
-import type { ListKind, ModelCode } from '../../enums.ts';
+import type { ListKind, ModelCode } from '../../../domain/enums.ts';
 export type { ListKind, ModelCode };
 
 /** The TYPE column, read: ICE writes "County ", "Muncipality ", "State Agency", "State"... */

@@ -1,6 +1,6 @@
 // Cleaning of the free-text cells ICE types by hand: states, support models, agency
 // types, counties, URLs. Anything that had to be guessed is reported to the caller.
-import { STATES, findState } from '../../reference/states.ts';
+import { STATES, findState } from '../../../domain/states.ts';
 import type { AgencyKind, ModelCode } from './types.ts';
 
 const SPACES = /[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;

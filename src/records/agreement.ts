@@ -1,0 +1,28 @@
+// The agreement record, as REST, CSV, GraphQL's repositories and the release see it.
+import { z } from 'zod';
+import { AgencyLevelSchema, AgencyTypeSchema, AgreementOriginSchema, AgreementStatusSchema, ModelCodeSchema } from '../domain/enums.ts';
+import { DATE, FIPS_PATTERN, type RecordField, STATE_PATTERN } from './record.ts';
+
+export const AGREEMENT_FIELDS = [
+  { name: 'id', type: 'string', schema: z.string(), description: 'Stable agreement id.' },
+  { name: 'agency_id', type: 'string', schema: z.string(), description: 'Id of the agency that holds the agreement.' },
+  { name: 'agency_name', type: 'string', schema: z.string(), description: 'The agency\'s name (see its aliases for other spellings).' },
+  { name: 'agency_type', type: 'string', schema: AgencyTypeSchema, description: 'Kind of agency.' },
+  { name: 'agency_level', type: 'string', schema: AgencyLevelSchema, description: 'Level of government of the agency.' },
+  { name: 'state', type: 'string', schema: z.string().length(2), pattern: STATE_PATTERN, description: 'USPS code of the agency\'s state or territory.' },
+  { name: 'county_fips', type: 'string', schema: z.string().regex(/^\d{5}$/), nullable: true, pattern: FIPS_PATTERN, description: '5-digit FIPS code of the agency\'s county (null for statewide or unplaced agencies).' },
+  { name: 'agency_ori', type: 'string', schema: z.string().length(9), nullable: true, pattern: '^[A-Z0-9]{9}$', description: "The agency's FBI ORI code, where its match to the FBI's roster is sure (see the agency's ori_match); else null." },
+  { name: 'model', type: 'string', schema: ModelCodeSchema, description: 'Support model of the agreement.' },
+  { name: 'status', type: 'string', schema: AgreementStatusSchema, description: 'pending (applied, not yet signed), active (on the participating list) or ended; on as_of when given.' },
+  { name: 'signed_on', type: 'date', schema: DATE, nullable: true, description: 'Date the current agreement was signed, as the list gives it.' },
+  { name: 'first_listed_on', type: 'date', schema: DATE, nullable: true, description: 'Date of the first ICE list (either kind) that showed the agreement.' },
+  { name: 'last_listed_on', type: 'date', schema: DATE, nullable: true, description: 'Date of the last ICE list that showed it.' },
+  { name: 'ended_on', type: 'date', schema: DATE, nullable: true, description: 'Date of the first list that no longer showed it (null unless ended).' },
+  { name: 'moa_url', type: 'string', schema: z.string(), nullable: true, description: 'Link to the memorandum of agreement, as ICE published it.' },
+  { name: 'addendum_url', type: 'string', schema: z.string(), nullable: true, description: 'Link to the addendum, when ICE published one.' },
+  { name: 'supersedes_id', type: 'string', schema: z.string(), nullable: true, description: 'The agreement this one replaced when the agency re-signed (a renewal).' },
+  { name: 'origin', type: 'string', schema: AgreementOriginSchema, description: 'ice_lists (ICE\'s lists, 2021 on) or historical (known from the sources of 2007–2020: README "Before 2021").' },
+  { name: 'ended_after', type: 'date', schema: DATE, nullable: true, description: 'Historical agreements absent from ICE\'s first list: ended after this day (its last sighting)…' },
+  { name: 'ended_before', type: 'date', schema: DATE, nullable: true, description: '…and before this one (that first list). A window, not a day; null otherwise.' },
+  { name: 'updated_at', type: 'datetime', schema: z.string(), description: 'When this record last changed (ISO 8601 date-time).' },
+] as const satisfies readonly RecordField[];

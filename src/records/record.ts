@@ -1,0 +1,46 @@
+// One definition per record: each field's name, its value's Zod schema, whether
+// it may be null, its Table Schema type and its description. The REST schemas
+// (src/schemas/), the CSV columns, the release tables (src/releases/tables.ts)
+// and the SQL select checks derive from it; the field dictionary
+// (schema/fields.md) is checked against it by test/records/records.test.ts.
+// Adding a field: docs/architecture.md, "How to add a field".
+import { z } from 'zod';
+
+/** Table Schema (v2) field types; `array` is a JSON array of strings in CSV and LIST(VARCHAR) in Parquet. */
+export type FieldType = 'string' | 'integer' | 'number' | 'date' | 'datetime' | 'object' | 'array';
+
+export interface RecordField {
+  name: string;
+  /** The value's schema, without null and without description (an enum's schema gives the Table Schema enum). */
+  schema: z.ZodType;
+  type: FieldType;
+  nullable?: boolean;
+  /** The API's words for it (OpenAPI, and the field dictionary's meaning column). */
+  description: string;
+  /** A Table Schema pattern for the release, where the value has one. */
+  pattern?: string;
+}
+
+/** The fields of a record, in the order of its CSV columns and release table. */
+export type RecordFields = readonly RecordField[];
+
+/** The Zod shape of a record: each field's schema, nullable where it may be null, with its description. */
+export function zodShape(fields: RecordFields): Record<string, z.ZodType> {
+  return Object.fromEntries(
+    fields.map((field) => [field.name, (field.nullable ? field.schema.nullable() : field.schema).describe(field.description)]),
+  );
+}
+
+/** The values an enum field takes, for the release's Table Schema. */
+export function enumValues(field: RecordField): readonly string[] | undefined {
+  return field.schema instanceof z.ZodEnum ? (field.schema.options as string[]) : undefined;
+}
+
+export function fieldNames(fields: RecordFields): string[] {
+  return fields.map((field) => field.name);
+}
+
+export const FIPS_PATTERN = '^\\d{5}$';
+export const STATE_PATTERN = '^[A-Z]{2}$';
+/** A calendar date (YYYY-MM-DD). */
+export const DATE = z.iso.date();
