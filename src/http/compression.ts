@@ -9,7 +9,17 @@
 // - A route with `config: { compress: false }` is sent as stored (release files: zip and Parquet are compressed
 //   already, and every file keeps its SHA-256 as its ETag).
 import { pipeline } from 'node:stream';
-import { brotliCompress, brotliCompressSync, constants, createBrotliCompress, createGzip, gzip, gzipSync, type BrotliOptions, type ZlibOptions } from 'node:zlib';
+import {
+  brotliCompress,
+  brotliCompressSync,
+  constants,
+  createBrotliCompress,
+  createGzip,
+  gzip,
+  gzipSync,
+  type BrotliOptions,
+  type ZlibOptions,
+} from 'node:zlib';
 import type { FastifyInstance, onSendHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { bodyToKeep } from './body.ts';
@@ -97,8 +107,14 @@ export function encodedBody(body: Buffer, encoding: Encoding): Buffer {
     kept = {};
     variants.set(body, kept);
   }
-  // Copied out of zlib's output buffer, which may be much larger than the result.
-  return (kept[encoding] ??= bodyToKeep(encoding === 'br' ? brotliCompressSync(body, BROTLI) : gzipSync(body, GZIP)));
+  return (kept[encoding] ??= ownCopy(encoding === 'br' ? brotliCompressSync(body, BROTLI) : gzipSync(body, GZIP)));
+}
+
+/** A buffer of its own: zlib's result may be a slice of a much larger one, which keeping it would keep whole. */
+function ownCopy(buffer: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(buffer.length);
+  buffer.copy(copy);
+  return copy;
 }
 
 export function isCompressible(contentType: string | undefined): boolean {
@@ -114,8 +130,10 @@ declare module 'fastify' {
 
 /** The onSend hook of every route: compresses what the route did not send compressed itself. */
 const compressAnswer: onSendHookHandler<unknown> = (request, reply, payload, done) => {
-  if (payload === null || payload === undefined || payload === '' || reply.hasHeader('content-encoding')) return done(null, payload);
-  if (reply.statusCode === 204 || reply.statusCode === 304 || request.routeOptions.config?.compress === false) return done(null, payload);
+  if (payload === null || payload === undefined || payload === '' || reply.hasHeader('content-encoding'))
+    return done(null, payload);
+  if (reply.statusCode === 204 || reply.statusCode === 304 || request.routeOptions.config?.compress === false)
+    return done(null, payload);
   if (!isCompressible(reply.getHeader('content-type') as string | undefined)) return done(null, payload);
   const isStream = typeof (payload as { pipe?: unknown }).pipe === 'function';
   // Anything else (a web stream) goes as it is.
@@ -130,7 +148,10 @@ const compressAnswer: onSendHookHandler<unknown> = (request, reply, payload, don
     reply.removeHeader('content-length');
     const compressor = encoding === 'br' ? createBrotliCompress(BROTLI) : createGzip(GZIP);
     // A failing source fails the compressor, and Fastify ends the response (a truncated body, never a complete-looking one).
-    return done(null, pipeline(payload as NodeJS.ReadableStream, compressor, () => {}));
+    return done(
+      null,
+      pipeline(payload as NodeJS.ReadableStream, compressor, () => {}),
+    );
   }
   const bytes = typeof payload === 'string' ? Buffer.from(payload) : (payload as Buffer);
   const compressed = (error: Error | null, result: Buffer) => (error ? done(error) : done(null, result));

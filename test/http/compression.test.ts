@@ -10,7 +10,8 @@ import { testApp } from '../helpers/app.ts';
 import { seedHistory } from '../helpers/fixtures.ts';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
-const NESTED = '{ agencies(first: 5) { totalCount edges { node { id name agreements(first: 2) { edges { node { id status } } } } } } }';
+const NESTED =
+  '{ agencies(first: 5) { totalCount edges { node { id name agreements(first: 2) { edges { node { id status } } } } } } }';
 
 function decompress(encoding: string | undefined, body: Buffer): Buffer {
   if (encoding === 'br') return brotliDecompressSync(body);
@@ -43,7 +44,13 @@ t.test('every kind of answer comes compressed when asked, the same bytes once de
     { label: 'streamed bulk CSV', url: '/v1/bulk/agreements.csv' },
     { label: 'Atom feed', url: '/v1/changes.atom' },
     { label: 'JSON Feed', url: '/v1/changes.jsonfeed' },
-    { label: 'GraphQL POST', url: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody },
+    {
+      label: 'GraphQL POST',
+      url: '/graphql',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: graphqlBody,
+    },
     { label: 'GraphQL GET', url: `/graphql?query=${encodeURIComponent(NESTED)}` },
     { label: 'the explorer', url: '/', headers: { accept: BROWSER_ACCEPT } },
     { label: 'an agency page', url: '/agencies/x' },
@@ -65,14 +72,32 @@ t.test('every kind of answer comes compressed when asked, the same bytes once de
     t.equal(plain.statusCode, asked.status ?? 200, `${asked.label}: answers`);
     t.notOk(plain.headers['content-encoding'], `${asked.label}: not compressed when not asked`);
     t.match(plain.headers.vary, /Accept-Encoding/i, `${asked.label}: Vary names Accept-Encoding`);
-    for (const [header, encoding] of [['gzip, deflate, br, zstd', 'br'], ['gzip', 'gzip'], ['br;q=0.5, gzip', 'gzip']] as const) {
+    for (const [header, encoding] of [
+      ['gzip, deflate, br, zstd', 'br'],
+      ['gzip', 'gzip'],
+      ['br;q=0.5, gzip', 'gzip'],
+    ] as const) {
       const compressed = await send(header);
-      t.equal(compressed.headers['content-encoding'], encoding, `${asked.label}: ${encoding} for Accept-Encoding: ${header}`);
+      t.equal(
+        compressed.headers['content-encoding'],
+        encoding,
+        `${asked.label}: ${encoding} for Accept-Encoding: ${header}`,
+      );
       t.match(compressed.headers.vary, /Accept-Encoding/i);
-      t.ok(decompress(encoding, compressed.rawPayload).equals(plain.rawPayload), `${asked.label}: the same bytes once decompressed (${encoding})`);
-      if (plain.rawPayload.length > 10_000) t.ok(compressed.rawPayload.length < plain.rawPayload.length / 2, `${asked.label}: under half the size in ${encoding}`);
+      t.ok(
+        decompress(encoding, compressed.rawPayload).equals(plain.rawPayload),
+        `${asked.label}: the same bytes once decompressed (${encoding})`,
+      );
+      if (plain.rawPayload.length > 10_000)
+        t.ok(
+          compressed.rawPayload.length < plain.rawPayload.length / 2,
+          `${asked.label}: under half the size in ${encoding}`,
+        );
     }
-    t.notOk((await send('identity, br;q=0')).headers['content-encoding'], `${asked.label}: not compressed when refused`);
+    t.notOk(
+      (await send('identity, br;q=0')).headers['content-encoding'],
+      `${asked.label}: not compressed when refused`,
+    );
   }
 });
 
@@ -80,7 +105,12 @@ t.test('each coding has its own ETag, and a revalidation answers 304 in that cod
   const { app, database } = await testApp(t);
   await seedHistory(database.pool);
   await app.dataset.refresh();
-  for (const url of ['/v1/agreements?limit=5', '/v1/bulk/agreements.csv', `/graphql?query=${encodeURIComponent(NESTED)}`, '/explorer/explorer.js']) {
+  for (const url of [
+    '/v1/agreements?limit=5',
+    '/v1/bulk/agreements.csv',
+    `/graphql?query=${encodeURIComponent(NESTED)}`,
+    '/explorer/explorer.js',
+  ]) {
     const etags = new Map<string, string>();
     for (const encoding of ['identity', 'br', 'gzip']) {
       const answer = await app.inject({ url, headers: { 'accept-encoding': encoding } });
@@ -89,8 +119,15 @@ t.test('each coding has its own ETag, and a revalidation answers 304 in that cod
     }
     t.equal(new Set(etags.values()).size, 3, `${url}: three codings, three ETags`);
     if (!url.includes('bulk') && !url.startsWith('/graphql')) {
-      const [get, head] = await Promise.all([app.inject({ url, headers: { 'accept-encoding': 'br' } }), app.inject({ method: 'HEAD', url, headers: { 'accept-encoding': 'br' } })]);
-      t.equal(head.headers['content-length'], String(get.rawPayload.length), `${url}: HEAD gives the compressed length`);
+      const [get, head] = await Promise.all([
+        app.inject({ url, headers: { 'accept-encoding': 'br' } }),
+        app.inject({ method: 'HEAD', url, headers: { 'accept-encoding': 'br' } }),
+      ]);
+      t.equal(
+        head.headers['content-length'],
+        String(get.rawPayload.length),
+        `${url}: HEAD gives the compressed length`,
+      );
       t.equal(head.headers['content-encoding'], 'br');
     }
     for (const [encoding, etag] of etags) {
@@ -111,15 +148,25 @@ t.test('release files are sent as stored, with their SHA-256 ETag', async (t) =>
   await seedHistory(database.pool);
   await app.dataset.refresh();
   const { version } = (await ensureCurrentRelease(database.pool, 'https://data.example.org'))!;
-  const manifest = (await app.inject(`/v1/releases/${version}`)).json() as { data: { files: { name: string; sha256: string; bytes?: number }[] } };
+  const manifest = (await app.inject(`/v1/releases/${version}`)).json() as {
+    data: { files: { name: string; sha256: string; bytes?: number }[] };
+  };
   for (const name of ['agreements.csv', 'release.zip']) {
     const file = manifest.data.files.find((candidate) => candidate.name === name)!;
-    const answer = await app.inject({ url: `/v1/releases/${version}/${name}`, headers: { 'accept-encoding': 'gzip, br' } });
+    const answer = await app.inject({
+      url: `/v1/releases/${version}/${name}`,
+      headers: { 'accept-encoding': 'gzip, br' },
+    });
     t.equal(answer.statusCode, 200);
     t.notOk(answer.headers['content-encoding'], `${name}: as stored`);
     t.equal(answer.headers.etag, `"${file.sha256}"`, `${name}: its SHA-256`);
     t.equal(
-      (await app.inject({ url: `/v1/releases/${version}/${name}`, headers: { 'accept-encoding': 'br', 'if-none-match': `"${file.sha256}"` } })).statusCode,
+      (
+        await app.inject({
+          url: `/v1/releases/${version}/${name}`,
+          headers: { 'accept-encoding': 'br', 'if-none-match': `"${file.sha256}"` },
+        })
+      ).statusCode,
       304,
     );
   }
@@ -137,7 +184,9 @@ function raw(url: string, headers: Record<string, string>, method = 'GET'): Prom
     const sent = httpRequest(url, { method, headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
       response.on('error', reject);
     });
     sent.on('error', reject);
@@ -146,8 +195,17 @@ function raw(url: string, headers: Record<string, string>, method = 'GET'): Prom
 }
 
 // Headers that differ between two answers by design.
-const PER_REQUEST = new Set(['x-request-id', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'date', 'x-cache', 'connection', 'keep-alive']);
-const comparable = (headers: RawAnswer['headers']) => Object.fromEntries(Object.entries(headers).filter(([name]) => !PER_REQUEST.has(name)));
+const PER_REQUEST = new Set([
+  'x-request-id',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'date',
+  'x-cache',
+  'connection',
+  'keep-alive',
+]);
+const comparable = (headers: RawAnswer['headers']) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !PER_REQUEST.has(name)));
 
 t.test('repeats answered in front of Fastify come in the asked coding too', async (t) => {
   const { app, database } = await testApp(t);
@@ -176,11 +234,17 @@ t.test('repeats answered in front of Fastify come in the asked coding too', asyn
   // A GraphQL POST repeat (answered in front by its body) too.
   const post = (encoding: string) =>
     new Promise<RawAnswer>((resolve, reject) => {
-      const sent = httpRequest(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': encoding } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
-      });
+      const sent = httpRequest(
+        `${base}/graphql`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': encoding } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }),
+          );
+        },
+      );
       sent.on('error', reject);
       sent.end(JSON.stringify({ query: NESTED }));
     });
