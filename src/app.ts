@@ -10,10 +10,12 @@ import { installProblemHandlers } from './http/problem.ts';
 import { datasetVersionPlugin } from './plugins/app/dataset-version.ts';
 import { ingestSchedulerPlugin } from './plugins/app/ingest-scheduler.ts';
 import { responseCachePlugin } from './plugins/app/response-cache.ts';
+import { nosniffPlugin } from './plugins/app/nosniff.ts';
 import { corsPlugin } from './plugins/external/cors.ts';
 import { rateLimitPlugin } from './plugins/app/rate-limit.ts';
 import { swaggerPlugin } from './plugins/external/swagger.ts';
 import { healthRoutes } from './routes/health.ts';
+import { embedRoutes } from './routes/embeds.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { v1Routes } from './routes/v1/index.ts';
 
@@ -96,6 +98,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   }
 
   installProblemHandlers(app);
+  await app.register(nosniffPlugin);
   await app.register(corsPlugin);
   await app.register(rateLimitPlugin);
   await app.register(datasetVersionPlugin);
@@ -109,5 +112,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(graphqlPlugin);
   // The explorer, GraphiQL and the browser libraries they load (src/routes/pages.ts).
   await app.register(pageRoutes);
+  // The embeddable views and oEmbed (src/routes/embeds.ts).
+  await app.register(embedRoutes);
   return app;
 }

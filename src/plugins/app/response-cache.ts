@@ -24,6 +24,7 @@ import fp from 'fastify-plugin';
 import { acceptedName, type Representation } from '../../http/negotiate.ts';
 import { bodyToKeep, ResponseCache, type CachedResponse } from '../../http/response-cache.ts';
 import { CORS_RESPONSE_HEADERS } from '../external/cors.ts';
+import { NOSNIFF } from '../../http/security-headers.ts';
 
 /** Browsers and CDNs may keep a response a minute, then revalidate (cheap: a 304 from memory). */
 export const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
@@ -87,7 +88,7 @@ const frontHeaderLists = new WeakMap<CachedResponse, string[]>();
 function frontHeaders(response: CachedResponse): string[] {
   let list = frontHeaderLists.get(response);
   if (list === undefined) {
-    const headers = { ...CORS_RESPONSE_HEADERS, ...response.headers, 'content-type': response.contentType, 'content-length': String(response.body.length) };
+    const headers = { ...CORS_RESPONSE_HEADERS, ...NOSNIFF, ...response.headers, 'content-type': response.contentType, 'content-length': String(response.body.length) };
     list = Object.entries(headers).flat();
     frontHeaderLists.set(response, list);
   }
