@@ -38,7 +38,8 @@ function sourceCitation(event, sources, historicalSources) {
   const historical = historicalSources.get(event.historical_source_id);
   if (historical) {
     const label = `${t('agency.sourceHistorical', { title: historical.title })}${event.source_row ? t('agency.sourceLine', { row: event.source_row }) : ''}`;
-    return historical.report_id ? el('a', { href: `/v1/reports/${encodeURIComponent(historical.report_id)}` }, label) : label;
+    // A source drawn from an oversight report points at the report, listed further down the page.
+    return historical.report_id ? el('a', { href: `#report-${historical.report_id}` }, label) : label;
   }
   return t('agency.sourceUnknown');
 }
@@ -57,7 +58,7 @@ function reportItem(item, report) {
   const issued = [report?.issuer, report?.published_on ? formatDate(report.published_on) : ''].filter(Boolean).join(', ');
   return el(
     'li',
-    {},
+    { id: `report-${item.report_id}` },
     title,
     ` — ${issued} (${t('agency.reportNames', { name: item.agency_name })})`,
     report?.summary ? el('p', { class: 'report-summary' }, t('agency.reportSays', { text: report.summary })) : '',

@@ -23,7 +23,9 @@ function svg(tag, attributes = {}, text) {
 }
 
 /** The dates of the sources before ICE's lists (ingest --historical): the chart's snapshots. */
-const SNAPSHOT_DATES = ['2007-09-19', '2008-03-01', '2009-10-01', '2013-01-01', '2016-01-01', '2019-01-01', '2020-06-01'];
+// The first agreement (Florida, 2002-07-02, in ICE's index of agreements), ICE's lists of 2007-09-19 and 2008-03-10, and the
+// OIG's count of 2009-10-28 (report OIG-10-63): between them nothing says how many were in force.
+const SNAPSHOT_DATES = ['2002-07-02', '2007-09-19', '2008-03-10', '2009-10-28'];
 
 /**
  * The chart's points for a view ({ state, county, model }): a monthly series per model from ICE's first list

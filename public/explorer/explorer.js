@@ -144,7 +144,7 @@ function agreementLine(agreement) {
 }
 
 /** The statewide agencies of the states that have some: few, so loaded whole (state agencies and corrections). */
-async function renderStatewide(counts.statewide, token) {
+async function renderStatewide(statewide, token) {
   const codes = [...statewide.keys()].sort();
   let agreements = [];
   if (codes.length > 0) {
