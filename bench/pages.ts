@@ -3,7 +3,8 @@
 // years before 2021), in English and in Spanish: `/`, `/?as_of=2025-06-06&state=FL` and Collier County's agency
 // page. Writes bench/results/pages.json: each page's four scores, the metrics the goals name, and the goals.
 // The database is loaded once into the benchmark server (.bench-data) and reused while the code that shapes it is
-// unchanged. The service runs in its own process, as `npm start` runs it.
+// unchanged; PAGES_DATABASE_URL names a database already loaded (the archive and the historical sources) instead.
+// The service runs in its own process, as `npm start` runs it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -125,16 +126,17 @@ function summarize(report: LighthouseReport) {
   };
 }
 
-const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres('.bench-data');
-const adminUrl = process.env.DATABASE_URL ?? embedded!.adminUrl;
+const loaded = process.env.PAGES_DATABASE_URL;
+const embedded = process.env.DATABASE_URL || loaded ? undefined : await startEmbeddedPostgres('.bench-data');
+const adminUrl = process.env.DATABASE_URL ?? embedded?.adminUrl ?? '';
 let server: ChildProcess | undefined;
 try {
   const name = `pages_${await fingerprint()}`;
-  await loadArchive(adminUrl, name);
+  if (!loaded) await loadArchive(adminUrl, name);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl(adminUrl, name), PORT: String(port), LOG_LEVEL: 'warn', INGEST_SCHEDULE: 'off', PUBLIC_URL: origin },
+    env: { ...process.env, DATABASE_URL: loaded ?? databaseUrl(adminUrl, name), PORT: String(port), LOG_LEVEL: 'warn', INGEST_SCHEDULE: 'off', PUBLIC_URL: origin },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitFor(`${origin}/healthz`, server);
