@@ -26,6 +26,20 @@ export const PAGE_HEADERS = {
   'referrer-policy': 'strict-origin-when-cross-origin',
 } as const;
 
+/**
+ * GraphiQL: React sets inline styles and its CSS carries its fonts as data: URLs. Still no inline script, no other
+ * origin, no framing.
+ */
+export const GRAPHIQL_HEADERS = {
+  ...PAGE_HEADERS,
+  'content-security-policy': [
+    ...CSP_DIRECTIVES.map((directive) =>
+      directive.startsWith('style-src') ? "style-src 'self' 'unsafe-inline'" : directive.startsWith('font-src') ? "font-src 'self' data:" : directive,
+    ),
+    "frame-ancestors 'none'",
+  ].join('; '),
+} as const;
+
 /** An embeddable view (/embed/*): any page may frame it (X-Frame-Options has no "anyone", so it is left out). */
 export const EMBED_HEADERS = {
   ...NOSNIFF,

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiate } from '../http/negotiate.ts';
-import { PAGE_HEADERS } from '../http/security-headers.ts';
+import { GRAPHIQL_HEADERS, PAGE_HEADERS } from '../http/security-headers.ts';
 import { packageFile, PUBLIC_DIR, staticFiles } from '../http/static-files.ts';
 import { VERSION } from '../version.ts';
 import { pageTemplates } from './page-templates.ts';
@@ -116,6 +116,6 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   app.get('/vendor/:name', hidden, (request: Named, reply) =>
     request.params.name.startsWith('counties-10m.') ? atlas(request, reply, request.params.name) : vendor(request, reply, request.params.name),
   );
-  app.get('/graphiql', hidden, (request, reply) => graphiql(request, reply, 'index.html'));
+  app.get('/graphiql', hidden, (request, reply) => graphiql(request, reply.headers(GRAPHIQL_HEADERS), 'index.html'));
   app.get('/graphiql/:name', hidden, (request: Named, reply) => graphiql(request, reply, request.params.name));
 }
