@@ -7,8 +7,9 @@
 import { el, getJson, queryString } from './api.js';
 import { formatDate, formatNumber, formatYear, modelName, t } from './i18n.js';
 
-const WIDTH = 960;
-const HEIGHT = 300;
+// The chart is drawn at its container's width (labels keep their size on a phone), 960 at most; on a phone it is
+// taller (3:2), as explorer.css reserves it.
+const MAX_WIDTH = 960;
 const MARGIN = { top: 16, right: 16, bottom: 28, left: 48 };
 const SVG = 'http://www.w3.org/2000/svg';
 const FIRST_YEAR = '2002-01-01';
@@ -63,6 +64,8 @@ const dayValue = (day) => Date.parse(`${day}T00:00:00Z`);
  * in date order (snapshot: a pre-2021 source's date); `models`: the model codes to draw; `chosen`: the date marked.
  */
 export function drawChart(container, tableContainer, { points, models, chosen, onChoose }) {
+  const WIDTH = Math.round(Math.min(MAX_WIDTH, Math.max(300, container.clientWidth || MAX_WIDTH)));
+  const HEIGHT = WIDTH < 700 ? Math.round((WIDTH * 2) / 3) : Math.round((WIDTH * 300) / 960);
   const last = points.at(-1)?.date ?? chosen ?? FIRST_YEAR;
   const x0 = dayValue(FIRST_YEAR);
   const x1 = dayValue(last);
