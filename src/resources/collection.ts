@@ -64,8 +64,8 @@ export interface Collection<T, F extends object = object> {
   csv?: { columns: readonly CsvColumn<any>[]; rows?: (record: T) => readonly unknown[] };
   geojson?: { note: string; features(db: Db, records: T[]): Promise<Feature<Geometry | null, object>[]> };
   ndjson?: (record: T) => unknown;
-  /** Atom and JSON Feed: the feed's title and one entry per record. */
-  feed?: { title: string; entry(record: T): FeedEntry };
+  /** Atom and JSON Feed: the feed's title and one entry per record; `languages`: the same in other languages (lang=es). */
+  feed?: { title: string; entry(record: T): FeedEntry; languages?: Record<string, { title: string; entry(record: T): FeedEntry }> };
   /** The file name of downloads, without extension (default: the path, / as -). */
   fileName?(app: FastifyInstance): string;
 }

@@ -8,22 +8,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { pageLanguage, PAGE_LANGUAGES, type PageLanguage } from '../http/language.ts';
+import { catalogue, pageLanguage, PAGE_LANGUAGES, type PageLanguage } from '../http/language.ts';
 import { PUBLIC_DIR } from '../http/static-files.ts';
 
-export type Catalogue = Record<string, string>;
-
-const catalogues = new Map<PageLanguage, Catalogue>();
-
-/** The strings of a language, read once. */
-export function catalogue(language: PageLanguage): Catalogue {
-  let strings = catalogues.get(language);
-  if (!strings) {
-    strings = JSON.parse(readFileSync(join(PUBLIC_DIR, 'explorer', 'i18n', `${language}.json`), 'utf8')) as Catalogue;
-    catalogues.set(language, strings);
-  }
-  return strings;
-}
+export { catalogue } from '../http/language.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
