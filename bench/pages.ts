@@ -163,6 +163,9 @@ try {
       const summary = summarize(report);
       console.log(`${path}: ${JSON.stringify(summary.scores)} TBT ${summary.total_blocking_time_ms} ms, CLS ${summary.cumulative_layout_shift}, ${summary.transfer_kb} kB, ${summary.dom_elements} elements (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       results.push({ page: page.name, language, path, ...summary });
+      // Written as it goes: a run cut short still leaves what it measured.
+      await mkdir('bench/results', { recursive: true });
+      await writeFile(RESULTS, `${JSON.stringify({ partial: true, results }, null, 2)}\n`);
     }
   }
   const measured = results.filter((result): result is Measured => 'scores' in result);
