@@ -14,10 +14,12 @@ import { installProblemHandlers } from './http/problem.ts';
 import { datasetVersionPlugin } from './plugins/app/dataset-version.ts';
 import { ingestSchedulerPlugin } from './plugins/app/ingest-scheduler.ts';
 import { responseCachePlugin } from './cache/plugin.ts';
+import { nosniffPlugin } from './plugins/app/nosniff.ts';
 import { corsPlugin } from './plugins/external/cors.ts';
 import { rateLimitPlugin } from './plugins/app/rate-limit.ts';
 import { swaggerPlugin } from './plugins/external/swagger.ts';
 import { healthRoutes } from './routes/health.ts';
+import { embedRoutes } from './routes/embeds.ts';
 import { pageRoutes } from './routes/pages.ts';
 
 declare module 'fastify' {
@@ -101,6 +103,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   installProblemHandlers(app);
   // First: every route registered after it gets its answers compressed (src/http/compression.ts).
   await app.register(compressionPlugin);
+  await app.register(nosniffPlugin);
   await app.register(corsPlugin);
   await app.register(rateLimitPlugin);
   await app.register(datasetVersionPlugin);
@@ -114,5 +117,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(graphqlPlugin);
   // The explorer, GraphiQL and the browser libraries they load (src/routes/pages.ts).
   await app.register(pageRoutes);
+  // The embeddable views and oEmbed (src/routes/embeds.ts).
+  await app.register(embedRoutes);
   return app;
 }

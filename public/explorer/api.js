@@ -41,32 +41,3 @@ export function el(tag, attributes = {}, ...children) {
   for (const child of children.flat(Infinity)) if (child !== undefined && child !== null && child !== false) node.append(child);
   return node;
 }
-
-/** An event as a sentence a person reads: "Collier County Sheriff's Office renewed its Task Force Model agreement". */
-export function eventSentence(agencyName, event, model) {
-  switch (event.type) {
-    case 'applied': return `${agencyName} applied for a ${model} agreement`;
-    case 'signed': return `${agencyName} signed a ${model} agreement`;
-    case 'listed': return `${agencyName}'s ${model} agreement was listed`;
-    case 'renewed': return `${agencyName} renewed its ${model} agreement`;
-    case 'ended':
-      return event.details?.reason === 'superseded'
-        ? `${agencyName}'s earlier ${model} agreement was replaced by its renewal`
-        : `${agencyName}'s ${model} agreement ended (no longer on ICE's list)`;
-    case 'withdrawn': return `${agencyName}'s ${model} application was withdrawn (no longer on the pending list)`;
-    case 'reinstated': return `${agencyName}'s ${model} agreement is back on ICE's list`;
-    case 'renamed': return `${agencyName} appears under a new name (${model} agreement)`;
-    case 'documents_updated': return `${agencyName}'s ${model} agreement has new documents`;
-    default: return `${agencyName}: ${event.type} (${model})`;
-  }
-}
-
-/** Support models by code, from /v1/models (name and abbreviation). */
-export async function loadModels() {
-  const { data } = await getJson('/v1/models');
-  return new Map(data.map((model) => [model.code, model]));
-}
-
-export function modelName(models, code) {
-  return models.get(code)?.name ?? code;
-}

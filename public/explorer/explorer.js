@@ -1,12 +1,17 @@
-// The explorer: the agreements active on a date, as a county map and as a table, with what changed lately. The
-// view (date, model, state, county) lives in the page's URL, so a link reproduces it. Every number comes from the
-// public API: the count from /v1/stats, the map and table from /v1/agreements, the panels from /v1/counties/{fips}
-// and /v1/changes.
-import { el, eventSentence, getAll, getJson, loadModels, modelName, queryString } from './api.js';
-import { drawMap, legend, loadAtlas } from './map.js';
+// The explorer: the agreements active on a date, as a county map, a chart over time and a table, with what changed
+// lately. The view (date, model, state, county, and the language when chosen) lives in the page's URL, so a link
+// reproduces it. Every number comes from the public API, and only what is shown is loaded: the count from
+// /v1/stats, the map from one aggregate per county (/v1/counties) and per state (/v1/states), the table a page at a
+// time (/v1/agreements), the chart from /v1/stats/timeseries, the list dates from /v1/lists/dates.
+import { el, getJson, queryString } from './api.js';
+import { drawChart, loadChartPoints } from './chart.js';
+import { wireEmbedButton } from './embed-snippet.js';
+import { eventSentence, formatDate, formatNumber, lang, modelName, t, withLang } from './i18n.js';
+import { drawMap, legend, loadAtlas, loadCounts } from './map.js';
 
 const $ = (id) => document.getElementById(id);
-const VIEW_PARAMETERS = ['as_of', 'model', 'state', 'county'];
+const VIEW_PARAMETERS = ['as_of', 'model', 'state', 'county', 'lang'];
+const TABLE_PAGE = 50;
 
 function readView() {
   const search = new URLSearchParams(window.location.search);
@@ -15,8 +20,8 @@ function readView() {
 
 let view = readView();
 let reference; // { models, states, listDates, atlas }
-let current; // what the latest render loaded: { agreements, countyNames, asOf }
 let renderCount = 0;
+let table; // { asOf, total, cursors: [cursor of each page shown so far], page }
 
 function setView(changes, { replace = false } = {}) {
   view = { ...view, ...changes };
@@ -28,42 +33,44 @@ function setView(changes, { replace = false } = {}) {
 
 function showError(error) {
   $('error').hidden = false;
-  $('error').textContent = `Could not load the data: ${error.message}`;
+  $('error').textContent = t('error.load', { message: error.message });
 }
 
 async function loadReference() {
-  const [models, states, lists, atlas] = await Promise.all([
-    loadModels(),
-    getJson('/v1/states'),
-    getJson('/v1/lists?status=applied&kind=participating'),
-    loadAtlas(),
-  ]);
-  const listDates = [...new Set(lists.data.map((list) => list.list_date))].sort();
-  return { models, states: states.data, listDates, atlas };
+  const [models, states, dates] = await Promise.all([getJson('/v1/models'), getJson('/v1/states'), getJson('/v1/lists/dates?kind=participating')]);
+  return { models: models.data.map((model) => model.code), states: states.data, listDates: dates.data };
 }
 
 function fillControls() {
-  $('model').append(...[...reference.models.values()].map((model) => el('option', { value: model.code }, model.name)));
+  $('model').append(...reference.models.map((code) => el('option', { value: code }, modelName(code))));
   const statesByKind = [
-    ['States', reference.states.filter((state) => !state.is_territory)],
-    ['Territories', reference.states.filter((state) => state.is_territory)],
+    [t('controls.states'), reference.states.filter((state) => !state.is_territory)],
+    [t('controls.territories'), reference.states.filter((state) => state.is_territory)],
   ];
   for (const [label, states] of statesByKind) {
     $('state').append(el('optgroup', { label }, states.map((state) => el('option', { value: state.code }, state.name))));
   }
-  $('list-dates').append(...reference.listDates.map((date) => el('option', { value: date })));
   $('as_of').min = reference.listDates[0] ?? '';
+  $('controls').addEventListener('submit', (event) => event.preventDefault());
   $('controls').addEventListener('change', (event) => {
     const { name, value } = event.target;
+    if (!VIEW_PARAMETERS.includes(name)) return;
     if (name === 'as_of' && value && !/^\d{4}-\d{2}-\d{2}$/.test(value)) return;
     setView({ [name]: value, county: name === 'state' && value && !view.county.startsWith(fipsOf(value)) ? '' : view.county });
   });
   $('previous-list').addEventListener('click', () => stepList(-1));
   $('next-list').addEventListener('click', () => stepList(1));
+  $('table-previous').addEventListener('click', () => turnTablePage(-1));
+  $('table-next').addEventListener('click', () => turnTablePage(1));
   window.addEventListener('popstate', () => {
     view = readView();
     render();
   });
+  wireEmbedButton($('embed-button'), $('embed-panel'), $('embed-snippet'), $('embed-copy'), () => ({
+    path: `/embed/map${queryString(view)}`,
+    title: t('embed.frameTitle', { what: t('embed.mapTitle') }),
+    height: 560,
+  }));
 }
 
 /** Moves the date to the previous or next ICE list. */
@@ -78,15 +85,7 @@ function fipsOf(code) {
   return reference.states.find((state) => state.code === code)?.fips ?? '';
 }
 
-function groupBy(items, key) {
-  const groups = new Map();
-  for (const item of items) {
-    const value = key(item);
-    if (value === null || value === undefined) continue;
-    groups.set(value, [...(groups.get(value) ?? []), item]);
-  }
-  return groups;
-}
+const agencyLink = (id, text) => el('a', { href: withLang(`/agencies/${encodeURIComponent(id)}`) }, text);
 
 async function render() {
   const token = ++renderCount;
@@ -97,34 +96,27 @@ async function render() {
   document.body.setAttribute('aria-busy', 'true');
   try {
     const filters = { as_of: view.as_of, model: view.model, state: view.state };
-    const [stats, agreements, counties, changes] = await Promise.all([
+    const [stats, counts, changes] = await Promise.all([
       getJson(`/v1/stats${queryString(filters)}`),
-      getAll(`/v1/agreements${queryString({ ...filters, status: 'active', limit: '1000' })}`),
-      getJson(`/v1/counties${queryString({ as_of: view.as_of, state: view.state })}`),
+      loadCounts(filters),
       getJson(`/v1/changes${queryString({ model: view.model, state: view.state, limit: '12' })}`),
     ]);
     if (token !== renderCount) return; // a newer view was asked for meanwhile
     const asOf = stats.as_of ?? '';
-    const countyNames = new Map(counties.data.map((county) => [county.fips, `${county.name}, ${county.state}`]));
-    current = { agreements, countyNames, asOf };
     $('as_of').value = view.as_of || asOf;
     $('previous-list').disabled = !reference.listDates.some((date) => date < $('as_of').value);
     $('next-list').disabled = !reference.listDates.some((date) => date > $('as_of').value);
     renderSummary(stats);
-    const statewide = groupBy(agreements.filter((agreement) => agreement.county_fips === null), (agreement) => agreement.state);
     drawMap($('map'), reference.atlas, {
+      ...counts,
       stateFips: view.state ? fipsOf(view.state) : '',
-      counts: new Map([...groupBy(agreements, (agreement) => agreement.county_fips)].map(([fips, items]) => [fips, items.length])),
-      countyNames,
-      statewide,
       states: reference.states,
       selected: view.county,
       onSelect: (fips) => setView({ county: fips }, { replace: true }),
     });
-    renderStatewide(statewide);
     renderChanges(changes.data);
-    renderTable(agreements, countyNames, filters);
-    await renderCounty(token);
+    table = { asOf, total: stats.active_agreements, cursors: [''], page: 0, countyNames: counts.countyNames };
+    await Promise.all([renderTablePage(token), renderStatewide(counts.statewide, token), renderCounty(token, asOf), renderChart(token, asOf)]);
   } catch (error) {
     showError(error);
   } finally {
@@ -133,31 +125,43 @@ async function render() {
 }
 
 function renderSummary(stats) {
-  $('active-count').textContent = String(stats.active_agreements);
-  const where = view.state ? ` in ${reference.states.find((state) => state.code === view.state)?.name ?? view.state}` : '';
-  const model = view.model ? ` under the ${modelName(reference.models, view.model)}` : '';
-  $('summary-detail').textContent =
-    `${model}${where} on ${stats.as_of ?? 'no date (no list loaded yet)'}, held by ${stats.active_agencies} agencies; ` +
-    `${stats.pending_agreements} pending, ${stats.ended_agreements} ended by then.`;
+  $('active-count').textContent = formatNumber(stats.active_agreements);
+  $('active-count').dataset.count = String(stats.active_agreements);
+  const where = view.state ? t('summary.inPlace', { place: reference.states.find((state) => state.code === view.state)?.name ?? view.state }) : '';
+  const model = view.model ? t('summary.underModel', { model: modelName(view.model) }) : '';
+  $('summary-detail').textContent = t('summary.detail', {
+    model,
+    where,
+    date: stats.as_of ? formatDate(stats.as_of) : t('summary.noDate'),
+    agencies: formatNumber(stats.active_agencies),
+    pending: formatNumber(stats.pending_agreements),
+    ended: formatNumber(stats.ended_agreements),
+  });
 }
 
 function agreementLine(agreement) {
-  return `${modelName(reference.models, agreement.model)}${agreement.signed_on ? `, signed ${agreement.signed_on}` : ''}`;
+  return `${modelName(agreement.model)}${agreement.signed_on ? `, ${t('table.signed').toLowerCase()} ${formatDate(agreement.signed_on)}` : ''}`;
 }
 
-function renderStatewide(statewide) {
-  const states = [...statewide.keys()].sort();
+/** The statewide agencies of the states that have some: few, so loaded whole (state agencies and corrections). */
+async function renderStatewide(statewide, token) {
+  const codes = [...statewide.keys()].sort();
+  let agreements = [];
+  if (codes.length > 0) {
+    const query = { as_of: view.as_of, model: view.model, state: codes.join(','), status: 'active', agency_type: 'state_agency,corrections,other', limit: '200' };
+    agreements = (await getJson(`/v1/agreements${queryString(query)}`)).data.filter((agreement) => agreement.county_fips === null);
+  }
+  if (token !== renderCount) return;
+  const stateName = (code) => reference.states.find((state) => state.code === code)?.name ?? code;
   $('statewide-list').replaceChildren(
-    states.length === 0
-      ? el('p', {}, 'No statewide agency holds an active agreement in this view.')
+    codes.length === 0
+      ? el('p', {}, t('statewide.none'))
       : el(
           'dl',
           { class: 'statewide-list' },
-          states.map((code) => [
-            el('dt', {}, `${reference.states.find((state) => state.code === code)?.name ?? code} (${statewide.get(code).length})`),
-            statewide.get(code).map((agreement) =>
-              el('dd', {}, el('a', { href: `/agencies/${encodeURIComponent(agreement.agency_id)}` }, agreement.agency_name), ` — ${agreementLine(agreement)}`),
-            ),
+          codes.map((code) => [
+            el('dt', {}, `${stateName(code)} (${formatNumber(statewide.get(code))})`),
+            agreements.filter((agreement) => agreement.state === code).map((agreement) => el('dd', {}, agencyLink(agreement.agency_id, agreement.agency_name), ` — ${agreementLine(agreement)}`)),
           ]),
         ),
   );
@@ -166,55 +170,88 @@ function renderStatewide(statewide) {
 function renderChanges(events) {
   $('changes-list').replaceChildren(
     ...(events.length === 0
-      ? [el('li', {}, 'No change recorded yet.')]
+      ? [el('li', {}, t('changes.none'))]
       : events.map((event) =>
           el(
             'li',
             {},
-            el('time', { datetime: event.occurred_on }, event.occurred_on),
+            el('time', { datetime: event.occurred_on }, formatDate(event.occurred_on)),
             ' ',
-            el('a', { href: `/agencies/${encodeURIComponent(event.agency_id)}` }, `${eventSentence(event.agency_name, event, modelName(reference.models, event.model))} (${event.state})`),
-            el('small', {}, ` · ICE list of ${event.recorded_on}${event.source_file_name ? ` (${event.source_file_name})` : ''}`),
+            agencyLink(event.agency_id, `${eventSentence(event.agency_name, event, event.model)} (${event.state})`),
+            el('small', {}, t('changes.source', { date: formatDate(event.recorded_on), file: event.source_file_name ? ` (${event.source_file_name})` : '' })),
           ),
         )),
   );
 }
 
-function renderTable(agreements, countyNames, filters) {
-  const rows = [...agreements].sort((a, b) => a.state.localeCompare(b.state) || a.agency_name.localeCompare(b.agency_name) || a.model.localeCompare(b.model));
+function turnTablePage(direction) {
+  const page = table.page + direction;
+  if (page < 0 || page >= table.cursors.length) return;
+  table.page = page;
+  renderTablePage(renderCount);
+}
+
+/** One page of the table: the view's active agreements, by agency name, TABLE_PAGE at a time. */
+async function renderTablePage(token) {
+  const filters = { as_of: view.as_of, model: view.model, state: view.state };
+  const query = { ...filters, status: 'active', sort: 'agency_name', limit: String(TABLE_PAGE), cursor: table.cursors[table.page] };
+  const page = await getJson(`/v1/agreements${queryString(query)}`);
+  if (token !== renderCount) return;
+  const next = page.links?.next ? new URL(page.links.next, window.location.origin).searchParams.get('cursor') : null;
+  if (next && table.cursors.length === table.page + 1) table.cursors.push(next);
   const cell = (label, ...content) => el('td', { 'data-label': label }, ...content);
   $('table-body').replaceChildren(
-    ...rows.map((agreement) =>
+    ...page.data.map((agreement) =>
       el(
         'tr',
         {},
-        el('th', { scope: 'row', 'data-label': 'Agency' }, el('a', { href: `/agencies/${encodeURIComponent(agreement.agency_id)}` }, agreement.agency_name)),
-        cell('State', agreement.state),
-        cell('County', agreement.county_fips ? (countyNames.get(agreement.county_fips) ?? agreement.county_fips) : 'statewide'),
-        cell('Model', modelName(reference.models, agreement.model)),
-        cell('Signed', agreement.signed_on ?? '—'),
+        el('th', { scope: 'row', 'data-label': t('table.agency') }, agencyLink(agreement.agency_id, agreement.agency_name)),
+        cell(t('table.state'), agreement.state),
+        cell(t('table.county'), agreement.county_fips ? (table.countyNames.get(agreement.county_fips) ?? agreement.county_fips) : t('table.statewide')),
+        cell(t('table.model'), modelName(agreement.model)),
+        cell(t('table.signed'), formatDate(agreement.signed_on)),
       ),
     ),
   );
-  $('table-caption').textContent = `${rows.length} active agreements on ${current.asOf || 'the latest list'}`;
+  const from = table.page * TABLE_PAGE + 1;
+  $('table-caption').textContent = t('table.caption', { count: formatNumber(table.total), date: table.asOf ? formatDate(table.asOf) : t('table.latest') });
+  $('table-range').textContent = page.data.length === 0 ? '' : t('table.page', { from: formatNumber(from), to: formatNumber(from + page.data.length - 1), count: formatNumber(table.total) });
+  $('table-previous').disabled = table.page === 0;
+  $('table-next').disabled = !next;
   $('csv-link').href = `/v1/agreements.csv${queryString({ ...filters, status: 'active' })}`;
 }
 
-async function renderCounty(token) {
+/** The chart for the view's filters (state, county, model), the chosen date marked. */
+async function renderChart(token, asOf) {
+  const { points, models } = await loadChartPoints(view, reference.models, reference.listDates[0]);
+  if (token !== renderCount) return;
+  drawChart($('chart'), $('chart-table'), { points, models, chosen: asOf, onChoose: (date) => setView({ as_of: date }) });
+}
+
+async function renderCounty(token, asOf) {
   const panel = $('county-panel');
   if (!view.county) {
-    panel.replaceChildren(el('p', {}, 'Choose a shaded county on the map to see its agencies and agreements.'));
+    panel.replaceChildren(el('p', {}, t('county.choose')));
     return;
   }
-  const county = (await getJson(`/v1/counties/${encodeURIComponent(view.county)}${queryString({ as_of: view.as_of })}`)).data;
+  const [county, agreements] = await Promise.all([
+    getJson(`/v1/counties/${encodeURIComponent(view.county)}${queryString({ as_of: view.as_of })}`).then((answer) => answer.data),
+    getJson(`/v1/agreements${queryString({ as_of: view.as_of, model: view.model, county_fips: view.county, status: 'active', limit: '200' })}`).then((answer) => answer.data),
+  ]);
   if (token !== renderCount) return;
-  const active = groupBy(current.agreements.filter((agreement) => agreement.county_fips === view.county), (agreement) => agreement.agency_id);
-  const agencies = [...county.agencies].sort((a, b) => (active.has(b.id) ? 1 : 0) - (active.has(a.id) ? 1 : 0) || a.name.localeCompare(b.name));
+  const active = new Map();
+  for (const agreement of agreements) active.set(agreement.agency_id, [...(active.get(agreement.agency_id) ?? []), agreement]);
+  const agencies = [...county.agencies].sort((a, b) => (active.has(b.id) ? 1 : 0) - (active.has(a.id) ? 1 : 0) || a.name.localeCompare(b.name, lang));
   panel.replaceChildren(
     el('h3', {}, `${county.name}, ${county.state}`),
-    el('p', {}, `${county.active_agreements} active, ${county.pending_agreements} pending, ${county.ended_agreements} ended agreements on ${current.asOf}${view.model ? ' (all models)' : ''}.`),
+    el(
+      'p',
+      {},
+      t('county.summary', { active: formatNumber(county.active_agreements), pending: formatNumber(county.pending_agreements), ended: formatNumber(county.ended_agreements), date: formatDate(asOf) }),
+      view.model ? t('county.allModels') : '',
+    ),
     agencies.length === 0
-      ? el('p', {}, 'No agency here has held a 287(g) agreement.')
+      ? el('p', {}, t('county.none'))
       : el(
           'ul',
           { class: 'county-agencies' },
@@ -222,10 +259,10 @@ async function renderCounty(token) {
             el(
               'li',
               {},
-              el('a', { href: `/agencies/${encodeURIComponent(agency.id)}` }, agency.name),
+              agencyLink(agency.id, agency.name),
               active.has(agency.id)
                 ? el('ul', {}, active.get(agency.id).map((agreement) => el('li', {}, agreementLine(agreement))))
-                : el('p', { class: 'muted' }, agency.pending_agreements > 0 ? 'Applied; pending.' : 'No active agreement in this view.'),
+                : el('p', { class: 'muted' }, agency.pending_agreements > 0 ? t('county.pending') : t('county.inactive')),
             ),
           ),
         ),
@@ -235,7 +272,8 @@ async function renderCounty(token) {
 async function start() {
   $('legend').replaceChildren(legend());
   try {
-    reference = await loadReference();
+    const [loaded, atlas] = await Promise.all([loadReference(), loadAtlas()]);
+    reference = { ...loaded, atlas };
   } catch (error) {
     showError(error);
     return;

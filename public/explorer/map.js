@@ -3,7 +3,8 @@
 // Mariana Islands and American Samoa as insets (d3-composite-projections), so no territory falls off the map; one
 // state or territory is drawn on its own, fitted to the frame. No tiles: the shapes are the map.
 /* global d3, topojson */
-import { el } from './api.js';
+import { el, getJson, queryString } from './api.js';
+import { formatNumber, t } from './i18n.js';
 
 const WIDTH = 960;
 const HEIGHT = 600;
@@ -14,7 +15,7 @@ export const BUCKETS = [
   { min: 1, max: 1, label: '1', className: 'b1' },
   { min: 2, max: 2, label: '2', className: 'b2' },
   { min: 3, max: 5, label: '3–5', className: 'b3' },
-  { min: 6, max: Infinity, label: '6 or more', className: 'b4' },
+  { min: 6, max: Infinity, label: '6+', className: 'b4' },
 ];
 
 function bucket(count) {
@@ -28,7 +29,8 @@ function svg(tag, attributes = {}) {
 }
 
 export async function loadAtlas() {
-  const response = await fetch('/vendor/counties-10m.json');
+  // The atlas's URL carries its content hash (the server names it; the page preloads it): kept by browsers for good.
+  const response = await fetch(document.querySelector('link[rel="preload"][as="fetch"]').getAttribute('href'));
   if (!response.ok) throw new Error(`county shapes: ${response.status}`);
   const atlas = await response.json();
   return {
@@ -38,8 +40,34 @@ export async function loadAtlas() {
 }
 
 /**
+ * What the map shows for a view, from one aggregate per county and one per state (not every agreement): active
+ * agreements per county (under the view's model when it has one), county names, and per state the statewide
+ * agreements (a state's count less its counties': statewide agencies belong to no county).
+ */
+export async function loadCounts({ as_of: asOf, model, state }) {
+  const [counties, states] = await Promise.all([
+    getJson(`/v1/counties${queryString({ as_of: asOf, state })}`),
+    getJson(`/v1/states${queryString({ as_of: asOf })}`),
+  ]);
+  const activeOf = (summary) => (model ? (summary.by_model?.[model] ?? 0) : summary.active_agreements);
+  const inCounties = new Map();
+  for (const county of counties.data) inCounties.set(county.state, (inCounties.get(county.state) ?? 0) + activeOf(county));
+  const statewide = new Map(
+    states.data
+      .filter((item) => !state || item.code === state)
+      .map((item) => [item.code, activeOf(item) - (inCounties.get(item.code) ?? 0)])
+      .filter(([, count]) => count > 0),
+  );
+  return {
+    counts: new Map(counties.data.map((county) => [county.fips, activeOf(county)])),
+    countyNames: new Map(counties.data.map((county) => [county.fips, `${county.name}, ${county.state}`])),
+    statewide,
+  };
+}
+
+/**
  * Draws the map into `container`: counties shaded by `counts` (FIPS → active agreements), statewide agreements as a
- * numbered circle on their state, `selected` outlined. `onSelect(fips)` runs when a county is clicked or chosen
+ * numbered circle on their state (`statewide`: state code → agreements), `selected` outlined. `onSelect(fips)` runs when a county is clicked or chosen
  * with the keyboard.
  */
 export function drawMap(container, atlas, { stateFips, counts, countyNames, statewide, states, selected, onSelect }) {
@@ -56,7 +84,7 @@ export function drawMap(container, atlas, { stateFips, counts, countyNames, stat
   }
   const path = d3.geoPath(projection);
 
-  const map = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'group', 'aria-label': 'Map of counties shaded by active agreements' });
+  const map = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'group', 'aria-label': t('map.label') });
   const countyLayer = svg('g', { class: 'counties' });
   for (const county of counties) {
     const d = path(county);
@@ -64,11 +92,12 @@ export function drawMap(container, atlas, { stateFips, counts, countyNames, stat
     const count = counts.get(county.id) ?? 0;
     const name = countyNames.get(county.id) ?? county.properties.name;
     const shape = svg('path', { d, class: `county ${bucket(count)}${county.id === selected ? ' selected' : ''}`, 'data-fips': county.id });
-    const title = svg('title');
-    title.textContent = `${name}: ${count} active agreement${count === 1 ? '' : 's'}`;
-    shape.append(title);
     if (count > 0) {
-      // Shaded counties are reachable with the keyboard too (Tab, then Enter); the table lists them all.
+      // Shaded counties are named and reachable with the keyboard too (Tab, then Enter); the table lists them all.
+      // Empty ones stay bare: a title on each of 3,000 shapes would double the page's elements.
+      const title = svg('title');
+      title.textContent = t('map.countyTitle', { name, count: formatNumber(count) });
+      shape.append(title);
       shape.setAttribute('tabindex', '0');
       shape.setAttribute('role', 'button');
       shape.setAttribute('aria-label', title.textContent);
@@ -94,13 +123,13 @@ export function drawMap(container, atlas, { stateFips, counts, countyNames, stat
   // Statewide agencies belong to no county: one circle per state, at its centroid, with their agreement count.
   const marks = svg('g', { class: 'statewide' });
   for (const state of states) {
-    const count = statewide.get(state.code)?.length ?? 0;
+    const count = statewide.get(state.code) ?? 0;
     if (count === 0 || state.lon === null || (stateFips && state.fips !== stateFips)) continue;
     const point = projection([state.lon, state.lat]);
     if (!point) continue;
     const mark = svg('g', { class: 'statewide-mark', transform: `translate(${point[0].toFixed(1)},${point[1].toFixed(1)})` });
     const title = svg('title');
-    title.textContent = `${state.name}: ${count} statewide agreement${count === 1 ? '' : 's'}`;
+    title.textContent = t('map.statewideTitle', { name: state.name, count: formatNumber(count) });
     const label = svg('text', { 'text-anchor': 'middle', dy: '0.35em' });
     label.textContent = String(count);
     mark.append(title, svg('circle', { r: stateFips ? 16 : 9 }), label);
@@ -114,9 +143,9 @@ export function drawMap(container, atlas, { stateFips, counts, countyNames, stat
 export function legend() {
   return el(
     'ul',
-    { class: 'legend', 'aria-label': 'Active agreements per county' },
-    el('li', {}, el('span', { class: 'swatch b0' }), 'none'),
-    BUCKETS.map((item) => el('li', {}, el('span', { class: `swatch ${item.className}` }), item.label)),
-    el('li', {}, el('span', { class: 'swatch statewide-swatch' }), 'statewide agencies'),
+    { class: 'legend', 'aria-label': t('legend.label') },
+    el('li', {}, el('span', { class: 'swatch b0' }), t('legend.none')),
+    BUCKETS.map((item) => el('li', {}, el('span', { class: `swatch ${item.className}` }), item.className === 'b4' ? t('legend.six') : item.label)),
+    el('li', {}, el('span', { class: 'swatch statewide-swatch' }), t('legend.statewide')),
   );
 }

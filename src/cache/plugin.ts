@@ -30,6 +30,7 @@ import { bodyToKeep } from '../http/body.ts';
 import { ResponseCache, type CachedResponse } from './store.ts';
 import { entityTag, matchesValidators, validatorHeaders } from './validators.ts';
 import { CORS_RESPONSE_HEADERS } from '../plugins/external/cors.ts';
+import { NOSNIFF } from '../http/security-headers.ts';
 
 /** Browsers and CDNs may keep a response a minute, then revalidate (cheap: a 304 from memory). */
 export const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
@@ -114,7 +115,7 @@ function prepared(response: CachedResponse, encoding: Encoding): PreparedAnswer 
     const body = encodedBody(response.body, encoding);
     const headers = encodedHeaders(response.headers ?? {}, encoding);
     if (encoding !== 'identity') headers['content-encoding'] = encoding;
-    const front = Object.entries({ ...CORS_RESPONSE_HEADERS, ...headers, 'content-type': response.contentType, 'content-length': String(body.length) }).flat();
+    const front = Object.entries({ ...CORS_RESPONSE_HEADERS, ...NOSNIFF, ...headers, 'content-type': response.contentType, 'content-length': String(body.length) }).flat();
     answer = answers[index] = { body, headers, front };
   }
   return answer;

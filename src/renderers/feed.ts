@@ -29,6 +29,8 @@ export interface Feed {
 export const TAG = 'tag:ice-287g-api,2026:';
 
 const PAGE_PARAMETERS = ['limit', 'cursor', 'sort', 'include_total'];
+// Says how the feed is written, not what it holds: not part of its title.
+const PRESENTATION_PARAMETERS = ['lang'];
 
 /** The feed of one page of a collection that offers feeds. */
 export function feedOf<T>(collection: RenderedCollection<T>, rows: Rows<T>, { app }: RenderContext): Feed {
@@ -37,15 +39,17 @@ export function feedOf<T>(collection: RenderedCollection<T>, rows: Rows<T>, { ap
   const filters = new URLSearchParams(self.searchParams);
   for (const name of PAGE_PARAMETERS) filters.delete(name);
   const query = filters.size > 0 ? `?${filters}` : '';
-  const described = [...filters].map(([name, value]) => `${name}=${value}`).join(', ');
-  const entries = rows.data.map((record) => collection.feed!.entry(record));
+  const described = [...filters].filter(([name]) => !PRESENTATION_PARAMETERS.includes(name)).map(([name, value]) => `${name}=${value}`).join(', ');
+  // A feed in another language (lang=es) when the collection offers it.
+  const written = collection.feed!.languages?.[filters.get('lang') ?? ''] ?? collection.feed!;
+  const entries = rows.data.map((record) => written.entry(record));
   const newest = entries.reduce<string | undefined>((latest, entry) => (latest === undefined || entry.updated > latest ? entry.updated : latest), undefined);
   const jsonPath = self.pathname.replace(/\.[a-z]+$/, '');
   return {
     id: `${TAG}${jsonPath.replace(/^\/v1\//, '')}${query}`,
-    title: described ? `${collection.feed!.title} (${described})` : collection.feed!.title,
+    title: described ? `${written.title} (${described})` : written.title,
     updated: newest ?? app.dataset.current().updatedAt.toISOString(),
-    homePage: '/',
+    homePage: filters.get('lang') && written !== collection.feed ? `/?lang=${filters.get('lang')}` : '/',
     self: `${self.pathname}${self.search}`,
     alternate: `${jsonPath}${query}`,
     next: rows.next ?? null,

@@ -98,7 +98,8 @@ export interface RenderedCollection<T> {
   geojson?: { note: string; features(db: Db, records: T[]): Promise<Feature<Geometry | null, object>[]> };
   ndjson?: (record: T) => unknown;
   /** Atom and JSON Feed: the feed's title and one entry per record. */
-  feed?: { title: string; entry(record: T): FeedEntry };
+  /** `languages`: the same in other languages (lang=es). */
+  feed?: { title: string; entry(record: T): FeedEntry; languages?: Record<string, { title: string; entry(record: T): FeedEntry }> };
 }
 
 export interface Renderer {

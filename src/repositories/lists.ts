@@ -98,6 +98,8 @@ export interface ChangeFilters {
   model?: string[];
   agency_id?: string[];
   type?: string[];
+  /** Not a filter: the language of a feed's titles (es), kept here so that each language is its own cached answer. */
+  lang?: string;
 }
 
 /** Events are paged by their id, newest first: ids grow with every list applied. */

@@ -7,6 +7,7 @@ import { listChanges, type ChangeFilters, type ChangeRecord } from '../repositor
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
 import { atomRenderer } from '../renderers/atom.ts';
 import { TAG, type FeedEntry } from '../renderers/feed.ts';
+import { catalogue, translate } from '../http/language.ts';
 import { jsonFeedRenderer } from '../renderers/json-feed.ts';
 import { jsonRenderer } from '../renderers/json.ts';
 import { tsvRenderer } from '../renderers/tsv.ts';
@@ -15,7 +16,9 @@ import { QUERY_PARAMETERS, repeatableParameter, singleParameter } from '../schem
 import { ChangeListResponseSchema } from '../schemas/history.ts';
 import type { Collection, Parsed } from './collection.ts';
 
-const KNOWN = ['since', 'state', 'county_fips', 'model', 'agency_id', 'type', 'limit', 'cursor'] as const;
+const KNOWN = ['since', 'state', 'county_fips', 'model', 'agency_id', 'type', 'lang', 'limit', 'cursor'] as const;
+/** Languages of the feeds' titles besides English (the pages' catalogues, src/http/language.ts). */
+const FEED_LANGUAGES = ['en', 'es'] as const;
 const NEWEST_FIRST = '-id';
 const EVENTS = 'Agreement events (signed, renewed, ended, renamed, ...) newest first.';
 const DESCRIPTION = `${EVENTS} Poll with since= and walk links.next.`;
@@ -98,8 +101,25 @@ function changeEntry(change: ChangeRecord): FeedEntry {
   };
 }
 
+/** "Collier County Sheriff's Office firmó un acuerdo del modelo de fuerza de tarea": a Spanish entry's title. */
+function spanishTitle(change: ChangeRecord): string {
+  const parameters = { agency: change.agency_name, model: translate('es', `model.${change.model}`), type: change.type };
+  if (change.type === 'ended' && change.details.reason === 'superseded') return translate('es', 'event.superseded', parameters);
+  const key = `event.${change.type}`;
+  return translate('es', key in catalogue('es') ? key : 'event.other', parameters);
+}
+
+function spanishEntry(change: ChangeRecord): FeedEntry {
+  const entry = changeEntry(change);
+  const title = spanishTitle(change);
+  const list = translate('es', 'changes.source', { date: change.recorded_on, file: change.source_file_name ? ` (${change.source_file_name})` : '' }).replace(/^ · /, '');
+  return { ...entry, title, summary: `${title} (${change.state}), ${change.occurred_on}. Fuente: ${list}.`, page: { ...entry.page, href: `${entry.page.href}?lang=es` } };
+}
+
 function parse(raw: RawQuery): Parsed<ChangeFilters> {
   rejectUnknown(raw, KNOWN);
+  const [lang, ...moreLanguages] = enumList('lang', raw.lang, FEED_LANGUAGES) ?? [];
+  if (moreLanguages.length > 0) throw new QueryError('lang', 'takes one value', FEED_LANGUAGES);
   const { state, county_fips, model } = parseFilters({ state: raw.state, county_fips: raw.county_fips, model: raw.model }, ['state', 'county_fips', 'model']);
   const type = enumList('type', raw.type, EVENT_TYPES);
   const agency_id = agencyIds(raw.agency_id);
@@ -117,6 +137,7 @@ function parse(raw: RawQuery): Parsed<ChangeFilters> {
       ...(model ? { model } : {}),
       ...(agency_id ? { agency_id } : {}),
       ...(type ? { type } : {}),
+      ...(lang && lang !== 'en' ? { lang } : {}),
     },
     page,
     defaultSort: NEWEST_FIRST,
@@ -142,6 +163,7 @@ export const changes: Collection<ChangeRecord, ChangeFilters> = {
     model: QUERY_PARAMETERS.model,
     agency_id: repeatableParameter('Agency id (fl-collier-county-sheriffs-office). Repeatable.'),
     type: repeatableParameter(`Event type: ${EVENT_TYPES.join(', ')}. Repeatable.`),
+    lang: singleParameter(`Language of the Atom and JSON Feed titles: ${FEED_LANGUAGES.join(', ')} (default en). Changes no other field.`),
     limit: QUERY_PARAMETERS.limit,
     cursor: QUERY_PARAMETERS.cursor,
   }),
@@ -156,5 +178,5 @@ export const changes: Collection<ChangeRecord, ChangeFilters> = {
       'source_list_id', 'source_file_name', 'source_url',
     ]),
   },
-  feed: { title: '287(g) agreement changes', entry: changeEntry },
+  feed: { title: '287(g) agreement changes', entry: changeEntry, languages: { es: { title: 'Cambios en los acuerdos 287(g)', entry: spanishEntry } } },
 };

