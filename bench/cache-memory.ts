@@ -7,13 +7,54 @@ import { loadConfig } from '../src/config.ts';
 import { createPool } from '../src/database/connect.ts';
 
 const ANSWERS = Number(process.env.ANSWERS ?? 1000);
-const STATES = ['AL', 'AR', 'AZ', 'CA', 'CO', 'FL', 'GA', 'ID', 'IN', 'KS', 'LA', 'MA', 'MO', 'MS', 'MT', 'NC', 'NE', 'NH', 'NJ', 'NV', 'OH', 'OK', 'PA', 'SC', 'TN', 'TX', 'UT', 'VA', 'WI', 'WY'];
+const STATES = [
+  'AL',
+  'AR',
+  'AZ',
+  'CA',
+  'CO',
+  'FL',
+  'GA',
+  'ID',
+  'IN',
+  'KS',
+  'LA',
+  'MA',
+  'MO',
+  'MS',
+  'MT',
+  'NC',
+  'NE',
+  'NH',
+  'NJ',
+  'NV',
+  'OH',
+  'OK',
+  'PA',
+  'SC',
+  'TN',
+  'TX',
+  'UT',
+  'VA',
+  'WI',
+  'WY',
+];
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
-const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', CACHE_MAX_ENTRIES: String(4 * ANSWERS), RATE_LIMIT_MAX: '1000000000', INGEST_SCHEDULE: 'off' });
+const config = loadConfig({
+  ...process.env,
+  LOG_LEVEL: 'silent',
+  CACHE_MAX_ENTRIES: String(4 * ANSWERS),
+  RATE_LIMIT_MAX: '1000000000',
+  INGEST_SCHEDULE: 'off',
+});
 const pool = createPool(config.DATABASE_URL!);
-const app = await buildApp({ config, database: { url: config.DATABASE_URL!, pool, embedded: undefined, close: () => pool.end() }, logger: false });
+const app = await buildApp({
+  config,
+  database: { url: config.DATABASE_URL!, pool, embedded: undefined, close: () => pool.end() },
+  logger: false,
+});
 await app.ready();
 
 const urls: string[] = [];

@@ -36,7 +36,12 @@ try {
     outcomes[name] = (outcomes[name] ?? 0) + 1;
   };
   const started = performance.now();
-  await ingestFiles(pool, backfillFiles.map((file) => file.path), {}, count);
+  await ingestFiles(
+    pool,
+    backfillFiles.map((file) => file.path),
+    {},
+    count,
+  );
   const backfillSeconds = (performance.now() - started) / 1000;
 
   let incremental: FileOutcome | undefined;
@@ -49,7 +54,11 @@ try {
     measured_at: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     backfill: { lists: backfillFiles.length, seconds: Number(backfillSeconds.toFixed(1)), outcomes },
-    incremental: { file: basename(last.path), outcome: incremental && 'report' in incremental ? incremental.report.outcome : 'bad_input', seconds: Number(incrementalSeconds.toFixed(3)) },
+    incremental: {
+      file: basename(last.path),
+      outcome: incremental && 'report' in incremental ? incremental.report.outcome : 'bad_input',
+      seconds: Number(incrementalSeconds.toFixed(3)),
+    },
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   await mkdir('bench/results', { recursive: true });

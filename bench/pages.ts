@@ -17,7 +17,9 @@ import { adminQuery, databaseExists, databaseUrl, fingerprint } from './archive-
 const archive = process.env.ICE_ARCHIVE_DIR;
 const historical = process.env.HISTORICAL_DIR;
 if (!archive || !historical) {
-  console.error('npm run bench:pages needs ICE_ARCHIVE_DIR and HISTORICAL_DIR (e.g. ICE_ARCHIVE_DIR=../shared/data/ice-287g HISTORICAL_DIR=../shared/data/historical)');
+  console.error(
+    'npm run bench:pages needs ICE_ARCHIVE_DIR and HISTORICAL_DIR (e.g. ICE_ARCHIVE_DIR=../shared/data/ice-287g HISTORICAL_DIR=../shared/data/historical)',
+  );
   process.exit(2);
 }
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -33,14 +35,26 @@ const PAGES = [
 ];
 const LANGUAGES = ['en', 'es'];
 /** The goals of issue #20, for every page unless said (transfer: `/` only). */
-const GOALS = { performance: 0.95, accessibility: 1, 'best-practices': 1, seo: 1, total_blocking_time_ms: 200, cumulative_layout_shift: 0.05, transfer_kb_home: 400 };
+const GOALS = {
+  performance: 0.95,
+  accessibility: 1,
+  'best-practices': 1,
+  seo: 1,
+  total_blocking_time_ms: 200,
+  cumulative_layout_shift: 0.05,
+  transfer_kb_home: 400,
+};
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, okCodes = [0]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => (okCodes.includes(code ?? -1) ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`))));
+    child.on('close', (code) =>
+      okCodes.includes(code ?? -1)
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)),
+    );
   });
 }
 
@@ -58,7 +72,9 @@ function freePort(): Promise<number> {
 /** The archive and the historical sources, through the real CLI, as a user loads them (exit 3: some lists held for review). */
 async function loadArchive(adminUrl: string, name: string): Promise<void> {
   if (await databaseExists(adminUrl, name)) return;
-  console.log(`loading the archive and the historical sources into ${name} (once; reused while the code is unchanged)…`);
+  console.log(
+    `loading the archive and the historical sources into ${name} (once; reused while the code is unchanged)…`,
+  );
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}_loading"`);
   await adminQuery(adminUrl, `CREATE DATABASE "${name}_loading"`);
   const env = { DATABASE_URL: databaseUrl(adminUrl, `${name}_loading`), LOG_LEVEL: 'silent' };
@@ -83,7 +99,14 @@ async function waitFor(url: string, server: ChildProcess): Promise<void> {
 
 interface LighthouseReport {
   categories: Record<string, { score: number | null }>;
-  audits: Record<string, { numericValue?: number; score: number | null; details?: { items?: { label?: string; transferSize?: number; resourceType?: string; requestCount?: number }[] } }>;
+  audits: Record<
+    string,
+    {
+      numericValue?: number;
+      score: number | null;
+      details?: { items?: { label?: string; transferSize?: number; resourceType?: string; requestCount?: number }[] };
+    }
+  >;
 }
 
 async function lighthouse(url: string): Promise<LighthouseReport> {
@@ -111,7 +134,8 @@ async function lighthouse(url: string): Promise<LighthouseReport> {
 
 function summarize(report: LighthouseReport) {
   const audit = (id: string) => report.audits[id]?.numericValue ?? null;
-  const round = (value: number | null, digits = 0) => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);
+  const round = (value: number | null, digits = 0) =>
+    value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits;
   return {
     scores: Object.fromEntries(Object.entries(report.categories).map(([id, category]) => [id, category.score])),
     total_blocking_time_ms: round(audit('total-blocking-time')),
@@ -136,7 +160,14 @@ try {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, DATABASE_URL: loaded ?? databaseUrl(adminUrl, name), PORT: String(port), LOG_LEVEL: 'warn', INGEST_SCHEDULE: 'off', PUBLIC_URL: origin },
+    env: {
+      ...process.env,
+      DATABASE_URL: loaded ?? databaseUrl(adminUrl, name),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      INGEST_SCHEDULE: 'off',
+      PUBLIC_URL: origin,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitFor(`${origin}/healthz`, server);
@@ -161,7 +192,9 @@ try {
         continue;
       }
       const summary = summarize(report);
-      console.log(`${path}: ${JSON.stringify(summary.scores)} TBT ${summary.total_blocking_time_ms} ms, CLS ${summary.cumulative_layout_shift}, ${summary.transfer_kb} kB, ${summary.dom_elements} elements (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      console.log(
+        `${path}: ${JSON.stringify(summary.scores)} TBT ${summary.total_blocking_time_ms} ms, CLS ${summary.cumulative_layout_shift}, ${summary.transfer_kb} kB, ${summary.dom_elements} elements (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      );
       results.push({ page: page.name, language, path, ...summary });
       // Written as it goes: a run cut short still leaves what it measured.
       await mkdir('bench/results', { recursive: true });

@@ -32,7 +32,11 @@ async function measure<T>(work: () => Promise<T>): Promise<{ value: T; seconds: 
   try {
     const value = await work();
     peak = Math.max(peak, process.memoryUsage.rss());
-    return { value, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), peakRssMb: Math.round(peak / 1024 / 1024) };
+    return {
+      value,
+      seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+      peakRssMb: Math.round(peak / 1024 / 1024),
+    };
   } finally {
     clearInterval(sampler);
   }
@@ -53,7 +57,14 @@ try {
     const name = 'report' in outcome ? outcome.report.outcome : 'bad_input';
     outcomes[name] = (outcomes[name] ?? 0) + 1;
   };
-  const backfill = await measure(() => ingestFiles(pool, files.filter((path) => path !== late), {}, count));
+  const backfill = await measure(() =>
+    ingestFiles(
+      pool,
+      files.filter((path) => path !== late),
+      {},
+      count,
+    ),
+  );
   let lateOutcome: FileOutcome | undefined;
   const lateList = await measure(() => ingestFiles(pool, [late], {}, (outcome) => (lateOutcome = outcome)));
   const rederive = await measure(() => rederiveHistory(pool));
@@ -61,7 +72,11 @@ try {
 
   const results = {
     measured_at: new Date().toISOString(),
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version, load_average_1m: (await import('node:os')).loadavg()[0] },
+    machine: {
+      cpus: (await import('node:os')).cpus().length,
+      node: process.version,
+      load_average_1m: (await import('node:os')).loadavg()[0],
+    },
     backfill: { lists: files.length - 1, seconds: backfill.seconds, peak_rss_mb: backfill.peakRssMb, outcomes },
     late_list: {
       file: LATE_LIST,
@@ -69,7 +84,12 @@ try {
       seconds: lateList.seconds,
       peak_rss_mb: lateList.peakRssMb,
     },
-    rederive: { lists: rederive.value.lists, seconds: rederive.seconds, peak_rss_mb: rederive.peakRssMb, events_changed: rederive.value.changes.events },
+    rederive: {
+      lists: rederive.value.lists,
+      seconds: rederive.seconds,
+      peak_rss_mb: rederive.peakRssMb,
+      events_changed: rederive.value.changes.events,
+    },
   };
   await mkdir('bench/results', { recursive: true });
   await writeFile('bench/results/rederive.json', `${JSON.stringify(results, null, 2)}\n`);

@@ -32,7 +32,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 // the goals of comparisons not run are left out, and the results go to bench/results/http-partial.json (not kept in git).
 const ONLY = new RegExp(process.env.BENCH_ONLY ?? '');
 const DATASETS = (process.env.BENCH_DATASETS ?? '1x,10x').split(',');
-const RESULTS = process.env.BENCH_ONLY || process.env.BENCH_DATASETS ? 'bench/results/http-partial.json' : 'bench/results/http.json';
+const RESULTS =
+  process.env.BENCH_ONLY || process.env.BENCH_DATASETS ? 'bench/results/http-partial.json' : 'bench/results/http.json';
 const CONNECTIONS = 32;
 const ROUNDS = 2;
 const PEERS_DIR = 'bench/peers';
@@ -83,7 +84,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, okCodes = 
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('close', (code) =>
-      okCodes.includes(code ?? -1) ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)),
+      okCodes.includes(code ?? -1)
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)),
     );
   });
 }
@@ -95,7 +98,12 @@ async function loadArchive(name: string): Promise<void> {
   await admin(`DROP DATABASE IF EXISTS "${name}_loading"`);
   await admin(`CREATE DATABASE "${name}_loading"`);
   const started = Date.now();
-  await run(NODE, ['--import', 'tsx', 'src/cli/ingest.ts', '--dir', archive!], { DATABASE_URL: urlOf(`${name}_loading`) }, [0, 2, 3]);
+  await run(
+    NODE,
+    ['--import', 'tsx', 'src/cli/ingest.ts', '--dir', archive!],
+    { DATABASE_URL: urlOf(`${name}_loading`) },
+    [0, 2, 3],
+  );
   console.log(`  loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await admin(`ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }
@@ -114,7 +122,9 @@ async function multiply(source: string, name: string, factor: number): Promise<v
   await client.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`CREATE TEMP TABLE copies AS SELECT '~' || n AS suffix FROM generate_series(1, ${factor - 1}) n`);
+    await client.query(
+      `CREATE TEMP TABLE copies AS SELECT '~' || n AS suffix FROM generate_series(1, ${factor - 1}) n`,
+    );
     for (const table of MULTIPLIED_TABLES) {
       // Every column of the table as it is now (other issues add columns), serial ids left to their default.
       const { rows } = await client.query<{ column_name: string; data_type: string }>(
@@ -125,7 +135,11 @@ async function multiply(source: string, name: string, factor: number): Promise<v
       );
       const columns = rows.map((row) => `"${row.column_name}"`).join(', ');
       const values = rows
-        .map((row) => (SUFFIXED.has(row.column_name) && row.data_type === 'text' ? `"${row.column_name}" || suffix` : `"${row.column_name}"`))
+        .map((row) =>
+          SUFFIXED.has(row.column_name) && row.data_type === 'text'
+            ? `"${row.column_name}" || suffix`
+            : `"${row.column_name}"`,
+        )
         .join(', ');
       await client.query(`INSERT INTO ${table} (${columns}) SELECT ${values} FROM ${table}, copies`);
     }
@@ -168,7 +182,10 @@ async function cpuSeconds(pid: number): Promise<number> {
 
 async function start(name: string, args: string[], env: NodeJS.ProcessEnv, readyPath: string): Promise<Contender> {
   const port = await freePort();
-  const child = spawn(NODE, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(NODE, args, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const base = `http://127.0.0.1:${port}`;
@@ -204,7 +221,14 @@ const service = (url: string, cacheEntries: number) =>
   start(
     cacheEntries ? 'service' : 'service, cache off',
     ['--import', 'tsx', 'src/server.ts'],
-    { DATABASE_URL: url, HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '1000000000', CACHE_MAX_ENTRIES: String(cacheEntries), INGEST_SCHEDULE: 'off' },
+    {
+      DATABASE_URL: url,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_MAX: '1000000000',
+      CACHE_MAX_ENTRIES: String(cacheEntries),
+      INGEST_SCHEDULE: 'off',
+    },
     '/readyz',
   );
 
@@ -237,14 +261,17 @@ function autocannon(url: string, request: Request): Promise<any> {
     const child = spawn(join('node_modules', '.bin', 'autocannon'), args);
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`autocannon exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`autocannon exited ${code}`)),
+    );
   });
 }
 
 /** One request first, so "warm" is warm and a broken URL fails loudly here rather than as a fast 404 run. */
 async function probe(url: string, request: Request): Promise<Response> {
   const response = await fetch(url, { method: request.method ?? 'GET', body: request.body, headers: request.headers });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${(await response.clone().text()).slice(0, 300)}`);
+  if (!response.ok)
+    throw new Error(`${url} answered ${response.status}: ${(await response.clone().text()).slice(0, 300)}`);
   if (response.headers.get('content-type')?.includes('json')) {
     const body = (await response.clone().json()) as { errors?: unknown } | null;
     if (body?.errors) throw new Error(`${url} answered GraphQL errors: ${JSON.stringify(body.errors).slice(0, 300)}`);
@@ -259,7 +286,12 @@ function rawAnswer(url: string, request: Request): Promise<{ headers: Record<str
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
-        const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]));
+        const headers = Object.fromEntries(
+          Object.entries(response.headers).map(([name, value]) => [
+            name,
+            Array.isArray(value) ? value.join(', ') : String(value),
+          ]),
+        );
         if (response.statusCode !== 200) reject(new Error(`${url} answered ${response.statusCode}`));
         else resolve({ headers, body: Buffer.concat(chunks) });
       });
@@ -295,7 +327,8 @@ async function compare(name: string, dataset: string, contenders: Comparison['co
         round,
         requests_per_s: Math.round(result.requests.average),
         latency_ms: { p50: result.latency.p50, p99: result.latency.p99 },
-        cpu_us_per_request: cpu === null || !result.requests.total ? null : Math.round((cpu * 1e6) / result.requests.total),
+        cpu_us_per_request:
+          cpu === null || !result.requests.total ? null : Math.round((cpu * 1e6) / result.requests.total),
         errors: result.errors,
         non_2xx: result.non2xx,
       };
@@ -324,10 +357,14 @@ const cacheMemory: CacheMemory[] = [];
 async function measureCacheMemory(dataset: string, url: string): Promise<void> {
   if (!ONLY.test('cache memory')) return;
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(NODE, ['--expose-gc', '--import', 'tsx', 'bench/cache-memory.ts'], { env: { ...process.env, DATABASE_URL: url } });
+    const child = spawn(NODE, ['--expose-gc', '--import', 'tsx', 'bench/cache-memory.ts'], {
+      env: { ...process.env, DATABASE_URL: url },
+    });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`bench/cache-memory.ts exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`bench/cache-memory.ts exited ${code}`)),
+    );
   });
   const measured: CacheMemory = { dataset, ...JSON.parse(output.trim().split('\n').at(-1)!) };
   cacheMemory.push(measured);
@@ -339,7 +376,9 @@ async function measureCacheMemory(dataset: string, url: string): Promise<void> {
 
 /** Mean CPU µs per request of a contender (NaN when not measured). */
 function meanCpu(comparison: Comparison, contender: string): number {
-  const values = comparison.measurements.filter((m) => m.contender === contender).map((m) => m.cpu_us_per_request ?? Number.NaN);
+  const values = comparison.measurements
+    .filter((m) => m.contender === contender)
+    .map((m) => m.cpu_us_per_request ?? Number.NaN);
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
@@ -356,7 +395,14 @@ const graphqlPost = (queryText: string, variables: object): Request => ({
 });
 
 // Headers a bare route does not replay: the connection's, and those Fastify writes itself.
-const CONNECTION_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-type']);
+const CONNECTION_HEADERS = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'content-type',
+]);
 
 // Warm answers compared with a bare route serving their very bytes: uncompressed (a client that does not ask, as
 // autocannon by default) and compressed (what browsers and curl --compressed ask: brotli).
@@ -370,7 +416,12 @@ const WARM_PLAIN = [
     label: 'GraphQL GET, warm',
     path: `/graphql?query=${encodeURIComponent(NESTED_SERVICE)}&variables=${encodeURIComponent(JSON.stringify({ state: ['FL'] }))}`,
   },
-  { key: 'graphql-post', label: 'GraphQL POST, warm', path: '/graphql', request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }) },
+  {
+    key: 'graphql-post',
+    label: 'GraphQL POST, warm',
+    path: '/graphql',
+    request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }),
+  },
 ];
 const WARM: { key: string; label: string; path: string; request?: Request }[] = [
   ...WARM_PLAIN,
@@ -403,39 +454,76 @@ async function benchDataset(dataset: string, name: string): Promise<void> {
     await writeFile(join(bareDir, `${item.key}.body`), response.body);
     await writeFile(join(bareDir, `${item.key}.type`), response.headers['content-type'] ?? 'application/octet-stream');
     // Its headers but those of the connection and those Fastify sets itself.
-    const headers = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !CONNECTION_HEADERS.has(name)));
+    const headers = Object.fromEntries(
+      Object.entries(response.headers).filter(([name]) => !CONNECTION_HEADERS.has(name)),
+    );
     await writeFile(join(bareDir, `${item.key}.headers.json`), JSON.stringify(headers));
   }
-  const bare = await start('bare Fastify', ['--import', 'tsx', 'bench/servers/bare.ts'], { DATABASE_URL: url, BARE_DIR: bareDir }, '/bare/rest-json');
+  const bare = await start(
+    'bare Fastify',
+    ['--import', 'tsx', 'bench/servers/bare.ts'],
+    { DATABASE_URL: url, BARE_DIR: bareDir },
+    '/bare/rest-json',
+  );
   const peers: Contender[] = [];
   try {
     for (const item of WARM) {
       await compare(item.label, dataset, [
         { contender: 'service', url: `${warm.base}${item.path}`, request: item.request },
-        { contender: 'bare route, same bytes', url: `${bare.base}/bare/${item.key}`, request: { headers: item.request?.headers ?? {} } },
-        { contender: 'bare route, body only', url: `${bare.base}/bare-body/${item.key}`, request: { headers: item.request?.headers ?? {} } },
+        {
+          contender: 'bare route, same bytes',
+          url: `${bare.base}/bare/${item.key}`,
+          request: { headers: item.request?.headers ?? {} },
+        },
+        {
+          contender: 'bare route, body only',
+          url: `${bare.base}/bare-body/${item.key}`,
+          request: { headers: item.request?.headers ?? {} },
+        },
       ]);
     }
     await compare('REST agreements, miss', dataset, [
       { contender: 'service, cache off', url: `${cold.base}/v1/agreements?state=FL&status=active&limit=50` },
       { contender: 'one hand-written SQL', url: `${bare.base}/sql?state=FL` },
     ]);
-    for (const item of AGGREGATES) await compare(item.label, dataset, [{ contender: 'service, cache off', url: `${cold.base}${item.path}` }]);
+    for (const item of AGGREGATES)
+      await compare(item.label, dataset, [{ contender: 'service, cache off', url: `${cold.base}${item.path}` }]);
     await measureCacheMemory(dataset, url);
 
     const nested: Comparison['contenders'] = [
-      { contender: 'service, cache off', url: `${cold.base}/graphql`, request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }) },
+      {
+        contender: 'service, cache off',
+        url: `${cold.base}/graphql`,
+        request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }),
+      },
     ];
     if (peersInstalled && ONLY.test('GraphQL nested, miss')) {
       const env = { DATABASE_URL: url };
       const postgraphile = await start('PostGraphile v5', [join(PEERS_DIR, 'postgraphile.mjs')], env, '/graphql');
       const platformatic = await start('Platformatic DB', [join(PEERS_DIR, 'platformatic.mjs')], env, '/graphql');
-      const handWritten = await start('Mercurius + pg + DataLoader', [join(PEERS_DIR, 'mercurius-pg.mjs')], env, '/graphql');
+      const handWritten = await start(
+        'Mercurius + pg + DataLoader',
+        [join(PEERS_DIR, 'mercurius-pg.mjs')],
+        env,
+        '/graphql',
+      );
       peers.push(postgraphile, platformatic, handWritten);
       nested.push(
-        { contender: 'PostGraphile v5', url: `${postgraphile.base}/graphql`, request: graphqlPost(NESTED_POSTGRAPHILE, { state: 'FL' }) },
-        { contender: 'Platformatic DB', url: `${platformatic.base}/graphql`, request: graphqlPost(NESTED_PLATFORMATIC, { state: 'FL' }) },
-        { contender: 'Mercurius + pg + DataLoader', url: `${handWritten.base}/graphql`, request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }) },
+        {
+          contender: 'PostGraphile v5',
+          url: `${postgraphile.base}/graphql`,
+          request: graphqlPost(NESTED_POSTGRAPHILE, { state: 'FL' }),
+        },
+        {
+          contender: 'Platformatic DB',
+          url: `${platformatic.base}/graphql`,
+          request: graphqlPost(NESTED_PLATFORMATIC, { state: 'FL' }),
+        },
+        {
+          contender: 'Mercurius + pg + DataLoader',
+          url: `${handWritten.base}/graphql`,
+          request: graphqlPost(NESTED_SERVICE, { state: ['FL'] }),
+        },
       );
     }
     await compare('GraphQL nested, miss', dataset, nested);
@@ -446,12 +534,19 @@ async function benchDataset(dataset: string, name: string): Promise<void> {
 }
 
 function goal(name: string, measured: number, target: number, higherIsBetter = true) {
-  return { goal: name, measured: Number(measured.toFixed(2)), target, met: higherIsBetter ? measured >= target : measured <= target };
+  return {
+    goal: name,
+    measured: Number(measured.toFixed(2)),
+    target,
+    met: higherIsBetter ? measured >= target : measured <= target,
+  };
 }
 
 /** A comparison that ran (its name matched BENCH_ONLY, its dataset BENCH_DATASETS). */
 function ran(name: string, ...datasets: string[]): boolean {
-  return datasets.every((dataset) => comparisons.some((comparison) => comparison.name === name && comparison.dataset === dataset));
+  return datasets.every((dataset) =>
+    comparisons.some((comparison) => comparison.name === name && comparison.dataset === dataset),
+  );
 }
 
 function find(name: string, dataset: string): Comparison {
@@ -485,35 +580,68 @@ try {
   for (const dataset of ['1x', '10x']) {
     for (const item of WARM.filter((warm) => ran(warm.label, dataset))) {
       const comparison = find(item.label, dataset);
-      goals.push(goal(`${item.label} / bare route (${dataset})`, mean(comparison, 'service') / mean(comparison, 'bare route, same bytes'), 0.9));
+      goals.push(
+        goal(
+          `${item.label} / bare route (${dataset})`,
+          mean(comparison, 'service') / mean(comparison, 'bare route, same bytes'),
+          0.9,
+        ),
+      );
       // Against Fastify's default headers: a goal for REST JSON and GraphQL POST (the issue's), a reference for the rest.
       const bodyOnly = mean(comparison, 'service') / mean(comparison, 'bare route, body only');
-      if (/^(REST JSON|GraphQL POST)/.test(item.label)) goals.push(goal(`${item.label} / bare route, body only (${dataset})`, bodyOnly, 0.9));
-      else references.push({ ratio: `${item.label} / bare route, body only (${dataset})`, measured: Number(bodyOnly.toFixed(2)) });
+      if (/^(REST JSON|GraphQL POST)/.test(item.label))
+        goals.push(goal(`${item.label} / bare route, body only (${dataset})`, bodyOnly, 0.9));
+      else
+        references.push({
+          ratio: `${item.label} / bare route, body only (${dataset})`,
+          measured: Number(bodyOnly.toFixed(2)),
+        });
       // The same comparisons in CPU per request (bare's over the service's: above 1 when the service spends less).
       for (const bare of ['bare route, same bytes', 'bare route, body only']) {
-        references.push({ ratio: `${item.label}: CPU per request of ${bare} / service's (${dataset})`, measured: Number((meanCpu(comparison, bare) / meanCpu(comparison, 'service')).toFixed(2)) });
+        references.push({
+          ratio: `${item.label}: CPU per request of ${bare} / service's (${dataset})`,
+          measured: Number((meanCpu(comparison, bare) / meanCpu(comparison, 'service')).toFixed(2)),
+        });
       }
-      const p99 = Math.max(...comparison.measurements.filter((m) => m.contender === 'service').map((m) => m.latency_ms.p99));
+      const p99 = Math.max(
+        ...comparison.measurements.filter((m) => m.contender === 'service').map((m) => m.latency_ms.p99),
+      );
       goals.push(goal(`${item.label} p99 ms (${dataset})`, p99, 6, false));
     }
     if (ran('REST agreements, miss', dataset)) {
       const miss = find('REST agreements, miss', dataset);
-      goals.push(goal(`REST miss / hand-written SQL (${dataset})`, mean(miss, 'service, cache off') / mean(miss, 'one hand-written SQL'), 1.0));
+      goals.push(
+        goal(
+          `REST miss / hand-written SQL (${dataset})`,
+          mean(miss, 'service, cache off') / mean(miss, 'one hand-written SQL'),
+          1.0,
+        ),
+      );
     }
   }
   for (const item of AGGREGATES.filter((aggregate) => ran(aggregate.label, '1x', '10x'))) {
     // Time per request at 10× over time at 1× (the inverse of the throughput ratio).
-    const slowdown = mean(find(item.label, '1x'), 'service, cache off') / mean(find(item.label, '10x'), 'service, cache off');
+    const slowdown =
+      mean(find(item.label, '1x'), 'service, cache off') / mean(find(item.label, '10x'), 'service, cache off');
     goals.push(goal(`${item.label}: time at 10× / time at 1×`, slowdown, 1.2, false));
   }
   if (peersInstalled) {
     for (const dataset of ['1x', '10x'].filter((name) => ran('GraphQL nested, miss', name))) {
       const nested = find('GraphQL nested, miss', dataset);
       const ours = mean(nested, 'service, cache off');
-      goals.push(goal(`GraphQL nested miss / PostGraphile v5 (${dataset})`, ours / mean(nested, 'PostGraphile v5'), 2.0));
-      goals.push(goal(`GraphQL nested miss / Platformatic DB (${dataset})`, ours / mean(nested, 'Platformatic DB'), 1.5));
-      goals.push(goal(`GraphQL nested miss / Mercurius + pg + DataLoader (${dataset})`, ours / mean(nested, 'Mercurius + pg + DataLoader'), 1.0));
+      goals.push(
+        goal(`GraphQL nested miss / PostGraphile v5 (${dataset})`, ours / mean(nested, 'PostGraphile v5'), 2.0),
+      );
+      goals.push(
+        goal(`GraphQL nested miss / Platformatic DB (${dataset})`, ours / mean(nested, 'Platformatic DB'), 1.5),
+      );
+      goals.push(
+        goal(
+          `GraphQL nested miss / Mercurius + pg + DataLoader (${dataset})`,
+          ours / mean(nested, 'Mercurius + pg + DataLoader'),
+          1.0,
+        ),
+      );
     }
   }
   const output = {
@@ -528,8 +656,12 @@ try {
   await mkdir('bench/results', { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
   console.log(`${'\ngoal'.padEnd(70)}measured  target  met`);
-  for (const item of goals) console.log(`${item.goal.padEnd(69)} ${String(item.measured).padStart(8)}  ${String(item.target).padStart(6)}  ${item.met ? 'yes' : 'NO'}`);
-  for (const item of references) console.log(`${item.ratio.padEnd(69)} ${String(item.measured).padStart(8)}  (reference)`);
+  for (const item of goals)
+    console.log(
+      `${item.goal.padEnd(69)} ${String(item.measured).padStart(8)}  ${String(item.target).padStart(6)}  ${item.met ? 'yes' : 'NO'}`,
+    );
+  for (const item of references)
+    console.log(`${item.ratio.padEnd(69)} ${String(item.measured).padStart(8)}  (reference)`);
   console.log(`written to ${RESULTS}`);
 } finally {
   await embedded?.stop();

@@ -36,7 +36,11 @@ const adminUrl = process.env.DATABASE_URL ?? embedded!.adminUrl;
 const files = (await listFilesInOrder(archive)).map((file) => file.path);
 const heldBack = files.findLast((file) => basename(file).startsWith('participating'))!;
 const baseName = `soak_base_${await fingerprint()}`;
-await loadListsInto(adminUrl, baseName, files.filter((file) => file !== heldBack));
+await loadListsInto(
+  adminUrl,
+  baseName,
+  files.filter((file) => file !== heldBack),
+);
 const runName = `soak_run_${process.pid}`;
 await adminQuery(adminUrl, `CREATE DATABASE "${runName}" TEMPLATE "${baseName}"`);
 const url = databaseUrl(adminUrl, runName);
@@ -72,21 +76,35 @@ const requests: autocannon.Request[] = [
   { method: 'GET', path: '/v1/lists?kind=participating' },
   { method: 'GET', path: '/v1/agreements?model=task_force&limit=200' },
   { method: 'GET', path: '/v1/states' },
-  { method: 'POST', path: '/graphql', headers: json, body: JSON.stringify({ query: GRAPHQL, variables: { state: ['FL'] } }) },
+  {
+    method: 'POST',
+    path: '/graphql',
+    headers: json,
+    body: JSON.stringify({ query: GRAPHQL, variables: { state: ['FL'] } }),
+  },
   { method: 'GET', path: '/v1/agencies.csv?state=GA' },
   {
     method: 'GET',
-    setupRequest: (request) => ({ ...request, path: `/v1/agreements?state=${STATES[unique % STATES.length]}&as_of=${nextDay()}&limit=10` }),
+    setupRequest: (request) => ({
+      ...request,
+      path: `/v1/agreements?state=${STATES[unique % STATES.length]}&as_of=${nextDay()}&limit=10`,
+    }),
   },
   {
     method: 'GET',
-    setupRequest: (request) => ({ ...request, path: `/v1/agreements.csv?state=${STATES[unique % STATES.length]}&as_of=${nextDay()}` }),
+    setupRequest: (request) => ({
+      ...request,
+      path: `/v1/agreements.csv?state=${STATES[unique % STATES.length]}&as_of=${nextDay()}`,
+    }),
   },
   {
     method: 'POST',
     path: '/graphql',
     headers: json,
-    setupRequest: (request) => ({ ...request, body: JSON.stringify({ query: GRAPHQL, variables: { state: [STATES[unique % STATES.length]], asOf: nextDay() } }) }),
+    setupRequest: (request) => ({
+      ...request,
+      body: JSON.stringify({ query: GRAPHQL, variables: { state: [STATES[unique % STATES.length]], asOf: nextDay() } }),
+    }),
   },
 ];
 
@@ -105,14 +123,20 @@ const load = (seconds: number) => autocannon({ url: base, connections: CONNECTIO
 let exitCode = 1;
 try {
   for (let attempt = 0; ; attempt++) {
-    if (await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false)) break;
+    if (
+      await fetch(`${base}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      break;
     if (attempt > 600 || service.exitCode !== null) throw new Error('the service did not become ready');
     await sleep(100);
   }
   // One RSS sample a second, through warm-up and soak.
   const rss: { at: number; mb: number }[] = [];
   const sampler = setInterval(() => void rssMb().then((mb) => rss.push({ at: Date.now(), mb })), 1_000);
-  const floorOfLast15s = (end: number) => Math.min(...rss.filter((sample) => sample.at > end - 15_000 && sample.at <= end).map((sample) => sample.mb));
+  const floorOfLast15s = (end: number) =>
+    Math.min(...rss.filter((sample) => sample.at > end - 15_000 && sample.at <= end).map((sample) => sample.mb));
 
   console.log(`warm-up: ${WARMUP_S} s, ${CONNECTIONS} connections`);
   await load(WARMUP_S);
@@ -135,7 +159,9 @@ try {
   // Served: the service's own list of lists (cached until the dataset changes) shows it first.
   let servedAfterMs: number | null = null;
   for (let attempt = 0; attempt < 200 && servedAfterMs === null; attempt++) {
-    const lists = (await (await fetch(`${base}/v1/lists?kind=participating`)).json()) as { data: { file_name: string; status: string }[] };
+    const lists = (await (await fetch(`${base}/v1/lists?kind=participating`)).json()) as {
+      data: { file_name: string; status: string }[];
+    };
     if (lists.data[0]?.file_name === basename(heldBack)) servedAfterMs = Date.now() - ingestDone;
     else await sleep(10);
   }

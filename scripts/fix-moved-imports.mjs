@@ -8,28 +8,28 @@ import { posix } from 'node:path';
 
 /** Old path -> new path (directories end with /). */
 const MOVES = {
-  "src/enums.ts": "src/domain/enums.ts",
-  "src/duration.ts": "src/domain/duration.ts",
-  "src/ingestion/cli.ts": "src/cli/ingest.ts",
-  "src/releases/cli.ts": "src/cli/release.ts",
-  "src/http/response-cache.ts": "src/cache/store.ts",
-  "src/plugins/app/response-cache.ts": "src/cache/plugin.ts",
-  "src/graphql/cache.ts": "src/cache/graphql-keys.ts",
-  "src/ingestion/parse/": "src/ingestion/lists/parse/",
-  "src/ingestion/fetch-lists.ts": "src/ingestion/lists/fetch-lists.ts",
-  "src/ingestion/read-list.ts": "src/ingestion/lists/read-list.ts",
-  "src/ingestion/parse-worker.ts": "src/ingestion/lists/parse-worker.ts",
-  "src/ingestion/remote.ts": "src/ingestion/ingest-urls.ts",
-  "src/ingestion/history.ts": "src/ingestion/history/plan-list.ts",
-  "src/ingestion/store.ts": "src/ingestion/history/history-store.ts",
-  "src/ingestion/agency-identity.ts": "src/domain/agency-names.ts",
-  "src/ingestion/agency-overrides.json": "src/domain/agency-overrides.json",
-  "src/ingestion/locate-agency.ts": "src/ingestion/agencies/place.ts",
-  "src/ingestion/historical.ts": "src/ingestion/historical/load-historical.ts",
-  "src/releases/resources.ts": "src/releases/tables.ts",
-  "src/reference/states.ts": "src/domain/states.ts",
-  "src/database/schema-engine.ts": "scripts/database/schema-engine.ts",
-  "src/database/temporary-database.ts": "scripts/database/temporary-database.ts"
+  'src/enums.ts': 'src/domain/enums.ts',
+  'src/duration.ts': 'src/domain/duration.ts',
+  'src/ingestion/cli.ts': 'src/cli/ingest.ts',
+  'src/releases/cli.ts': 'src/cli/release.ts',
+  'src/http/response-cache.ts': 'src/cache/store.ts',
+  'src/plugins/app/response-cache.ts': 'src/cache/plugin.ts',
+  'src/graphql/cache.ts': 'src/cache/graphql-keys.ts',
+  'src/ingestion/parse/': 'src/ingestion/lists/parse/',
+  'src/ingestion/fetch-lists.ts': 'src/ingestion/lists/fetch-lists.ts',
+  'src/ingestion/read-list.ts': 'src/ingestion/lists/read-list.ts',
+  'src/ingestion/parse-worker.ts': 'src/ingestion/lists/parse-worker.ts',
+  'src/ingestion/remote.ts': 'src/ingestion/ingest-urls.ts',
+  'src/ingestion/history.ts': 'src/ingestion/history/plan-list.ts',
+  'src/ingestion/store.ts': 'src/ingestion/history/history-store.ts',
+  'src/ingestion/agency-identity.ts': 'src/domain/agency-names.ts',
+  'src/ingestion/agency-overrides.json': 'src/domain/agency-overrides.json',
+  'src/ingestion/locate-agency.ts': 'src/ingestion/agencies/place.ts',
+  'src/ingestion/historical.ts': 'src/ingestion/historical/load-historical.ts',
+  'src/releases/resources.ts': 'src/releases/tables.ts',
+  'src/reference/states.ts': 'src/domain/states.ts',
+  'src/database/schema-engine.ts': 'scripts/database/schema-engine.ts',
+  'src/database/temporary-database.ts': 'scripts/database/temporary-database.ts',
 };
 
 const newPath = (path) => {
@@ -38,7 +38,15 @@ const newPath = (path) => {
   }
   return path;
 };
-const files = execFileSync('git', ['ls-files'], { encoding: 'utf8' }).split('\n').filter((file) => /\.(ts|mjs|cjs|js|md|json)$|^\.ci\/run$|Dockerfile$/.test(file) && !file.includes('node_modules') && file !== 'package-lock.json' && file !== 'CHANGELOG.md');
+const files = execFileSync('git', ['ls-files'], { encoding: 'utf8' })
+  .split('\n')
+  .filter(
+    (file) =>
+      /\.(ts|mjs|cjs|js|md|json)$|^\.ci\/run$|Dockerfile$/.test(file) &&
+      !file.includes('node_modules') &&
+      file !== 'package-lock.json' &&
+      file !== 'CHANGELOG.md',
+  );
 const SPEC = /(from\s+'|import\(\s*'|new URL\(\s*'|import\s+')(\.\.?\/[^']*)'/g;
 let changed = 0;
 for (const file of files) {

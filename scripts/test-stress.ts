@@ -32,7 +32,9 @@ for (let run = 1; run <= runs && code === 0; run++) {
   const started = Date.now();
   const suite = spawn('npm', ['test', '--', ...process.argv.slice(2)], { stdio: 'inherit' });
   code = await new Promise<number>((resolve) => suite.on('close', (exitCode) => resolve(exitCode ?? 1)));
-  console.log(`# test:stress: run ${run} ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(
+    `# test:stress: run ${run} ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
 }
 stopBurners();
 process.exit(code);

@@ -24,8 +24,14 @@ try {
   try {
     const template = await ensureTemplate(server.adminUrl);
     console.log(`# PostgreSQL for tests: ${server.source}; template database ${template}`);
-    if (!process.env.ICE_ARCHIVE_DIR) console.log(`# ICE_ARCHIVE_DIR is not set: the real-archive suites will be ${process.env.CI ? 'FAILED (CI is set)' : 'skipped'}`);
-    if (!process.env.HISTORICAL_DIR) console.log(`# HISTORICAL_DIR is not set: the checks over the real historical sources (../shared/data/historical) will be ${process.env.CI ? 'FAILED (CI is set)' : 'skipped'}`);
+    if (!process.env.ICE_ARCHIVE_DIR)
+      console.log(
+        `# ICE_ARCHIVE_DIR is not set: the real-archive suites will be ${process.env.CI ? 'FAILED (CI is set)' : 'skipped'}`,
+      );
+    if (!process.env.HISTORICAL_DIR)
+      console.log(
+        `# HISTORICAL_DIR is not set: the checks over the real historical sources (../shared/data/historical) will be ${process.env.CI ? 'FAILED (CI is set)' : 'skipped'}`,
+      );
     const tap = spawn('npx', ['tap', ...process.argv.slice(2)], {
       stdio: 'inherit',
       env: { ...process.env, TEST_DATABASE_URL: server.adminUrl, TEST_TEMPLATE_DATABASE: template },
@@ -36,7 +42,8 @@ try {
   }
 } finally {
   const left = (await readdir(runTemp).catch(() => [])).filter((name) => name.startsWith(TEMP_DIR_PREFIX));
-  if (left.length > 0) console.log(`# folders the tests left behind (now removed; a teardown is missing): ${left.sort().join(', ')}`);
+  if (left.length > 0)
+    console.log(`# folders the tests left behind (now removed; a teardown is missing): ${left.sort().join(', ')}`);
   await rm(runTemp, { recursive: true, force: true });
 }
 process.exit(code);

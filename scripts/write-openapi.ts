@@ -24,8 +24,18 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   await app.register(
     fp(
       async (instance) => {
-        const none = { version: 0, latestListDate: null, updatedAt: new Date(0), firstListDate: null, historicalSources: [] };
-        instance.decorate('dataset', { current: () => none, refresh: async () => none, onChange: () => {} } satisfies Dataset);
+        const none = {
+          version: 0,
+          latestListDate: null,
+          updatedAt: new Date(0),
+          firstListDate: null,
+          historicalSources: [],
+        };
+        instance.decorate('dataset', {
+          current: () => none,
+          refresh: async () => none,
+          onChange: () => {},
+        } satisfies Dataset);
       },
       { name: 'dataset-version' },
     ),

@@ -1,7 +1,12 @@
 // Assembles the service: plugins, routes, error handling. server.ts listens;
 // tests build the same app and call it with app.inject.
 import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerFactory,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './database/connect.ts';
@@ -56,11 +61,20 @@ export function loggerOptions(config: Config): object {
  * The HTTP server as Fastify would make it (its timeouts and limits), except that every request is first offered to
  * `front` (the response cache answering repeats from memory), and reaches Fastify only when that did not answer it.
  */
-function frontedServer(front: (request: IncomingMessage, response: ServerResponse, next: () => void) => void): FastifyServerFactory {
+function frontedServer(
+  front: (request: IncomingMessage, response: ServerResponse, next: () => void) => void,
+): FastifyServerFactory {
   return (handler, fastifyOptions) => {
     // Fastify passes its options with its defaults applied.
-    const options = fastifyOptions as { http?: ServerOptions; keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
-    const server = createServer(options.http ?? {}, (request, response) => front(request, response, () => handler(request, response)));
+    const options = fastifyOptions as {
+      http?: ServerOptions;
+      keepAliveTimeout: number;
+      requestTimeout: number;
+      connectionTimeout: number;
+    };
+    const server = createServer(options.http ?? {}, (request, response) =>
+      front(request, response, () => handler(request, response)),
+    );
     server.keepAliveTimeout = options.keepAliveTimeout;
     server.requestTimeout = options.requestTimeout;
     server.setTimeout(options.connectionTimeout);
@@ -93,7 +107,12 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   if (['trace', 'debug', 'info'].includes(config.LOG_LEVEL)) {
     app.addHook('onResponse', (request, reply, done) => {
       request.log.info(
-        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
         'request',
       );
       done();

@@ -23,11 +23,18 @@ export const ConfigSchema = z.object({
     .describe('pino log level'),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600).describe('Requests per client IP per window'),
   RATE_LIMIT_WINDOW: DurationSchema.prefault('1m').describe('Rate-limit window'),
-  CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(5000).describe('Responses kept in memory per dataset version (0 turns the cache off)'),
+  CACHE_MAX_ENTRIES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5000)
+    .describe('Responses kept in memory per dataset version (0 turns the cache off)'),
   INGEST_SCHEDULE: z
-    .union([z.literal('off').transform(() => null), DurationSchema], { error: 'must be off or a duration like 30m, 6h, 1d' })
+    .union([z.literal('off').transform(() => null), DurationSchema], {
+      error: 'must be off or a duration like 30m, 6h, 1d',
+    })
     .prefault('off')
-    .describe('Fetch ICE\'s latest lists on this interval from inside the service'),
+    .describe("Fetch ICE's latest lists on this interval from inside the service"),
   INGEST_SOURCE_URL: z
     .string()
     .url()
@@ -38,11 +45,26 @@ export const ConfigSchema = z.object({
     .min(1)
     .default('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36')
     .describe("The User-Agent sent to ICE's site (its CDN refuses clients that do not look like a browser)"),
-  INGEST_RETRY_DELAY: DurationSchema.prefault('2s').describe('First back-off delay before retrying ICE (doubles each retry, with jitter)'),
-  INGEST_RUN_TIMEOUT: DurationSchema.prefault('10m').describe('Time limit for one ingestion run against ICE, retries included'),
-  DRAIN_LIMIT: DurationSchema.prefault('10s').describe('On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut'),
-  DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).default(30).describe('How long start-up retries a database that does not answer'),
-  SEED_ON_START: flag.default(true).describe("Load the repository's seed (every list of the archive and the historical sources) when the database holds no list yet"),
+  INGEST_RETRY_DELAY: DurationSchema.prefault('2s').describe(
+    'First back-off delay before retrying ICE (doubles each retry, with jitter)',
+  ),
+  INGEST_RUN_TIMEOUT: DurationSchema.prefault('10m').describe(
+    'Time limit for one ingestion run against ICE, retries included',
+  ),
+  DRAIN_LIMIT: DurationSchema.prefault('10s').describe(
+    'On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut',
+  ),
+  DB_CONNECT_TIMEOUT_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('How long start-up retries a database that does not answer'),
+  SEED_ON_START: flag
+    .default(true)
+    .describe(
+      "Load the repository's seed (every list of the archive and the historical sources) when the database holds no list yet",
+    ),
   TRUST_PROXY: flag.default(false).describe('Trust X-Forwarded-For (behind a reverse proxy)'),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })

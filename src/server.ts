@@ -58,12 +58,19 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
   }
   closingSince = Date.now();
-  app.log.info({ signal, drain_limit: config.DRAIN_LIMIT.text }, 'stopping: new requests get 503, requests in flight finish');
+  app.log.info(
+    { signal, drain_limit: config.DRAIN_LIMIT.text },
+    'stopping: new requests get 503, requests in flight finish',
+  );
   // Bounds the whole stop, should the database not close.
   const force = setTimeout(() => process.exit(1), config.DRAIN_LIMIT.ms + 30_000);
   force.unref();
   const drained = await drainer.drain(config.DRAIN_LIMIT.ms);
-  if (drained.cut > 0) app.log.warn({ cut: drained.cut }, `requests still unanswered after ${config.DRAIN_LIMIT.text}: their connections were cut`);
+  if (drained.cut > 0)
+    app.log.warn(
+      { cut: drained.cut },
+      `requests still unanswered after ${config.DRAIN_LIMIT.text}: their connections were cut`,
+    );
   await app.close();
   await database.close();
   app.log.info({ drain_ms: drained.ms }, 'stopped');

@@ -15,7 +15,12 @@ t.test('defaults: embedded database under .data, port 3000, scheduler off', asyn
 });
 
 t.test('values from the environment are parsed', async (t) => {
-  const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgresql://u:p@db:5432/x', TRUST_PROXY: 'true', CACHE_MAX_ENTRIES: '0' });
+  const config = loadConfig({
+    PORT: '8080',
+    DATABASE_URL: 'postgresql://u:p@db:5432/x',
+    TRUST_PROXY: 'true',
+    CACHE_MAX_ENTRIES: '0',
+  });
   t.equal(config.PORT, 8080);
   t.equal(config.DATABASE_URL, 'postgresql://u:p@db:5432/x');
   t.equal(config.TRUST_PROXY, true);

@@ -19,7 +19,11 @@ import {
 } from '../src/domain/enums.ts';
 
 const sdl = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
-const openapi = JSON.parse(readFileSync('schema/openapi.json', 'utf8')) as { components: { schemas: Record<string, { properties: Record<string, { enum?: string[]; items?: { enum?: string[] } }> }> } };
+const openapi = JSON.parse(readFileSync('schema/openapi.json', 'utf8')) as {
+  components: {
+    schemas: Record<string, { properties: Record<string, { enum?: string[]; items?: { enum?: string[] } }> }>;
+  };
+};
 
 t.test('every GraphQL enum of the dataset equals its list in src/domain/enums.ts, in upper case', async (t) => {
   const expected: Record<string, readonly string[]> = {
@@ -36,7 +40,11 @@ t.test('every GraphQL enum of the dataset equals its list in src/domain/enums.ts
   for (const [name, values] of Object.entries(expected)) {
     const type = sdl.getType(name);
     t.ok(type instanceof GraphQLEnumType, `${name} is an enum of the SDL`);
-    t.same((type as GraphQLEnumType).getValues().map((value) => value.name), values.map((value) => value.toUpperCase()), name);
+    t.same(
+      (type as GraphQLEnumType).getValues().map((value) => value.name),
+      values.map((value) => value.toUpperCase()),
+      name,
+    );
   }
 });
 

@@ -45,7 +45,8 @@ t.test('two instances, one database: both serve a new list at once; two ingestio
   );
   for (const { port, service } of instances) await waitReady(port, service);
   const stats = async (port: number) =>
-    ((await (await fetch(`http://127.0.0.1:${port}/v1/stats`)).json()) as { active_agreements: number }).active_agreements;
+    ((await (await fetch(`http://127.0.0.1:${port}/v1/stats`)).json()) as { active_agreements: number })
+      .active_agreements;
   for (const { port } of instances) t.equal(await stats(port), 0, 'empty, and the answer is now cached');
 
   const dir = await temporaryDataDir(t);
@@ -59,10 +60,21 @@ t.test('two instances, one database: both serve a new list at once; two ingestio
 
   const first = runIngest(['--file', files[0]!], { DATABASE_URL: db.url });
   t.equal(await first.exited, 0, first.stderr());
-  await Promise.all(instances.map(({ port }) => waitFor(`the instance on port ${port} serves the five agreements of the new list`, async () => (await stats(port)) === 5)));
+  await Promise.all(
+    instances.map(({ port }) =>
+      waitFor(
+        `the instance on port ${port} serves the five agreements of the new list`,
+        async () => (await stats(port)) === 5,
+      ),
+    ),
+  );
   t.pass('both instances serve the new list');
   for (const { service } of instances) {
-    t.match(service.stdout(), /"via":"notification"[^\n]*"msg":"dataset changed: caches dropped"/, 'dropped its cache on the database notification');
+    t.match(
+      service.stdout(),
+      /"via":"notification"[^\n]*"msg":"dataset changed: caches dropped"/,
+      'dropped its cache on the database notification',
+    );
     t.notMatch(service.stdout(), /"via":"poll"/, 'not on the periodic re-read');
   }
 
@@ -73,7 +85,10 @@ t.test('two instances, one database: both serve a new list at once; two ingestio
   await holder.connect();
   await holder.query('SELECT pg_advisory_lock($1)', [INGESTION_RUN_LOCK]);
   const versionBefore = (await db.pool.query('SELECT version FROM dataset_version')).rows[0].version as number;
-  const pair = [runIngest(['--file', files[1]!], { DATABASE_URL: db.url }), runIngest(['--file', files[2]!], { DATABASE_URL: db.url })];
+  const pair = [
+    runIngest(['--file', files[1]!], { DATABASE_URL: db.url }),
+    runIngest(['--file', files[2]!], { DATABASE_URL: db.url }),
+  ];
   await waitFor('both ingestions say they wait for the one holding the run lock', () => {
     const exited = pair.find((run) => run.child.exitCode !== null);
     if (exited) throw new Error(`an ingestion ended while the run lock was held: ${exited.stderr()}`);
@@ -83,18 +98,32 @@ t.test('two instances, one database: both serve a new list at once; two ingestio
   await holder.query('SELECT pg_advisory_unlock($1)', [INGESTION_RUN_LOCK]);
   await holder.end();
   // Had they written at the same time, the trigger would have failed one of them ("two ingestions writing at once").
-  t.same(await Promise.all(pair.map((run) => run.exited)), [0, 0], `both succeed, never writing at once: ${pair.map((run) => run.stderr()).join('\n')}`);
+  t.same(
+    await Promise.all(pair.map((run) => run.exited)),
+    [0, 0],
+    `both succeed, never writing at once: ${pair.map((run) => run.stderr()).join('\n')}`,
+  );
   const lists = await db.pool.query(`SELECT file_name, status FROM source_lists ORDER BY file_name`);
   t.same(
     lists.rows.map((row) => `${row.file_name} ${row.status}`).sort(),
-    SEED_LISTS.slice(0, 3).map((list) => `${list.fileName} applied`).sort(),
+    SEED_LISTS.slice(0, 3)
+      .map((list) => `${list.fileName} applied`)
+      .sort(),
     'both lists applied',
   );
-  t.equal((await db.pool.query('SELECT version FROM dataset_version')).rows[0].version, versionBefore + 2, 'two dataset versions, one per list');
+  t.equal(
+    (await db.pool.query('SELECT version FROM dataset_version')).rows[0].version,
+    versionBefore + 2,
+    'two dataset versions, one per list',
+  );
 
-  const expected = (await db.pool.query(`SELECT count(*)::int AS n FROM agreements WHERE status = 'active'`)).rows[0].n as number;
+  const expected = (await db.pool.query(`SELECT count(*)::int AS n FROM agreements WHERE status = 'active'`)).rows[0]
+    .n as number;
   for (const { port } of instances) {
-    await waitFor(`the instance on port ${port} serves the final state (${expected} active)`, async () => (await stats(port)) === expected);
+    await waitFor(
+      `the instance on port ${port} serves the final state (${expected} active)`,
+      async () => (await stats(port)) === expected,
+    );
     t.pass(`instance on port ${port} serves the final state`);
   }
 });

@@ -27,7 +27,12 @@ function get(agent: Agent, port: number, path: string): Promise<Outcome> {
 t.test('SIGTERM under load: every request answered in full or 503, 0 connections reset', async (t) => {
   const db = await testDatabase(t);
   const port = await freePort();
-  const npm = npmRun(['start'], { DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' });
+  const npm = npmRun(['start'], {
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_MAX: '1000000',
+  });
   t.teardown(() => npm.child.kill('SIGKILL'));
   await waitReady(port, npm);
   const tree = descendants(npm.child.pid!);
@@ -46,10 +51,18 @@ t.test('SIGTERM under load: every request answered in full or 503, 0 connections
   await waitUntil(() => counts.answered >= 500, 60_000, 'the load did not get going');
   npm.child.kill('SIGTERM');
   const all = Promise.all(clients);
-  await waitUntil(async () => tree.every((pid) => !running(pid)) && !(await listening(port)), 10_000, 'the service did not stop');
+  await waitUntil(
+    async () => tree.every((pid) => !running(pid)) && !(await listening(port)),
+    10_000,
+    'the service did not stop',
+  );
   await all;
 
-  t.equal(counts.reset, 0, `0 connections reset (${counts.answered} answered in full, ${counts.unavailable} got 503 + Retry-After, ${counts.refused} found the port closed)`);
+  t.equal(
+    counts.reset,
+    0,
+    `0 connections reset (${counts.answered} answered in full, ${counts.unavailable} got 503 + Retry-After, ${counts.refused} found the port closed)`,
+  );
   t.ok(counts.answered >= 500, 'answers before the stop');
   t.equal(counts.refused, 16, 'each client stops only when the port is closed');
 });

@@ -13,7 +13,13 @@ t.test('npm start on an empty database serves the whole history from the seed', 
   const db = await testDatabase(t);
   const start = async () => {
     const port = await freePort();
-    const service = startService({ DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'info', SEED_ON_START: 'true', RATE_LIMIT_MAX: '100000' });
+    const service = startService({
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      SEED_ON_START: 'true',
+      RATE_LIMIT_MAX: '100000',
+    });
     t.teardown(() => service.child.kill('SIGKILL'));
     const started = performance.now();
     await waitReady(port, service, SEEDING_TIMEOUT_MS);
@@ -35,7 +41,9 @@ t.test('npm start on an empty database serves the whole history from the seed', 
   t.equal(lines.length, 1, 'one log line about the seed');
   t.match(lines[0]?.msg, /^empty database: loaded the seed's \d+ lists and the historical sources in \d+\.\d s$/);
   t.ok(lines[0]!.lists >= 1260, `${lines[0]!.lists} lists`);
-  t.comment(`seeded in ${(lines[0]!.ms / 1000).toFixed(1)} s, ready in ${(first.readyMs / 1000).toFixed(1)} s (a busy machine: compare as ratios)`);
+  t.comment(
+    `seeded in ${(lines[0]!.ms / 1000).toFixed(1)} s, ready in ${(first.readyMs / 1000).toFixed(1)} s (a busy machine: compare as ratios)`,
+  );
 
   const get = async (path: string) => (await fetch(`http://127.0.0.1:${first.port}${path}`)).json() as Promise<any>;
   const latest = await db.pool.query<{ list_date: string; confirmed: number }>(
@@ -45,7 +53,11 @@ t.test('npm start on an empty database serves the whole history from the seed', 
   const stats = await get('/v1/stats');
   t.equal(stats.as_of, latest.rows[0]!.list_date, "/v1/stats counts the seed's latest list");
   t.equal(stats.active_agreements, latest.rows[0]!.confirmed, 'its agreements are the active ones');
-  t.equal((await get('/v1/stats?as_of=2025-06-06')).active_agreements, 648, '2025-06-06: 648 (ICE printed 649 rows, one a duplicate)');
+  t.equal(
+    (await get('/v1/stats?as_of=2025-06-06')).active_agreements,
+    648,
+    '2025-06-06: 648 (ICE printed 649 rows, one a duplicate)',
+  );
   const historical = await db.pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM agreement_status_spans s JOIN agreements a ON a.id = s.agreement_id
      WHERE a.origin = 'historical' AND s.status = 'active' AND s.from_on <= '2012-06-01' AND (s.to_on IS NULL OR s.to_on > '2012-06-01')`,
@@ -58,6 +70,9 @@ t.test('npm start on an empty database serves the whole history from the seed', 
   const second = await start();
   t.same(seedLines(second.service), [], 'a restart with data does not seed again');
   t.comment(`restart ready in ${(second.readyMs / 1000).toFixed(1)} s`);
-  t.equal((await (await fetch(`http://127.0.0.1:${second.port}/v1/stats`)).json() as any).active_agreements, stats.active_agreements);
+  t.equal(
+    ((await (await fetch(`http://127.0.0.1:${second.port}/v1/stats`)).json()) as any).active_agreements,
+    stats.active_agreements,
+  );
   await stop(second.service);
 });

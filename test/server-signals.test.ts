@@ -5,7 +5,15 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import t, { type Test } from 'tap';
 import { freePort, temporaryDataDir, waitReady, type ServiceProcess } from './helpers/processes.ts';
-import { cleanShutdownLogged, descendants, embeddedSettings, listening, npmRun, running, waitUntil } from './helpers/npm-processes.ts';
+import {
+  cleanShutdownLogged,
+  descendants,
+  embeddedSettings,
+  listening,
+  npmRun,
+  running,
+  waitUntil,
+} from './helpers/npm-processes.ts';
 
 const STOP_LIMIT_MS = 10_000;
 
@@ -30,27 +38,40 @@ async function startWithNpm(t: Test, env: Record<string, string> = {}) {
 }
 
 /** Everything the service started is gone, within the limit; returns how long it took. */
-async function assertAllGone(t: Test, started: { dataDir: string; port: number; tree: number[]; postgresPort: number; npm: ServiceProcess }, limitMs = STOP_LIMIT_MS) {
+async function assertAllGone(
+  t: Test,
+  started: { dataDir: string; port: number; tree: number[]; postgresPort: number; npm: ServiceProcess },
+  limitMs = STOP_LIMIT_MS,
+) {
   const ms = await waitUntil(
-    async () => started.tree.every((pid) => !running(pid)) && !(await listening(started.port)) && !(await listening(started.postgresPort)),
+    async () =>
+      started.tree.every((pid) => !running(pid)) &&
+      !(await listening(started.port)) &&
+      !(await listening(started.postgresPort)),
     limitMs,
     `processes left: ${started.tree.filter(running).join(', ')}`,
   );
-  t.pass(`the service, its PostgreSQL (${started.tree.length} processes in all) and both ports are gone after ${ms} ms`);
+  t.pass(
+    `the service, its PostgreSQL (${started.tree.length} processes in all) and both ports are gone after ${ms} ms`,
+  );
   return ms;
 }
 
-t.test('SIGTERM to npm start\'s pid ends everything within 10 s, PostgreSQL shut down cleanly', async (t) => {
+t.test("SIGTERM to npm start's pid ends everything within 10 s, PostgreSQL shut down cleanly", async (t) => {
   const started = await startWithNpm(t);
   t.ok(started.tree.length >= 2, `npm started node and the embedded PostgreSQL (${started.tree.length} processes)`);
-  t.equal(descendants(started.npm.child.pid!).filter((pid) => processName(pid) === 'node').length, 1, 'one node process under npm (no wrapper)');
+  t.equal(
+    descendants(started.npm.child.pid!).filter((pid) => processName(pid) === 'node').length,
+    1,
+    'one node process under npm (no wrapper)',
+  );
   started.npm.child.kill('SIGTERM');
   await assertAllGone(t, started);
   t.ok(await cleanShutdownLogged(started.dataDir), 'PostgreSQL logged a clean shutdown');
   await started.npm.exited;
 });
 
-t.test('SIGINT (Ctrl-C) to npm start\'s pid ends everything the same way', async (t) => {
+t.test("SIGINT (Ctrl-C) to npm start's pid ends everything the same way", async (t) => {
   const started = await startWithNpm(t);
   started.npm.child.kill('SIGINT');
   await assertAllGone(t, started);
@@ -62,11 +83,20 @@ function requestInFlight(port: number) {
   const body = JSON.stringify({ query: '{ __typename }' });
   let pending: ReturnType<typeof request> | undefined;
   const answer = new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request({ port, host: '127.0.0.1', method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      let text = '';
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: text }));
-    });
+    const req = request(
+      {
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/graphql',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     pending = req;
   });
@@ -78,31 +108,34 @@ function requestInFlight(port: number) {
   return { answer, sent, finish: () => pending!.end(body.slice(5)) };
 }
 
-t.test('while a request is in flight: new requests get 503 with Retry-After, the one in flight gets its full answer', async (t) => {
-  const started = await startWithNpm(t, { DRAIN_LIMIT: '30s' });
-  const inFlight = requestInFlight(started.port);
-  await inFlight.sent;
-  started.npm.child.kill('SIGTERM');
-  const refused = await waitUntil(
-    async () => (await fetch(`http://127.0.0.1:${started.port}/v1/stats`).catch(() => null))?.status === 503,
-    STOP_LIMIT_MS,
-    'new requests were not answered 503 while draining',
-  );
-  t.ok(refused >= 0, 'a new request is answered 503 while the one in flight runs');
-  const unavailable = await fetch(`http://127.0.0.1:${started.port}/v1/stats`);
-  t.equal(unavailable.status, 503);
-  t.equal(unavailable.headers.get('retry-after'), '5', 'Retry-After says when to come back');
-  t.equal(unavailable.headers.get('content-type'), 'application/problem+json');
-  t.equal(((await unavailable.json()) as { status: number }).status, 503, 'a problem+json body');
-  t.ok(descendants(started.npm.child.pid!).length > 0, 'the service waits for the request in flight');
+t.test(
+  'while a request is in flight: new requests get 503 with Retry-After, the one in flight gets its full answer',
+  async (t) => {
+    const started = await startWithNpm(t, { DRAIN_LIMIT: '30s' });
+    const inFlight = requestInFlight(started.port);
+    await inFlight.sent;
+    started.npm.child.kill('SIGTERM');
+    const refused = await waitUntil(
+      async () => (await fetch(`http://127.0.0.1:${started.port}/v1/stats`).catch(() => null))?.status === 503,
+      STOP_LIMIT_MS,
+      'new requests were not answered 503 while draining',
+    );
+    t.ok(refused >= 0, 'a new request is answered 503 while the one in flight runs');
+    const unavailable = await fetch(`http://127.0.0.1:${started.port}/v1/stats`);
+    t.equal(unavailable.status, 503);
+    t.equal(unavailable.headers.get('retry-after'), '5', 'Retry-After says when to come back');
+    t.equal(unavailable.headers.get('content-type'), 'application/problem+json');
+    t.equal(((await unavailable.json()) as { status: number }).status, 503, 'a problem+json body');
+    t.ok(descendants(started.npm.child.pid!).length > 0, 'the service waits for the request in flight');
 
-  inFlight.finish();
-  const answer = await inFlight.answer;
-  t.equal(answer.status, 200, 'the request in flight gets its answer');
-  t.same(JSON.parse(answer.body), { data: { __typename: 'Query' } }, 'in full');
-  await assertAllGone(t, started);
-  t.ok(await cleanShutdownLogged(started.dataDir), 'PostgreSQL logged a clean shutdown');
-});
+    inFlight.finish();
+    const answer = await inFlight.answer;
+    t.equal(answer.status, 200, 'the request in flight gets its answer');
+    t.same(JSON.parse(answer.body), { data: { __typename: 'Query' } }, 'in full');
+    await assertAllGone(t, started);
+    t.ok(await cleanShutdownLogged(started.dataDir), 'PostgreSQL logged a clean shutdown');
+  },
+);
 
 t.test('a second signal ends at once, without waiting for the request in flight', async (t) => {
   const started = await startWithNpm(t, { DRAIN_LIMIT: '60s' });

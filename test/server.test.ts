@@ -18,9 +18,15 @@ t.test('a wrong setting stops start-up with one line naming it', async (t) => {
 
 t.test('a database that never answers: clear message, non-zero exit, after a bounded retry', async (t) => {
   const port = await freePort();
-  const server = startServer({ DATABASE_URL: `postgresql://nobody:hunter2@127.0.0.1:${port}/none`, DB_CONNECT_TIMEOUT_S: '1' });
+  const server = startServer({
+    DATABASE_URL: `postgresql://nobody:hunter2@127.0.0.1:${port}/none`,
+    DB_CONNECT_TIMEOUT_S: '1',
+  });
   t.equal(await server.exited, 1);
-  t.match(server.stderr(), /cannot start: database postgresql:\/\/nobody:\*\*\*@127\.0\.0\.1:\d+\/none did not answer within 1s/);
+  t.match(
+    server.stderr(),
+    /cannot start: database postgresql:\/\/nobody:\*\*\*@127\.0\.0\.1:\d+\/none did not answer within 1s/,
+  );
   t.notMatch(server.stderr(), /hunter2/, 'the password is not printed');
 });
 
@@ -56,7 +62,10 @@ t.test('without DATABASE_URL: an embedded PostgreSQL under DATA_DIR, shared with
   const ingest = runIngest(['--file', listFile], { DATA_DIR: dataDir });
   t.equal(await ingest.exited, 0, ingest.stderr());
   t.match(ingest.stderr(), /attached to the embedded PostgreSQL already running/);
-  const active = await waitFor('the running service serves the new list', async () => (await get('/v1/stats')).active_agreements || undefined);
+  const active = await waitFor(
+    'the running service serves the new list',
+    async () => (await get('/v1/stats')).active_agreements || undefined,
+  );
   t.equal(active, 5, 'the running service serves the new list without a restart');
 
   server.child.kill('SIGTERM');

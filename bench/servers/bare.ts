@@ -18,7 +18,10 @@ for (const file of (await readdir(dir)).filter((name) => name.endsWith('.body'))
   responses.set(name, {
     body: await readFile(join(dir, file)),
     type: (await readFile(join(dir, `${name}.type`), 'utf8')).trim(),
-    headers: JSON.parse(await readFile(join(dir, `${name}.headers.json`), 'utf8').catch(() => '{}')) as Record<string, string>,
+    headers: JSON.parse(await readFile(join(dir, `${name}.headers.json`), 'utf8').catch(() => '{}')) as Record<
+      string,
+      string
+    >,
   });
 }
 
@@ -51,4 +54,12 @@ app.get<{ Querystring: { state?: string } }>('/sql', async (request) => {
 });
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 console.log('ready');
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void app.close().then(() => pool.end()).finally(() => process.exit(0)));
+for (const signal of ['SIGTERM', 'SIGINT'] as const)
+  process.on(
+    signal,
+    () =>
+      void app
+        .close()
+        .then(() => pool.end())
+        .finally(() => process.exit(0)),
+  );

@@ -20,7 +20,9 @@ interface CountyAnswer {
     summary: { activeAgreements: number; pendingAgreements: number; endedAgreements: number };
     agencies: {
       name: string;
-      agreements: { edges: { node: { model: { name: string }; status: string; signedOn: string | null; endedOn: string | null } }[] };
+      agreements: {
+        edges: { node: { model: { name: string }; status: string; signedOn: string | null; endedOn: string | null } }[];
+      };
     }[];
   } | null;
 }
@@ -43,7 +45,9 @@ if (!county) {
   process.exit(1);
 }
 const { summary } = county;
-console.log(`${county.name}, ${county.state.code}: ${summary.activeAgreements} active, ${summary.pendingAgreements} pending, ${summary.endedAgreements} ended`);
+console.log(
+  `${county.name}, ${county.state.code}: ${summary.activeAgreements} active, ${summary.pendingAgreements} pending, ${summary.endedAgreements} ended`,
+);
 for (const agency of county.agencies) {
   for (const { node } of agency.agreements.edges) {
     console.log([agency.name, node.model.name, node.status, node.signedOn ?? '', node.endedOn ?? ''].join('\t'));

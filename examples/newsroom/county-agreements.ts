@@ -25,7 +25,8 @@ interface Agreement {
 async function get<T>(path: string): Promise<T> {
   const response = await fetch(new URL(path, api));
   // Errors are RFC 9457 problem+json: the detail says what was wrong.
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${((await response.json()) as { detail?: string }).detail ?? ''}`);
+  if (!response.ok)
+    throw new Error(`${path}: ${response.status} ${((await response.json()) as { detail?: string }).detail ?? ''}`);
   return (await response.json()) as T;
 }
 
@@ -40,11 +41,14 @@ for (let next: string | null = `/v1/agreements?county_fips=${fips}&sort=agency_n
 
 console.log(`${county.data.name}, ${county.data.state}: ${agreements.length} agreement(s)`);
 const byAgency = new Map<string, Agreement[]>();
-for (const agreement of agreements) byAgency.set(agreement.agency_name, [...(byAgency.get(agreement.agency_name) ?? []), agreement]);
+for (const agreement of agreements)
+  byAgency.set(agreement.agency_name, [...(byAgency.get(agreement.agency_name) ?? []), agreement]);
 for (const [agency, held] of byAgency) {
   console.log(agency);
   for (const agreement of held) {
-    const dates = agreement.ended_on ? `signed ${agreement.signed_on ?? '?'}, ended ${agreement.ended_on}` : `signed ${agreement.signed_on ?? '(pending)'}`;
+    const dates = agreement.ended_on
+      ? `signed ${agreement.signed_on ?? '?'}, ended ${agreement.ended_on}`
+      : `signed ${agreement.signed_on ?? '(pending)'}`;
     console.log(`  ${agreement.model.padEnd(24)} ${agreement.status.padEnd(8)} ${dates}`);
   }
 }

@@ -16,9 +16,13 @@ export type DiffTarget =
   | { tag: 'schemaDatasource'; files: { path: string; content: string }[]; configDir: string };
 
 // TypeScript declares WebAssembly only in the DOM library; Node has it too.
-const wasm = (globalThis as unknown as {
-  WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> };
-}).WebAssembly;
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: {
+      instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+    };
+  }
+).WebAssembly;
 
 interface WasmSchemaEngine {
   diff(params: {

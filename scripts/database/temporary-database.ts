@@ -28,7 +28,11 @@ export async function dropDatabase(adminUrl: string, databaseUrl: string): Promi
   }
 }
 
-export async function withTemporaryDatabase<T>(adminUrl: string, prefix: string, work: (url: string) => Promise<T>): Promise<T> {
+export async function withTemporaryDatabase<T>(
+  adminUrl: string,
+  prefix: string,
+  work: (url: string) => Promise<T>,
+): Promise<T> {
   const url = await createDatabase(adminUrl, prefix);
   try {
     return await work(url);

@@ -47,13 +47,15 @@ export function operationKey(operation: Operation): string | undefined {
   let hash: string | undefined;
   try {
     variables = json(operation.variables) ?? null;
-    const persisted = (json(operation.extensions) as { persistedQuery?: { sha256Hash?: unknown } } | null | undefined)?.persistedQuery;
+    const persisted = (json(operation.extensions) as { persistedQuery?: { sha256Hash?: unknown } } | null | undefined)
+      ?.persistedQuery;
     if (typeof persisted?.sha256Hash === 'string') hash = persisted.sha256Hash.toLowerCase();
   } catch {
     return undefined;
   }
   // With the text present, its own hash: a mismatching sha256Hash must not reach another query's answer.
-  if (typeof operation.query === 'string' && operation.query) hash = createHash('sha256').update(operation.query, 'utf8').digest('hex');
+  if (typeof operation.query === 'string' && operation.query)
+    hash = createHash('sha256').update(operation.query, 'utf8').digest('hex');
   if (!hash) return undefined;
   const name = typeof operation.operationName === 'string' ? operation.operationName : '';
   return `graphql\n${hash}\n${name}\n${canonicalKey(variables)}`;
@@ -61,7 +63,9 @@ export function operationKey(operation: Operation): string | undefined {
 
 /** The headers of an answer from memory: GET answers carry their validators, POST answers none. */
 function hitHeaders(request: FastifyRequest, etag: string): Record<string, string> {
-  return request.method === 'GET' ? { 'x-cache': 'HIT', 'cache-control': GRAPHQL_CACHE_CONTROL, etag } : { 'x-cache': 'HIT' };
+  return request.method === 'GET'
+    ? { 'x-cache': 'HIT', 'cache-control': GRAPHQL_CACHE_CONTROL, etag }
+    : { 'x-cache': 'HIT' };
 }
 
 export function graphqlCacheHooks(app: FastifyInstance) {
@@ -89,13 +93,22 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       const encoding = chooseEncoding(request.headers['accept-encoding']);
       if (isGet && isNotModified(request, encodedEtag(etag, encoding))) {
         state.hit = true;
-        return reply.headers(encodedHeaders(hitHeaders(request, etag), encoding)).code(304).send();
+        return reply
+          .headers(encodedHeaders(hitHeaders(request, etag), encoding))
+          .code(304)
+          .send();
       }
       reply.header('x-cache', 'MISS');
     },
     async preSerialization(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
       const state = states.get(request);
-      if (state && reply.statusCode === 200 && payload && typeof payload === 'object' && !('errors' in payload && (payload as { errors?: unknown[] }).errors?.length)) {
+      if (
+        state &&
+        reply.statusCode === 200 &&
+        payload &&
+        typeof payload === 'object' &&
+        !('errors' in payload && (payload as { errors?: unknown[] }).errors?.length)
+      ) {
         state.cacheable = true;
       }
       return payload;
@@ -105,7 +118,11 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       if (!state || state.hit) return payload;
       if (state.cacheable && typeof payload === 'string') {
         if (request.method === 'GET') reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', state.etag);
-        const answer = { status: 200, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), body: bodyToKeep(payload) };
+        const answer = {
+          status: 200,
+          contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+          body: bodyToKeep(payload),
+        };
         await cache.getOrCompute(state.version, state.key, async () => answer);
         app.responseCache.remember(request, state.version, { ...answer, headers: hitHeaders(request, state.etag) });
       } else {

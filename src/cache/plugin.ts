@@ -47,13 +47,25 @@ export interface ResponseCachePlugin {
    * Replies with the response for `key` (a normalized query, e.g. from canonicalKey), computing it once on a miss,
    * and remembers it under the request's raw key for the fast path. Answers 304 to a matching conditional request.
    */
-  respond(request: FastifyRequest, reply: FastifyReply, representation: Representation, key: string, build: () => Promise<Body>): Promise<FastifyReply>;
+  respond(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    representation: Representation,
+    key: string,
+    build: () => Promise<Body>,
+  ): Promise<FastifyReply>;
   /**
    * A streamed response (not kept in memory): 304 to a matching conditional request without opening the stream;
    * otherwise opens it (open() should fetch its first rows, so a failing query still becomes a problem+json answer)
    * and sends it with the validators and `headers`.
    */
-  stream(request: FastifyRequest, reply: FastifyReply, representation: Representation, open: () => Promise<Readable>, headers?: Record<string, string>): Promise<FastifyReply>;
+  stream(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    representation: Representation,
+    open: () => Promise<Readable>,
+    headers?: Record<string, string>,
+  ): Promise<FastifyReply>;
   /**
    * Offered every request before Fastify sees it (src/app.ts): answers a repeat whose raw key is remembered, on the
    * bare HTTP objects, with what Fastify's hooks would have added; otherwise (not remembered, past the rate limit,
@@ -115,7 +127,13 @@ function prepared(response: CachedResponse, encoding: Encoding): PreparedAnswer 
     const body = encodedBody(response.body, encoding);
     const headers = encodedHeaders(response.headers ?? {}, encoding);
     if (encoding !== 'identity') headers['content-encoding'] = encoding;
-    const front = Object.entries({ ...CORS_RESPONSE_HEADERS, ...NOSNIFF, ...headers, 'content-type': response.contentType, 'content-length': String(body.length) }).flat();
+    const front = Object.entries({
+      ...CORS_RESPONSE_HEADERS,
+      ...NOSNIFF,
+      ...headers,
+      'content-type': response.contentType,
+      'content-length': String(body.length),
+    }).flat();
     answer = answers[index] = { body, headers, front };
   }
   return answer;
@@ -138,7 +156,12 @@ function bodyKey(request: { url?: string; headers: IncomingHttpHeaders }, body: 
 }
 
 /** Reads a body small enough to key by, whole; false (and nothing read) when it is not, or comes chunked. */
-function readKeyableBody(request: { headers: IncomingHttpHeaders }, stream: NodeJS.ReadableStream, then: (body: Buffer) => void, failed: (error: Error) => void): boolean {
+function readKeyableBody(
+  request: { headers: IncomingHttpHeaders },
+  stream: NodeJS.ReadableStream,
+  then: (body: Buffer) => void,
+  failed: (error: Error) => void,
+): boolean {
   const length = Number(request.headers['content-length']);
   if (!(length <= BODY_KEY_LIMIT)) return false;
   const chunks: Buffer[] = [];
@@ -171,7 +194,11 @@ export const responseCachePlugin = fp(
     const bodyKeys = new WeakMap<FastifyRequest, string>();
     // Answers in front of Fastify mirror what its hooks add: the client's address as the rate limiter sees it.
     const clientIp = app.config.TRUST_PROXY
-      ? (request: IncomingMessage) => String(request.headers['x-forwarded-for'] ?? '').split(',')[0]!.trim() || (request.socket.remoteAddress ?? '')
+      ? (request: IncomingMessage) =>
+          String(request.headers['x-forwarded-for'] ?? '')
+            .split(',')[0]!
+            .trim() ||
+          (request.socket.remoteAddress ?? '')
       : (request: IncomingMessage) => request.socket.remoteAddress ?? '';
     const logRequests = ['trace', 'debug', 'info'].includes(app.config.LOG_LEVEL);
     const revision = representationRevision();
@@ -201,7 +228,12 @@ export const responseCachePlugin = fp(
     }
 
     /** Answers from memory on the bare HTTP objects; false when `key` is not remembered or the client is past its budget. */
-    function answerFromMemory(request: IncomingMessage, response: ServerResponse, key: string, requestId: () => string): boolean {
+    function answerFromMemory(
+      request: IncomingMessage,
+      response: ServerResponse,
+      key: string,
+      requestId: () => string,
+    ): boolean {
       const hit = store.get(app.dataset.current().version, key);
       if (hit === undefined) return false;
       const started = logRequests ? performance.now() : 0;
@@ -211,20 +243,41 @@ export const responseCachePlugin = fp(
       const id = (request.headers['x-request-id'] as string | undefined) || requestId();
       const answer = prepared(hit, chooseEncoding(request.headers['accept-encoding']));
       if (hit.status === 200 && answer.headers.etag && matchesValidators(request, answer.headers)) {
-        response.writeHead(304, { 'x-request-id': id, ...CORS_RESPONSE_HEADERS, ...budget.headers, ...validatorHeaders(answer.headers) }).end();
+        response
+          .writeHead(304, {
+            'x-request-id': id,
+            ...CORS_RESPONSE_HEADERS,
+            ...budget.headers,
+            ...validatorHeaders(answer.headers),
+          })
+          .end();
       } else {
         const limits = budget.headers;
         // A flat list, made once per answer but for these four: writeHead with an object costs more than the rest.
         response.writeHead(hit.status, [
-          'x-request-id', id,
-          'x-ratelimit-limit', limits['x-ratelimit-limit']!,
-          'x-ratelimit-remaining', limits['x-ratelimit-remaining']!,
-          'x-ratelimit-reset', limits['x-ratelimit-reset']!,
+          'x-request-id',
+          id,
+          'x-ratelimit-limit',
+          limits['x-ratelimit-limit']!,
+          'x-ratelimit-remaining',
+          limits['x-ratelimit-remaining']!,
+          'x-ratelimit-reset',
+          limits['x-ratelimit-reset']!,
           ...answer.front,
         ]);
         response.end(request.method === 'HEAD' ? undefined : answer.body);
       }
-      if (logRequests) app.log.info({ reqId: id, method: request.method, url: request.url, status: response.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+      if (logRequests)
+        app.log.info(
+          {
+            reqId: id,
+            method: request.method,
+            url: request.url,
+            status: response.statusCode,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+          },
+          'request',
+        );
       return true;
     }
 
@@ -250,10 +303,16 @@ export const responseCachePlugin = fp(
       async stream(request, reply, representation, open, headers = {}) {
         const answerHeaders = validators(representation);
         // The stream is compressed as it is sent (src/http/compression.ts), under the coding's ETag.
-        const encoded = { ...answerHeaders, etag: encodedEtag(answerHeaders.etag!, chooseEncoding(request.headers['accept-encoding'])) };
+        const encoded = {
+          ...answerHeaders,
+          etag: encodedEtag(answerHeaders.etag!, chooseEncoding(request.headers['accept-encoding'])),
+        };
         if (notModified(request, reply, encoded)) return reply;
         const body = await open();
-        return reply.headers({ ...answerHeaders, ...headers }).type(representation.mediaType).send(body);
+        return reply
+          .headers({ ...answerHeaders, ...headers })
+          .type(representation.mediaType)
+          .send(body);
       },
       answer(request, response, requestId, next) {
         const method = request.method;

@@ -35,7 +35,11 @@ const VALIDATOR_HEADERS = ['etag', 'last-modified', 'cache-control', 'vary', 'x-
 /** Whether a conditional request matches a cached answer's validators (answered 304). */
 export function matchesValidators(request: { headers: IncomingHttpHeaders }, headers: Record<string, string>): boolean {
   if (!headers.etag) return false;
-  return isNotModified(request, headers.etag, headers['last-modified'] ? new Date(headers['last-modified']) : undefined);
+  return isNotModified(
+    request,
+    headers.etag,
+    headers['last-modified'] ? new Date(headers['last-modified']) : undefined,
+  );
 }
 
 /** The headers a 304 repeats from the answer it stands for. */

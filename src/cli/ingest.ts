@@ -60,7 +60,16 @@ export const CliOptionsSchema = z
   })
   .refine(
     (options) =>
-      options.help || [options.file, options.dir, options.url, options.latest || undefined, options.historical, options['fbi-roster'], options.rederive || undefined].filter(Boolean).length === 1,
+      options.help ||
+      [
+        options.file,
+        options.dir,
+        options.url,
+        options.latest || undefined,
+        options.historical,
+        options['fbi-roster'],
+        options.rederive || undefined,
+      ].filter(Boolean).length === 1,
     { message: 'give exactly one of --file, --dir, --url, --latest, --historical, --fbi-roster, --rederive' },
   );
 export type CliOptions = z.infer<typeof CliOptionsSchema>;
@@ -125,13 +134,17 @@ function describe(report: IngestReport): string {
 }
 
 function describeHistorical(report: HistoricalReport): string {
-  const sources = report.sources.map((source) => `${source.id} (${source.rows} rows, ${source.first_on ?? '?'}..${source.last_on ?? '?'})`);
+  const sources = report.sources.map(
+    (source) => `${source.id} (${source.rows} rows, ${source.first_on ?? '?'}..${source.last_on ?? '?'})`,
+  );
   if (report.outcome === 'unchanged') return `historical sources unchanged since the last load: ${sources.join('; ')}`;
   return (
     `loaded ${report.sources.length} historical sources, up to ICE's first list of ${report.endsAt}: ${sources.join('; ')}\n` +
     `agencies: ${report.agencies.matched} matched, ${report.agencies.created} created; ${report.agreements} agreements, ` +
     `${report.events} events, ${report.reportLinks} report links; ${report.undated} undated rows (agency only)` +
-    (report.agencies.unresolved.length > 0 ? `\nagencies without a county: ${report.agencies.unresolved.join('; ')}` : '')
+    (report.agencies.unresolved.length > 0
+      ? `\nagencies without a county: ${report.agencies.unresolved.join('; ')}`
+      : '')
   );
 }
 
@@ -148,7 +161,9 @@ class Output {
     if (!this.tty) return;
     const width = 30;
     const filled = Math.round((done / total) * width);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${label.slice(0, 40).padEnd(40)}`);
+    process.stderr.write(
+      `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${label.slice(0, 40).padEnd(40)}`,
+    );
     this.progressShown = true;
   }
   /** Clears the progress bar's line, so that what follows starts on a line of its own. */
@@ -169,13 +184,21 @@ class Output {
 }
 
 /** --file and --dir: `verbose` prints every list, else only the quarantined ones and bad input. */
-async function runFiles(db: Database, paths: string[], ingestOptions: IngestOptions, out: Output, totals: RunTotals, verbose: boolean) {
+async function runFiles(
+  db: Database,
+  paths: string[],
+  ingestOptions: IngestOptions,
+  out: Output,
+  totals: RunTotals,
+  verbose: boolean,
+) {
   let done = 0;
   out.progress(done, paths.length, basename(paths[0]!));
   await ingestFiles(db.pool, paths, ingestOptions, (outcome) => {
     if ('report' in outcome) {
       totals.reports.push(outcome.report);
-      if (verbose || outcome.report.outcome === 'quarantined' || outcome.report.outcome === 'rejected') out.line(describe(outcome.report));
+      if (verbose || outcome.report.outcome === 'quarantined' || outcome.report.outcome === 'rejected')
+        out.line(describe(outcome.report));
     } else {
       totals.badInput.push(outcome.badInput);
       out.line(`bad input: ${outcome.badInput}`);
@@ -215,12 +238,27 @@ async function runOnce(db: Database, options: CliOptions, config: Config, out: O
     if (!info?.isDirectory()) throw new IngestInputError(`--dir ${options.dir}: no such directory`);
     const files = await listFilesInOrder(options.dir);
     if (files.length === 0) throw new IngestInputError(`--dir ${options.dir}: no .xlsx files`);
-    await runFiles(db, files.map((file) => file.path), ingestOptions, out, totals, false);
+    await runFiles(
+      db,
+      files.map((file) => file.path),
+      ingestOptions,
+      out,
+      totals,
+      false,
+    );
   } else if (options.url) {
-    recordRemote(await ingestUrls(db.pool, new Fetcher(fetchPolicy(config)), [options.url], ingestOptions), out, totals);
+    recordRemote(
+      await ingestUrls(db.pool, new Fetcher(fetchPolicy(config)), [options.url], ingestOptions),
+      out,
+      totals,
+    );
   } else {
     const everyMs = options.every?.ms ?? null;
-    const { results } = await checkLatest(db.pool, new Fetcher(fetchPolicy(config)), config.INGEST_SOURCE_URL, { ...ingestOptions, trigger: 'cli', everyMs });
+    const { results } = await checkLatest(db.pool, new Fetcher(fetchPolicy(config)), config.INGEST_SOURCE_URL, {
+      ...ingestOptions,
+      trigger: 'cli',
+      everyMs,
+    });
     recordRemote(results, out, totals);
   }
   return totals;
@@ -234,7 +272,11 @@ function exitCodeFor(totals: RunTotals): number {
 
 async function summarize(totals: RunTotals, out: Output): Promise<void> {
   if (out.json) {
-    const text = JSON.stringify({ lists: totals.reports, bad_input: totals.badInput, exit_code: exitCodeFor(totals) }, null, 2);
+    const text = JSON.stringify(
+      { lists: totals.reports, bad_input: totals.badInput, exit_code: exitCodeFor(totals) },
+      null,
+      2,
+    );
     // Waits until the pipe took it all: process.exit() right after a large write to a pipe would cut it short.
     await new Promise((resolve) => process.stdout.write(`${text}\n`, resolve));
     return;
@@ -242,7 +284,9 @@ async function summarize(totals: RunTotals, out: Output): Promise<void> {
   if (totals.reports.length + totals.badInput.length <= 1) return;
   const by = (outcome: string) => totals.reports.filter((report) => report.outcome === outcome).length;
   const sum = (key: 'added' | 'renewed' | 'ended' | 'withdrawn' | 'promoted') =>
-    totals.reports.filter((r) => r.outcome === 'applied').reduce((total, report) => total + (report.counts?.[key] ?? 0), 0);
+    totals.reports
+      .filter((r) => r.outcome === 'applied')
+      .reduce((total, report) => total + (report.counts?.[key] ?? 0), 0);
   out.line(
     `${totals.reports.length + totals.badInput.length} lists: ${by('applied')} applied, ${by('quarantined')} quarantined, ${by('rejected')} set aside by review, ` +
       `${by('skipped')} already known, ${by('dry_run')} dry-run, ${totals.badInput.length} bad input; ` +
@@ -282,17 +326,24 @@ export async function main(argv: string[]): Promise<number> {
       const roster = await readRosterFile(path).catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'ENOENT' ? new IngestInputError(`--fbi-roster ${path}: no such file`) : error;
       });
-      const report = (await withRunLock(db.pool, async () => {
-        const client = await db!.pool.connect();
-        try {
-          return await loadRoster(client, roster);
-        } finally {
-          client.release();
-        }
-      }, { wait: true, onWait: () => out.log('another ingestion is running; waiting for it to finish') }))!;
+      const report = (await withRunLock(
+        db.pool,
+        async () => {
+          const client = await db!.pool.connect();
+          try {
+            return await loadRoster(client, roster);
+          } finally {
+            client.release();
+          }
+        },
+        { wait: true, onWait: () => out.log('another ingestion is running; waiting for it to finish') },
+      ))!;
       // The agencies changed: the release of the new dataset version, as after a list.
-      await ensureCurrentRelease(db.pool, config.PUBLIC_URL).catch((error: Error) => console.error(`ingest: making the release failed: ${error.message}`));
-      if (options.json) await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
+      await ensureCurrentRelease(db.pool, config.PUBLIC_URL).catch((error: Error) =>
+        console.error(`ingest: making the release failed: ${error.message}`),
+      );
+      if (options.json)
+        await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
       else {
         out.line(
           `loaded the FBI roster ${report.file} (${report.rows} agencies, data up to ${report.latestDataYear}): ` +
@@ -306,7 +357,8 @@ export async function main(argv: string[]): Promise<number> {
         wait: true,
         onWait: () => out.log('another ingestion is running; waiting for it to finish'),
       }))!;
-      if (options.json) await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
+      if (options.json)
+        await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
       else out.line(describeRederive(report));
       if (options['dry-run']) return EXIT.ok;
       // A re-derivation is a new dataset version: its release is made now, earlier ones stay as they are.
@@ -324,7 +376,8 @@ export async function main(argv: string[]): Promise<number> {
         wait: true,
         onWait: () => out.log('another ingestion is running; waiting for it to finish'),
       }))!;
-      if (options.json) await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
+      if (options.json)
+        await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
       else out.line(describeHistorical(report));
       return EXIT.ok;
     }

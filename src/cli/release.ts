@@ -30,14 +30,21 @@ class UsageError extends Error {}
 function parse(argv: string[]): z.infer<typeof ReleaseCliOptionsSchema> {
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: argv, options: { version: { type: 'string' }, out: { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { version: { type: 'string' }, out: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const result = ReleaseCliOptionsSchema.safeParse(values);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new UsageError(`--${String(issue.path[0] ?? 'arguments')}: ${issue.path[0] && values[String(issue.path[0])] === undefined ? 'required' : issue.message}`);
+    throw new UsageError(
+      `--${String(issue.path[0] ?? 'arguments')}: ${issue.path[0] && values[String(issue.path[0])] === undefined ? 'required' : issue.message}`,
+    );
   }
   return result.data;
 }
@@ -59,7 +66,9 @@ export async function main(argv: string[]): Promise<number> {
     const version = options.version === 'latest' ? await latestReleaseVersion(db.pool) : options.version;
     const release = version === null ? null : await getRelease(db.pool, version);
     if (!release) {
-      console.error(`release: no release ${options.version}${made ? ` (the current one is ${made.version}; GET /v1/releases lists those kept)` : ': no list has been applied yet'}`);
+      console.error(
+        `release: no release ${options.version}${made ? ` (the current one is ${made.version}; GET /v1/releases lists those kept)` : ': no list has been applied yet'}`,
+      );
       return 2;
     }
     await mkdir(options.out, { recursive: true });
@@ -67,7 +76,9 @@ export async function main(argv: string[]): Promise<number> {
       const file = (await getReleaseFile(db.pool, release.version, name, true))!;
       await writeFile(join(options.out, name), file.content);
     }
-    console.log(`wrote release ${release.version} (ICE lists through ${release.list_date}): ${RELEASE_FILE_NAMES.length} files in ${options.out}`);
+    console.log(
+      `wrote release ${release.version} (ICE lists through ${release.list_date}): ${RELEASE_FILE_NAMES.length} files in ${options.out}`,
+    );
     return 0;
   } catch (error) {
     console.error(`release: ${error instanceof ConfigError ? '' : 'failed: '}${(error as Error).message}`);

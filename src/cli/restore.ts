@@ -17,7 +17,12 @@ async function main(argv: string[]): Promise<number> {
   let file: string;
   let force: boolean;
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { force: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { force: { type: 'boolean', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
     if (positionals.length !== 1) throw new Error('give exactly one backup file');
     file = positionals[0]!;
     force = values.force!;

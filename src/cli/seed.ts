@@ -25,7 +25,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { from: { type: 'string' }, historical: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        from: { type: 'string' },
+        historical: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
     if (values.help) {
@@ -34,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (!values.from) throw new SeedInputError('--from: required');
     if (!(await isDirectory(values.from))) throw new SeedInputError(`--from ${values.from}: no such directory`);
-    if (values.historical && !(await isDirectory(values.historical))) throw new SeedInputError(`--historical ${values.historical}: no such directory`);
+    if (values.historical && !(await isDirectory(values.historical)))
+      throw new SeedInputError(`--historical ${values.historical}: no such directory`);
   } catch (error) {
     console.error(`seed: ${(error as Error).message}\n${USAGE}`);
     return 2;

@@ -63,8 +63,11 @@ async function tablesInLoadOrder(client: pg.ClientBase): Promise<{ name: string;
   const placed = new Set<string>();
   let remaining = tables.rows;
   while (remaining.length > 0) {
-    const ready = remaining.filter((table) => [...(parents.get(table.name) ?? [])].every((parent) => placed.has(parent)));
-    if (ready.length === 0) throw new BackupError(`foreign keys form a cycle among ${remaining.map((table) => table.name).join(', ')}`);
+    const ready = remaining.filter((table) =>
+      [...(parents.get(table.name) ?? [])].every((parent) => placed.has(parent)),
+    );
+    if (ready.length === 0)
+      throw new BackupError(`foreign keys form a cycle among ${remaining.map((table) => table.name).join(', ')}`);
     for (const table of ready) {
       ordered.push(table);
       placed.add(table.name);
@@ -90,10 +93,14 @@ export async function writeBackup(url: string, file: string): Promise<BackupHead
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const applied = await appliedNames(client);
     const known = await readMigrations();
-    const migrations = [...applied].map(([name, checksum]) => ({ name, checksum })).sort((a, b) => a.name.localeCompare(b.name));
-    if (migrations.length === 0) throw new BackupError('the database has no schema yet (start the service once, or ingest a list)');
+    const migrations = [...applied]
+      .map(([name, checksum]) => ({ name, checksum }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    if (migrations.length === 0)
+      throw new BackupError('the database has no schema yet (start the service once, or ingest a list)');
     const unknown = migrations.find((migration) => !known.some((k) => k.name === migration.name));
-    if (unknown) throw new BackupError(`the database has migration ${unknown.name}, which this version of the code does not know`);
+    if (unknown)
+      throw new BackupError(`the database has migration ${unknown.name}, which this version of the code does not know`);
     const tables = await tablesInLoadOrder(client);
     const counts: number[] = [];
     for (const table of tables) {
@@ -120,7 +127,9 @@ export async function writeBackup(url: string, file: string): Promise<BackupHead
     try {
       await write(gzip, `${JSON.stringify(header)}\n`);
       for (const table of tables) {
-        const rows = client.query(copyTo(`COPY ${quote(table.name)} (${table.columns.map(quote).join(', ')}) TO STDOUT`));
+        const rows = client.query(
+          copyTo(`COPY ${quote(table.name)} (${table.columns.map(quote).join(', ')}) TO STDOUT`),
+        );
         for await (const chunk of rows) await write(gzip, chunk as Buffer);
         await write(gzip, `${END_OF_TABLE}\n`);
       }
@@ -150,7 +159,8 @@ function parseHeader(line: string | undefined, file: string): BackupHeader {
     // below
   }
   if (header?.format !== BACKUP_FORMAT) throw new BackupError(`${file} is not a backup of this service`);
-  if (header.format_version !== FORMAT_VERSION) throw new BackupError(`${file} has backup format ${header.format_version}; this version reads ${FORMAT_VERSION}`);
+  if (header.format_version !== FORMAT_VERSION)
+    throw new BackupError(`${file} has backup format ${header.format_version}; this version reads ${FORMAT_VERSION}`);
   return header;
 }
 
@@ -159,9 +169,12 @@ function migrationsFor(header: BackupHeader, known: Migration[]): Migration[] {
   return header.migrations.map((migration, index) => {
     const match = known[index];
     if (!match || match.name !== migration.name) {
-      throw new BackupError(`the backup's schema has migration ${migration.name}, which this version of the code does not have at that place: restore with the version that made it`);
+      throw new BackupError(
+        `the backup's schema has migration ${migration.name}, which this version of the code does not have at that place: restore with the version that made it`,
+      );
     }
-    if (match.checksum !== migration.checksum) throw new BackupError(`migration ${migration.name} differs from the one the backup was made with`);
+    if (match.checksum !== migration.checksum)
+      throw new BackupError(`migration ${migration.name} differs from the one the backup was made with`);
     return match;
   });
 }
@@ -196,14 +209,18 @@ export async function restoreBackup(url: string, file: string, { force = false }
       'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
     );
     if (Number(others.rows[0]!.n) > 0) {
-      throw new BackupError(`${others.rows[0]!.n} other sessions use the database: stop the service (and any ingestion) first`);
+      throw new BackupError(
+        `${others.rows[0]!.n} other sessions use the database: stop the service (and any ingestion) first`,
+      );
     }
     const tables = await client.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`,
     );
     if (tables.rows.length > 0 && !force) {
-      throw new BackupError(`the database is not empty (${tables.rows.length} tables, e.g. ${tables.rows[0]!.name}): restore into an empty one, or add --force to replace everything in it`);
+      throw new BackupError(
+        `the database is not empty (${tables.rows.length} tables, e.g. ${tables.rows[0]!.name}): restore into an empty one, or add --force to replace everything in it`,
+      );
     }
 
     await client.query('BEGIN');
@@ -213,7 +230,9 @@ export async function restoreBackup(url: string, file: string, { force = false }
       for (const migration of migrations) await applyMigration(client, migration);
       let rows = 0;
       for (const table of header.tables) {
-        const load = client.query(copyFrom(`COPY ${quote(table.name)} (${table.columns.map(quote).join(', ')}) FROM STDIN`));
+        const load = client.query(
+          copyFrom(`COPY ${quote(table.name)} (${table.columns.map(quote).join(', ')}) FROM STDIN`),
+        );
         const loaded = once(load, 'finish');
         for (;;) {
           const next = await iterator.next();
@@ -231,7 +250,9 @@ export async function restoreBackup(url: string, file: string, { force = false }
       }
       for (const sequence of header.sequences) {
         await client.query(
-          sequence.last_value === null ? 'SELECT setval($1::regclass, 1, false)' : 'SELECT setval($1::regclass, $2::bigint, true)',
+          sequence.last_value === null
+            ? 'SELECT setval($1::regclass, 1, false)'
+            : 'SELECT setval($1::regclass, $2::bigint, true)',
           sequence.last_value === null ? [quote(sequence.name)] : [quote(sequence.name), sequence.last_value],
         );
       }

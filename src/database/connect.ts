@@ -77,7 +77,8 @@ function prepareStatements(pool: pg.Pool): void {
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   const names = new Map<string, string>();
   (pool as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
-    if (typeof text !== 'string' || !Array.isArray(values) || typeof callback === 'function') return query(text, values, callback);
+    if (typeof text !== 'string' || !Array.isArray(values) || typeof callback === 'function')
+      return query(text, values, callback);
     let name = names.get(text);
     if (!name) {
       name = `q${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;

@@ -141,8 +141,13 @@ async function clusterDirFor(root: string, log: EmbeddedLog): Promise<string> {
   const blocked = await blockedForPostgresUser(root);
   if (!blocked) return join(root, 'postgres');
   const why = `${blocked.path} is mode ${blocked.mode.toString(8)}`;
-  const dir = await fallbackDir(`${basename(root).replace(/^\.+/, '')}-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`, `DATA_DIR ${root} is out of its reach`);
-  log(`DATA_DIR ${root} is out of the postgres user's reach (${why}): the embedded PostgreSQL keeps its files under ${dir}`);
+  const dir = await fallbackDir(
+    `${basename(root).replace(/^\.+/, '')}-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`,
+    `DATA_DIR ${root} is out of its reach`,
+  );
+  log(
+    `DATA_DIR ${root} is out of the postgres user's reach (${why}): the embedded PostgreSQL keeps its files under ${dir}`,
+  );
   return dir;
 }
 
@@ -161,10 +166,15 @@ async function binaries(log: EmbeddedLog): Promise<Binaries> {
   const nativeDir = dirname(dirname(found.postgres)); // native/, holding bin/, lib/, share/
   const blocked = await blockedForPostgresUser(nativeDir);
   if (!blocked) return found;
-  const version = createHash('sha256').update(await readFile(found.postgres)).digest('hex').slice(0, 12);
+  const version = createHash('sha256')
+    .update(await readFile(found.postgres))
+    .digest('hex')
+    .slice(0, 12);
   const copy = await fallbackDir(`postgres-${version}`, `${nativeDir} is out of its reach`);
   if (!existsSync(join(copy, 'bin', 'postgres'))) {
-    log(`the postgres user cannot reach ${nativeDir} (${blocked.path} is mode ${blocked.mode.toString(8)}): copying the PostgreSQL binaries to ${copy}`);
+    log(
+      `the postgres user cannot reach ${nativeDir} (${blocked.path} is mode ${blocked.mode.toString(8)}): copying the PostgreSQL binaries to ${copy}`,
+    );
     const partial = `${copy}.partial-${process.pid}`;
     await cp(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
     await rename(partial, copy).catch(async (error) => {
@@ -196,7 +206,12 @@ async function serverUser(): Promise<{ uid?: number; gid?: number }> {
 // English server messages: start() waits for "ready to accept connections".
 const SERVER_ENV = { ...process.env, LC_MESSAGES: 'C' };
 
-async function initdb(bin: Binaries, clusterDir: string, password: string, user: { uid?: number; gid?: number }): Promise<void> {
+async function initdb(
+  bin: Binaries,
+  clusterDir: string,
+  password: string,
+  user: { uid?: number; gid?: number },
+): Promise<void> {
   await mkdir(clusterDir, { recursive: true });
   if (user.uid !== undefined) await chown(clusterDir, user.uid, user.gid!);
   const passwordFile = join(tmpdir(), `ice-287g-pw-${randomBytes(6).toString('hex')}`);
@@ -204,7 +219,14 @@ async function initdb(bin: Binaries, clusterDir: string, password: string, user:
   try {
     await run(
       bin.initdb,
-      [`--pgdata=${clusterDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--lc-messages=C'],
+      [
+        `--pgdata=${clusterDir}`,
+        '--auth=password',
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--lc-messages=C',
+      ],
       { ...user, env: SERVER_ENV },
     );
   } catch (error) {
@@ -216,13 +238,29 @@ async function initdb(bin: Binaries, clusterDir: string, password: string, user:
 }
 
 /** Spawns the postmaster; resolves once it accepts connections, rejects (with its last error line) if it exits first. */
-function startPostmaster(bin: Binaries, clusterDir: string, port: number, user: { uid?: number; gid?: number }, logFile: string): Promise<ChildProcess> {
+function startPostmaster(
+  bin: Binaries,
+  clusterDir: string,
+  port: number,
+  user: { uid?: number; gid?: number },
+  logFile: string,
+): Promise<ChildProcess> {
   const child = spawn(
     bin.postgres,
     // After a crash PostgreSQL first fsyncs every file of the data directory, one by one (seconds, even on
     // a small cluster); syncfs (Linux only) flushes the file system at once: a restart takes ~0.5 s.
     // TCP on loopback only: no Unix socket (and its lock file) left in /tmp, where a killed server would leave them.
-    ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(process.platform === 'linux' ? ['-c', 'recovery_init_sync_method=syncfs'] : [])],
+    [
+      '-D',
+      clusterDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...(process.platform === 'linux' ? ['-c', 'recovery_init_sync_method=syncfs'] : []),
+    ],
     // Its own process group: a Ctrl-C in the terminal reaches the service, which stops the server itself.
     { ...user, env: SERVER_ENV, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
@@ -239,7 +277,9 @@ function startPostmaster(bin: Binaries, clusterDir: string, port: number, user: 
         resolvePostmaster(child);
       }
     });
-    child.once('error', (error) => reject(new Error(`the embedded PostgreSQL under ${clusterDir} did not start: ${error.message}`)));
+    child.once('error', (error) =>
+      reject(new Error(`the embedded PostgreSQL under ${clusterDir} did not start: ${error.message}`)),
+    );
     child.once('exit', (code, signal) => {
       if (ready) return;
       const reason = lines.filter((line) => /FATAL|ERROR|could not/i.test(line)).pop() ?? `exit ${signal ?? code}`;
@@ -294,7 +334,14 @@ export async function startEmbeddedPostgres(dataDir: string, log: EmbeddedLog = 
   const adminUrl = urlFor(settings, 'postgres');
   await ensureDatabase(adminUrl, DATABASE_NAME);
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
-  return { adminUrl, url: urlFor(settings, DATABASE_NAME), owned: true, clusterDir, logFile, stop: () => supervisor.stop() };
+  return {
+    adminUrl,
+    url: urlFor(settings, DATABASE_NAME),
+    owned: true,
+    clusterDir,
+    logFile,
+    stop: () => supervisor.stop(),
+  };
 }
 
 // Tries of a restart while the killed postmaster's backends still hold its shared memory, 100 ms apart.
@@ -352,7 +399,8 @@ function supervise(
       try {
         return await start();
       } catch (error) {
-        if (attempt >= SHARED_MEMORY_ATTEMPTS || !/pre-existing shared memory block/.test((error as Error).message)) throw error;
+        if (attempt >= SHARED_MEMORY_ATTEMPTS || !/pre-existing shared memory block/.test((error as Error).message))
+          throw error;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

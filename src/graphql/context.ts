@@ -17,7 +17,10 @@ declare module 'mercurius' {
 
 export type GraphqlContext = MercuriusContext;
 
-export function createContext(pool: pg.Pool, limits: GraphqlLimits): Pick<GraphqlContext, 'pool' | 'started' | 'deadline' | 'limits'> {
+export function createContext(
+  pool: pg.Pool,
+  limits: GraphqlLimits,
+): Pick<GraphqlContext, 'pool' | 'started' | 'deadline' | 'limits'> {
   const started = performance.now();
   return { pool, started, deadline: started + limits.timeMs, limits };
 }
@@ -27,7 +30,15 @@ export async function run<T>(context: GraphqlContext, work: (pool: pg.Pool) => P
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
-      () => reject(limitError('TIME_LIMIT_EXCEEDED', 'execution time (ms)', Math.ceil(performance.now() - context.started), context.limits.timeMs)),
+      () =>
+        reject(
+          limitError(
+            'TIME_LIMIT_EXCEEDED',
+            'execution time (ms)',
+            Math.ceil(performance.now() - context.started),
+            context.limits.timeMs,
+          ),
+        ),
       Math.max(0, context.deadline - performance.now()),
     );
   });

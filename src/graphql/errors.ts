@@ -19,7 +19,13 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
-const LIMIT_CODES = new Set(['QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'QUERY_TOO_COSTLY', 'BATCH_TOO_LARGE', 'TIME_LIMIT_EXCEEDED']);
+const LIMIT_CODES = new Set([
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'QUERY_TOO_COSTLY',
+  'BATCH_TOO_LARGE',
+  'TIME_LIMIT_EXCEEDED',
+]);
 
 // Mercurius's own request errors (@fastify/error codes) → ours.
 const MERCURIUS_CODES: Record<string, { code: ErrorCode; message?: string }> = {
@@ -72,7 +78,9 @@ export function formatError(error: GraphQLError, log: Logger): GraphQLFormattedE
   const known = original.code ? MERCURIUS_CODES[original.code] : undefined;
   if (known) return formatted(error, known.message ?? error.message, { code: known.code });
   if (original instanceof SyntaxError && original.code === 'MER_ERR_GQL_VALIDATION') {
-    return formatted(error, `variables or extensions are not JSON: ${original.message}`, { code: 'GRAPHQL_PARSE_FAILED' });
+    return formatted(error, `variables or extensions are not JSON: ${original.message}`, {
+      code: 'GRAPHQL_PARSE_FAILED',
+    });
   }
   if (isDatabaseUnavailable(original)) {
     log.warn({ err: original }, 'database unavailable');
@@ -87,7 +95,9 @@ function flatten(errors: readonly GraphQLError[]): GraphQLError[] {
   return errors.flatMap((error) => {
     const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
     if (!Array.isArray(inner)) return [error];
-    return inner.map((item: unknown) => (item instanceof GraphQLError ? item : new GraphQLError((item as Error).message, { originalError: item as Error })));
+    return inner.map((item: unknown) =>
+      item instanceof GraphQLError ? item : new GraphQLError((item as Error).message, { originalError: item as Error }),
+    );
   });
 }
 

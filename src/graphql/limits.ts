@@ -64,7 +64,13 @@ export type LimitCode =
   | 'TIME_LIMIT_EXCEEDED';
 
 /** A rejection that says which limit, its value and by how much the request went past it. */
-export function limitError(code: LimitCode, what: string, actual: number, limit: number, nodes?: readonly FieldNode[]): GraphQLError {
+export function limitError(
+  code: LimitCode,
+  what: string,
+  actual: number,
+  limit: number,
+  nodes?: readonly FieldNode[],
+): GraphQLError {
   const over = actual - limit;
   return new GraphQLError(`${what} ${actual} exceeds the limit of ${limit} (by ${over})`, {
     ...(nodes ? { nodes } : {}),
@@ -91,7 +97,8 @@ function depthOf(
   for (const selection of selectionSet?.selections ?? []) {
     if (selection.kind === Kind.FIELD) {
       const below = depthOf(selection.selectionSet, fragments, visiting);
-      if (selection.name.value.startsWith('__')) introspection = Math.max(introspection, 1 + below.depth, 1 + below.introspection);
+      if (selection.name.value.startsWith('__'))
+        introspection = Math.max(introspection, 1 + below.depth, 1 + below.introspection);
       else {
         depth = Math.max(depth, 1 + below.depth);
         introspection = Math.max(introspection, below.introspection);
@@ -121,7 +128,9 @@ export function depthRule(limits: Pick<GraphqlLimits, 'depth' | 'introspectionDe
       const { depth, introspection } = depthOf(node.selectionSet, fragments, new Set());
       if (depth > limits.depth) context.reportError(limitError('QUERY_TOO_DEEP', 'query depth', depth, limits.depth));
       if (introspection > limits.introspectionDepth) {
-        context.reportError(limitError('QUERY_TOO_DEEP', 'introspection depth', introspection, limits.introspectionDepth));
+        context.reportError(
+          limitError('QUERY_TOO_DEEP', 'introspection depth', introspection, limits.introspectionDepth),
+        );
       }
     },
   });
@@ -136,7 +145,8 @@ export function aliasRule(limits: Pick<GraphqlLimits, 'aliases'>): ValidationRul
       },
       Document: {
         leave() {
-          if (aliases > limits.aliases) context.reportError(limitError('TOO_MANY_ALIASES', 'aliased fields', aliases, limits.aliases));
+          if (aliases > limits.aliases)
+            context.reportError(limitError('TOO_MANY_ALIASES', 'aliased fields', aliases, limits.aliases));
         },
       },
     };
@@ -175,7 +185,12 @@ function argumentValue(node: ValueNode | undefined, variables: Record<string, un
 }
 
 /** How many items one parent gets from this field, for the cost. */
-function multiplier(parent: string, field: FieldNode, type: GraphQLOutputType, variables: Record<string, unknown>): number {
+function multiplier(
+  parent: string,
+  field: FieldNode,
+  type: GraphQLOutputType,
+  variables: Record<string, unknown>,
+): number {
   const unwrapped = isNonNullType(type) ? type.ofType : type;
   const named = getNamedType(type);
   const key = `${parent}.${field.name.value}`;
@@ -194,11 +209,20 @@ function multiplier(parent: string, field: FieldNode, type: GraphQLOutputType, v
  * expected size) multiplies everything below it. Introspection costs nothing.
  * Computed per request because `first` may be a variable.
  */
-export function queryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> = {}): number {
+export function queryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> = {},
+): number {
   const fragments = fragmentsOf(document);
   let worst = 0;
 
-  function walk(selectionSet: SelectionSetNode | undefined, type: GraphQLCompositeType, factor: number, visiting: Set<string>): number {
+  function walk(
+    selectionSet: SelectionSetNode | undefined,
+    type: GraphQLCompositeType,
+    factor: number,
+    visiting: Set<string>,
+  ): number {
     if (!selectionSet) return 0;
     let cost = 0;
     for (const selection of selectionSet.selections) {

@@ -67,11 +67,16 @@ import {
  * agencies reads them in its own statement (with their events when those are asked too), and Agency.agreements finds
  * them there. Undefined when not asked, asked with several sets, or with arguments Agency.agreements will reject.
  */
-export function agreementsAsked(info: GraphQLResolveInfo, asOf: string | undefined): { filters: Filters; withEvents: boolean } | undefined {
+export function agreementsAsked(
+  info: GraphQLResolveInfo,
+  asOf: string | undefined,
+): { filters: Filters; withEvents: boolean } | undefined {
   const fields = selectedFields(info, ['edges', 'node', 'agreements']);
   if (fields.length === 0) return undefined;
   const definition = (info.schema.getType('Agency') as GraphQLObjectType).getFields().agreements!;
-  const asked = new Set(fields.map((field) => JSON.stringify(getArgumentValues(definition, field, info.variableValues))));
+  const asked = new Set(
+    fields.map((field) => JSON.stringify(getArgumentValues(definition, field, info.variableValues))),
+  );
   if (asked.size > 1) return undefined;
   try {
     const { filters } = nestedAgreementQuery(JSON.parse([...asked][0]!) as AgreementsArgs, asOf);
@@ -101,7 +106,11 @@ export const loaders: Loaders = {
       const results = new Array<Connection<Agreement> | Error>(queries.length);
       const groups = new Map<
         string,
-        { filters: ReturnType<typeof nestedAgreementQuery>['filters']; withEvents: boolean; pages: { position: number; agencyId: string; page: ReturnType<typeof nestedAgreementQuery>['page'] }[] }
+        {
+          filters: ReturnType<typeof nestedAgreementQuery>['filters'];
+          withEvents: boolean;
+          pages: { position: number; agencyId: string; page: ReturnType<typeof nestedAgreementQuery>['page'] }[];
+        }
       >();
       // The agencies of a page ask with the same arguments: parsed once per distinct arguments and asOf.
       const parsed = new Map<string, ReturnType<typeof nestedAgreementQuery> & { key: string }>();
@@ -116,7 +125,9 @@ export const loaders: Loaders = {
           const { filters, page, key } = query;
           if (obj.refAgreements?.key === key) {
             // Read with the page of agencies (see agreementsAsked): no SQL here.
-            results[position] = connection(pageInMemory(obj.refAgreements.records, page), (record) => toAgreement(record, filters.as_of));
+            results[position] = connection(pageInMemory(obj.refAgreements.records, page), (record) =>
+              toAgreement(record, filters.as_of),
+            );
             return;
           }
           const group = groups.get(key) ?? { filters, withEvents: false, pages: [] };
@@ -136,7 +147,9 @@ export const loaders: Loaders = {
           const byAgency = groupRows(records, (record) => record.agency_id);
           for (const { position, agencyId, page } of pages) {
             try {
-              results[position] = connection(pageInMemory(byAgency.get(agencyId) ?? [], page), (record) => toAgreement(record, filters.as_of));
+              results[position] = connection(pageInMemory(byAgency.get(agencyId) ?? [], page), (record) =>
+                toAgreement(record, filters.as_of),
+              );
             } catch (error) {
               results[position] = error as Error;
             }
@@ -146,25 +159,42 @@ export const loaders: Loaders = {
       return results;
     },
     async state(queries: Query<Agency>[], context) {
-      const states = await statesByCode(context, queries.map(({ obj }) => obj.refState));
+      const states = await statesByCode(
+        context,
+        queries.map(({ obj }) => obj.refState),
+      );
       return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
     },
     async county(queries: Query<Agency>[], context) {
       const fips = queries.map(({ obj }) => obj.refCountyFips).filter((code): code is string => code !== null);
-      const counties = await remembered(context, tablesFor(context).counties, fips, countiesByFips, (county) => county.fips);
+      const counties = await remembered(
+        context,
+        tablesFor(context).counties,
+        fips,
+        countiesByFips,
+        (county) => county.fips,
+      );
       return queries.map(({ obj }) => {
         const county = obj.refCountyFips ? counties.get(obj.refCountyFips) : undefined;
         return county ? toCounty(county, obj.asOf) : null;
       });
     },
     async aliases(queries: Query<Agency>[], context) {
-      const aliases = groupRows(await run(context, (pool) => aliasesByAgencyIds(pool, unique(queries.map(({ obj }) => obj.id)))), (alias) => alias.agency_id);
+      const aliases = groupRows(
+        await run(context, (pool) => aliasesByAgencyIds(pool, unique(queries.map(({ obj }) => obj.id)))),
+        (alias) => alias.agency_id,
+      );
       return queries.map(({ obj }) => (aliases.get(obj.id) ?? []).map(toAlias));
     },
     async reports(queries: Query<Agency>[], context) {
-      const links = await run(context, (pool) => reportLinksByAgencyIds(pool, unique(queries.map(({ obj }) => obj.id))));
+      const links = await run(context, (pool) =>
+        reportLinksByAgencyIds(pool, unique(queries.map(({ obj }) => obj.id))),
+      );
       const reportIds = unique(links.map((link) => link.report_id));
-      const reports = indexBy(reportIds.length > 0 ? await run(context, (pool) => listReports(pool, reportIds)) : [], (report) => report.id);
+      const reports = indexBy(
+        reportIds.length > 0 ? await run(context, (pool) => listReports(pool, reportIds)) : [],
+        (report) => report.id,
+      );
       const byAgency = groupRows(links, (link) => link.agency_id);
       return queries.map(({ obj }) =>
         unique((byAgency.get(obj.id) ?? []).map((link) => link.report_id))
@@ -177,24 +207,38 @@ export const loaders: Loaders = {
   Agreement: {
     async agency(queries: Query<Agreement>[], context) {
       return perAsOf(queries, async (asOf, group) => {
-        const agencies = indexBy(await run(context, (pool) => agenciesByIds(pool, unique(group.map(({ obj }) => obj.refAgencyId)), asOf)), (agency) => agency.id);
+        const agencies = indexBy(
+          await run(context, (pool) => agenciesByIds(pool, unique(group.map(({ obj }) => obj.refAgencyId)), asOf)),
+          (agency) => agency.id,
+        );
         return group.map(({ obj }) => toAgency(agencies.get(obj.refAgencyId)!, asOf));
       });
     },
     async model(queries: Query<Agreement>[], context) {
-      const models = await modelsByCode(context, queries.map(({ obj }) => obj.refModel));
+      const models = await modelsByCode(
+        context,
+        queries.map(({ obj }) => obj.refModel),
+      );
       return queries.map(({ obj }) => toModel(models.get(obj.refModel)!, obj.asOf));
     },
     async events(queries: Query<Agreement>[], context) {
       // Agreements reached through Agency.agreements came with their events; the others' are read here.
       const ids = unique(queries.filter(({ obj }) => obj.refEvents === undefined).map(({ obj }) => obj.id));
-      const events = groupRows(ids.length > 0 ? await run(context, (pool) => eventsByAgreementIds(pool, ids)) : [], (event) => event.agreement_id);
-      return queries.map(({ obj }) => (obj.refEvents ?? events.get(obj.id) ?? []).map((event) => toEvent(event, obj.asOf)));
+      const events = groupRows(
+        ids.length > 0 ? await run(context, (pool) => eventsByAgreementIds(pool, ids)) : [],
+        (event) => event.agreement_id,
+      );
+      return queries.map(({ obj }) =>
+        (obj.refEvents ?? events.get(obj.id) ?? []).map((event) => toEvent(event, obj.asOf)),
+      );
     },
     async supersedes(queries: Query<Agreement>[], context) {
       return perAsOf(queries, async (asOf, group) => {
         const ids = unique(group.map(({ obj }) => obj.refSupersedesId).filter((id): id is string => id !== null));
-        const agreements = indexBy(ids.length > 0 ? await run(context, (pool) => agreementsByIds(pool, ids, asOf)) : [], (agreement) => agreement.id);
+        const agreements = indexBy(
+          ids.length > 0 ? await run(context, (pool) => agreementsByIds(pool, ids, asOf)) : [],
+          (agreement) => agreement.id,
+        );
         return group.map(({ obj }) => {
           const record = obj.refSupersedesId ? agreements.get(obj.refSupersedesId) : undefined;
           return record ? toAgreement(record, asOf) : null;
@@ -205,7 +249,10 @@ export const loaders: Loaders = {
   AgreementEvent: {
     async agreement(queries: Query<AgreementEvent>[], context) {
       return perAsOf(queries, async (asOf, group) => {
-        const agreements = indexBy(await run(context, (pool) => agreementsByIds(pool, unique(group.map(({ obj }) => obj.refAgreementId)), asOf)), (agreement) => agreement.id);
+        const agreements = indexBy(
+          await run(context, (pool) => agreementsByIds(pool, unique(group.map(({ obj }) => obj.refAgreementId)), asOf)),
+          (agreement) => agreement.id,
+        );
         return group.map(({ obj }) => {
           const record = agreements.get(obj.refAgreementId);
           return record ? toAgreement(record, asOf) : null;
@@ -220,7 +267,10 @@ export const loaders: Loaders = {
     },
     async historicalSource(queries: Query<AgreementEvent>[], context) {
       const ids = unique(queries.flatMap(({ obj }) => (obj.refHistoricalSourceId ? [obj.refHistoricalSourceId] : [])));
-      const sources = indexBy(ids.length > 0 ? await run(context, (pool) => historicalSourcesByIds(pool, ids)) : [], (source) => source.id);
+      const sources = indexBy(
+        ids.length > 0 ? await run(context, (pool) => historicalSourcesByIds(pool, ids)) : [],
+        (source) => source.id,
+      );
       return queries.map(({ obj }) => {
         const source = obj.refHistoricalSourceId ? sources.get(obj.refHistoricalSourceId) : undefined;
         return source ? toHistoricalSource(source) : null;
@@ -229,14 +279,20 @@ export const loaders: Loaders = {
   },
   State: {
     async counties(queries: Query<State>[], context) {
-      const counties = groupRows(await run(context, (pool) => countiesByState(pool, unique(queries.map(({ obj }) => obj.code)))), (county) => county.state);
+      const counties = groupRows(
+        await run(context, (pool) => countiesByState(pool, unique(queries.map(({ obj }) => obj.code)))),
+        (county) => county.state,
+      );
       return queries.map(({ obj }) => (counties.get(obj.code) ?? []).map((county) => toCounty(county, obj.asOf)));
     },
     summary: summaryLoader<State>((state) => state.code, stateSummaries),
   },
   County: {
     async state(queries: Query<County>[], context) {
-      const states = await statesByCode(context, queries.map(({ obj }) => obj.refState));
+      const states = await statesByCode(
+        context,
+        queries.map(({ obj }) => obj.refState),
+      );
       return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
     },
     async agencies(queries: Query<County>[], context) {
@@ -244,35 +300,61 @@ export const loaders: Loaders = {
       const byCounty = groupRows(links, (link) => link.county_fips);
       return perAsOf(queries, async (asOf, group) => {
         const ids = unique(group.flatMap(({ obj }) => (byCounty.get(obj.fips) ?? []).map((link) => link.id)));
-        const agencies = indexBy(ids.length > 0 ? await run(context, (pool) => agenciesByIds(pool, ids, asOf)) : [], (agency) => agency.id);
+        const agencies = indexBy(
+          ids.length > 0 ? await run(context, (pool) => agenciesByIds(pool, ids, asOf)) : [],
+          (agency) => agency.id,
+        );
         return group.map(({ obj }) =>
-          (byCounty.get(obj.fips) ?? []).map((link) => agencies.get(link.id)).filter((agency) => agency !== undefined).map((agency) => toAgency(agency, asOf)),
+          (byCounty.get(obj.fips) ?? [])
+            .map((link) => agencies.get(link.id))
+            .filter((agency) => agency !== undefined)
+            .map((agency) => toAgency(agency, asOf)),
         );
       });
     },
     summary: summaryLoader<County>((county) => county.fips, countySummaries),
   },
   SupportModel: {
-    summary: summaryLoader<SupportModel>((model) => model.refCode, (pool, asOf) => modelSummaries(pool, asOf)),
+    summary: summaryLoader<SupportModel>(
+      (model) => model.refCode,
+      (pool, asOf) => modelSummaries(pool, asOf),
+    ),
   },
   OversightReport: {
     async models(queries: Query<OversightReport>[], context) {
-      const models = await modelsByCode(context, queries.flatMap(({ obj }) => obj.refModels));
-      return queries.map(({ obj }) => obj.refModels.map((code) => models.get(code)).filter((model) => model !== undefined).map((model) => toModel(model, null)));
+      const models = await modelsByCode(
+        context,
+        queries.flatMap(({ obj }) => obj.refModels),
+      );
+      return queries.map(({ obj }) =>
+        obj.refModels
+          .map((code) => models.get(code))
+          .filter((model) => model !== undefined)
+          .map((model) => toModel(model, null)),
+      );
     },
     async recommendations(queries: Query<OversightReport>[], context) {
-      const recommendations = groupRows(await run(context, (pool) => recommendationsByReportIds(pool, unique(queries.map(({ obj }) => obj.id)))), (row) => row.report_id);
+      const recommendations = groupRows(
+        await run(context, (pool) => recommendationsByReportIds(pool, unique(queries.map(({ obj }) => obj.id)))),
+        (row) => row.report_id,
+      );
       return queries.map(({ obj }) => (recommendations.get(obj.id) ?? []).map(toRecommendation));
     },
     async agencies(queries: Query<OversightReport>[], context) {
-      const agencies = groupRows(await run(context, (pool) => agenciesByReportIds(pool, unique(queries.map(({ obj }) => obj.id)))), (row) => row.report_id);
+      const agencies = groupRows(
+        await run(context, (pool) => agenciesByReportIds(pool, unique(queries.map(({ obj }) => obj.id)))),
+        (row) => row.report_id,
+      );
       return queries.map(({ obj }) => (agencies.get(obj.id) ?? []).map(toReportAgency));
     },
   },
   ReportAgency: {
     async agency(queries: Query<ReportAgency>[], context) {
       const ids = unique(queries.map(({ obj }) => obj.refAgencyId).filter((id): id is string => id !== null));
-      const agencies = indexBy(ids.length > 0 ? await run(context, (pool) => agenciesByIds(pool, ids)) : [], (agency) => agency.id);
+      const agencies = indexBy(
+        ids.length > 0 ? await run(context, (pool) => agenciesByIds(pool, ids)) : [],
+        (agency) => agency.id,
+      );
       return queries.map(({ obj }) => {
         const agency = obj.refAgencyId ? agencies.get(obj.refAgencyId) : undefined;
         return agency ? toAgency(agency, undefined) : null;
@@ -280,4 +362,3 @@ export const loaders: Loaders = {
     },
   },
 };
-

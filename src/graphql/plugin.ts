@@ -34,7 +34,8 @@ const PERSISTED_QUERY_ENTRIES = 5_000;
 /** The resolvers with the batched field resolvers of each type added to the type's own. */
 function withFields(base: IResolvers, fields: Record<string, Record<string, unknown>>): IResolvers {
   const merged: Record<string, unknown> = { ...base };
-  for (const [type, resolversOfType] of Object.entries(fields)) merged[type] = { ...(base[type] as object | undefined), ...resolversOfType };
+  for (const [type, resolversOfType] of Object.entries(fields))
+    merged[type] = { ...(base[type] as object | undefined), ...resolversOfType };
   return merged as IResolvers;
 }
 
@@ -45,7 +46,10 @@ export const graphqlPlugin = fp<GraphqlOptions>(
 
     async function rejectLargeBatches(request: FastifyRequest, reply: FastifyReply) {
       if (request.method === 'POST' && Array.isArray(request.body) && request.body.length > limits.batch) {
-        const error = formatError(limitError('BATCH_TOO_LARGE', 'batched operations', request.body.length, limits.batch), request.log);
+        const error = formatError(
+          limitError('BATCH_TOO_LARGE', 'batched operations', request.body.length, limits.batch),
+          request.log,
+        );
         return reply.code(400).send({ data: null, errors: [error] });
       }
       return cacheHooks.preHandler(request, reply);
@@ -55,7 +59,10 @@ export const graphqlPlugin = fp<GraphqlOptions>(
     // body (keyByBody). See src/cache/graphql-keys.ts.
     await app.register(mercurius, {
       schema: schemaSource(),
-      resolvers: withFields(withFields(resolvers, rootCollections as Record<string, Record<string, unknown>>), batchedResolvers(loaders, inMemory)),
+      resolvers: withFields(
+        withFields(resolvers, rootCollections as Record<string, Record<string, unknown>>),
+        batchedResolvers(loaders, inMemory),
+      ),
       path: '/graphql',
       // GraphiQL is served by src/routes/pages.ts from npm packages: Mercurius's page loads it from a CDN.
       graphiql: false,

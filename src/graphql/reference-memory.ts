@@ -2,11 +2,26 @@
 // loaders, kept in memory per pool and dataset version, and the fields it
 // answers without a batch (inMemory).
 import type { Db } from '../database/connect.ts';
-import { listModels, listStates, type CountyRecord, type ModelRecord, type StateRecord } from '../repositories/index.ts';
+import {
+  listModels,
+  listStates,
+  type CountyRecord,
+  type ModelRecord,
+  type StateRecord,
+} from '../repositories/index.ts';
 import type { InMemory } from './batching.ts';
 import { unique } from './batching.ts';
 import { run, type GraphqlContext } from './context.ts';
-import { toCounty, toModel, toState, type Agency, type Agreement, type AgreementEvent, type County, type SourceList } from './types.ts';
+import {
+  toCounty,
+  toModel,
+  toState,
+  type Agency,
+  type Agreement,
+  type AgreementEvent,
+  type County,
+  type SourceList,
+} from './types.ts';
 
 // Reference data (states, models, counties, source lists) changes only with the
 // dataset version, as every answer does: kept in memory per pool and version
@@ -42,14 +57,27 @@ export async function remembered<K, R>(
   keyOf: (record: R) => K,
 ): Promise<Map<K, R>> {
   const missing = unique(keys).filter((key) => !memory.has(key));
-  if (missing.length > 0) for (const record of await run(context, (pool) => fetch(pool, missing))) memory.set(keyOf(record), record);
+  if (missing.length > 0)
+    for (const record of await run(context, (pool) => fetch(pool, missing))) memory.set(keyOf(record), record);
   return memory;
 }
 
 export const statesByCode = (context: GraphqlContext, codes: readonly string[]) =>
-  remembered(context, tablesFor(context).states, codes, (pool) => listStates(pool), (state) => state.code);
+  remembered(
+    context,
+    tablesFor(context).states,
+    codes,
+    (pool) => listStates(pool),
+    (state) => state.code,
+  );
 export const modelsByCode = (context: GraphqlContext, codes: readonly string[]) =>
-  remembered(context, tablesFor(context).models, codes, (pool) => listModels(pool), (model) => model.code);
+  remembered(
+    context,
+    tablesFor(context).models,
+    codes,
+    (pool) => listModels(pool),
+    (model) => model.code,
+  );
 
 /** The record of `key` converted, when the memory holds it. */
 export function known<K, R, T>(memory: Map<K, R>, key: K, convert: (record: R) => T): T | undefined {
@@ -63,19 +91,23 @@ export function known<K, R, T>(memory: Map<K, R>, key: K, convert: (record: R) =
  */
 export const inMemory: InMemory = {
   Agency: {
-    state: (obj: Agency, context) => known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
+    state: (obj: Agency, context) =>
+      known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
     county: (obj: Agency, context) =>
-      obj.refCountyFips === null ? null : known(tablesFor(context).counties, obj.refCountyFips, (county) => toCounty(county, obj.asOf)),
+      obj.refCountyFips === null
+        ? null
+        : known(tablesFor(context).counties, obj.refCountyFips, (county) => toCounty(county, obj.asOf)),
   },
   Agreement: {
-    model: (obj: Agreement, context) => known(tablesFor(context).models, obj.refModel, (model) => toModel(model, obj.asOf)),
+    model: (obj: Agreement, context) =>
+      known(tablesFor(context).models, obj.refModel, (model) => toModel(model, obj.asOf)),
   },
   AgreementEvent: {
     sourceList: (obj: AgreementEvent, context) =>
       obj.refSourceListId === null ? null : tablesFor(context).sourceLists.get(obj.refSourceListId),
   },
   County: {
-    state: (obj: County, context) => known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
+    state: (obj: County, context) =>
+      known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
   },
 };
-

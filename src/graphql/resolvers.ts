@@ -25,7 +25,17 @@ import { run, type GraphqlContext } from './context.ts';
 import { redirectOf, type RedirectKind } from '../repositories/redirects.ts';
 import { agreementsAsked } from './loaders.ts';
 import { selects } from './selection.ts';
-import { connection, toAgency, toAgreement, toCounty, toModel, toReport, toSourceList, toState, toStats } from './types.ts';
+import {
+  connection,
+  toAgency,
+  toAgreement,
+  toCounty,
+  toModel,
+  toReport,
+  toSourceList,
+  toState,
+  toStats,
+} from './types.ts';
 
 /** Validates one argument with the grammar, reporting it under the name the client used. */
 function renamed<T>(param: string, parse: () => T): T {
@@ -82,7 +92,9 @@ export const resolvers: IResolvers = {
       const { filters, page } = agencyQuery(args, selects(info, 'totalCount'));
       const counts = AGENCY_COUNTS.some((field) => selects(info, 'edges', 'node', field));
       const agreements = agreementsAsked(info, filters.as_of);
-      const result = await run(context, (pool) => listAgencies(pool, filters, page, { counts, ...(agreements ? { agreements } : {}) }));
+      const result = await run(context, (pool) =>
+        listAgencies(pool, filters, page, { counts, ...(agreements ? { agreements } : {}) }),
+      );
       const key = agreements && canonicalKey(agreements.filters);
       return connection(result, (record) => ({
         ...toAgency(record, filters.as_of),
@@ -122,7 +134,9 @@ export const resolvers: IResolvers = {
     async sourceLists(_root, args: { status?: string[] | null; kind?: string[] | null }, context: Ctx) {
       const status = enumList('status', args.status, LIST_STATUSES);
       const kind = enumList('kind', args.kind, LIST_KINDS);
-      const lists = await run(context, (pool) => listSourceLists(pool, { ...(status ? { status } : {}), ...(kind ? { kind } : {}) }));
+      const lists = await run(context, (pool) =>
+        listSourceLists(pool, { ...(status ? { status } : {}), ...(kind ? { kind } : {}) }),
+      );
       return lists.map(toSourceList);
     },
     async sourceList(_root, args: { id: string }, context: Ctx) {
@@ -137,7 +151,12 @@ export const resolvers: IResolvers = {
       const skipped = await run(context, (pool) => skippedRowsByListIds(pool, [list.id]));
       return {
         sourceList: toSourceList(list),
-        skippedRows: skipped.map((row) => ({ rowNumber: row.row_number, cells: row.cells, reason: row.reason, agreementId: row.agreement_id })),
+        skippedRows: skipped.map((row) => ({
+          rowNumber: row.row_number,
+          cells: row.cells,
+          reason: row.reason,
+          agreementId: row.agreement_id,
+        })),
       };
     },
     async stats(_root, args: Pick<CollectionArgs, 'filter' | 'asOf'>, context: Ctx) {

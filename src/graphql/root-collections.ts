@@ -16,7 +16,8 @@ import { run, type GraphqlContext } from './context.ts';
 import { connection, toCounty } from './types.ts';
 
 const upper = (value: string): string => value.toUpperCase();
-const lower = (values: string[] | null | undefined): string[] | undefined => values?.map((value) => value.toLowerCase());
+const lower = (values: string[] | null | undefined): string[] | undefined =>
+  values?.map((value) => value.toLowerCase());
 
 /** A raw REST query from GraphQL arguments: absent and null ones left out. */
 function present(raw: RawQuery): RawQuery {
@@ -40,15 +41,22 @@ interface ChangeFilterInput {
 
 /** REST's parameter names in the messages of a GraphQL argument. */
 const CHANGE_ARGUMENT: Record<string, string> = {
-  since: 'filter.since', state: 'filter.state', county_fips: 'filter.countyFips', model: 'filter.model', agency_id: 'filter.agencyId',
-  type: 'filter.type', limit: 'first', cursor: 'after',
+  since: 'filter.since',
+  state: 'filter.state',
+  county_fips: 'filter.countyFips',
+  model: 'filter.model',
+  agency_id: 'filter.agencyId',
+  type: 'filter.type',
+  limit: 'first',
+  cursor: 'after',
 };
 
 function renamed<T>(names: Record<string, string>, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof QueryError) throw new QueryError(names[error.param] ?? error.param, error.reason, error.allowed);
+    if (error instanceof QueryError)
+      throw new QueryError(names[error.param] ?? error.param, error.reason, error.allowed);
     throw error;
   }
 }
@@ -90,13 +98,23 @@ function toRelease(record: ReleaseRecord) {
 
 export const rootCollections: IResolvers = {
   Query: {
-    async counties(_root, args: { filter?: Pick<FilterInput, 'state' | 'countyFips'> | null; asOf?: string | null }, context: GraphqlContext) {
+    async counties(
+      _root,
+      args: { filter?: Pick<FilterInput, 'state' | 'countyFips'> | null; asOf?: string | null },
+      context: GraphqlContext,
+    ) {
       const raw = present({ state: args.filter?.state, county_fips: args.filter?.countyFips, as_of: args.asOf });
-      const { filters } = renamed({ state: 'filter.state', county_fips: 'filter.countyFips', as_of: 'asOf' }, () => counties.parse(raw));
+      const { filters } = renamed({ state: 'filter.state', county_fips: 'filter.countyFips', as_of: 'asOf' }, () =>
+        counties.parse(raw),
+      );
       const result = await run(context, (pool) => counties.fetch(pool, filters, undefined as never));
       return result.data.map((row) => toCounty(row, filters.as_of ?? null));
     },
-    async changes(_root, args: { filter?: ChangeFilterInput | null; first?: number | null; after?: string | null }, context: GraphqlContext) {
+    async changes(
+      _root,
+      args: { filter?: ChangeFilterInput | null; first?: number | null; after?: string | null },
+      context: GraphqlContext,
+    ) {
       const filter = args.filter ?? {};
       const raw = present({
         since: filter.since,
@@ -112,17 +130,31 @@ export const rootCollections: IResolvers = {
       const result = await run(context, (pool) => listChanges(pool, filters as ChangeFilters, page as never));
       return connection(result, toChange);
     },
-    async statsTimeseries(_root, args: Pick<CollectionArgs, 'filter'> & { interval?: string | null }, context: GraphqlContext) {
+    async statsTimeseries(
+      _root,
+      args: Pick<CollectionArgs, 'filter'> & { interval?: string | null },
+      context: GraphqlContext,
+    ) {
       const raw = present({ ...filterQuery({ filter: args.filter ?? null }), interval: args.interval?.toLowerCase() });
       const { filters } = renamed({ interval: 'interval' }, () => timeseriesCollection.parse(raw));
       const result = await run(context, (pool) => timeseriesCollection.fetch(pool, filters, undefined as never));
-      return result.data.map((point) => ({ date: point.date, activeAgreements: point.active_agreements, pendingAgreements: point.pending_agreements }));
+      return result.data.map((point) => ({
+        date: point.date,
+        activeAgreements: point.active_agreements,
+        pendingAgreements: point.pending_agreements,
+      }));
     },
     async releases(_root, args: { first?: number | null; after?: string | null }, context: GraphqlContext) {
       // Newest first, with the cursors of /v1/releases.
-      const page = renamed({ limit: 'first', cursor: 'after' }, () => parsePage(present({ limit: args.first, cursor: args.after }), ['version'], '-version'));
-      const before = page.cursor ? Number(renamed({ cursor: 'after' }, () => decodeCursor(page.cursor!, '-version')).value) : undefined;
-      const rows = await run(context, (pool) => listReleases(pool, { limit: page.limit, ...(before ? { before } : {}) }));
+      const page = renamed({ limit: 'first', cursor: 'after' }, () =>
+        parsePage(present({ limit: args.first, cursor: args.after }), ['version'], '-version'),
+      );
+      const before = page.cursor
+        ? Number(renamed({ cursor: 'after' }, () => decodeCursor(page.cursor!, '-version')).value)
+        : undefined;
+      const rows = await run(context, (pool) =>
+        listReleases(pool, { limit: page.limit, ...(before ? { before } : {}) }),
+      );
       const edges = rows.slice(0, page.limit).map((row) => ({
         node: toRelease(row),
         cursor: encodeCursor({ sort: '-version', value: row.version, id: String(row.version) }),

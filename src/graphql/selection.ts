@@ -4,7 +4,11 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /** The fields named `name` directly in these selection sets, looking through inline fragments and fragment spreads. */
-function fieldsNamed(info: GraphQLResolveInfo, selectionSets: readonly (SelectionSetNode | undefined)[], name: string): FieldNode[] {
+function fieldsNamed(
+  info: GraphQLResolveInfo,
+  selectionSets: readonly (SelectionSetNode | undefined)[],
+  name: string,
+): FieldNode[] {
   const found: FieldNode[] = [];
   const seen = new Set<string>();
   const search = (selectionSet: SelectionSetNode | undefined): void => {
@@ -27,7 +31,11 @@ function fieldsNamed(info: GraphQLResolveInfo, selectionSets: readonly (Selectio
  * `selectedFields(info, ['edges', 'node', 'agreements'])`. @skip and @include are not read: at worst something is
  * fetched unasked.
  */
-export function selectedFields(info: GraphQLResolveInfo, path: readonly string[], from: readonly FieldNode[] = info.fieldNodes): FieldNode[] {
+export function selectedFields(
+  info: GraphQLResolveInfo,
+  path: readonly string[],
+  from: readonly FieldNode[] = info.fieldNodes,
+): FieldNode[] {
   let fields = [...from];
   for (const name of path) {
     if (fields.length === 0) break;

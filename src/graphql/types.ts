@@ -266,7 +266,15 @@ export interface State extends Dated {
 }
 
 export function toState(record: StateRecord, asOf: string | null): State {
-  return { code: record.code, name: record.name, fips: record.fips, isTerritory: record.is_territory, lat: record.lat, lon: record.lon, asOf };
+  return {
+    code: record.code,
+    name: record.name,
+    fips: record.fips,
+    isTerritory: record.is_territory,
+    lat: record.lat,
+    lon: record.lon,
+    asOf,
+  };
 }
 
 export interface County extends Dated {
@@ -415,10 +423,19 @@ export interface Pipeline extends PipelineGroup {
 }
 
 function toPipeline(record: StatsRecord['pipeline']): Pipeline {
-  const groups = <K extends string>(byKey: Record<string, { count: number; median_days: number | null }>, name: K, map: (key: string) => string) =>
+  const groups = <K extends string>(
+    byKey: Record<string, { count: number; median_days: number | null }>,
+    name: K,
+    map: (key: string) => string,
+  ) =>
     Object.entries(byKey)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, group]) => ({ [name]: map(key), count: group.count, medianDays: group.median_days }) as { [P in K]: string } & PipelineGroup);
+      .map(
+        ([key, group]) =>
+          ({ [name]: map(key), count: group.count, medianDays: group.median_days }) as {
+            [P in K]: string;
+          } & PipelineGroup,
+      );
   return {
     count: record.count,
     medianDays: record.median_days,

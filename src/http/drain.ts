@@ -121,4 +121,3 @@ export function installDrainer(server: Server): Drainer {
     },
   };
 }
-

@@ -40,7 +40,13 @@ export function meta(version: DatasetVersion, asOf: string | undefined, totalCou
   };
 }
 
-export function listEnvelope(version: DatasetVersion, data: unknown[], next: string | null, asOf: string | undefined, totalCount?: number): string {
+export function listEnvelope(
+  version: DatasetVersion,
+  data: unknown[],
+  next: string | null,
+  asOf: string | undefined,
+  totalCount?: number,
+): string {
   return JSON.stringify({ data, links: { next }, meta: meta(version, asOf, totalCount) });
 }
 
@@ -53,10 +59,17 @@ export function itemEnvelope(version: DatasetVersion, data: unknown, asOf: strin
  * filters by name as comma lists, then the page parameters that differ from the defaults, then the cursor (none for
  * the first page).
  */
-export function pageLink(path: string, filters: object, page: Page<string>, cursor: string | null, defaultSort: string): string {
+export function pageLink(
+  path: string,
+  filters: object,
+  page: Page<string>,
+  cursor: string | null,
+  defaultSort: string,
+): string {
   const parts: string[] = [];
   for (const [name, value] of Object.entries(filters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (value !== undefined) parts.push(`${name}=${encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value))}`);
+    if (value !== undefined)
+      parts.push(`${name}=${encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value))}`);
   }
   if (page.limit !== LIMIT_DEFAULT) parts.push(`limit=${page.limit}`);
   if (sortName(page) !== defaultSort) parts.push(`sort=${encodeURIComponent(sortName(page))}`);
@@ -66,7 +79,13 @@ export function pageLink(path: string, filters: object, page: Page<string>, curs
 }
 
 /** The next page's relative URL, or null on the last page. */
-export function nextLink(path: string, filters: object, page: Page<string>, cursor: string | null, defaultSort: string): string | null {
+export function nextLink(
+  path: string,
+  filters: object,
+  page: Page<string>,
+  cursor: string | null,
+  defaultSort: string,
+): string | null {
   return cursor ? pageLink(path, filters, page, cursor, defaultSort) : null;
 }
 

@@ -20,7 +20,11 @@ export function acceptedLanguage(header: string | undefined): PageLanguage | und
     .map((part, index) => {
       const [tag = '', ...parameters] = part.trim().split(';');
       const quality = parameters.map((item) => item.trim()).find((item) => item.startsWith('q='));
-      return { primary: tag.trim().toLowerCase().split('-')[0] ?? '', quality: quality ? Number(quality.slice(2)) : 1, index };
+      return {
+        primary: tag.trim().toLowerCase().split('-')[0] ?? '',
+        quality: quality ? Number(quality.slice(2)) : 1,
+        index,
+      };
     })
     .filter((range) => range.quality > 0 && !Number.isNaN(range.quality))
     .sort((a, b) => b.quality - a.quality || a.index - b.index);

@@ -42,6 +42,7 @@ export const NEGOTIABLE: readonly Representation[] = [
 export function acceptedName(request: { headers: IncomingHttpHeaders }): string {
   const accept = request.headers.accept;
   // Most requests name none of the alternatives to JSON: skip the parse.
-  if (!accept || !NEGOTIABLE.slice(1).some((alternative) => accept.includes(alternative.mediaType.split(';')[0]!))) return NEGOTIABLE[0]!.name;
+  if (!accept || !NEGOTIABLE.slice(1).some((alternative) => accept.includes(alternative.mediaType.split(';')[0]!)))
+    return NEGOTIABLE[0]!.name;
   return negotiate(accept, NEGOTIABLE).name;
 }

@@ -49,7 +49,9 @@ export class ProblemError extends Error {
 }
 
 export function badParameter(name: string, reason: string, allowed?: readonly string[]): ProblemError {
-  return new ProblemError(400, 'invalid-parameter', `${name}: ${reason}`, [{ name, reason, ...(allowed ? { allowed } : {}) }]);
+  return new ProblemError(400, 'invalid-parameter', `${name}: ${reason}`, [
+    { name, reason, ...(allowed ? { allowed } : {}) },
+  ]);
 }
 
 export function notFound(what: string): ProblemError {
@@ -60,7 +62,13 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 
-function problemFor(status: number, slug: string, detail: string, request: FastifyRequest, invalid?: InvalidParam[]): Problem {
+function problemFor(
+  status: number,
+  slug: string,
+  detail: string,
+  request: FastifyRequest,
+  invalid?: InvalidParam[],
+): Problem {
   return {
     type: `${PROBLEM_TYPE_BASE}${slug}`,
     title: TITLES[status] ?? 'Error',
@@ -72,7 +80,17 @@ function problemFor(status: number, slug: string, detail: string, request: Fasti
 }
 
 // Socket errors and PostgreSQL's admin-shutdown / cannot-connect / connection-failure SQLSTATEs.
-const DATABASE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
+const DATABASE_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+]);
 
 /** True for errors that mean "the database is not answering" rather than a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -80,7 +98,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (let depth = 0; current && depth < 5; depth++) {
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
     if (typeof candidate.code === 'string' && DATABASE_DOWN_CODES.has(candidate.code)) return true;
-    if (typeof candidate.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(candidate.message)) return true;
+    if (
+      typeof candidate.message === 'string' &&
+      /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(candidate.message)
+    )
+      return true;
     current = candidate.cause;
   }
   return false;
@@ -100,7 +122,12 @@ export function installProblemHandlers(app: FastifyInstance): void {
     }
     if (error.validation) {
       const invalid = error.validation.map((issue) => ({
-        name: String(issue.instancePath || (issue.params as { missingProperty?: string })?.missingProperty || error.validationContext || 'request').replace(/^\//, ''),
+        name: String(
+          issue.instancePath ||
+            (issue.params as { missingProperty?: string })?.missingProperty ||
+            error.validationContext ||
+            'request',
+        ).replace(/^\//, ''),
         reason: issue.message ?? 'invalid',
       }));
       return sendProblem(reply, problemFor(400, 'invalid-parameter', error.message, request, invalid));
@@ -108,7 +135,10 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('retry-after', '5');
-      return sendProblem(reply, problemFor(503, 'database-unavailable', 'the database is not answering; try again shortly', request));
+      return sendProblem(
+        reply,
+        problemFor(503, 'database-unavailable', 'the database is not answering; try again shortly', request),
+      );
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
@@ -119,6 +149,9 @@ export function installProblemHandlers(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problemFor(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request)),
+    sendProblem(
+      reply,
+      problemFor(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request),
+    ),
   );
 }

@@ -34,7 +34,11 @@ export const GRAPHIQL_HEADERS = {
   ...PAGE_HEADERS,
   'content-security-policy': [
     ...CSP_DIRECTIVES.map((directive) =>
-      directive.startsWith('style-src') ? "style-src 'self' 'unsafe-inline'" : directive.startsWith('font-src') ? "font-src 'self' data:" : directive,
+      directive.startsWith('style-src')
+        ? "style-src 'self' 'unsafe-inline'"
+        : directive.startsWith('font-src')
+          ? "font-src 'self' data:"
+          : directive,
     ),
     "frame-ancestors 'none'",
   ].join('; '),

@@ -53,7 +53,11 @@ export function staticFiles(files: Record<string, string>, options: StaticFileOp
     let file = loaded.get(name);
     if (!file) {
       const body = readFileSync(path);
-      file = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, type: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream' };
+      file = {
+        body,
+        etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+        type: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+      };
       loaded.set(name, file);
     }
     return file;
@@ -64,7 +68,10 @@ export function staticFiles(files: Record<string, string>, options: StaticFileOp
     // In the client's coding, compressed once per file (src/http/compression.ts), with that coding's ETag.
     const encoding = isCompressible(file.type) ? chooseEncoding(request.headers['accept-encoding']) : 'identity';
     const etag = encodedEtag(file.etag, encoding);
-    reply.header('etag', etag).header('cache-control', options.cacheControl).header('vary', varyWithEncoding(reply.getHeader('vary') as string | undefined));
+    reply
+      .header('etag', etag)
+      .header('cache-control', options.cacheControl)
+      .header('vary', varyWithEncoding(reply.getHeader('vary') as string | undefined));
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     if (encoding !== 'identity') reply.header('content-encoding', encoding);
     return reply.type(file.type).send(encodedBody(file.body, encoding));

@@ -66,7 +66,10 @@ export async function ingestFiles(
   // Hash before parse: a file whose bytes were ingested before costs its read and hash, not its parse.
   const hashes: (string | null)[] = [];
   for (const path of paths) hashes.push(await hashFile(path));
-  const known = await knownLists(pool, hashes.filter((hash) => hash !== null));
+  const known = await knownLists(
+    pool,
+    hashes.filter((hash) => hash !== null),
+  );
   const settled = paths.map((_, i) => {
     const list = known.get(hashes[i] ?? '');
     return list && isSettled(list, options) ? list : null;
@@ -116,7 +119,9 @@ const LOOKAHEAD = 2;
 /** The SHA-256 of a file's bytes, or null when it cannot be read (parsing it then says why). */
 async function hashFile(path: string): Promise<string | null> {
   try {
-    return createHash('sha256').update(await readFile(path)).digest('hex');
+    return createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
   } catch {
     return null;
   }
@@ -129,7 +134,10 @@ async function hashFile(path: string): Promise<string | null> {
  */
 class ParseWorker {
   private worker: Worker | null;
-  private readonly waiting = new Map<number, { path: string; resolve: (result: ParseResult | Promise<ParseResult>) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { path: string; resolve: (result: ParseResult | Promise<ParseResult>) => void }
+  >();
   private nextId = 0;
 
   constructor() {

@@ -29,7 +29,13 @@ export async function ingestUrls(
     try {
       const report = await ingestList(
         pool,
-        { buffer: fetched.buffer, fileName: fetched.fileName, url, lastModified: fetched.lastModified, publishedAt: publishedAtOf(fetched.lastModifiedHeader) },
+        {
+          buffer: fetched.buffer,
+          fileName: fetched.fileName,
+          url,
+          lastModified: fetched.lastModified,
+          publishedAt: publishedAtOf(fetched.lastModifiedHeader),
+        },
         options,
       );
       results.push({ url, kind: 'ingested', report });
@@ -43,7 +49,12 @@ export async function ingestUrls(
 }
 
 /** Every list linked from the 287(g) page at `pageUrl` (links resolve against where the page was finally served from). */
-export async function ingestLatest(pool: pg.Pool, fetcher: Fetcher, pageUrl: string, options: IngestOptions = {}): Promise<RemoteResult[]> {
+export async function ingestLatest(
+  pool: pg.Pool,
+  fetcher: Fetcher,
+  pageUrl: string,
+  options: IngestOptions = {},
+): Promise<RemoteResult[]> {
   const page = await fetcher.page(pageUrl);
   const links = discoverListLinks(page.html, page.url);
   if (links.length === 0) throw new IngestInputError(`${page.url}: no list links found on the page`);
@@ -63,10 +74,16 @@ export function summarizeResults(results: RemoteResult[]): string {
   const counts = new Map<string, number>();
   const notes: string[] = [];
   for (const result of results) {
-    const label = result.kind === 'ingested' ? (result.report.outcome === 'skipped' ? 'already known' : result.report.outcome) : result.kind.replace('_', ' ');
+    const label =
+      result.kind === 'ingested'
+        ? result.report.outcome === 'skipped'
+          ? 'already known'
+          : result.report.outcome
+        : result.kind.replace('_', ' ');
     counts.set(label, (counts.get(label) ?? 0) + 1);
     if (result.kind === 'bad_input') notes.push(result.message);
-    if (result.kind === 'ingested' && result.report.outcome === 'quarantined') notes.push(`${result.report.fileName}: ${result.report.reason}`);
+    if (result.kind === 'ingested' && result.report.outcome === 'quarantined')
+      notes.push(`${result.report.fileName}: ${result.report.reason}`);
   }
   const parts = [...counts].map(([label, n]) => `${n} ${label}`).join(', ');
   return `${results.length} list${results.length === 1 ? '' : 's'}: ${parts}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
@@ -99,7 +116,10 @@ export async function checkLatest(
   try {
     results = await ingestLatest(pool, fetcher, pageUrl, options);
   } catch (error) {
-    const message = error instanceof FetchError || error instanceof IngestInputError ? error.message : `failed: ${(error as Error).message}`;
+    const message =
+      error instanceof FetchError || error instanceof IngestInputError
+        ? error.message
+        : `failed: ${(error as Error).message}`;
     // Best effort: the database itself may be what failed.
     await record('failed', message).catch(() => {});
     throw error;
@@ -119,7 +139,9 @@ export async function withRunLock<T>(
 ): Promise<T | null> {
   const client = await pool.connect();
   try {
-    const got = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [INGESTION_RUN_LOCK]);
+    const got = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      INGESTION_RUN_LOCK,
+    ]);
     if (!got.rows[0]!.locked) {
       if (!options.wait) return null;
       options.onWait?.();

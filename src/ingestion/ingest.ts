@@ -71,19 +71,32 @@ export class HistoryCache {
   }
 }
 
-export async function ingestList(pool: pg.Pool, source: ListSource, options: IngestOptions = {}): Promise<IngestReport> {
+export async function ingestList(
+  pool: pg.Pool,
+  source: ListSource,
+  options: IngestOptions = {},
+): Promise<IngestReport> {
   return applyList(pool, await readList(source), options);
 }
 
 /** Decides and writes a parsed list (see ingestList). `history` carries the state from one list to the next. */
-export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOptions = {}, history?: HistoryCache): Promise<IngestReport> {
+export async function applyList(
+  pool: pg.Pool,
+  list: ReadList,
+  options: IngestOptions = {},
+  history?: HistoryCache,
+): Promise<IngestReport> {
   const { parsed } = list;
   // A reviewed correction stands in for --kind and --list-date, unless the caller passed either.
-  const correction = options.kind === undefined && options.listDate === undefined ? correctionFor(parsed.sha256) : undefined;
+  const correction =
+    options.kind === undefined && options.listDate === undefined ? correctionFor(parsed.sha256) : undefined;
   const correctedKind = correction?.correction === 'kind' ? correction.kind : undefined;
   const correctedDate = correction?.correction === 'list_date' ? correction.list_date : undefined;
   const kind = options.kind ?? correctedKind ?? parsed.kind ?? parsed.contentKind;
-  if (!kind) throw new IngestInputError(`${parsed.fileName ?? 'input'}: cannot tell whether this is a participating or a pending list; pass --kind`);
+  if (!kind)
+    throw new IngestInputError(
+      `${parsed.fileName ?? 'input'}: cannot tell whether this is a participating or a pending list; pass --kind`,
+    );
   const [listDate, listDateSource] = options.listDate
     ? [options.listDate, 'argument' as const]
     : correctedDate
@@ -94,7 +107,9 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
           ? [list.lastModified, 'last_modified' as const]
           : [null, null];
   if (!listDate || !listDateSource) {
-    throw new IngestInputError(`${parsed.fileName ?? 'input'}: no list date in the file name; pass --list-date YYYY-MM-DD`);
+    throw new IngestInputError(
+      `${parsed.fileName ?? 'input'}: no list date in the file name; pass --list-date YYYY-MM-DD`,
+    );
   }
 
   const report: IngestReport = {
@@ -132,13 +147,28 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
       }
       // History does not change: the state kept for the next list stays valid at the version this write makes.
       const kept = version !== null ? history?.take(version) : null;
-      const listId = await saveSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, status: 'rejected', reason, plan: null, warnings: report.warnings });
+      const listId = await saveSourceList(client, known?.id ?? null, {
+        list,
+        kind,
+        listDate,
+        listDateSource,
+        status: 'rejected',
+        reason,
+        plan: null,
+        warnings: report.warnings,
+      });
       const newVersion = await bumpVersion(client, listId, false);
       await client.query('COMMIT');
       if (kept && newVersion !== undefined) history?.keep(kept, newVersion);
       return { ...report, outcome: 'rejected', sourceListId: listId, reason };
     }
-    const place: ListPlace = { listDate, listTime: parsed.listTime, kind, publishedAt: list.publishedAt, arrival: Number.MAX_SAFE_INTEGER };
+    const place: ListPlace = {
+      listDate,
+      listTime: parsed.listTime,
+      kind,
+      publishedAt: list.publishedAt,
+      arrival: Number.MAX_SAFE_INTEGER,
+    };
     const applied = await appliedListsInOrder(client);
     const judged = { kind, listDate, listDateSource, lastModified: list.lastModified };
     if (applied.some((other) => compareListPlace(other, place) > 0)) {
@@ -163,7 +193,16 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
         return { ...report, outcome: 'dry_run', reason: quarantineReason };
       }
       const status = quarantineReason ? 'quarantined' : 'applied';
-      const listId = await saveSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, status, reason: quarantineReason, plan, warnings: report.warnings });
+      const listId = await saveSourceList(client, known?.id ?? null, {
+        list,
+        kind,
+        listDate,
+        listDateSource,
+        status,
+        reason: quarantineReason,
+        plan,
+        warnings: report.warnings,
+      });
       if (status === 'applied') {
         await replaceHistory(client, replay.history, (id) => (id === ARRIVING_LIST_ID ? listId : id));
       } else {
@@ -208,7 +247,12 @@ export async function applyList(pool: pg.Pool, list: ReadList, options: IngestOp
     }
     // The first list into an empty history is derived under today's rules; later ones keep the version the
     // history was derived under (a database derived under older rules stays so until --rederive).
-    const newVersion = await bumpVersion(client, listId, status === 'applied', applied.length === 0 && status === 'applied');
+    const newVersion = await bumpVersion(
+      client,
+      listId,
+      status === 'applied',
+      applied.length === 0 && status === 'applied',
+    );
     await numberEditions(client, kind, listDate, parsed.listTime);
     await client.query('COMMIT');
     // Planning changed the state in place: it is the database's state now only if the plan was written.
@@ -242,7 +286,10 @@ export interface KnownList {
 }
 
 /** The lists already ingested among these SHA-256s. */
-export async function knownLists(db: pg.Pool | pg.ClientBase, sha256s: readonly string[]): Promise<Map<string, KnownList>> {
+export async function knownLists(
+  db: pg.Pool | pg.ClientBase,
+  sha256s: readonly string[],
+): Promise<Map<string, KnownList>> {
   const result = await db.query<KnownList>(
     `SELECT id, sha256::text AS sha256, kind::text AS kind, list_date, list_date_source::text AS list_date_source,
        status::text AS status, status_reason, file_name
@@ -288,7 +335,12 @@ export function settledReport(known: KnownList, fileName: string | null): Ingest
 }
 
 /** A new dataset version; the running service drops its response cache when it hears it (src/plugins/app/dataset-version.ts). */
-async function bumpVersion(client: pg.ClientBase, listId: number, applied: boolean, firstList = false): Promise<number | undefined> {
+async function bumpVersion(
+  client: pg.ClientBase,
+  listId: number,
+  applied: boolean,
+  firstList = false,
+): Promise<number | undefined> {
   const updated = await client.query<{ version: number }>(
     `UPDATE dataset_version SET version = version + 1, updated_at = now(),
        latest_list_id = CASE WHEN $1 THEN $2::int ELSE latest_list_id END,
@@ -301,7 +353,12 @@ async function bumpVersion(client: pg.ClientBase, listId: number, applied: boole
 }
 
 /** Editions of one list (same kind, date and time of day): 1, 2 … by publication time when known, else arrival. */
-async function numberEditions(client: pg.ClientBase, kind: ListKind, listDate: string, listTime: string | null): Promise<void> {
+async function numberEditions(
+  client: pg.ClientBase,
+  kind: ListKind,
+  listDate: string,
+  listTime: string | null,
+): Promise<void> {
   await client.query(
     `UPDATE source_lists s SET edition = n.edition
      FROM (SELECT id, row_number() OVER (ORDER BY published_at NULLS LAST, id)::int AS edition FROM source_lists
@@ -316,7 +373,8 @@ async function datasetVersion(client: pg.ClientBase): Promise<number | null> {
   return result.rows[0]?.version ?? null;
 }
 
-const daysApart = (a: string, b: string): number => Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
+const daysApart = (a: string, b: string): number =>
+  Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
 
 /** How long after its latest signing a list dated "a year on" may be, to be taken as a year typo. */
 const YEAR_TYPO_WINDOW_DAYS = 60;
@@ -331,7 +389,10 @@ function likelyListDate(listDate: string, latestSignedOn: string | null, lastMod
   if (latestSignedOn === null) return listDate;
   const [year, month, day] = listDate.split('-').map(Number) as [number, number, number];
   const yearOn = `${year + 1}${listDate.slice(4)}`;
-  const typo = isValidDate(year + 1, month, day) && yearOn >= latestSignedOn && daysApart(yearOn, latestSignedOn) <= YEAR_TYPO_WINDOW_DAYS;
+  const typo =
+    isValidDate(year + 1, month, day) &&
+    yearOn >= latestSignedOn &&
+    daysApart(yearOn, latestSignedOn) <= YEAR_TYPO_WINDOW_DAYS;
   return typo ? yearOn : latestSignedOn;
 }
 
@@ -341,7 +402,10 @@ interface Quarantine {
 }
 
 function misdated(why: string, suggestedListDate: string): Quarantine {
-  return { reason: `misdated: ${why}; review it, then ingest it again with --list-date ${suggestedListDate}`, suggestedListDate };
+  return {
+    reason: `misdated: ${why}; review it, then ingest it again with --list-date ${suggestedListDate}`,
+    suggestedListDate,
+  };
 }
 
 /**
@@ -360,7 +424,9 @@ async function quarantineReasonFor(
   const held = (reason: string): Quarantine => ({ reason, suggestedListDate: null });
   if (force) return null;
   if (parsed.contentKind && parsed.contentKind !== kind) {
-    return held(`looks like a ${parsed.contentKind} list (its columns) although it is taken as ${kind}: the files may have been swapped`);
+    return held(
+      `looks like a ${parsed.contentKind} list (its columns) although it is taken as ${kind}: the files may have been swapped`,
+    );
   }
   if (kind === 'participating' && parsed.latestSignedOn && parsed.latestSignedOn > listDate) {
     return misdated(
@@ -368,7 +434,11 @@ async function quarantineReasonFor(
       likelyListDate(listDate, parsed.latestSignedOn, lastModified),
     );
   }
-  if (list.listDateSource === 'file_name' && lastModified && daysApart(listDate, lastModified) > LAST_MODIFIED_TOLERANCE_DAYS) {
+  if (
+    list.listDateSource === 'file_name' &&
+    lastModified &&
+    daysApart(listDate, lastModified) > LAST_MODIFIED_TOLERANCE_DAYS
+  ) {
     return misdated(
       `the file name says ${listDate} but the server's Last-Modified is ${lastModified}, ${Math.round(daysApart(listDate, lastModified))} days apart`,
       likelyListDate(listDate, parsed.latestSignedOn, lastModified),
@@ -386,14 +456,18 @@ async function quarantineReasonFor(
   }
   const missing = (previousOfKind?.columns ?? []).filter((column) => !parsed.columns.includes(column));
   if (missing.length > 0) {
-    return held(`looks like a stale re-post: it has no ${missing.map((c) => c.toUpperCase()).join(', ')} column, which the applied list of ${previousOfKind!.listDate} had`);
+    return held(
+      `looks like a stale re-post: it has no ${missing.map((c) => c.toUpperCase()).join(', ')} column, which the applied list of ${previousOfKind!.listDate} had`,
+    );
   }
   // A header-only list would end every open agreement of its kind, however few (ICE's empty pending lists of
   // November 2025 came between lists that still held the same applications).
   const endsAll = parsed.rows.length === 0 && plan.wouldEnd > 0;
   if (endsAll || (plan.openBefore >= MASS_ENDING_MIN_OPEN && plan.wouldEnd > plan.openBefore * MASS_ENDING_SHARE)) {
     const what = kind === 'participating' ? 'active agreements' : 'pending applications';
-    return held(`would end ${plan.wouldEnd} of ${plan.openBefore} ${what} (${Math.round((plan.wouldEnd / plan.openBefore) * 100)}%) at once`);
+    return held(
+      `would end ${plan.wouldEnd} of ${plan.openBefore} ${what} (${Math.round((plan.wouldEnd / plan.openBefore) * 100)}%) at once`,
+    );
   }
   return null;
 }
@@ -413,7 +487,10 @@ async function saveSourceList(
     warnings: string[];
   },
 ): Promise<number> {
-  const { list: { parsed }, plan } = list;
+  const {
+    list: { parsed },
+    plan,
+  } = list;
   const summary = { columns: parsed.columns, counts: plan?.counts ?? null, header_row: parsed.headerRow };
   const rawRows = parsed.rows.map((row) => ({ row: row.rowNumber, cells: row.raw, issues: row.issues }));
   const values = [

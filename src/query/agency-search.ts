@@ -37,7 +37,9 @@ let knownNames: Map<string, Set<string>> | undefined;
 /** Search key of a known name -> the agencies it names (a few acronyms, such as DPS, name one agency per state). */
 function knownNameIndex(): Map<string, Set<string>> {
   if (!knownNames) {
-    const entries = KnownNamesSchema.parse(JSON.parse(readFileSync(new URL('../reference/known-agency-names.json', import.meta.url), 'utf8')));
+    const entries = KnownNamesSchema.parse(
+      JSON.parse(readFileSync(new URL('../reference/known-agency-names.json', import.meta.url), 'utf8')),
+    );
     knownNames = new Map();
     for (const entry of entries) {
       for (const name of entry.names) {

@@ -5,13 +5,31 @@
 import { z } from 'zod';
 import { findState, STATES } from '../domain/states.ts';
 
-import { AGENCY_TYPES, AGREEMENT_STATUSES, MODEL_CODES, type AgencyType, type AgreementStatus, type ModelCode } from '../domain/enums.ts';
+import {
+  AGENCY_TYPES,
+  AGREEMENT_STATUSES,
+  MODEL_CODES,
+  type AgencyType,
+  type AgreementStatus,
+  type ModelCode,
+} from '../domain/enums.ts';
 
 /** Page sizes: a default, and a hard maximum that is an error, not a silent clamp. */
 export const LIMIT_DEFAULT = 50;
 export const LIMIT_MAX = 1000;
 
-export const AGREEMENT_SORTS = ['signed_on', 'state', 'agency_name', 'model', 'status', 'first_listed_on', 'last_listed_on', 'ended_on', 'updated_at', 'id'] as const;
+export const AGREEMENT_SORTS = [
+  'signed_on',
+  'state',
+  'agency_name',
+  'model',
+  'status',
+  'first_listed_on',
+  'last_listed_on',
+  'ended_on',
+  'updated_at',
+  'id',
+] as const;
 export const AGENCY_SORTS = ['relevance', 'name', 'state', 'county_fips', 'type', 'id'] as const;
 /** Agencies matching q come best match first unless a sort is asked for (relevance needs q). */
 export function agencyDefaultSort(raw: RawQuery, fallback: string): string {
@@ -39,7 +57,8 @@ export class QueryError extends Error {
  * (schema/schema.graphql) is written by hand and says the same in its own words.
  */
 export const PARAMETER_DOCS = {
-  state: 'State or territory: postal code (TX), name (Texas) or 2-digit FIPS (48). Repeat or comma-separate for several.',
+  state:
+    'State or territory: postal code (TX), name (Texas) or 2-digit FIPS (48). Repeat or comma-separate for several.',
   county_fips: '5-digit county FIPS code, zero-padded (48201). Repeatable.',
   ori: "The agency's FBI ORI code (9 characters, e.g. TX1010000), as in the agency's ori field. Repeatable.",
   model: `Support model: ${MODEL_CODES.join(', ')}. Repeatable.`,
@@ -65,14 +84,16 @@ const list = (value: unknown): string[] | undefined => {
 };
 
 /** Values of a set-like parameter, de-duplicated and sorted: equal sets, equal normalized queries. */
-const asSet = <T extends string>(values: T[] | undefined): T[] | undefined => (values ? [...new Set(values)].sort() : undefined);
+const asSet = <T extends string>(values: T[] | undefined): T[] | undefined =>
+  values ? [...new Set(values)].sort() : undefined;
 
 /** Comma-separated or repeated values, each one of `allowed` (any case). */
 export function enumList<T extends string>(param: string, value: unknown, allowed: readonly T[]): T[] | undefined {
   return asSet(
     list(value)?.map((item) => {
       const normalized = item.toLowerCase();
-      if (!(allowed as readonly string[]).includes(normalized)) throw new QueryError(param, `unknown value "${item}"`, allowed);
+      if (!(allowed as readonly string[]).includes(normalized))
+        throw new QueryError(param, `unknown value "${item}"`, allowed);
       return normalized as T;
     }),
   );
@@ -99,7 +120,12 @@ function states(value: unknown): string[] | undefined {
   return asSet(
     list(value)?.map((item) => {
       const state = findState(item);
-      if (!state) throw new QueryError('state', `unknown state "${item}"`, STATES.map((known) => known.code));
+      if (!state)
+        throw new QueryError(
+          'state',
+          `unknown state "${item}"`,
+          STATES.map((known) => known.code),
+        );
       return state.code;
     }),
   );
@@ -128,15 +154,24 @@ function limit(value: unknown): number {
   const text = String(value);
   if (!/^\d+$/.test(text)) throw new QueryError('limit', `"${text}" is not a whole number`);
   const number = Number(text);
-  if (number < 1 || number > LIMIT_MAX) throw new QueryError('limit', `must be between 1 and ${LIMIT_MAX}, got ${number}`);
+  if (number < 1 || number > LIMIT_MAX)
+    throw new QueryError('limit', `must be between 1 and ${LIMIT_MAX}, got ${number}`);
   return number;
 }
 
-function sort<T extends string>(value: unknown, allowed: readonly T[], fallback: string): { field: T; descending: boolean } {
+function sort<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  fallback: string,
+): { field: T; descending: boolean } {
   const text = value === undefined || value === null || value === '' ? fallback : String(value);
   const field = text.replace(/^[-+]/, '');
   if (!(allowed as readonly string[]).includes(field)) {
-    throw new QueryError('sort', `cannot sort by "${field}"`, allowed.flatMap((name) => [name, `-${name}`]));
+    throw new QueryError(
+      'sort',
+      `cannot sort by "${field}"`,
+      allowed.flatMap((name) => [name, `-${name}`]),
+    );
   }
   return { field: field as T, descending: text.startsWith('-') };
 }
@@ -258,7 +293,9 @@ export const PAGE_PARAMS = ['limit', 'cursor', 'sort', 'include_total'] as const
 export function canonicalKey(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
     item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : item,
   );
 }

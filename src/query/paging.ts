@@ -81,7 +81,9 @@ export function keyset(page: Page<string>, column: SortColumn, id: SortColumn, p
   }
   return {
     after,
-    orderBy: sortedById ? `${id.expression} ${direction}` : `${column.expression} ${direction}, ${id.expression} ${direction}`,
+    orderBy: sortedById
+      ? `${id.expression} ${direction}`
+      : `${column.expression} ${direction}, ${id.expression} ${direction}`,
     sortValue: `(${column.expression})::text AS sort_value`,
     limit: page.limit + 1,
   };
@@ -95,7 +97,10 @@ function cursorOf(page: Page<string>, row: KeysetRow): string {
 }
 
 /** A page from rows fetched with keyset(): the rows without their sort value, each row's cursor, the next cursor. */
-export function pageOf<T extends KeysetRow>(rows: T[], page: Page<string>): PageResult<Omit<T, 'sort_value' | 'total_count'>> {
+export function pageOf<T extends KeysetRow>(
+  rows: T[],
+  page: Page<string>,
+): PageResult<Omit<T, 'sort_value' | 'total_count'>> {
   const data = rows.slice(0, page.limit);
   const last = data.at(-1);
   return {
@@ -112,11 +117,18 @@ export function pageInMemory<T extends { id: string }>(records: readonly T[], pa
   const rest = after === undefined ? sorted : sorted.filter((record) => record.id > after);
   const data = rest.slice(0, page.limit);
   const cursorAt = (index: number) => cursorOf(page, { sort_value: data[index]!.id, id: data[index]!.id });
-  return { data, next_cursor: rest.length > page.limit && data.length > 0 ? cursorAt(data.length - 1) : null, cursorAt, total_count: sorted.length };
+  return {
+    data,
+    next_cursor: rest.length > page.limit && data.length > 0 ? cursorAt(data.length - 1) : null,
+    cursorAt,
+    total_count: sorted.length,
+  };
 }
 
 /** Every page, in order: the one page walker (exports, bulk downloads, /v1/changes.csv). */
-export async function* walkPages<T>(fetch: (cursor: string | undefined) => Promise<PageResult<T>>): AsyncGenerator<T[]> {
+export async function* walkPages<T>(
+  fetch: (cursor: string | undefined) => Promise<PageResult<T>>,
+): AsyncGenerator<T[]> {
   let cursor: string | undefined;
   for (;;) {
     const page = await fetch(cursor);
@@ -130,7 +142,11 @@ export async function* walkPages<T>(fetch: (cursor: string | undefined) => Promi
  * The same paging over a small collection answered from memory, in the order given (/v1/lists newest first,
  * /v1/counties by FIPS): a cursor names the last row's key. Without a page, every row.
  */
-export function pageInOrder<T>(records: readonly T[], page: Page<string> | undefined, key: (record: T) => string): PageResult<T> {
+export function pageInOrder<T>(
+  records: readonly T[],
+  page: Page<string> | undefined,
+  key: (record: T) => string,
+): PageResult<T> {
   if (!page) return { data: [...records], next_cursor: null, cursorAt: () => '' };
   let start = 0;
   if (page.cursor) {
@@ -139,6 +155,11 @@ export function pageInOrder<T>(records: readonly T[], page: Page<string> | undef
     if (start === 0) throw new QueryError('cursor', 'points at a row this collection no longer holds');
   }
   const data = records.slice(start, start + page.limit);
-  const cursorAt = (index: number) => encodeCursor({ sort: sortName(page), value: key(data[index]!), id: key(data[index]!) });
-  return { data, next_cursor: start + page.limit < records.length && data.length > 0 ? cursorAt(data.length - 1) : null, cursorAt };
+  const cursorAt = (index: number) =>
+    encodeCursor({ sort: sortName(page), value: key(data[index]!), id: key(data[index]!) });
+  return {
+    data,
+    next_cursor: start + page.limit < records.length && data.length > 0 ? cursorAt(data.length - 1) : null,
+    cursorAt,
+  };
 }

@@ -97,7 +97,9 @@ export function agencySource(filters: Filters, params: Params): { from: string; 
     // An agency is in the answer when it holds at least one agreement matching the agreement filters. The
     // subquery must not join agencies again: its own `g` would shadow the outer one and match every agency.
     const inner = agreementSource(agreementFilters, params, false);
-    where.push(`EXISTS (SELECT 1 FROM ${inner.from} WHERE a.agency_id = g.id${inner.where.map((clause) => ` AND ${clause}`).join('')})`);
+    where.push(
+      `EXISTS (SELECT 1 FROM ${inner.from} WHERE a.agency_id = g.id${inner.where.map((clause) => ` AND ${clause}`).join('')})`,
+    );
   }
   return { from: 'agencies g', where };
 }
@@ -158,7 +160,11 @@ export function pageQuery(text: string, values: readonly unknown[]): QueryConfig
   return { name: `page-${createHash('sha1').update(text).digest('base64url')}`, text, values: [...values] };
 }
 
-export async function select<T extends QueryResultRow>(db: Db, text: string, values: readonly unknown[] = []): Promise<T[]> {
+export async function select<T extends QueryResultRow>(
+  db: Db,
+  text: string,
+  values: readonly unknown[] = [],
+): Promise<T[]> {
   return (await db.query<T>(text, [...values])).rows;
 }
 
@@ -173,7 +179,10 @@ export function totalColumn(source: { from: string; where: string[] }, include: 
 
 /** The number of rows of a filtered source (include_total), with its own parameters. */
 export async function countRows(db: Db, source: { from: string; where: string[] }, params: Params): Promise<number> {
-  const result = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${source.from} ${whereClause(source.where)}`, params.values);
+  const result = await db.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM ${source.from} ${whereClause(source.where)}`,
+    params.values,
+  );
   return result.rows[0]!.count;
 }
 

@@ -27,7 +27,10 @@ export type RecordFields = readonly RecordField[];
 /** The Zod shape of a record: each field's schema, nullable where it may be null, with its description. */
 export function zodShape(fields: RecordFields): Record<string, z.ZodType> {
   return Object.fromEntries(
-    fields.map((field) => [field.name, (field.nullable ? field.schema.nullable() : field.schema).describe(field.description)]),
+    fields.map((field) => [
+      field.name,
+      (field.nullable ? field.schema.nullable() : field.schema).describe(field.description),
+    ]),
   );
 }
 

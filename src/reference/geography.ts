@@ -31,11 +31,24 @@ const STATE_BY_FIPS = new Map(STATES.map((state) => [state.fips, state]));
 
 // Alaska's county equivalents carry several kinds of suffix; the ones not listed are boroughs.
 const ALASKA_SUFFIX: Record<string, string> = {
-  '02016': 'Census Area', '02050': 'Census Area', '02063': 'Census Area', '02066': 'Census Area',
-  '02070': 'Census Area', '02105': 'Census Area', '02158': 'Census Area', '02180': 'Census Area',
-  '02198': 'Census Area', '02240': 'Census Area', '02261': 'Census Area', '02290': 'Census Area',
-  '02020': 'Municipality', '02230': 'Municipality',
-  '02110': 'City and Borough', '02220': 'City and Borough', '02275': 'City and Borough', '02282': 'City and Borough',
+  '02016': 'Census Area',
+  '02050': 'Census Area',
+  '02063': 'Census Area',
+  '02066': 'Census Area',
+  '02070': 'Census Area',
+  '02105': 'Census Area',
+  '02158': 'Census Area',
+  '02180': 'Census Area',
+  '02198': 'Census Area',
+  '02240': 'Census Area',
+  '02261': 'Census Area',
+  '02290': 'Census Area',
+  '02020': 'Municipality',
+  '02230': 'Municipality',
+  '02110': 'City and Borough',
+  '02220': 'City and Borough',
+  '02275': 'City and Borough',
+  '02282': 'City and Borough',
 };
 
 /** The county's name as the Census Bureau writes it in full. */
@@ -66,7 +79,16 @@ export function loadCounties(): CountyRecord[] {
     const state = STATE_BY_FIPS.get(fips.slice(0, 2));
     if (!state) return [];
     const [lon, lat] = geoCentroid(county);
-    return [{ fips, name: fullCountyName(fips, county.properties.name), stateCode: state.code, stateFips: state.fips, lat, lon }];
+    return [
+      {
+        fips,
+        name: fullCountyName(fips, county.properties.name),
+        stateCode: state.code,
+        stateFips: state.fips,
+        lat,
+        lon,
+      },
+    ];
   });
   return counties;
 }

@@ -75,7 +75,10 @@ export async function loadReferenceData(pool: pg.Pool): Promise<void> {
     const ids = reports.map((report) => report.id);
     await client.query('DELETE FROM recommendations WHERE report_id = ANY($1)', [ids]);
     await client.query('DELETE FROM oversight_report_models WHERE report_id = ANY($1)', [ids]);
-    await client.query('DELETE FROM oversight_report_agencies WHERE report_id = ANY($1) AND historical_source_id IS NULL', [ids]);
+    await client.query(
+      'DELETE FROM oversight_report_agencies WHERE report_id = ANY($1) AND historical_source_id IS NULL',
+      [ids],
+    );
     await upsertJson(
       client,
       `INSERT INTO recommendations (report_id, number, text, status)

@@ -38,7 +38,7 @@ export const SUPPORT_MODELS: readonly SupportModelRecord[] = [
     description:
       'Designated officers enforce limited immigration authority, with ICE oversight, during routine police duties ' +
       'such as traffic stops. ICE let every task force agreement lapse at the end of 2012, after Justice Department ' +
-      "racial-profiling findings (Maricopa County, AZ, 2011) and its own view that the model was less efficient. " +
+      'racial-profiling findings (Maricopa County, AZ, 2011) and its own view that the model was less efficient. ' +
       'It stayed out of use through the 2017–2020 expansion, which GAO-21-186 describes as jail and warrant service ' +
       'agreements only, and returned in 2025 after Executive Order 14159 of January 20, 2025; it became the largest ' +
       'model that year.',
@@ -52,7 +52,7 @@ export const SUPPORT_MODELS: readonly SupportModelRecord[] = [
     name: 'Warrant Service Officer',
     abbreviation: 'WSO',
     description:
-      'Designated officers serve and execute ICE administrative warrants on noncitizens in the agency\'s jail, and ' +
+      "Designated officers serve and execute ICE administrative warrants on noncitizens in the agency's jail, and " +
       'only there; they do not question people about citizenship or removability. ICE announced the model on ' +
       'May 6, 2019, at a signing with the Pinellas County (FL) Sheriff.',
     introducedOn: '2019-05-06',
@@ -77,7 +77,7 @@ export const SUPPORT_MODELS: readonly SupportModelRecord[] = [
     name: 'Model not stated',
     abbreviation: 'unstated',
     description:
-      'Historical sources only: ICE\'s 287(g) page of 2007–2008 and its archive of MOAs name agencies without ' +
+      "Historical sources only: ICE's 287(g) page of 2007–2008 and its archive of MOAs name agencies without " +
       'the model. An agreement known only from such a source keeps this code rather than a guessed model; no ICE ' +
       'list since 2021 uses it.',
     introducedOn: null,

@@ -54,7 +54,12 @@ export function sha256(content: Buffer): string {
 }
 
 function file(name: string, content: Buffer): ReleaseFile {
-  return { name, mediaType: FILE_MEDIA_TYPES[name.slice(name.lastIndexOf('.') + 1)]!, content, sha256: sha256(content) };
+  return {
+    name,
+    mediaType: FILE_MEDIA_TYPES[name.slice(name.lastIndexOf('.') + 1)]!,
+    content,
+    sha256: sha256(content),
+  };
 }
 
 function csvOf(resource: ReleaseResource, rows: Row[]): Buffer {
@@ -80,7 +85,9 @@ async function parquetFiles(csvs: { resource: ReleaseResource; csv: Buffer }[]):
       await writeFile(csvPath, csv);
       const columns = resource.fields.map((field) => `'${field.name}': '${DUCKDB_TYPES[field.type]}'`).join(', ');
       const select = resource.fields
-        .map((field) => (field.type === 'array' ? `from_json(${field.name}, '["VARCHAR"]') AS ${field.name}` : field.name))
+        .map((field) =>
+          field.type === 'array' ? `from_json(${field.name}, '["VARCHAR"]') AS ${field.name}` : field.name,
+        )
         .join(', ');
       await connection.run(
         `COPY (SELECT ${select} FROM read_csv('${csvPath}', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${columns}}))
@@ -100,7 +107,11 @@ async function zipOf(files: ReleaseFile[], date: Date): Promise<Buffer> {
   const zip = new JSZip();
   for (const entry of files) {
     // Parquet is compressed already.
-    zip.file(entry.name, entry.content, { date, binary: true, compression: entry.name.endsWith('.parquet') ? 'STORE' : 'DEFLATE' });
+    zip.file(entry.name, entry.content, {
+      date,
+      binary: true,
+      compression: entry.name.endsWith('.parquet') ? 'STORE' : 'DEFLATE',
+    });
   }
   return zip.generateAsync({ type: 'nodebuffer', compressionOptions: { level: 9 } });
 }

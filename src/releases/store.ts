@@ -14,7 +14,11 @@ const RELEASE_LOCK = 287004;
 async function save(client: pg.ClientBase, release: BuiltRelease): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query('INSERT INTO releases (version, list_date, citation) VALUES ($1, $2, $3)', [release.version, release.listDate, release.citation]);
+    await client.query('INSERT INTO releases (version, list_date, citation) VALUES ($1, $2, $3)', [
+      release.version,
+      release.listDate,
+      release.citation,
+    ]);
     for (const file of release.files) {
       await client.query(
         'INSERT INTO release_files (version, name, media_type, byte_size, sha256, content) VALUES ($1, $2, $3, $4, $5, $6)',

@@ -2,13 +2,28 @@
 // Parquet, description from schema/fields.md), keys, and how to read their rows
 // from the database. Each is written as CSV and as Parquet.
 import type { Db } from '../database/connect.ts';
-import { AGENCY_LEVELS, AGENCY_TYPES, LIST_DATE_SOURCES, LIST_KINDS, LIST_STATUSES, LOCATION_METHODS, ORI_MATCHES } from '../domain/enums.ts';
+import {
+  AGENCY_LEVELS,
+  AGENCY_TYPES,
+  LIST_DATE_SOURCES,
+  LIST_KINDS,
+  LIST_STATUSES,
+  LOCATION_METHODS,
+  ORI_MATCHES,
+} from '../domain/enums.ts';
 import type { Page } from '../query/grammar.ts';
 import { type PageResult, walkPages } from '../query/paging.ts';
 import { AGREEMENT_FIELDS } from '../records/agreement.ts';
 import { EVENT_FIELDS } from '../records/event.ts';
 import { enumValues, type FieldType, type RecordFields } from '../records/record.ts';
-import { aliasesByAgencyIds, countySummaries, emptySummary, listAgencies, listAgreements, listSourceLists } from '../repositories/index.ts';
+import {
+  aliasesByAgencyIds,
+  countySummaries,
+  emptySummary,
+  listAgencies,
+  listAgreements,
+  listSourceLists,
+} from '../repositories/index.ts';
 import { describeField } from './field-descriptions.ts';
 
 export type { FieldType };
@@ -78,14 +93,16 @@ function recordFields(section: string, record: RecordFields): ReleaseField[] {
 async function everyRow<T>(list: (page: Page<'id'>) => Promise<PageResult<T>>): Promise<T[]> {
   const rows: T[] = [];
   const byId = { limit: 1000, sort: { field: 'id' as const, descending: false }, include_total: false };
-  for await (const batch of walkPages((cursor) => list({ ...byId, ...(cursor ? { cursor } : {}) }))) rows.push(...batch);
+  for await (const batch of walkPages((cursor) => list({ ...byId, ...(cursor ? { cursor } : {}) })))
+    rows.push(...batch);
   return rows;
 }
 
 const agreements: ReleaseResource = {
   name: 'agreements',
   title: '287(g) agreements',
-  description: 'Every agreement ICE\'s lists ever showed (one agency × one support model × one signing), with its status on the date of the latest list in the release.',
+  description:
+    "Every agreement ICE's lists ever showed (one agency × one support model × one signing), with its status on the date of the latest list in the release.",
   fields: recordFields('Agreement', AGREEMENT_FIELDS),
   primaryKey: 'id',
   foreignKeys: [
@@ -101,7 +118,8 @@ const agreements: ReleaseResource = {
 const agencies: ReleaseResource = {
   name: 'agencies',
   title: 'Law enforcement agencies',
-  description: 'Every agency that held or applied for an agreement, with its place, its agreement counts on the date of the latest list, and every name the lists used for it.',
+  description:
+    'Every agency that held or applied for an agreement, with its place, its agreement counts on the date of the latest list, and every name the lists used for it.',
   fields: [
     ...fields('Agency', [
       { name: 'id', type: 'string', required: true },
@@ -138,7 +156,10 @@ const agencies: ReleaseResource = {
   async load(db) {
     const rows = await everyRow((page) => listAgencies(db, {}, page));
     const aliases = new Map<string, string[]>();
-    for (const alias of await aliasesByAgencyIds(db, rows.map((row) => row.id))) {
+    for (const alias of await aliasesByAgencyIds(
+      db,
+      rows.map((row) => row.id),
+    )) {
       aliases.set(alias.agency_id, [...(aliases.get(alias.agency_id) ?? []), alias.name]);
     }
     return rows.map(({ updated_at, ...agency }) => ({ ...agency, aliases: aliases.get(agency.id) ?? [], updated_at }));
@@ -148,7 +169,8 @@ const agencies: ReleaseResource = {
 const events: ReleaseResource = {
   name: 'events',
   title: 'Agreement events',
-  description: 'The history of every agreement (applied, signed, renewed, ended, reinstated, renamed...), each citing the ICE list or the historical source that revealed it.',
+  description:
+    'The history of every agreement (applied, signed, renewed, ended, reinstated, renamed...), each citing the ICE list or the historical source that revealed it.',
   fields: recordFields('Agreement event', EVENT_FIELDS),
   primaryKey: 'id',
   foreignKeys: [
@@ -168,7 +190,8 @@ const events: ReleaseResource = {
 const lists: ReleaseResource = {
   name: 'lists',
   title: 'ICE lists',
-  description: 'Every ICE list ingested: applied (its changes are in the data), quarantined or rejected, with the reason, the file\'s SHA-256 and the changes it made.',
+  description:
+    "Every ICE list ingested: applied (its changes are in the data), quarantined or rejected, with the reason, the file's SHA-256 and the changes it made.",
   fields: fields('ICE list', [
     { name: 'id', type: 'integer', required: true },
     { name: 'kind', type: 'string', required: true, enum: LIST_KINDS },
@@ -195,7 +218,8 @@ const lists: ReleaseResource = {
 const counties: ReleaseResource = {
   name: 'counties',
   title: 'U.S. counties',
-  description: 'Every county and county-equivalent of the Census 2023 cartographic boundary files, with its centroid and its agreement counts on the date of the latest list.',
+  description:
+    'Every county and county-equivalent of the Census 2023 cartographic boundary files, with its centroid and its agreement counts on the date of the latest list.',
   fields: fields('County', [
     { name: 'fips', type: 'string', required: true, pattern: FIPS },
     { name: 'name', type: 'string', required: true },

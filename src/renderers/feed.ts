@@ -6,7 +6,16 @@
 // Links are relative to the feed's own URL (RFC 4287 and JSON Feed allow it; feed
 // readers resolve them): an absolute URL would need the Host of each request, and
 // the response is cached by dataset version and query alone.
-import { type FeedEntry, type FeedLink, type FormatDocs, formatDocs, type RenderContext, type RenderedCollection, type Renderer, type Rows } from './renderer.ts';
+import {
+  type FeedEntry,
+  type FeedLink,
+  type FormatDocs,
+  formatDocs,
+  type RenderContext,
+  type RenderedCollection,
+  type Renderer,
+  type Rows,
+} from './renderer.ts';
 
 export type { FeedEntry, FeedLink };
 
@@ -39,11 +48,17 @@ export function feedOf<T>(collection: RenderedCollection<T>, rows: Rows<T>, { ap
   const filters = new URLSearchParams(self.searchParams);
   for (const name of PAGE_PARAMETERS) filters.delete(name);
   const query = filters.size > 0 ? `?${filters}` : '';
-  const described = [...filters].filter(([name]) => !PRESENTATION_PARAMETERS.includes(name)).map(([name, value]) => `${name}=${value}`).join(', ');
+  const described = [...filters]
+    .filter(([name]) => !PRESENTATION_PARAMETERS.includes(name))
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
   // A feed in another language (lang=es) when the collection offers it.
   const written = collection.feed!.languages?.[filters.get('lang') ?? ''] ?? collection.feed!;
   const entries = rows.data.map((record) => written.entry(record));
-  const newest = entries.reduce<string | undefined>((latest, entry) => (latest === undefined || entry.updated > latest ? entry.updated : latest), undefined);
+  const newest = entries.reduce<string | undefined>(
+    (latest, entry) => (latest === undefined || entry.updated > latest ? entry.updated : latest),
+    undefined,
+  );
   const jsonPath = self.pathname.replace(/\.[a-z]+$/, '');
   return {
     id: `${TAG}${jsonPath.replace(/^\/v1\//, '')}${query}`,

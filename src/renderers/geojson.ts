@@ -17,7 +17,11 @@ export function point(lon: number | null, lat: number | null): Point | null {
   return { type: 'Point', coordinates: [round(lon), round(lat)] };
 }
 
-export function feature<P extends object>(id: string | number, geometry: Geometry | null, properties: P): Feature<Geometry | null, P> {
+export function feature<P extends object>(
+  id: string | number,
+  geometry: Geometry | null,
+  properties: P,
+): Feature<Geometry | null, P> {
   return { type: 'Feature', id, geometry, properties };
 }
 
@@ -36,7 +40,13 @@ export const geojsonRenderer: Renderer = {
   async body(collection, rows, { app, db }) {
     const { features, note } = collection.geojson!;
     const paging = rows.next === undefined ? {} : { next: rows.next };
-    return JSON.stringify(featureCollection(await features(db, rows.data), { ...paging, dataset_version: app.dataset.current().version, note }));
+    return JSON.stringify(
+      featureCollection(await features(db, rows.data), {
+        ...paging,
+        dataset_version: app.dataset.current().version,
+        note,
+      }),
+    );
   },
   docs(collection) {
     const docs = collection.docs.formats!.geojson!;

@@ -11,7 +11,15 @@ import { ndjsonRenderer } from './ndjson.ts';
 import { tsvRenderer } from './tsv.ts';
 import type { Renderer } from './renderer.ts';
 
-export const FORMATS: readonly Renderer[] = [jsonRenderer, csvRenderer, geojsonRenderer, ndjsonRenderer, atomRenderer, jsonFeedRenderer, tsvRenderer];
+export const FORMATS: readonly Renderer[] = [
+  jsonRenderer,
+  csvRenderer,
+  geojsonRenderer,
+  ndjsonRenderer,
+  atomRenderer,
+  jsonFeedRenderer,
+  tsvRenderer,
+];
 
 /** What a format adds to its base route's operationId: listAgreements + Csv. */
 export function operationSuffix(renderer: Renderer): string {

@@ -19,9 +19,12 @@ export const jsonRenderer: Renderer = {
       summary,
       description: csv ? `${description} JSON by default; CSV with Accept: text/csv.` : description,
       // A paged collection answers a page of its items (a page of agreements); a small one, all of them.
-      response: formats?.json?.response ?? (collection.paged ? `A page of ${collection.path.split('/').at(-1)}.` : summary),
-      content: { 'application/json': { schema: collection.schema }, ...(csv ? { 'text/csv': { schema: CsvSchema } } : {}) },
+      response:
+        formats?.json?.response ?? (collection.paged ? `A page of ${collection.path.split('/').at(-1)}.` : summary),
+      content: {
+        'application/json': { schema: collection.schema },
+        ...(csv ? { 'text/csv': { schema: CsvSchema } } : {}),
+      },
     };
   },
 };
-

@@ -76,7 +76,9 @@ export interface CollectionDocs {
   summary: string;
   description: string;
   /** Per format, what replaces its route's default words (see each renderer's docs()). */
-  formats?: Partial<Record<string, Partial<Omit<FormatDocs, 'content'>> & { featuresAre?: string; schema?: z.ZodType }>>;
+  formats?: Partial<
+    Record<string, Partial<Omit<FormatDocs, 'content'>> & { featuresAre?: string; schema?: z.ZodType }>
+  >;
 }
 
 /**
@@ -99,7 +101,11 @@ export interface RenderedCollection<T> {
   ndjson?: (record: T) => unknown;
   /** Atom and JSON Feed: the feed's title and one entry per record. */
   /** `languages`: the same in other languages (lang=es). */
-  feed?: { title: string; entry(record: T): FeedEntry; languages?: Record<string, { title: string; entry(record: T): FeedEntry }> };
+  feed?: {
+    title: string;
+    entry(record: T): FeedEntry;
+    languages?: Record<string, { title: string; entry(record: T): FeedEntry }>;
+  };
 }
 
 export interface Renderer {
@@ -127,7 +133,12 @@ export interface Renderer {
 }
 
 /** A format's OpenAPI words: the collection's own for this format (docs.formats[name]) where it has them, else the defaults. */
-export function formatDocs<T>(collection: RenderedCollection<T>, name: string, defaults: Omit<FormatDocs, 'content'>, content: FormatDocs['content']): FormatDocs {
+export function formatDocs<T>(
+  collection: RenderedCollection<T>,
+  name: string,
+  defaults: Omit<FormatDocs, 'content'>,
+  content: FormatDocs['content'],
+): FormatDocs {
   const own = collection.docs.formats?.[name];
   return {
     summary: own?.summary ?? defaults.summary,

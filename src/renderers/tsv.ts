@@ -11,7 +11,9 @@ const FORMULA_START = /^[=+\-@]/;
 export function tsvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = (Array.isArray(value) ? value.join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value)).replace(/[\t\r\n]+/g, ' ');
+  const text = (
+    Array.isArray(value) ? value.join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  ).replace(/[\t\r\n]+/g, ' ');
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
@@ -23,7 +25,10 @@ export const tsvRenderer: Renderer = {
     const { columns, rows: rowsOf } = collection.csv!;
     const records = rowsOf ? rows.data.flatMap((record) => rowsOf(record)) : rows.data;
     const line = (values: CsvValue[]) => `${values.map(tsvCell).join('\t')}\n`;
-    return line(columns.map((column) => column.name)) + records.map((record) => line(columns.map((column) => column.value(record)))).join('');
+    return (
+      line(columns.map((column) => column.name)) +
+      records.map((record) => line(columns.map((column) => column.value(record)))).join('')
+    );
   },
   docs(collection) {
     const { summary, description } = collection.docs;
@@ -31,7 +36,9 @@ export const tsvRenderer: Renderer = {
       summary: `${summary} as TSV`,
       description: `${description} Tab-separated, the CSV's columns; a tab or line break in a value becomes a space.`,
       response: `${summary}, one per line, with a header line.`,
-      content: { 'text/tab-separated-values': { schema: z.string().describe('TSV with a header line: the columns of the CSV.') } },
+      content: {
+        'text/tab-separated-values': { schema: z.string().describe('TSV with a header line: the columns of the CSV.') },
+      },
     };
   },
 };

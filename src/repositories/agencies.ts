@@ -3,7 +3,18 @@ import type { Db } from '../database/connect.ts';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
 import { agreementsOfAgencies, type AgreementWithEvents } from './agreements.ts';
-import { AGENCY_ID, agencySortColumn, agencySource, countRows, pageQuery, Params, select, spanCovers, totalColumn, whereClause } from '../query/sql.ts';
+import {
+  AGENCY_ID,
+  agencySortColumn,
+  agencySource,
+  countRows,
+  pageQuery,
+  Params,
+  select,
+  spanCovers,
+  totalColumn,
+  whereClause,
+} from '../query/sql.ts';
 
 export interface AgencyRecord {
   id: string;
@@ -57,7 +68,11 @@ const COUNTY_JOIN = 'LEFT JOIN counties c ON c.fips = g.county_fips';
  * caller that serves none of the counts (a GraphQL query not asking them): 0 and no models, without reading agreements.
  */
 function agencyColumns(asOf: string | undefined, params: Params, counts = true): { columns: string; joins: string } {
-  if (!counts) return { columns: `${AGENCY_FIELDS}, 0 AS active_agreements, 0 AS pending_agreements, '{}'::text[] AS models, ${UPDATED_AT}`, joins: COUNTY_JOIN };
+  if (!counts)
+    return {
+      columns: `${AGENCY_FIELDS}, 0 AS active_agreements, 0 AS pending_agreements, '{}'::text[] AS models, ${UPDATED_AT}`,
+      joins: COUNTY_JOIN,
+    };
   const statusOf = asOf
     ? `(SELECT s.status FROM agreement_status_spans s WHERE s.agreement_id = x.id AND ${spanCovers('s', params.add(asOf))})`
     : 'x.status';
@@ -88,7 +103,9 @@ export async function listAgencies(
     ? `, (SELECT COALESCE(json_agg(x ORDER BY x.id), '[]') FROM (${agreementsOfAgencies('page.id', options.agreements.filters, params, options.agreements.withEvents)}) x) AS agreements`
     : '';
   // The page of ids first (cheap, indexed), then the details of those rows only.
-  const rows = await db.query<AgencyRecord & { agreements?: AgreementWithEvents[]; sort_value: string | null; total_count?: number }>(
+  const rows = await db.query<
+    AgencyRecord & { agreements?: AgreementWithEvents[]; sort_value: string | null; total_count?: number }
+  >(
     pageQuery(
       `WITH page AS (
          SELECT g.id, ${keys.sortValue} FROM ${source.from} ${whereClause([...source.where, keys.after])}
@@ -121,7 +138,10 @@ export async function agenciesByIds(db: Db, ids: readonly string[], asOf?: strin
 }
 
 /** Agencies in many counties at once (GraphQL's County.agencies loader). */
-export async function agencyIdsByCounty(db: Db, fipsCodes: readonly string[]): Promise<{ id: string; county_fips: string }[]> {
+export async function agencyIdsByCounty(
+  db: Db,
+  fipsCodes: readonly string[],
+): Promise<{ id: string; county_fips: string }[]> {
   return select<{ id: string; county_fips: string }>(
     db,
     'SELECT id, county_fips::text AS county_fips FROM agencies WHERE county_fips = ANY($1::bpchar[]) ORDER BY id',
@@ -169,5 +189,7 @@ export interface AgencyPoint {
 /** Map points of agencies (GeoJSON of agreements), without the per-agency agreement counts. */
 export async function agencyPointsByIds(db: Db, ids: readonly string[]): Promise<AgencyPoint[]> {
   if (ids.length === 0) return [];
-  return select<AgencyPoint>(db, 'SELECT id, lat, lon, location_method FROM agencies WHERE id = ANY($1::text[])', [ids]);
+  return select<AgencyPoint>(db, 'SELECT id, lat, lon, location_method FROM agencies WHERE id = ANY($1::text[])', [
+    ids,
+  ]);
 }

@@ -3,7 +3,17 @@
 import type { Db } from '../database/connect.ts';
 import type { AgreementSort, Filters, Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult } from '../query/paging.ts';
-import { AGREEMENT_ID, agreementSortColumn, agreementSource, countRows, pageQuery, Params, select, totalColumn, whereClause } from '../query/sql.ts';
+import {
+  AGREEMENT_ID,
+  agreementSortColumn,
+  agreementSource,
+  countRows,
+  pageQuery,
+  Params,
+  select,
+  totalColumn,
+  whereClause,
+} from '../query/sql.ts';
 
 /** An agreement as every API shows it (snake_case; GraphQL maps the names once). */
 export interface AgreementRecord {
@@ -102,7 +112,11 @@ export async function agreementsByAgencyIds(
   if (agencyIds.length === 0) return [];
   const params = new Params();
   const ids = `ANY(${params.add(agencyIds)}::text[])`;
-  return select<AgreementWithEvents>(db, `${agreementsOfAgencies(ids, filters, params, options.withEvents ?? false)} ORDER BY a.agency_id, a.id`, params.values);
+  return select<AgreementWithEvents>(
+    db,
+    `${agreementsOfAgencies(ids, filters, params, options.withEvents ?? false)} ORDER BY a.agency_id, a.id`,
+    params.values,
+  );
 }
 
 export type AgreementWithEvents = AgreementRecord & { events?: EventFields[] };
@@ -139,7 +153,14 @@ export async function eventsByAgreementIds(db: Db, ids: readonly string[]): Prom
 export interface AgreementDetail extends AgreementRecord {
   superseded_by_id: string | null;
   events: EventRecord[];
-  sources: { id: number; kind: string; list_date: string; file_name: string | null; url: string | null; sha256: string }[];
+  sources: {
+    id: number;
+    kind: string;
+    list_date: string;
+    file_name: string | null;
+    url: string | null;
+    sha256: string;
+  }[];
   historical_sources: HistoricalSourceRecord[];
 }
 
@@ -171,8 +192,12 @@ export async function getAgreement(db: Db, id: string, asOf?: string): Promise<A
     eventsByAgreementIds(db, [id]),
     db.query<{ id: string }>('SELECT id FROM agreements WHERE supersedes_id = $1', [id]),
   ]);
-  const sourceIds = [...new Set(events.flatMap((event) => (event.source_list_id === null ? [] : [event.source_list_id])))];
-  const historicalIds = [...new Set(events.flatMap((event) => (event.historical_source_id ? [event.historical_source_id] : [])))];
+  const sourceIds = [
+    ...new Set(events.flatMap((event) => (event.source_list_id === null ? [] : [event.source_list_id]))),
+  ];
+  const historicalIds = [
+    ...new Set(events.flatMap((event) => (event.historical_source_id ? [event.historical_source_id] : []))),
+  ];
   const [sources, historical] = await Promise.all([
     db.query<AgreementDetail['sources'][number]>(
       `SELECT id, kind::text AS kind, list_date, file_name, url, sha256 FROM source_lists WHERE id = ANY($1::int[]) ORDER BY list_date, id`,

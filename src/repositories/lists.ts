@@ -35,7 +35,6 @@ const LIST_COLUMNS = `id, kind::text AS kind, list_date, list_date_source::text 
   status::text AS status, status_reason, warnings, summary->'counts' AS counts,
   to_json(ingested_at) #>> '{}' AS ingested_at, to_json(applied_at) #>> '{}' AS applied_at`;
 
-
 export interface ListFilter {
   status?: string[];
   kind?: string[];

@@ -16,13 +16,24 @@ export interface AgreementSummary {
  * Summaries of agreements grouped by `groupColumn` ('g.state_code', 'g.county_fips' or 'a.model_code'), for `keys`
  * or all. Every group's is computed at once, once per dataset version and date, and the asked ones picked from it.
  */
-async function summaries(db: Db, groupColumn: string, asOf: string | undefined, keys?: readonly string[]): Promise<Map<string, AgreementSummary>> {
-  const all = await memoized(db, 'summaries', { groupColumn, asOf }, async () => [...(await computeSummaries(db, groupColumn, asOf))]);
+async function summaries(
+  db: Db,
+  groupColumn: string,
+  asOf: string | undefined,
+  keys?: readonly string[],
+): Promise<Map<string, AgreementSummary>> {
+  const all = await memoized(db, 'summaries', { groupColumn, asOf }, async () => [
+    ...(await computeSummaries(db, groupColumn, asOf)),
+  ]);
   const wanted = keys ? new Set(keys) : undefined;
   return new Map(all.filter(([key]) => !wanted || wanted.has(key)));
 }
 
-async function computeSummaries(db: Db, groupColumn: string, asOf: string | undefined): Promise<Map<string, AgreementSummary>> {
+async function computeSummaries(
+  db: Db,
+  groupColumn: string,
+  asOf: string | undefined,
+): Promise<Map<string, AgreementSummary>> {
   const params = new Params();
   const { from, status } = agreementSource(asOf ? { as_of: asOf } : {}, params);
   const rows = await db.query<{ key: string; status: string; model: string; agreements: string }>(
@@ -75,8 +86,10 @@ export async function listStates(db: Db): Promise<StateRecord[]> {
   );
 }
 
-export const stateSummaries = (db: Db, asOf?: string, codes?: readonly string[]) => summaries(db, 'g.state_code', asOf, codes);
-export const countySummaries = (db: Db, asOf?: string, fips?: readonly string[]) => summaries(db, 'g.county_fips', asOf, fips);
+export const stateSummaries = (db: Db, asOf?: string, codes?: readonly string[]) =>
+  summaries(db, 'g.state_code', asOf, codes);
+export const countySummaries = (db: Db, asOf?: string, fips?: readonly string[]) =>
+  summaries(db, 'g.county_fips', asOf, fips);
 export const modelSummaries = (db: Db, asOf?: string) => summaries(db, 'a.model_code', asOf);
 
 export interface CountyRecord {
@@ -157,9 +170,12 @@ export async function listReports(db: Db, ids?: readonly string[]): Promise<Repo
   );
 }
 
-const RECOMMENDATIONS = 'SELECT report_id, number, text, status FROM recommendations WHERE report_id = ANY($1::text[]) ORDER BY report_id, number';
+const RECOMMENDATIONS =
+  'SELECT report_id, number, text, status FROM recommendations WHERE report_id = ANY($1::text[]) ORDER BY report_id, number';
 const REPORT_AGENCIES = `SELECT report_id, agency_name, state_code::text AS state, agency_id FROM oversight_report_agencies
   WHERE report_id = ANY($1::text[]) ORDER BY report_id, agency_name`;
 
-export const recommendationsByReportIds = (db: Db, ids: readonly string[]) => select<RecommendationRecord>(db, RECOMMENDATIONS, [ids]);
-export const agenciesByReportIds = (db: Db, ids: readonly string[]) => select<ReportAgencyRecord>(db, REPORT_AGENCIES, [ids]);
+export const recommendationsByReportIds = (db: Db, ids: readonly string[]) =>
+  select<RecommendationRecord>(db, RECOMMENDATIONS, [ids]);
+export const agenciesByReportIds = (db: Db, ids: readonly string[]) =>
+  select<ReportAgencyRecord>(db, REPORT_AGENCIES, [ids]);

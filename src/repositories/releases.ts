@@ -31,7 +31,9 @@ export async function listReleases(db: pg.Pool, options: { limit: number; before
 }
 
 export async function getRelease(db: pg.Pool, version: number): Promise<ReleaseRecord | null> {
-  const rows = await db.query<ReleaseRecord>(`SELECT ${RELEASE_COLUMNS} FROM releases r WHERE r.version = $1`, [version]);
+  const rows = await db.query<ReleaseRecord>(`SELECT ${RELEASE_COLUMNS} FROM releases r WHERE r.version = $1`, [
+    version,
+  ]);
   return rows.rows[0] ?? null;
 }
 
@@ -47,7 +49,12 @@ export interface StoredFile {
 }
 
 /** One file; `content` only when `withContent` (a conditional request needs the checksum alone). */
-export async function getReleaseFile(db: pg.Pool, version: number, name: string, withContent: boolean): Promise<StoredFile | null> {
+export async function getReleaseFile(
+  db: pg.Pool,
+  version: number,
+  name: string,
+  withContent: boolean,
+): Promise<StoredFile | null> {
   const rows = await db.query<StoredFile>(
     `SELECT media_type, sha256, ${withContent ? 'content' : "''::bytea AS content"} FROM release_files WHERE version = $1 AND name = $2`,
     [version, name],

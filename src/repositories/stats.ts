@@ -40,7 +40,12 @@ async function pipeline(db: Db, filters: Filters, asOf: string | null): Promise<
   const params = new Params();
   const source = agreementSource(rest, params);
   const date = params.add(asOf);
-  const rows = await db.query<{ model: string | null; state: string | null; count: number; median_days: number | null }>(
+  const rows = await db.query<{
+    model: string | null;
+    state: string | null;
+    count: number;
+    median_days: number | null;
+  }>(
     `WITH signed AS (
        SELECT a.model_code AS model, g.state_code::text AS state, s.occurred_on - ap.occurred_on AS days
        FROM ${source.from}

@@ -12,7 +12,12 @@ export interface LocalSchedule {
   nextRunAt: Date | null;
 }
 
-const UNITS: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]];
+const UNITS: [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1_000],
+];
 /** 21600000 → "6h": the largest unit that divides it. */
 function durationText(ms: number): string {
   const [unit, size] = UNITS.find(([, size]) => ms % size === 0) ?? ['ms', 1];
@@ -44,16 +49,29 @@ export async function sourceStatus(pool: pg.Pool, local: LocalSchedule | null, n
   const row = rows[0]!;
   const everyMs = local?.everyMs ?? (row.every_ms === null ? null : Number(row.every_ms));
   // Another process's loop (ingest --every) is due an interval after its last check.
-  const nextRunAt = local ? local.nextRunAt : everyMs !== null && row.last_at ? new Date(row.last_at.getTime() + everyMs) : null;
+  const nextRunAt = local
+    ? local.nextRunAt
+    : everyMs !== null && row.last_at
+      ? new Date(row.last_at.getTime() + everyMs)
+      : null;
   return {
     latest_list_date: row.latest_list_date,
     last_check: row.last_at
-      ? { at: row.last_at.toISOString(), outcome: row.outcome!, detail: row.detail!, source_url: row.source_url!, retries: row.retries! }
+      ? {
+          at: row.last_at.toISOString(),
+          outcome: row.outcome!,
+          detail: row.detail!,
+          source_url: row.source_url!,
+          retries: row.retries!,
+        }
       : null,
     last_success_at: row.last_success_at?.toISOString() ?? null,
     last_error: row.error_at ? { at: row.error_at.toISOString(), message: row.error_message! } : null,
     schedule: local?.every ?? (everyMs === null ? null : durationText(everyMs)),
     next_run_at: nextRunAt?.toISOString() ?? null,
-    stale: everyMs === null ? null : row.last_success_at === null || now.getTime() - row.last_success_at.getTime() > 2 * everyMs,
+    stale:
+      everyMs === null
+        ? null
+        : row.last_success_at === null || now.getTime() - row.last_success_at.getTime() > 2 * everyMs,
   };
 }

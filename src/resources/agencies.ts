@@ -18,7 +18,7 @@ const DESCRIPTION =
   'Agencies matching every filter given. Agreement filters (model, status, signed_from/to, as_of) keep agencies holding at least one matching agreement.';
 
 const AGENCY_GEOJSON_NOTE =
-  'One Point per agency at its county\'s (or city\'s) centroid; statewide agencies are placed at their state\'s centroid ' +
+  "One Point per agency at its county's (or city's) centroid; statewide agencies are placed at their state's centroid " +
   'with "statewide": true; agencies no rule could place have "geometry": null.';
 
 export const agencies = keysetCollection<AgencyRecord, AgencySort>({
@@ -28,7 +28,9 @@ export const agencies = keysetCollection<AgencyRecord, AgencySort>({
     summary: 'Agencies',
     description: DESCRIPTION,
     formats: {
-      csv: { description: `${DESCRIPTION} Streams every matching agency unless limit or cursor is given. models is ;-separated.` },
+      csv: {
+        description: `${DESCRIPTION} Streams every matching agency unless limit or cursor is given. models is ;-separated.`,
+      },
       geojson: {
         summary: 'Agencies as GeoJSON points',
         description: `${DESCRIPTION} ${AGENCY_GEOJSON_NOTE}`,
@@ -45,7 +47,12 @@ export const agencies = keysetCollection<AgencyRecord, AgencySort>({
   geojson: {
     note: AGENCY_GEOJSON_NOTE,
     features: async (_db, records) =>
-      records.map((record) => feature(record.id, point(record.lon, record.lat), { ...record, statewide: record.location_method === 'statewide' })),
+      records.map((record) =>
+        feature(record.id, point(record.lon, record.lat), {
+          ...record,
+          statewide: record.location_method === 'statewide',
+        }),
+      ),
   },
 });
 

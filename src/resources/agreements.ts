@@ -1,16 +1,23 @@
 // /v1/agreements (JSON, CSV, GeoJSON) and /v1/agreements/{id}.
 import { z } from 'zod';
 import { AGREEMENT_SORTS, type AgreementSort } from '../query/grammar.ts';
-import { agencyPointsByIds, getAgreement, listAgreements, type AgreementDetail, type AgreementRecord } from '../repositories/index.ts';
+import {
+  agencyPointsByIds,
+  getAgreement,
+  listAgreements,
+  type AgreementDetail,
+  type AgreementRecord,
+} from '../repositories/index.ts';
 import { fieldColumns } from '../renderers/csv.ts';
 import { feature, point } from '../renderers/geojson.ts';
 import { AGREEMENT_COLUMNS, AgreementListResponseSchema, AgreementResponseSchema } from '../schemas/agreements.ts';
 import { keysetCollection, type Item } from './collection.ts';
 
-const DESCRIPTION = 'Agreements matching every filter given (filters of different names combine with AND, repeated values with OR).';
+const DESCRIPTION =
+  'Agreements matching every filter given (filters of different names combine with AND, repeated values with OR).';
 
 const GEOJSON_NOTE =
-  'Agencies are points at their county\'s (or city\'s) centroid; statewide agencies (state police, corrections departments) ' +
+  "Agencies are points at their county's (or city's) centroid; statewide agencies (state police, corrections departments) " +
   'are placed at their state\'s centroid with location_method "statewide"; agencies no rule could place have "geometry": null.';
 
 export const agreements = keysetCollection<AgreementRecord, AgreementSort>({
@@ -20,11 +27,13 @@ export const agreements = keysetCollection<AgreementRecord, AgreementSort>({
     summary: 'Agreements',
     description: DESCRIPTION,
     formats: {
-      csv: { description: `${DESCRIPTION} Streams every matching agreement unless limit or cursor is given (then one page, with a Link header).` },
+      csv: {
+        description: `${DESCRIPTION} Streams every matching agreement unless limit or cursor is given (then one page, with a Link header).`,
+      },
       geojson: {
         summary: 'Agreements as GeoJSON',
         description: `${DESCRIPTION} An RFC 7946 FeatureCollection of every matching agreement (or one page with limit/cursor). ${GEOJSON_NOTE}`,
-        response: 'A FeatureCollection: one Point feature per agreement, its properties the agreement\'s fields.',
+        response: "A FeatureCollection: one Point feature per agreement, its properties the agreement's fields.",
         featuresAre: 'One feature per agreement.',
       },
     },
@@ -38,10 +47,18 @@ export const agreements = keysetCollection<AgreementRecord, AgreementSort>({
     note: GEOJSON_NOTE,
     // One Point per agreement, at its agency's place.
     async features(db, records) {
-      const points = new Map((await agencyPointsByIds(db, [...new Set(records.map((record) => record.agency_id))])).map((place) => [place.id, place]));
+      const points = new Map(
+        (await agencyPointsByIds(db, [...new Set(records.map((record) => record.agency_id))])).map((place) => [
+          place.id,
+          place,
+        ]),
+      );
       return records.map((record) => {
         const place = points.get(record.agency_id);
-        return feature(record.id, point(place?.lon ?? null, place?.lat ?? null), { ...record, location_method: place?.location_method ?? 'unresolved' });
+        return feature(record.id, point(place?.lon ?? null, place?.lat ?? null), {
+          ...record,
+          location_method: place?.location_method ?? 'unresolved',
+        });
       });
     },
   },

@@ -40,7 +40,7 @@ export const bulkAgreements: Collection<AgreementWithEvents> = {
       csv: {
         summary: 'Every agreement and event, as CSV',
         description:
-          'The whole history: one row per agreement event (the agreement\'s columns repeated, then event_* columns; event_details is JSON), in agreement id order, then event order. Streamed from one snapshot of the current dataset version (x-dataset-version, ETag, file name); it changes when a list is applied. For files that never change and can be cited (normalized tables, Parquet, a data package), use /v1/releases.',
+          "The whole history: one row per agreement event (the agreement's columns repeated, then event_* columns; event_details is JSON), in agreement id order, then event order. Streamed from one snapshot of the current dataset version (x-dataset-version, ETag, file name); it changes when a list is applied. For files that never change and can be cited (normalized tables, Parquet, a data package), use /v1/releases.",
         response: 'CSV with a header row.',
       },
       ndjson: {
@@ -62,14 +62,25 @@ export const bulkAgreements: Collection<AgreementWithEvents> = {
   /** A page of agreements in id order, each with its events. */
   async fetch(db, _filters, page) {
     const result = await listAgreements(db, {}, page as Parameters<typeof listAgreements>[2]);
-    const events = await eventsByAgreementIds(db, result.data.map((agreement) => agreement.id));
+    const events = await eventsByAgreementIds(
+      db,
+      result.data.map((agreement) => agreement.id),
+    );
     const byAgreement = new Map<string, EventRecord[]>();
-    for (const event of events) byAgreement.set(event.agreement_id, [...(byAgreement.get(event.agreement_id) ?? []), event]);
-    return { ...result, data: result.data.map((agreement) => ({ agreement, events: byAgreement.get(agreement.id) ?? [] })) };
+    for (const event of events)
+      byAgreement.set(event.agreement_id, [...(byAgreement.get(event.agreement_id) ?? []), event]);
+    return {
+      ...result,
+      data: result.data.map((agreement) => ({ agreement, events: byAgreement.get(agreement.id) ?? [] })),
+    };
   },
   csv: {
-    columns: [...AGREEMENT_COLUMNS.map((name) => ({ name, value: (row: EventRow) => row.agreement[name] })), ...EVENT_COLUMNS],
-    rows: ({ agreement, events }): EventRow[] => (events.length > 0 ? events.map((event) => ({ agreement, event })) : [{ agreement, event: null }]),
+    columns: [
+      ...AGREEMENT_COLUMNS.map((name) => ({ name, value: (row: EventRow) => row.agreement[name] })),
+      ...EVENT_COLUMNS,
+    ],
+    rows: ({ agreement, events }): EventRow[] =>
+      events.length > 0 ? events.map((event) => ({ agreement, event })) : [{ agreement, event: null }],
   },
   ndjson: ({ agreement, events }) => ({ ...agreement, events }),
   fileName: (app) => `287g-agreements-v${app.dataset.current().version}`,

@@ -16,7 +16,18 @@ import { negotiate, NEGOTIABLE } from '../http/negotiate.ts';
 import { notFound } from '../http/problem.ts';
 import { redirectOf, type RedirectKind } from '../repositories/redirects.ts';
 import { rawQuery, requestPath, wantsPage } from '../http/request.ts';
-import { ALL_FILTERS, canonicalKey, PAGE_PARAMS, parseFilters, parsePage, rejectNul, rejectUnknown, type Filters, type Page, type RawQuery } from '../query/grammar.ts';
+import {
+  ALL_FILTERS,
+  canonicalKey,
+  PAGE_PARAMS,
+  parseFilters,
+  parsePage,
+  rejectNul,
+  rejectUnknown,
+  type Filters,
+  type Page,
+  type RawQuery,
+} from '../query/grammar.ts';
 import { walkPages, type PageResult } from '../query/paging.ts';
 import { csvRenderer, type CsvColumn } from '../renderers/csv.ts';
 import { geojsonRenderer } from '../renderers/geojson.ts';
@@ -68,7 +79,11 @@ export function keysetCollection<T, S extends string>(definition: {
   const sortOf = defaultSort?.of ?? (() => 'id');
   return {
     ...rest,
-    querystring: querySchema([...ALL_FILTERS, ...PAGE_PARAMS], {}, `Sort field (${sorts.join(', ')}), prefixed with - for descending${example}; default ${defaultSort?.doc ?? 'id'}. Ties are broken by id.`),
+    querystring: querySchema(
+      [...ALL_FILTERS, ...PAGE_PARAMS],
+      {},
+      `Sort field (${sorts.join(', ')}), prefixed with - for descending${example}; default ${defaultSort?.doc ?? 'id'}. Ties are broken by id.`,
+    ),
     renderers: [jsonRenderer, csvRenderer, geojsonRenderer],
     paged: true,
     parse(raw) {
@@ -124,9 +139,12 @@ function routeSchema(collection: Collection<unknown>, docs: FormatDocs) {
 
 export function serveCollection<T, F extends object>(app: FastifyInstance, collection: Collection<T, F>): void {
   const pool = app.db.pool;
-  const fileName = (app: FastifyInstance) => collection.fileName?.(app) ?? collection.path.replace(/^\//, '').replace(/\//g, '-');
+  const fileName = (app: FastifyInstance) =>
+    collection.fileName?.(app) ?? collection.path.replace(/^\//, '').replace(/\//g, '-');
   // Accept chooses between JSON and CSV on the path without an extension.
-  const negotiable = collection.renderers.filter((renderer) => NEGOTIABLE.some((offered) => offered.name === renderer.name));
+  const negotiable = collection.renderers.filter((renderer) =>
+    NEGOTIABLE.some((offered) => offered.name === renderer.name),
+  );
 
   async function handle(request: FastifyRequest, reply: FastifyReply, renderer: Renderer): Promise<FastifyReply> {
     const raw = rawQuery(request);
@@ -137,38 +155,73 @@ export function serveCollection<T, F extends object>(app: FastifyInstance, colle
     const download = { 'content-disposition': `attachment; filename="${fileName(app)}.${renderer.name}"` };
     const walk = () =>
       inSnapshot(pool, (db) =>
-        walkPages((cursor) => collection.fetch(db, filters, { ...page!, limit: EXPORT_BATCH, include_total: false, ...(cursor ? { cursor } : {}) })),
+        walkPages((cursor) =>
+          collection.fetch(db, filters, {
+            ...page!,
+            limit: EXPORT_BATCH,
+            include_total: false,
+            ...(cursor ? { cursor } : {}),
+          }),
+        ),
       );
 
     if (everyRow && renderer.stream) {
-      return app.responseCache.stream(request, reply, renderer, async () => renderer.stream!(collection, await primed(walk()), context), download);
+      return app.responseCache.stream(
+        request,
+        reply,
+        renderer,
+        async () => renderer.stream!(collection, await primed(walk()), context),
+        download,
+      );
     }
-    const key = canonicalKey({ path: collection.path, format: renderer.name, filters, page: everyRow ? { sort: page?.sort } : page });
+    const key = canonicalKey({
+      path: collection.path,
+      format: renderer.name,
+      filters,
+      page: everyRow ? { sort: page?.sort } : page,
+    });
     return app.responseCache.respond(request, reply, renderer, key, async () => {
-      if (everyRow) return { body: await renderer.body(collection, { data: await collect(walk()), asOf }, context), headers: download };
+      if (everyRow)
+        return {
+          body: await renderer.body(collection, { data: await collect(walk()), asOf }, context),
+          headers: download,
+        };
       const result = await collection.fetch(pool, filters, page);
       if (!collection.paged) {
         // Answered whole, or the page asked for with limit or cursor (a small collection paged in memory).
-        const next = page ? nextLink(requestPath(request), filters, page, result.next_cursor, defaultSort ?? 'id') : null;
+        const next = page
+          ? nextLink(requestPath(request), filters, page, result.next_cursor, defaultSort ?? 'id')
+          : null;
         const headers = { ...(renderer === jsonRenderer ? {} : download), ...linkHeader(next) };
         return { body: await renderer.body(collection, { data: result.data, next, asOf }, context), headers };
       }
       const path = requestPath(request);
       const next = nextLink(path, filters, page!, result.next_cursor, defaultSort ?? 'id');
       const self = pageLink(path, filters, page!, page!.cursor ?? null, defaultSort ?? 'id');
-      return { body: await renderer.body(collection, { data: result.data, next, self, asOf, totalCount: result.total_count }, context), headers: linkHeader(next) };
+      return {
+        body: await renderer.body(
+          collection,
+          { data: result.data, next, self, asOf, totalCount: result.total_count },
+          context,
+        ),
+        headers: linkHeader(next),
+      };
     });
   }
 
   if (collection.renderers.includes(jsonRenderer)) {
-    app.get(collection.path, { schema: routeSchema(collection as Collection<unknown>, jsonRenderer.docs(collection)) }, (request, reply) =>
-      handle(request, reply, negotiate(request.headers.accept, negotiable)),
+    app.get(
+      collection.path,
+      { schema: routeSchema(collection as Collection<unknown>, jsonRenderer.docs(collection)) },
+      (request, reply) => handle(request, reply, negotiate(request.headers.accept, negotiable)),
     );
   }
   for (const renderer of collection.renderers) {
     if (renderer.extension === null) continue;
-    app.get(`${collection.path}${renderer.extension}`, { schema: routeSchema(collection as Collection<unknown>, renderer.docs(collection)) }, (request, reply) =>
-      handle(request, reply, renderer),
+    app.get(
+      `${collection.path}${renderer.extension}`,
+      { schema: routeSchema(collection as Collection<unknown>, renderer.docs(collection)) },
+      (request, reply) => handle(request, reply, renderer),
     );
   }
 }
@@ -224,7 +277,15 @@ export function serveItem<R>(app: FastifyInstance, item: Item<R>): void {
         ...querystring,
         response: {
           ...jsonResponse(item.schema, item.response, true),
-          ...(item.redirects ? { 301: z.null().describe('A redirect; the id was merged into another by a re-derivation of the history: Location is the surviving id (query kept).') } : {}),
+          ...(item.redirects
+            ? {
+                301: z
+                  .null()
+                  .describe(
+                    'A redirect; the id was merged into another by a re-derivation of the history: Location is the surviving id (query kept).',
+                  ),
+              }
+            : {}),
         },
       },
     },
@@ -237,13 +298,19 @@ export function serveItem<R>(app: FastifyInstance, item: Item<R>): void {
       rejectNul({ [item.param.name]: value });
       const id = item.id ? item.id(value) : value;
       try {
-        return await app.responseCache.respond(request, reply, jsonRenderer, canonicalKey({ path: item.path, id, asOf }), async () => {
-          const record = await item.load(pool, id, asOf);
-          if (record) return { body: itemEnvelope(app.dataset.current(), record, asOf) };
-          const to = item.redirects ? await redirectOf(pool, item.redirects, id) : null;
-          if (to) throw new MovedTo(to);
-          throw notFound(item.missing(id, asOf));
-        });
+        return await app.responseCache.respond(
+          request,
+          reply,
+          jsonRenderer,
+          canonicalKey({ path: item.path, id, asOf }),
+          async () => {
+            const record = await item.load(pool, id, asOf);
+            if (record) return { body: itemEnvelope(app.dataset.current(), record, asOf) };
+            const to = item.redirects ? await redirectOf(pool, item.redirects, id) : null;
+            if (to) throw new MovedTo(to);
+            throw notFound(item.missing(id, asOf));
+          },
+        );
       } catch (error) {
         if (!(error instanceof MovedTo)) throw error;
         return reply.redirect(movedLocation(request.url, error.to), 301);

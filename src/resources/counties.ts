@@ -1,7 +1,14 @@
 // /v1/counties (JSON, CSV, GeoJSON polygons with agreement counts) and /v1/counties/{fips}.
 import { z } from 'zod';
 import { badParameter } from '../http/problem.ts';
-import { bool, OPTIONAL_PAGE_PARAMS, optionalPage, parseFilters, rejectUnknown, type Filters } from '../query/grammar.ts';
+import {
+  bool,
+  OPTIONAL_PAGE_PARAMS,
+  optionalPage,
+  parseFilters,
+  rejectUnknown,
+  type Filters,
+} from '../query/grammar.ts';
 import { pageInOrder } from '../query/paging.ts';
 import { countyGeometries } from '../reference/geography.ts';
 import {
@@ -49,7 +56,9 @@ export const counties: Collection<CountyRow, CountyFilters> = {
     },
   },
   querystring: querySchema([...PARAMETERS, ...OPTIONAL_PAGE_PARAMS], {
-    all: singleParameter('true: every county (3,233 with the territories\' county equivalents), zeros included, for a choropleth; default false: the counties with agreements.'),
+    all: singleParameter(
+      "true: every county (3,233 with the territories' county equivalents), zeros included, for a choropleth; default false: the counties with agreements.",
+    ),
   }),
   schema: CountyListResponseSchema,
   renderers: [jsonRenderer, csvRenderer, geojsonRenderer],
@@ -57,7 +66,10 @@ export const counties: Collection<CountyRow, CountyFilters> = {
   parse(raw) {
     rejectUnknown(raw, [...PARAMETERS, ...OPTIONAL_PAGE_PARAMS, 'all']);
     const page = optionalPage(raw);
-    return { filters: { ...parseFilters(raw, PARAMETERS), ...(bool('all', raw.all) ? { all: true as const } : {}) }, ...(page ? { page } : {}) };
+    return {
+      filters: { ...parseFilters(raw, PARAMETERS), ...(bool('all', raw.all) ? { all: true as const } : {}) },
+      ...(page ? { page } : {}),
+    };
   },
   /** Counties whose agencies hold (or held) agreements on the date (or every county), with their summaries, in FIPS order. */
   async fetch(db, filters, page) {
@@ -72,7 +84,9 @@ export const counties: Collection<CountyRow, CountyFilters> = {
       .map((county) => ({ ...county, ...(summaries.get(county.fips) ?? emptySummary()) }));
     return pageInOrder(records, page, (county) => county.fips);
   },
-  csv: { columns: [...fieldColumns<CountyRow>(['fips', 'name', 'state', 'lat', 'lon']), ...summaryColumns<CountyRow>()] },
+  csv: {
+    columns: [...fieldColumns<CountyRow>(['fips', 'name', 'state', 'lat', 'lon']), ...summaryColumns<CountyRow>()],
+  },
   geojson: {
     note: COUNTY_GEOJSON_NOTE,
     async features(_db, rows) {
@@ -98,7 +112,11 @@ export const county: Item<object> = {
     const [found] = await countiesByFips(db, [fips]);
     if (!found) return null;
     const [summaries, ids] = await Promise.all([countySummaries(db, asOf, [fips]), agencyIdsByCounty(db, [fips])]);
-    const agencies = await agenciesByIds(db, ids.map((row) => row.id), asOf);
+    const agencies = await agenciesByIds(
+      db,
+      ids.map((row) => row.id),
+      asOf,
+    );
     agencies.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     return { ...found, ...(summaries.get(fips) ?? emptySummary()), agencies };
   },

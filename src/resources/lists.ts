@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { LIST_KINDS, LIST_STATUSES } from '../domain/enums.ts';
 import { enumList, OPTIONAL_PAGE_PARAMS, optionalPage, QueryError, rejectUnknown } from '../query/grammar.ts';
 import { pageInOrder } from '../query/paging.ts';
-import { listSourceLists, skippedRowsByListIds, sourceListsByIds, type ListFilter, type SourceListRecord } from '../repositories/index.ts';
+import {
+  listSourceLists,
+  skippedRowsByListIds,
+  sourceListsByIds,
+  type ListFilter,
+  type SourceListRecord,
+} from '../repositories/index.ts';
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
 import { jsonRenderer } from '../renderers/json.ts';
 import { QUERY_PARAMETERS, repeatableParameter } from '../schemas/common.ts';
@@ -15,7 +21,8 @@ export const lists: Collection<SourceListRecord, ListFilter> = {
   docs: {
     tags: ['history'],
     summary: 'ICE lists ingested',
-    description: 'Every ICE list the service has ingested: its date, kind, status, counts of the changes it made, and the reason it was quarantined or rejected. Newest first; every list unless limit or cursor asks for a page.',
+    description:
+      'Every ICE list the service has ingested: its date, kind, status, counts of the changes it made, and the reason it was quarantined or rejected. Newest first; every list unless limit or cursor asks for a page.',
   },
   querystring: z.object({
     status: repeatableParameter(`List status: ${LIST_STATUSES.join(', ')}. Repeatable.`),
@@ -36,8 +43,24 @@ export const lists: Collection<SourceListRecord, ListFilter> = {
   fetch: async (db, filter, page) => pageInOrder(await listSourceLists(db, filter), page, (list) => String(list.id)),
   csv: {
     columns: fieldColumns<SourceListRecord>([
-      'id', 'kind', 'list_date', 'list_date_source', 'list_time', 'file_name', 'url', 'sha256', 'byte_size', 'row_count',
-      'agreements_confirmed', 'rows_skipped', 'status', 'status_reason', 'warnings', 'counts', 'ingested_at', 'applied_at',
+      'id',
+      'kind',
+      'list_date',
+      'list_date_source',
+      'list_time',
+      'file_name',
+      'url',
+      'sha256',
+      'byte_size',
+      'row_count',
+      'agreements_confirmed',
+      'rows_skipped',
+      'status',
+      'status_reason',
+      'warnings',
+      'counts',
+      'ingested_at',
+      'applied_at',
     ]),
   },
 };
@@ -51,7 +74,7 @@ export const list: Item<object> = {
   tags: ['history'],
   summary: 'One ICE list, reconciled row by row',
   response:
-    'The list\'s record and every row that did not become or confirm one agreement: its row number in the file, its cells as ICE wrote them and why (a duplicate of agreement X in the same list, a pending row for an agreement already active, an unrecognised state or support type). row_count = agreements_confirmed + rows_skipped.',
+    "The list's record and every row that did not become or confirm one agreement: its row number in the file, its cells as ICE wrote them and why (a duplicate of agreement X in the same list, a pending row for an agreement already active, an unrecognised state or support type). row_count = agreements_confirmed + rows_skipped.",
   schema: ListReconciliationResponseSchema,
   param: { name: 'id', schema: z.string().max(12).describe('List id, as in /v1/lists.') },
   asOf: false,

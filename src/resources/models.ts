@@ -25,7 +25,17 @@ export const models = summarizedCollection<ModelRecord, ModelRow>({
   // A model's own summary has no by_model.
   merge: (model, { by_model: _byModel, ...summary }) => ({ ...model, ...summary }),
   columns: fieldColumns<ModelRow>([
-    'code', 'name', 'abbreviation', 'description', 'introduced_on', 'suspended_on', 'reinstated_on', 'source_url',
-    'active_agreements', 'pending_agreements', 'ended_agreements', 'active_agencies',
+    'code',
+    'name',
+    'abbreviation',
+    'description',
+    'introduced_on',
+    'suspended_on',
+    'reinstated_on',
+    'source_url',
+    'active_agreements',
+    'pending_agreements',
+    'ended_agreements',
+    'active_agencies',
   ]),
 });

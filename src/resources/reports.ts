@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import { OPTIONAL_PAGE_PARAMS, optionalPage, rejectUnknown } from '../query/grammar.ts';
 import { pageInOrder } from '../query/paging.ts';
-import { agenciesByReportIds, listReports, recommendationsByReportIds, type ReportRecord } from '../repositories/index.ts';
+import {
+  agenciesByReportIds,
+  listReports,
+  recommendationsByReportIds,
+  type ReportRecord,
+} from '../repositories/index.ts';
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
 import { jsonRenderer } from '../renderers/json.ts';
 import { ReportListResponseSchema, ReportResponseSchema } from '../schemas/reference.ts';
@@ -11,7 +16,11 @@ import type { Collection, Item } from './collection.ts';
 
 export const reports: Collection<ReportRecord> = {
   path: '/reports',
-  docs: { tags: ['reference'], summary: 'Oversight reports', description: 'Government oversight reports on 287(g) (OIG, GAO, ...), oldest first.' },
+  docs: {
+    tags: ['reference'],
+    summary: 'Oversight reports',
+    description: 'Government oversight reports on 287(g) (OIG, GAO, ...), oldest first.',
+  },
   querystring: z.object({ limit: QUERY_PARAMETERS.limit, cursor: QUERY_PARAMETERS.cursor }),
   schema: ReportListResponseSchema,
   renderers: [jsonRenderer, csvRenderer],
@@ -22,7 +31,19 @@ export const reports: Collection<ReportRecord> = {
     return { filters: {}, ...(page ? { page } : {}) };
   },
   fetch: async (db, _filters, page) => pageInOrder(await listReports(db), page, (report) => report.id),
-  csv: { columns: fieldColumns<ReportRecord>(['id', 'issuer', 'title', 'published_on', 'released_on', 'url', 'recommendation_count', 'summary', 'models']) },
+  csv: {
+    columns: fieldColumns<ReportRecord>([
+      'id',
+      'issuer',
+      'title',
+      'published_on',
+      'released_on',
+      'url',
+      'recommendation_count',
+      'summary',
+      'models',
+    ]),
+  },
 };
 
 export const report: Item<object> = {
@@ -36,7 +57,10 @@ export const report: Item<object> = {
   async load(db, id) {
     const [found] = await listReports(db, [id]);
     if (!found) return null;
-    const [recommendations, agencies] = await Promise.all([recommendationsByReportIds(db, [id]), agenciesByReportIds(db, [id])]);
+    const [recommendations, agencies] = await Promise.all([
+      recommendationsByReportIds(db, [id]),
+      agenciesByReportIds(db, [id]),
+    ]);
     return {
       ...found,
       recommendations: recommendations.map(({ report_id: _reportId, ...recommendation }) => recommendation),

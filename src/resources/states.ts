@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { notFound } from '../http/problem.ts';
 import { findState } from '../domain/states.ts';
-import { countiesByState, countySummaries, emptySummary, listStates, stateSummaries, type AgreementSummary, type StateRecord } from '../repositories/index.ts';
+import {
+  countiesByState,
+  countySummaries,
+  emptySummary,
+  listStates,
+  stateSummaries,
+  type AgreementSummary,
+  type StateRecord,
+} from '../repositories/index.ts';
 import { fieldColumns } from '../renderers/csv.ts';
 import { StateListResponseSchema, StateResponseSchema } from '../schemas/geography.ts';
 import type { Item } from './collection.ts';
@@ -22,7 +30,10 @@ export const states = summarizedCollection<StateRecord, StateRow>({
   summaries: (db, asOf) => stateSummaries(db, asOf),
   keyOf: (state) => state.code,
   merge: (state, summary) => ({ ...state, ...summary }),
-  columns: [...fieldColumns<StateRow>(['code', 'name', 'fips', 'is_territory', 'lat', 'lon']), ...summaryColumns<StateRow>()],
+  columns: [
+    ...fieldColumns<StateRow>(['code', 'name', 'fips', 'is_territory', 'lat', 'lon']),
+    ...summaryColumns<StateRow>(),
+  ],
 });
 
 export const state: Item<object> = {
@@ -31,7 +42,10 @@ export const state: Item<object> = {
   summary: 'One state, with its counties',
   response: 'The state with its summary and counties.',
   schema: StateResponseSchema,
-  param: { name: 'code', schema: z.string().max(100).describe('Postal code (TX), name (Texas) or FIPS (48), in any case.') },
+  param: {
+    name: 'code',
+    schema: z.string().max(100).describe('Postal code (TX), name (Texas) or FIPS (48), in any case.'),
+  },
   asOf: true,
   id(code) {
     const known = findState(code);
@@ -39,14 +53,24 @@ export const state: Item<object> = {
     return known.code;
   },
   async load(db, code, asOf) {
-    const [rows, summaries, counties] = await Promise.all([listStates(db), stateSummaries(db, asOf, [code]), countiesByState(db, [code])]);
+    const [rows, summaries, counties] = await Promise.all([
+      listStates(db),
+      stateSummaries(db, asOf, [code]),
+      countiesByState(db, [code]),
+    ]);
     const found = rows.find((candidate) => candidate.code === code);
     if (!found) return null;
-    const countyTotals = await countySummaries(db, asOf, counties.map((county) => county.fips));
+    const countyTotals = await countySummaries(
+      db,
+      asOf,
+      counties.map((county) => county.fips),
+    );
     return {
       ...found,
       ...(summaries.get(code) ?? emptySummary()),
-      counties: counties.filter((county) => countyTotals.has(county.fips)).map((county) => ({ ...county, ...countyTotals.get(county.fips)! })),
+      counties: counties
+        .filter((county) => countyTotals.has(county.fips))
+        .map((county) => ({ ...county, ...countyTotals.get(county.fips)! })),
     };
   },
   missing: (code) => `no state ${code}`,

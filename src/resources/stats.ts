@@ -2,7 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import { meta } from '../http/envelope.ts';
 import { rawQuery } from '../http/request.ts';
-import { canonicalKey, STATS_FILTERS, enumList, parseFilters, QueryError, rejectUnknown, type Filters } from '../query/grammar.ts';
+import {
+  canonicalKey,
+  STATS_FILTERS,
+  enumList,
+  parseFilters,
+  QueryError,
+  rejectUnknown,
+  type Filters,
+} from '../query/grammar.ts';
 import { INTERVALS, stats, timeseries, type Interval, type TimeseriesPoint } from '../repositories/index.ts';
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
 import { jsonRenderer } from '../renderers/json.ts';
@@ -21,10 +29,12 @@ export const timeseriesCollection: Collection<TimeseriesPoint, SeriesQuery> = {
     tags: ['stats'],
     summary: 'Counts over time',
     description:
-      'Active and pending agreements at the end of each interval, from the first applied list to the latest (the last point is the latest list\'s date). Filters narrow what is counted (per state, per model, ...).',
+      "Active and pending agreements at the end of each interval, from the first applied list to the latest (the last point is the latest list's date). Filters narrow what is counted (per state, per model, ...).",
     formats: { json: { response: 'The series.' }, csv: { response: 'One row per interval.' } },
   },
-  querystring: querySchema(SERIES_FILTERS, { interval: singleParameter(`Interval between points: ${INTERVALS.join(', ')} (default month).`) }),
+  querystring: querySchema(SERIES_FILTERS, {
+    interval: singleParameter(`Interval between points: ${INTERVALS.join(', ')} (default month).`),
+  }),
   schema: TimeseriesResponseSchema,
   renderers: [jsonRenderer, csvRenderer],
   paged: false,
@@ -46,7 +56,8 @@ export function statsRoute(app: FastifyInstance): void {
       schema: {
         tags: ['stats'],
         summary: 'Counts on a date',
-        description: 'Active, pending and ended agreements on as_of (default: the latest list), active agreements by model and by state. Other filters narrow what is counted.',
+        description:
+          'Active, pending and ended agreements on as_of (default: the latest list), active agreements by model and by state. Other filters narrow what is counted.',
         querystring: querySchema(STATS_FILTERS),
         response: jsonResponse(StatsResponseSchema, 'The counts.'),
       },
@@ -55,10 +66,16 @@ export function statsRoute(app: FastifyInstance): void {
       const raw = rawQuery(request);
       rejectUnknown(raw, STATS_FILTERS);
       const filters = parseFilters(raw, STATS_FILTERS);
-      return app.responseCache.respond(request, reply, jsonRenderer, canonicalKey({ path: '/stats', filters }), async () => {
-        const data = await stats(app.db.pool, filters);
-        return { body: JSON.stringify({ ...data, meta: meta(app.dataset.current(), data.as_of ?? undefined) }) };
-      });
+      return app.responseCache.respond(
+        request,
+        reply,
+        jsonRenderer,
+        canonicalKey({ path: '/stats', filters }),
+        async () => {
+          const data = await stats(app.db.pool, filters);
+          return { body: JSON.stringify({ ...data, meta: meta(app.dataset.current(), data.as_of ?? undefined) }) };
+        },
+      );
     },
   );
 }

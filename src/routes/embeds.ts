@@ -12,14 +12,21 @@ import { PAGE_VALUES } from './pages.ts';
 
 const EMBED_KINDS = ['map', 'chart', 'county', 'state', 'agency'] as const;
 /** The frame's height per view (its width is its container's: 100%). */
-const HEIGHTS: Record<(typeof EMBED_KINDS)[number], number> = { map: 560, chart: 480, county: 360, state: 560, agency: 360 };
+const HEIGHTS: Record<(typeof EMBED_KINDS)[number], number> = {
+  map: 560,
+  chart: 480,
+  county: 360,
+  state: 560,
+  agency: 360,
+};
 const OEMBED_MAX_WIDTH = 960;
 
 /** The embed path for a URL of this service: an explorer view, an agency page, or an embed itself (else undefined). */
 export function embedPathFor(url: URL): { path: string; kind: (typeof EMBED_KINDS)[number] } | undefined {
   const segments = url.pathname.replace(/\/+$/, '').split('/').slice(1);
   if (url.pathname === '/' || url.pathname === '') return { path: `/embed/map${url.search}`, kind: 'map' };
-  if (segments[0] === 'agencies' && segments.length === 2 && segments[1]) return { path: `/embed/agency/${segments[1]}${url.search}`, kind: 'agency' };
+  if (segments[0] === 'agencies' && segments.length === 2 && segments[1])
+    return { path: `/embed/agency/${segments[1]}${url.search}`, kind: 'agency' };
   if (segments[0] === 'embed') {
     const kind = EMBED_KINDS.find((item) => item === segments[1]);
     const takesId = kind !== 'map' && kind !== 'chart';
@@ -38,7 +45,8 @@ export async function embedRoutes(app: FastifyInstance): Promise<void> {
   const embed = pageTemplates('explorer', ['embed.html'], { headers: EMBED_HEADERS, values: PAGE_VALUES });
   const hidden = { schema: { hide: true } };
   app.get('/embed/:kind', hidden, (request: FastifyRequest<{ Params: { kind: string } }>, reply) => {
-    if (request.params.kind !== 'map' && request.params.kind !== 'chart') throw notFound(`no embed ${request.params.kind}`);
+    if (request.params.kind !== 'map' && request.params.kind !== 'chart')
+      throw notFound(`no embed ${request.params.kind}`);
     return embed(request, reply, 'embed.html');
   });
   app.get('/embed/:kind/:id', hidden, (request: FastifyRequest<{ Params: { kind: string } }>, reply) => {
@@ -49,7 +57,8 @@ export async function embedRoutes(app: FastifyInstance): Promise<void> {
   app.get('/oembed', hidden, async (request: FastifyRequest<{ Querystring: OembedQuery }>, reply) => {
     const { url: raw, format = 'json', maxwidth, maxheight } = request.query;
     // oEmbed 1.0 §2.3.4: a format the provider does not offer is 501.
-    if (format !== 'json') throw new ProblemError(501, 'format-not-implemented', `format: only json is offered, not ${format}`);
+    if (format !== 'json')
+      throw new ProblemError(501, 'format-not-implemented', `format: only json is offered, not ${format}`);
     if (!raw) throw badParameter('url', 'is required: the URL of an explorer view, an agency page or an embed');
     let url: URL;
     try {
@@ -58,7 +67,8 @@ export async function embedRoutes(app: FastifyInstance): Promise<void> {
       throw badParameter('url', `"${raw}" is not an absolute URL`);
     }
     const here = origin(request);
-    if (url.origin !== here && url.origin !== app.config.PUBLIC_URL) throw notFound(`${raw} is not a page of this service (${here})`);
+    if (url.origin !== here && url.origin !== app.config.PUBLIC_URL)
+      throw notFound(`${raw} is not a page of this service (${here})`);
     const target = embedPathFor(url);
     if (!target) throw notFound(`${url.pathname} has no embeddable view (the explorer, an agency page or /embed/…)`);
     const language: PageLanguage = (PAGE_LANGUAGES as readonly string[]).includes(url.searchParams.get('lang') ?? '')
@@ -67,7 +77,12 @@ export async function embedRoutes(app: FastifyInstance): Promise<void> {
     const strings = catalogue(language);
     const width = Math.min(OEMBED_MAX_WIDTH, Number(maxwidth) || OEMBED_MAX_WIDTH);
     const height = Math.min(HEIGHTS[target.kind], Number(maxheight) || HEIGHTS[target.kind]);
-    const what = target.kind === 'chart' ? strings['embed.chartTitle']! : target.kind === 'map' ? strings['embed.mapTitle']! : decodeURIComponent(target.path.split('/')[3]!.split('?')[0]!);
+    const what =
+      target.kind === 'chart'
+        ? strings['embed.chartTitle']!
+        : target.kind === 'map'
+          ? strings['embed.mapTitle']!
+          : decodeURIComponent(target.path.split('/')[3]!.split('?')[0]!);
     const title = strings['embed.frameTitle']!.replace('{what}', what);
     const src = `${url.origin}${target.path}`;
     reply.header('cache-control', 'public, max-age=3600');

@@ -27,7 +27,11 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
         });
       }
       // How current the data is (as /v1/status): informative only, stale data does not make the service unready.
-      return { status: 'ready', migrations: migrations.length, freshness: await sourceStatus(app.db.pool, app.ingestSchedule) };
+      return {
+        status: 'ready',
+        migrations: migrations.length,
+        freshness: await sourceStatus(app.db.pool, app.ingestSchedule),
+      };
     } catch (error) {
       broken = error as Error;
       request.log.warn({ err: error }, 'readiness check failed');

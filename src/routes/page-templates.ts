@@ -26,7 +26,12 @@ const VALUES = new Set(['atlas']);
  * The page `name` with the catalogue's strings and `values` (URLs the server decides, e.g. the atlas's) in place.
  * Unknown keys throw: a page never shows a raw key.
  */
-export function fillTemplate(html: string, language: PageLanguage, name = 'page', values: Record<string, string> = {}): string {
+export function fillTemplate(
+  html: string,
+  language: PageLanguage,
+  name = 'page',
+  values: Record<string, string> = {},
+): string {
   const strings = catalogue(language);
   return html.replace(PLACEHOLDER, (whole, key: string) => {
     if (PER_REQUEST.has(key)) return whole;
@@ -42,7 +47,9 @@ export function fillTemplate(html: string, language: PageLanguage, name = 'page'
 
 /** The placeholders of a page (for the test that every one of them is in every catalogue). */
 export function placeholders(html: string): string[] {
-  return [...html.matchAll(PLACEHOLDER)].map((match) => match[1]!).filter((key) => !PER_REQUEST.has(key) && !VALUES.has(key) && key !== 'lang' && key !== 'strings');
+  return [...html.matchAll(PLACEHOLDER)]
+    .map((match) => match[1]!)
+    .filter((key) => !PER_REQUEST.has(key) && !VALUES.has(key) && key !== 'lang' && key !== 'strings');
 }
 
 /** The same URL in the other language (the switch's link): the view's parameters kept, lang set. */
@@ -85,7 +92,11 @@ export function pageTemplates(folder: string, names: string[], options: PageTemp
       .replaceAll('{{oembed}}', escapeHtml(oembedHref(request)))
       .replaceAll('{{switchHref}}', escapeHtml(switchHref(request, language)));
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-    reply.headers(options.headers).header('vary', 'accept, accept-language').header('etag', etag).header('cache-control', 'no-cache');
+    reply
+      .headers(options.headers)
+      .header('vary', 'accept, accept-language')
+      .header('etag', etag)
+      .header('cache-control', 'no-cache');
     reply.header('content-language', language);
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     return reply.type('text/html; charset=utf-8').send(body);

@@ -39,7 +39,16 @@ export const ATLAS_PATH = `/vendor/counties-10m.${createHash('sha256').update(re
 export const PAGE_VALUES = { atlas: ATLAS_PATH };
 
 export const EXPLORER_FILES = [
-  'explorer.css', 'favicon.svg', 'api.js', 'i18n.js', 'map.js', 'chart.js', 'embed-snippet.js', 'explorer.js', 'agency.js', 'embed.js',
+  'explorer.css',
+  'favicon.svg',
+  'api.js',
+  'i18n.js',
+  'map.js',
+  'chart.js',
+  'embed-snippet.js',
+  'explorer.js',
+  'agency.js',
+  'embed.js',
 ];
 const EXPLORER_PAGES = ['index.html', 'agency.html'];
 const GRAPHIQL_FILES = ['index.html', 'graphiql.js'];
@@ -91,7 +100,10 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
     Object.fromEntries(Object.entries(VENDOR_FILES).map(([name, specifier]) => [name, packageFile(specifier)])),
     { cacheControl: 'public, max-age=3600' },
   );
-  const atlas = staticFiles({ [ATLAS_PATH.slice('/vendor/'.length)]: ATLAS_FILE }, { cacheControl: 'public, max-age=31536000, immutable' });
+  const atlas = staticFiles(
+    { [ATLAS_PATH.slice('/vendor/'.length)]: ATLAS_FILE },
+    { cacheControl: 'public, max-age=31536000, immutable' },
+  );
   const explorer = staticFiles(folderFiles('explorer', EXPLORER_FILES), { cacheControl: 'no-cache' });
   const pages = pageTemplates('explorer', EXPLORER_PAGES, { headers: PAGE_HEADERS, values: PAGE_VALUES });
   const graphiql = staticFiles(folderFiles('graphiql', GRAPHIQL_FILES), { cacheControl: 'no-cache' });
@@ -105,7 +117,8 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/', hidden, (request, reply: FastifyReply) => {
-    if (negotiate(request.headers.accept, INDEX_REPRESENTATIONS).name === 'html') return pages(request, reply, 'index.html');
+    if (negotiate(request.headers.accept, INDEX_REPRESENTATIONS).name === 'html')
+      return pages(request, reply, 'index.html');
     reply.header('vary', 'accept');
     return reply.send(API_INDEX);
   });
@@ -114,7 +127,9 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   app.get('/favicon.ico', hidden, (request, reply) => explorer(request, reply, 'favicon.svg'));
   app.get('/explorer/:name', hidden, (request: Named, reply) => explorer(request, reply, request.params.name));
   app.get('/vendor/:name', hidden, (request: Named, reply) =>
-    request.params.name.startsWith('counties-10m.') ? atlas(request, reply, request.params.name) : vendor(request, reply, request.params.name),
+    request.params.name.startsWith('counties-10m.')
+      ? atlas(request, reply, request.params.name)
+      : vendor(request, reply, request.params.name),
   );
   app.get('/graphiql', hidden, (request, reply) => graphiql(request, reply.headers(GRAPHIQL_HEADERS), 'index.html'));
   app.get('/graphiql/:name', hidden, (request: Named, reply) => graphiql(request, reply, request.params.name));

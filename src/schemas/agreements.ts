@@ -32,16 +32,18 @@ export const HistoricalSourceSchema = z
     file_name: z.string().describe('The transcribed table it was loaded from.'),
     sha256: z.string().describe('SHA-256 of that file, hex.'),
     first_on: DateSchema.nullable().describe('Earliest date it gives (a snapshot: its date).'),
-    last_on: DateSchema.nullable().describe('Latest date it gives before ICE\'s first list.'),
+    last_on: DateSchema.nullable().describe("Latest date it gives before ICE's first list."),
     report_id: z.string().nullable().describe('The oversight report it comes from (see /v1/reports), if any.'),
   })
   .meta({ id: 'HistoricalSource' });
 
 export const AgreementDetailSchema = AgreementSchema.extend({
   superseded_by_id: z.string().nullable().describe('The agreement that replaced this one at a renewal, if any.'),
-  events: z.array(EventSchema).describe('The agreement\'s history, oldest first.'),
+  events: z.array(EventSchema).describe("The agreement's history, oldest first."),
   sources: z.array(SourceSchema).describe('The ICE lists its events came from.'),
-  historical_sources: z.array(HistoricalSourceSchema).describe('The historical sources (before 2021) its events came from.'),
+  historical_sources: z
+    .array(HistoricalSourceSchema)
+    .describe('The historical sources (before 2021) its events came from.'),
 }).meta({ id: 'AgreementDetail' });
 
 export const AgreementListResponseSchema = listResponse(AgreementSchema, 'AgreementList', 'One page of agreements.');

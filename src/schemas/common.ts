@@ -10,9 +10,18 @@ export const DateSchema = z.iso.date();
 
 export const MetaSchema = z
   .object({
-    dataset_version: z.number().int().describe('Version of the dataset: it moves each time an ICE list is applied (also the ETag).'),
-    as_of: DateSchema.nullable().describe('The date the answer describes: the as_of parameter, else the date of the latest applied list.'),
-    total_count: z.number().int().optional().describe('Number of matching items over all pages (only with include_total=true).'),
+    dataset_version: z
+      .number()
+      .int()
+      .describe('Version of the dataset: it moves each time an ICE list is applied (also the ETag).'),
+    as_of: DateSchema.nullable().describe(
+      'The date the answer describes: the as_of parameter, else the date of the latest applied list.',
+    ),
+    total_count: z
+      .number()
+      .int()
+      .optional()
+      .describe('Number of matching items over all pages (only with include_total=true).'),
     coverage: z
       .object({
         note: z.string().describe('What an answer for that date can and cannot mean.'),
@@ -28,13 +37,18 @@ export const MetaSchema = z
           .describe('The historical sources dated on or before as_of that the answer rests on.'),
       })
       .optional()
-      .describe('Only when as_of is before ICE\'s first list: the answer comes from historical sources (README "Before 2021").'),
+      .describe(
+        'Only when as_of is before ICE\'s first list: the answer comes from historical sources (README "Before 2021").',
+      ),
   })
   .meta({ id: 'Meta' });
 
 export const LinksSchema = z
   .object({
-    next: z.string().nullable().describe('Relative URL of the next page (same filters, with a cursor), or null on the last page.'),
+    next: z
+      .string()
+      .nullable()
+      .describe('Relative URL of the next page (same filters, with a cursor), or null on the last page.'),
   })
   .meta({ id: 'Links' });
 
@@ -72,7 +86,10 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' });
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
 export const ERROR_RESPONSES = {
   400: problem('A parameter is wrong: invalid_params names it and lists the allowed values.'),
   429: problem('Over the per-IP rate limit; retry after the Retry-After header.'),
@@ -81,13 +98,25 @@ export const NOT_FOUND_RESPONSE = { 404: problem('No such item.') };
 
 /** A JSON 200 with its description, and the errors every route can answer. */
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string, notFound = false) {
-  return { 200: { description, content: { 'application/json': { schema } } }, ...ERROR_RESPONSES, ...(notFound ? NOT_FOUND_RESPONSE : {}) };
+  return {
+    200: { description, content: { 'application/json': { schema } } },
+    ...ERROR_RESPONSES,
+    ...(notFound ? NOT_FOUND_RESPONSE : {}),
+  };
 }
 
 /** A CSV body, for OpenAPI. */
-export const CsvSchema = z.string().describe('CSV (RFC 4180) with a header row; text cells that begin with = + - @ tab or CR are prefixed with an apostrophe.');
+export const CsvSchema = z
+  .string()
+  .describe(
+    'CSV (RFC 4180) with a header row; text cells that begin with = + - @ tab or CR are prefixed with an apostrophe.',
+  );
 
-const repeatable = (description: string) => z.union([z.string(), z.array(z.string())]).optional().describe(description);
+const repeatable = (description: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe(description);
 const single = (description: string) => z.string().optional().describe(description);
 
 /** Documentation of each grammar parameter, repeatable where the grammar accepts several values. */
@@ -113,7 +142,11 @@ export const QUERY_PARAMETERS = {
 export type QueryParameterName = keyof typeof QUERY_PARAMETERS;
 
 /** The querystring schema of a route: the named grammar parameters plus route-specific ones. */
-export function querySchema(names: readonly QueryParameterName[], extra: Record<string, z.ZodOptional<z.ZodType>> = {}, sortDoc?: string) {
+export function querySchema(
+  names: readonly QueryParameterName[],
+  extra: Record<string, z.ZodOptional<z.ZodType>> = {},
+  sortDoc?: string,
+) {
   const shape: Record<string, z.ZodType> = {};
   for (const name of names) shape[name] = name === 'sort' && sortDoc ? single(sortDoc) : QUERY_PARAMETERS[name];
   return z.object({ ...shape, ...extra });

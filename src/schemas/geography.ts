@@ -18,7 +18,10 @@ export const StateSchema = z
   .object({
     code: z.string().length(2).describe('USPS postal code.'),
     name: z.string().describe('Name of the state or territory.'),
-    fips: z.string().regex(/^\d{2}$/).describe('2-digit FIPS code, zero-padded.'),
+    fips: z
+      .string()
+      .regex(/^\d{2}$/)
+      .describe('2-digit FIPS code, zero-padded.'),
     is_territory: z.boolean().describe('True for territories (GU, PR, ...).'),
     lat: z.number().nullable().describe('Latitude of its centroid (WGS 84).'),
     lon: z.number().nullable().describe('Longitude of its centroid (WGS 84).'),
@@ -28,7 +31,10 @@ export const StateSchema = z
 
 export const CountySchema = z
   .object({
-    fips: z.string().regex(/^\d{5}$/).describe('5-digit county FIPS code (Census GEOID), zero-padded.'),
+    fips: z
+      .string()
+      .regex(/^\d{5}$/)
+      .describe('5-digit county FIPS code (Census GEOID), zero-padded.'),
     name: z.string().describe('Full county name (Harris County, Orleans Parish).'),
     state: z.string().length(2).describe('USPS code of its state.'),
     lat: z.number().describe('Latitude of its centroid (WGS 84).'),
@@ -47,5 +53,9 @@ export const CountyDetailSchema = CountySchema.extend({
 
 export const StateListResponseSchema = listResponse(StateSchema, 'StateList', 'Every state and territory.');
 export const StateResponseSchema = itemResponse(StateDetailSchema, 'StateResponse');
-export const CountyListResponseSchema = listResponse(CountySchema, 'CountyList', 'Counties with agencies that hold (or held) agreements.');
+export const CountyListResponseSchema = listResponse(
+  CountySchema,
+  'CountyList',
+  'Counties with agencies that hold (or held) agreements.',
+);
 export const CountyResponseSchema = itemResponse(CountyDetailSchema, 'CountyResponse');

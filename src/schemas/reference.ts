@@ -31,7 +31,9 @@ export const ReportSchema = z
     url: z.string().nullable().describe('Where to read it.'),
     recommendation_count: z.number().int().nullable().describe('Number of recommendations it made.'),
     summary: z.string().describe('What it found, in a few sentences.'),
-    sources: z.array(z.object({ fact: z.string().describe('A fact stated here.'), url: z.string().describe('Its source.') })).describe('Sources of these facts.'),
+    sources: z
+      .array(z.object({ fact: z.string().describe('A fact stated here.'), url: z.string().describe('Its source.') }))
+      .describe('Sources of these facts.'),
     models: z.array(z.string()).describe('Support models it examined.'),
   })
   .meta({ id: 'Report' });

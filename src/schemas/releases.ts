@@ -4,8 +4,14 @@ import { DateSchema, itemResponse, listResponse } from './common.ts';
 
 export const ReleaseFileSchema = z
   .object({
-    name: z.string().describe('File name: agreements.csv, agreements.parquet, datapackage.json, CITATION.cff, README.md, release.zip ...'),
-    url: z.string().describe('Relative URL of the file (served with Cache-Control immutable and the SHA-256 as its ETag).'),
+    name: z
+      .string()
+      .describe(
+        'File name: agreements.csv, agreements.parquet, datapackage.json, CITATION.cff, README.md, release.zip ...',
+      ),
+    url: z
+      .string()
+      .describe('Relative URL of the file (served with Cache-Control immutable and the SHA-256 as its ETag).'),
     media_type: z.string().describe('Its media type.'),
     bytes: z.number().int().describe('Its size in bytes.'),
     sha256: z.string().describe('SHA-256 of the file, hex.'),

@@ -5,7 +5,12 @@ import { DateSchema, MetaSchema } from './common.ts';
 export const PipelineGroupSchema = z
   .object({
     count: z.number().int().describe('Agreements that began as an application and were signed by the date.'),
-    median_days: z.number().nullable().describe('Median days from the first pending list that showed the application to the signing date ICE gave (null when count is 0).'),
+    median_days: z
+      .number()
+      .nullable()
+      .describe(
+        'Median days from the first pending list that showed the application to the signing date ICE gave (null when count is 0).',
+      ),
   })
   .meta({ id: 'PipelineGroup' });
 
@@ -13,12 +18,14 @@ export const PipelineSchema = PipelineGroupSchema.extend({
   by_model: z.record(z.string(), PipelineGroupSchema).describe('By support model.'),
   by_state: z.record(z.string(), PipelineGroupSchema).describe('By state (USPS code).'),
 })
-  .describe('The pending-to-signed pipeline: applications signed by the date (by the lists dated on or before it), with the median days from first application to signing.')
+  .describe(
+    'The pending-to-signed pipeline: applications signed by the date (by the lists dated on or before it), with the median days from first application to signing.',
+  )
   .meta({ id: 'Pipeline' });
 
 export const StatsSchema = z
   .object({
-    as_of: DateSchema.nullable().describe('The date counted: as_of, else the latest applied list\'s date.'),
+    as_of: DateSchema.nullable().describe("The date counted: as_of, else the latest applied list's date."),
     active_agreements: z.number().int().describe('Active agreements on that date.'),
     pending_agreements: z.number().int().describe('Pending agreements on that date.'),
     ended_agreements: z.number().int().describe('Agreements ended by that date.'),
@@ -32,7 +39,7 @@ export const StatsSchema = z
 
 export const TimeseriesPointSchema = z
   .object({
-    date: DateSchema.describe('End of the interval (the latest list\'s date for the last one).'),
+    date: DateSchema.describe("End of the interval (the latest list's date for the last one)."),
     active_agreements: z.number().int().describe('Active agreements on that date.'),
     pending_agreements: z.number().int().describe('Pending agreements on that date.'),
   })

@@ -8,149 +8,230 @@ import { PARTICIPATING_COLUMNS, SEED_FACTS, seedHistory } from '../helpers/fixtu
 
 const PHONE = { width: 390, height: 844 };
 
-t.test('the explorer shows the agreements on a date, by county, and an agency page', { skip: skipWithoutBrowser() }, async (t) => {
-  const { app, database } = await testApp(t);
-  await seedHistory(database.pool);
-  const origin = await listen(app);
-  const browser = await launchBrowser(t, [origin]);
-  const stats = async (query: string) => (await app.inject(`/v1/stats?${query}`)).json().active_agreements as number;
-  const page = await browser.newPage();
+t.test(
+  'the explorer shows the agreements on a date, by county, and an agency page',
+  { skip: skipWithoutBrowser() },
+  async (t) => {
+    const { app, database } = await testApp(t);
+    await seedHistory(database.pool);
+    const origin = await listen(app);
+    const browser = await launchBrowser(t, [origin]);
+    const stats = async (query: string) => (await app.inject(`/v1/stats?${query}`)).json().active_agreements as number;
+    const page = await browser.newPage();
 
-  t.test('the active count for a date equals /v1/stats and the table', async (t) => {
-    await page.goto(`${origin}/?as_of=2025-03-15`);
-    const count = page.getByTestId('active-count');
-    await count.filter({ hasText: /^\d+$/ }).waitFor();
-    t.equal(Number(await count.textContent()), await stats('as_of=2025-03-15'));
-    t.equal(Number(await count.textContent()), SEED_FACTS.asOf['2025-03-15'].active);
-    t.equal(await page.locator('#table-body tr').count(), SEED_FACTS.asOf['2025-03-15'].active, 'one table row per active agreement');
-    t.equal(await page.locator('#as_of').inputValue(), '2025-03-15');
-    t.match(await page.locator('#statewide-list').textContent(), /Florida Highway Patrol/, 'statewide agencies listed by state');
-    t.match(await page.locator('#changes-list').textContent(), /Lubbock County Sheriff's Office signed a Task Force Model agreement \(TX\)/, 'what changed lists the latest events');
-  });
+    t.test('the active count for a date equals /v1/stats and the table', async (t) => {
+      await page.goto(`${origin}/?as_of=2025-03-15`);
+      const count = page.getByTestId('active-count');
+      await count.filter({ hasText: /^\d+$/ }).waitFor();
+      t.equal(Number(await count.textContent()), await stats('as_of=2025-03-15'));
+      t.equal(Number(await count.textContent()), SEED_FACTS.asOf['2025-03-15'].active);
+      t.equal(
+        await page.locator('#table-body tr').count(),
+        SEED_FACTS.asOf['2025-03-15'].active,
+        'one table row per active agreement',
+      );
+      t.equal(await page.locator('#as_of').inputValue(), '2025-03-15');
+      t.match(
+        await page.locator('#statewide-list').textContent(),
+        /Florida Highway Patrol/,
+        'statewide agencies listed by state',
+      );
+      t.match(
+        await page.locator('#changes-list').textContent(),
+        /Lubbock County Sheriff's Office signed a Task Force Model agreement \(TX\)/,
+        'what changed lists the latest events',
+      );
+    });
 
-  t.test('every territory is drawn', async (t) => {
-    for (const [fips, name] of [['66010', 'Guam'], ['69110', 'Northern Mariana Islands (Saipan)'], ['60010', 'American Samoa'], ['72127', 'Puerto Rico'], ['78030', 'Virgin Islands'], ['02020', 'Alaska'], ['15003', 'Hawaii']]) {
-      const box = await page.locator(`path[data-fips="${fips}"]`).boundingBox();
-      t.ok(box && box.width > 0 && box.height > 0 && box.x >= 0 && box.y >= 0, `${name} is on the map`);
-    }
-  });
+    t.test('every territory is drawn', async (t) => {
+      for (const [fips, name] of [
+        ['66010', 'Guam'],
+        ['69110', 'Northern Mariana Islands (Saipan)'],
+        ['60010', 'American Samoa'],
+        ['72127', 'Puerto Rico'],
+        ['78030', 'Virgin Islands'],
+        ['02020', 'Alaska'],
+        ['15003', 'Hawaii'],
+      ]) {
+        const box = await page.locator(`path[data-fips="${fips}"]`).boundingBox();
+        t.ok(box && box.width > 0 && box.height > 0 && box.x >= 0 && box.y >= 0, `${name} is on the map`);
+      }
+    });
 
-  t.test('a shared link reproduces the view, and the controls change it', async (t) => {
-    await page.goto(`${origin}/?as_of=2025-04-15&state=FL&model=task_force`);
-    const count = page.getByTestId('active-count');
-    await count.filter({ hasText: /^\d+$/ }).waitFor();
-    t.equal(Number(await count.textContent()), await stats('as_of=2025-04-15&state=FL&model=task_force'));
-    t.equal(Number(await count.textContent()), 2, 'Collier and the Highway Patrol under the Task Force Model');
-    t.equal(await page.locator('#state').inputValue(), 'FL');
-    t.equal(await page.locator('#model').inputValue(), 'task_force');
-    t.equal(await page.locator('#csv-link').getAttribute('href'), '/v1/agreements.csv?as_of=2025-04-15&model=task_force&state=FL&status=active');
-    const csv = await app.inject((await page.locator('#csv-link').getAttribute('href'))!);
-    t.equal(csv.body.trim().split('\n').length - 1, 2, 'the CSV link downloads the rows of the view');
+    t.test('a shared link reproduces the view, and the controls change it', async (t) => {
+      await page.goto(`${origin}/?as_of=2025-04-15&state=FL&model=task_force`);
+      const count = page.getByTestId('active-count');
+      await count.filter({ hasText: /^\d+$/ }).waitFor();
+      t.equal(Number(await count.textContent()), await stats('as_of=2025-04-15&state=FL&model=task_force'));
+      t.equal(Number(await count.textContent()), 2, 'Collier and the Highway Patrol under the Task Force Model');
+      t.equal(await page.locator('#state').inputValue(), 'FL');
+      t.equal(await page.locator('#model').inputValue(), 'task_force');
+      t.equal(
+        await page.locator('#csv-link').getAttribute('href'),
+        '/v1/agreements.csv?as_of=2025-04-15&model=task_force&state=FL&status=active',
+      );
+      const csv = await app.inject((await page.locator('#csv-link').getAttribute('href'))!);
+      t.equal(csv.body.trim().split('\n').length - 1, 2, 'the CSV link downloads the rows of the view');
 
-    await page.locator('#model').selectOption('jail_enforcement');
-    await page.waitForURL(/model=jail_enforcement/);
-    await count.filter({ hasText: String(await stats('as_of=2025-04-15&state=FL&model=jail_enforcement')) }).waitFor();
-    await page.locator('#state').selectOption('');
-    await page.locator('#model').selectOption('');
-    await page.waitForURL(`${origin}/?as_of=2025-04-15`);
-    await page.locator('#previous-list').click();
-    await page.waitForURL(`${origin}/?as_of=2025-04-01`);
-    t.equal(await page.locator('#as_of').inputValue(), '2025-04-01', 'the date steps to the previous ICE list');
-    await count.filter({ hasText: String(await stats('as_of=2025-04-01')) }).waitFor();
-    await page.goBack();
-    await page.waitForURL(`${origin}/?as_of=2025-04-15`);
-    t.equal(await page.locator('#as_of').inputValue(), '2025-04-15', 'Back restores the previous view');
-  });
+      await page.locator('#model').selectOption('jail_enforcement');
+      await page.waitForURL(/model=jail_enforcement/);
+      await count
+        .filter({ hasText: String(await stats('as_of=2025-04-15&state=FL&model=jail_enforcement')) })
+        .waitFor();
+      await page.locator('#state').selectOption('');
+      await page.locator('#model').selectOption('');
+      await page.waitForURL(`${origin}/?as_of=2025-04-15`);
+      await page.locator('#previous-list').click();
+      await page.waitForURL(`${origin}/?as_of=2025-04-01`);
+      t.equal(await page.locator('#as_of').inputValue(), '2025-04-01', 'the date steps to the previous ICE list');
+      await count.filter({ hasText: String(await stats('as_of=2025-04-01')) }).waitFor();
+      await page.goBack();
+      await page.waitForURL(`${origin}/?as_of=2025-04-15`);
+      t.equal(await page.locator('#as_of').inputValue(), '2025-04-15', 'Back restores the previous view');
+    });
 
-  t.test('choosing a county lists its agencies and agreements', async (t) => {
-    await page.goto(`${origin}/`);
-    await page.getByTestId('active-count').filter({ hasText: /^\d+$/ }).waitFor();
-    await page.locator(`path[data-fips="${SEED_FACTS.collierCountyFips}"]`).click();
-    await page.waitForURL(/county=12021/);
-    const panel = page.getByTestId('county-panel');
-    await panel.getByText('Collier County, FL').waitFor();
-    t.match(await panel.textContent(), /Collier County Sheriff's Office.*Jail Enforcement Model, signed Jun 1, 2019/s);
-    t.match(await panel.textContent(), /Task Force Model, signed Mar 15, 2025/);
-    // The keyboard reaches shaded counties too.
-    await page.locator(`path[data-fips="${SEED_FACTS.harrisCountyFips}"]`).focus();
-    await page.keyboard.press('Enter');
-    await panel.getByText('Harris County, TX').waitFor();
-    t.match(await panel.textContent(), /City of Houston Police Department|Houston Police Department/);
-    await screenshot(page, 'explorer-1280x800');
-  });
+    t.test('choosing a county lists its agencies and agreements', async (t) => {
+      await page.goto(`${origin}/`);
+      await page.getByTestId('active-count').filter({ hasText: /^\d+$/ }).waitFor();
+      await page.locator(`path[data-fips="${SEED_FACTS.collierCountyFips}"]`).click();
+      await page.waitForURL(/county=12021/);
+      const panel = page.getByTestId('county-panel');
+      await panel.getByText('Collier County, FL').waitFor();
+      t.match(
+        await panel.textContent(),
+        /Collier County Sheriff's Office.*Jail Enforcement Model, signed Jun 1, 2019/s,
+      );
+      t.match(await panel.textContent(), /Task Force Model, signed Mar 15, 2025/);
+      // The keyboard reaches shaded counties too.
+      await page.locator(`path[data-fips="${SEED_FACTS.harrisCountyFips}"]`).focus();
+      await page.keyboard.press('Enter');
+      await panel.getByText('Harris County, TX').waitFor();
+      t.match(await panel.textContent(), /City of Houston Police Department|Houston Police Department/);
+      await screenshot(page, 'explorer-1280x800');
+    });
 
-  t.test('an agency page shows its names over time and a timeline citing ICE lists', async (t) => {
-    await page.getByTestId('county-panel').getByRole('link', { name: /Houston Police Department/ }).click();
-    await page.waitForURL(/\/agencies\//);
-    const timeline = page.getByTestId('timeline');
-    await timeline.locator('li').first().waitFor();
-    t.match(await page.locator('h2').first().textContent(), /Houston Police Department/);
-    t.match(await page.locator('main').textContent(), /City of Houston Police Department.*May 1, 2025/s, 'the later spelling is among its names');
-    const events = await timeline.locator('li').allTextContents();
-    t.ok(events.length >= 1, 'the timeline has events');
-    t.ok(events.every((event) => /Source: ICE list of [A-Z][a-z]{2} \d{1,2}, \d{4} \(participatingAgencies\d+pm\.xlsx, row \d+\)/.test(event)), 'each event cites its list');
-    await screenshot(page, 'agency-1280x800');
+    t.test('an agency page shows its names over time and a timeline citing ICE lists', async (t) => {
+      await page
+        .getByTestId('county-panel')
+        .getByRole('link', { name: /Houston Police Department/ })
+        .click();
+      await page.waitForURL(/\/agencies\//);
+      const timeline = page.getByTestId('timeline');
+      await timeline.locator('li').first().waitFor();
+      t.match(await page.locator('h2').first().textContent(), /Houston Police Department/);
+      t.match(
+        await page.locator('main').textContent(),
+        /City of Houston Police Department.*May 1, 2025/s,
+        'the later spelling is among its names',
+      );
+      const events = await timeline.locator('li').allTextContents();
+      t.ok(events.length >= 1, 'the timeline has events');
+      t.ok(
+        events.every((event) =>
+          /Source: ICE list of [A-Z][a-z]{2} \d{1,2}, \d{4} \(participatingAgencies\d+pm\.xlsx, row \d+\)/.test(event),
+        ),
+        'each event cites its list',
+      );
+      await screenshot(page, 'agency-1280x800');
 
-    await page.goto(`${origin}/agencies/fl-collier-county-sheriffs-office`);
-    await timeline.locator('li').first().waitFor();
-    const collier = await timeline.locator('li').allTextContents();
-    t.match(collier, [
-      /^Jun 1, 2019 Collier County Sheriff's Office signed a Jail Enforcement Model agreement\. Source: ICE list of Mar 1, 2025/,
-      /^Feb 20, 2025 Collier County Sheriff's Office signed a Task Force Model agreement\. Source: ICE list of Mar 1, 2025/,
-      /^Mar 15, 2025 Collier County Sheriff's Office renewed its Task Force Model agreement\. Source: ICE list of Apr 1, 2025/,
-      /^Apr 1, 2025 Collier County Sheriff's Office's earlier Task Force Model agreement was replaced by its renewal\. Source: ICE list of Apr 1, 2025/,
-    ], 'the timeline tells the renewal in order, each event citing its list');
-  });
+      await page.goto(`${origin}/agencies/fl-collier-county-sheriffs-office`);
+      await timeline.locator('li').first().waitFor();
+      const collier = await timeline.locator('li').allTextContents();
+      t.match(
+        collier,
+        [
+          /^Jun 1, 2019 Collier County Sheriff's Office signed a Jail Enforcement Model agreement\. Source: ICE list of Mar 1, 2025/,
+          /^Feb 20, 2025 Collier County Sheriff's Office signed a Task Force Model agreement\. Source: ICE list of Mar 1, 2025/,
+          /^Mar 15, 2025 Collier County Sheriff's Office renewed its Task Force Model agreement\. Source: ICE list of Apr 1, 2025/,
+          /^Apr 1, 2025 Collier County Sheriff's Office's earlier Task Force Model agreement was replaced by its renewal\. Source: ICE list of Apr 1, 2025/,
+        ],
+        'the timeline tells the renewal in order, each event citing its list',
+      );
+    });
 
-  t.test('the explorer and an agency page work at phone width', async (t) => {
-    const phone = await browser.newPage(PHONE);
-    await phone.goto(`${origin}/?as_of=2025-05-15`);
-    await phone.getByTestId('active-count').filter({ hasText: /^\d+$/ }).waitFor();
-    t.equal(Number(await phone.getByTestId('active-count').textContent()), await stats('as_of=2025-05-15'));
-    t.ok(await phone.getByTestId('active-count').isVisible());
-    const width = (await phone.evaluate('document.documentElement.scrollWidth')) as number;
-    t.ok(width <= PHONE.width, `nothing scrolls sideways (page width ${width})`);
-    const row = phone.locator('#table-body tr').first();
-    t.ok((await row.boundingBox())!.width <= PHONE.width, 'table rows fit the screen');
-    await screenshot(phone, 'explorer-390x844');
-    await phone.goto(`${origin}/agencies/fl-collier-county-sheriffs-office`);
-    await phone.getByTestId('timeline').locator('li').first().waitFor();
-    t.ok(((await phone.evaluate('document.documentElement.scrollWidth')) as number) <= PHONE.width, 'the agency page fits too');
-    await screenshot(phone, 'agency-390x844');
-    await phone.close();
-  });
+    t.test('the explorer and an agency page work at phone width', async (t) => {
+      const phone = await browser.newPage(PHONE);
+      await phone.goto(`${origin}/?as_of=2025-05-15`);
+      await phone.getByTestId('active-count').filter({ hasText: /^\d+$/ }).waitFor();
+      t.equal(Number(await phone.getByTestId('active-count').textContent()), await stats('as_of=2025-05-15'));
+      t.ok(await phone.getByTestId('active-count').isVisible());
+      const width = (await phone.evaluate('document.documentElement.scrollWidth')) as number;
+      t.ok(width <= PHONE.width, `nothing scrolls sideways (page width ${width})`);
+      const row = phone.locator('#table-body tr').first();
+      t.ok((await row.boundingBox())!.width <= PHONE.width, 'table rows fit the screen');
+      await screenshot(phone, 'explorer-390x844');
+      await phone.goto(`${origin}/agencies/fl-collier-county-sheriffs-office`);
+      await phone.getByTestId('timeline').locator('li').first().waitFor();
+      t.ok(
+        ((await phone.evaluate('document.documentElement.scrollWidth')) as number) <= PHONE.width,
+        'the agency page fits too',
+      );
+      await screenshot(phone, 'agency-390x844');
+      await phone.close();
+    });
 
-  t.test('no console error and no request outside the service', async (t) => {
-    t.same(browser.errors, []);
+    t.test('no console error and no request outside the service', async (t) => {
+      t.same(browser.errors, []);
+      t.same(browser.outside, []);
+    });
+  },
+);
+
+t.test(
+  'an agency page lists the oversight reports that name it; an unknown agency says so',
+  { skip: skipWithoutBrowser() },
+  async (t) => {
+    const { app, database } = await testApp(t);
+    const buffer = await buildList({
+      columns: PARTICIPATING_COLUMNS,
+      rows: [
+        [
+          'ARIZONA',
+          "Maricopa County Sheriff's Office",
+          'County',
+          'Maricopa County',
+          'Jail Enforcement Model',
+          new Date('2025-01-10T00:00:00Z'),
+          null,
+        ],
+      ],
+    });
+    t.equal(
+      (await ingestList(database.pool, { buffer, fileName: 'participatingAgencies03012025pm.xlsx' })).outcome,
+      'applied',
+    );
+    const id = 'az-maricopa-county-sheriffs-office';
+    const reports = (await app.inject(`/v1/agencies/${id}`)).json().data.reports as { report_id: string }[];
+    t.ok(reports.length > 0, 'the reference data has reports naming Maricopa');
+    const titles = new Map(
+      ((await app.inject('/v1/reports')).json().data as { id: string; title: string }[]).map((report) => [
+        report.id,
+        report.title,
+      ]),
+    );
+
+    const origin = await listen(app);
+    const browser = await launchBrowser(t, [origin]);
+    const page = await browser.newPage();
+    await page.goto(`${origin}/agencies/${id}`);
+    const section = page.getByTestId('reports');
+    await section.locator('li').first().waitFor();
+    const items = await section.locator('li').allTextContents();
+    t.equal(items.length, reports.length);
+    for (const report of reports)
+      t.ok(
+        items.some((item) => item.startsWith(titles.get(report.report_id)!)),
+        report.report_id,
+      );
+
+    await page.goto(`${origin}/agencies/no-such-agency`);
+    await page.getByRole('alert').waitFor();
+    t.match(await page.getByRole('alert').textContent(), /Could not load this agency: no agency/);
     t.same(browser.outside, []);
-  });
-});
-
-t.test('an agency page lists the oversight reports that name it; an unknown agency says so', { skip: skipWithoutBrowser() }, async (t) => {
-  const { app, database } = await testApp(t);
-  const buffer = await buildList({
-    columns: PARTICIPATING_COLUMNS,
-    rows: [['ARIZONA', "Maricopa County Sheriff's Office", 'County', 'Maricopa County', 'Jail Enforcement Model', new Date('2025-01-10T00:00:00Z'), null]],
-  });
-  t.equal((await ingestList(database.pool, { buffer, fileName: 'participatingAgencies03012025pm.xlsx' })).outcome, 'applied');
-  const id = 'az-maricopa-county-sheriffs-office';
-  const reports = (await app.inject(`/v1/agencies/${id}`)).json().data.reports as { report_id: string }[];
-  t.ok(reports.length > 0, 'the reference data has reports naming Maricopa');
-  const titles = new Map(((await app.inject('/v1/reports')).json().data as { id: string; title: string }[]).map((report) => [report.id, report.title]));
-
-  const origin = await listen(app);
-  const browser = await launchBrowser(t, [origin]);
-  const page = await browser.newPage();
-  await page.goto(`${origin}/agencies/${id}`);
-  const section = page.getByTestId('reports');
-  await section.locator('li').first().waitFor();
-  const items = await section.locator('li').allTextContents();
-  t.equal(items.length, reports.length);
-  for (const report of reports) t.ok(items.some((item) => item.startsWith(titles.get(report.report_id)!)), report.report_id);
-
-  await page.goto(`${origin}/agencies/no-such-agency`);
-  await page.getByRole('alert').waitFor();
-  t.match(await page.getByRole('alert').textContent(), /Could not load this agency: no agency/);
-  t.same(browser.outside, []);
-  t.same(browser.errors.filter((error) => !/status of 404/.test(error)), [], 'no console error but the unknown agency\'s 404');
-});
+    t.same(
+      browser.errors.filter((error) => !/status of 404/.test(error)),
+      [],
+      "no console error but the unknown agency's 404",
+    );
+  },
+);

@@ -11,7 +11,11 @@ import { testDatabase } from '../helpers/database.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
 const historical = process.env.HISTORICAL_DIR;
-const skip = skipWithoutBrowser() || (archive && historical ? false : 'ICE_ARCHIVE_DIR and HISTORICAL_DIR are not set: these pages are checked over the real archive');
+const skip =
+  skipWithoutBrowser() ||
+  (archive && historical
+    ? false
+    : 'ICE_ARCHIVE_DIR and HISTORICAL_DIR are not set: these pages are checked over the real archive');
 // Active agreements on ICE's list of 2025-06-06 (the archive's figure, also checked by /v1/stats below).
 const ACTIVE_ON_2025_06_06 = 648;
 const COLLIER = 'fl-collier-county-sheriffs-office';
@@ -19,10 +23,17 @@ const COLLIER = 'fl-collier-county-sheriffs-office';
 /** The real CLI, as a user loads the archive; exit 3 is "some lists held for review" (the known anomalies). */
 function ingest(url: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => ([0, 3].includes(code ?? -1) ? resolve() : reject(new Error(`ingest ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`))));
+    child.on('close', (code) =>
+      [0, 3].includes(code ?? -1)
+        ? resolve()
+        : reject(new Error(`ingest ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)),
+    );
   });
 }
 
@@ -30,7 +41,9 @@ function ingest(url: string, args: string[]): Promise<void> {
 async function hostPage(t: Test, frames: string[]): Promise<string> {
   const server: Server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(`<!doctype html><html lang="en"><head><title>A story</title></head><body><h1>A story</h1>${frames.map((src, index) => `<iframe id="frame-${index}" src="${src}" title="embed ${index}" width="800" height="600"></iframe>`).join('')}</body></html>`);
+    response.end(
+      `<!doctype html><html lang="en"><head><title>A story</title></head><body><h1>A story</h1>${frames.map((src, index) => `<iframe id="frame-${index}" src="${src}" title="embed ${index}" width="800" height="600"></iframe>`).join('')}</body></html>`,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -47,7 +60,11 @@ t.test('the pages over the real archive', { skip, timeout: 1_800_000 }, async (t
   const api = async (path: string) => (await app.inject(path)).json();
 
   t.test('/?lang=es&as_of=2025-06-06 shows the count in Spanish', async (t) => {
-    t.equal((await api('/v1/stats?as_of=2025-06-06')).active_agreements, ACTIVE_ON_2025_06_06, 'the API agrees with the archive');
+    t.equal(
+      (await api('/v1/stats?as_of=2025-06-06')).active_agreements,
+      ACTIVE_ON_2025_06_06,
+      'the API agrees with the archive',
+    );
     const browser = await launchBrowser(t, [origin]);
     const page = await browser.newPage();
     await page.goto(`${origin}/?lang=es&as_of=2025-06-06`);
@@ -56,11 +73,23 @@ t.test('the pages over the real archive', { skip, timeout: 1_800_000 }, async (t
     t.equal(Number(await count.textContent()), ACTIVE_ON_2025_06_06);
     t.equal(await page.locator('html').getAttribute('lang'), 'es');
     t.equal(await page.locator('#active-label').textContent(), 'acuerdos vigentes');
-    t.match(await page.locator('#summary-detail').textContent(), /al 6 jun 2025, en manos de \d+ agencias/, 'the date as Spanish writes it');
+    t.match(
+      await page.locator('#summary-detail').textContent(),
+      /al 6 jun 2025, en manos de \d+ agencias/,
+      'the date as Spanish writes it',
+    );
     t.equal(await page.locator('label[for=model]').textContent(), 'Modelo');
-    t.match(await page.locator('#model').textContent(), /modelo de fuerza de tarea/, 'the models as the Spanish-language press names them');
+    t.match(
+      await page.locator('#model').textContent(),
+      /modelo de fuerza de tarea/,
+      'the models as the Spanish-language press names them',
+    );
     t.equal(await page.locator('#lang-switch').textContent(), 'English');
-    t.equal(await page.locator('#lang-switch').getAttribute('href'), '/?lang=en&as_of=2025-06-06', 'the switch keeps the view');
+    t.equal(
+      await page.locator('#lang-switch').getAttribute('href'),
+      '/?lang=en&as_of=2025-06-06',
+      'the switch keeps the view',
+    );
     await page.locator('#table-body tr').first().waitFor();
     t.equal(await page.locator('#table-body tr').count(), 50, 'the table comes a page at a time');
     t.match(await page.locator('#table-range').textContent(), /^Filas 1–50 de 648$/);
@@ -75,21 +104,42 @@ t.test('the pages over the real archive', { skip, timeout: 1_800_000 }, async (t
     await page.waitForURL(`${origin}/?lang=en&as_of=2025-06-06`);
     t.equal(await page.locator('html').getAttribute('lang'), 'en');
     t.equal(await page.locator('#active-label').textContent(), 'active agreements');
-    const html = await app.inject({ url: '/', headers: { accept: 'text/html', 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' } });
+    const html = await app.inject({
+      url: '/',
+      headers: { accept: 'text/html', 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' },
+    });
     t.match(html.body, '<html lang="es">', 'Accept-Language alone chooses Spanish');
     t.same(browser.errors, []);
     t.same(browser.outside, []);
   });
 
-  t.test('every embed renders inside an <iframe> of another origin and shows the API\'s count', async (t) => {
+  t.test("every embed renders inside an <iframe> of another origin and shows the API's count", async (t) => {
     const embeds = [
-      { src: `${origin}/embed/map?as_of=2025-06-06&state=FL`, count: (await api('/v1/stats?as_of=2025-06-06&state=FL')).active_agreements },
-      { src: `${origin}/embed/chart?as_of=2025-06-06&lang=es`, count: (await api('/v1/stats?as_of=2025-06-06')).active_agreements },
-      { src: `${origin}/embed/county/12021?as_of=2025-06-06`, count: (await api('/v1/counties/12021?as_of=2025-06-06')).data.active_agreements },
-      { src: `${origin}/embed/state/TX?as_of=2025-06-06`, count: (await api('/v1/stats?as_of=2025-06-06&state=TX')).active_agreements },
-      { src: `${origin}/embed/agency/${COLLIER}`, count: (await api(`/v1/agencies/${COLLIER}`)).data.active_agreements },
+      {
+        src: `${origin}/embed/map?as_of=2025-06-06&state=FL`,
+        count: (await api('/v1/stats?as_of=2025-06-06&state=FL')).active_agreements,
+      },
+      {
+        src: `${origin}/embed/chart?as_of=2025-06-06&lang=es`,
+        count: (await api('/v1/stats?as_of=2025-06-06')).active_agreements,
+      },
+      {
+        src: `${origin}/embed/county/12021?as_of=2025-06-06`,
+        count: (await api('/v1/counties/12021?as_of=2025-06-06')).data.active_agreements,
+      },
+      {
+        src: `${origin}/embed/state/TX?as_of=2025-06-06`,
+        count: (await api('/v1/stats?as_of=2025-06-06&state=TX')).active_agreements,
+      },
+      {
+        src: `${origin}/embed/agency/${COLLIER}`,
+        count: (await api(`/v1/agencies/${COLLIER}`)).data.active_agreements,
+      },
     ];
-    const newsroom = await hostPage(t, embeds.map((embed) => embed.src));
+    const newsroom = await hostPage(
+      t,
+      embeds.map((embed) => embed.src),
+    );
     t.not(new URL(newsroom).origin, origin);
     const browser = await launchBrowser(t, [origin, newsroom]);
     const page = await browser.newPage({ width: 1280, height: 3400 });
@@ -116,12 +166,37 @@ t.test('the pages over the real archive', { skip, timeout: 1_800_000 }, async (t
     t.equal(response.statusCode, 200);
     t.match(response.headers['content-type'], /^application\/json/);
     const oembed = response.json();
-    t.match(oembed, { version: '1.0', type: 'rich', provider_name: String, provider_url: `${origin}/`, title: String, width: Number, height: Number, html: String });
+    t.match(oembed, {
+      version: '1.0',
+      type: 'rich',
+      provider_name: String,
+      provider_url: `${origin}/`,
+      title: String,
+      width: Number,
+      height: Number,
+      html: String,
+    });
     t.match(oembed.html, `<iframe src="${origin}/embed/map?as_of=2025-06-06&amp;state=FL"`);
-    const page = await app.inject({ url: '/?as_of=2025-06-06&state=FL', headers: { accept: 'text/html', host: new URL(origin).host } });
-    t.match(page.body, /<link rel="alternate" type="application\/json\+oembed" href="\/oembed\?url=http%3A%2F%2F127\.0\.0\.1%3A\d+%2F%3Fas_of%3D2025-06-06%26state%3DFL&amp;format=json"/, 'discovery');
-    t.equal((await app.inject({ url: `/oembed?url=${encodeURIComponent(url)}&format=xml`, headers: { host } })).statusCode, 501, 'only JSON');
-    t.equal((await app.inject({ url: `/oembed?url=${encodeURIComponent('https://example.org/')}`, headers: { host } })).statusCode, 404, 'only this service\'s pages');
+    const page = await app.inject({
+      url: '/?as_of=2025-06-06&state=FL',
+      headers: { accept: 'text/html', host: new URL(origin).host },
+    });
+    t.match(
+      page.body,
+      /<link rel="alternate" type="application\/json\+oembed" href="\/oembed\?url=http%3A%2F%2F127\.0\.0\.1%3A\d+%2F%3Fas_of%3D2025-06-06%26state%3DFL&amp;format=json"/,
+      'discovery',
+    );
+    t.equal(
+      (await app.inject({ url: `/oembed?url=${encodeURIComponent(url)}&format=xml`, headers: { host } })).statusCode,
+      501,
+      'only JSON',
+    );
+    t.equal(
+      (await app.inject({ url: `/oembed?url=${encodeURIComponent('https://example.org/')}`, headers: { host } }))
+        .statusCode,
+      404,
+      "only this service's pages",
+    );
   });
 
   t.test('a page outside /embed/ refuses framing; API answers are nosniff', async (t) => {
@@ -130,10 +205,15 @@ t.test('the pages over the real archive', { skip, timeout: 1_800_000 }, async (t
     const page = await browser.newPage();
     await page.goto(newsroom);
     const refusals = () => browser.errors.filter((error) => /frame-ancestors 'none'/.test(error));
-    for (const deadline = Date.now() + 30_000; refusals().length < 2 && Date.now() < deadline; ) await page.waitForTimeout(100);
+    for (const deadline = Date.now() + 30_000; refusals().length < 2 && Date.now() < deadline; )
+      await page.waitForTimeout(100);
     t.equal(refusals().length, 2, `Chromium refused both frames for their CSP (${browser.errors.join('; ')})`);
     for (const frame of page.frames().filter((item) => item !== page.mainFrame())) {
-      t.equal(await frame.locator('[data-testid=active-count], #agency').count(), 0, `${frame.url()}: nothing of the page shows`);
+      t.equal(
+        await frame.locator('[data-testid=active-count], #agency').count(),
+        0,
+        `${frame.url()}: nothing of the page shows`,
+      );
     }
     const explorer = await app.inject({ url: '/', headers: { accept: 'text/html' } });
     t.match(explorer.headers['content-security-policy'], "frame-ancestors 'none'");
@@ -155,12 +235,29 @@ t.test('the pages over the real archive', { skip, timeout: 1_800_000 }, async (t
     const text = (await page.locator('main').textContent())!;
     t.notMatch(text, /null|undefined/, 'no "null" anywhere');
     const events = await timeline.locator('li').allTextContents();
-    t.ok(events.some((event) => /Source: DHS OIG-10-63 App\. E Table 3 \(28 Oct 2009\), line \d+/.test(event)), 'the OIG report cited with its line');
-    t.ok(events.some((event) => /Source: ICE 287\(g\) partners page, agency list as of 2007-09-19 .*line \d+/.test(event)), 'ICE\'s list of 2007 cited');
-    t.ok(events.some((event) => /Source: ICE list of .* \(\w+.*\.xlsx, row \d+\)/.test(event)), 'an ICE list cited with file and row');
+    t.ok(
+      events.some((event) => /Source: DHS OIG-10-63 App\. E Table 3 \(28 Oct 2009\), line \d+/.test(event)),
+      'the OIG report cited with its line',
+    );
+    t.ok(
+      events.some((event) => /Source: ICE 287\(g\) partners page, agency list as of 2007-09-19 .*line \d+/.test(event)),
+      "ICE's list of 2007 cited",
+    );
+    t.ok(
+      events.some((event) => /Source: ICE list of .* \(\w+.*\.xlsx, row \d+\)/.test(event)),
+      'an ICE list cited with file and row',
+    );
     t.match(events.join('\n'), /agreement ended between Oct 28, 2009 and Jan 13, 2021/, 'the end as its window');
-    t.match(await page.locator('table').nth(1).textContent(), /ended between Oct 28, 2009 and Jan 13, 2021/, 'in the agreements table too');
-    t.match(await page.getByTestId('reports').textContent(), /OIG-10-63|Oversight|287\(g\)/, 'the report that names it');
+    t.match(
+      await page.locator('table').nth(1).textContent(),
+      /ended between Oct 28, 2009 and Jan 13, 2021/,
+      'in the agreements table too',
+    );
+    t.match(
+      await page.getByTestId('reports').textContent(),
+      /OIG-10-63|Oversight|287\(g\)/,
+      'the report that names it',
+    );
     t.match(await page.getByTestId('reports').textContent(), /What it says: /, 'with what it found');
     await screenshot(page, 'agency-collier-real-archive');
     t.same(browser.errors, []);

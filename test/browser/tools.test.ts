@@ -6,7 +6,9 @@ import { testApp } from '../helpers/app.ts';
 import { launchBrowser, listen, skipWithoutBrowser } from '../helpers/browser.ts';
 import { SEED_FACTS, seedHistory } from '../helpers/fixtures.ts';
 
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 t.test('GraphiQL and /docs work offline', { skip: skipWithoutBrowser() }, async (t) => {
   const { app, database } = await testApp(t);
@@ -29,7 +31,11 @@ t.test('GraphiQL and /docs work offline', { skip: skipWithoutBrowser() }, async 
     const result = page.locator('.result-window');
     await result.getByText('totalCount').waitFor();
     const text = (await result.textContent()) ?? '';
-    t.match(text.replace(/\s+/g, ''), `"totalCount":${SEED_FACTS.asOf['2025-03-15'].active}`, 'the active agreements on that date');
+    t.match(
+      text.replace(/\s+/g, ''),
+      `"totalCount":${SEED_FACTS.asOf['2025-03-15'].active}`,
+      'the active agreements on that date',
+    );
   });
 
   t.test('/docs shows the API, with the version of package.json', async (t) => {

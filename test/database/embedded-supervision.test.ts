@@ -22,7 +22,12 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
   const dataDir = await temporaryDataDir(t);
   const port = await freePort();
   // A rate limit the load cannot reach: the test is about the database, not the limiter.
-  const service = startService({ DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '1000000000' });
+  const service = startService({
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_MAX: '1000000000',
+  });
   t.teardown(() => service.child.kill('SIGKILL'));
   await waitReady(port, service);
   const base = `http://127.0.0.1:${port}`;
@@ -34,7 +39,8 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
   t.equal(await ingest.exited, 0, ingest.stderr());
   await waitFor(
     'the service serves the five agreements of the list',
-    async () => ((await (await fetch(`${base}/v1/stats`)).json()) as { active_agreements: number }).active_agreements === 5,
+    async () =>
+      ((await (await fetch(`${base}/v1/stats`)).json()) as { active_agreements: number }).active_agreements === 5,
   );
   t.pass('the list is served (and /v1/stats is now cached)');
 
@@ -45,11 +51,19 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
   const client = async () => {
     while (loading) {
       const cached = counter % 2 === 0;
-      const path = cached ? '/v1/stats' : `/v1/agreements?q=collier&limit=${1 + (counter % 900)}&state=FL&as_of=2025-03-${10 + (counter % 19)}`;
+      const path = cached
+        ? '/v1/stats'
+        : `/v1/agreements?q=collier&limit=${1 + (counter % 900)}&state=FL&as_of=2025-03-${10 + (counter % 19)}`;
       counter++;
       try {
         const response = await fetch(base + path);
-        answers.push({ at: Date.now(), cached, status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() });
+        answers.push({
+          at: Date.now(),
+          cached,
+          status: response.status,
+          type: response.headers.get('content-type') ?? '',
+          body: await response.text(),
+        });
       } catch (error) {
         answers.push({ at: Date.now(), cached, status: 0, type: '', body: String(error) });
       }
@@ -57,7 +71,9 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
   };
   const clients = Array.from({ length: 8 }, client);
   // Under way: both kinds of request answered, several times, before the kill.
-  await waitFor('the load gets 20 answers of each kind', () => [true, false].every((cached) => answers.filter((a) => a.cached === cached && a.status === 200).length >= 20));
+  await waitFor('the load gets 20 answers of each kind', () =>
+    [true, false].every((cached) => answers.filter((a) => a.cached === cached && a.status === 200).length >= 20),
+  );
 
   const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
   const postmasterPid = async () => Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
@@ -76,7 +92,9 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
       async () => {
         if (service.child.exitCode !== null) throw new Error(`the service exited: ${service.stderr()}`);
         const pid = await postmasterPid().catch(() => killedPid);
-        const ready = await fetch(`${base}/readyz`).then((r) => r.status).catch(() => 0);
+        const ready = await fetch(`${base}/readyz`)
+          .then((r) => r.status)
+          .catch(() => 0);
         return pid !== killedPid && (await postmasterAlive(pid)) && ready === 200;
       },
       { timeoutMs: 120_000 },
@@ -90,7 +108,9 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
   const recoveredMs = await readyAgain(killedAt, firstPid);
   // Let the load see a few uncached 200s after the recovery.
   const recoveredAt = Date.now();
-  await waitFor('an uncached 200 after the recovery', () => answers.some((a) => a.at > recoveredAt && !a.cached && a.status === 200));
+  await waitFor('an uncached 200 after the recovery', () =>
+    answers.some((a) => a.at > recoveredAt && !a.cached && a.status === 200),
+  );
   loading = false;
   await Promise.all(clients);
 
@@ -120,7 +140,9 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
   const fresh = (await (await fetch(`${base}/v1/agreements?limit=999`)).json()) as { data: unknown[] };
   t.equal(fresh.data.length, 5, 'the agreements committed before the kill are all there');
   const firstUnavailableMs = unavailable[0]!.at - killedAt;
-  t.comment(`first 503 after ${firstUnavailableMs} ms; ready again after ${recoveredMs} ms; ${after.length} requests meanwhile, ${unavailable.length} answered 503`);
+  t.comment(
+    `first 503 after ${firstUnavailableMs} ms; ready again after ${recoveredMs} ms; ${after.length} requests meanwhile, ${unavailable.length} answered 503`,
+  );
 
   // A crash loop: each restart killed as soon as it serves. The restarts back off (1 s, 2 s, 4 s) and say so.
   for (const [inARow, delay] of [
@@ -132,7 +154,12 @@ t.test('the embedded PostgreSQL killed under load comes back by itself, with its
     const killed = Date.now();
     process.kill(pid, 'SIGKILL');
     const ms = await readyAgain(killed, pid);
-    t.match(service.stdout(), new RegExp(`exited unexpectedly \\(signal SIGKILL\\), ${inARow} times in a row: backing off, restarting it in ${delay}s`));
+    t.match(
+      service.stdout(),
+      new RegExp(
+        `exited unexpectedly \\(signal SIGKILL\\), ${inARow} times in a row: backing off, restarting it in ${delay}s`,
+      ),
+    );
     t.ok(ms >= delay * 1000, `exit ${inARow} in a row: ready again only after the ${delay}s back-off (${ms} ms)`);
   }
   t.equal(service.child.exitCode, null, 'the service is still the same process');

@@ -29,7 +29,11 @@ t.test('a DATA_DIR under a mode-700 parent: the server starts, and a second proc
   if (asRoot) {
     t.ok(server.clusterDir.startsWith(`${ROOT_FALLBACK_DIR}/data-`), `as root its files go under ${ROOT_FALLBACK_DIR}`);
     const said = messages.filter((message) => message.includes(server.clusterDir));
-    t.match(said[0], new RegExp(`DATA_DIR ${dataDir} is out of the postgres user's reach \\(${parent} is mode 700\\)`), 'one line says where, and why');
+    t.match(
+      said[0],
+      new RegExp(`DATA_DIR ${dataDir} is out of the postgres user's reach \\(${parent} is mode 700\\)`),
+      'one line says where, and why',
+    );
   } else {
     t.equal(server.clusterDir, join(dataDir, 'postgres'), 'its files stay under DATA_DIR (it runs as this user)');
   }

@@ -3,7 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { migrate, readMigrations } from '../../src/database/migrate.ts';
-import { EMPTY_MIGRATION, liveDatabaseTarget, openSchemaEngine, schemaTarget } from '../../scripts/database/schema-engine.ts';
+import {
+  EMPTY_MIGRATION,
+  liveDatabaseTarget,
+  openSchemaEngine,
+  schemaTarget,
+} from '../../scripts/database/schema-engine.ts';
 import { withTemporaryDatabase } from '../../scripts/database/temporary-database.ts';
 import { testServerAdminUrl } from '../helpers/database.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -12,11 +17,19 @@ t.test('migrations and prisma/schema.prisma agree', async (t) => {
   const schema = await readFile('prisma/schema.prisma', 'utf8');
   await withTemporaryDatabase(await testServerAdminUrl(), 'drift', async (url) => {
     const applied = await migrate(url);
-    t.same(applied, (await readMigrations()).map((migration) => migration.name), 'every migration applies on an empty database');
+    t.same(
+      applied,
+      (await readMigrations()).map((migration) => migration.name),
+      'every migration applies on an empty database',
+    );
     const engine = await openSchemaEngine(url);
     try {
       const drift = await engine.diff(liveDatabaseTarget(schema), schemaTarget(schema));
-      t.equal(drift.trim(), EMPTY_MIGRATION, `schema.prisma differs from the migrations; run npm run db:migration -- <name>:\n${drift}`);
+      t.equal(
+        drift.trim(),
+        EMPTY_MIGRATION,
+        `schema.prisma differs from the migrations; run npm run db:migration -- <name>:\n${drift}`,
+      );
     } finally {
       engine.close();
     }

@@ -24,13 +24,18 @@ t.test('examples', async (t) => {
   const apiJson = async <T>(path: string): Promise<T> => (await fetch(`${api}${path}`)).json() as Promise<T>;
 
   t.test('newsroom, shell: what changed in my county since Monday (curl + jq)', async (t) => {
-    const tools = (await runs('bash', ['--version'])) && (await runs('curl', ['--version'])) && (await runs('jq', ['--version']));
+    const tools =
+      (await runs('bash', ['--version'])) && (await runs('curl', ['--version'])) && (await runs('jq', ['--version']));
     if (!toolAvailable(t, tools, 'bash, curl or jq', 'apt-get install curl jq')) return;
     const script = 'examples/newsroom/changes-since-monday.sh';
     const since = '2025-04-01';
-    const expected = (await apiJson<{ data: { recorded_on: string; type: string; agency_name: string; model: string; source_file_name: string }[] }>(
-      `/v1/changes?county_fips=${SEED_FACTS.collierCountyFips}&since=${since}&limit=1000`,
-    )).data.map((change) => [change.recorded_on, change.type, change.agency_name, change.model, change.source_file_name].join('\t'));
+    const expected = (
+      await apiJson<{
+        data: { recorded_on: string; type: string; agency_name: string; model: string; source_file_name: string }[];
+      }>(`/v1/changes?county_fips=${SEED_FACTS.collierCountyFips}&since=${since}&limit=1000`)
+    ).data.map((change) =>
+      [change.recorded_on, change.type, change.agency_name, change.model, change.source_file_name].join('\t'),
+    );
     t.ok(expected.length >= 2, 'the county has changes since then');
     const { stdout } = await example('bash', [script, SEED_FACTS.collierCountyFips, since]);
     t.same(stdout.trimEnd().split('\n'), expected, 'one line per change of the county, newest first');
@@ -45,14 +50,23 @@ t.test('examples', async (t) => {
 
   t.test('newsroom, TypeScript: agencies and agreements in a county', async (t) => {
     const { stdout } = await example(TSX, ['examples/newsroom/county-agreements.ts', SEED_FACTS.collierCountyFips]);
-    const agreements = (await apiJson<{ data: { agency_name: string; model: string; status: string }[] }>(`/v1/agreements?county_fips=${SEED_FACTS.collierCountyFips}&limit=1000`)).data;
+    const agreements = (
+      await apiJson<{ data: { agency_name: string; model: string; status: string }[] }>(
+        `/v1/agreements?county_fips=${SEED_FACTS.collierCountyFips}&limit=1000`,
+      )
+    ).data;
     const lines = stdout.trimEnd().split('\n');
     t.equal(lines[0], `Collier County, FL: ${agreements.length} agreement(s)`, 'the county and its count');
     t.equal(lines[1], "Collier County Sheriff's Office", 'its agency');
     for (const agreement of agreements) {
-      t.ok(lines.some((line) => line.includes(agreement.model) && line.includes(agreement.status)), `lists ${agreement.model} (${agreement.status})`);
+      t.ok(
+        lines.some((line) => line.includes(agreement.model) && line.includes(agreement.status)),
+        `lists ${agreement.model} (${agreement.status})`,
+      );
     }
-    const bad = await example(TSX, ['examples/newsroom/county-agreements.ts', 'x']).catch((error: { code: number; stderr: string }) => error);
+    const bad = await example(TSX, ['examples/newsroom/county-agreements.ts', 'x']).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     t.equal((bad as { code?: number }).code, 2, 'a bad argument: usage and exit 2');
   });
 
@@ -77,10 +91,18 @@ t.test('examples', async (t) => {
   });
 
   t.test('a typed client generated from schema/openapi.json type-checks and runs', async (t) => {
-    await run('node_modules/.bin/openapi-typescript', ['schema/openapi.json', '-o', 'examples/typed-client/api.d.ts'], { timeout: 120_000 });
+    await run('node_modules/.bin/openapi-typescript', ['schema/openapi.json', '-o', 'examples/typed-client/api.d.ts'], {
+      timeout: 120_000,
+    });
     await access('examples/typed-client/api.d.ts');
-    const check = await run('node_modules/.bin/tsc', ['-p', 'examples/tsconfig.json'], { timeout: 180_000 }).catch((error: { stdout: string; code: number }) => error);
-    t.equal((check as { code?: number }).code ?? 0, 0, `the examples type-check against the generated types ${(check as { stdout?: string }).stdout ?? ''}`);
+    const check = await run('node_modules/.bin/tsc', ['-p', 'examples/tsconfig.json'], { timeout: 180_000 }).catch(
+      (error: { stdout: string; code: number }) => error,
+    );
+    t.equal(
+      (check as { code?: number }).code ?? 0,
+      0,
+      `the examples type-check against the generated types ${(check as { stdout?: string }).stdout ?? ''}`,
+    );
     const { stdout } = await example(TSX, ['examples/typed-client/client.ts', 'FL']);
     t.match(stdout, `FL: ${SEED_FACTS.activeByState.FL} active agreement(s) as of ${SEED_FACTS.latestListDate}`);
     t.match(stdout, "Collier County Sheriff's Office: task_force");
@@ -88,19 +110,37 @@ t.test('examples', async (t) => {
   });
 
   t.test('GraphQL: a county in one request, with curl + jq and from TypeScript', async (t) => {
-    const county = (await apiJson<{ data: { name: string; state: string; active_agreements: number; pending_agreements: number; ended_agreements: number } }>(`/v1/counties/${SEED_FACTS.collierCountyFips}`)).data;
-    const agreements = (await apiJson<{ data: { agency_name: string; status: string; signed_on: string | null }[] }>(`/v1/agreements?county_fips=${SEED_FACTS.collierCountyFips}&limit=1000`)).data;
+    const county = (
+      await apiJson<{
+        data: {
+          name: string;
+          state: string;
+          active_agreements: number;
+          pending_agreements: number;
+          ended_agreements: number;
+        };
+      }>(`/v1/counties/${SEED_FACTS.collierCountyFips}`)
+    ).data;
+    const agreements = (
+      await apiJson<{ data: { agency_name: string; status: string; signed_on: string | null }[] }>(
+        `/v1/agreements?county_fips=${SEED_FACTS.collierCountyFips}&limit=1000`,
+      )
+    ).data;
     const heading = `${county.name}, ${county.state}: ${county.active_agreements} active, ${county.pending_agreements} pending, ${county.ended_agreements} ended`;
     const check = (t: Test, stdout: string) => {
       const [first, ...lines] = stdout.trimEnd().split('\n');
       t.equal(first, heading, 'the county and its counts, as REST says');
       t.equal(lines.length, agreements.length, 'one line per agreement of the county');
-      for (const line of lines) t.match(line, /^Collier County Sheriff's Office\t.+ Model\t(ACTIVE|PENDING|ENDED)\t\d{4}-\d\d-\d\d/);
+      for (const line of lines)
+        t.match(line, /^Collier County Sheriff's Office\t.+ Model\t(ACTIVE|PENDING|ENDED)\t\d{4}-\d\d-\d\d/);
     };
-    const tools = (await runs('bash', ['--version'])) && (await runs('curl', ['--version'])) && (await runs('jq', ['--version']));
+    const tools =
+      (await runs('bash', ['--version'])) && (await runs('curl', ['--version'])) && (await runs('jq', ['--version']));
     if (toolAvailable(t, tools, 'bash, curl or jq', 'apt-get install curl jq')) {
       check(t, (await example('bash', ['examples/graphql/county.sh', SEED_FACTS.collierCountyFips])).stdout);
-      const failed = await example('bash', ['examples/graphql/county.sh', '1']).catch((error: { code: number; stderr: string }) => error);
+      const failed = await example('bash', ['examples/graphql/county.sh', '1']).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
       t.not((failed as { code?: number }).code ?? 0, 0, 'a bad county: the GraphQL error said, exit non-zero');
       t.match((failed as { stderr?: string }).stderr, /^error: /m);
     }
@@ -119,7 +159,11 @@ t.test('examples', async (t) => {
     };
     for (const command of commands) {
       const program = command.split(' ')[0]!;
-      if (needs[program] && !toolAvailable(t, await needs[program](), `the tools of ${command}`, 'see examples/README.md')) continue;
+      if (
+        needs[program] &&
+        !toolAvailable(t, await needs[program](), `the tools of ${command}`, 'see examples/README.md')
+      )
+        continue;
       if (command.includes('typed-client')) await access('examples/typed-client/api.d.ts'); // generated by the test above
       const { stdout } = await run('bash', ['-c', command], { env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 });
       t.ok(stdout.trim().length > 0, `${command}: exit 0, with an answer`);

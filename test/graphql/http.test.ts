@@ -12,13 +12,29 @@ import { SEED_FACTS, SEED_LISTS, seedHistory } from '../helpers/fixtures.ts';
 const { app, database } = await testApp(t);
 
 t.test('the server serves exactly the committed SDL', async (t) => {
-  const response = await app.inject({ method: 'POST', url: '/graphql', payload: { query: getIntrospectionQuery({ descriptions: true, schemaDescription: true }) } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: { query: getIntrospectionQuery({ descriptions: true, schemaDescription: true }) },
+  });
   t.equal(response.statusCode, 200);
   const served = printSchema(buildClientSchema(response.json().data));
   const committed = printSchema(buildSchema(await readFile('schema/schema.graphql', 'utf8')));
   t.equal(served, committed);
   // The contract clients rely on (issue 5): names may grow, not change.
-  for (const name of ['agreements(', 'agencies(', 'stats(', 'totalCount', 'pageInfo', 'countyFips', 'signedFrom', 'signedTo', 'PENDING', 'ACTIVE', 'ENDED']) {
+  for (const name of [
+    'agreements(',
+    'agencies(',
+    'stats(',
+    'totalCount',
+    'pageInfo',
+    'countyFips',
+    'signedFrom',
+    'signedTo',
+    'PENDING',
+    'ACTIVE',
+    'ENDED',
+  ]) {
     t.ok(served.includes(name), name);
   }
 });
@@ -56,7 +72,8 @@ t.test('GET is cached by dataset version; errors are not', async (t) => {
   t.equal(notModified.body, '');
 
   // Variables are part of the key.
-  const withVariables = (asOf: string) => `/graphql?query=${encodeURIComponent('query ($asOf: Date) { stats(asOf: $asOf) { activeAgreements } }')}&variables=${encodeURIComponent(JSON.stringify({ asOf }))}`;
+  const withVariables = (asOf: string) =>
+    `/graphql?query=${encodeURIComponent('query ($asOf: Date) { stats(asOf: $asOf) { activeAgreements } }')}&variables=${encodeURIComponent(JSON.stringify({ asOf }))}`;
   const march = await app.inject({ method: 'GET', url: withVariables('2025-03-15') });
   const marchAgain = await app.inject({ method: 'GET', url: withVariables('2025-03-15') });
   const before = await app.inject({ method: 'GET', url: withVariables('2020-01-01') });
@@ -90,13 +107,17 @@ t.test('GET is cached by dataset version; errors are not', async (t) => {
 });
 
 t.test('automatic persisted queries, by GET', async (t) => {
-  const query = '{ agencies(first: 5) { totalCount edges { node { name agreements { edges { node { status model { code } } } } } } } }';
+  const query =
+    '{ agencies(first: 5) { totalCount edges { node { name agreements { edges { node { status model { code } } } } } } } }';
   const sha256Hash = createHash('sha256').update(query).digest('hex');
   const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash } }));
   const byHash = `/graphql?extensions=${extensions}`;
 
   const unknown = await app.inject({ method: 'GET', url: byHash });
-  t.match(unknown.json().errors[0], { message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+  t.match(unknown.json().errors[0], {
+    message: 'PersistedQueryNotFound',
+    extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+  });
   t.equal(unknown.headers['cache-control'], 'no-store', 'a CDN must not keep "not found"');
 
   const wrongHash = await app.inject({
@@ -106,7 +127,11 @@ t.test('automatic persisted queries, by GET', async (t) => {
   });
   t.match(wrongHash.json().errors[0], { extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } });
 
-  const register = await app.inject({ method: 'POST', url: '/graphql', payload: { query, extensions: { persistedQuery: { version: 1, sha256Hash } } } });
+  const register = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: { query, extensions: { persistedQuery: { version: 1, sha256Hash } } },
+  });
   t.equal(register.statusCode, 200);
   t.equal(register.json().data.agencies.totalCount, SEED_FACTS.agencyCount);
 
@@ -120,13 +145,18 @@ t.test('automatic persisted queries, by GET', async (t) => {
   // The limits apply to persisted queries too.
   const deep = `{ agreements(first: 1) { edges { node { ${'agency { agreements { edges { node { '.repeat(5)}id${' } } } }'.repeat(5)} } } } }`;
   const deepHash = createHash('sha256').update(deep).digest('hex');
-  const rejected = await app.inject({ method: 'POST', url: '/graphql', payload: { query: deep, extensions: { persistedQuery: { version: 1, sha256Hash: deepHash } } } });
+  const rejected = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: { query: deep, extensions: { persistedQuery: { version: 1, sha256Hash: deepHash } } },
+  });
   t.match(rejected.json().errors[0], { extensions: { code: 'QUERY_TOO_DEEP' } });
 });
 
 t.test('POST answers are cached by (document, operation name, variables): a repeat sends no SQL', async (t) => {
   const queries = countQueries(database.pool);
-  const document = 'query Counts($asOf: Date) { stats(asOf: $asOf) { activeAgreements } } query Other { stats { pendingAgreements } }';
+  const document =
+    'query Counts($asOf: Date) { stats(asOf: $asOf) { activeAgreements } } query Other { stats { pendingAgreements } }';
   const post = (operationName: string, variables: Record<string, unknown>) =>
     app.inject({ method: 'POST', url: '/graphql', payload: { query: document, operationName, variables } });
 
@@ -147,48 +177,62 @@ t.test('POST answers are cached by (document, operation name, variables): a repe
 
   t.equal((await post('Counts', { asOf: '2020-01-01' })).headers['x-cache'], 'MISS', 'other variables, another answer');
   t.equal((await post('Other', {})).headers['x-cache'], 'MISS', 'another operation of the document, another answer');
-  const batch = await app.inject({ method: 'POST', url: '/graphql', payload: [{ query: document, operationName: 'Counts', variables: { asOf: '2025-03-15' } }] });
+  const batch = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: [{ query: document, operationName: 'Counts', variables: { asOf: '2025-03-15' } }],
+  });
   t.notOk(batch.headers['x-cache'], 'a batch is answered as a whole, never from memory');
 });
 
-t.test('a repeated POST body is answered from memory before it is parsed; other bodies are parsed as before', async (t) => {
-  const queries = countQueries(database.pool);
-  const post = (payload: string, contentType = 'application/json') =>
-    app.inject({ method: 'POST', url: '/graphql', payload, headers: { 'content-type': contentType } });
-  const body = JSON.stringify({
-    query: 'query ($asOf: Date, $state: [String!]) { stats(asOf: $asOf, filter: { state: $state }) { activeAgreements } }',
-    variables: { asOf: '2025-03-15', state: ['FL'] },
-  });
+t.test(
+  'a repeated POST body is answered from memory before it is parsed; other bodies are parsed as before',
+  async (t) => {
+    const queries = countQueries(database.pool);
+    const post = (payload: string, contentType = 'application/json') =>
+      app.inject({ method: 'POST', url: '/graphql', payload, headers: { 'content-type': contentType } });
+    const body = JSON.stringify({
+      query:
+        'query ($asOf: Date, $state: [String!]) { stats(asOf: $asOf, filter: { state: $state }) { activeAgreements } }',
+      variables: { asOf: '2025-03-15', state: ['FL'] },
+    });
 
-  const first = await post(body);
-  t.equal(first.headers['x-cache'], 'MISS');
-  t.type(first.json().data.stats.activeAgreements, 'number');
-  let again: Awaited<ReturnType<typeof post>> | undefined;
-  t.equal(await queries.during(async () => (again = await post(body))), 0, 'the same bytes again send no SQL');
-  t.equal(again!.headers['x-cache'], 'HIT');
-  t.equal(again!.body, first.body);
-  t.notOk(again!.headers.etag, 'still no validators on a POST answer');
+    const first = await post(body);
+    t.equal(first.headers['x-cache'], 'MISS');
+    t.type(first.json().data.stats.activeAgreements, 'number');
+    let again: Awaited<ReturnType<typeof post>> | undefined;
+    t.equal(await queries.during(async () => (again = await post(body))), 0, 'the same bytes again send no SQL');
+    t.equal(again!.headers['x-cache'], 'HIT');
+    t.equal(again!.body, first.body);
+    t.notOk(again!.headers.etag, 'still no validators on a POST answer');
 
-  // The same operation spelled differently (variables in another order) is the same answer.
-  const reordered = JSON.stringify({ variables: { state: ['FL'], asOf: '2025-03-15' }, query: JSON.parse(body).query });
-  t.equal((await post(reordered)).headers['x-cache'], 'HIT');
-  t.equal((await post(reordered)).body, first.body);
+    // The same operation spelled differently (variables in another order) is the same answer.
+    const reordered = JSON.stringify({
+      variables: { state: ['FL'], asOf: '2025-03-15' },
+      query: JSON.parse(body).query,
+    });
+    t.equal((await post(reordered)).headers['x-cache'], 'HIT');
+    t.equal((await post(reordered)).body, first.body);
 
-  // A body too large for the fast path (whitespace JSON allows) is parsed and answered as usual.
-  const padded = `${body}${' '.repeat(20_000)}`;
-  const large = await post(padded);
-  t.equal(large.statusCode, 200);
-  t.equal(large.body, first.body);
+    // A body too large for the fast path (whitespace JSON allows) is parsed and answered as usual.
+    const padded = `${body}${' '.repeat(20_000)}`;
+    const large = await post(padded);
+    t.equal(large.statusCode, 200);
+    t.equal(large.body, first.body);
 
-  // Malformed bodies get the parser's error each time, never a remembered answer.
-  for (const attempt of [1, 2]) {
-    const broken = await post('{"query": ', 'application/json');
-    t.equal(broken.statusCode, 400, `malformed JSON, attempt ${attempt}`);
-    t.match(broken.json().errors[0], { message: 'the body is not valid JSON', extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
-    t.notOk(broken.headers['x-cache']);
-  }
-  // The same bytes under another media type are another request (here: a GraphQL document, which fails to parse).
-  const asDocument = await post(body, 'application/graphql');
-  t.not(asDocument.headers['x-cache'], 'HIT');
-  t.ok(asDocument.json().errors, 'parsed as a document, not served the JSON body\'s answer');
-});
+    // Malformed bodies get the parser's error each time, never a remembered answer.
+    for (const attempt of [1, 2]) {
+      const broken = await post('{"query": ', 'application/json');
+      t.equal(broken.statusCode, 400, `malformed JSON, attempt ${attempt}`);
+      t.match(broken.json().errors[0], {
+        message: 'the body is not valid JSON',
+        extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+      });
+      t.notOk(broken.headers['x-cache']);
+    }
+    // The same bytes under another media type are another request (here: a GraphQL document, which fails to parse).
+    const asDocument = await post(body, 'application/graphql');
+    t.not(asDocument.headers['x-cache'], 'HIT');
+    t.ok(asDocument.json().errors, "parsed as a document, not served the JSON body's answer");
+  },
+);

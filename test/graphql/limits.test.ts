@@ -36,8 +36,24 @@ t.test('the number of SQL queries is bounded by the depth of the query, not by t
   const rows = (renewed: boolean) =>
     counties.rows.flatMap(({ name }, index) => {
       const county = name.endsWith('County') ? name : `${name} County`;
-      const sheriff = ['TEXAS', `${county} Sheriff's Office`, 'County', county, 'Task Force Model', utc(renewed && index % 4 === 0 ? '2025-03-10' : '2025-01-15'), null];
-      const jail = ['TEXAS', `${county} Sheriff's Office`, 'County', county, 'Jail Enforcement Model', utc('2024-06-01'), null];
+      const sheriff = [
+        'TEXAS',
+        `${county} Sheriff's Office`,
+        'County',
+        county,
+        'Task Force Model',
+        utc(renewed && index % 4 === 0 ? '2025-03-10' : '2025-01-15'),
+        null,
+      ];
+      const jail = [
+        'TEXAS',
+        `${county} Sheriff's Office`,
+        'County',
+        county,
+        'Jail Enforcement Model',
+        utc('2024-06-01'),
+        null,
+      ];
       return index % 2 === 0 ? [sheriff, jail] : [sheriff];
     });
   await seedHistory(database.pool, [
@@ -68,8 +84,17 @@ t.test('the number of SQL queries is bounded by the depth of the query, not by t
     t.equal(result.data.agencies.totalCount, 100);
     const agreements = result.data.agencies.edges.flatMap((edge: any) => edge.node.agreements.edges);
     t.ok(agreements.length >= first * 1.5, `${agreements.length} agreements`);
-    t.ok(agreements.length > 0 && agreements.every((edge: any) => edge.node.events.length > 0 && edge.node.events.every((event: any) => event.sourceList.listDate)));
-    t.ok(result.data.agencies.edges.length > 0 && result.data.agencies.edges.every((edge: any) => edge.node.county?.state.code === 'TX'));
+    t.ok(
+      agreements.length > 0 &&
+        agreements.every(
+          (edge: any) =>
+            edge.node.events.length > 0 && edge.node.events.every((event: any) => event.sourceList.listDate),
+        ),
+    );
+    t.ok(
+      result.data.agencies.edges.length > 0 &&
+        result.data.agencies.edges.every((edge: any) => edge.node.county?.state.code === 'TX'),
+    );
     counted[first] = queries;
   }
   // The page with its totalCount, each agency's agreements and their events: one statement, whatever the rows.
@@ -79,27 +104,39 @@ t.test('the number of SQL queries is bounded by the depth of the query, not by t
   // Agreements asked twice with different arguments are not read with the page: a statement per set, same answers.
   let twice!: GraphqlResponse;
   const twiceQueries = await counter.during(async () => {
-    twice = await gql(app, `{ agencies(first: 10, filter: { state: ["TX"] }) { edges { node {
+    twice = await gql(
+      app,
+      `{ agencies(first: 10, filter: { state: ["TX"] }) { edges { node {
     all: agreements { edges { node { id events { type } } } }
     jail: agreements(filter: { model: [JAIL_ENFORCEMENT] }) { totalCount edges { node { id model { code } } } }
-  } } } }`);
+  } } } }`,
+    );
   });
   t.notOk(twice.errors);
   t.equal(twiceQueries, 3, 'the page, then one statement per set of agreements');
-  const single = await gql(app, `{ agencies(first: 10, filter: { state: ["TX"] }) { edges { node { agreements { edges { node { id events { type } } } } } } } }`);
+  const single = await gql(
+    app,
+    `{ agencies(first: 10, filter: { state: ["TX"] }) { edges { node { agreements { edges { node { id events { type } } } } } } } }`,
+  );
   t.same(
     twice.data.agencies.edges.map((edge: any) => edge.node.all),
     single.data.agencies.edges.map((edge: any) => edge.node.agreements),
     'the same agreements as when asked once',
   );
-  const jail = await gql(app, `{ agencies(first: 10, filter: { state: ["TX"] }) { edges { node {
-    agreements(filter: { model: [JAIL_ENFORCEMENT] }) { totalCount edges { node { id model { code } } } } } } } }`);
+  const jail = await gql(
+    app,
+    `{ agencies(first: 10, filter: { state: ["TX"] }) { edges { node {
+    agreements(filter: { model: [JAIL_ENFORCEMENT] }) { totalCount edges { node { id model { code } } } } } } } }`,
+  );
   t.same(
     twice.data.agencies.edges.map((edge: any) => edge.node.jail),
     jail.data.agencies.edges.map((edge: any) => edge.node.agreements),
     'and the filtered set as when asked alone',
   );
-  t.ok(twice.data.agencies.edges.some((edge: any) => edge.node.jail.totalCount > 0), 'some of the sheriffs hold a jail agreement');
+  t.ok(
+    twice.data.agencies.edges.some((edge: any) => edge.node.jail.totalCount > 0),
+    'some of the sheriffs hold a jail agreement',
+  );
 });
 
 t.test('deep nesting is rejected with the depth and the limit', async (t) => {
@@ -113,13 +150,21 @@ t.test('deep nesting is rejected with the depth and the limit', async (t) => {
   t.match(error, { extensions: { code: 'QUERY_TOO_DEEP', limit: DEFAULT_LIMITS.depth } });
   t.equal(error?.extensions?.over, error?.extensions?.actual - DEFAULT_LIMITS.depth);
   t.ok(error?.extensions?.over > 0);
-  t.match(error?.message, new RegExp(`query depth ${error?.extensions?.actual} exceeds the limit of ${DEFAULT_LIMITS.depth} \\(by ${error?.extensions?.over}\\)`));
+  t.match(
+    error?.message,
+    new RegExp(
+      `query depth ${error?.extensions?.actual} exceeds the limit of ${DEFAULT_LIMITS.depth} \\(by ${error?.extensions?.over}\\)`,
+    ),
+  );
 
   // Fragments do not hide depth.
-  const fragments = await gql(app, `query { agreements(first: 1) { ...A } }
+  const fragments = await gql(
+    app,
+    `query { agreements(first: 1) { ...A } }
     fragment A on AgreementConnection { edges { node { agency { agreements { ...B } } } } }
     fragment B on AgreementConnection { edges { node { agency { agreements { ...C } } } } }
-    fragment C on AgreementConnection { edges { node { agency { agreements { edges { node { agency { county { state { code } } } } } } } } } }`);
+    fragment C on AgreementConnection { edges { node { agency { agreements { edges { node { agency { county { state { code } } } } } } } } } }`,
+  );
   t.match(fragments.errors?.[0], { extensions: { code: 'QUERY_TOO_DEEP' } });
 
   // GraphiQL's introspection query still works.
@@ -135,7 +180,12 @@ t.test('1,000 aliases are rejected', async (t) => {
   t.equal(result.status, 400);
   t.match(result.errors?.[0], {
     message: `aliased fields 1000 exceeds the limit of ${DEFAULT_LIMITS.aliases} (by ${1000 - DEFAULT_LIMITS.aliases})`,
-    extensions: { code: 'TOO_MANY_ALIASES', limit: DEFAULT_LIMITS.aliases, actual: 1000, over: 1000 - DEFAULT_LIMITS.aliases },
+    extensions: {
+      code: 'TOO_MANY_ALIASES',
+      limit: DEFAULT_LIMITS.aliases,
+      actual: 1000,
+      over: 1000 - DEFAULT_LIMITS.aliases,
+    },
   });
   const few = await gql(app, '{ a: stats { activeAgreements } b: stats(asOf: "2025-01-01") { activeAgreements } }');
   t.notOk(few.errors, 'a few aliases are fine');
@@ -143,11 +193,21 @@ t.test('1,000 aliases are rejected', async (t) => {
 
 t.test('huge first: above the page maximum is an argument error; multiplied down the tree, a cost error', async (t) => {
   const big = await gql(app, '{ agreements(first: 5000) { totalCount } }');
-  t.match(big.errors?.[0], { message: 'first: must be between 1 and 1000, got 5000', extensions: { code: 'BAD_USER_INPUT', param: 'first' } });
+  t.match(big.errors?.[0], {
+    message: 'first: must be between 1 and 1000, got 5000',
+    extensions: { code: 'BAD_USER_INPUT', param: 'first' },
+  });
 
   const huge = await gql(app, '{ agreements(first: 1000000) { edges { node { id } } } }');
   t.equal(huge.status, 400);
-  t.match(huge.errors?.[0], { extensions: { code: 'QUERY_TOO_COSTLY', limit: DEFAULT_LIMITS.cost, actual: 1000000, over: 1000000 - DEFAULT_LIMITS.cost } });
+  t.match(huge.errors?.[0], {
+    extensions: {
+      code: 'QUERY_TOO_COSTLY',
+      limit: DEFAULT_LIMITS.cost,
+      actual: 1000000,
+      over: 1000000 - DEFAULT_LIMITS.cost,
+    },
+  });
 
   const nested = `query ($outer: Int, $inner: Int) { agencies(first: $outer) { edges { node { agreements(first: $inner) { edges { node { id events { type } } } } } } } }`;
   const costly = await gql(app, nested, { outer: 1000, inner: 1000 });
@@ -163,7 +223,11 @@ t.test('huge first: above the page maximum is an argument error; multiplied down
 
 t.test('batches: allowed, up to the limit', async (t) => {
   const operation = { query: '{ stats { activeAgreements } }' };
-  const small = await app.inject({ method: 'POST', url: '/graphql', payload: [operation, { query: '{ supportModels { code } }' }] });
+  const small = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: [operation, { query: '{ supportModels { code } }' }],
+  });
   t.equal(small.statusCode, 200);
   const answers = small.json();
   t.equal(answers.length, 2);
@@ -171,7 +235,11 @@ t.test('batches: allowed, up to the limit', async (t) => {
   t.equal(answers[1].data.supportModels.length, 5);
 
   const count = DEFAULT_LIMITS.batch + 5;
-  const big = await app.inject({ method: 'POST', url: '/graphql', payload: Array.from({ length: count }, () => operation) });
+  const big = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: Array.from({ length: count }, () => operation),
+  });
   t.equal(big.statusCode, 400);
   t.match(big.json().errors[0], {
     message: `batched operations ${count} exceeds the limit of ${DEFAULT_LIMITS.batch} (by 5)`,
@@ -188,9 +256,15 @@ t.test('the time limit stops a slow operation and says so', async (t) => {
   await slow.register(responseCachePlugin);
   await slow.register(graphqlPlugin, { limits: { timeMs: 1 } });
   t.teardown(() => slow.close());
-  const result = await gql(slow, '{ agencies(first: 100) { edges { node { county { name } agreements { edges { node { events { type } } } } } } } }');
+  const result = await gql(
+    slow,
+    '{ agencies(first: 100) { edges { node { county { name } agreements { edges { node { events { type } } } } } } } }',
+  );
   const error = result.errors?.find((candidate) => candidate.extensions?.code === 'TIME_LIMIT_EXCEEDED');
   t.ok(error, 'TIME_LIMIT_EXCEEDED');
-  t.match(error, { message: /^execution time \(ms\) \d+ exceeds the limit of 1 \(by \d+\)$/, extensions: { limit: 1 } });
+  t.match(error, {
+    message: /^execution time \(ms\) \d+ exceeds the limit of 1 \(by \d+\)$/,
+    extensions: { limit: 1 },
+  });
   t.ok(error!.extensions!.actual > 1);
 });

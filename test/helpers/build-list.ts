@@ -53,7 +53,8 @@ export async function buildList(options: {
     cells.forEach((text, column) => writeCell(sheet.getCell(index + 1, column + 1), text));
   });
   const headerRow = options.headerRowIndex ?? preamble.length + 1;
-  if (headerRow <= preamble.length) throw new Error(`buildList: headerRowIndex ${headerRow} would overwrite the preamble`);
+  if (headerRow <= preamble.length)
+    throw new Error(`buildList: headerRowIndex ${headerRow} would overwrite the preamble`);
   (options.columns ?? ICE_COLUMNS).forEach((text, column) => {
     sheet.getCell(headerRow, column + 1).value = text;
   });

@@ -17,7 +17,9 @@ export async function databaseContents(pool: pg.Pool): Promise<Record<string, st
   );
   const contents: Record<string, string[]> = {};
   for (const { table, columns: names } of columns.rows) {
-    const rows = await pool.query<{ row: string }>(`SELECT (${names.join(', ')})::text AS row FROM "${table}" ORDER BY 1`);
+    const rows = await pool.query<{ row: string }>(
+      `SELECT (${names.join(', ')})::text AS row FROM "${table}" ORDER BY 1`,
+    );
     contents[table] = rows.rows.map((row) => row.row);
   }
   return contents;
@@ -30,7 +32,9 @@ export async function databaseDigest(pool: pg.Pool): Promise<Record<string, stri
   );
   const digests: Record<string, string> = {};
   for (const { name } of tables.rows) {
-    const result = await pool.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`);
+    const result = await pool.query(
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`,
+    );
     digests[name] = `${result.rows[0].n} rows ${result.rows[0].h}`;
   }
   return digests;

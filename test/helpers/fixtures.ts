@@ -10,21 +10,92 @@ import type pg from 'pg';
 import { ingestList, type IngestReport } from '../../src/ingestion/ingest.ts';
 import { buildList } from './build-list.ts';
 
-export const PARTICIPATING_COLUMNS = ['STATE', 'LAW ENFORCEMENT AGENCY', 'TYPE', 'COUNTY', 'SUPPORT TYPE', 'SIGNED', 'MOA'];
+export const PARTICIPATING_COLUMNS = [
+  'STATE',
+  'LAW ENFORCEMENT AGENCY',
+  'TYPE',
+  'COUNTY',
+  'SUPPORT TYPE',
+  'SIGNED',
+  'MOA',
+];
 export const PENDING_COLUMNS = ['STATE', 'LAW ENFORCEMENT AGENCY', 'TYPE', 'COUNTY', 'SUPPORT TYPE'];
 
-const moa = (name: string) => ({ text: 'link', hyperlink: `https://www.ice.gov/doclib/about/offices/ero/287g/moa${name}.pdf` });
+const moa = (name: string) => ({
+  text: 'link',
+  hyperlink: `https://www.ice.gov/doclib/about/offices/ero/287g/moa${name}.pdf`,
+});
 type Cell = string | Date | { text: string; hyperlink: string } | null;
 const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
-const collierTfm = (signed: string): Cell[] => ['FLORIDA', "Collier County Sheriff's Office", 'County', 'Collier County', 'Task Force Model', utc(signed), moa(`collierTFM${signed}`)];
-const collierJem: Cell[] = ['FLORIDA', "Collier County Sheriff's Office", 'County', 'Collier County', 'Jail Enforcement Model', utc('2019-06-01'), moa('collierJEM')];
-const highwayPatrol: Cell[] = ['FLORIDA', 'Florida Highway Patrol', 'State Agency', '#N/A', 'Task Force Model', utc('2025-02-26'), moa('fhp')];
-const galveston: Cell[] = ['TEXAS', "Galveston County Sheriff's Office", 'County', 'Galveston County', 'Warrant Service Officer', utc('2024-05-01'), moa('galveston')];
-const houston = (name: string): Cell[] => ['TEXAS', name, 'Municipality', 'Harris County', 'Task Force Model', utc('2025-02-28'), moa('houston')];
-const lubbockSigned: Cell[] = ['TEXAS', "Lubbock County Sheriff's Office", 'County', 'Lubbock County', 'Task Force Model', utc('2025-03-20'), moa('lubbock')];
-const lubbockPending: Cell[] = ['TEXAS', "Lubbock County Sheriff's Office", 'County', 'Lubbock County', 'Task Force Model'];
-const cobbPending: Cell[] = ['GEORGIA', "Cobb County Sheriff's Office", 'County', 'Cobb County', 'Jail Enforcement Model'];
+const collierTfm = (signed: string): Cell[] => [
+  'FLORIDA',
+  "Collier County Sheriff's Office",
+  'County',
+  'Collier County',
+  'Task Force Model',
+  utc(signed),
+  moa(`collierTFM${signed}`),
+];
+const collierJem: Cell[] = [
+  'FLORIDA',
+  "Collier County Sheriff's Office",
+  'County',
+  'Collier County',
+  'Jail Enforcement Model',
+  utc('2019-06-01'),
+  moa('collierJEM'),
+];
+const highwayPatrol: Cell[] = [
+  'FLORIDA',
+  'Florida Highway Patrol',
+  'State Agency',
+  '#N/A',
+  'Task Force Model',
+  utc('2025-02-26'),
+  moa('fhp'),
+];
+const galveston: Cell[] = [
+  'TEXAS',
+  "Galveston County Sheriff's Office",
+  'County',
+  'Galveston County',
+  'Warrant Service Officer',
+  utc('2024-05-01'),
+  moa('galveston'),
+];
+const houston = (name: string): Cell[] => [
+  'TEXAS',
+  name,
+  'Municipality',
+  'Harris County',
+  'Task Force Model',
+  utc('2025-02-28'),
+  moa('houston'),
+];
+const lubbockSigned: Cell[] = [
+  'TEXAS',
+  "Lubbock County Sheriff's Office",
+  'County',
+  'Lubbock County',
+  'Task Force Model',
+  utc('2025-03-20'),
+  moa('lubbock'),
+];
+const lubbockPending: Cell[] = [
+  'TEXAS',
+  "Lubbock County Sheriff's Office",
+  'County',
+  'Lubbock County',
+  'Task Force Model',
+];
+const cobbPending: Cell[] = [
+  'GEORGIA',
+  "Cobb County Sheriff's Office",
+  'County',
+  'Cobb County',
+  'Jail Enforcement Model',
+];
 
 export interface SeedList {
   fileName: string;
@@ -48,7 +119,13 @@ export const SEED_LISTS: SeedList[] = [
   {
     fileName: 'participatingAgencies05012025pm.xlsx',
     columns: PARTICIPATING_COLUMNS,
-    rows: [collierTfm('2025-03-15'), collierJem, highwayPatrol, houston('City of Houston Police Department'), lubbockSigned],
+    rows: [
+      collierTfm('2025-03-15'),
+      collierJem,
+      highwayPatrol,
+      houston('City of Houston Police Department'),
+      lubbockSigned,
+    ],
   },
 ];
 
@@ -74,7 +151,8 @@ export async function seedHistory(pool: pg.Pool, lists: SeedList[] = SEED_LISTS)
   for (const list of lists) {
     const buffer = await buildList({ columns: list.columns, rows: list.rows });
     const report = await ingestList(pool, { buffer, fileName: list.fileName });
-    if (report.outcome !== 'applied') throw new Error(`seed list ${list.fileName} was ${report.outcome}: ${report.reason}`);
+    if (report.outcome !== 'applied')
+      throw new Error(`seed list ${list.fileName} was ${report.outcome}: ${report.reason}`);
     reports.push(report);
   }
   return reports;

@@ -32,7 +32,11 @@ export async function historyContents(pool: pg.Pool): Promise<Record<string, str
 }
 
 /** The first rows that differ, per table, for a readable failure. */
-export function contentDifferences(a: Record<string, string[]>, b: Record<string, string[]>, limit = 5): Record<string, { only_first: string[]; only_second: string[] }> {
+export function contentDifferences(
+  a: Record<string, string[]>,
+  b: Record<string, string[]>,
+  limit = 5,
+): Record<string, { only_first: string[]; only_second: string[] }> {
   const differences: Record<string, { only_first: string[]; only_second: string[] }> = {};
   for (const table of Object.keys(a)) {
     const inB = new Set(b[table]);

@@ -31,7 +31,13 @@ export interface IceSite {
 const BROWSER = /^Mozilla\/5\.0 \(/;
 
 export async function startIceSite(t: Test, list: Buffer, fileName: string): Promise<IceSite> {
-  const site: Omit<IceSite, 'base' | 'pageUrl' | 'listUrl'> = { hits: [], pageFailures: [], pageHangs: 0, moved: false, movedList: null };
+  const site: Omit<IceSite, 'base' | 'pageUrl' | 'listUrl'> = {
+    hits: [],
+    pageFailures: [],
+    pageHangs: 0,
+    moved: false,
+    movedList: null,
+  };
   const server = createServer((request, response) => {
     const userAgent = request.headers['user-agent'] ?? '';
     site.hits.push({
@@ -83,10 +89,17 @@ export async function startIceSite(t: Test, list: Buffer, fileName: string): Pro
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections(); // the hung requests too
-  }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // the hung requests too
+      }),
+  );
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return Object.assign(site, { base, pageUrl: `${base}/identify-and-arrest/287g`, listUrl: `${base}/file-download/download/public/12345` });
+  return Object.assign(site, {
+    base,
+    pageUrl: `${base}/identify-and-arrest/287g`,
+    listUrl: `${base}/file-download/download/public/12345`,
+  });
 }

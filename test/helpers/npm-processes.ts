@@ -23,7 +23,11 @@ export function npmRun(args: string[], env: Record<string, string>): ServiceProc
 }
 
 /** Polls `check` every 50 ms until it is true; throws `message` after `timeoutMs`. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, message: string): Promise<number> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  message: string,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
     if (await check()) return Date.now() - started;
@@ -44,7 +48,9 @@ function parentOf(pid: number): number | undefined {
 
 /** Every process below `pid` (children, their children…), from /proc. */
 export function descendants(pid: number): number[] {
-  const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  const all = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
   const found: number[] = [];
   let frontier = [pid];
   while (frontier.length > 0) {
@@ -79,7 +85,10 @@ export function listening(port: number): Promise<boolean> {
 
 /** The embedded PostgreSQL's port and password under DATA_DIR `dataDir` (src/database/embedded.ts). */
 export async function embeddedSettings(dataDir: string): Promise<{ port: number; url: string }> {
-  const { port, password } = JSON.parse(await readFile(join(dataDir, 'postgres.json'), 'utf8')) as { port: number; password: string };
+  const { port, password } = JSON.parse(await readFile(join(dataDir, 'postgres.json'), 'utf8')) as {
+    port: number;
+    password: string;
+  };
   return { port, url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/ice_287g` };
 }
 

@@ -65,7 +65,10 @@ async function templateFingerprint(): Promise<string> {
   const hash = createHash('sha256');
   for (const dir of ['prisma/migrations', 'src/reference']) {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort();
+    const files = entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort();
     for (const file of files) hash.update(file).update(await readFile(file));
   }
   return hash.digest('hex').slice(0, 12);

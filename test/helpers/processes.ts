@@ -80,7 +80,8 @@ export async function waitReady(port: number, service: ServiceProcess, timeoutMs
   return waitFor(
     `the server on port ${port} answers /readyz with 200`,
     async () => {
-      if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`server exited before it was ready: ${service.stderr()}`);
+      if (service.child.exitCode !== null || service.child.signalCode !== null)
+        throw new Error(`server exited before it was ready: ${service.stderr()}`);
       const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined); // not listening yet
       return response?.status === 200 ? response : undefined;
     },

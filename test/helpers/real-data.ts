@@ -23,7 +23,12 @@ export function realData(variable: RealDataVariable, environment: NodeJS.Process
   const dir = environment[variable] || undefined;
   if (dir) return { dir, skip: false };
   if (environment.CI) {
-    throw new Error(`${variable} is not set and CI is: the real-data suites must run in CI, not skip (set ${variable}, e.g. ${variable}=${EXAMPLES[variable]})`);
+    throw new Error(
+      `${variable} is not set and CI is: the real-data suites must run in CI, not skip (set ${variable}, e.g. ${variable}=${EXAMPLES[variable]})`,
+    );
   }
-  return { dir: undefined, skip: `${variable} is not set (e.g. ${variable}=${EXAMPLES[variable]}): the checks over the real data are skipped` };
+  return {
+    dir: undefined,
+    skip: `${variable} is not set (e.g. ${variable}=${EXAMPLES[variable]}): the checks over the real data are skipped`,
+  };
 }

@@ -18,7 +18,10 @@ async function seedFingerprint(base: string): Promise<string> {
   const hash = createHash('sha256').update(base);
   for (const dir of [SEED_DIR, 'src/ingestion']) {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort();
+    const files = entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort();
     for (const file of files) hash.update(file).update(await readFile(file));
   }
   return hash.digest('hex').slice(0, 12);
@@ -72,7 +75,10 @@ export async function seededDatabase(t: Test): Promise<Database> {
  * in database-contents.ts), computed by PostgreSQL so that a whole history's tables compare in seconds; and
  * without a statement timeout, which the pools of the service and of testDatabase have.
  */
-export async function tableDigests(databaseUrl: string, leaveOut: (table: string, column: string) => boolean = () => false): Promise<Record<string, string>> {
+export async function tableDigests(
+  databaseUrl: string,
+  leaveOut: (table: string, column: string) => boolean = () => false,
+): Promise<Record<string, string>> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -14,7 +14,11 @@ export const TEMP_DIR_PREFIX = 'ice-287g-';
  * `mode` 0o755 lets the embedded PostgreSQL (run as the `postgres` user when
  * we are root) enter it; mkdtemp makes it 0700.
  */
-export async function tempDir(t: Pick<Test, 'teardown'>, purpose: string, options: { mode?: number } = {}): Promise<string> {
+export async function tempDir(
+  t: Pick<Test, 'teardown'>,
+  purpose: string,
+  options: { mode?: number } = {},
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `${TEMP_DIR_PREFIX}${purpose}-`));
   if (options.mode !== undefined) await chmod(dir, options.mode);
   t.teardown(() => rm(dir, { recursive: true, force: true }));

@@ -22,7 +22,9 @@ export async function runs(command: string, args: string[]): Promise<boolean> {
  * and python3-feedparser), then whatever python3 is first on PATH (often a pyenv one without them).
  */
 export async function pythonWith(modules: readonly string[]): Promise<string | undefined> {
-  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter((candidate): candidate is string => !!candidate);
+  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter(
+    (candidate): candidate is string => !!candidate,
+  );
   for (const candidate of candidates) {
     if (await runs(candidate, ['-c', modules.map((module) => `import ${module}`).join('; ')])) return candidate;
   }

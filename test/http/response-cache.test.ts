@@ -8,7 +8,11 @@ import { testApp } from '../helpers/app.ts';
 import { seedHistory } from '../helpers/fixtures.ts';
 import { countQueries } from '../helpers/query-counter.ts';
 
-const answer = (text: string, status = 200): CachedResponse => ({ status, contentType: 'text/plain', body: Buffer.from(text) });
+const answer = (text: string, status = 200): CachedResponse => ({
+  status,
+  contentType: 'text/plain',
+  body: Buffer.from(text),
+});
 
 t.test('at CACHE_MAX_ENTRIES the least recently used answer goes', async (t) => {
   const cache = new ResponseCache(2);
@@ -42,9 +46,16 @@ t.test('concurrent misses share one computation', async (t) => {
     computed++;
     return new Promise<CachedResponse>((resolve) => (finish = resolve));
   };
-  const waiting = [cache.getOrCompute(1, 'a', compute), cache.getOrCompute(1, 'a', compute), cache.getOrCompute(1, 'a', compute)];
+  const waiting = [
+    cache.getOrCompute(1, 'a', compute),
+    cache.getOrCompute(1, 'a', compute),
+    cache.getOrCompute(1, 'a', compute),
+  ];
   finish(answer('A'));
-  t.same((await Promise.all(waiting)).map((response) => response.body.toString()), ['A', 'A', 'A']);
+  t.same(
+    (await Promise.all(waiting)).map((response) => response.body.toString()),
+    ['A', 'A', 'A'],
+  );
   t.equal(computed, 1, 'computed once for three requests');
   t.equal((await cache.getOrCompute(1, 'a', compute)).body.toString(), 'A', 'then served from the cache');
   t.equal(computed, 1);
@@ -57,7 +68,11 @@ t.test('a failed computation clears its in-flight entry: the next request comput
   const waiting = [cache.getOrCompute(1, 'a', failing), cache.getOrCompute(1, 'a', failing)];
   fail(new Error('database unavailable'));
   const outcomes = await Promise.allSettled(waiting);
-  t.same(outcomes.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as Error).message : 'fulfilled')), ['database unavailable', 'database unavailable'], 'every request waiting on it gets the error');
+  t.same(
+    outcomes.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as Error).message : 'fulfilled')),
+    ['database unavailable', 'database unavailable'],
+    'every request waiting on it gets the error',
+  );
   let computed = 0;
   const retried = await cache.getOrCompute(1, 'a', async () => {
     computed++;

@@ -20,27 +20,49 @@ import { findState } from '../../src/domain/states.ts';
 t.test('display names: whitespace, quotes and stray capitals cleaned, the rest as ICE wrote it', async (t) => {
   const cases: [string, string][] = [
     ['Hardee County Sheriff\u2019s Office', "Hardee County Sheriff's Office"],
-    ['Autauga County Sheriff\'s Office ', "Autauga County Sheriff's Office"],
+    ["Autauga County Sheriff's Office ", "Autauga County Sheriff's Office"],
     ['Kansas  Bureau Of Investigation', 'Kansas Bureau Of Investigation'],
-    [' Florida Department of Financial Services , Criminal Investigation Division,', 'Florida Department of Financial Services, Criminal Investigation Division'],
-    ['Rappahannok,Shenandoah, Warren Regional Jail Authority', 'Rappahannok, Shenandoah, Warren Regional Jail Authority'],
-    ['Okaloosa County Board of County Commissioners/ Department of Corrections ', 'Okaloosa County Board of County Commissioners / Department of Corrections'],
-    ['Department of Public Safety- Criminal Investigations Division ', 'Department of Public Safety - Criminal Investigations Division'],
+    [
+      ' Florida Department of Financial Services , Criminal Investigation Division,',
+      'Florida Department of Financial Services, Criminal Investigation Division',
+    ],
+    [
+      'Rappahannok,Shenandoah, Warren Regional Jail Authority',
+      'Rappahannok, Shenandoah, Warren Regional Jail Authority',
+    ],
+    [
+      'Okaloosa County Board of County Commissioners/ Department of Corrections ',
+      'Okaloosa County Board of County Commissioners / Department of Corrections',
+    ],
+    [
+      'Department of Public Safety- Criminal Investigations Division ',
+      'Department of Public Safety - Criminal Investigations Division',
+    ],
     ["Rutherford COunty Sheriff's Office ", "Rutherford County Sheriff's Office"],
     ["Somerset County District Attorney'S Office", "Somerset County District Attorney's Office"],
     ['Shenandoah Borough Police\u00a0Department', 'Shenandoah Borough Police Department'],
     ["DeKalb County Sheriff's Office", "DeKalb County Sheriff's Office"],
     ["McCracken County Sheriff's Office", "McCracken County Sheriff's Office"],
-    ['Miami-Dade Sheriff\'s Office', "Miami-Dade Sheriff's Office"],
+    ["Miami-Dade Sheriff's Office", "Miami-Dade Sheriff's Office"],
   ];
   for (const [raw, expected] of cases) t.equal(canonicalAgencyName(raw), expected, JSON.stringify(raw));
 });
 
 // Each group: spellings of one agency found in the archive, in one state.
 const SAME_AGENCY: [string, string[]][] = [
-  ['FL', ["Hillsborough County Sheriff's Office", 'Hillsborough County Sheriff\u2019s Office', "Hillsborough County Sheriff's Office "]],
+  [
+    'FL',
+    [
+      "Hillsborough County Sheriff's Office",
+      'Hillsborough County Sheriff\u2019s Office',
+      "Hillsborough County Sheriff's Office ",
+    ],
+  ],
   ['FL', ['Fort Myers Police Department', 'Ft. Myers Police Department']],
-  ['FL', ["St Johns County Sheriff's Office", "St. Johns County Sheriff's Office", "Saint Johns County Sheriff's Office"]],
+  [
+    'FL',
+    ["St Johns County Sheriff's Office", "St. Johns County Sheriff's Office", "Saint Johns County Sheriff's Office"],
+  ],
   ['FL', ['Tampa PD', 'Tampa Police Department', 'City of Tampa Police Dept.']],
   ['FL', ['Hialeah Police Department', 'City of Hialeah Police Department']],
   ['FL', ['Palm Beach Police Department', 'Town of Palm Beach Police Department']],
@@ -52,17 +74,49 @@ const SAME_AGENCY: [string, string[]][] = [
   ['FL', ['Alachua Police Departent ', 'Alachua Police Department']],
   ['FL', ['New Port Richey Polce Department', 'New Port Richey Police Department']],
   ['TX', ['La Vernia Police Deparment', 'La Vernia Police Department']],
-  ['FL', ['Office of the State Attorney Sixth Judicial Circuit', 'Office of the State Attorney, Sixth Judicial Circuit', 'Office of the State Attorney Sixth Judical Circuit']],
+  [
+    'FL',
+    [
+      'Office of the State Attorney Sixth Judicial Circuit',
+      'Office of the State Attorney, Sixth Judicial Circuit',
+      'Office of the State Attorney Sixth Judical Circuit',
+    ],
+  ],
   ['AL', ["Jackson's Gap Police Department", 'Jacksons Gap Police Department']],
   ['AL', ["DeKalb County Sheriff's Office", "Dekalb County Sheriff's Office"]],
-  ['AR', ["Pulaski County Sheriff's Department", "Pulaski County Sheriff's Office", 'Pulaski County Sheriffs Office', 'Pulaski County Sheriff Office', 'Pulaski Co. S.O.']],
+  [
+    'AR',
+    [
+      "Pulaski County Sheriff's Department",
+      "Pulaski County Sheriff's Office",
+      'Pulaski County Sheriffs Office',
+      'Pulaski County Sheriff Office',
+      'Pulaski Co. S.O.',
+    ],
+  ],
   ['AR', ['Arkansas State Police', 'Arkansas State Police Department']],
-  ['AR', ['Department of Public Safety-Crime Information Center', 'Arkansas Department of Public Safety-Crime Information Center']],
+  [
+    'AR',
+    [
+      'Department of Public Safety-Crime Information Center',
+      'Arkansas Department of Public Safety-Crime Information Center',
+    ],
+  ],
   ['MS', ['Department of Public Safety', 'Mississippi Department of Public Safety ']],
-  ['TX', ['Department of Public Safety - Texas Highway Patrol', 'Texas Department of Public Safety - Texas Highway Patrol']],
+  [
+    'TX',
+    ['Department of Public Safety - Texas Highway Patrol', 'Texas Department of Public Safety - Texas Highway Patrol'],
+  ],
   ['TX', ['Office of the Attorney General', 'Texas Office of the Attorney General']],
   ['TX', ["Dimmit Couny Sheriff's Office ", "Dimmit County Sheriff's Office "]],
-  ['TX', ['Galveston County Constable\'s Office Pct.1', 'Galveston County Constable Precinct 1', 'Galveston County Constable Precinct No. 1']],
+  [
+    'TX',
+    [
+      "Galveston County Constable's Office Pct.1",
+      'Galveston County Constable Precinct 1',
+      'Galveston County Constable Precinct No. 1',
+    ],
+  ],
   ['VA', ['Department of Corrections', 'Virginia Department of Corrections']],
   ['VA', ['Department of State Police', 'Virginia Department of State Police']],
   ['AK', ['Department of Corrections', 'Alaska Department of Corrections']],
@@ -78,42 +132,81 @@ const SAME_AGENCY: [string, string[]][] = [
   ['NY', ["Cattaraugus Counry Sheriff's Office ", "Cattaraugus County Sheriff's Office "]],
   ['OK', ["Texas County's Sheriff's Office ", "Texas County Sheriff's Office "]],
   ['PA', ["Addison Borough Constable's Office, PA", "Addison Borough Constable's Office"]],
-  ['PA', ["Coolspring Township Constable's Office", 'Coolspring Township Constables Office ', 'Coolspring Township Constbales Office']],
-  ['PA', ['Lower Burrell Fourth Ward Constable', "Lower Burrell Fourth Ward Constable's Office", 'Lower Burrell 4th Ward Constable']],
+  [
+    'PA',
+    [
+      "Coolspring Township Constable's Office",
+      'Coolspring Township Constables Office ',
+      'Coolspring Township Constbales Office',
+    ],
+  ],
+  [
+    'PA',
+    [
+      'Lower Burrell Fourth Ward Constable',
+      "Lower Burrell Fourth Ward Constable's Office",
+      'Lower Burrell 4th Ward Constable',
+    ],
+  ],
   ['PA', ['Quarryville Police Department', 'Quarryville Borough Police Department']],
   ['TN', ["Rutherford COunty Sheriff's Office ", "Rutherford County Sheriff's Office "]],
   ['WI', ["Waukesha County Sheriff's Department", "Waukesha County Sheriff's Office"]],
   // Reviewed overrides (agency-overrides.json) fold through the same function.
   ['FL', ['Boca Raton Police Department', 'Boca Raton Police Services Department']],
-  ['FL', ['Okaloosa County Department of Corrections', 'Okaloosa County Board of County Commissioners/ Department of Corrections ', 'Okaloosa County Board of County Commissioners']],
+  [
+    'FL',
+    [
+      'Okaloosa County Department of Corrections',
+      'Okaloosa County Board of County Commissioners/ Department of Corrections ',
+      'Okaloosa County Board of County Commissioners',
+    ],
+  ],
   ['FL', ["Waria-labelon County Sheriff's Office", "Walton County Sheriff's Office"]],
   ['LA', ['Louisiana State Patrol', 'Louisiana State Police Department']],
   ['MN', ["Freedom County Sheriff's Office", "Freeborn County Sheriff's Office"]],
-  ['TN', ['Tennessee State Constable 4th District Polk County', 'Tennessee State Constable 4th District ', 'Polk County Constable District 4']],
+  [
+    'TN',
+    [
+      'Tennessee State Constable 4th District Polk County',
+      'Tennessee State Constable 4th District ',
+      'Polk County Constable District 4',
+    ],
+  ],
 ];
 
-t.test('the display-name rule: the most recent spelling unless a fuller one of the same name is an alias', async (t) => {
-  // [most recent spelling, the other aliases, the display name] (issue 11's cases, spelled as ICE printed them).
-  const cases: [string, string[], string][] = [
-    ['Tampa PD', ['Tampa Police Department'], 'Tampa Police Department'],
-    ['Gulfport PD', ['Gulfport Police Department'], 'Gulfport Police Department'],
-    ['Kenneth City PD', ['Kenneth City Police Department'], 'Kenneth City Police Department'],
-    ['Panama City Police Dept.', ['Panama City Police Department', 'Panama City Beach Police Department'], 'Panama City Police Department'],
-    ['New Port Richey Polce Department', ['New Port Richey Police Department'], 'New Port Richey Police Department'],
-    ['Tampa PD', ['Port Tampa Bay Police Department'], 'Tampa PD'],
-    ['City of Houston Police Department', ['Houston Police Department'], 'City of Houston Police Department'],
-    ["Hillsborough Co. S.O.", ["Hillsborough County Sheriff's Office"], "Hillsborough County Sheriff's Office"],
-    ['St. Cloud Police Department', ['Saint Cloud Police Department'], 'St. Cloud Police Department'],
-  ];
-  for (const [recent, aliases, expected] of cases) t.equal(displayName(recent, aliases, 'FL'), expected, `${recent} (aliases ${aliases.join('; ')})`);
-});
+t.test(
+  'the display-name rule: the most recent spelling unless a fuller one of the same name is an alias',
+  async (t) => {
+    // [most recent spelling, the other aliases, the display name] (issue 11's cases, spelled as ICE printed them).
+    const cases: [string, string[], string][] = [
+      ['Tampa PD', ['Tampa Police Department'], 'Tampa Police Department'],
+      ['Gulfport PD', ['Gulfport Police Department'], 'Gulfport Police Department'],
+      ['Kenneth City PD', ['Kenneth City Police Department'], 'Kenneth City Police Department'],
+      [
+        'Panama City Police Dept.',
+        ['Panama City Police Department', 'Panama City Beach Police Department'],
+        'Panama City Police Department',
+      ],
+      ['New Port Richey Polce Department', ['New Port Richey Police Department'], 'New Port Richey Police Department'],
+      ['Tampa PD', ['Port Tampa Bay Police Department'], 'Tampa PD'],
+      ['City of Houston Police Department', ['Houston Police Department'], 'City of Houston Police Department'],
+      ['Hillsborough Co. S.O.', ["Hillsborough County Sheriff's Office"], "Hillsborough County Sheriff's Office"],
+      ['St. Cloud Police Department', ['Saint Cloud Police Department'], 'St. Cloud Police Department'],
+    ];
+    for (const [recent, aliases, expected] of cases)
+      t.equal(displayName(recent, aliases, 'FL'), expected, `${recent} (aliases ${aliases.join('; ')})`);
+  },
+);
 
 t.test('search keys fold case, punctuation, spacing and abbreviations, but not places', async (t) => {
   const same: [string, string][] = [
     ['Gulf County Board of County Commissioners /Detention Facility ', 'gulf county bocc / detention facility'],
     ['Tampa PD', 'TAMPA POLICE DEPT.'],
     ["Hillsborough County Sheriff's Office", 'Hillsborough Co. SO'],
-    ['Criminal Investigation Division , Department of Financial Services,', 'criminal investigation division, department of financial services'],
+    [
+      'Criminal Investigation Division , Department of Financial Services,',
+      'criminal investigation division, department of financial services',
+    ],
   ];
   for (const [a, b] of same) t.equal(agencySearchKey(a), agencySearchKey(b), `${a} ~ ${b}`);
   t.not(agencySearchKey('Tampa Police Department'), agencySearchKey("Tampa Sheriff's Office"));
@@ -142,11 +235,15 @@ const DIFFERENT_AGENCIES: [string, string, string][] = [
   ['FL', "Escambia County Sheriff's Office", 'Escambia County Board of County Commissioners'],
   ['FL', 'Orange County Corrections Department', "Orange County Sheriff's Office"],
   ['PA', 'Mahanoy City Borough Police Department', 'Mahanoy Township Police Department'],
-  ['PA', 'Lebanon County District Attorney\'s Office', "Lebanon County Sheriff's Office "],
+  ['PA', "Lebanon County District Attorney's Office", "Lebanon County Sheriff's Office "],
   ['TX', "Galveston County Constable's Office Pct.1", "Galveston County Constable's Office Pct.4"],
   ['TX', 'Freestone County Constable Precinct 2', 'Freestone County Constable Precinct 3'],
   ['TN', 'Bradley County Constable District 1', 'Bradley County Constable District 6'],
-  ['TX', 'Texas Department of Public Safety - Texas Highway Patrol', 'Texas Department of Public Safety- Criminal Investigations Division '],
+  [
+    'TX',
+    'Texas Department of Public Safety - Texas Highway Patrol',
+    'Texas Department of Public Safety- Criminal Investigations Division ',
+  ],
   ['VA', 'Virginia Department of Corrections', 'Virginia DOC Law Enforcement Services'],
   ['VA', "Hopewell County Sheriff's Office", "Richmond County Sheriff's Office"],
   ['AR', 'Arkansas Department of Public Safety', 'Arkansas Department of Public Safety-Crime Information Center'],
@@ -166,7 +263,11 @@ t.test("a state's name is dropped only where it prefixes a state agency", async 
   t.match(agencyMatchKey('Oklahoma City Police Department', 'OK'), /^OKLAHOMA CITY/);
   t.match(agencyMatchKey('Gaines Township PA State Constable', 'PA'), / PA /, 'a PA inside the name stays');
   t.equal(agencyMatchKey('Texas National Guard', 'TX'), 'NATIONAL GUARD');
-  t.equal(agencyMatchKey('Texas National Guard', 'OK'), 'TEXAS NATIONAL GUARD', "another state's name is part of the name");
+  t.equal(
+    agencyMatchKey('Texas National Guard', 'OK'),
+    'TEXAS NATIONAL GUARD',
+    "another state's name is part of the name",
+  );
   t.equal(agencyMatchKey('Idaho State Police', 'ID'), agencyMatchKey('State Police', 'ID'));
 });
 
@@ -191,7 +292,7 @@ t.test('classification for every TYPE value ICE used, and where the name overrid
     ["Lancaster County District Attorney's Office ", 'County ', 'other', 'county'],
     ['Bexar County Constable Precinct 3', 'Municipality', 'other', 'county'],
     ["Shohola Township Constable's Office", 'Municipality', 'other', 'municipal'],
-    ['Ward 5 Marshal\'s Office', 'Municipality', 'police_department', 'municipal'],
+    ["Ward 5 Marshal's Office", 'Municipality', 'police_department', 'municipal'],
     ['Nassau County Police Department', 'County', 'police_department', 'county'],
     // ICE's TYPE is wrong or flips between lists for these; the name decides.
     ["Washington County Sheriff's Office ", 'Municipality ', 'sheriffs_office', 'county'],
@@ -228,9 +329,15 @@ t.test('second-stage similarity: typos of one agency yes, neighbours no', async 
     ['Constable Unity Township', 'Unity Township Constable, PA'],
     ["Hopewell County Sheriff's Office", "Hopewell Sheriff's Office"],
     ['Wyoming State Highway Patrol ', 'Wyoming Highway State Patrol '],
-    ['Tennessee Department of Safety and Homeland Security ', 'Tennessee Department of Safety and Homeland Security / THP'],
+    [
+      'Tennessee Department of Safety and Homeland Security ',
+      'Tennessee Department of Safety and Homeland Security / THP',
+    ],
     ['Miami-Dade Corrections and Rehabilitation', 'Miami-Dade County Corrections and Rehabilitation '],
-    ['Florida Department of Financial Services, Criminal Investigation Division', 'Criminal Investigation Division, Department of Financial Services '],
+    [
+      'Florida Department of Financial Services, Criminal Investigation Division',
+      'Criminal Investigation Division, Department of Financial Services ',
+    ],
   ];
   for (const [a, b] of likely) t.ok(isLikelySameAgency(a, b), `${a} ~ ${b}`);
   const unlikely: [string, string][] = [
@@ -242,13 +349,22 @@ t.test('second-stage similarity: typos of one agency yes, neighbours no', async 
     ['Galveston County Constable Precinct 2', "Galveston County Constable's Office Pct.4"],
     ['Monroeville Constable Office, PA', 'Office of Constable Monroeville 6th Ward'],
     ["Moore County Sheriff's Office", "Metropolitan Moore County Sheriff's Office "],
-    ['Florida Department of Environmental Protection', 'Florida Department of Environmental Protection, Division of Law Enforcement'],
+    [
+      'Florida Department of Environmental Protection',
+      'Florida Department of Environmental Protection, Division of Law Enforcement',
+    ],
     ['University of West Florida Board of Trustees', 'University of West Florida Police Department'],
-    ['Okaloosa County Board of County Commissioners', 'Okaloosa County Board of County Commissioners/ Department of Corrections '],
+    [
+      'Okaloosa County Board of County Commissioners',
+      'Okaloosa County Board of County Commissioners/ Department of Corrections ',
+    ],
   ];
   for (const [a, b] of unlikely) t.notOk(isLikelySameAgency(a, b), `${a} !~ ${b}`);
   // Spelling alone cannot tell Coke from Cooke County: callers compare only agencies of one county.
-  t.ok(isLikelySameAgency("Coke County Sheriff's Office", "Cooke County Sheriff's Office"), 'why the county must match first');
+  t.ok(
+    isLikelySameAgency("Coke County Sheriff's Office", "Cooke County Sheriff's Office"),
+    'why the county must match first',
+  );
 });
 
 t.test('the override file is valid and every entry does something', async (t) => {
@@ -262,8 +378,12 @@ t.test('the override file is valid and every entry does something', async (t) =>
       findState(entry.stateCode)?.code === entry.stateCode ? null : 'unknown state',
       from !== to ? null : 'the rules alone already fold it: remove the entry',
       seen.has(`${entry.stateCode}|${from}`) ? 'a second entry for the same name' : null,
-      agencyMatchKey(entry.name, entry.stateCode) === agencyMatchKey(entry.sameAs, entry.stateCode) ? null : 'not applied (a cycle?)',
-      resolvedAgencyName(entry.name, entry.stateCode) === resolvedAgencyName(entry.sameAs, entry.stateCode) ? null : 'located under another name',
+      agencyMatchKey(entry.name, entry.stateCode) === agencyMatchKey(entry.sameAs, entry.stateCode)
+        ? null
+        : 'not applied (a cycle?)',
+      resolvedAgencyName(entry.name, entry.stateCode) === resolvedAgencyName(entry.sameAs, entry.stateCode)
+        ? null
+        : 'located under another name',
     ].filter((problem) => problem !== null);
     seen.add(`${entry.stateCode}|${from}`);
     t.same(problems, [], `${entry.stateCode}: ${entry.name} -> ${entry.sameAs}`);
@@ -271,8 +391,18 @@ t.test('the override file is valid and every entry does something', async (t) =>
 });
 
 t.test('the override file schema refuses entries a reviewer would not accept', async (t) => {
-  const valid = { stateCode: 'FL', name: 'Tampa PD', sameAs: 'Tampa Police Department', reason: 'A reason long enough to read.' };
-  const location = { stateCode: 'FL', name: 'Gulf Stream Police Department', countyFips: '12099', reason: 'Town of Gulf Stream, Palm Beach County.' };
+  const valid = {
+    stateCode: 'FL',
+    name: 'Tampa PD',
+    sameAs: 'Tampa Police Department',
+    reason: 'A reason long enough to read.',
+  };
+  const location = {
+    stateCode: 'FL',
+    name: 'Gulf Stream Police Department',
+    countyFips: '12099',
+    reason: 'Town of Gulf Stream, Palm Beach County.',
+  };
   t.ok(AgencyOverridesFileSchema.safeParse({ agencies: [valid], locations: [location] }).success, 'a valid file');
   const bad: [string, unknown][] = [
     ['unknown state', { agencies: [{ ...valid, stateCode: 'XX' }], locations: [] }],

@@ -33,44 +33,74 @@ const LATE = [
   'participatingAgencies07112025am.xlsx', // a morning edition of a day whose afternoon list is applied
 ];
 
-t.test('lists added late give the database of an in-order load', { timeout: 3_600_000, skip: archive ? false : 'ICE_ARCHIVE_DIR is not set: the real-archive suite needs the archive of ICE lists' }, async (t) => {
-  const files = (await listFilesInOrder(archive!)).map((file) => file.path);
-  const late = LATE.map((name) => files.find((path) => basename(path) === name)!);
-  t.equal(late.filter(Boolean).length, LATE.length, 'the late lists are in the archive');
+t.test(
+  'lists added late give the database of an in-order load',
+  {
+    timeout: 3_600_000,
+    skip: archive ? false : 'ICE_ARCHIVE_DIR is not set: the real-archive suite needs the archive of ICE lists',
+  },
+  async (t) => {
+    const files = (await listFilesInOrder(archive!)).map((file) => file.path);
+    const late = LATE.map((name) => files.find((path) => basename(path) === name)!);
+    t.equal(late.filter(Boolean).length, LATE.length, 'the late lists are in the archive');
 
-  const outcomes: Record<string, FileOutcome> = {};
-  const record = (outcome: FileOutcome) => (outcomes[basename(outcome.path)] = outcome);
-  const inOrder = await testDatabase(t);
-  t.comment(`in-order backfill of ${files.length} files: ${await measure(() => ingestFiles(inOrder.pool, files, {}, record))}`);
-  for (const name of LATE) t.match(outcomes[name], { report: { outcome: 'applied' } }, `${name} is applied in an in-order load`);
+    const outcomes: Record<string, FileOutcome> = {};
+    const record = (outcome: FileOutcome) => (outcomes[basename(outcome.path)] = outcome);
+    const inOrder = await testDatabase(t);
+    t.comment(
+      `in-order backfill of ${files.length} files: ${await measure(() => ingestFiles(inOrder.pool, files, {}, record))}`,
+    );
+    for (const name of LATE)
+      t.match(outcomes[name], { report: { outcome: 'applied' } }, `${name} is applied in an in-order load`);
 
-  const lateDb = await testDatabase(t);
-  await ingestFiles(lateDb.pool, files.filter((path) => !late.includes(path)), {}, () => {});
-  const lateOutcomes: Record<string, FileOutcome> = {};
-  for (const path of late) {
-    const took = await measure(() => ingestFiles(lateDb.pool, [path], {}, (outcome) => (lateOutcomes[basename(outcome.path)] = outcome)));
-    t.comment(`late list ${basename(path)}: ${took}`);
-  }
-  for (const name of LATE) t.match(lateOutcomes[name], { report: { outcome: 'applied' } }, `${name} is applied late, at its place`);
+    const lateDb = await testDatabase(t);
+    await ingestFiles(
+      lateDb.pool,
+      files.filter((path) => !late.includes(path)),
+      {},
+      () => {},
+    );
+    const lateOutcomes: Record<string, FileOutcome> = {};
+    for (const path of late) {
+      const took = await measure(() =>
+        ingestFiles(lateDb.pool, [path], {}, (outcome) => (lateOutcomes[basename(outcome.path)] = outcome)),
+      );
+      t.comment(`late list ${basename(path)}: ${took}`);
+    }
+    for (const name of LATE)
+      t.match(lateOutcomes[name], { report: { outcome: 'applied' } }, `${name} is applied late, at its place`);
 
-  t.same(contentDifferences(await historyContents(lateDb.pool), await historyContents(inOrder.pool)), {}, 'the same history, table by table');
+    t.same(
+      contentDifferences(await historyContents(lateDb.pool), await historyContents(inOrder.pool)),
+      {},
+      'the same history, table by table',
+    );
 
-  const dates = (await inOrder.pool.query<{ list_date: string }>("SELECT DISTINCT list_date FROM source_lists WHERE status = 'applied' ORDER BY 1")).rows.map(
-    (row) => row.list_date,
-  );
-  const { app: expected } = await testApp(t, { database: inOrder, env: { RATE_LIMIT_MAX: '1000000' } });
-  const { app: actual } = await testApp(t, { database: lateDb, env: { RATE_LIMIT_MAX: '1000000' } });
-  const differing: string[] = [];
-  for (const date of dates) {
-    const [a, b] = await Promise.all([expected, actual].map((app) => app.inject({ url: `/v1/stats?as_of=${date}` })));
-    if (JSON.stringify(a!.json().data) !== JSON.stringify(b!.json().data)) differing.push(date);
-  }
-  t.same(differing, [], `/v1/stats is the same at every one of the ${dates.length} list dates`);
+    const dates = (
+      await inOrder.pool.query<{ list_date: string }>(
+        "SELECT DISTINCT list_date FROM source_lists WHERE status = 'applied' ORDER BY 1",
+      )
+    ).rows.map((row) => row.list_date);
+    const { app: expected } = await testApp(t, { database: inOrder, env: { RATE_LIMIT_MAX: '1000000' } });
+    const { app: actual } = await testApp(t, { database: lateDb, env: { RATE_LIMIT_MAX: '1000000' } });
+    const differing: string[] = [];
+    for (const date of dates) {
+      const [a, b] = await Promise.all([expected, actual].map((app) => app.inject({ url: `/v1/stats?as_of=${date}` })));
+      if (JSON.stringify(a!.json().data) !== JSON.stringify(b!.json().data)) differing.push(date);
+    }
+    t.same(differing, [], `/v1/stats is the same at every one of the ${dates.length} list dates`);
 
-  // A re-derivation of a history derived under the same rules changes nothing.
-  let report: Awaited<ReturnType<typeof rederiveHistory>> | undefined;
-  t.comment(`--rederive of the whole archive: ${await measure(async () => (report = await rederiveHistory(lateDb.pool)))}`);
-  t.same(report!.changes.events, { added: 0, removed: 0 }, '--rederive under the same rules: no event changes');
-  t.same(report!.changes.listsRecounted, [], 'and no list counts move');
-  t.same(contentDifferences(await historyContents(lateDb.pool), await historyContents(inOrder.pool)), {}, 'the same history after --rederive');
-});
+    // A re-derivation of a history derived under the same rules changes nothing.
+    let report: Awaited<ReturnType<typeof rederiveHistory>> | undefined;
+    t.comment(
+      `--rederive of the whole archive: ${await measure(async () => (report = await rederiveHistory(lateDb.pool)))}`,
+    );
+    t.same(report!.changes.events, { added: 0, removed: 0 }, '--rederive under the same rules: no event changes');
+    t.same(report!.changes.listsRecounted, [], 'and no list counts move');
+    t.same(
+      contentDifferences(await historyContents(lateDb.pool), await historyContents(inOrder.pool)),
+      {},
+      'the same history after --rederive',
+    );
+  },
+);

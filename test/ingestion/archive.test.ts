@@ -36,7 +36,10 @@ const EXPECTED_CORRECTED: Record<string, Partial<Omit<IngestReport, 'reason'>> &
   'participatingAgencies09222025pm.xlsx': { outcome: 'applied', kind: 'pending' },
   // Byte for byte the participating list of that morning (itself a re-post of 2025-09-18 pm): already applied,
   // its correction moot in a backfill.
-  'pendingAgencies09222025pm.xlsx': { outcome: 'skipped', reason: /^already applied \(identical to participatingAgencies09\d{6}(am|pm)\.xlsx/ },
+  'pendingAgencies09222025pm.xlsx': {
+    outcome: 'skipped',
+    reason: /^already applied \(identical to participatingAgencies09\d{6}(am|pm)\.xlsx/,
+  },
   // Not in the README: this pending list drops 43 of 74 applications, which the next list restores.
   'pendingAgencies04282025pm.xlsx': { outcome: 'rejected' },
 };
@@ -57,14 +60,23 @@ EXPECTED_CORRECTED['pendingAgencies11102025am.xlsx'] = { outcome: 'rejected' };
 
 // The spellings a reader may type (issue 11): each finds its agency by q and by name, shown under its full name.
 const SPELLINGS: [string, string][] = [
-  ['Gulf County Board of County Commissioners /Detention Facility', 'Gulf County Board of County Commissioners / Detention Facility'],
+  [
+    'Gulf County Board of County Commissioners /Detention Facility',
+    'Gulf County Board of County Commissioners / Detention Facility',
+  ],
   ['Tampa PD', 'Tampa Police Department'],
   ['Gulfport PD', 'Gulfport Police Department'],
   ['Kenneth City PD', 'Kenneth City Police Department'],
   ['Panama City Police Dept.', 'Panama City Police Department'],
   ['New Port Richey Polce Department', 'New Port Richey Police Department'],
-  ['Criminal Investigation Division, Department of Financial Services', 'Florida Department of Financial Services, Criminal Investigation Division'],
-  ['Florida Department of Financial Services, Criminal Investigation Division', 'Florida Department of Financial Services, Criminal Investigation Division'],
+  [
+    'Criminal Investigation Division, Department of Financial Services',
+    'Florida Department of Financial Services, Criminal Investigation Division',
+  ],
+  [
+    'Florida Department of Financial Services, Criminal Investigation Division',
+    'Florida Department of Financial Services, Criminal Investigation Division',
+  ],
 ];
 
 /** The real CLI with --json, its report parsed. */
@@ -88,14 +100,25 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: skipArchive 
 
   t.equal(code, 0, 'exit 0: every list applied, known or set aside by review');
   t.same(report.bad_input, [], 'no bad input: the header-only pending lists are lists');
-  t.same(report.lists.filter((list) => list.outcome === 'quarantined').map((list) => list.fileName), [], 'nothing quarantined: the known anomalies are reviewed');
+  t.same(
+    report.lists.filter((list) => list.outcome === 'quarantined').map((list) => list.fileName),
+    [],
+    'nothing quarantined: the known anomalies are reviewed',
+  );
   for (const [fileName, expected] of Object.entries(EXPECTED_CORRECTED)) {
     t.match(byFile.get(fileName), expected, `${fileName}: corrected`);
     if (expected.outcome === 'skipped') continue;
-    t.match(byFile.get(fileName)?.warnings.at(-1), /^corrected by review \(\d{4}-\d\d-\d\d\): /, `${fileName}: the correction said`);
+    t.match(
+      byFile.get(fileName)?.warnings.at(-1),
+      /^corrected by review \(\d{4}-\d\d-\d\d\): /,
+      `${fileName}: the correction said`,
+    );
   }
   t.same(
-    report.lists.filter((list) => list.outcome === 'rejected').map((list) => list.fileName).sort(),
+    report.lists
+      .filter((list) => list.outcome === 'rejected')
+      .map((list) => list.fileName)
+      .sort(),
     ['pendingAgencies04282025pm.xlsx', 'pendingAgencies11102025am.xlsx'],
     'set aside: exactly the two lists the review names',
   );
@@ -105,9 +128,17 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: skipArchive 
     'the stale re-post of 2025-04-21 is byte-identical to an applied list: nothing to apply',
   );
   for (const fileName of EMPTY_PENDING_LISTS.filter((name) => !EXPECTED_CORRECTED[name])) {
-    t.match(byFile.get(fileName), { outcome: 'applied', counts: { rows: 0, withdrawn: 0, added: 0 } }, `${fileName}: nothing pending, nothing changed`);
+    t.match(
+      byFile.get(fileName),
+      { outcome: 'applied', counts: { rows: 0, withdrawn: 0, added: 0 } },
+      `${fileName}: nothing pending, nothing changed`,
+    );
   }
-  t.equal(report.lists.filter((list) => list.outcome === 'applied').length, 1095, '1,087 lists as they are and 8 corrected');
+  t.equal(
+    report.lists.filter((list) => list.outcome === 'applied').length,
+    1095,
+    '1,087 lists as they are and 8 corrected',
+  );
 
   const asOf = async (date: string) => {
     const rows = await db.pool.query<{ status: string; model: string; state: string; n: number }>(
@@ -172,22 +203,43 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: skipArchive 
   const get = async (url: string) => (await app.inject(url)).json();
 
   // Every row of every list accounted for: rows = agreements confirmed + rows skipped, each skipped row with its reason.
-  const lists = await db.pool.query<{ id: number; file_name: string }>('SELECT id, file_name FROM source_lists ORDER BY id');
-  t.equal(lists.rowCount, report.lists.filter((list) => list.outcome !== 'skipped').length, 'every list applied or set aside is stored');
+  const lists = await db.pool.query<{ id: number; file_name: string }>(
+    'SELECT id, file_name FROM source_lists ORDER BY id',
+  );
+  t.equal(
+    lists.rowCount,
+    report.lists.filter((list) => list.outcome !== 'skipped').length,
+    'every list applied or set aside is stored',
+  );
   const unaccounted: string[] = [];
   const confirmedByFile = new Map<string, number>();
   for (const { id, file_name: fileName } of lists.rows) {
     const list = (await get(`/v1/lists/${id}`)).data;
     const rows: { row_number: number; reason: string }[] = list.skipped_rows;
     if (list.status === 'rejected') continue; // set aside by review: never applied, so nothing to account for
-    if (list.row_count !== list.agreements_confirmed + list.rows_skipped || rows.length !== list.rows_skipped || rows.some((row) => !row.reason)) {
-      unaccounted.push(`${fileName}: ${list.row_count} rows, ${list.agreements_confirmed} agreements, ${list.rows_skipped} skipped`);
+    if (
+      list.row_count !== list.agreements_confirmed + list.rows_skipped ||
+      rows.length !== list.rows_skipped ||
+      rows.some((row) => !row.reason)
+    ) {
+      unaccounted.push(
+        `${fileName}: ${list.row_count} rows, ${list.agreements_confirmed} agreements, ${list.rows_skipped} skipped`,
+      );
     }
     confirmedByFile.set(fileName, list.agreements_confirmed);
   }
   t.same(unaccounted, [], 'for every list, /v1/lists/{id} accounts for every row');
   const stCloud = (await get(`/v1/lists/${juneList.sourceListId}`)).data;
-  t.match(stCloud.skipped_rows, [{ reason: /^duplicate of agreement fl-\S*st-cloud\S* in the same list/, cells: { 'LAW ENFORCEMENT AGENCY': /St\. Cloud Police Department/ } }], 'the St. Cloud duplicate of 2025-06-06, explained');
+  t.match(
+    stCloud.skipped_rows,
+    [
+      {
+        reason: /^duplicate of agreement fl-\S*st-cloud\S* in the same list/,
+        cells: { 'LAW ENFORCEMENT AGENCY': /St\. Cloud Police Department/ },
+      },
+    ],
+    'the St. Cloud duplicate of 2025-06-06, explained',
+  );
 
   // Where it can be checked, the agreements a participating list confirmed are the active agreements as of its date.
   const lastOfDay = await db.pool.query<{ file_name: string; list_date: string }>(
@@ -197,9 +249,14 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: skipArchive 
   const differing: string[] = [];
   for (const { file_name: fileName, list_date: date } of lastOfDay.rows) {
     const active = (await asOf(date)).active;
-    if (active !== confirmedByFile.get(fileName)) differing.push(`${fileName}: ${confirmedByFile.get(fileName)} confirmed, ${active} active`);
+    if (active !== confirmedByFile.get(fileName))
+      differing.push(`${fileName}: ${confirmedByFile.get(fileName)} confirmed, ${active} active`);
   }
-  t.same(differing, [], `agreements confirmed = active agreements as of the list date, for ${lastOfDay.rowCount} list dates`);
+  t.same(
+    differing,
+    [],
+    `agreements confirmed = active agreements as of the list date, for ${lastOfDay.rowCount} list dates`,
+  );
 
   for (const [spelling, display] of SPELLINGS) {
     const byName = (await get(`/v1/agencies?name=${encodeURIComponent(spelling)}`)).data;
@@ -219,7 +276,9 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: skipArchive 
     'by model adds up',
   );
   t.ok((await get('/v1/stats?as_of=2025-06-06')).pipeline.count < pipeline.count, 'fewer by an earlier as_of');
-  t.comment(`pipeline: ${JSON.stringify({ count: pipeline.count, median_days: pipeline.median_days, by_model: pipeline.by_model })}`);
+  t.comment(
+    `pipeline: ${JSON.stringify({ count: pipeline.count, median_days: pipeline.median_days, by_model: pipeline.by_model })}`,
+  );
 
   // The run ended with one release (not one per list): its Parquet files hold the counts of /v1/stats.
   const latest = await app.inject('/v1/releases/latest');
@@ -234,10 +293,27 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: skipArchive 
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
   const rows = async (sql: string) => (await duck.runAndReadAll(sql)).getRowObjectsJson();
   const stats = (await app.inject(`/v1/stats?as_of=${manifest.list_date}`)).json();
-  const byStatus = Object.fromEntries((await rows(`SELECT status, count(*) AS n FROM '${dir}/agreements.parquet' GROUP BY 1`)).map((row) => [row.status, Number(row.n)]));
-  t.same(byStatus, { active: stats.active_agreements, pending: stats.pending_agreements, ended: stats.ended_agreements }, 'agreements.parquet by status = /v1/stats');
-  t.equal(Number((await rows(`SELECT count(*) AS n FROM '${dir}/agencies.parquet' WHERE active_agreements > 0`))[0]!.n), stats.active_agencies, 'active agencies = /v1/stats');
-  t.same(validateDatapackage(JSON.parse((await app.inject(`/v1/releases/${manifest.version}/datapackage.json`)).body)), [], 'its datapackage.json validates');
+  const byStatus = Object.fromEntries(
+    (await rows(`SELECT status, count(*) AS n FROM '${dir}/agreements.parquet' GROUP BY 1`)).map((row) => [
+      row.status,
+      Number(row.n),
+    ]),
+  );
+  t.same(
+    byStatus,
+    { active: stats.active_agreements, pending: stats.pending_agreements, ended: stats.ended_agreements },
+    'agreements.parquet by status = /v1/stats',
+  );
+  t.equal(
+    Number((await rows(`SELECT count(*) AS n FROM '${dir}/agencies.parquet' WHERE active_agreements > 0`))[0]!.n),
+    stats.active_agencies,
+    'active agencies = /v1/stats',
+  );
+  t.same(
+    validateDatapackage(JSON.parse((await app.inject(`/v1/releases/${manifest.version}/datapackage.json`)).body)),
+    [],
+    'its datapackage.json validates',
+  );
 
   // On the same backfill (it costs minutes), the historical layer: it adds the years before and changes
   // nothing from the first list on.
@@ -256,10 +332,16 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: skipArchive 
     const loaded = await cli<HistoricalReport>(db.url, ['--historical', historicalDir!]);
     t.equal(loaded.code, 0, loaded.stderr);
     t.match(loaded.report, { outcome: 'loaded', endsAt: '2021-01-13' });
-    t.same(await perListDate(), before, 'every list date from 2021 on: the same active and pending agreements as before');
+    t.same(
+      await perListDate(),
+      before,
+      'every list date from 2021 on: the same active and pending agreements as before',
+    );
     t.equal((await asOf('2025-06-06')).active + 1, 649, 'and the published figures still hold');
 
-    const oig = await db.pool.query<{ agency_id: string | null }>("SELECT agency_id FROM oversight_report_agencies WHERE report_id = 'OIG-10-63'");
+    const oig = await db.pool.query<{ agency_id: string | null }>(
+      "SELECT agency_id FROM oversight_report_agencies WHERE report_id = 'OIG-10-63'",
+    );
     t.ok(oig.rows.length >= 60, `OIG-10-63 names ${oig.rows.length} agencies`);
     t.equal(oig.rows.filter((row) => !row.agency_id).length, 0, 'each linked to an agency');
     const maricopa = await db.pool.query(
@@ -267,26 +349,45 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: skipArchive 
        LEFT JOIN oversight_report_agencies r ON r.agency_id = g.id AND r.report_id = 'DOJ-CRT-MARICOPA-2011'
        WHERE g.state_code = 'AZ' AND g.canonical_name = 'Maricopa County Sheriff''s Office'`,
     );
-    t.same(maricopa.rows, [{ model_code: 'jail_enforcement', signed_on: '2007-02-07', report_id: 'DOJ-CRT-MARICOPA-2011' }]);
-    const collier = await db.pool.query("SELECT min(first_listed_on) AS first FROM agreements WHERE agency_id = 'fl-collier-county-sheriffs-office'");
+    t.same(maricopa.rows, [
+      { model_code: 'jail_enforcement', signed_on: '2007-02-07', report_id: 'DOJ-CRT-MARICOPA-2011' },
+    ]);
+    const collier = await db.pool.query(
+      "SELECT min(first_listed_on) AS first FROM agreements WHERE agency_id = 'fl-collier-county-sheriffs-office'",
+    );
     t.match(collier.rows[0].first, /^2007-/, "Collier's history starts in 2007");
-    t.same((await db.pool.query("SELECT id FROM agencies WHERE county_fips IS NULL AND level <> 'state'")).rows.length, 2, 'no new agency without a county');
+    t.same(
+      (await db.pool.query("SELECT id FROM agencies WHERE county_fips IS NULL AND level <> 'state'")).rows.length,
+      2,
+      'no new agency without a county',
+    );
 
     // The repository's seed (seed/) holds these lists and sources: loaded, it makes this very database, ids,
     // events, spans and lists included, so every list date's counts and every agreement answer the same.
     const seeded = await seededDatabase(t);
     const digests = async (url: string) => {
       // The serial ids of the reference tables that every start of the app reloads (the app served this backfill).
-      const all = await tableDigests(url, (table, column) => column === 'id' && ['recommendations', 'oversight_report_agencies'].includes(table));
+      const all = await tableDigests(
+        url,
+        (table, column) => column === 'id' && ['recommendations', 'oversight_report_agencies'].includes(table),
+      );
       // What records a run rather than the data: the release this backfill made, checks of ICE's page, the
       // aggregates its app computed and kept.
-      for (const table of Object.keys(all)) if (table.startsWith('release') || ['source_checks', 'aggregate_results'].includes(table)) delete all[table];
+      for (const table of Object.keys(all))
+        if (table.startsWith('release') || ['source_checks', 'aggregate_results'].includes(table)) delete all[table];
       return all;
     };
-    t.same(await digests(seeded.url), await digests(db.url), 'a database loaded from the seed equals the one backfilled from the xlsx files, table by table');
+    t.same(
+      await digests(seeded.url),
+      await digests(db.url),
+      'a database loaded from the seed equals the one backfilled from the xlsx files, table by table',
+    );
     // Then the FBI's roster (issue 22): ORIs by agency type, the ori filter, a release's Parquet; and q as reporters type it.
     await t.test('then the FBI roster, and the names reporters type', async (t) => {
-      const roster = await cli<{ agencies: number; matched: number }>(db.url, ['--fbi-roster', 'data/fbi/fbi-lee-2025.csv.gz']);
+      const roster = await cli<{ agencies: number; matched: number }>(db.url, [
+        '--fbi-roster',
+        'data/fbi/fbi-lee-2025.csv.gz',
+      ]);
       t.equal(roster.code, 0, roster.stderr);
       await app.dataset.refresh();
       await checkFbiAndNames(t, app, db);

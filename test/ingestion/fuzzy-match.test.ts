@@ -9,40 +9,67 @@ import { testDatabase } from '../helpers/database.ts';
 import { PARTICIPATING_COLUMNS } from '../helpers/fixtures.ts';
 
 const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
-const sheriff = (state: string, name: string, county: string) => [state, name, 'County', county, 'Task Force Model', utc('2025-01-15'), null];
+const sheriff = (state: string, name: string, county: string) => [
+  state,
+  name,
+  'County',
+  county,
+  'Task Force Model',
+  utc('2025-01-15'),
+  null,
+];
 
-t.test('a typo in a known agency\'s name, same county and type: the same agency, its agreement unchanged, a new alias', async (t) => {
-  const db = await testDatabase(t);
-  const first = await ingestList(db.pool, {
-    buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: [sheriff('WISCONSIN', "Manitowoc County Sheriff's Office", 'Manitowoc County'), sheriff('TEXAS', "Coke County Sheriff's Office", 'Coke County')] as never }),
-    fileName: 'participatingAgencies03012025pm.xlsx',
-  });
-  t.equal(first.outcome, 'applied');
-  const second = await ingestList(db.pool, {
-    buffer: await buildList({
-      columns: PARTICIPATING_COLUMNS,
-      rows: [
-        sheriff('WISCONSIN', "Mantiowoc County Sheriff's Office", 'Manitowoc County'), // ICE's typo, the county column right
-        sheriff('TEXAS', "Coke County Sheriff's Office", 'Coke County'),
-        sheriff('TEXAS', "Cooke County Sheriff's Office", 'Cooke County'), // one letter from Coke, another county
-      ] as never,
-    }),
-    fileName: 'participatingAgencies04012025pm.xlsx',
-  });
-  t.equal(second.outcome, 'applied', second.reason ?? '');
-  t.match(second.counts, { added: 1, unchanged: 2, ended: 0 }, 'only Cooke County is new');
+t.test(
+  "a typo in a known agency's name, same county and type: the same agency, its agreement unchanged, a new alias",
+  async (t) => {
+    const db = await testDatabase(t);
+    const first = await ingestList(db.pool, {
+      buffer: await buildList({
+        columns: PARTICIPATING_COLUMNS,
+        rows: [
+          sheriff('WISCONSIN', "Manitowoc County Sheriff's Office", 'Manitowoc County'),
+          sheriff('TEXAS', "Coke County Sheriff's Office", 'Coke County'),
+        ] as never,
+      }),
+      fileName: 'participatingAgencies03012025pm.xlsx',
+    });
+    t.equal(first.outcome, 'applied');
+    const second = await ingestList(db.pool, {
+      buffer: await buildList({
+        columns: PARTICIPATING_COLUMNS,
+        rows: [
+          sheriff('WISCONSIN', "Mantiowoc County Sheriff's Office", 'Manitowoc County'), // ICE's typo, the county column right
+          sheriff('TEXAS', "Coke County Sheriff's Office", 'Coke County'),
+          sheriff('TEXAS', "Cooke County Sheriff's Office", 'Cooke County'), // one letter from Coke, another county
+        ] as never,
+      }),
+      fileName: 'participatingAgencies04012025pm.xlsx',
+    });
+    t.equal(second.outcome, 'applied', second.reason ?? '');
+    t.match(second.counts, { added: 1, unchanged: 2, ended: 0 }, 'only Cooke County is new');
 
-  const agencies = await db.pool.query<{ id: string; canonical_name: string; aliases: string[] }>(
-    `SELECT g.id, g.canonical_name, array_agg(a.name ORDER BY a.name) AS aliases
+    const agencies = await db.pool.query<{ id: string; canonical_name: string; aliases: string[] }>(
+      `SELECT g.id, g.canonical_name, array_agg(a.name ORDER BY a.name) AS aliases
      FROM agencies g JOIN agency_aliases a ON a.agency_id = g.id GROUP BY g.id ORDER BY g.id`,
-  );
-  t.same(
-    agencies.rows.map((row) => row.id),
-    ['tx-coke-county-sheriffs-office', 'tx-cooke-county-sheriffs-office', 'wi-manitowoc-county-sheriffs-office'],
-    'three agencies: the typo joined Manitowoc, Cooke did not join Coke',
-  );
-  const manitowoc = agencies.rows.find((row) => row.id === 'wi-manitowoc-county-sheriffs-office')!;
-  t.same(manitowoc.aliases, ["Manitowoc County Sheriff's Office", "Mantiowoc County Sheriff's Office"], 'the typo is kept as an alias');
-  const agreements = await db.pool.query(`SELECT id, status::text FROM agreements WHERE agency_id = 'wi-manitowoc-county-sheriffs-office'`);
-  t.same(agreements.rows, [{ id: 'wi-manitowoc-county-sheriffs-office--tfm-2025-01-15', status: 'active' }], 'one agreement, still active: not ended and re-added');
-});
+    );
+    t.same(
+      agencies.rows.map((row) => row.id),
+      ['tx-coke-county-sheriffs-office', 'tx-cooke-county-sheriffs-office', 'wi-manitowoc-county-sheriffs-office'],
+      'three agencies: the typo joined Manitowoc, Cooke did not join Coke',
+    );
+    const manitowoc = agencies.rows.find((row) => row.id === 'wi-manitowoc-county-sheriffs-office')!;
+    t.same(
+      manitowoc.aliases,
+      ["Manitowoc County Sheriff's Office", "Mantiowoc County Sheriff's Office"],
+      'the typo is kept as an alias',
+    );
+    const agreements = await db.pool.query(
+      `SELECT id, status::text FROM agreements WHERE agency_id = 'wi-manitowoc-county-sheriffs-office'`,
+    );
+    t.same(
+      agreements.rows,
+      [{ id: 'wi-manitowoc-county-sheriffs-office--tfm-2025-01-15', status: 'active' }],
+      'one agreement, still active: not ended and re-added',
+    );
+  },
+);

@@ -20,13 +20,20 @@ function ingestDir(dir: string, databaseUrl: string): Promise<CliRun> {
 }
 
 const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
-const [march, , april, , may] = SEED_LISTS as [typeof SEED_LISTS[0], typeof SEED_LISTS[0], typeof SEED_LISTS[0], typeof SEED_LISTS[0], typeof SEED_LISTS[0]];
+const [march, , april, , may] = SEED_LISTS as [
+  (typeof SEED_LISTS)[0],
+  (typeof SEED_LISTS)[0],
+  (typeof SEED_LISTS)[0],
+  (typeof SEED_LISTS)[0],
+  (typeof SEED_LISTS)[0],
+];
 const galveston = march.rows[3]!;
 
 /** Written to a folder: the seeded history, then lists that quarantine, fail, repeat, reinstate and withdraw. */
 async function writeArchive(): Promise<string> {
   const dir = await tempDir(t, 'backfill');
-  for (const list of SEED_LISTS) await writeFile(join(dir, list.fileName), await buildList({ columns: list.columns, rows: list.rows }));
+  for (const list of SEED_LISTS)
+    await writeFile(join(dir, list.fileName), await buildList({ columns: list.columns, rows: list.rows }));
   // The same bytes as April's list under another name: already applied.
   await writeFile(join(dir, 'participatingAgencies04022025pm.xlsx'), await readFile(join(dir, april.fileName)));
   // Misdated (a row signed after the list's date), and the pending list published with it held back too.
@@ -34,11 +41,25 @@ async function writeArchive(): Promise<string> {
     join(dir, 'participatingAgencies05152025pm.xlsx'),
     await buildList({
       columns: PARTICIPATING_COLUMNS,
-      rows: [...may.rows, ['GEORGIA', "Cobb County Sheriff's Office", 'County', 'Cobb County', 'Jail Enforcement Model', utc('2025-07-01'), null]],
+      rows: [
+        ...may.rows,
+        [
+          'GEORGIA',
+          "Cobb County Sheriff's Office",
+          'County',
+          'Cobb County',
+          'Jail Enforcement Model',
+          utc('2025-07-01'),
+          null,
+        ],
+      ],
     }),
   );
   await writeFile(join(dir, 'pendingAgencies05152025pm.xlsx'), await buildList({ columns: PENDING_COLUMNS, rows: [] }));
-  await writeFile(join(dir, 'participatingAgencies05202025pm.xlsx'), 'STATE,LAW ENFORCEMENT AGENCY\nTEXAS,Nowhere PD\n');
+  await writeFile(
+    join(dir, 'participatingAgencies05202025pm.xlsx'),
+    'STATE,LAW ENFORCEMENT AGENCY\nTEXAS,Nowhere PD\n',
+  );
   // Houston gone (ended), Galveston back with the same signing (reinstated); the pending list withdraws Cobb and
   // adds Harris.
   await writeFile(
@@ -47,7 +68,10 @@ async function writeArchive(): Promise<string> {
   );
   await writeFile(
     join(dir, 'pendingAgencies06012025pm.xlsx'),
-    await buildList({ columns: PENDING_COLUMNS, rows: [['TEXAS', "Harris County Sheriff's Office", 'County', 'Harris County', 'Jail Enforcement Model']] }),
+    await buildList({
+      columns: PENDING_COLUMNS,
+      rows: [['TEXAS', "Harris County Sheriff's Office", 'County', 'Harris County', 'Jail Enforcement Model']],
+    }),
   );
   return dir;
 }
@@ -68,7 +92,8 @@ t.test('--dir leaves the same database and outcomes as ingesting the files one b
       badInput.push(error.message);
     }
   }
-  const outcomes = (list: IngestReport[]) => list.map((report) => [report.fileName, report.outcome, report.reason, report.counts]);
+  const outcomes = (list: IngestReport[]) =>
+    list.map((report) => [report.fileName, report.outcome, report.reason, report.counts]);
   t.same(
     reports.map((report) => `${report.fileName} ${report.outcome}`),
     [

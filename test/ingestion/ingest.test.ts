@@ -29,20 +29,34 @@ t.test('the seeded history: renewal, ending, promotion from pending, rename', as
     ['applied', 'applied', 'applied', 'applied', 'applied'],
   );
 
-  const collier = await db.pool.query<{ id: string; status: string; signed_on: string; supersedes_id: string | null; ended_on: string | null }>(
+  const collier = await db.pool.query<{
+    id: string;
+    status: string;
+    signed_on: string;
+    supersedes_id: string | null;
+    ended_on: string | null;
+  }>(
     `SELECT a.id, a.status, a.signed_on, a.supersedes_id, a.ended_on FROM agreements a JOIN agencies g ON g.id = a.agency_id
      WHERE g.canonical_name = 'Collier County Sheriff''s Office' AND a.model_code = 'task_force' ORDER BY a.signed_on`,
   );
   t.equal(collier.rows.length, 2, 'a renewal is a new agreement');
   const [old, renewed] = collier.rows;
   t.match(old, { status: 'ended', signed_on: '2025-02-20', ended_on: '2025-04-01' });
-  t.match(renewed, { status: 'active', signed_on: '2025-03-15', supersedes_id: old!.id }, 'the renewal supersedes the old one');
+  t.match(
+    renewed,
+    { status: 'active', signed_on: '2025-03-15', supersedes_id: old!.id },
+    'the renewal supersedes the old one',
+  );
 
   const galveston = await one<{ status: string; ended_on: string; last_listed_on: string }>(
     db.pool,
     `SELECT a.status, a.ended_on, a.last_listed_on FROM agreements a JOIN agencies g ON g.id = a.agency_id WHERE g.canonical_name LIKE 'Galveston%'`,
   );
-  t.same(galveston, { status: 'ended', ended_on: '2025-04-01', last_listed_on: '2025-03-01' }, 'a vanished row ends its agreement');
+  t.same(
+    galveston,
+    { status: 'ended', ended_on: '2025-04-01', last_listed_on: '2025-03-01' },
+    'a vanished row ends its agreement',
+  );
 
   const lubbock = await db.pool.query<{ id: string; status: string; signed_on: string; first_listed_on: string }>(
     `SELECT a.id, a.status, a.signed_on, a.first_listed_on FROM agreements a JOIN agencies g ON g.id = a.agency_id WHERE g.canonical_name LIKE 'Lubbock%'`,
@@ -64,10 +78,21 @@ t.test('the seeded history: renewal, ending, promotion from pending, rename', as
      FROM agencies g JOIN agency_aliases al ON al.agency_id = g.id WHERE g.state_code = 'TX' AND g.canonical_name LIKE '%Houston%' GROUP BY g.id`,
   );
   t.equal(houston.rows.length, 1, 'a respelled agency keeps one id');
-  t.equal(houston.rows[0]!.canonical_name, 'City of Houston Police Department', 'the display name is the most recent spelling');
-  const renamed = await one<{ n: number }>(db.pool, "SELECT count(*)::int AS n FROM agreement_events WHERE type = 'renamed'");
+  t.equal(
+    houston.rows[0]!.canonical_name,
+    'City of Houston Police Department',
+    'the display name is the most recent spelling',
+  );
+  const renamed = await one<{ n: number }>(
+    db.pool,
+    "SELECT count(*)::int AS n FROM agreement_events WHERE type = 'renamed'",
+  );
   t.equal(renamed.n, 0, '"City of" is spelling drift, not a rename: no renamed event');
-  t.same(houston.rows[0]!.aliases, ['Houston Police Department', 'City of Houston Police Department'], 'every name stays as an alias');
+  t.same(
+    houston.rows[0]!.aliases,
+    ['Houston Police Department', 'City of Houston Police Department'],
+    'every name stays as an alias',
+  );
 
   const counts = await one<{ agreements: string; agencies: string }>(
     db.pool,
@@ -88,19 +113,41 @@ t.test('the seeded history: renewal, ending, promotion from pending, rename', as
 
 t.test('a renamed agency keeps its id and agreements; the rename is an event', async (t) => {
   const db = await testDatabase(t);
-  const row = (name: string) => ['LOUISIANA', name, 'State Agency', '#N/A', 'Task Force Model', new Date('2025-03-01T00:00:00Z'), null];
+  const row = (name: string) => [
+    'LOUISIANA',
+    name,
+    'State Agency',
+    '#N/A',
+    'Task Force Model',
+    new Date('2025-03-01T00:00:00Z'),
+    null,
+  ];
   const lists = [
     { fileName: 'participatingAgencies07142025pm.xlsx', rows: [row('Louisiana State Patrol')] },
     { fileName: 'participatingAgencies07152025pm.xlsx', rows: [row('Louisiana State Police Department')] },
   ];
   for (const list of lists) {
-    const report = await ingestList(db.pool, { buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: list.rows }), fileName: list.fileName });
+    const report = await ingestList(db.pool, {
+      buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: list.rows }),
+      fileName: list.fileName,
+    });
     t.equal(report.outcome, 'applied');
   }
-  const agencies = await db.pool.query<{ id: string; canonical_name: string }>('SELECT id, canonical_name FROM agencies');
-  t.same(agencies.rows, [{ id: 'la-louisiana-state-patrol', canonical_name: 'Louisiana State Police Department' }], 'one agency, its first id, its new name');
-  const events = await db.pool.query<{ type: string; details: unknown }>('SELECT type::text, details FROM agreement_events ORDER BY id');
-  t.same(events.rows.map((event) => event.type), ['signed', 'renamed']);
+  const agencies = await db.pool.query<{ id: string; canonical_name: string }>(
+    'SELECT id, canonical_name FROM agencies',
+  );
+  t.same(
+    agencies.rows,
+    [{ id: 'la-louisiana-state-patrol', canonical_name: 'Louisiana State Police Department' }],
+    'one agency, its first id, its new name',
+  );
+  const events = await db.pool.query<{ type: string; details: unknown }>(
+    'SELECT type::text, details FROM agreement_events ORDER BY id',
+  );
+  t.same(
+    events.rows.map((event) => event.type),
+    ['signed', 'renamed'],
+  );
   t.same(events.rows[1]!.details, { from: 'Louisiana State Patrol', to: 'Louisiana State Police Department' });
   const agreements = await db.pool.query('SELECT id FROM agreements');
   t.equal(agreements.rowCount, 1, 'the agreement goes on');
@@ -115,7 +162,11 @@ t.test('as-of status spans answer any date exactly', async (t) => {
       [date],
     );
     const byStatus = Object.fromEntries(counts.rows.map((row) => [row.status, Number(row.n)]));
-    t.same({ active: byStatus.active ?? 0, pending: byStatus.pending ?? 0, ended: byStatus.ended ?? 0 }, expected, `as of ${date}`);
+    t.same(
+      { active: byStatus.active ?? 0, pending: byStatus.pending ?? 0, ended: byStatus.ended ?? 0 },
+      expected,
+      `as of ${date}`,
+    );
   }
   const before = await db.pool.query(`SELECT 1 FROM agreement_status_spans WHERE from_on <= '2025-02-01'`);
   t.equal(before.rowCount, 0, 'nothing existed before the first list');
@@ -134,21 +185,44 @@ t.test('a second ingestion of the same file is a no-op', async (t) => {
   t.equal(report.reason, 'already applied');
   t.same(await snapshot(db.pool), before);
   const renamed = await ingestList(db.pool, { buffer, fileName: 'participatingAgencies05022025pm.xlsx' });
-  t.match(renamed.reason, /^already applied \(identical to participatingAgencies05012025pm\.xlsx of 2025-05-01\)/, 'a re-post under another name');
+  t.match(
+    renamed.reason,
+    /^already applied \(identical to participatingAgencies05012025pm\.xlsx of 2025-05-01\)/,
+    'a re-post under another name',
+  );
   t.same(await snapshot(db.pool), before);
 });
 
 t.test('a row that vanishes and comes back with the same SIGNED date is reinstated, not duplicated', async (t) => {
   const db = await testDatabase(t);
-  const row = ['TEXAS', "Galveston County Sheriff's Office", 'County', 'Galveston County', 'Warrant Service Officer', new Date('2024-05-01T00:00:00Z'), null];
-  const other = ['TEXAS', "Brazos County Sheriff's Office", 'County', 'Brazos County', 'Jail Enforcement Model', new Date('2020-01-01T00:00:00Z'), null];
+  const row = [
+    'TEXAS',
+    "Galveston County Sheriff's Office",
+    'County',
+    'Galveston County',
+    'Warrant Service Officer',
+    new Date('2024-05-01T00:00:00Z'),
+    null,
+  ];
+  const other = [
+    'TEXAS',
+    "Brazos County Sheriff's Office",
+    'County',
+    'Brazos County',
+    'Jail Enforcement Model',
+    new Date('2020-01-01T00:00:00Z'),
+    null,
+  ];
   const lists = [
     { name: 'participatingAgencies03012025pm.xlsx', rows: [row, other] },
     { name: 'participatingAgencies03022025pm.xlsx', rows: [other] },
     { name: 'participatingAgencies03032025pm.xlsx', rows: [other, row] }, // not byte-identical to the first list
   ];
   for (const list of lists) {
-    const report = await ingestList(db.pool, { buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: list.rows }), fileName: list.name });
+    const report = await ingestList(db.pool, {
+      buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: list.rows }),
+      fileName: list.name,
+    });
     t.equal(report.outcome, 'applied', list.name);
   }
   const agreements = await db.pool.query<{ id: string; status: string }>(
@@ -156,8 +230,14 @@ t.test('a row that vanishes and comes back with the same SIGNED date is reinstat
   );
   t.equal(agreements.rows.length, 1);
   t.equal(agreements.rows[0]!.status, 'active');
-  const events = await db.pool.query<{ type: string }>('SELECT type FROM agreement_events WHERE agreement_id = $1 ORDER BY id', [agreements.rows[0]!.id]);
-  t.same(events.rows.map((event) => event.type), ['signed', 'ended', 'reinstated']);
+  const events = await db.pool.query<{ type: string }>(
+    'SELECT type FROM agreement_events WHERE agreement_id = $1 ORDER BY id',
+    [agreements.rows[0]!.id],
+  );
+  t.same(
+    events.rows.map((event) => event.type),
+    ['signed', 'ended', 'reinstated'],
+  );
   const asOf = await db.pool.query<{ status: string }>(
     `SELECT status::text FROM agreement_status_spans WHERE agreement_id = $1 AND from_on <= '2025-03-02' AND (to_on IS NULL OR to_on > '2025-03-02')`,
     [agreements.rows[0]!.id],
@@ -170,14 +250,34 @@ t.test('lists that look wrong are quarantined, visible with their reason, and ch
   await seedHistory(db.pool);
   const agreementsBefore = await agreementsSnapshot(db.pool);
 
-  const cases: { name: string; fileName: string; columns: string[]; rows: unknown[][]; reason: RegExp; lastModified?: string; suggested?: string }[] = [
+  const cases: {
+    name: string;
+    fileName: string;
+    columns: string[];
+    rows: unknown[][];
+    reason: RegExp;
+    lastModified?: string;
+    suggested?: string;
+  }[] = [
     {
       name: 'misdated: a row signed after the list date',
       fileName: 'participatingAgencies05022025pm.xlsx',
       columns: PARTICIPATING_COLUMNS,
-      rows: [...SEED_LISTS[4]!.rows, ['TEXAS', "Bexar County Sheriff's Office", 'County', 'Bexar County', 'Task Force Model', new Date('2026-01-10T00:00:00Z'), null]],
+      rows: [
+        ...SEED_LISTS[4]!.rows,
+        [
+          'TEXAS',
+          "Bexar County Sheriff's Office",
+          'County',
+          'Bexar County',
+          'Task Force Model',
+          new Date('2026-01-10T00:00:00Z'),
+          null,
+        ],
+      ],
       // The name's date a year on is months after that signing: no year typo; the list is at least as new as its latest signing.
-      reason: /^misdated: dated 2025-05-02 but a row was signed on 2026-01-10; review it, then ingest it again with --list-date 2026-01-10$/,
+      reason:
+        /^misdated: dated 2025-05-02 but a row was signed on 2026-01-10; review it, then ingest it again with --list-date 2026-01-10$/,
       suggested: '2026-01-10',
     },
     {
@@ -186,7 +286,8 @@ t.test('lists that look wrong are quarantined, visible with their reason, and ch
       columns: PARTICIPATING_COLUMNS,
       rows: [...SEED_LISTS[4]!.rows].reverse(), // not byte-identical to the applied list
       lastModified: '2026-05-06',
-      reason: /^misdated: the file name says 2025-05-06 but the server's Last-Modified is 2026-05-06, 365 days apart; review it, then ingest it again with --list-date 2026-05-06$/,
+      reason:
+        /^misdated: the file name says 2025-05-06 but the server's Last-Modified is 2026-05-06, 365 days apart; review it, then ingest it again with --list-date 2026-05-06$/,
       suggested: '2026-05-06',
     },
     {
@@ -258,11 +359,16 @@ t.test('lists that look wrong are quarantined, visible with their reason, and ch
   const misdated = cases[0]!;
   const forced = await ingestList(
     db.pool,
-    { buffer: await buildList({ columns: misdated.columns, rows: misdated.rows as never }), fileName: misdated.fileName },
+    {
+      buffer: await buildList({ columns: misdated.columns, rows: misdated.rows as never }),
+      fileName: misdated.fileName,
+    },
     { force: true },
   );
   t.equal(forced.outcome, 'applied', '--force applies a quarantined list');
-  const status = await one<{ status: string }>(db.pool, 'SELECT status FROM source_lists WHERE sha256 = $1', [forced.sha256]);
+  const status = await one<{ status: string }>(db.pool, 'SELECT status FROM source_lists WHERE sha256 = $1', [
+    forced.sha256,
+  ]);
   t.equal(status.status, 'applied');
 });
 
@@ -275,7 +381,9 @@ t.test('bad input is refused with one clear line and changes nothing', async (t)
     ['no header', await buildList({ columns: ['FOO', 'BAR'], rows: [['a', 'b']] }), /header/i],
   ];
   for (const [name, buffer, message] of cases) {
-    const error = await ingestList(db.pool, { buffer, fileName: 'participatingAgencies06012025pm.xlsx' }).catch((caught: unknown) => caught);
+    const error = await ingestList(db.pool, { buffer, fileName: 'participatingAgencies06012025pm.xlsx' }).catch(
+      (caught: unknown) => caught,
+    );
     t.ok(error instanceof IngestInputError, `${name}: an input error`);
     t.match((error as Error).message, message, name);
     t.notOk((error as Error).message.includes('\n'), `${name}: one line`);
@@ -288,27 +396,58 @@ t.test('bad input is refused with one clear line and changes nothing', async (t)
   t.same(await snapshot(db.pool), before, 'the database is exactly as it was');
 });
 
-t.test('a header-only list is a list with no rows: an empty pending list is held back by the mass-ending rule', async (t) => {
-  const db = await testDatabase(t);
-  const applications = Array.from({ length: 24 }, (_, i) => ['TEXAS', `Town ${i + 1} Police Department`, 'Municipality', 'Harris County', 'Task Force Model']);
-  const first = await ingestList(db.pool, { buffer: await buildList({ columns: PENDING_COLUMNS, rows: applications }), fileName: 'pendingAgencies11032025pm.xlsx' });
-  t.equal(first.outcome, 'applied');
-  const empty = await ingestList(db.pool, { buffer: await buildList({ columns: PENDING_COLUMNS, rows: [] }), fileName: 'pendingAgencies11062025pm.xlsx' });
-  t.match(empty, { outcome: 'quarantined', reason: /^would end 24 of 24 pending applications \(100%\) at once/, counts: { rows: 0, agreements_confirmed: 0, skipped_rows: 0 } });
-  const pending = await one<{ n: number }>(db.pool, "SELECT count(*)::int AS n FROM agreements WHERE status = 'pending'");
-  t.equal(pending.n, 24, 'no application was withdrawn');
+t.test(
+  'a header-only list is a list with no rows: an empty pending list is held back by the mass-ending rule',
+  async (t) => {
+    const db = await testDatabase(t);
+    const applications = Array.from({ length: 24 }, (_, i) => [
+      'TEXAS',
+      `Town ${i + 1} Police Department`,
+      'Municipality',
+      'Harris County',
+      'Task Force Model',
+    ]);
+    const first = await ingestList(db.pool, {
+      buffer: await buildList({ columns: PENDING_COLUMNS, rows: applications }),
+      fileName: 'pendingAgencies11032025pm.xlsx',
+    });
+    t.equal(first.outcome, 'applied');
+    const empty = await ingestList(db.pool, {
+      buffer: await buildList({ columns: PENDING_COLUMNS, rows: [] }),
+      fileName: 'pendingAgencies11062025pm.xlsx',
+    });
+    t.match(empty, {
+      outcome: 'quarantined',
+      reason: /^would end 24 of 24 pending applications \(100%\) at once/,
+      counts: { rows: 0, agreements_confirmed: 0, skipped_rows: 0 },
+    });
+    const pending = await one<{ n: number }>(
+      db.pool,
+      "SELECT count(*)::int AS n FROM agreements WHERE status = 'pending'",
+    );
+    t.equal(pending.n, 24, 'no application was withdrawn');
 
-  // Fewer than 20 open: a list with rows may end them all, a header-only list may not.
-  const few = await testDatabase(t);
-  await ingestList(few.pool, { buffer: await buildList({ columns: PENDING_COLUMNS, rows: applications.slice(0, 3) }), fileName: 'pendingAgencies11032025pm.xlsx' });
-  const emptied = await ingestList(few.pool, { buffer: await buildList({ columns: PENDING_COLUMNS, rows: [] }), fileName: 'pendingAgencies11062025pm.xlsx' });
-  t.match(emptied, { outcome: 'quarantined', reason: /^would end 3 of 3 pending applications \(100%\) at once/ });
+    // Fewer than 20 open: a list with rows may end them all, a header-only list may not.
+    const few = await testDatabase(t);
+    await ingestList(few.pool, {
+      buffer: await buildList({ columns: PENDING_COLUMNS, rows: applications.slice(0, 3) }),
+      fileName: 'pendingAgencies11032025pm.xlsx',
+    });
+    const emptied = await ingestList(few.pool, {
+      buffer: await buildList({ columns: PENDING_COLUMNS, rows: [] }),
+      fileName: 'pendingAgencies11062025pm.xlsx',
+    });
+    t.match(emptied, { outcome: 'quarantined', reason: /^would end 3 of 3 pending applications \(100%\) at once/ });
 
-  // With nothing open, an empty list changes nothing and is applied.
-  const fresh = await testDatabase(t);
-  const nothing = await ingestList(fresh.pool, { buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: [] }), fileName: 'participatingAgencies06012025pm.xlsx' });
-  t.match(nothing, { outcome: 'applied', counts: { rows: 0, added: 0, ended: 0 } });
-});
+    // With nothing open, an empty list changes nothing and is applied.
+    const fresh = await testDatabase(t);
+    const nothing = await ingestList(fresh.pool, {
+      buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: [] }),
+      fileName: 'participatingAgencies06012025pm.xlsx',
+    });
+    t.match(nothing, { outcome: 'applied', counts: { rows: 0, added: 0, ended: 0 } });
+  },
+);
 
 t.test('a dry run reports the changes and writes nothing', async (t) => {
   const db = await testDatabase(t);
@@ -331,9 +470,19 @@ t.test('a failure in the middle of applying leaves the database as it was', asyn
   await seedHistory(db.pool, SEED_LISTS.slice(0, 2));
   const before = await snapshot(db.pool);
   // A trigger that fails the event insert: the list, agencies and agreements written before it must roll back.
-  await db.pool.query(`CREATE FUNCTION fail_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
-  await db.pool.query('CREATE TRIGGER fail_event BEFORE INSERT ON agreement_events FOR EACH STATEMENT EXECUTE FUNCTION fail_event()');
+  await db.pool.query(
+    `CREATE FUNCTION fail_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`,
+  );
+  await db.pool.query(
+    'CREATE TRIGGER fail_event BEFORE INSERT ON agreement_events FOR EACH STATEMENT EXECUTE FUNCTION fail_event()',
+  );
   const april = SEED_LISTS[2]!;
-  await t.rejects(ingestList(db.pool, { buffer: await buildList({ columns: april.columns, rows: april.rows }), fileName: april.fileName }), /disk full/);
+  await t.rejects(
+    ingestList(db.pool, {
+      buffer: await buildList({ columns: april.columns, rows: april.rows }),
+      fileName: april.fileName,
+    }),
+    /disk full/,
+  );
   t.same(await snapshot(db.pool), before);
 });

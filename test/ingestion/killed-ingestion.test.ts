@@ -14,11 +14,13 @@ import { databaseDigest } from '../helpers/database-contents.ts';
 import { runIngest, temporaryDataDir } from '../helpers/processes.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-
 t.test('SIGKILL during the transaction of a large list: nothing changed, and the next run applies it', async (t) => {
   const db = await testDatabase(t);
   const seed = SEED_LISTS[0]!;
-  await ingestList(db.pool, { buffer: await buildList({ columns: seed.columns, rows: seed.rows }), fileName: seed.fileName });
+  await ingestList(db.pool, {
+    buffer: await buildList({ columns: seed.columns, rows: seed.rows }),
+    fileName: seed.fileName,
+  });
   const before = await databaseDigest(db.pool);
 
   const dir = await temporaryDataDir(t);
@@ -30,7 +32,8 @@ t.test('SIGKILL during the transaction of a large list: nothing changed, and the
   const writer = await waitFor(
     'the ingestion holds a transaction id (it has started writing)',
     async () => {
-      if (run.child.exitCode !== null) throw new Error(`the ingestion ended before it could be caught writing: ${run.stderr()}`);
+      if (run.child.exitCode !== null)
+        throw new Error(`the ingestion ended before it could be caught writing: ${run.stderr()}`);
       const found = await db.pool.query<{ pid: number }>(
         `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,
       );
@@ -43,14 +46,22 @@ t.test('SIGKILL during the transaction of a large list: nothing changed, and the
   await run.exited;
   t.equal(run.child.signalCode, 'SIGKILL', 'the ingestion died mid-list');
   // PostgreSQL rolls the transaction back when it sees the connection gone.
-  await waitFor(`PostgreSQL ends the killed ingestion's backend (pid ${writer})`, async () => (await db.pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [writer])).rowCount === 0, { intervalMs: 20 });
+  await waitFor(
+    `PostgreSQL ends the killed ingestion's backend (pid ${writer})`,
+    async () => (await db.pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [writer])).rowCount === 0,
+    { intervalMs: 20 },
+  );
 
   t.same(await databaseDigest(db.pool), before, 'every table exactly as it was');
 
   const again = runIngest(['--file', file, '--json'], { DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
   t.equal(await again.exited, 0, `the next run exits 0 ${again.stderr()}`);
-  const list = await db.pool.query(`SELECT status FROM source_lists WHERE file_name = 'participatingAgencies06012025pm.xlsx'`);
+  const list = await db.pool.query(
+    `SELECT status FROM source_lists WHERE file_name = 'participatingAgencies06012025pm.xlsx'`,
+  );
   t.same(list.rows, [{ status: 'applied' }], 'the next run applies the list');
-  const signed = await db.pool.query(`SELECT count(*)::int AS n FROM agreements WHERE signed_on = '2025-05-20' AND status = 'active'`);
+  const signed = await db.pool.query(
+    `SELECT count(*)::int AS n FROM agreements WHERE signed_on = '2025-05-20' AND status = 'active'`,
+  );
   t.ok(signed.rows[0].n > 3000, `its agreements are active (${signed.rows[0].n})`);
 });

@@ -21,7 +21,8 @@ async function bytesOf(list: SeedList): Promise<Buffer> {
 
 async function load(pool: import('pg').Pool, lists: SeedList[]) {
   const reports = [];
-  for (const list of lists) reports.push(await ingestList(pool, { buffer: await bytesOf(list), fileName: list.fileName }));
+  for (const list of lists)
+    reports.push(await ingestList(pool, { buffer: await bytesOf(list), fileName: list.fileName }));
   return reports;
 }
 
@@ -33,10 +34,20 @@ t.test('lists that arrive late give the history of an in-order load', async (t) 
   // April's participating list (a renewal, an ending, a promotion) and March's pending list come last.
   const late = await testDatabase(t);
   const lateNames = ['participatingAgencies04012025pm.xlsx', 'pendingAgencies03012025pm.xlsx'];
-  await load(late.pool, SEED_LISTS.filter((list) => !lateNames.includes(list.fileName)));
-  const reports = await load(late.pool, SEED_LISTS.filter((list) => lateNames.includes(list.fileName)));
+  await load(
+    late.pool,
+    SEED_LISTS.filter((list) => !lateNames.includes(list.fileName)),
+  );
+  const reports = await load(
+    late.pool,
+    SEED_LISTS.filter((list) => lateNames.includes(list.fileName)),
+  );
   for (const report of reports) t.equal(report.outcome, 'applied', `${report.fileName}: ${report.reason ?? 'applied'}`);
-  t.same(contentDifferences(await historyContents(late.pool), expected), {}, 'the same agreements, events, spans, names, skipped rows and list counts');
+  t.same(
+    contentDifferences(await historyContents(late.pool), expected),
+    {},
+    'the same agreements, events, spans, names, skipped rows and list counts',
+  );
 });
 
 t.test('editions: two files of one list are ordered by Last-Modified; the same bytes again are a no-op', async (t) => {
@@ -47,16 +58,36 @@ t.test('editions: two files of one list are ordered by Last-Modified; the same b
   // applied: it is the first edition, and the one applied, the second.
   const repost = await buildList({
     columns: PARTICIPATING_COLUMNS,
-    rows: [...first.rows, ['GEORGIA', "Hall County Sheriff's Office", 'County', 'Hall County', 'Task Force Model', new Date('2025-02-01T00:00:00Z'), null]],
+    rows: [
+      ...first.rows,
+      [
+        'GEORGIA',
+        "Hall County Sheriff's Office",
+        'County',
+        'Hall County',
+        'Task Force Model',
+        new Date('2025-02-01T00:00:00Z'),
+        null,
+      ],
+    ],
   });
   await load(database.pool, [SEED_LISTS[2]!]);
-  const report = await ingestList(database.pool, { buffer: repost, fileName: first.fileName, publishedAt: '2025-03-01T08:00:00.000Z' });
+  const report = await ingestList(database.pool, {
+    buffer: repost,
+    fileName: first.fileName,
+    publishedAt: '2025-03-01T08:00:00.000Z',
+  });
   t.equal(report.outcome, 'applied', report.reason ?? '');
 
   const lists = (await app.inject({ url: '/v1/lists?kind=participating' })).json().data;
   const march = lists.filter((list: { list_date: string }) => list.list_date === '2025-03-01');
   t.same(
-    march.map((list: { edition: number; sha256: string }) => [list.edition, list.sha256 === report.sha256 ? 'repost' : 'first']).sort(),
+    march
+      .map((list: { edition: number; sha256: string }) => [
+        list.edition,
+        list.sha256 === report.sha256 ? 'repost' : 'first',
+      ])
+      .sort(),
     [
       [1, 'repost'],
       [2, 'first'],
@@ -67,6 +98,10 @@ t.test('editions: two files of one list are ordered by Last-Modified; the same b
   const hall = (await app.inject({ url: '/v1/agreements/ga-hall-county-sheriffs-office--tfm-2025-02-01' })).json().data;
   t.match(hall, { status: 'ended', first_listed_on: '2025-03-01', ended_on: '2025-03-01' });
 
-  const again = await ingestList(database.pool, { buffer: repost, fileName: first.fileName, publishedAt: '2025-03-01T08:00:00.000Z' });
+  const again = await ingestList(database.pool, {
+    buffer: repost,
+    fileName: first.fileName,
+    publishedAt: '2025-03-01T08:00:00.000Z',
+  });
   t.match(again, { outcome: 'skipped', reason: /already applied/ });
 });

@@ -11,12 +11,29 @@ import { PARTICIPATING_COLUMNS } from '../helpers/fixtures.ts';
 
 const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const towns = (count: number) =>
-  Array.from({ length: count }, (_, index) => ['ALABAMA', `Town ${index + 1} Police Department`, 'Municipality', 'Jefferson County', 'Task Force Model', utc('2025-01-15'), null]);
+  Array.from({ length: count }, (_, index) => [
+    'ALABAMA',
+    `Town ${index + 1} Police Department`,
+    'Municipality',
+    'Jefferson County',
+    'Task Force Model',
+    utc('2025-01-15'),
+    null,
+  ]);
 
-async function ingestRows(pool: import('pg').Pool, fileName: string, rows: unknown[][], options: { lastModified?: string; force?: boolean } = {}): Promise<IngestReport> {
+async function ingestRows(
+  pool: import('pg').Pool,
+  fileName: string,
+  rows: unknown[][],
+  options: { lastModified?: string; force?: boolean } = {},
+): Promise<IngestReport> {
   return ingestList(
     pool,
-    { buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: rows as never }), fileName, lastModified: options.lastModified ?? null },
+    {
+      buffer: await buildList({ columns: PARTICIPATING_COLUMNS, rows: rows as never }),
+      fileName,
+      lastModified: options.lastModified ?? null,
+    },
     { force: options.force },
   );
 }
@@ -32,16 +49,27 @@ t.test('mass ending: more than 25% of at least 20 open agreements', async (t) =>
   for (const item of cases) {
     await t.test(item.why, async (t) => {
       const db = await testDatabase(t);
-      t.equal((await ingestRows(db.pool, 'participatingAgencies03012025pm.xlsx', towns(item.open))).outcome, 'applied', `${item.open} open agreements`);
+      t.equal(
+        (await ingestRows(db.pool, 'participatingAgencies03012025pm.xlsx', towns(item.open))).outcome,
+        'applied',
+        `${item.open} open agreements`,
+      );
       const report = await ingestRows(db.pool, 'participatingAgencies04012025pm.xlsx', towns(item.open - item.ending));
       t.equal(report.outcome, item.outcome);
       if (item.outcome === 'quarantined') {
-        t.match(report.reason, `would end ${item.ending} of ${item.open} active agreements (${Math.round((item.ending / item.open) * 100)}%) at once`);
+        t.match(
+          report.reason,
+          `would end ${item.ending} of ${item.open} active agreements (${Math.round((item.ending / item.open) * 100)}%) at once`,
+        );
       } else {
         t.equal(report.counts?.ended, item.ending, `${item.ending} agreements ended`);
       }
       const active = await db.pool.query(`SELECT count(*)::int AS n FROM agreements WHERE status = 'active'`);
-      t.equal(active.rows[0].n, item.outcome === 'applied' ? item.open - item.ending : item.open, 'the agreements the API will show');
+      t.equal(
+        active.rows[0].n,
+        item.outcome === 'applied' ? item.open - item.ending : item.open,
+        'the agreements the API will show',
+      );
     });
   }
 });
@@ -58,11 +86,14 @@ t.test("misdated: a file name's date more than 30 days from the server's Last-Mo
       const report = await ingestRows(db.pool, 'participatingAgencies05062025pm.xlsx', towns(3), { lastModified });
       t.equal(report.outcome, outcome);
       if (outcome === 'quarantined') {
-        t.equal(report.reason, `misdated: the file name says 2025-05-06 but the server's Last-Modified is ${lastModified}, ${days} days apart; review it, then ingest it again with --list-date ${lastModified}`);
+        t.equal(
+          report.reason,
+          `misdated: the file name says 2025-05-06 but the server's Last-Modified is ${lastModified}, ${days} days apart; review it, then ingest it again with --list-date ${lastModified}`,
+        );
         t.equal(report.suggestedListDate, lastModified);
       } else {
         t.equal(report.reason, null);
-        t.equal(report.listDate, '2025-05-06', 'the file name\'s date is kept');
+        t.equal(report.listDate, '2025-05-06', "the file name's date is kept");
       }
     });
   }
@@ -84,7 +115,10 @@ t.test('--force does not apply a list older than an applied one (goes back in ti
   t.equal((await ingestRows(db.pool, 'participatingAgencies04012025pm.xlsx', towns(3))).outcome, 'applied');
   const older = await ingestRows(db.pool, 'participatingAgencies03012025pm.xlsx', towns(2), { force: true });
   t.equal(older.outcome, 'quarantined', '--force does not override it');
-  t.match(older.reason, /^goes back in time: a participating list dated 2025-04-01 \(participatingAgencies04012025pm\.xlsx\) is already applied/);
+  t.match(
+    older.reason,
+    /^goes back in time: a participating list dated 2025-04-01 \(participatingAgencies04012025pm\.xlsx\) is already applied/,
+  );
   const active = await db.pool.query(`SELECT count(*)::int AS n FROM agreements WHERE status = 'active'`);
   t.equal(active.rows[0].n, 3, 'nothing ended');
 });

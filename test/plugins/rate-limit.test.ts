@@ -34,8 +34,21 @@ t.test('RateLimiter: fixed windows per client, opened by the first request', asy
   const limiter = new RateLimiter(2, 1000, () => {
     throw new Error('the clock is only read when no time is given');
   });
-  t.same([limiter.take('a', 0).allowed, limiter.take('a', 999).allowed, limiter.take('a', 999).allowed], [true, true, false], 'two per window');
+  t.same(
+    [limiter.take('a', 0).allowed, limiter.take('a', 999).allowed, limiter.take('a', 999).allowed],
+    [true, true, false],
+    'two per window',
+  );
   t.equal(limiter.take('b', 999).allowed, true, 'another client has its own count');
-  t.same(limiter.take('a', 999).headers, { 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1', 'retry-after': '1' });
-  t.same(limiter.take('a', 1000).headers, { 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '1' }, 'the window turned at 1000 ms: the count starts again');
+  t.same(limiter.take('a', 999).headers, {
+    'x-ratelimit-limit': '2',
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset': '1',
+    'retry-after': '1',
+  });
+  t.same(
+    limiter.take('a', 1000).headers,
+    { 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '1' },
+    'the window turned at 1000 ms: the count starts again',
+  );
 });

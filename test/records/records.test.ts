@@ -21,24 +21,63 @@ t.test('the REST schema, the release table and the field dictionary derive from 
   for (const { record, section, table, schema } of RECORDS) {
     const names = fieldNames(record);
     t.same(Object.keys(schema.shape), names, `${section}: the REST schema's fields are the record's`);
-    t.same(RELEASE_RESOURCES.find((resource) => resource.name === table)?.fields.map((field) => field.name), names, `${table}: the release table's fields are the record's`);
+    t.same(
+      RELEASE_RESOURCES.find((resource) => resource.name === table)?.fields.map((field) => field.name),
+      names,
+      `${table}: the release table's fields are the record's`,
+    );
     const described = [...(dictionary.get(section)?.keys() ?? [])];
-    t.same(names.filter((name) => !described.includes(name)), [], `${section}: schema/fields.md describes every field`);
+    t.same(
+      names.filter((name) => !described.includes(name)),
+      [],
+      `${section}: schema/fields.md describes every field`,
+    );
   }
   t.same(AGREEMENT_COLUMNS, fieldNames(AGREEMENT_FIELDS), 'the agreements CSV has a column per field, in order');
 });
 
 t.test("a release's datapackage tells agreements from the historical sources and their end windows", async (t) => {
-  const files = RELEASE_RESOURCES.map((resource) => ({ name: `${resource.name}.csv`, mediaType: 'text/csv', content: Buffer.alloc(0), sha256: '0'.repeat(64) }));
-  const info = { version: 7, listDate: '2025-01-01', releasedAt: new Date('2025-01-02T00:00:00Z'), publicUrl: 'https://data.example.org' };
-  const descriptor = datapackage(info, files) as { format_version: number; resources: { name: string; schema: { fields: { name: string; type: string; constraints?: { required?: boolean; enum?: string[] } }[] } }[] };
+  const files = RELEASE_RESOURCES.map((resource) => ({
+    name: `${resource.name}.csv`,
+    mediaType: 'text/csv',
+    content: Buffer.alloc(0),
+    sha256: '0'.repeat(64),
+  }));
+  const info = {
+    version: 7,
+    listDate: '2025-01-01',
+    releasedAt: new Date('2025-01-02T00:00:00Z'),
+    publicUrl: 'https://data.example.org',
+  };
+  const descriptor = datapackage(info, files) as {
+    format_version: number;
+    resources: {
+      name: string;
+      schema: { fields: { name: string; type: string; constraints?: { required?: boolean; enum?: string[] } }[] };
+    }[];
+  };
   t.equal(descriptor.format_version, RELEASE_FORMAT_VERSION);
   t.equal(RELEASE_FORMAT_VERSION, 2, 'format 2: the fields below were added');
   const agreements = descriptor.resources.find((resource) => resource.name === 'agreements')!.schema.fields;
-  t.match(agreements.find((field) => field.name === 'origin'), { type: 'string', constraints: { required: true, enum: ['ice_lists', 'historical'] } });
-  t.match(agreements.find((field) => field.name === 'ended_after'), { type: 'date' });
-  t.match(agreements.find((field) => field.name === 'ended_before'), { type: 'date' });
+  t.match(
+    agreements.find((field) => field.name === 'origin'),
+    { type: 'string', constraints: { required: true, enum: ['ice_lists', 'historical'] } },
+  );
+  t.match(
+    agreements.find((field) => field.name === 'ended_after'),
+    { type: 'date' },
+  );
+  t.match(
+    agreements.find((field) => field.name === 'ended_before'),
+    { type: 'date' },
+  );
   const events = descriptor.resources.find((resource) => resource.name === 'events')!.schema.fields;
-  t.match(events.find((field) => field.name === 'historical_source_id'), { type: 'string' });
-  t.notOk(events.find((field) => field.name === 'source_list_id')!.constraints?.required, 'an event from a historical source has no ICE list');
+  t.match(
+    events.find((field) => field.name === 'historical_source_id'),
+    { type: 'string' },
+  );
+  t.notOk(
+    events.find((field) => field.name === 'source_list_id')!.constraints?.required,
+    'an event from a historical source has no ICE list',
+  );
 });

@@ -21,7 +21,9 @@ t.test('reference data is loaded: states, counties, models, reports', async (t) 
 
   const guam = await db.pool.query(`SELECT code, fips, is_territory FROM states WHERE name = 'Guam'`);
   t.same(guam.rows[0], { code: 'GU', fips: '66', is_territory: true });
-  const harris = await db.pool.query(`SELECT name, state_code, round(lat::numeric, 1)::float AS lat FROM counties WHERE fips = '48201'`);
+  const harris = await db.pool.query(
+    `SELECT name, state_code, round(lat::numeric, 1)::float AS lat FROM counties WHERE fips = '48201'`,
+  );
   t.same(harris.rows[0], { name: 'Harris County', state_code: 'TX', lat: 29.9 });
   const connecticut = await db.pool.query(`SELECT count(*)::int AS n FROM counties WHERE fips LIKE '091%'`);
   t.ok(connecticut.rows[0].n >= 9, 'Connecticut planning regions, the current vintage');

@@ -10,21 +10,18 @@ const byId = new Map(reports.map((report) => [report.id, report]));
 const copy = (): OversightReport[] => structuredClone(reports);
 
 t.test('the shipped file validates and holds every report the project cites', async (t) => {
-  t.same(
-    reports.map((report) => report.id).sort(),
-    [
-      'DOJ-CRT-ALAMANCE-2012',
-      'DOJ-CRT-MARICOPA-2011',
-      'GAO-09-109',
-      'GAO-21-186',
-      'OIG-10-124',
-      'OIG-10-63',
-      'OIG-11-119',
-      'OIG-12-130',
-      'OIG-13-116',
-      'OIG-18-77',
-    ],
-  );
+  t.same(reports.map((report) => report.id).sort(), [
+    'DOJ-CRT-ALAMANCE-2012',
+    'DOJ-CRT-MARICOPA-2011',
+    'GAO-09-109',
+    'GAO-21-186',
+    'OIG-10-124',
+    'OIG-10-63',
+    'OIG-11-119',
+    'OIG-12-130',
+    'OIG-13-116',
+    'OIG-18-77',
+  ]);
   for (const report of reports) {
     t.ok(report.sources.length > 0, `${report.id} cites a source`);
     t.ok(report.publishedOn, `${report.id} has a date`);
@@ -76,7 +73,9 @@ t.test('every model a report names is a support model the project knows', async 
 t.test('broken copies are rejected with a message naming the report and the problem', async (t) => {
   const duplicate = copy();
   duplicate[1]!.id = duplicate[0]!.id;
-  t.throws(() => validateOversightReports(duplicate), { message: /GAO-09-109 \(record 2\): id is a duplicate: record 1/ });
+  t.throws(() => validateOversightReports(duplicate), {
+    message: /GAO-09-109 \(record 2\): id is a duplicate: record 1/,
+  });
 
   const badDate = copy();
   badDate.find((report) => report.id === 'OIG-18-77')!.publishedOn = '2018-02-30';
@@ -84,7 +83,9 @@ t.test('broken copies are rejected with a message naming the report and the prob
 
   const notIso = copy();
   notIso.find((report) => report.id === 'OIG-18-77')!.publishedOn = '09/19/2018';
-  t.throws(() => validateOversightReports(notIso), { message: /OIG-18-77.*publishedOn must be a date written YYYY-MM-DD/ });
+  t.throws(() => validateOversightReports(notIso), {
+    message: /OIG-18-77.*publishedOn must be a date written YYYY-MM-DD/,
+  });
 
   const lowCount = copy();
   lowCount.find((report) => report.id === 'GAO-21-186')!.recommendationCount = 2;
@@ -98,7 +99,9 @@ t.test('broken copies are rejected with a message naming the report and the prob
 
   const backwards = copy();
   backwards.find((report) => report.id === 'GAO-21-186')!.releasedOn = '2020-12-31';
-  t.throws(() => validateOversightReports(backwards), { message: /GAO-21-186.*releasedOn 2020-12-31 is before publishedOn/ });
+  t.throws(() => validateOversightReports(backwards), {
+    message: /GAO-21-186.*releasedOn 2020-12-31 is before publishedOn/,
+  });
 
   const plainHttp = copy();
   plainHttp[0]!.url = 'http://www.gao.gov/products/gao-09-109';

@@ -31,7 +31,10 @@ t.test('a stream writes the header, then every batch', async (t) => {
   async function* batches() {
     yield [{ id: 'a', n: 1 }];
     yield [];
-    yield [{ id: 'b', n: 2 }, { id: '=c', n: 3 }];
+    yield [
+      { id: 'b', n: 2 },
+      { id: '=c', n: 3 },
+    ];
   }
   const stream: Readable = csvStream(fieldColumns<{ id: string; n: number }>(['id', 'n']), batches());
   let text = '';

@@ -30,10 +30,20 @@ t.test('/v1/changes.tsv: the rows of /v1/changes.csv, tab-separated', async (t) 
   t.equal(tsvLines.length, csvLines.length, 'one line per change, as in CSV');
   t.ok(tsvLines.length > 5, 'the seeded history has changes');
   const width = tsvLines[0]!.split('\t').length;
-  t.same(tsvLines.filter((line) => line.split('\t').length !== width), [], 'every line has every column');
+  t.same(
+    tsvLines.filter((line) => line.split('\t').length !== width),
+    [],
+    'every line has every column',
+  );
 
-  const document = (await app.inject('/openapi.json')).json() as { paths: Record<string, { get?: { operationId?: string } }> };
-  t.equal(document.paths['/v1/changes.tsv']?.get?.operationId, 'listChangesTsv', 'the operationId is derived from the format');
+  const document = (await app.inject('/openapi.json')).json() as {
+    paths: Record<string, { get?: { operationId?: string } }>;
+  };
+  t.equal(
+    document.paths['/v1/changes.tsv']?.get?.operationId,
+    'listChangesTsv',
+    'the operationId is derived from the format',
+  );
   t.equal(operationIdOf('/v1/changes.tsv'), 'listChangesTsv');
   t.equal(operationIdOf('/v1/changes.jsonfeed'), 'listChangesJsonFeed', 'a renderer may name its suffix');
 });

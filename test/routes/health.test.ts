@@ -65,7 +65,14 @@ t.test('database lost while running: /readyz 503, then recovery without restart'
   const relay = await relayTo(real.url);
   t.teardown(() => relay.cut());
   const pool = createPool(relay.url, 2);
-  const database = { ...real, url: relay.url, pool, close: async () => { await pool.end(); } };
+  const database = {
+    ...real,
+    url: relay.url,
+    pool,
+    close: async () => {
+      await pool.end();
+    },
+  };
   t.teardown(() => database.close());
   const { app } = await testApp(t, { database });
 

@@ -14,9 +14,19 @@ t.test('every catalogue has every key of the others, and no empty string', async
   const keys = new Map(PAGE_LANGUAGES.map((language) => [language, Object.keys(catalogue(language)).sort()]));
   for (const language of PAGE_LANGUAGES) {
     for (const other of PAGE_LANGUAGES.filter((item) => item !== language)) {
-      t.same(keys.get(language)!.filter((key) => !keys.get(other)!.includes(key)), [], `keys of ${language} missing in ${other}`);
+      t.same(
+        keys.get(language)!.filter((key) => !keys.get(other)!.includes(key)),
+        [],
+        `keys of ${language} missing in ${other}`,
+      );
     }
-    t.same(Object.entries(catalogue(language)).filter(([, text]) => text.trim() === '').map(([key]) => key), [], `${language}: no empty string`);
+    t.same(
+      Object.entries(catalogue(language))
+        .filter(([, text]) => text.trim() === '')
+        .map(([key]) => key),
+      [],
+      `${language}: no empty string`,
+    );
   }
 });
 
@@ -30,8 +40,16 @@ t.test('every key the pages and their scripts use is in the catalogues', async (
   }
   t.ok(used.size > 80, `${used.size} keys used`);
   for (const language of PAGE_LANGUAGES) {
-    t.same([...used].filter((key) => !(key in catalogue(language))), [], `${language} has every key used`);
-    for (const prefix of ['status.', 'type.', 'model.', 'event.']) t.ok(Object.keys(catalogue(language)).some((key) => key.startsWith(prefix)), `${language}: ${prefix}*`);
+    t.same(
+      [...used].filter((key) => !(key in catalogue(language))),
+      [],
+      `${language} has every key used`,
+    );
+    for (const prefix of ['status.', 'type.', 'model.', 'event.'])
+      t.ok(
+        Object.keys(catalogue(language)).some((key) => key.startsWith(prefix)),
+        `${language}: ${prefix}*`,
+      );
   }
 });
 
@@ -55,7 +73,11 @@ t.test('pages come in the chosen language, with <html lang> and their security h
   t.match(english.body, '>Español</a>');
   t.notMatch(english.body, /\{\{|\}\}/, 'no placeholder left');
   const scripts = english.body.match(/<script[^>]*>/g) ?? [];
-  t.same(scripts.filter((tag) => !tag.includes(' src="') && !tag.includes('type="application/json"')), [], 'no inline script');
+  t.same(
+    scripts.filter((tag) => !tag.includes(' src="') && !tag.includes('type="application/json"')),
+    [],
+    'no inline script',
+  );
   t.notMatch(english.body, /\son[a-z]+="/, 'no inline handler');
 
   const spanish = await app.inject({ url: '/?lang=es&state=TX', headers: html });
@@ -66,16 +88,30 @@ t.test('pages come in the chosen language, with <html lang> and their security h
   const accepted = await app.inject({ url: '/agencies/x', headers: { ...html, 'accept-language': 'es-US,es;q=0.9' } });
   t.match(accepted.body, '<html lang="es">');
   t.match(accepted.headers.vary, 'accept-language');
-  t.match((await app.inject({ url: '/?lang=es', headers: { ...html, 'accept-language': 'en' } })).body, '<html lang="es">', '?lang= wins');
+  t.match(
+    (await app.inject({ url: '/?lang=es', headers: { ...html, 'accept-language': 'en' } })).body,
+    '<html lang="es">',
+    '?lang= wins',
+  );
 
   for (const path of ['/', '/agencies/x', '/explorer/explorer.js', '/graphiql']) {
     const response = await app.inject({ url: path, headers: html });
     t.equal(response.headers['x-content-type-options'], 'nosniff', path);
     t.equal(response.headers['x-frame-options'], 'DENY', path);
     t.equal(response.headers['referrer-policy'], 'strict-origin-when-cross-origin', path);
-    t.match(response.headers['content-security-policy'], /default-src 'self'; script-src 'self'; style-src 'self'.*frame-ancestors 'none'/, path);
+    t.match(
+      response.headers['content-security-policy'],
+      /default-src 'self'; script-src 'self'; style-src 'self'.*frame-ancestors 'none'/,
+      path,
+    );
   }
-  for (const path of ['/embed/map?lang=es', '/embed/chart', '/embed/county/12021', '/embed/state/FL', '/embed/agency/x']) {
+  for (const path of [
+    '/embed/map?lang=es',
+    '/embed/chart',
+    '/embed/county/12021',
+    '/embed/state/FL',
+    '/embed/agency/x',
+  ]) {
     const response = await app.inject(path);
     t.equal(response.statusCode, 200, path);
     t.match(response.headers['content-security-policy'], /script-src 'self';.*frame-ancestors \*/, path);
@@ -90,17 +126,31 @@ t.test('pages come in the chosen language, with <html lang> and their security h
 t.test('/oembed: an explorer URL, an agency page or an embed; problem+json otherwise', async (t) => {
   const { app } = await testApp(t);
   const host = 'news.example:8080';
-  const oembed = async (url: string, extra = '') => app.inject({ url: `/oembed?url=${encodeURIComponent(url)}${extra}`, headers: { host } });
+  const oembed = async (url: string, extra = '') =>
+    app.inject({ url: `/oembed?url=${encodeURIComponent(url)}${extra}`, headers: { host } });
   const map = await oembed(`http://${host}/?state=FL&lang=es`);
   t.equal(map.statusCode, 200);
-  t.match(map.json(), { version: '1.0', type: 'rich', provider_url: `http://${host}/`, width: 960, height: 560, title: 'Acuerdos 287(g): mapa de acuerdos vigentes' });
-  t.match(map.json().html, `src="http://${host}/embed/map?state=FL&amp;lang=es"`);
-  t.match((await oembed(`http://${host}/agencies/fl-collier-county-sheriffs-office`, '&maxwidth=400&maxheight=300')).json(), {
-    width: 400,
-    height: 300,
-    html: /src="http:\/\/news\.example:8080\/embed\/agency\/fl-collier-county-sheriffs-office"/,
+  t.match(map.json(), {
+    version: '1.0',
+    type: 'rich',
+    provider_url: `http://${host}/`,
+    width: 960,
+    height: 560,
+    title: 'Acuerdos 287(g): mapa de acuerdos vigentes',
   });
-  t.match((await oembed(`http://${host}/embed/county/12021?as_of=2025-06-06`)).json().html, '/embed/county/12021?as_of=2025-06-06');
+  t.match(map.json().html, `src="http://${host}/embed/map?state=FL&amp;lang=es"`);
+  t.match(
+    (await oembed(`http://${host}/agencies/fl-collier-county-sheriffs-office`, '&maxwidth=400&maxheight=300')).json(),
+    {
+      width: 400,
+      height: 300,
+      html: /src="http:\/\/news\.example:8080\/embed\/agency\/fl-collier-county-sheriffs-office"/,
+    },
+  );
+  t.match(
+    (await oembed(`http://${host}/embed/county/12021?as_of=2025-06-06`)).json().html,
+    '/embed/county/12021?as_of=2025-06-06',
+  );
   const refused = [
     [await app.inject({ url: '/oembed', headers: { host } }), 400],
     [await oembed('not a url'), 400],

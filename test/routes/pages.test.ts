@@ -5,7 +5,9 @@ import t from 'tap';
 import { ATLAS_PATH } from '../../src/routes/pages.ts';
 import { testApp } from '../helpers/app.ts';
 
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 t.test('/ serves the explorer to a browser and an index of the API to a program', async (t) => {
@@ -19,7 +21,10 @@ t.test('/ serves the explorer to a browser and an index of the API to a program'
   for (const accept of [undefined, '*/*', 'application/json']) {
     const index = await app.inject({ url: '/', headers: accept ? { accept } : {} });
     t.match(index.headers['content-type'], /^application\/json/, `Accept: ${accept}`);
-    t.match(index.json(), { version: PACKAGE_VERSION, links: { v1: '/v1', openapi: '/openapi.json', graphql: '/graphql', docs: '/docs' } });
+    t.match(index.json(), {
+      version: PACKAGE_VERSION,
+      links: { v1: '/v1', openapi: '/openapi.json', graphql: '/graphql', docs: '/docs' },
+    });
   }
   // Every link of the index answers.
   const { links } = (await app.inject('/')).json() as { links: Record<string, string> };
@@ -47,14 +52,28 @@ t.test('browser libraries come from npm packages, with validators', async (t) =>
   const react = await app.inject('/vendor/react.production.min.js');
   t.equal(react.statusCode, 200);
   t.match(react.headers['content-type'], /^text\/javascript/);
-  t.equal(react.body, readFileSync(new URL('../../node_modules/react/umd/react.production.min.js', import.meta.url), 'utf8'));
-  const again = await app.inject({ url: '/vendor/react.production.min.js', headers: { 'if-none-match': String(react.headers.etag) } });
+  t.equal(
+    react.body,
+    readFileSync(new URL('../../node_modules/react/umd/react.production.min.js', import.meta.url), 'utf8'),
+  );
+  const again = await app.inject({
+    url: '/vendor/react.production.min.js',
+    headers: { 'if-none-match': String(react.headers.etag) },
+  });
   t.equal(again.statusCode, 304);
 
   const atlas = await app.inject(ATLAS_PATH);
   t.equal(atlas.json().type, 'Topology', 'the Census shapes the service uses');
-  t.equal(atlas.headers['cache-control'], 'public, max-age=31536000, immutable', 'kept for good: its name carries its hash');
-  t.match((await app.inject({ url: '/', headers: { accept: 'text/html' } })).body, ATLAS_PATH, 'the explorer preloads it under that name');
+  t.equal(
+    atlas.headers['cache-control'],
+    'public, max-age=31536000, immutable',
+    'kept for good: its name carries its hash',
+  );
+  t.match(
+    (await app.inject({ url: '/', headers: { accept: 'text/html' } })).body,
+    ATLAS_PATH,
+    'the explorer preloads it under that name',
+  );
 
   const page = await app.inject('/graphiql');
   t.match(page.body, '/vendor/graphiql.min.js');
@@ -63,7 +82,13 @@ t.test('browser libraries come from npm packages, with validators', async (t) =>
 
 t.test('unknown files are 404 problem+json, never files outside the lists', async (t) => {
   const { app } = await testApp(t);
-  for (const url of ['/vendor/nope.js', '/vendor/..%2Fpackage.json', '/explorer/..%2F..%2Fpackage.json', '/explorer/constructor', '/graphiql/x.js']) {
+  for (const url of [
+    '/vendor/nope.js',
+    '/vendor/..%2Fpackage.json',
+    '/explorer/..%2F..%2Fpackage.json',
+    '/explorer/constructor',
+    '/graphiql/x.js',
+  ]) {
     const response = await app.inject(url);
     t.equal(response.statusCode, 404, url);
     t.match(response.headers['content-type'], /^application\/problem\+json/, url);

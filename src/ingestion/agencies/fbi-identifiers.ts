@@ -17,8 +17,6 @@ import type { AgencyLevel, AgencyType, OriMatch } from '../../domain/enums.ts';
 import { findState } from '../../domain/states.ts';
 import { agencySearchKey } from '../../domain/agency-names.ts';
 
-
-
 export interface RosterRow {
   ori: string;
   dataYear: number;
@@ -37,7 +35,20 @@ export interface RosterRow {
 
 // Words that say what kind of agency, not where: the rest of a name is its place. A loose comparison also drops
 // the kind of place ("Mahanoy City" and "Mahanoy Township" are two places: only when no strict match exists).
-const GENERIC = new Set(['POLICE', 'DEPARTMENT', 'SHERIFFS', 'OFFICE', 'OF', 'THE', 'COUNTY', 'PARISH', 'PUBLIC', 'SAFETY', 'AND', 'SERVICES']);
+const GENERIC = new Set([
+  'POLICE',
+  'DEPARTMENT',
+  'SHERIFFS',
+  'OFFICE',
+  'OF',
+  'THE',
+  'COUNTY',
+  'PARISH',
+  'PUBLIC',
+  'SAFETY',
+  'AND',
+  'SERVICES',
+]);
 const PLACE_KINDS = new Set(['CITY', 'TOWN', 'VILLAGE', 'TOWNSHIP', 'BOROUGH']);
 
 /** The place words of a name: "City of Tampa Police Department" and the FBI's "Tampa" both give "TAMPA". */
@@ -70,7 +81,10 @@ export interface OriResult {
 const OverrideSchema = z.array(
   z.object({
     agency_id: z.string().min(1),
-    ori: z.string().regex(/^[A-Z0-9]{9}$/).nullable(),
+    ori: z
+      .string()
+      .regex(/^[A-Z0-9]{9}$/)
+      .nullable(),
     reason: z.string().min(10),
   }),
 );
@@ -79,7 +93,9 @@ export type OriOverride = z.infer<typeof OverrideSchema>[number];
 let overrides: Map<string, OriOverride> | undefined;
 export function oriOverrides(): Map<string, OriOverride> {
   overrides ??= new Map(
-    OverrideSchema.parse(JSON.parse(readFileSync(new URL('./fbi-overrides.json', import.meta.url), 'utf8'))).map((entry) => [entry.agency_id, entry]),
+    OverrideSchema.parse(JSON.parse(readFileSync(new URL('./fbi-overrides.json', import.meta.url), 'utf8'))).map(
+      (entry) => [entry.agency_id, entry],
+    ),
   );
   return overrides;
 }
@@ -131,14 +147,24 @@ export function matchAgency(agency: AgencyToMatch, roster: RosterIndex): OriResu
   if (override) {
     if (override.ori === null) return { ori: null, match: 'override_none', note: override.reason };
     // A reviewed ORI the loaded roster no longer has: say so rather than serve a stale one.
-    if (!roster.ori(override.ori)) return { ori: null, match: 'not_in_roster', note: `reviewed ORI ${override.ori} is not in the loaded roster` };
+    if (!roster.ori(override.ori))
+      return { ori: null, match: 'not_in_roster', note: `reviewed ORI ${override.ori} is not in the loaded roster` };
     return { ori: override.ori, match: 'override', note: override.reason };
   }
   const names = [agency.name, ...(agency.type === 'sheriffs_office' && agency.county_name ? [agency.county_name] : [])];
   let first: OriResult | null = null;
   for (const loose of [false, true]) {
-    const cores = [...new Set(names.map((name) => placeCore(name, loose)).flatMap((core) => [core, withoutState(core, agency)]).filter((core) => core !== ''))];
-    const named = [...new Set(cores.flatMap((core) => roster.named(agency.state, core, loose)))].filter((row) => kindFits(agency, row));
+    const cores = [
+      ...new Set(
+        names
+          .map((name) => placeCore(name, loose))
+          .flatMap((core) => [core, withoutState(core, agency)])
+          .filter((core) => core !== ''),
+      ),
+    ];
+    const named = [...new Set(cores.flatMap((core) => roster.named(agency.state, core, loose)))].filter((row) =>
+      kindFits(agency, row),
+    );
     if (named.length === 0) continue;
     const result = decide(agency, named);
     if (result.ori !== null) return result;
@@ -155,7 +181,8 @@ function withoutState(core: string, agency: AgencyToMatch): string {
 
 /** One roster row of the right name and kind: its county must be ours (a statewide agency has none to compare). */
 function decide(agency: AgencyToMatch, named: RosterRow[]): OriResult {
-  const list = (rows: RosterRow[]) => rows.map((row) => `${row.ori} ${row.name} (${row.countyNames || 'no county'})`).join('; ');
+  const list = (rows: RosterRow[]) =>
+    rows.map((row) => `${row.ori} ${row.name} (${row.countyNames || 'no county'})`).join('; ');
   if (agency.level === 'state') {
     if (named.length > 1) return { ori: null, match: 'ambiguous', note: list(named) };
     return { ori: named[0]!.ori, match: 'state_agency_name', note: null };
@@ -172,7 +199,10 @@ function decide(agency: AgencyToMatch, named: RosterRow[]): OriResult {
  * "Nassau"), a reviewed override keeps it and the others get none; without an override, none of them does.
  * `held`: ORIs other agencies already hold (matching only new agencies).
  */
-export function oneAgencyPerOri<T extends OriResult & { id: string }>(results: T[], held: { id: string; ori: string }[] = []): T[] {
+export function oneAgencyPerOri<T extends OriResult & { id: string }>(
+  results: T[],
+  held: { id: string; ori: string }[] = [],
+): T[] {
   const holders = new Map<string, string[]>();
   for (const { id, ori } of [...held, ...results]) if (ori) holders.set(ori, [...(holders.get(ori) ?? []), id]);
   return results.map((result) => {
@@ -189,7 +219,10 @@ export function oneAgencyPerOri<T extends OriResult & { id: string }>(results: T
  * Matches agencies against the loaded roster, inside the caller's transaction: every agency (`all`, after a new
  * roster) or only those never matched (after a list created some). No roster loaded: nothing to do.
  */
-export async function matchFbiIdentifiers(client: pg.ClientBase, options: { all: boolean }): Promise<{ agencies: number; matched: number; changed: number }> {
+export async function matchFbiIdentifiers(
+  client: pg.ClientBase,
+  options: { all: boolean },
+): Promise<{ agencies: number; matched: number; changed: number }> {
   const agencies = await client.query<AgencyToMatch>(
     `SELECT g.id, g.canonical_name AS name, g.type::text AS type, g.level::text AS level, g.state_code::text AS state,
        g.county_fips::text AS county_fips, c.name AS county_name
@@ -205,8 +238,17 @@ export async function matchFbiIdentifiers(client: pg.ClientBase, options: { all:
   );
   if (rows.rows.length === 0) return { agencies: agencies.rows.length, matched: 0, changed: 0 };
   const index = new RosterIndex(rows.rows);
-  const held = options.all ? [] : (await client.query<{ id: string; ori: string }>('SELECT id, ori::text AS ori FROM agencies WHERE ori IS NOT NULL')).rows;
-  const results = oneAgencyPerOri(agencies.rows.map((agency) => ({ id: agency.id, ...matchAgency(agency, index) })), held);
+  const held = options.all
+    ? []
+    : (
+        await client.query<{ id: string; ori: string }>(
+          'SELECT id, ori::text AS ori FROM agencies WHERE ori IS NOT NULL',
+        )
+      ).rows;
+  const results = oneAgencyPerOri(
+    agencies.rows.map((agency) => ({ id: agency.id, ...matchAgency(agency, index) })),
+    held,
+  );
   // Only rows whose values change are written (and get a new updated_at, so incremental sync sees them).
   const changed = await client.query(
     `UPDATE agencies g SET ori = r.ori, fbi_population = f.population, fbi_officers = f.officers, fbi_data_year = f.data_year,
@@ -217,5 +259,9 @@ export async function matchFbiIdentifiers(client: pg.ClientBase, options: { all:
        IS DISTINCT FROM (r.ori::bpchar, f.population, f.officers, f.data_year, r.match, r.note)`,
     [JSON.stringify(results)],
   );
-  return { agencies: results.length, matched: results.filter((result) => result.ori !== null).length, changed: changed.rowCount ?? 0 };
+  return {
+    agencies: results.length,
+    matched: results.filter((result) => result.ori !== null).length,
+    changed: changed.rowCount ?? 0,
+  };
 }

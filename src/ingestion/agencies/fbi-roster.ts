@@ -13,7 +13,17 @@ import { parseCsv } from '../historical/load-historical.ts';
 import { findCounty } from './place.ts';
 import { IngestInputError } from '../lists/read-list.ts';
 
-const COLUMNS = ['ori', 'data_year', 'pub_agency_name', 'state_abbr', 'county_name', 'agency_type_name', 'population', 'officer_ct', 'civilian_ct'];
+const COLUMNS = [
+  'ori',
+  'data_year',
+  'pub_agency_name',
+  'state_abbr',
+  'county_name',
+  'agency_type_name',
+  'population',
+  'officer_ct',
+  'civilian_ct',
+];
 
 function count(value: string, where: string): number | null {
   if (value === '' || value === 'NULL') return null;
@@ -25,7 +35,8 @@ function count(value: string, where: string): number | null {
 export function readRoster(text: string): RosterRow[] {
   const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
   const missing = COLUMNS.filter((column) => !header?.includes(column));
-  if (!header || missing.length > 0) throw new IngestInputError(`not an FBI LEE roster: no column ${missing.join(', ')}`);
+  if (!header || missing.length > 0)
+    throw new IngestInputError(`not an FBI LEE roster: no column ${missing.join(', ')}`);
   const at = (row: string[], column: string) => (row[header.indexOf(column)] ?? '').trim();
   const seen = new Set<string>();
   const result: RosterRow[] = [];
@@ -83,11 +94,18 @@ export interface RosterReport {
 export async function readRosterFile(path: string): Promise<{ rows: RosterRow[]; sha256: string; fileName: string }> {
   let bytes: Buffer = await readFile(path);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-  return { rows: readRoster(bytes.toString('utf8')), sha256: createHash('sha256').update(bytes).digest('hex'), fileName: basename(path).replace(/\.gz$/, '') };
+  return {
+    rows: readRoster(bytes.toString('utf8')),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    fileName: basename(path).replace(/\.gz$/, ''),
+  };
 }
 
 /** Replaces the roster in one transaction and matches every agency against it: a bad file changes nothing. */
-export async function loadRoster(client: pg.ClientBase, roster: { rows: RosterRow[]; sha256: string; fileName: string }): Promise<RosterReport> {
+export async function loadRoster(
+  client: pg.ClientBase,
+  roster: { rows: RosterRow[]; sha256: string; fileName: string },
+): Promise<RosterReport> {
   const latestDataYear = Math.max(...roster.rows.map((row) => row.dataYear));
   await client.query('BEGIN');
   try {
@@ -116,4 +134,3 @@ export async function loadRoster(client: pg.ClientBase, roster: { rows: RosterRo
     throw error;
   }
 }
-

@@ -63,7 +63,8 @@ interface CountyEntry {
 }
 
 // The Census suffixes geography.ts writes ("Harris County", "Orleans Parish", "Hopewell city", "Juneau City and Borough").
-const COUNTY_SUFFIX = /\s+(County|Parish|Borough|Census Area|Municipality|City and Borough|Planning Region|Municipio|city)$/;
+const COUNTY_SUFFIX =
+  /\s+(County|Parish|Borough|Census Area|Municipality|City and Borough|Planning Region|Municipio|city)$/;
 
 let countiesByState: Map<string, CountyEntry[]> | undefined;
 let countiesByFips: Map<string, CountyEntry> | undefined;
@@ -234,10 +235,48 @@ function cityIndex(): Map<string, Map<string, CityEntry[]>> {
 
 // Where the place part of a municipal agency's name ends.
 const ROLE_START = new Set([
-  'POLICE', 'PD', 'DEPARTMENT', 'DEPT', 'DIVISION', 'MARSHAL', 'MARSHALS', 'MARSHALL', 'CONSTABLE', 'CONSTABLES',
-  'CONSTABLESS', 'PUBLIC', 'DPS', 'SHERIFF', 'SHERIFFS', 'OFFICE', 'AIRPORT', 'INTERNATIONAL', 'REGIONAL', 'METROPOLITAN',
-  'METRO', 'SPECIAL', 'WARD', 'PRECINCT', 'DISTRICT', 'AUTHORITY', 'UNIVERSITY', 'COLLEGE', 'SCHOOL', 'STATE', 'PA', 'COUNTY',
-  'CORRECTIONS', 'CORRECTION', 'CORRECTIONAL', 'JAIL', 'DETENTION', 'BOARD', 'CRIMINAL', 'ATTORNEY', 'ATTORNEYS', 'PROSECUTOR',
+  'POLICE',
+  'PD',
+  'DEPARTMENT',
+  'DEPT',
+  'DIVISION',
+  'MARSHAL',
+  'MARSHALS',
+  'MARSHALL',
+  'CONSTABLE',
+  'CONSTABLES',
+  'CONSTABLESS',
+  'PUBLIC',
+  'DPS',
+  'SHERIFF',
+  'SHERIFFS',
+  'OFFICE',
+  'AIRPORT',
+  'INTERNATIONAL',
+  'REGIONAL',
+  'METROPOLITAN',
+  'METRO',
+  'SPECIAL',
+  'WARD',
+  'PRECINCT',
+  'DISTRICT',
+  'AUTHORITY',
+  'UNIVERSITY',
+  'COLLEGE',
+  'SCHOOL',
+  'STATE',
+  'PA',
+  'COUNTY',
+  'CORRECTIONS',
+  'CORRECTION',
+  'CORRECTIONAL',
+  'JAIL',
+  'DETENTION',
+  'BOARD',
+  'CRIMINAL',
+  'ATTORNEY',
+  'ATTORNEYS',
+  'PROSECUTOR',
   'PROSECUTORS',
 ]);
 const ORDINAL_WORD = /^(\d+(ST|ND|RD|TH)?|FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH)$/;
@@ -270,7 +309,9 @@ function countyNamedPlace(stateCode: string, name: string): CountyEntry | null {
 
 /** A GeoNames place by name within a state, preferring one in the given county. */
 export function cityNamed(stateCode: string, name: string, preferredCounty: string | null): CityEntry | null {
-  const matches = cityIndex().get(stateCode)?.get(joinPlace(placeWords(name)));
+  const matches = cityIndex()
+    .get(stateCode)
+    ?.get(joinPlace(placeWords(name)));
   if (!matches) return null;
   return matches.find((city) => city.countyFips === preferredCounty) ?? matches[0]!;
 }
@@ -293,7 +334,8 @@ let overridesByKey: Map<string, LocationOverride> | undefined;
 function locationOverride(stateCode: string, name: string): LocationOverride | undefined {
   if (!overridesByKey) {
     overridesByKey = new Map();
-    for (const entry of locationOverrides()) overridesByKey.set(`${entry.stateCode}|${agencyMatchKey(entry.name, entry.stateCode)}`, entry);
+    for (const entry of locationOverrides())
+      overridesByKey.set(`${entry.stateCode}|${agencyMatchKey(entry.name, entry.stateCode)}`, entry);
   }
   return overridesByKey.get(`${stateCode}|${agencyMatchKey(name, stateCode)}`);
 }
@@ -310,7 +352,8 @@ export function overrideLocation(override: LocationOverride): AgencyLocation {
     // The place is looked up in the county's state: an override may fix an agency ICE listed under the wrong state.
     const placeState = county ? findState(county.fips.slice(0, 2))?.code : override.stateCode;
     const city = placeState ? cityNamed(placeState, override.city, override.countyFips) : null;
-    if (city) return { countyFips: override.countyFips ?? city.countyFips, lat: city.lat, lon: city.lon, method: 'override' };
+    if (city)
+      return { countyFips: override.countyFips ?? city.countyFips, lat: city.lat, lon: city.lon, method: 'override' };
   }
   return county ? atCounty(county, 'override') : statewide(override.stateCode, 'override');
 }
@@ -344,7 +387,12 @@ export function locateAgency(input: {
 
 /** locateAgency without the location overrides: what the rules alone make of an agency (the override file's
  *  tests use it to show that every entry is needed). */
-export function locateByRules(input: { name: string; stateCode: string; level: AgencyLevel; countyColumn: string | null }): AgencyLocation {
+export function locateByRules(input: {
+  name: string;
+  stateCode: string;
+  level: AgencyLevel;
+  countyColumn: string | null;
+}): AgencyLocation {
   const stateCode = findState(input.stateCode)?.code;
   if (!stateCode) return UNRESOLVED;
   if (input.level === 'state') return statewide(stateCode, 'statewide');

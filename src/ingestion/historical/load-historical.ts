@@ -32,7 +32,6 @@ const JAIL_ONLY_FROM = '2013-01-01';
 /** ICE announced the Warrant Service Officer model on this day: from then an MOA without its model in the file name is ambiguous. */
 const WSO_ANNOUNCED_ON = '2019-05-06';
 
-
 /** The model names of OIG-10-63's Appendix E ("Hybrid" is both jail and task force). */
 const OIG_MODELS: Record<string, ModelCode> = {
   'jail enforcement': 'jail_enforcement',
@@ -44,15 +43,17 @@ const OIG_MODELS: Record<string, ModelCode> = {
  * Reviewed corrections of a source's state, for rows no identity rule can place (the state is not part of a
  * name, so agency-overrides.json, which matches within a state, cannot say it).
  */
-const STATE_CORRECTIONS: { fileKind: SourceKind; state: string; agency: string; stateCode: string; reason: string }[] = [
-  {
-    fileKind: 'moa_archive',
-    state: 'Texas',
-    agency: "Whitfield County Sheriff's Office",
-    stateCode: 'GA',
-    reason: "Filed under Texas in ICE's MOA index; Whitfield County is in Georgia, where OIG-10-63 lists this sheriff's office.",
-  },
-];
+const STATE_CORRECTIONS: { fileKind: SourceKind; state: string; agency: string; stateCode: string; reason: string }[] =
+  [
+    {
+      fileKind: 'moa_archive',
+      state: 'Texas',
+      agency: "Whitfield County Sheriff's Office",
+      stateCode: 'GA',
+      reason:
+        "Filed under Texas in ICE's MOA index; Whitfield County is in Georgia, where OIG-10-63 lists this sheriff's office.",
+    },
+  ];
 
 type SourceKind = 'ice_list' | 'oig_appendix' | 'moa_archive';
 
@@ -139,7 +140,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function requireDate(value: string, where: string, optional = false): string | null {
   if (value === '' && optional) return null;
-  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) throw new IngestInputError(`${where}: "${value}" is not a date (YYYY-MM-DD)`);
+  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)))
+    throw new IngestInputError(`${where}: "${value}" is not a date (YYYY-MM-DD)`);
   return value;
 }
 
@@ -153,7 +155,8 @@ function stateCodeOf(value: string, where: string): string {
 export function moaModel(fileName: string, signedOn: string | null): { model: ModelCode | null; inferred: boolean } {
   if (/JEM/i.test(fileName)) return { model: 'jail_enforcement', inferred: false };
   if (/WSO/i.test(fileName)) return { model: 'warrant_service_officer', inferred: false };
-  if (signedOn && signedOn >= JAIL_ONLY_FROM && signedOn < WSO_ANNOUNCED_ON) return { model: 'jail_enforcement', inferred: true };
+  if (signedOn && signedOn >= JAIL_ONLY_FROM && signedOn < WSO_ANNOUNCED_ON)
+    return { model: 'jail_enforcement', inferred: true };
   return { model: null, inferred: false };
 }
 
@@ -163,11 +166,13 @@ export function readSourceFile(fileName: string, text: string): Source[] {
   const table = parseCsv(text.replace(/^\uFEFF/, ''));
   const header = (table[0] ?? []).map((cell) => cell.trim()).join(',');
   const kind = (Object.keys(HEADERS) as SourceKind[]).find((candidate) => HEADERS[candidate] === header);
-  if (!kind) throw new IngestInputError(`${fileName}: not a historical source (unknown header "${header.slice(0, 80)}")`);
+  if (!kind)
+    throw new IngestInputError(`${fileName}: not a historical source (unknown header "${header.slice(0, 80)}")`);
   const names = header.split(',');
   const rows = table.slice(1).map((cells, index) => {
     const line = index + 2;
-    if (cells.length !== names.length) throw new IngestInputError(`${fileName}, line ${line}: ${cells.length} fields, expected ${names.length}`);
+    if (cells.length !== names.length)
+      throw new IngestInputError(`${fileName}, line ${line}: ${cells.length} fields, expected ${names.length}`);
     return { line, cells: Object.fromEntries(names.map((name, i) => [name, cells[i]!.trim()])) };
   });
   if (rows.length === 0) throw new IngestInputError(`${fileName}: no rows`);
@@ -207,23 +212,46 @@ export function readSourceFile(fileName: string, text: string): Source[] {
       const source = sourceFor(base, cells.source!, reportId);
       source.rows.push({ line, cells });
       const model = OIG_MODELS[cells.model!.toLowerCase()];
-      if (!model) throw new IngestInputError(`${where}: unknown model "${cells.model}" (Jail Enforcement, Task Force or Hybrid)`);
-      if (cells.status !== 'signed' && cells.status !== 'pending') throw new IngestInputError(`${where}: status "${cells.status}" is neither signed nor pending`);
+      if (!model)
+        throw new IngestInputError(`${where}: unknown model "${cells.model}" (Jail Enforcement, Task Force or Hybrid)`);
+      if (cells.status !== 'signed' && cells.status !== 'pending')
+        throw new IngestInputError(`${where}: status "${cells.status}" is neither signed nor pending`);
       const signedOn = requireDate(cells.date_signed_original!, where, true);
-      const common = { sourceId: source.id, line, stateCode: stateCodeOf(cells.state!, where), agencyName: cells.agency, model };
+      const common = {
+        sourceId: source.id,
+        line,
+        stateCode: stateCodeOf(cells.state!, where),
+        agencyName: cells.agency,
+        model,
+      };
       const details = { model_as_written: cells.model };
       if (cells.status === 'pending') {
         // A pending application's "original signing date" is no signing: kept as written, not as an event.
         const pendingDetails = signedOn ? { ...details, date_signed_original_as_written: signedOn } : details;
-        source.evidence.push({ ...common, on: asOf, what: 'pending', note: `pending on ${asOf} (${cite})`, details: pendingDetails });
+        source.evidence.push({
+          ...common,
+          on: asOf,
+          what: 'pending',
+          note: `pending on ${asOf} (${cite})`,
+          details: pendingDetails,
+        });
         continue;
       }
-      if (signedOn) source.evidence.push({ ...common, on: signedOn, what: 'signed', note: `signed ${signedOn} (${cite})`, details });
+      if (signedOn)
+        source.evidence.push({
+          ...common,
+          on: signedOn,
+          what: 'signed',
+          note: `signed ${signedOn} (${cite})`,
+          details,
+        });
       source.evidence.push({ ...common, on: asOf, what: 'listed', note: `in force on ${asOf} (${cite})`, details });
     } else {
       const source = sourceFor(base, cells.source!, null);
       source.rows.push({ line, cells });
-      const correction = STATE_CORRECTIONS.find((c) => c.fileKind === kind && c.state === cells.state && c.agency === cells.agency);
+      const correction = STATE_CORRECTIONS.find(
+        (c) => c.fileKind === kind && c.state === cells.state && c.agency === cells.agency,
+      );
       const signedOn = requireDate(cells.date_signed!, where, true);
       const { model, inferred } = moaModel(cells.moa_file!, signedOn);
       source.evidence.push({
@@ -234,10 +262,12 @@ export function readSourceFile(fileName: string, text: string): Source[] {
         model,
         on: signedOn,
         what: 'signed',
-        note: signedOn ? `MOA signed ${signedOn} (ICE MOA archive)` : 'MOA in ICE\'s archive, undated',
+        note: signedOn ? `MOA signed ${signedOn} (ICE MOA archive)` : "MOA in ICE's archive, undated",
         details: {
           moa_file: cells.moa_file,
-          ...(inferred ? { model_inferred: `the only model ICE offered between ${JAIL_ONLY_FROM} and ${WSO_ANNOUNCED_ON}` } : {}),
+          ...(inferred
+            ? { model_inferred: `the only model ICE offered between ${JAIL_ONLY_FROM} and ${WSO_ANNOUNCED_ON}` }
+            : {}),
           ...(correction ? { state_corrected: correction.reason } : {}),
         },
       });
@@ -293,7 +323,9 @@ function groupAgreements(evidence: { fact: Evidence; agencyId: string }[]): Hist
   }
   const agreements = [...byKey.values()];
   for (const agreement of agreements) {
-    agreement.evidence.sort((a, b) => a.on!.localeCompare(b.on!) || a.sourceId.localeCompare(b.sourceId) || a.line - b.line);
+    agreement.evidence.sort(
+      (a, b) => a.on!.localeCompare(b.on!) || a.sourceId.localeCompare(b.sourceId) || a.line - b.line,
+    );
     agreement.id = `${agreement.agencyId}--hist-${MODEL_ABBREVIATION[agreement.model]}-${agreement.evidence[0]!.on}`;
   }
   return agreements.sort((a, b) => a.id.localeCompare(b.id));
@@ -343,12 +375,25 @@ async function writeLayer(
 ): Promise<HistoricalReport> {
   const endsAt = firstList.list_date;
   const previous = await client.query<{ id: string; sha256: string }>('SELECT id, sha256 FROM historical_sources');
-  const fingerprint = (rows: { id: string; sha256: string }[]) => rows.map((row) => `${row.id}:${row.sha256}`).sort().join('|');
+  const fingerprint = (rows: { id: string; sha256: string }[]) =>
+    rows
+      .map((row) => `${row.id}:${row.sha256}`)
+      .sort()
+      .join('|');
   // Same files as last time (the boundary never moves, see the module comment): the caller rolls back.
   const unchanged = fingerprint(previous.rows) === fingerprint(sources);
   const summaryOf = (source: Source) => {
-    const dates = source.evidence.map((fact) => fact.on).filter((on): on is string => on !== null && on < endsAt).sort();
-    return { id: source.id, title: source.title, rows: source.rows.length, first_on: dates[0] ?? null, last_on: dates.at(-1) ?? null };
+    const dates = source.evidence
+      .map((fact) => fact.on)
+      .filter((on): on is string => on !== null && on < endsAt)
+      .sort();
+    return {
+      id: source.id,
+      title: source.title,
+      rows: source.rows.length,
+      first_on: dates[0] ?? null,
+      last_on: dates.at(-1) ?? null,
+    };
   };
 
   // Replace the layer: historical agreements (their events and spans cascade), links, sources.
@@ -371,7 +416,10 @@ async function writeLayer(
       const before = found.newAgencies.length;
       // By the name a reviewed override gives it, so an agency created here is named as the override says.
       const name = resolvedAgencyName(fact.agencyName, fact.stateCode);
-      const agency = agencies.resolve({ state: fact.stateCode, agencyName: name, agencyType: null, county: null }, found);
+      const agency = agencies.resolve(
+        { state: fact.stateCode, agencyName: name, agencyType: null, county: null },
+        found,
+      );
       if (found.newAgencies.length === before) matched.add(agency.id);
       resolved.push({ fact, agencyId: agency.id });
       if (!fact.on) undated++;
@@ -408,7 +456,12 @@ async function writeLayer(
   const names = new Map<string, { agencyId: string; name: string; searchKey: string; sourceId: string }>();
   for (const { fact, agencyId } of resolved) {
     const name = canonicalAgencyName(fact.agencyName);
-    names.set(`${agencyId}|${name}|${fact.sourceId}`, { agencyId, name, searchKey: agencySearchKey(name), sourceId: fact.sourceId });
+    names.set(`${agencyId}|${name}|${fact.sourceId}`, {
+      agencyId,
+      name,
+      searchKey: agencySearchKey(name),
+      sourceId: fact.sourceId,
+    });
   }
   await client.query(
     `INSERT INTO agency_historical_names (agency_id, name, search_key, historical_source_id)
@@ -432,7 +485,8 @@ async function writeLayer(
     const facts = agreement.evidence;
     const last = facts.at(-1)!;
     const signings = facts.filter((fact) => fact.what === 'signed');
-    const continuedAs = agreement.model === 'unstated' ? null : (successor.get(`${agreement.agencyId}|${agreement.model}`) ?? null);
+    const continuedAs =
+      agreement.model === 'unstated' ? null : (successor.get(`${agreement.agencyId}|${agreement.model}`) ?? null);
     agreementRows.push({
       id: agreement.id,
       agencyId: agreement.agencyId,
@@ -445,7 +499,8 @@ async function writeLayer(
     });
     let signedBefore: string | null = null;
     for (const fact of facts) {
-      const type = fact.what === 'pending' ? 'applied' : fact.what === 'listed' ? 'listed' : signedBefore ? 'renewed' : 'signed';
+      const type =
+        fact.what === 'pending' ? 'applied' : fact.what === 'listed' ? 'listed' : signedBefore ? 'renewed' : 'signed';
       eventRows.push({
         agreementId: agreement.id,
         type,
@@ -470,7 +525,12 @@ async function writeLayer(
       sourceId: last.sourceId,
       sourceRow: last.line,
       details: continuedAs
-        ? { reason: 'continues on ICE\'s lists', continued_as: continuedAs, last_seen_on: last.on, first_list_on: endsAt }
+        ? {
+            reason: "continues on ICE's lists",
+            continued_as: continuedAs,
+            last_seen_on: last.on,
+            first_list_on: endsAt,
+          }
         : {
             reason: 'not on the first ICE list of the archive',
             ended_after: last.on,
@@ -488,7 +548,13 @@ async function writeLayer(
       else if (open?.status !== status) runs.push({ status, from: fact.on!, sourceId: fact.sourceId });
     }
     runs.forEach((run, index) =>
-      spanRows.push({ agreementId: agreement.id, status: run.status, fromOn: run.from, toOn: runs[index + 1]?.from ?? endsAt, sourceId: run.sourceId }),
+      spanRows.push({
+        agreementId: agreement.id,
+        status: run.status,
+        fromOn: run.from,
+        toOn: runs[index + 1]?.from ?? endsAt,
+        sourceId: run.sourceId,
+      }),
     );
     spanRows.push({ agreementId: agreement.id, status: 'ended', fromOn: endsAt, toOn: null, sourceId: last.sourceId });
   }
@@ -569,9 +635,11 @@ const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.
  * sources) and read as the loader reads it; nothing happens when no historical source was loaded.
  */
 export async function rebuildHistoricalLayer(client: pg.ClientBase): Promise<void> {
-  const stored = await client.query<{ file_name: string; sha256: string; raw_rows: { line: number; cells: Record<string, string> }[] }>(
-    'SELECT file_name, sha256, raw_rows FROM historical_sources ORDER BY id',
-  );
+  const stored = await client.query<{
+    file_name: string;
+    sha256: string;
+    raw_rows: { line: number; cells: Record<string, string> }[];
+  }>('SELECT file_name, sha256, raw_rows FROM historical_sources ORDER BY id');
   if (stored.rows.length === 0) return;
   const first = await client.query<{ id: number; list_date: string }>(
     `SELECT id, list_date FROM source_lists WHERE status = 'applied' AND kind = 'participating' ORDER BY list_date, id LIMIT 1`,
@@ -584,13 +652,18 @@ export async function rebuildHistoricalLayer(client: pg.ClientBase): Promise<voi
   }
   const sources: Source[] = [];
   for (const [fileName, file] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    const keys = Object.keys(file.rows[0]?.cells ?? {}).sort().join(',');
+    const keys = Object.keys(file.rows[0]?.cells ?? {})
+      .sort()
+      .join(',');
     const header = Object.values(HEADERS).find((candidate) => candidate.split(',').sort().join(',') === keys);
     if (!header) throw new Error(`historical source ${fileName}: its stored rows match no known header`);
     const names = header.split(',');
-    const lines = file.rows.sort((a, b) => a.line - b.line).map((row) => names.map((name) => csvField(row.cells[name] ?? '')).join(','));
+    const lines = file.rows
+      .sort((a, b) => a.line - b.line)
+      .map((row) => names.map((name) => csvField(row.cells[name] ?? '')).join(','));
     // Read as the loader read the file; the file's own hash stays the one it was loaded with.
-    for (const source of readSourceFile(fileName, [header, ...lines].join('\n'))) sources.push({ ...source, sha256: file.sha256 });
+    for (const source of readSourceFile(fileName, [header, ...lines].join('\n')))
+      sources.push({ ...source, sha256: file.sha256 });
   }
   if (!first.rows[0]) {
     await client.query("DELETE FROM agreements WHERE origin = 'historical'");

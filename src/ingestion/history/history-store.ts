@@ -12,32 +12,34 @@ export const LIST_WRITE_LOCK = 287004;
 export async function loadHistoryState(client: pg.ClientBase): Promise<HistoryState> {
   // One client runs one query at a time: these go in sequence.
   const agencyRows = await client.query<{
-      id: string;
-      canonical_name: string;
-      match_key: string;
-      type: AgencyType;
-      level: AgencyLevel;
-      state_code: string;
-      county_fips: string | null;
+    id: string;
+    canonical_name: string;
+    match_key: string;
+    type: AgencyType;
+    level: AgencyLevel;
+    state_code: string;
+    county_fips: string | null;
   }>('SELECT id, canonical_name, match_key, type, level, state_code, county_fips FROM agencies');
-  const aliasRows = await client.query<{ agency_id: string; name: string }>('SELECT agency_id, name FROM agency_aliases');
+  const aliasRows = await client.query<{ agency_id: string; name: string }>(
+    'SELECT agency_id, name FROM agency_aliases',
+  );
   // Historical agreements (before 2021) are a layer of their own: the planner neither sees nor changes them.
   const agreementRows = await client.query<{
-      id: string;
-      agency_id: string;
-      model_code: ModelCode;
-      status: AgreementState['status'];
-      signed_on: string | null;
-      first_listed_on: string | null;
-      last_listed_on: string | null;
-      ended_on: string | null;
-      moa_url: string | null;
-      addendum_url: string | null;
-      supersedes_id: string | null;
-      ended_by: AgreementState['endedBy'];
-    }>(
-      // How an agreement ended is read back from its latest ending event.
-      `SELECT a.*, (SELECT CASE WHEN e.type = 'withdrawn' THEN 'withdrawn'
+    id: string;
+    agency_id: string;
+    model_code: ModelCode;
+    status: AgreementState['status'];
+    signed_on: string | null;
+    first_listed_on: string | null;
+    last_listed_on: string | null;
+    ended_on: string | null;
+    moa_url: string | null;
+    addendum_url: string | null;
+    supersedes_id: string | null;
+    ended_by: AgreementState['endedBy'];
+  }>(
+    // How an agreement ended is read back from its latest ending event.
+    `SELECT a.*, (SELECT CASE WHEN e.type = 'withdrawn' THEN 'withdrawn'
                                 WHEN e.details->>'reason' = 'superseded' THEN 'superseded' ELSE 'missing' END
                     FROM agreement_events e
                     WHERE e.agreement_id = a.id AND e.type IN ('ended', 'withdrawn')
@@ -109,7 +111,12 @@ export async function insertAgencies(client: pg.ClientBase, newAgencies: NewAgen
 }
 
 /** Writes a plan for the list `sourceListId` dated `listDate`. */
-export async function writePlan(client: pg.ClientBase, sourceListId: number, listDate: string, plan: ListPlan): Promise<void> {
+export async function writePlan(
+  client: pg.ClientBase,
+  sourceListId: number,
+  listDate: string,
+  plan: ListPlan,
+): Promise<void> {
   await insertAgencies(client, plan.newAgencies);
   const displayNames = [...plan.renamedAgencies, ...plan.respelledAgencies];
   if (displayNames.length > 0) {
@@ -128,7 +135,11 @@ export async function writePlan(client: pg.ClientBase, sourceListId: number, lis
        last_seen_on = GREATEST(agency_aliases.last_seen_on, EXCLUDED.last_seen_on),
        last_source_list_id = CASE WHEN EXCLUDED.last_seen_on >= agency_aliases.last_seen_on
          THEN EXCLUDED.last_source_list_id ELSE agency_aliases.last_source_list_id END`,
-    [json(dedupe(plan.aliases, (alias) => alias.name).map(({ agencyId, name }) => ({ agencyId, name }))), listDate, sourceListId],
+    [
+      json(dedupe(plan.aliases, (alias) => alias.name).map(({ agencyId, name }) => ({ agencyId, name }))),
+      listDate,
+      sourceListId,
+    ],
   );
   // And every spelling exactly as printed, with the alias it normalizes to.
   await client.query(
@@ -169,10 +180,10 @@ export async function writePlan(client: pg.ClientBase, sourceListId: number, lis
   }
   if (plan.statusChanges.length > 0) {
     const ids = plan.statusChanges.map((change) => change.agreementId);
-    await client.query('UPDATE agreement_status_spans SET to_on = $2 WHERE agreement_id = ANY($1::text[]) AND to_on IS NULL', [
-      ids,
-      listDate,
-    ]);
+    await client.query(
+      'UPDATE agreement_status_spans SET to_on = $2 WHERE agreement_id = ANY($1::text[]) AND to_on IS NULL',
+      [ids, listDate],
+    );
     await client.query(
       `INSERT INTO agreement_status_spans (agreement_id, status, from_on, source_list_id)
        SELECT "agreementId", status::agreement_status, $2::date, $3::int
@@ -191,13 +202,20 @@ export async function writePlan(client: pg.ClientBase, sourceListId: number, lis
 }
 
 /** One alias per agency and `field` (an upsert may not touch a row twice). */
-function dedupe(aliases: ListPlan['aliases'], field: (alias: ListPlan['aliases'][number]) => string): ListPlan['aliases'] {
+function dedupe(
+  aliases: ListPlan['aliases'],
+  field: (alias: ListPlan['aliases'][number]) => string,
+): ListPlan['aliases'] {
   const seen = new Map(aliases.map((alias) => [`${alias.agencyId}|${field(alias)}`, alias]));
   return [...seen.values()];
 }
 
 /** The rows of a list that did not become or confirm one agreement (replacing any from an earlier ingestion of it). */
-export async function writeSkippedRows(client: pg.ClientBase, sourceListId: number, skipped: SkippedRow[]): Promise<void> {
+export async function writeSkippedRows(
+  client: pg.ClientBase,
+  sourceListId: number,
+  skipped: SkippedRow[],
+): Promise<void> {
   await client.query('DELETE FROM source_list_skipped_rows WHERE source_list_id = $1', [sourceListId]);
   if (skipped.length === 0) return;
   await client.query(

@@ -49,7 +49,19 @@ export function compareFilePlace(
   b: { date: string | null; time: string | null; kind: string | null; path: string },
 ): number {
   return compareListPlace(
-    { listDate: a.date ?? '9999', listTime: a.time, kind: a.kind === 'participating' ? 'participating' : 'pending', publishedAt: null, arrival: a.path },
-    { listDate: b.date ?? '9999', listTime: b.time, kind: b.kind === 'participating' ? 'participating' : 'pending', publishedAt: null, arrival: b.path },
+    {
+      listDate: a.date ?? '9999',
+      listTime: a.time,
+      kind: a.kind === 'participating' ? 'participating' : 'pending',
+      publishedAt: null,
+      arrival: a.path,
+    },
+    {
+      listDate: b.date ?? '9999',
+      listTime: b.time,
+      kind: b.kind === 'participating' ? 'participating' : 'pending',
+      publishedAt: null,
+      arrival: b.path,
+    },
   );
 }

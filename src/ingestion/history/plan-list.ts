@@ -216,7 +216,8 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
   const createAgreement = (group: RowGroup, status: AgreementStatus, supersedesId: string | null): AgreementState => {
     const signing = group.row.signedOn ?? `applied-${list.listDate}`;
     let id = `${group.agency.id}--${MODEL_ABBREVIATION[group.model]}-${signing}`;
-    for (let n = 2; usedAgreementIds.has(id); n++) id = `${group.agency.id}--${MODEL_ABBREVIATION[group.model]}-${signing}-${n}`;
+    for (let n = 2; usedAgreementIds.has(id); n++)
+      id = `${group.agency.id}--${MODEL_ABBREVIATION[group.model]}-${signing}-${n}`;
     usedAgreementIds.add(id);
     const agreement: AgreementState = {
       id,
@@ -309,7 +310,10 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
         const renewal = createAgreement(group, 'active', current.id);
         seen.add(renewal.id);
         confirmed.set(key, renewal.id);
-        event(renewal.id, 'renewed', rowSigned, row, { supersedes_id: current.id, previous_signed_on: current.signedOn });
+        event(renewal.id, 'renewed', rowSigned, row, {
+          supersedes_id: current.id,
+          previous_signed_on: current.signedOn,
+        });
         plan.counts.renewed++;
         continue;
       }
@@ -320,7 +324,10 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
         current.signedOn = rowSigned;
         updated = true;
       }
-      if ((row.moaUrl && row.moaUrl !== current.moaUrl) || (row.addendumUrl && row.addendumUrl !== current.addendumUrl)) {
+      if (
+        (row.moaUrl && row.moaUrl !== current.moaUrl) ||
+        (row.addendumUrl && row.addendumUrl !== current.addendumUrl)
+      ) {
         event(current.id, 'documents_updated', list.listDate, row, {
           moa_url: row.moaUrl ?? current.moaUrl,
           addendum_url: row.addendumUrl ?? current.addendumUrl,
@@ -336,7 +343,8 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
       continue;
     }
 
-    const pending = agreements.find(agency.id, model, 'pending') ?? agreements.recentlyWithdrawn(agency.id, model, list.listDate);
+    const pending =
+      agreements.find(agency.id, model, 'pending') ?? agreements.recentlyWithdrawn(agency.id, model, list.listDate);
     if (pending) {
       seen.add(pending.id);
       confirmed.set(key, pending.id);
@@ -421,7 +429,11 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
  * An agency this list names only by its display name keeps it (it gained no
  * alias and its most recent spelling is the display name): it is not judged.
  */
-function updateDisplayNames(plan: ListPlan, agencies: Map<string, AgencyState>, namesByAgency: Map<string, string[]>): void {
+function updateDisplayNames(
+  plan: ListPlan,
+  agencies: Map<string, AgencyState>,
+  namesByAgency: Map<string, string[]>,
+): void {
   for (const [agencyId, names] of namesByAgency) {
     const agency = agencies.get(agencyId)!;
     if (names.every((name) => name === agency.canonicalName)) continue;
@@ -436,7 +448,8 @@ function updateDisplayNames(plan: ListPlan, agencies: Map<string, AgencyState>, 
 }
 
 /** What identifying an agency needs from a row (an ICE list's or a historical source's). */
-export type AgencyRow = Pick<ParsedRow, 'state' | 'agencyName' | 'agencyType' | 'county'> & Partial<Pick<ParsedRow, 'agencyRaw'>>;
+export type AgencyRow = Pick<ParsedRow, 'state' | 'agencyName' | 'agencyType' | 'county'> &
+  Partial<Pick<ParsedRow, 'agencyRaw'>>;
 
 interface RowIdentity {
   name: string;
@@ -496,7 +509,11 @@ export class AgencyIndex {
    * The agency a row names; a new one (added to `found.newAgencies`) when none matches. Its name is recorded in
    * `found.aliases` (with the raw spelling when the row has one) and in `namesByAgency` when given.
    */
-  resolve(row: AgencyRow, found: Pick<ListPlan, 'newAgencies' | 'aliases'>, namesByAgency?: Map<string, string[]>): AgencyState {
+  resolve(
+    row: AgencyRow,
+    found: Pick<ListPlan, 'newAgencies' | 'aliases'>,
+    namesByAgency?: Map<string, string[]>,
+  ): AgencyState {
     const stateCode = row.state!;
     const { name, matchKey, type, level } = identityOf(stateCode, row.agencyName, row.agencyType);
     let agency = this.byKey.get(`${stateCode}|${matchKey}`) ?? this.byAlias.get(`${stateCode}|${name}`);
@@ -545,7 +562,12 @@ export class AgencyIndex {
     found: Pick<ListPlan, 'aliases'>,
     namesByAgency: Map<string, string[]> | undefined,
   ): void {
-    found.aliases.push({ agencyId: agency.id, name, spelling: row.agencyRaw ?? row.agencyName, searchKey: agencySearchKey(name) });
+    found.aliases.push({
+      agencyId: agency.id,
+      name,
+      spelling: row.agencyRaw ?? row.agencyName,
+      searchKey: agencySearchKey(name),
+    });
     if (!namesByAgency) return;
     const names = namesByAgency.get(agency.id);
     if (!names) namesByAgency.set(agency.id, [name]);

@@ -10,7 +10,14 @@
 import type pg from 'pg';
 import { linkReportAgencies } from '../../reference/load.ts';
 import type { AgencyLocation } from '../agencies/place.ts';
-import { planList, type AgreementStatus, type HistoryState, type ListPlan, type PlannedEvent, type SkippedRow } from './plan-list.ts';
+import {
+  planList,
+  type AgreementStatus,
+  type HistoryState,
+  type ListPlan,
+  type PlannedEvent,
+  type SkippedRow,
+} from './plan-list.ts';
 import { rebuildHistoricalLayer } from '../historical/load-historical.ts';
 import { compareListPlace, type ListPlace } from './list-order.ts';
 import type { ListKind, ParsedRow } from '../lists/parse/index.ts';
@@ -63,10 +70,13 @@ export async function appliedListsInOrder(client: pg.ClientBase): Promise<Applie
 
 /** Reads the stored rows of `ids` (raw cells from raw_rows, the rest from parsed_rows). */
 async function readRows(client: pg.ClientBase, ids: number[]): Promise<Map<number, ParsedRow[]>> {
-  const result = await client.query<{ id: number; file_name: string | null; list_date: string; parsed_rows: StoredRow[] | null; raw_rows: { row: number; cells: Record<string, string> }[] }>(
-    'SELECT id, file_name, list_date, parsed_rows, raw_rows FROM source_lists WHERE id = ANY($1::int[])',
-    [ids],
-  );
+  const result = await client.query<{
+    id: number;
+    file_name: string | null;
+    list_date: string;
+    parsed_rows: StoredRow[] | null;
+    raw_rows: { row: number; cells: Record<string, string> }[];
+  }>('SELECT id, file_name, list_date, parsed_rows, raw_rows FROM source_lists WHERE id = ANY($1::int[])', [ids]);
   const rows = new Map<number, ParsedRow[]>();
   for (const list of result.rows) {
     if (!list.parsed_rows) {
@@ -141,7 +151,11 @@ function record(history: DerivedHistory, list: { id: number; kind: ListKind; lis
   for (const agency of plan.newAgencies) history.locations.set(agency.id, agency.location);
   for (const alias of plan.aliases) {
     const aliasKey = `${alias.agencyId}|${alias.name}`;
-    history.aliases.set(aliasKey, { agencyId: alias.agencyId, name: alias.name, ...seen(history.aliases.get(aliasKey), listDate, id) });
+    history.aliases.set(aliasKey, {
+      agencyId: alias.agencyId,
+      name: alias.name,
+      ...seen(history.aliases.get(aliasKey), listDate, id),
+    });
   }
   // A spelling keeps the name and search key of its first list (the last of them in that list).
   const firstSpellings = new Map<string, ListPlan['aliases'][number]>();
@@ -167,7 +181,13 @@ function record(history: DerivedHistory, list: { id: number; kind: ListKind; lis
     history.openSpans.delete(agreementId);
   }
   for (const change of plan.statusChanges) {
-    const span: Span = { agreementId: change.agreementId, status: change.status, fromOn: listDate, toOn: null, listId: id };
+    const span: Span = {
+      agreementId: change.agreementId,
+      status: change.status,
+      fromOn: listDate,
+      toOn: null,
+      listId: id,
+    };
     history.spans.push(span);
     const open = history.openSpans.get(change.agreementId) ?? [];
     open.push(span);
@@ -225,9 +245,7 @@ export async function replayLists(
     }
     const { list } = step;
     if (!batch.has(list.id)) {
-      const ids = steps
-        .slice(i, i + ROWS_BATCH)
-        .flatMap((next) => (next.kind === 'stored' ? [next.list.id] : []));
+      const ids = steps.slice(i, i + ROWS_BATCH).flatMap((next) => (next.kind === 'stored' ? [next.list.id] : []));
       batch = await readRows(client, ids);
     }
     const plan = planList(history.state, { kind: list.kind, listDate: list.listDate }, batch.get(list.id)!);
@@ -243,7 +261,11 @@ const json = (rows: unknown[]) => JSON.stringify(rows);
  * Replaces the derived tables with `history` (the caller holds the list write lock, in a transaction), then the
  * historical layer. `listId` maps the arriving list's placeholder id to its stored id.
  */
-export async function writeHistory(client: pg.ClientBase, history: DerivedHistory, listId: (id: number) => number = (id) => id): Promise<void> {
+export async function writeHistory(
+  client: pg.ClientBase,
+  history: DerivedHistory,
+  listId: (id: number) => number = (id) => id,
+): Promise<void> {
   // Agreements take their events and spans with them (ON DELETE CASCADE); agencies stay where they still exist,
   // so that what refers to them (report links) is kept.
   await client.query('DELETE FROM agreements');
@@ -253,11 +275,17 @@ export async function writeHistory(client: pg.ClientBase, history: DerivedHistor
   const agencies = [...history.state.agencies.values()];
   await client.query('DELETE FROM agencies WHERE NOT (id = ANY($1::text[]))', [agencies.map((agency) => agency.id)]);
   const existing = new Set((await client.query<{ id: string }>('SELECT id FROM agencies')).rows.map((row) => row.id));
-  const newAgencies = agencies.filter((agency) => !existing.has(agency.id)).map((agency) => ({ ...agency, location: history.locations.get(agency.id)! }));
-  const keptAgencies = agencies.filter((agency) => existing.has(agency.id)).map((agency) => ({ ...agency, location: history.locations.get(agency.id)! }));
+  const newAgencies = agencies
+    .filter((agency) => !existing.has(agency.id))
+    .map((agency) => ({ ...agency, location: history.locations.get(agency.id)! }));
+  const keptAgencies = agencies
+    .filter((agency) => existing.has(agency.id))
+    .map((agency) => ({ ...agency, location: history.locations.get(agency.id)! }));
   if (keptAgencies.length > 0) {
     // Two kept agencies may trade identity keys: the keys are parked first, so no unique check trips midway.
-    await client.query(`UPDATE agencies SET match_key = '~parked~' || id WHERE id = ANY($1::text[])`, [keptAgencies.map((agency) => agency.id)]);
+    await client.query(`UPDATE agencies SET match_key = '~parked~' || id WHERE id = ANY($1::text[])`, [
+      keptAgencies.map((agency) => agency.id),
+    ]);
     await client.query(
       `UPDATE agencies SET canonical_name = r."canonicalName", match_key = r."matchKey", type = r.type::agency_type,
          level = r.level::agency_level, state_code = r."stateCode", county_fips = r."countyFips", lat = r.lat, lon = r.lon,
@@ -288,7 +316,15 @@ export async function writeHistory(client: pg.ClientBase, history: DerivedHistor
     `INSERT INTO agency_aliases (agency_id, name, first_seen_on, last_seen_on, first_source_list_id, last_source_list_id)
      SELECT "agencyId", name, "firstSeenOn", "lastSeenOn", "firstListId", "lastListId"
      FROM jsonb_to_recordset($1::jsonb) AS r("agencyId" text, name text, "firstSeenOn" date, "lastSeenOn" date, "firstListId" int, "lastListId" int)`,
-    [json([...history.aliases.values()].map((alias) => ({ ...alias, firstListId: listId(alias.firstListId), lastListId: listId(alias.lastListId) })))],
+    [
+      json(
+        [...history.aliases.values()].map((alias) => ({
+          ...alias,
+          firstListId: listId(alias.firstListId),
+          lastListId: listId(alias.lastListId),
+        })),
+      ),
+    ],
   );
   await client.query(
     `INSERT INTO agency_spellings (agency_id, spelling, name, search_key, first_seen_on, last_seen_on, first_source_list_id, last_source_list_id)
@@ -361,13 +397,22 @@ interface Snapshot {
 }
 
 async function snapshot(client: pg.ClientBase): Promise<Snapshot> {
-  const agencies = await client.query<{ id: string; state_code: string; canonical_name: string; aliases: string[] | null }>(
+  const agencies = await client.query<{
+    id: string;
+    state_code: string;
+    canonical_name: string;
+    aliases: string[] | null;
+  }>(
     `SELECT a.id, a.state_code, a.canonical_name, array_agg(al.name) FILTER (WHERE al.name IS NOT NULL) AS aliases
      FROM agencies a LEFT JOIN agency_aliases al ON al.agency_id = a.id GROUP BY a.id`,
   );
-  const agreements = await client.query<{ id: string; agency_id: string; model_code: string; signed_on: string | null; status: string }>(
-    'SELECT id, agency_id, model_code, signed_on, status FROM agreements',
-  );
+  const agreements = await client.query<{
+    id: string;
+    agency_id: string;
+    model_code: string;
+    signed_on: string | null;
+    status: string;
+  }>('SELECT id, agency_id, model_code, signed_on, status FROM agreements');
   const events = await client.query<{ fingerprint: string; n: number }>(
     `SELECT concat_ws('|', agreement_id, type, occurred_on, details::text) AS fingerprint, count(*)::int AS n
      FROM agreement_events GROUP BY 1`,
@@ -376,18 +421,33 @@ async function snapshot(client: pg.ClientBase): Promise<Snapshot> {
     "SELECT id, kind, list_date, (summary->'counts')::text AS counts FROM source_lists WHERE status = 'applied'",
   );
   return {
-    agencies: new Map(agencies.rows.map((row) => [row.id, { state: row.state_code, name: row.canonical_name, aliases: row.aliases ?? [] }])),
+    agencies: new Map(
+      agencies.rows.map((row) => [
+        row.id,
+        { state: row.state_code, name: row.canonical_name, aliases: row.aliases ?? [] },
+      ]),
+    ),
     agreements: new Map(
-      agreements.rows.map((row) => [row.id, { agencyId: row.agency_id, model: row.model_code, signedOn: row.signed_on, status: row.status }]),
+      agreements.rows.map((row) => [
+        row.id,
+        { agencyId: row.agency_id, model: row.model_code, signedOn: row.signed_on, status: row.status },
+      ]),
     ),
     events: new Map(events.rows.map((row) => [row.fingerprint, row.n])),
-    counts: new Map(lists.rows.map((row) => [row.id, { kind: row.kind, listDate: row.list_date, counts: row.counts ?? '' }])),
+    counts: new Map(
+      lists.rows.map((row) => [row.id, { kind: row.kind, listDate: row.list_date, counts: row.counts ?? '' }]),
+    ),
   };
 }
 
 /** What a re-derivation changed, for the CLI's report and the redirects of merged ids. */
 export interface HistoryChanges {
-  agencies: { added: string[]; removed: string[]; merged: { from: string; into: string }[]; split: { from: string; into: string }[] };
+  agencies: {
+    added: string[];
+    removed: string[];
+    merged: { from: string; into: string }[];
+    split: { from: string; into: string }[];
+  };
   agreements: { added: string[]; removed: string[]; merged: { from: string; into: string }[] };
   events: { added: number; removed: number };
   /** Lists (kind and date) whose counts moved. */
@@ -396,9 +456,11 @@ export interface HistoryChanges {
 
 function mostShared(names: string[], holders: Map<string, string[]>, accept: (id: string) => boolean): string | null {
   const tally = new Map<string, number>();
-  for (const name of names) for (const id of holders.get(name) ?? []) if (accept(id)) tally.set(id, (tally.get(id) ?? 0) + 1);
+  for (const name of names)
+    for (const id of holders.get(name) ?? []) if (accept(id)) tally.set(id, (tally.get(id) ?? 0) + 1);
   let best: string | null = null;
-  for (const [id, n] of tally) if (best === null || n > tally.get(best)! || (n === tally.get(best)! && id < best)) best = id;
+  for (const [id, n] of tally)
+    if (best === null || n > tally.get(best)! || (n === tally.get(best)! && id < best)) best = id;
   return best;
 }
 
@@ -413,7 +475,8 @@ function compare(before: Snapshot, after: Snapshot): HistoryChanges {
     }
     return byName;
   };
-  const namesOf = (agency: { state: string; aliases: string[] }) => agency.aliases.map((alias) => `${agency.state}|${alias}`);
+  const namesOf = (agency: { state: string; aliases: string[] }) =>
+    agency.aliases.map((alias) => `${agency.state}|${alias}`);
   const holdersAfter = holders(after);
   const holdersBefore = holders(before);
   const agencyAdded = [...after.agencies.keys()].filter((id) => !before.agencies.has(id)).sort();
@@ -421,17 +484,21 @@ function compare(before: Snapshot, after: Snapshot): HistoryChanges {
   const agencyMerged: { from: string; into: string }[] = [];
   const agencyRemoved: string[] = [];
   for (const id of agencyGone) {
-    const into = mostShared(namesOf(before.agencies.get(id)!), holdersAfter, (candidate) => before.agencies.has(candidate));
+    const into = mostShared(namesOf(before.agencies.get(id)!), holdersAfter, (candidate) =>
+      before.agencies.has(candidate),
+    );
     if (into) agencyMerged.push({ from: id, into });
     else agencyRemoved.push(id);
   }
   const split: { from: string; into: string }[] = [];
   for (const id of agencyAdded) {
-    const from = mostShared(namesOf(after.agencies.get(id)!), holdersBefore, (candidate) => after.agencies.has(candidate));
+    const from = mostShared(namesOf(after.agencies.get(id)!), holdersBefore, (candidate) =>
+      after.agencies.has(candidate),
+    );
     if (from) split.push({ from, into: id });
   }
   const mergedInto = new Map(agencyMerged.map(({ from, into }) => [from, into]));
-  const agreementsOf = new Map<string, [string, (typeof after.agreements extends Map<string, infer V> ? V : never)][]>();
+  const agreementsOf = new Map<string, [string, typeof after.agreements extends Map<string, infer V> ? V : never][]>();
   for (const [id, agreement] of after.agreements) {
     const list = agreementsOf.get(`${agreement.agencyId}|${agreement.model}`) ?? [];
     list.push([id, agreement]);
@@ -443,7 +510,9 @@ function compare(before: Snapshot, after: Snapshot): HistoryChanges {
   for (const id of [...before.agreements.keys()].filter((id) => !after.agreements.has(id)).sort()) {
     const old = before.agreements.get(id)!;
     const agencyId = after.agencies.has(old.agencyId) ? old.agencyId : mergedInto.get(old.agencyId);
-    const candidates = (agencyId ? agreementsOf.get(`${agencyId}|${old.model}`) ?? [] : []).sort(([a], [b]) => (a < b ? -1 : 1));
+    const candidates = (agencyId ? (agreementsOf.get(`${agencyId}|${old.model}`) ?? []) : []).sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    );
     const into =
       candidates.find(([, agreement]) => agreement.signedOn === old.signedOn) ??
       candidates.find(([, agreement]) => agreement.status === old.status) ??
@@ -536,14 +605,25 @@ export async function rederiveHistory(pool: pg.Pool, options: { dryRun?: boolean
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [LIST_WRITE_LOCK]);
-    const rulesBefore = (await client.query<{ rules_version: string | null }>('SELECT rules_version FROM dataset_version WHERE id = 1')).rows[0]
-      ?.rules_version ?? null;
+    const rulesBefore =
+      (await client.query<{ rules_version: string | null }>('SELECT rules_version FROM dataset_version WHERE id = 1'))
+        .rows[0]?.rules_version ?? null;
     const lists = await appliedListsInOrder(client);
-    if (lists.length === 0) throw new IngestInputError('no applied list to re-derive from: ingest the lists first (npm run ingest -- --dir ...)');
+    if (lists.length === 0)
+      throw new IngestInputError(
+        'no applied list to re-derive from: ingest the lists first (npm run ingest -- --dir ...)',
+      );
     const { history } = await replayLists(client, lists);
     const { changes, version } = await replaceHistory(client, history);
     await client.query(options.dryRun ? 'ROLLBACK' : 'COMMIT');
-    return { dryRun: options.dryRun ?? false, lists: lists.length, rulesBefore, rules: rulesVersion(), changes, version: options.dryRun ? null : version };
+    return {
+      dryRun: options.dryRun ?? false,
+      lists: lists.length,
+      rulesBefore,
+      rules: rulesVersion(),
+      changes,
+      version: options.dryRun ? null : version,
+    };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
@@ -555,7 +635,10 @@ export async function rederiveHistory(pool: pg.Pool, options: { dryRun?: boolean
 /** The report as lines for the CLI: every change named (ids), counted where there are many. */
 export function describeRederive(report: RederiveReport): string {
   const { changes } = report;
-  const ids = (list: string[]) => (list.length === 0 ? '' : `: ${list.slice(0, 20).join(', ')}${list.length > 20 ? `, … (${list.length - 20} more)` : ''}`);
+  const ids = (list: string[]) =>
+    list.length === 0
+      ? ''
+      : `: ${list.slice(0, 20).join(', ')}${list.length > 20 ? `, … (${list.length - 20} more)` : ''}`;
   const pairs = (list: { from: string; into: string }[]) => ids(list.map(({ from, into }) => `${from} -> ${into}`));
   const lines = [
     `${report.dryRun ? 'dry run: would re-derive' : 're-derived'} the history from ${report.lists} lists under rules ${report.rules}` +

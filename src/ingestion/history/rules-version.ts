@@ -21,7 +21,9 @@ export function rulesVersion(): string {
 
 /** The rules version the stored history was derived under (null: unknown, or no history yet). */
 export async function storedRulesVersion(client: pg.ClientBase | pg.Pool): Promise<string | null> {
-  const result = await client.query<{ rules_version: string | null }>('SELECT rules_version FROM dataset_version WHERE id = 1');
+  const result = await client.query<{ rules_version: string | null }>(
+    'SELECT rules_version FROM dataset_version WHERE id = 1',
+  );
   return result.rows[0]?.rules_version ?? null;
 }
 

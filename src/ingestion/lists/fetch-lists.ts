@@ -48,7 +48,11 @@ export interface FetchPolicy {
 
 /** The fetching policy the configuration sets (INGEST_USER_AGENT, INGEST_RETRY_DELAY, INGEST_RUN_TIMEOUT). */
 export function fetchPolicy(config: Config): FetchPolicy {
-  return { userAgent: config.INGEST_USER_AGENT, retryDelayMs: config.INGEST_RETRY_DELAY.ms, runTimeoutMs: config.INGEST_RUN_TIMEOUT.ms };
+  return {
+    userAgent: config.INGEST_USER_AGENT,
+    retryDelayMs: config.INGEST_RETRY_DELAY.ms,
+    runTimeoutMs: config.INGEST_RUN_TIMEOUT.ms,
+  };
 }
 
 /** The list links on the 287(g) page, absolute and unwrapped, in page order, without duplicates. */
@@ -61,7 +65,8 @@ export function discoverListLinks(html: string, pageUrl: string): string[] {
     } catch {
       continue; // not a URL at all
     }
-    if (/\/doclib\/.*287g\/.*\.xlsx(\?|$)/i.test(href) || /\/file-download\/download\/public\/\d+/i.test(href)) links.add(href);
+    if (/\/doclib\/.*287g\/.*\.xlsx(\?|$)/i.test(href) || /\/file-download\/download\/public\/\d+/i.test(href))
+      links.add(href);
   }
   return [...links];
 }
@@ -84,7 +89,8 @@ async function readBody(response: Response, url: string): Promise<Buffer> {
   } catch (error) {
     throw new FetchError(`${url}: the download broke off: ${(error as Error).message}`);
   }
-  if (body.byteLength > MAX_DOWNLOAD_BYTES) throw new FetchError(`${url}: ${body.byteLength} bytes is too large for a list`);
+  if (body.byteLength > MAX_DOWNLOAD_BYTES)
+    throw new FetchError(`${url}: ${body.byteLength} bytes is too large for a list`);
   return body;
 }
 
@@ -112,7 +118,8 @@ export class Fetcher {
   async get(url: string, headers: Record<string, string> = {}): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       const left = this.deadline - Date.now();
-      if (left <= 0) throw new FetchError(`${url}: the run's time limit (${this.policy.runTimeoutMs / 1000} s) ran out`);
+      if (left <= 0)
+        throw new FetchError(`${url}: the run's time limit (${this.policy.runTimeoutMs / 1000} s) ran out`);
       let failure: string;
       try {
         const response = await fetch(url, {
@@ -131,12 +138,17 @@ export class Fetcher {
       } catch (error) {
         if (error instanceof FetchError) throw error;
         const name = (error as Error).name;
-        failure = name === 'TimeoutError' || name === 'AbortError' ? 'no answer in time' : String((error as Error).cause ?? (error as Error).message);
+        failure =
+          name === 'TimeoutError' || name === 'AbortError'
+            ? 'no answer in time'
+            : String((error as Error).cause ?? (error as Error).message);
       }
       if (attempt >= RETRIES) throw new FetchError(`${url}: ${failure}, ${attempt + 1} attempts`);
       const delay = this.policy.retryDelayMs * 2 ** attempt * (0.5 + Math.random() / 2);
       if (Date.now() + delay >= this.deadline) {
-        throw new FetchError(`${url}: ${failure}; the run's time limit (${this.policy.runTimeoutMs / 1000} s) leaves no time to retry`);
+        throw new FetchError(
+          `${url}: ${failure}; the run's time limit (${this.policy.runTimeoutMs / 1000} s) leaves no time to retry`,
+        );
       }
       this.retries++;
       await sleep(delay);
@@ -164,9 +176,10 @@ export class Fetcher {
     if (!response.ok) throw new FetchError(`${url}: HTTP ${response.status}`);
     const buffer = await readBody(response, url);
     const lastModifiedHeader = response.headers.get('last-modified');
-    const lastModified = lastModifiedHeader && !Number.isNaN(Date.parse(lastModifiedHeader))
-      ? new Date(lastModifiedHeader).toISOString().slice(0, 10)
-      : null;
+    const lastModified =
+      lastModifiedHeader && !Number.isNaN(Date.parse(lastModifiedHeader))
+        ? new Date(lastModifiedHeader).toISOString().slice(0, 10)
+        : null;
     const fileName =
       fileNameFromContentDisposition(response.headers.get('content-disposition')) ??
       (decodeURIComponent(new URL(response.url || url).pathname.split('/').pop() ?? '') || null);

@@ -34,9 +34,16 @@ export class IngestInputError extends Error {
 export async function readList(source: ListSource): Promise<ReadList> {
   try {
     const parsed = await parseListBuffer(source.buffer, source.fileName ? { fileName: source.fileName } : {});
-    return { parsed, byteSize: source.buffer.byteLength, url: source.url ?? null, lastModified: source.lastModified ?? null, publishedAt: source.publishedAt ?? null };
+    return {
+      parsed,
+      byteSize: source.buffer.byteLength,
+      url: source.url ?? null,
+      lastModified: source.lastModified ?? null,
+      publishedAt: source.publishedAt ?? null,
+    };
   } catch (error) {
-    if (error instanceof ListInputError) throw new IngestInputError(`${source.fileName ?? source.url ?? 'input'}: ${error.message}`);
+    if (error instanceof ListInputError)
+      throw new IngestInputError(`${source.fileName ?? source.url ?? 'input'}: ${error.message}`);
     throw error;
   }
 }

@@ -68,7 +68,11 @@ export function buildSeed(lists: { path: string; byteSize: number; parsed: Parse
 
 export function encodeSeed(seed: SeedFile): Buffer {
   return brotliCompressSync(JSON.stringify(seed), {
-    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: 11,
+      [constants.BROTLI_PARAM_LGWIN]: 24,
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+    },
   });
 }
 
@@ -79,15 +83,20 @@ export async function writeSeed(dir: string, seed: SeedFile): Promise<number> {
 }
 
 export async function readSeed(dir: string = SEED_DIR): Promise<SeedFile> {
-  const seed = JSON.parse(brotliDecompressSync(await readFile(join(dir, SEED_LISTS_FILE))).toString('utf8')) as SeedFile;
-  if (seed.format !== SEED_FORMAT) throw new Error(`${join(dir, SEED_LISTS_FILE)}: format ${String(seed.format)}, expected ${SEED_FORMAT}`);
+  const seed = JSON.parse(
+    brotliDecompressSync(await readFile(join(dir, SEED_LISTS_FILE))).toString('utf8'),
+  ) as SeedFile;
+  if (seed.format !== SEED_FORMAT)
+    throw new Error(`${join(dir, SEED_LISTS_FILE)}: format ${String(seed.format)}, expected ${SEED_FORMAT}`);
   return seed;
 }
 
 /** The seed's lists as the parser would have read them from the original files, in ingestion order. */
 export function seedLists(seed: SeedFile): ReadList[] {
   return seed.lists.map(({ path: _, byteSize, rowIds, rowNumbers, ...meta }) => {
-    const rows = rowIds.map((id, i) => ({ rowNumber: rowNumbers?.[i] ?? meta.headerRow + 1 + i, ...seed.rows[id]! }) as ParsedRow);
+    const rows = rowIds.map(
+      (id, i) => ({ rowNumber: rowNumbers?.[i] ?? meta.headerRow + 1 + i, ...seed.rows[id]! }) as ParsedRow,
+    );
     return { parsed: { ...meta, rows }, byteSize, url: null, lastModified: null, publishedAt: null };
   });
 }
@@ -131,15 +140,23 @@ export async function isUnseeded(pool: pg.Pool): Promise<boolean> {
  * `npm start` on an empty database: loads the seed and says so in one line with the time it took. Several
  * instances starting at once on one empty database seed it once.
  */
-export async function seedEmptyDatabase(pool: pg.Pool, log: (message: string, fields: Record<string, unknown>) => void): Promise<SeedReport | null> {
+export async function seedEmptyDatabase(
+  pool: pg.Pool,
+  log: (message: string, fields: Record<string, unknown>) => void,
+): Promise<SeedReport | null> {
   if (!(await isUnseeded(pool))) return null;
   // Under the ingestion run lock, and asked again once it is held: another instance may have seeded meanwhile.
-  const report = await withRunLock(pool, async () => ((await isUnseeded(pool)) ? loadSeed(pool) : null), { wait: true });
-  if (!report) return null;
-  log(`empty database: loaded the seed's ${report.lists} lists and the historical sources in ${(report.ms / 1000).toFixed(1)} s`, {
-    lists: report.lists,
-    applied: report.applied,
-    ms: report.ms,
+  const report = await withRunLock(pool, async () => ((await isUnseeded(pool)) ? loadSeed(pool) : null), {
+    wait: true,
   });
+  if (!report) return null;
+  log(
+    `empty database: loaded the seed's ${report.lists} lists and the historical sources in ${(report.ms / 1000).toFixed(1)} s`,
+    {
+      lists: report.lists,
+      applied: report.applied,
+      ms: report.ms,
+    },
+  );
   return report;
 }

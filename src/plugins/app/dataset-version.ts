@@ -27,11 +27,19 @@ const POLL_INTERVAL_MS = 5_000;
 
 export const datasetVersionPlugin = fp(
   async (app) => {
-    let current: DatasetVersion = { version: -1, latestListDate: null, updatedAt: new Date(0), firstListDate: null, historicalSources: [] };
+    let current: DatasetVersion = {
+      version: -1,
+      latestListDate: null,
+      updatedAt: new Date(0),
+      firstListDate: null,
+      historicalSources: [],
+    };
     const listeners = new Set<(version: DatasetVersion) => void>();
 
     /** `via`: what prompted the read, logged when the version changed (operators see notifications arrive). */
-    async function refresh(via: 'notification' | 'poll' | 'start' | 'listen' | 'call' = 'call'): Promise<DatasetVersion> {
+    async function refresh(
+      via: 'notification' | 'poll' | 'start' | 'listen' | 'call' = 'call',
+    ): Promise<DatasetVersion> {
       // One statement (tiny tables): the version, and what the coverage note of an answer before ICE's first
       // list needs (that list's date, the historical sources).
       const result = await app.db.pool.query<{

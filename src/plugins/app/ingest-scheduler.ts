@@ -49,7 +49,11 @@ export const ingestSchedulerPlugin = fp(
       const fetcher = new Fetcher(fetchPolicy(app.config));
       const started = Date.now();
       try {
-        const checked = await withRunLock(pool, () => checkLatest(pool, fetcher, source, { trigger: 'schedule', everyMs }), { wait: false });
+        const checked = await withRunLock(
+          pool,
+          () => checkLatest(pool, fetcher, source, { trigger: 'schedule', everyMs }),
+          { wait: false },
+        );
         if (checked === null) {
           app.log.info({ source }, 'ingestion run skipped: another ingestion is running');
           return 'skipped';
@@ -60,12 +64,24 @@ export const ingestSchedulerPlugin = fp(
         const release = await ensureCurrentRelease(app.db.pool, app.config.PUBLIC_URL);
         if (release?.made) app.log.info({ version: release.version, ms: release.ms }, 'release made');
         app.log[check.outcome === 'succeeded' ? 'info' : 'warn'](
-          { source, outcome: check.outcome, detail: check.detail, retries: check.retries, duration_ms: check.durationMs },
+          {
+            source,
+            outcome: check.outcome,
+            detail: check.detail,
+            retries: check.retries,
+            duration_ms: check.durationMs,
+          },
           'ingestion run',
         );
         return check.outcome;
       } catch (error) {
-        const line = { source, outcome: 'failed', detail: (error as Error).message, retries: fetcher.retries, duration_ms: Date.now() - started };
+        const line = {
+          source,
+          outcome: 'failed',
+          detail: (error as Error).message,
+          retries: fetcher.retries,
+          duration_ms: Date.now() - started,
+        };
         // ICE refusing or failing is expected now and then (a warning); anything else is a fault (with its stack).
         if (error instanceof FetchError || error instanceof IngestInputError) app.log.warn(line, 'ingestion run');
         else app.log.error({ ...line, err: error }, 'ingestion run');

@@ -78,7 +78,13 @@ export const rateLimitPlugin = fp(
       reply.headers(budget.headers);
       if (budget.allowed) return done();
       const reset = budget.headers['x-ratelimit-reset'];
-      done(new ProblemError(429, 'rate-limited', `more than ${app.config.RATE_LIMIT_MAX} requests in ${app.config.RATE_LIMIT_WINDOW.text}; retry in ${reset} s`));
+      done(
+        new ProblemError(
+          429,
+          'rate-limited',
+          `more than ${app.config.RATE_LIMIT_MAX} requests in ${app.config.RATE_LIMIT_WINDOW.text}; retry in ${reset} s`,
+        ),
+      );
     });
   },
   { name: 'rate-limit' },

@@ -15,7 +15,9 @@ const zodTransform = createJsonSchemaTransform({ skipList: [] });
  * Components no operation refers to (directly or through other components) are dropped: the Zod transform emits
  * an input and an output copy of every registered schema, and responses only use the output ones.
  */
-export function pruneComponents<T extends { paths?: unknown; components?: { schemas?: Record<string, unknown> } }>(document: T): T {
+export function pruneComponents<T extends { paths?: unknown; components?: { schemas?: Record<string, unknown> } }>(
+  document: T,
+): T {
   const schemas = document.components?.schemas;
   if (!schemas) return document;
   const used = new Set<string>();
@@ -112,7 +114,10 @@ export const swaggerPlugin = fp(
           { name: 'history', description: 'The ICE lists ingested and the changes they revealed' },
           { name: 'stats', description: 'Counts on any date and over time' },
           { name: 'bulk', description: 'The whole history in one file' },
-          { name: 'releases', description: 'Citable, immutable dataset versions as CSV, Parquet and a Frictionless data package' },
+          {
+            name: 'releases',
+            description: 'Citable, immutable dataset versions as CSV, Parquet and a Frictionless data package',
+          },
           { name: 'status', description: 'How current the data is, and whether ICE is still reached' },
         ],
       },
@@ -122,7 +127,10 @@ export const swaggerPlugin = fp(
         const operationId = operationIdOf(input.url);
         return operationId ? { ...transformed, schema: { ...transformed.schema, operationId } } : transformed;
       },
-      transformObject: (input) => pruneComponents(jsonSchemaTransformObject(input) as Parameters<typeof pruneComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject>,
+      transformObject: (input) =>
+        pruneComponents(jsonSchemaTransformObject(input) as Parameters<typeof pruneComponents>[0]) as ReturnType<
+          typeof jsonSchemaTransformObject
+        >,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -9,7 +9,14 @@ import { entityTag, isNotModified } from '../../cache/validators.ts';
 import { LIMIT_DEFAULT, parsePage, rejectUnknown } from '../../query/grammar.ts';
 import { decodeCursor, encodeCursor } from '../../query/paging.ts';
 import { RELEASE_FILE_NAMES } from '../../releases/build.ts';
-import { getRelease, getReleaseFile, latestReleaseVersion, listReleases, markDownloaded, type ReleaseRecord } from '../../repositories/index.ts';
+import {
+  getRelease,
+  getReleaseFile,
+  latestReleaseVersion,
+  listReleases,
+  markDownloaded,
+  type ReleaseRecord,
+} from '../../repositories/index.ts';
 import { ERROR_RESPONSES, jsonResponse, NOT_FOUND_RESPONSE, QUERY_PARAMETERS } from '../../schemas/common.ts';
 import { ReleaseListResponseSchema, ReleaseResponseSchema } from '../../schemas/releases.ts';
 import { rawQuery } from '../../http/request.ts';
@@ -18,11 +25,15 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const SHORT_CACHE_CONTROL = 'public, max-age=60';
 
 function withUrls(release: ReleaseRecord) {
-  return { ...release, files: release.files.map((file) => ({ ...file, url: `/v1/releases/${release.version}/${file.name}` })) };
+  return {
+    ...release,
+    files: release.files.map((file) => ({ ...file, url: `/v1/releases/${release.version}/${file.name}` })),
+  };
 }
 
 function versionParameter(text: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw badParameter('version', `"${text}" is not a release version (a whole number, or latest)`);
+  if (!/^\d{1,9}$/.test(text))
+    throw badParameter('version', `"${text}" is not a release version (a whole number, or latest)`);
   return Number(text);
 }
 
@@ -61,8 +72,13 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
       const rows = await listReleases(pool, { limit: page.limit, ...(before ? { before } : {}) });
       const data = rows.slice(0, page.limit).map(withUrls);
       const last = data.at(-1);
-      const cursor = last && rows.length > page.limit ? encodeCursor({ sort: '-version', value: last.version, id: String(last.version) }) : null;
-      const next = cursor ? `/v1/releases?${page.limit !== LIMIT_DEFAULT ? `limit=${page.limit}&` : ''}cursor=${cursor}` : null;
+      const cursor =
+        last && rows.length > page.limit
+          ? encodeCursor({ sort: '-version', value: last.version, id: String(last.version) })
+          : null;
+      const next = cursor
+        ? `/v1/releases?${page.limit !== LIMIT_DEFAULT ? `limit=${page.limit}&` : ''}cursor=${cursor}`
+        : null;
       if (next) reply.header('link', `<${next}>; rel="next"`);
       return reply.header('cache-control', SHORT_CACHE_CONTROL).send({ data, links: { next }, meta: meta(null) });
     },
@@ -74,11 +90,17 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['releases'],
         summary: 'The newest release',
-        description: 'A redirect (302) to the newest release; cached for a minute only, as it moves when a list is applied.',
-        response: { 302: z.null().describe('A redirect; Location: the newest release.'), ...ERROR_RESPONSES, ...NOT_FOUND_RESPONSE },
+        description:
+          'A redirect (302) to the newest release; cached for a minute only, as it moves when a list is applied.',
+        response: {
+          302: z.null().describe('A redirect; Location: the newest release.'),
+          ...ERROR_RESPONSES,
+          ...NOT_FOUND_RESPONSE,
+        },
       },
     },
-    async (_request, reply) => reply.header('cache-control', SHORT_CACHE_CONTROL).redirect(`/v1/releases/${await latest()}`, 302),
+    async (_request, reply) =>
+      reply.header('cache-control', SHORT_CACHE_CONTROL).redirect(`/v1/releases/${await latest()}`, 302),
   );
 
   app.get(
@@ -89,7 +111,11 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
         summary: 'A file of the newest release',
         description: 'A redirect (302) to the same file of the newest release.',
         params: z.object({ file: z.string().describe(`File name: ${RELEASE_FILE_NAMES.join(', ')}.`) }),
-        response: { 302: z.null().describe('A redirect; Location: the file in the newest release.'), ...ERROR_RESPONSES, ...NOT_FOUND_RESPONSE },
+        response: {
+          302: z.null().describe('A redirect; Location: the file in the newest release.'),
+          ...ERROR_RESPONSES,
+          ...NOT_FOUND_RESPONSE,
+        },
       },
     },
     async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
@@ -105,7 +131,8 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['releases'],
         summary: 'One release',
-        description: 'The manifest of a release: its version, the date of the latest list it includes, its files and its citation. It never changes.',
+        description:
+          'The manifest of a release: its version, the date of the latest list it includes, its files and its citation. It never changes.',
         params: z.object({ version: z.string().describe('The release version (a dataset version).') }),
         response: jsonResponse(ReleaseResponseSchema, 'A release.', true),
       },
@@ -114,7 +141,9 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
       const version = versionParameter(request.params.version);
       const release = await getRelease(pool, version);
       if (!release) throw notFound(`no release ${version} (GET /v1/releases lists those kept)`);
-      return reply.header('cache-control', SHORT_CACHE_CONTROL).send({ data: withUrls(release), meta: meta(release.list_date) });
+      return reply
+        .header('cache-control', SHORT_CACHE_CONTROL)
+        .send({ data: withUrls(release), meta: meta(release.list_date) });
     },
   );
 
@@ -132,7 +161,14 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
           version: z.string().describe('The release version.'),
           file: z.string().describe(`File name: ${RELEASE_FILE_NAMES.join(', ')}.`),
         }),
-        response: { 200: { description: 'The file.', content: { 'application/octet-stream': { schema: z.string().describe('The file\'s bytes.') } } }, ...ERROR_RESPONSES, ...NOT_FOUND_RESPONSE },
+        response: {
+          200: {
+            description: 'The file.',
+            content: { 'application/octet-stream': { schema: z.string().describe("The file's bytes.") } },
+          },
+          ...ERROR_RESPONSES,
+          ...NOT_FOUND_RESPONSE,
+        },
       },
     },
     async (request: FastifyRequest<{ Params: { version: string; file: string } }>, reply: FastifyReply) => {
@@ -146,14 +182,18 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
       const etag = entityTag(file.sha256);
       reply.header('etag', etag).header('cache-control', IMMUTABLE);
       if (isNotModified(request, etag)) return reply.code(304).send();
-      const content = ifNoneMatch === undefined ? file.content : (await getReleaseFile(pool, version, name, true))!.content;
+      const content =
+        ifNoneMatch === undefined ? file.content : (await getReleaseFile(pool, version, name, true))!.content;
       if (request.method === 'GET' && !downloaded.has(version)) {
         await markDownloaded(pool, version);
         downloaded.add(version);
       }
       return reply
         .type(file.media_type)
-        .header('content-disposition', `${name.endsWith('.zip') ? 'attachment' : 'inline'}; filename="ice-287g-v${version}-${name}"`)
+        .header(
+          'content-disposition',
+          `${name.endsWith('.zip') ? 'attachment' : 'inline'}; filename="ice-287g-v${version}-${name}"`,
+        )
         .send(content);
     },
   );

@@ -65,7 +65,9 @@ const PUBLISHED_COUNTS: Record<string, number> = {
 };
 
 async function readManifest(dir: string): Promise<ManifestEntry[]> {
-  const [header, ...rows] = parseCsv(await readFile(join(dir, 'manifest.csv'), 'utf8')).filter((row) => row.some((cell) => cell.trim() !== ''));
+  const [header, ...rows] = parseCsv(await readFile(join(dir, 'manifest.csv'), 'utf8')).filter((row) =>
+    row.some((cell) => cell.trim() !== ''),
+  );
   return rows.map((row) => {
     const record = Object.fromEntries(row.map((value, index) => [header![index], value]));
     return {
@@ -131,7 +133,8 @@ if (!archiveDir) {
       return !entry || parsed.get(path)?.rows.length === entry.rows;
     });
     t.same(stale, [], 'no explanation is left over for a file that now agrees or is gone');
-    for (const path of Object.keys(EMPTY_LISTS)) t.equal(parsed.get(path)?.rows.length, 0, `${path} parses with no rows`);
+    for (const path of Object.keys(EMPTY_LISTS))
+      t.equal(parsed.get(path)?.rows.length, 0, `${path} parses with no rows`);
   });
 
   t.test('every file gets its list date from its name', async (t) => {
@@ -161,18 +164,33 @@ if (!archiveDir) {
       if (!list) continue;
       if (list.kind !== entry.kind) wrong.push(`${entry.path}: kind ${list.kind}`);
       const expectedContent = SWAPPED[entry.path] ?? entry.kind;
-      if (list.contentKind !== expectedContent) wrong.push(`${entry.path}: content looks ${list.contentKind}, expected ${expectedContent}`);
+      if (list.contentKind !== expectedContent)
+        wrong.push(`${entry.path}: content looks ${list.contentKind}, expected ${expectedContent}`);
       if (SWAPPED[entry.path]) t.match(list.warnings.join('\n'), /files swapped/, `${entry.path}: warned as swapped`);
     }
     t.same(wrong, []);
     t.equal(parsed.get('participating/ParticipatingEntities-20210113002027.xlsx')?.kind, 'participating');
-    t.equal(parsed.get('pending/pendingAgencies02272026am.xlsx')?.contentKind, 'pending', 'pending lists of 2026 have an MOA column but no SIGNED');
+    t.equal(
+      parsed.get('pending/pendingAgencies02272026am.xlsx')?.contentKind,
+      'pending',
+      'pending lists of 2026 have an MOA column but no SIGNED',
+    );
   });
 
   t.test('known anomalies are flagged, and only they', async (t) => {
-    const misdated = [...parsed.entries()].filter(([, list]) => list.warnings.some((w) => w.includes('misdated'))).map(([path]) => path);
-    t.same(misdated.sort(), [...MISDATED].sort(), 'SIGNED dates after the list date: exactly the misdated files of the README');
-    t.match(parsed.get('participating/participatingAgencies04212025am.xlsx')?.warnings ?? [], ['no COUNTY column'], 'the stale re-post of 2025-04-21 lacks COUNTY');
+    const misdated = [...parsed.entries()]
+      .filter(([, list]) => list.warnings.some((w) => w.includes('misdated')))
+      .map(([path]) => path);
+    t.same(
+      misdated.sort(),
+      [...MISDATED].sort(),
+      'SIGNED dates after the list date: exactly the misdated files of the README',
+    );
+    t.match(
+      parsed.get('participating/participatingAgencies04212025am.xlsx')?.warnings ?? [],
+      ['no COUNTY column'],
+      'the stale re-post of 2025-04-21 lacks COUNTY',
+    );
 
     const unknownStates: string[] = [];
     const noModel: string[] = [];
@@ -194,7 +212,15 @@ if (!archiveDir) {
       for (const row of june.rows) counts[pick(row) ?? 'null'] = (counts[pick(row) ?? 'null'] ?? 0) + 1;
       return counts;
     };
-    t.match(tally((row) => row.state), { FL: 277, TX: 91 }, '2025-06-06 by state');
-    t.same(tally((row) => row.model), { task_force: 315, warrant_service_officer: 232, jail_enforcement: 102 }, '2025-06-06 by model');
+    t.match(
+      tally((row) => row.state),
+      { FL: 277, TX: 91 },
+      '2025-06-06 by state',
+    );
+    t.same(
+      tally((row) => row.model),
+      { task_force: 315, warrant_service_officer: 232, jail_enforcement: 102 },
+      '2025-06-06 by model',
+    );
   });
 }

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import t, { type Test } from 'tap';
 import { buildList } from '../../helpers/build-list.ts';
-import { ListInputError, parseListBuffer, parseListFile, type ListInputErrorCode } from '../../../src/ingestion/lists/parse/index.ts';
+import {
+  ListInputError,
+  parseListBuffer,
+  parseListFile,
+  type ListInputErrorCode,
+} from '../../../src/ingestion/lists/parse/index.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 
 interface Entry {
@@ -59,7 +64,12 @@ function makeZip(entries: Entry[]): Buffer {
 
 const xml = (text: string): Buffer => Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${text}`);
 
-async function rejectsWith(t: Test, promise: Promise<unknown>, code: ListInputErrorCode, message: RegExp): Promise<void> {
+async function rejectsWith(
+  t: Test,
+  promise: Promise<unknown>,
+  code: ListInputErrorCode,
+  message: RegExp,
+): Promise<void> {
   try {
     await promise;
     t.fail(`expected ListInputError(${code})`);
@@ -72,11 +82,31 @@ async function rejectsWith(t: Test, promise: Promise<unknown>, code: ListInputEr
 }
 
 t.test('not an xlsx: text, HTML error pages, legacy xls, empty files', async (t) => {
-  await rejectsWith(t, parseListBuffer(Buffer.from('STATE,LAW ENFORCEMENT AGENCY\nTEXAS,Lubbock\n')), 'not_xlsx', /not an xlsx file/);
-  await rejectsWith(t, parseListBuffer(Buffer.from('<!DOCTYPE html><html><body>Access Denied</body></html>')), 'not_xlsx', /HTML page/);
-  await rejectsWith(t, parseListBuffer(Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)])), 'not_xlsx', /legacy \.xls/);
+  await rejectsWith(
+    t,
+    parseListBuffer(Buffer.from('STATE,LAW ENFORCEMENT AGENCY\nTEXAS,Lubbock\n')),
+    'not_xlsx',
+    /not an xlsx file/,
+  );
+  await rejectsWith(
+    t,
+    parseListBuffer(Buffer.from('<!DOCTYPE html><html><body>Access Denied</body></html>')),
+    'not_xlsx',
+    /HTML page/,
+  );
+  await rejectsWith(
+    t,
+    parseListBuffer(Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)])),
+    'not_xlsx',
+    /legacy \.xls/,
+  );
   await rejectsWith(t, parseListBuffer(Buffer.alloc(0)), 'not_xlsx', /empty/);
-  await rejectsWith(t, parseListBuffer(makeZip([{ name: 'readme.txt', data: Buffer.from('hello') }])), 'not_xlsx', /without xl\/workbook\.xml/);
+  await rejectsWith(
+    t,
+    parseListBuffer(makeZip([{ name: 'readme.txt', data: Buffer.from('hello') }])),
+    'not_xlsx',
+    /without xl\/workbook\.xml/,
+  );
 });
 
 t.test('a text file on disk, through parseListFile', async (t) => {
@@ -88,7 +118,11 @@ t.test('a text file on disk, through parseListFile', async (t) => {
 });
 
 t.test('corrupt: a truncated download, and a zip exceljs cannot read', async (t) => {
-  const good = await buildList({ rows: [['TEXAS', "Lubbock County Sheriff's Office", 'County', 'Lubbock County', 'Task Force Model', null, null, null]] });
+  const good = await buildList({
+    rows: [
+      ['TEXAS', "Lubbock County Sheriff's Office", 'County', 'Lubbock County', 'Task Force Model', null, null, null],
+    ],
+  });
   await rejectsWith(t, parseListBuffer(good.subarray(0, Math.floor(good.length / 2))), 'corrupt', /truncated/);
   await rejectsWith(t, parseListBuffer(good.subarray(0, good.length - 30)), 'corrupt', /corrupt xlsx/);
   const garbage = makeZip([
@@ -102,28 +136,35 @@ t.test('corrupt: a truncated download, and a zip exceljs cannot read', async (t)
   await rejectsWith(t, parseListBuffer(damaged), 'corrupt', /corrupt xlsx/);
 });
 
-t.test('too large: file size, declared uncompressed sizes (zip bomb), and entries that lie about their size', async (t) => {
-  const good = await buildList({ rows: [['TEXAS', "Lubbock County Sheriff's Office", 'County', 'Lubbock County', 'Task Force Model', null, null, null]] });
-  await rejectsWith(t, parseListBuffer(good, { maxFileBytes: 1000 }), 'too_large', /file too large/);
+t.test(
+  'too large: file size, declared uncompressed sizes (zip bomb), and entries that lie about their size',
+  async (t) => {
+    const good = await buildList({
+      rows: [
+        ['TEXAS', "Lubbock County Sheriff's Office", 'County', 'Lubbock County', 'Task Force Model', null, null, null],
+      ],
+    });
+    await rejectsWith(t, parseListBuffer(good, { maxFileBytes: 1000 }), 'too_large', /file too large/);
 
-  const bomb = makeZip([
-    { name: '[Content_Types].xml', data: xml('<Types/>') },
-    { name: 'xl/workbook.xml', data: xml('<workbook/>') },
-    { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(64), declaredSize: 0xfffffff0 },
-  ]);
-  await rejectsWith(t, parseListBuffer(bomb), 'too_large', /declare 4096\.0 MB .*zip bomb/);
+    const bomb = makeZip([
+      { name: '[Content_Types].xml', data: xml('<Types/>') },
+      { name: 'xl/workbook.xml', data: xml('<workbook/>') },
+      { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(64), declaredSize: 0xfffffff0 },
+    ]);
+    await rejectsWith(t, parseListBuffer(bomb), 'too_large', /declare 4096\.0 MB .*zip bomb/);
 
-  // Declares 100 bytes, really inflates to 20 MB of zeros: caught while inflating, before exceljs.
-  // (With the default 200 MB limit, 20 KB of deflate could not exceed it, so a 1 MB limit is used.)
-  const liar = makeZip([
-    { name: '[Content_Types].xml', data: xml('<Types/>') },
-    { name: 'xl/workbook.xml', data: xml('<workbook/>') },
-    { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(20 * 1_048_576), declaredSize: 100 },
-  ]);
-  await rejectsWith(t, parseListBuffer(liar, { maxUncompressedBytes: 1_048_576 }), 'too_large', /inflates beyond/);
+    // Declares 100 bytes, really inflates to 20 MB of zeros: caught while inflating, before exceljs.
+    // (With the default 200 MB limit, 20 KB of deflate could not exceed it, so a 1 MB limit is used.)
+    const liar = makeZip([
+      { name: '[Content_Types].xml', data: xml('<Types/>') },
+      { name: 'xl/workbook.xml', data: xml('<workbook/>') },
+      { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(20 * 1_048_576), declaredSize: 100 },
+    ]);
+    await rejectsWith(t, parseListBuffer(liar, { maxUncompressedBytes: 1_048_576 }), 'too_large', /inflates beyond/);
 
-  await rejectsWith(t, parseListBuffer(good, { maxUncompressedBytes: 1000 }), 'too_large', /once unzipped/);
-});
+    await rejectsWith(t, parseListBuffer(good, { maxUncompressedBytes: 1000 }), 'too_large', /once unzipped/);
+  },
+);
 
 t.test('no header is bad input; a header without rows is a list with no rows', async (t) => {
   const noHeader = await buildList({ columns: ['NAME', 'PLACE'], rows: [['Lubbock', 'Texas']] });
@@ -131,11 +172,21 @@ t.test('no header is bad input; a header without rows is a list with no rows', a
   const headerOnly = await parseListBuffer(await buildList({ rows: [] }));
   t.same(headerOnly.rows, [], 'a header-only list parses with no rows');
   t.match(headerOnly.warnings, [/header but no data rows/], 'and says so');
-  const formattedOnly = await parseListBuffer(await buildList({ rows: [[null, null, null, null, null, null, null, null], [null, null, null]] }));
+  const formattedOnly = await parseListBuffer(
+    await buildList({
+      rows: [
+        [null, null, null, null, null, null, null, null],
+        [null, null, null],
+      ],
+    }),
+  );
   t.same(formattedOnly.rows, [], 'formatted but empty rows are no rows');
 
   // ICE did publish header-only pending lists (November 2025): the header still says what the list is.
-  const emptyPending = await buildList({ columns: ['STATE', 'LAW ENFORCEMENT AGENCY', 'TYPE', 'COUNTY', 'SUPPORT TYPE'], rows: [] });
+  const emptyPending = await buildList({
+    columns: ['STATE', 'LAW ENFORCEMENT AGENCY', 'TYPE', 'COUNTY', 'SUPPORT TYPE'],
+    rows: [],
+  });
   const list = await parseListBuffer(emptyPending, { fileName: 'pendingAgencies11062025pm.xlsx' });
   t.match(list, { kind: 'pending', contentKind: 'pending', listDate: '2025-11-06', listTime: 'pm', rows: [] });
 });

@@ -3,7 +3,11 @@ import { parseDateCell } from '../../../src/ingestion/lists/parse/index.ts';
 
 t.test('date cells, serials, ISO and US text', async (t) => {
   t.same(parseDateCell(new Date('2025-05-08T00:00:00.000Z')), { date: '2025-05-08' });
-  t.same(parseDateCell(new Date('2025-05-07T23:59:59.999Z')), { date: '2025-05-08' }, 'float error before midnight is rounded');
+  t.same(
+    parseDateCell(new Date('2025-05-07T23:59:59.999Z')),
+    { date: '2025-05-08' },
+    'float error before midnight is rounded',
+  );
   t.same(parseDateCell(45922), { date: '2025-09-22' }, 'Excel serial');
   t.same(parseDateCell(45922.75), { date: '2025-09-22' }, 'serial with a time of day');
   t.same(parseDateCell(44460, { date1904: true }), { date: '2025-09-22' }, '1904 date system: 1,462 days later epoch');
@@ -15,8 +19,16 @@ t.test('date cells, serials, ISO and US text', async (t) => {
   t.same(parseDateCell('May 8, 2025'), { date: '2025-05-08' });
   t.same(parseDateCell('Sept. 8 2025'), { date: '2025-09-08' });
   t.same(parseDateCell('8-May-25'), { date: '2025-05-08' });
-  t.same(parseDateCell({ formula: 'DATE(2025,5,8)', result: new Date('2025-05-08T00:00:00Z') }), { date: '2025-05-08' }, 'formula result');
-  t.same(parseDateCell({ richText: [{ text: '5/8/' }, { text: '2025' }] }), { date: '2025-05-08' }, 'rich text runs joined');
+  t.same(
+    parseDateCell({ formula: 'DATE(2025,5,8)', result: new Date('2025-05-08T00:00:00Z') }),
+    { date: '2025-05-08' },
+    'formula result',
+  );
+  t.same(
+    parseDateCell({ richText: [{ text: '5/8/' }, { text: '2025' }] }),
+    { date: '2025-05-08' },
+    'rich text runs joined',
+  );
 });
 
 t.test('empty cells: null without an issue', async (t) => {

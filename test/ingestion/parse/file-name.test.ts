@@ -3,7 +3,13 @@ import t from 'tap';
 import { kindFromFileName, listDateFromFileName } from '../../../src/ingestion/lists/parse/index.ts';
 
 /** test/fixtures/ice-file-names.tsv: every ICE file name found (the archive's manifest and peers' archives). */
-function fileNameTable(): { name: string; kind: string | null; date: string | null; time: string | null; source: string }[] {
+function fileNameTable(): {
+  name: string;
+  kind: string | null;
+  date: string | null;
+  time: string | null;
+  source: string;
+}[] {
   const lines = readFileSync(new URL('../../fixtures/ice-file-names.tsv', import.meta.url), 'utf8')
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'));
@@ -21,15 +27,25 @@ t.test('every ICE file name found in public archives is read with its right date
     const got = listDateFromFileName(row.name);
     const kind = kindFromFileName(row.name);
     if ((got?.date ?? null) !== row.date || (got?.time ?? null) !== row.time || kind !== row.kind) {
-      wrong.push(`${row.name} (${row.source}): got ${got?.date ?? '-'} ${got?.time ?? '-'} ${kind ?? '-'}, want ${row.date ?? '-'} ${row.time ?? '-'} ${row.kind ?? '-'}`);
+      wrong.push(
+        `${row.name} (${row.source}): got ${got?.date ?? '-'} ${got?.time ?? '-'} ${kind ?? '-'}, want ${row.date ?? '-'} ${row.time ?? '-'} ${row.kind ?? '-'}`,
+      );
     }
   }
   t.same(wrong, [], 'no name read wrong');
 });
 
 t.test('the real variants that broke the old reading', async (t) => {
-  t.same(listDateFromFileName('participatingAgencies04212026am 12.15.07 AM.xlsx'), { date: '2026-04-21', time: 'am', timestamp: false }, 'a save time after the part of day is not 2007-12-15');
-  t.same(listDateFromFileName('participatingAgencies05192026am%2012.15.07%20AM.xlsx'), { date: '2026-05-19', time: 'am', timestamp: false }, 'URL-encoded');
+  t.same(
+    listDateFromFileName('participatingAgencies04212026am 12.15.07 AM.xlsx'),
+    { date: '2026-04-21', time: 'am', timestamp: false },
+    'a save time after the part of day is not 2007-12-15',
+  );
+  t.same(
+    listDateFromFileName('participatingAgencies05192026am%2012.15.07%20AM.xlsx'),
+    { date: '2026-05-19', time: 'am', timestamp: false },
+    'URL-encoded',
+  );
   t.equal(listDateFromFileName('287gParticipatingAgencies091526pm.xlsx')?.date, '2026-09-15', 'two-digit year');
   t.equal(listDateFromFileName('participatingAgencies04232026.xlsx')?.time, null, 'no am/pm');
   t.equal(listDateFromFileName('pendingAgencies10292025pmB.xlsx')?.date, '2025-10-29', 'letter suffix');
@@ -64,8 +80,16 @@ t.test('ICE file names: MMDDYYYY with am/pm/mid or nothing, and re-upload suffix
 });
 
 t.test('14-digit capture timestamps give the date and HH:MM, flagged as timestamps', async (t) => {
-  t.same(listDateFromFileName('ParticipatingEntities-20210113002027.xlsx'), { date: '2021-01-13', time: '00:20', timestamp: true });
-  t.same(listDateFromFileName('pendingAgencies-20250221214937.xlsx'), { date: '2025-02-21', time: '21:49', timestamp: true });
+  t.same(listDateFromFileName('ParticipatingEntities-20210113002027.xlsx'), {
+    date: '2021-01-13',
+    time: '00:20',
+    timestamp: true,
+  });
+  t.same(listDateFromFileName('pendingAgencies-20250221214937.xlsx'), {
+    date: '2025-02-21',
+    time: '21:49',
+    timestamp: true,
+  });
 });
 
 t.test('no date in the name: null', async (t) => {

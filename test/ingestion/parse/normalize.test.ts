@@ -71,7 +71,11 @@ t.test('URLs: web-archive, Outlook safe links and Chrome PDF viewer links are un
   t.equal(unwrapUrl(` ${pdf} `), pdf, 'trimmed');
   t.equal(unwrapUrl(`https://web.archive.org/web/20210113002027/${pdf}`), pdf);
   t.equal(unwrapUrl(`http://web.archive.org/web/20210113002027id_/${pdf}`), pdf);
-  t.equal(unwrapUrl(`https://web.archive.org/web/2021/https:/www.ice.gov/a.pdf`), 'https://www.ice.gov/a.pdf', 'single slash repaired');
+  t.equal(
+    unwrapUrl(`https://web.archive.org/web/2021/https:/www.ice.gov/a.pdf`),
+    'https://www.ice.gov/a.pdf',
+    'single slash repaired',
+  );
   const safelink =
     'https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib%2F287gMOA%2FSatelliteBeachPoliceDeptFL_TFM_MOA_06052025.pdf&data=05%7C02%7CERO287g%40ice.dhs.gov%7C0&sdata=d2kp4N%3D&reserved=0';
   t.equal(unwrapUrl(safelink), 'https://www.ice.gov/doclib/287gMOA/SatelliteBeachPoliceDeptFL_TFM_MOA_06052025.pdf');
@@ -81,8 +85,14 @@ t.test('URLs: web-archive, Outlook safe links and Chrome PDF viewer links are un
     'nested wrappers',
   );
   t.equal(
-    unwrapUrl('chrome-extension://efaidnbmnnnibpcajpcglclefindmkaj/https:/www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf'),
+    unwrapUrl(
+      'chrome-extension://efaidnbmnnnibpcajpcglclefindmkaj/https:/www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf',
+    ),
     'https://www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf',
   );
-  t.equal(unwrapUrl('https://www.ice.gov/doclib/287gMOA/287gJEM_%20etowahCoAL_06-09-2020.pdf'), 'https://www.ice.gov/doclib/287gMOA/287gJEM_%20etowahCoAL_06-09-2020.pdf', 'plain links untouched');
+  t.equal(
+    unwrapUrl('https://www.ice.gov/doclib/287gMOA/287gJEM_%20etowahCoAL_06-09-2020.pdf'),
+    'https://www.ice.gov/doclib/287gMOA/287gJEM_%20etowahCoAL_06-09-2020.pdf',
+    'plain links untouched',
+  );
 });

@@ -4,7 +4,11 @@
 import t from 'tap';
 import { testApp } from '../../helpers/app.ts';
 import { SEED_FACTS, seedHistory } from '../../helpers/fixtures.ts';
-import { AgreementListResponseSchema, AgreementResponseSchema, AgreementSchema } from '../../../src/schemas/agreements.ts';
+import {
+  AgreementListResponseSchema,
+  AgreementResponseSchema,
+  AgreementSchema,
+} from '../../../src/schemas/agreements.ts';
 
 interface Agreement {
   id: string;
@@ -30,7 +34,9 @@ t.test('agreements', async (t) => {
   await seedHistory(database.pool);
   await app.dataset.refresh();
 
-  async function get(url: string): Promise<{ data: Agreement[]; links: { next: string | null }; meta: Record<string, unknown> }> {
+  async function get(
+    url: string,
+  ): Promise<{ data: Agreement[]; links: { next: string | null }; meta: Record<string, unknown> }> {
     const response = await app.inject(url);
     t.equal(response.statusCode, 200, `${url} answers 200: ${response.body.slice(0, 200)}`);
     return response.json();
@@ -43,11 +49,13 @@ t.test('agreements', async (t) => {
   t.test('the documented shape, exactly', async (t) => {
     t.ok(AgreementListResponseSchema.safeParse(all).success, 'the page parses with the OpenAPI schema');
     const fields = Object.keys(AgreementSchema.shape).sort();
-    for (const agreement of all.data) t.same(Object.keys(agreement).sort(), fields, `${agreement.id}: no undocumented field`);
+    for (const agreement of all.data)
+      t.same(Object.keys(agreement).sort(), fields, `${agreement.id}: no undocumented field`);
     t.same(all.meta, { dataset_version: app.dataset.current().version, as_of: SEED_FACTS.latestListDate });
     t.equal(all.links.next, null);
     for (const agreement of all.data) {
-      if (agreement.county_fips !== null) t.match(agreement.county_fips, /^\d{5}$/, 'county FIPS is a zero-padded string');
+      if (agreement.county_fips !== null)
+        t.match(agreement.county_fips, /^\d{5}$/, 'county FIPS is a zero-padded string');
     }
   });
 
@@ -55,13 +63,19 @@ t.test('agreements', async (t) => {
     const fl = await ids('/v1/agreements?state=FL');
     t.same(await ids('/v1/agreements?state=florida'), fl, 'state by name');
     t.same(await ids('/v1/agreements?state=12'), fl, 'state by FIPS');
-    t.ok(fl.length > 0 && all.data.filter((a) => a.state === 'FL').length === fl.length, 'state=FL is every Florida agreement');
+    t.ok(
+      fl.length > 0 && all.data.filter((a) => a.state === 'FL').length === fl.length,
+      'state=FL is every Florida agreement',
+    );
     const flTx = await ids('/v1/agreements?state=FL&state=TX');
     t.same(await ids('/v1/agreements?state=FL,TX'), flTx, 'repeated and comma-separated states agree');
     t.equal(flTx.length, all.data.filter((a) => a.state === 'FL' || a.state === 'TX').length);
 
     const collier = await get(`/v1/agreements?county_fips=${SEED_FACTS.collierCountyFips}`);
-    t.ok(collier.data.length === 3 && collier.data.every((a) => a.county_fips === SEED_FACTS.collierCountyFips), 'county_fips');
+    t.ok(
+      collier.data.length === 3 && collier.data.every((a) => a.county_fips === SEED_FACTS.collierCountyFips),
+      'county_fips',
+    );
 
     const taskForce = await get('/v1/agreements?model=task_force');
     t.ok(taskForce.data.length > 0 && taskForce.data.every((a) => a.model === 'task_force'), 'model');
@@ -69,27 +83,66 @@ t.test('agreements', async (t) => {
     const active = await get('/v1/agreements?status=active');
     t.equal(active.data.length, SEED_FACTS.asOf['2025-05-15'].active, 'status=active: the active count');
     const endedOrPending = await get('/v1/agreements?status=ended,pending');
-    t.equal(endedOrPending.data.length, SEED_FACTS.agreementCount - SEED_FACTS.asOf['2025-05-15'].active, 'status, several');
+    t.equal(
+      endedOrPending.data.length,
+      SEED_FACTS.agreementCount - SEED_FACTS.asOf['2025-05-15'].active,
+      'status, several',
+    );
 
     const police = await get('/v1/agreements?agency_type=police_department');
-    t.same(police.data.map((a) => a.agency_id), ['tx-houston-police-department'], 'agency_type');
+    t.same(
+      police.data.map((a) => a.agency_id),
+      ['tx-houston-police-department'],
+      'agency_type',
+    );
     const state = await get('/v1/agreements?agency_type=state_agency');
-    t.same(state.data.map((a) => a.agency_id), ['fl-florida-highway-patrol']);
+    t.same(
+      state.data.map((a) => a.agency_id),
+      ['fl-florida-highway-patrol'],
+    );
 
     const signed = await get('/v1/agreements?signed_from=2025-03-01&signed_to=2025-03-31');
-    t.same(signed.data.map((a) => a.signed_on).sort(), ['2025-03-15', '2025-03-20'], 'signed_from and signed_to, inclusive');
-    t.same((await get('/v1/agreements?signed_from=2025-03-15&signed_to=2025-03-15')).data.map((a) => a.id), [COLLIER_NEW_TFM], 'one day');
+    t.same(
+      signed.data.map((a) => a.signed_on).sort(),
+      ['2025-03-15', '2025-03-20'],
+      'signed_from and signed_to, inclusive',
+    );
+    t.same(
+      (await get('/v1/agreements?signed_from=2025-03-15&signed_to=2025-03-15')).data.map((a) => a.id),
+      [COLLIER_NEW_TFM],
+      'one day',
+    );
 
-    t.same((await get('/v1/agreements?q=galveston')).data.map((a) => a.id), [GALVESTON], 'q: case-insensitive name search');
+    t.same(
+      (await get('/v1/agreements?q=galveston')).data.map((a) => a.id),
+      [GALVESTON],
+      'q: case-insensitive name search',
+    );
     const houston = await get('/v1/agreements?q=City%20of%20Houston');
-    t.same(houston.data.map((a) => a.agency_id), ['tx-houston-police-department'], 'q matches every spelling a list used for the agency');
+    t.same(
+      houston.data.map((a) => a.agency_id),
+      ['tx-houston-police-department'],
+      'q matches every spelling a list used for the agency',
+    );
     t.same((await get('/v1/agreements?q=100%25')).data, [], 'q treats % literally');
 
-    t.equal((await get('/v1/agreements?updated_since=2000-01-01')).data.length, SEED_FACTS.agreementCount, 'updated_since in the past: all');
-    t.same((await get('/v1/agreements?updated_since=2999-01-01T00:00:00Z')).data, [], 'updated_since in the future: none');
+    t.equal(
+      (await get('/v1/agreements?updated_since=2000-01-01')).data.length,
+      SEED_FACTS.agreementCount,
+      'updated_since in the past: all',
+    );
+    t.same(
+      (await get('/v1/agreements?updated_since=2999-01-01T00:00:00Z')).data,
+      [],
+      'updated_since in the future: none',
+    );
 
     const combined = await get('/v1/agreements?state=TX&model=task_force&status=active');
-    t.same(combined.data.map((a) => a.agency_id).sort(), ['tx-houston-police-department', 'tx-lubbock-county-sheriffs-office'], 'filters combine with AND');
+    t.same(
+      combined.data.map((a) => a.agency_id).sort(),
+      ['tx-houston-police-department', 'tx-lubbock-county-sheriffs-office'],
+      'filters combine with AND',
+    );
   });
 
   t.test('as_of across a renewal, an ending and a promotion', async (t) => {
@@ -136,7 +189,8 @@ t.test('agreements', async (t) => {
         t.equal(response.statusCode, 200, `${url}`);
         const page = response.json() as { data: Agreement[]; links: { next: string | null } };
         seen.push(...page.data);
-        if (page.links.next) t.equal(response.headers.link, `<${page.links.next}>; rel="next"`, 'Link header carries the next page');
+        if (page.links.next)
+          t.equal(response.headers.link, `<${page.links.next}>; rel="next"`, 'Link header carries the next page');
         else t.notOk(response.headers.link, 'no Link header on the last page');
         url = page.links.next;
         if (++pages > 10) throw new Error('pagination does not end');
@@ -169,7 +223,10 @@ t.test('agreements', async (t) => {
     t.ok(AgreementResponseSchema.safeParse(body).success, 'parses with the OpenAPI schema');
     t.equal(body.data.id, COLLIER_NEW_TFM);
     t.equal(body.data.supersedes_id, COLLIER_OLD_TFM);
-    t.ok(body.data.events.some((event: { type: string }) => event.type === 'renewed'), 'its renewal event');
+    t.ok(
+      body.data.events.some((event: { type: string }) => event.type === 'renewed'),
+      'its renewal event',
+    );
     t.ok(body.data.sources.length > 0, 'the lists it came from');
     const old = (await app.inject(`/v1/agreements/${COLLIER_OLD_TFM}`)).json();
     t.equal(old.data.superseded_by_id, COLLIER_NEW_TFM, 'the old agreement points to its successor');
@@ -181,6 +238,10 @@ t.test('agreements', async (t) => {
     t.equal(missing.statusCode, 404);
     t.equal(missing.headers['content-type'], 'application/problem+json; charset=utf-8');
     t.equal(missing.json().status, 404);
-    t.equal((await app.inject(`/v1/agreements/${COLLIER_NEW_TFM}?as_of=2025-03-01`)).statusCode, 404, 'not yet existing on as_of: 404');
+    t.equal(
+      (await app.inject(`/v1/agreements/${COLLIER_NEW_TFM}?as_of=2025-03-01`)).statusCode,
+      404,
+      'not yet existing on as_of: 404',
+    );
   });
 });

@@ -19,7 +19,11 @@ t.test('validators, 304s and the warm path', async (t) => {
   const cold = await app.inject(url);
   t.equal(cold.statusCode, 200);
   const etag = cold.headers.etag as string;
-  t.match(etag, new RegExp(`^"${version.version}-json-[0-9a-f]{8}"$`), 'the ETag is the dataset version (with the format and the shape revision)');
+  t.match(
+    etag,
+    new RegExp(`^"${version.version}-json-[0-9a-f]{8}"$`),
+    'the ETag is the dataset version (with the format and the shape revision)',
+  );
   t.equal(cold.headers['last-modified'], version.updatedAt.toUTCString(), 'Last-Modified is when the data changed');
   t.match(cold.headers['cache-control'], /public, max-age=\d+/, 'CDNs may cache');
   t.equal(cold.headers['x-dataset-version'], String(version.version));
@@ -47,7 +51,10 @@ t.test('validators, 304s and the warm path', async (t) => {
     ['one of several', { 'if-none-match': `"other", ${etag}` }],
     ['*', { 'if-none-match': '*' }],
     ['If-Modified-Since', { 'if-modified-since': cold.headers['last-modified'] as string }],
-    ['a later If-Modified-Since', { 'if-modified-since': new Date(version.updatedAt.getTime() + 60_000).toUTCString() }],
+    [
+      'a later If-Modified-Since',
+      { 'if-modified-since': new Date(version.updatedAt.getTime() + 60_000).toUTCString() },
+    ],
   ] as const) {
     const response = await app.inject({ url, headers });
     t.equal(response.statusCode, 304, `${name}: 304`);
@@ -57,18 +64,38 @@ t.test('validators, 304s and the warm path', async (t) => {
   }
   for (const [name, headers] of [
     ['another ETag', { 'if-none-match': '"0-json"' }],
-    ['an earlier If-Modified-Since', { 'if-modified-since': new Date(version.updatedAt.getTime() - 60_000).toUTCString() }],
-    ['If-None-Match wins over If-Modified-Since', { 'if-none-match': '"0-json"', 'if-modified-since': cold.headers['last-modified'] as string }],
+    [
+      'an earlier If-Modified-Since',
+      { 'if-modified-since': new Date(version.updatedAt.getTime() - 60_000).toUTCString() },
+    ],
+    [
+      'If-None-Match wins over If-Modified-Since',
+      { 'if-none-match': '"0-json"', 'if-modified-since': cold.headers['last-modified'] as string },
+    ],
   ] as const) {
     t.equal((await app.inject({ url, headers })).statusCode, 200, `${name}: 200`);
   }
   const cold304 = await app.inject({ url: '/v1/agencies?state=TX', headers: { 'if-none-match': etag } });
   t.equal(cold304.statusCode, 304, 'a 304 for a request never seen before');
-  t.equal((await app.inject({ url: '/v1/agreements.csv', headers: { 'if-none-match': etag } })).statusCode, 200, 'the CSV has its own ETag');
+  t.equal(
+    (await app.inject({ url: '/v1/agreements.csv', headers: { 'if-none-match': etag } })).statusCode,
+    200,
+    'the CSV has its own ETag',
+  );
   const csv = await app.inject('/v1/agreements.csv');
-  t.equal((await app.inject({ url: '/v1/agreements.csv', headers: { 'if-none-match': csv.headers.etag as string } })).statusCode, 304, 'streamed CSV: 304');
+  t.equal(
+    (await app.inject({ url: '/v1/agreements.csv', headers: { 'if-none-match': csv.headers.etag as string } }))
+      .statusCode,
+    304,
+    'streamed CSV: 304',
+  );
   const bulk = await app.inject('/v1/bulk/agreements.ndjson');
-  t.equal((await app.inject({ url: '/v1/bulk/agreements.ndjson', headers: { 'if-none-match': bulk.headers.etag as string } })).statusCode, 304, 'bulk: 304');
+  t.equal(
+    (await app.inject({ url: '/v1/bulk/agreements.ndjson', headers: { 'if-none-match': bulk.headers.etag as string } }))
+      .statusCode,
+    304,
+    'bulk: 304',
+  );
 
   const notFound = await app.inject('/v1/agreements/nope');
   t.equal(notFound.statusCode, 404);
@@ -100,55 +127,117 @@ t.test('concurrent misses are computed once', async (t) => {
   const one = queries.count;
   queries.count = 0;
   const spellings = ['TX', 'tx', 'Texas', '48', 'texas'];
-  const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => app.inject(`/v1/stats?state=${spellings[i % 5]}&as_of=2025-04-15`)));
+  const responses = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => app.inject(`/v1/stats?state=${spellings[i % 5]}&as_of=2025-04-15`)),
+  );
   t.ok(responses.every((response) => response.statusCode === 200));
   t.equal(new Set(responses.map((response) => response.body)).size, 1, 'every request got the same answer');
-  t.equal(queries.count, one, `20 concurrent requests in 5 spellings sent ${queries.count} queries (one computation: ${one})`);
+  t.equal(
+    queries.count,
+    one,
+    `20 concurrent requests in 5 spellings sent ${queries.count} queries (one computation: ${one})`,
+  );
 });
 
 // With the response cache off too: aggregates are kept per dataset version (aggregate_results) either way.
-for (const cacheEntries of ['5000', '0']) t.test(`a new list invalidates the cache (CACHE_MAX_ENTRIES=${cacheEntries})`, async (t) => {
-  const { app, database } = await testApp(t, { env: { CACHE_MAX_ENTRIES: cacheEntries } });
-  await seedHistory(database.pool);
-  const before = await app.dataset.refresh();
-  const url = '/v1/agreements?state=AL';
-  const first = await app.inject(url);
-  t.same(first.json().data, [], 'no Alabama agreement yet');
-  const stats = (await app.inject('/v1/stats')).json();
+for (const cacheEntries of ['5000', '0'])
+  t.test(`a new list invalidates the cache (CACHE_MAX_ENTRIES=${cacheEntries})`, async (t) => {
+    const { app, database } = await testApp(t, { env: { CACHE_MAX_ENTRIES: cacheEntries } });
+    await seedHistory(database.pool);
+    const before = await app.dataset.refresh();
+    const url = '/v1/agreements?state=AL';
+    const first = await app.inject(url);
+    t.same(first.json().data, [], 'no Alabama agreement yet');
+    const stats = (await app.inject('/v1/stats')).json();
 
-  const buffer = await buildList({
-    columns: PARTICIPATING_COLUMNS,
-    rows: [
-      ['FLORIDA', "Collier County Sheriff's Office", 'County', 'Collier County', 'Task Force Model', new Date('2025-03-15T00:00:00Z'), { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moacollierTFM2025-03-15.pdf' }],
-      ['FLORIDA', "Collier County Sheriff's Office", 'County', 'Collier County', 'Jail Enforcement Model', new Date('2019-06-01T00:00:00Z'), { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moacollierJEM.pdf' }],
-      ['FLORIDA', 'Florida Highway Patrol', 'State Agency', '#N/A', 'Task Force Model', new Date('2025-02-26T00:00:00Z'), { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moafhp.pdf' }],
-      ['TEXAS', 'City of Houston Police Department', 'Municipality', 'Harris County', 'Task Force Model', new Date('2025-02-28T00:00:00Z'), { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moahouston.pdf' }],
-      ['TEXAS', "Lubbock County Sheriff's Office", 'County', 'Lubbock County', 'Task Force Model', new Date('2025-03-20T00:00:00Z'), { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moalubbock.pdf' }],
-      ['ALABAMA', "Baldwin County Sheriff's Office", 'County', 'Baldwin County', 'Jail Enforcement Model', new Date('2025-05-20T00:00:00Z'), { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moabaldwin.pdf' }],
-    ],
+    const buffer = await buildList({
+      columns: PARTICIPATING_COLUMNS,
+      rows: [
+        [
+          'FLORIDA',
+          "Collier County Sheriff's Office",
+          'County',
+          'Collier County',
+          'Task Force Model',
+          new Date('2025-03-15T00:00:00Z'),
+          { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moacollierTFM2025-03-15.pdf' },
+        ],
+        [
+          'FLORIDA',
+          "Collier County Sheriff's Office",
+          'County',
+          'Collier County',
+          'Jail Enforcement Model',
+          new Date('2019-06-01T00:00:00Z'),
+          { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moacollierJEM.pdf' },
+        ],
+        [
+          'FLORIDA',
+          'Florida Highway Patrol',
+          'State Agency',
+          '#N/A',
+          'Task Force Model',
+          new Date('2025-02-26T00:00:00Z'),
+          { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moafhp.pdf' },
+        ],
+        [
+          'TEXAS',
+          'City of Houston Police Department',
+          'Municipality',
+          'Harris County',
+          'Task Force Model',
+          new Date('2025-02-28T00:00:00Z'),
+          { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moahouston.pdf' },
+        ],
+        [
+          'TEXAS',
+          "Lubbock County Sheriff's Office",
+          'County',
+          'Lubbock County',
+          'Task Force Model',
+          new Date('2025-03-20T00:00:00Z'),
+          { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moalubbock.pdf' },
+        ],
+        [
+          'ALABAMA',
+          "Baldwin County Sheriff's Office",
+          'County',
+          'Baldwin County',
+          'Jail Enforcement Model',
+          new Date('2025-05-20T00:00:00Z'),
+          { text: 'link', hyperlink: 'https://www.ice.gov/doclib/about/offices/ero/287g/moabaldwin.pdf' },
+        ],
+      ],
+    });
+    const report = await ingestList(database.pool, { buffer, fileName: 'participatingAgencies06012025pm.xlsx' });
+    t.equal(report.outcome, 'applied');
+    const after = await app.dataset.refresh();
+    t.ok(after.version > before.version, 'the dataset version moved');
+
+    const second = await app.inject(url);
+    t.equal(second.json().data.length, 1, 'the new agreement shows at once');
+    t.not(second.headers.etag, first.headers.etag, 'under a new ETag');
+    t.equal(
+      (await app.inject({ url, headers: { 'if-none-match': first.headers.etag as string } })).statusCode,
+      200,
+      'the old ETag no longer matches',
+    );
+    const newStats = (await app.inject('/v1/stats')).json();
+    t.equal(newStats.active_agreements, stats.active_agreements + 1, 'stats moved too');
+    t.equal(newStats.meta.as_of, '2025-06-01', 'to the new list date');
+    t.equal(newStats.by_state.AL, 1);
+    const counties = (await app.inject('/v1/counties.geojson?state=AL')).json();
+    t.equal(counties.features[0]?.id, '01003', 'Baldwin County, FIPS zero-padded');
   });
-  const report = await ingestList(database.pool, { buffer, fileName: 'participatingAgencies06012025pm.xlsx' });
-  t.equal(report.outcome, 'applied');
-  const after = await app.dataset.refresh();
-  t.ok(after.version > before.version, 'the dataset version moved');
-
-  const second = await app.inject(url);
-  t.equal(second.json().data.length, 1, 'the new agreement shows at once');
-  t.not(second.headers.etag, first.headers.etag, 'under a new ETag');
-  t.equal((await app.inject({ url, headers: { 'if-none-match': first.headers.etag as string } })).statusCode, 200, 'the old ETag no longer matches');
-  const newStats = (await app.inject('/v1/stats')).json();
-  t.equal(newStats.active_agreements, stats.active_agreements + 1, 'stats moved too');
-  t.equal(newStats.meta.as_of, '2025-06-01', 'to the new list date');
-  t.equal(newStats.by_state.AL, 1);
-  const counties = (await app.inject('/v1/counties.geojson?state=AL')).json();
-  t.equal(counties.features[0]?.id, '01003', 'Baldwin County, FIPS zero-padded');
-});
 
 t.test('rate limit, also for cached responses', async (t) => {
   const { app } = await testApp(t, { env: { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW: '1m' } });
   const responses = [];
   for (let i = 0; i < 4; i++) responses.push(await app.inject('/v1/models'));
-  t.same(responses.map((response) => response.statusCode), [200, 200, 200, 429]);
+  t.same(
+    responses.map((response) => response.statusCode),
+    [200, 200, 200, 429],
+  );
   t.equal(responses[0]!.headers['x-ratelimit-limit'], '3');
   t.equal(responses[0]!.headers['x-ratelimit-remaining'], '2');
   t.ok(responses[0]!.headers['x-ratelimit-reset'], 'x-ratelimit-reset');

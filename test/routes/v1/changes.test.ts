@@ -13,7 +13,11 @@ t.test('the changes feed', async (t) => {
   const all = (await app.inject('/v1/changes?limit=1000')).json();
   const ids: number[] = all.data.map((change: { id: number }) => change.id);
   t.ok(ids.length > 4, `${ids.length} events`);
-  t.same(ids, [...ids].sort((a, b) => b - a), 'newest first');
+  t.same(
+    ids,
+    [...ids].sort((a, b) => b - a),
+    'newest first',
+  );
   t.equal(all.links.next, null, 'one page holds them all');
 
   const walked: number[] = [];

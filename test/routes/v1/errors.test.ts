@@ -17,7 +17,11 @@ t.test('errors', async (t) => {
     t.match(response.headers['content-type'], /^application\/problem\+json/, `${url}: problem+json`);
     const body = response.json();
     t.ok(ProblemSchema.safeParse(body).success, `${url}: an RFC 9457 problem`);
-    return body as { status: number; detail: string; invalid_params?: { name: string; reason: string; allowed?: string[] }[] };
+    return body as {
+      status: number;
+      detail: string;
+      invalid_params?: { name: string; reason: string; allowed?: string[] }[];
+    };
   }
 
   t.test('bad parameters name themselves and what they accept', async (t) => {
@@ -55,7 +59,8 @@ t.test('errors', async (t) => {
       const body = await problem(t, url);
       const param = body.invalid_params?.find((item) => item.name === name);
       t.ok(param, `${url}: names ${name}`);
-      if (allowedExample) t.ok(param?.allowed?.includes(allowedExample), `${url}: lists allowed values (${allowedExample})`);
+      if (allowedExample)
+        t.ok(param?.allowed?.includes(allowedExample), `${url}: lists allowed values (${allowedExample})`);
       t.ok(param?.reason, `${url}: says why`);
     }
     const sortCursor = (await app.inject('/v1/agreements?limit=1&sort=state')).json().links.next as string;
@@ -64,7 +69,15 @@ t.test('errors', async (t) => {
   });
 
   t.test('unknown ids are 404', async (t) => {
-    for (const url of ['/v1/agreements/nope', '/v1/agencies/nope', '/v1/states/ZZ', '/v1/states/Atlantis', '/v1/counties/99999', '/v1/reports/NOPE-1', '/v1/nothing-here']) {
+    for (const url of [
+      '/v1/agreements/nope',
+      '/v1/agencies/nope',
+      '/v1/states/ZZ',
+      '/v1/states/Atlantis',
+      '/v1/counties/99999',
+      '/v1/reports/NOPE-1',
+      '/v1/nothing-here',
+    ]) {
       await problem(t, url, 404);
     }
   });
@@ -72,7 +85,8 @@ t.test('errors', async (t) => {
   t.test('no input makes a 500 (or meets the rate limit)', async (t) => {
     /** Every answer is the route's own: no 5xx, and no 429 (the budget above is out of reach). */
     function routeAnswered(what: string, response: { statusCode: number; body: string }) {
-      if (response.statusCode >= 500 || response.statusCode === 429) t.fail(`${what} -> ${response.statusCode} ${response.body.slice(0, 200)}`);
+      if (response.statusCode >= 500 || response.statusCode === 429)
+        t.fail(`${what} -> ${response.statusCode} ${response.body.slice(0, 200)}`);
       return response.statusCode;
     }
     const statuses = new Map<number, number>();
@@ -92,8 +106,33 @@ t.test('errors', async (t) => {
       '%E2%80%AE',
       '[]',
     ];
-    const params = ['state', 'county_fips', 'model', 'status', 'agency_type', 'signed_from', 'q', 'updated_since', 'as_of', 'limit', 'cursor', 'sort', 'include_total', '__proto__', 'constructor'];
-    const paths = ['/v1/agreements', '/v1/agencies', '/v1/agreements.csv', '/v1/agencies.geojson', '/v1/counties', '/v1/stats', '/v1/changes', '/v1/stats/timeseries'];
+    const params = [
+      'state',
+      'county_fips',
+      'model',
+      'status',
+      'agency_type',
+      'signed_from',
+      'q',
+      'updated_since',
+      'as_of',
+      'limit',
+      'cursor',
+      'sort',
+      'include_total',
+      '__proto__',
+      'constructor',
+    ];
+    const paths = [
+      '/v1/agreements',
+      '/v1/agencies',
+      '/v1/agreements.csv',
+      '/v1/agencies.geojson',
+      '/v1/counties',
+      '/v1/stats',
+      '/v1/changes',
+      '/v1/stats/timeseries',
+    ];
     let requests = 0;
     for (const path of paths) {
       for (const param of params) {
@@ -112,17 +151,34 @@ t.test('errors', async (t) => {
         seen(routeAnswered(`${base}${id}`, response));
       }
     }
-    const headers = [{ accept: 'text/csv;q=abc' }, { accept: '*/*;;;' }, { 'if-none-match': '"' }, { 'if-modified-since': 'yesterday' }, { accept: 'x'.repeat(5000) }];
+    const headers = [
+      { accept: 'text/csv;q=abc' },
+      { accept: '*/*;;;' },
+      { 'if-none-match': '"' },
+      { 'if-modified-since': 'yesterday' },
+      { accept: 'x'.repeat(5000) },
+    ];
     for (const header of headers) {
       const response = await app.inject({ url: '/v1/agreements', headers: header });
       requests++;
       seen(routeAnswered(`header ${JSON.stringify(header).slice(0, 60)}`, response));
     }
-    t.equal([...statuses.values()].reduce((sum, count) => sum + count, 0), requests, `${requests} hostile requests, none answered 5xx or 429`);
+    t.equal(
+      [...statuses.values()].reduce((sum, count) => sum + count, 0),
+      requests,
+      `${requests} hostile requests, none answered 5xx or 429`,
+    );
     // The fuzz reaches the routes: most answers are the grammar's 400s, the rest real answers, 404s, or 414 for
     // an id longer than Fastify's limit on a path parameter.
-    t.ok((statuses.get(400) ?? 0) > requests / 2, `mostly 400 problems: ${JSON.stringify(Object.fromEntries(statuses))}`);
+    t.ok(
+      (statuses.get(400) ?? 0) > requests / 2,
+      `mostly 400 problems: ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
     t.ok((statuses.get(200) ?? 0) > 0, 'some values are fine and answered 200');
-    t.same([...statuses.keys()].filter((status) => ![200, 400, 404, 414].includes(status)), [], 'only 200, 400, 404 and 414');
+    t.same(
+      [...statuses.keys()].filter((status) => ![200, 400, 404, 414].includes(status)),
+      [],
+      'only 200, 400, 404 and 414',
+    );
   });
 });

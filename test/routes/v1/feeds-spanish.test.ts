@@ -14,9 +14,23 @@ t.test('/v1/changes.atom and .jsonfeed with lang=es are titled in Spanish', asyn
   const spanish = parseAtomFeed(atom.body);
   t.equal(spanish.title?.value, 'Cambios en los acuerdos 287(g) (state=FL)');
   t.equal(english.title?.value, '287(g) agreement changes (state=FL)');
-  t.same(spanish.entries?.map((entry) => entry.id), english.entries?.map((entry) => entry.id), 'the same entries');
-  t.ok(spanish.entries?.some((entry) => /^Collier County Sheriff's Office (firmó|renovó su) acuerdo|acuerdo del modelo de fuerza de tarea/.test(String(entry.title?.value))), 'entry titles in Spanish');
-  t.notOk(spanish.entries?.some((entry) => / agreement /.test(String(entry.title?.value))), 'no English title left');
+  t.same(
+    spanish.entries?.map((entry) => entry.id),
+    english.entries?.map((entry) => entry.id),
+    'the same entries',
+  );
+  t.ok(
+    spanish.entries?.some((entry) =>
+      /^Collier County Sheriff's Office (firmó|renovó su) acuerdo|acuerdo del modelo de fuerza de tarea/.test(
+        String(entry.title?.value),
+      ),
+    ),
+    'entry titles in Spanish',
+  );
+  t.notOk(
+    spanish.entries?.some((entry) => / agreement /.test(String(entry.title?.value))),
+    'no English title left',
+  );
 
   const json = parseJsonFeed((await app.inject('/v1/changes.jsonfeed?lang=es')).body);
   t.equal(json.title, 'Cambios en los acuerdos 287(g)');

@@ -47,20 +47,41 @@ t.test('the changes feeds', async (t) => {
     await ingestList(database.pool, { buffer, fileName: list.fileName, url: ICE_URL(list.fileName) });
   }
   await app.dataset.refresh();
-  const changes = (url: string) => app.inject(url).then((response) => response.json().data as { id: number; agreement_id: string; agency_id: string; county_fips: string | null }[]);
+  const changes = (url: string) =>
+    app
+      .inject(url)
+      .then(
+        (response) =>
+          response.json().data as { id: number; agreement_id: string; agency_id: string; county_fips: string | null }[],
+      );
 
   t.test('/v1/changes takes county_fips and agency_id', async (t) => {
     const all = await changes('/v1/changes?limit=1000');
     const collier = await changes(`/v1/changes?county_fips=${SEED_FACTS.collierCountyFips}&limit=1000`);
     t.ok(collier.length > 0 && collier.length < all.length, 'a county narrows the changes');
-    t.ok(collier.every((change) => change.county_fips === SEED_FACTS.collierCountyFips), 'to that county');
-    t.same(collier.map((change) => change.id), all.filter((change) => change.county_fips === SEED_FACTS.collierCountyFips).map((change) => change.id), 'all of it');
+    t.ok(
+      collier.every((change) => change.county_fips === SEED_FACTS.collierCountyFips),
+      'to that county',
+    );
+    t.same(
+      collier.map((change) => change.id),
+      all.filter((change) => change.county_fips === SEED_FACTS.collierCountyFips).map((change) => change.id),
+      'all of it',
+    );
     const byAgency = await changes(`/v1/changes?agency_id=${COLLIER}&limit=1000`);
-    t.same(byAgency.map((change) => change.id), all.filter((change) => change.agency_id === COLLIER).map((change) => change.id), 'agency_id');
+    t.same(
+      byAgency.map((change) => change.id),
+      all.filter((change) => change.agency_id === COLLIER).map((change) => change.id),
+      'agency_id',
+    );
     t.same(await changes('/v1/changes?agency_id=nobody'), [], 'an unknown agency has no changes');
     const bad = await app.inject('/v1/changes.atom?county_fips=12');
     t.equal(bad.statusCode, 400);
-    t.equal(bad.json().invalid_params[0].name, 'county_fips', 'a bad filter is a problem+json naming it, also on the feed');
+    t.equal(
+      bad.json().invalid_params[0].name,
+      'county_fips',
+      'a bad filter is a problem+json naming it, also on the feed',
+    );
   });
 
   t.test('Atom, read by feedsmith', async (t) => {
@@ -77,7 +98,9 @@ t.test('the changes feeds', async (t) => {
     const updated = feed.entries!.map((entry) => entry.updated!);
     t.same(updated, [...updated].sort().reverse(), 'newest first');
 
-    const signed = feed.entries!.find((entry) => entry.title?.value === "Collier County Sheriff's Office signed a Task Force Model agreement");
+    const signed = feed.entries!.find(
+      (entry) => entry.title?.value === "Collier County Sheriff's Office signed a Task Force Model agreement",
+    );
     t.ok(signed, 'a title a person can read');
     const links = Object.fromEntries(signed!.links!.map((link) => [link.rel, link.href]));
     t.equal(links.alternate, `/agencies/${COLLIER}`, "links the agency's page");
@@ -89,19 +112,35 @@ t.test('the changes feeds', async (t) => {
     t.equal(agreement.json().data.agency_id, COLLIER);
 
     const again = await app.inject('/v1/changes.atom');
-    t.same(parseAtomFeed(again.body).entries!.map((entry) => entry.id), ids, 'entry ids are stable');
+    t.same(
+      parseAtomFeed(again.body).entries!.map((entry) => entry.id),
+      ids,
+      'entry ids are stable',
+    );
   });
 
   t.test('a county filter narrows the feed', async (t) => {
     const all = parseAtomFeed((await app.inject('/v1/changes.atom?limit=1000')).body);
-    const county = parseAtomFeed((await app.inject(`/v1/changes.atom?county_fips=${SEED_FACTS.collierCountyFips}&limit=1000`)).body);
+    const county = parseAtomFeed(
+      (await app.inject(`/v1/changes.atom?county_fips=${SEED_FACTS.collierCountyFips}&limit=1000`)).body,
+    );
     t.ok(county.entries!.length > 0 && county.entries!.length < all.entries!.length, 'fewer entries, not none');
-    t.ok(county.entries!.every((entry) => entry.title?.value.startsWith('Collier County Sheriff')), 'all about agencies of that county');
+    t.ok(
+      county.entries!.every((entry) => entry.title?.value.startsWith('Collier County Sheriff')),
+      'all about agencies of that county',
+    );
     t.not(county.id, all.id, 'another feed, with its own id');
     const signedOnly = parseAtomFeed((await app.inject('/v1/changes.atom?state=TX&type=signed&model=task_force')).body);
     // Titles use the agency's current name, as the API gives it.
     const houston = (await app.inject('/v1/agencies/tx-houston-police-department')).json().data.name as string;
-    t.same(signedOnly.entries!.map((entry) => entry.title?.value).sort(), [`${houston} signed a Task Force Model agreement`, "Lubbock County Sheriff's Office signed a Task Force Model agreement"].sort(), 'state, type and model filters');
+    t.same(
+      signedOnly.entries!.map((entry) => entry.title?.value).sort(),
+      [
+        `${houston} signed a Task Force Model agreement`,
+        "Lubbock County Sheriff's Office signed a Task Force Model agreement",
+      ].sort(),
+      'state, type and model filters',
+    );
   });
 
   t.test('paging: a next link, as in /v1/changes', async (t) => {
@@ -111,7 +150,10 @@ t.test('the changes feeds', async (t) => {
     t.match(next, /^\/v1\/changes\.atom\?limit=2&cursor=/);
     const second = parseAtomFeed((await app.inject(next!)).body);
     t.equal(second.entries!.length, 2);
-    t.notOk(second.entries!.some((entry) => page.entries!.some((first) => first.id === entry.id)), 'the next page has older events');
+    t.notOk(
+      second.entries!.some((entry) => page.entries!.some((first) => first.id === entry.id)),
+      'the next page has older events',
+    );
   });
 
   t.test('JSON Feed 1.1, read by feedsmith', async (t) => {
@@ -122,23 +164,41 @@ t.test('the changes feeds', async (t) => {
     t.equal(response.json().version, 'https://jsonfeed.org/version/1.1');
     const atom = parseAtomFeed((await app.inject(`/v1/changes.atom?county_fips=${SEED_FACTS.collierCountyFips}`)).body);
     t.ok(items.length > 0, 'items are present');
-    t.same(items.map((item) => item.id), atom.entries!.map((entry) => entry.id), 'the same entries as the Atom feed');
-    t.same(items.map((item) => item.title), atom.entries!.map((entry) => entry.title?.value));
-    t.ok(items.every((item) => item.url === `/agencies/${COLLIER}`), "each item's url is the agency's page");
+    t.same(
+      items.map((item) => item.id),
+      atom.entries!.map((entry) => entry.id),
+      'the same entries as the Atom feed',
+    );
+    t.same(
+      items.map((item) => item.title),
+      atom.entries!.map((entry) => entry.title?.value),
+    );
+    t.ok(
+      items.every((item) => item.url === `/agencies/${COLLIER}`),
+      "each item's url is the agency's page",
+    );
   });
 
   t.test('cached by dataset version, with ETag and 304', async (t) => {
     for (const url of ['/v1/changes.atom?state=FL', '/v1/changes.jsonfeed?state=FL']) {
       const first = await app.inject(url);
       const etag = first.headers.etag as string;
-      t.match(etag, new RegExp(`^"${app.dataset.current().version}-(atom|jsonfeed)-`), `${url}: the ETag is the dataset version and the format`);
+      t.match(
+        etag,
+        new RegExp(`^"${app.dataset.current().version}-(atom|jsonfeed)-`),
+        `${url}: the ETag is the dataset version and the format`,
+      );
       const conditional = await app.inject({ url, headers: { 'if-none-match': etag } });
       t.equal(conditional.statusCode, 304, `${url}: a conditional GET gets 304`);
       t.equal(conditional.body, '');
       const repeat = await app.inject(url);
       t.equal(repeat.body, first.body, 'a repeat answers the same bytes');
     }
-    t.not((await app.inject('/v1/changes.atom')).headers.etag, (await app.inject('/v1/changes')).headers.etag, 'the feed and the JSON have different ETags');
+    t.not(
+      (await app.inject('/v1/changes.atom')).headers.etag,
+      (await app.inject('/v1/changes')).headers.etag,
+      'the feed and the JSON have different ETags',
+    );
   });
 
   // Debian's feedparser (6.0) does not read JSON Feed: feedsmith checks that one.
@@ -150,8 +210,15 @@ t.test('the changes feeds', async (t) => {
     t.equal(atom.version, 'atom10');
     const json = await changes('/v1/changes?limit=1000');
     t.equal(atom.entries.length, json.length, 'every entry');
-    t.ok(atom.entries.some((entry) => entry.title === "Collier County Sheriff's Office signed a Task Force Model agreement"));
-    const county = await feedparser(python!, (await app.inject(`/v1/changes.atom?county_fips=${SEED_FACTS.collierCountyFips}&limit=1000`)).body);
+    t.ok(
+      atom.entries.some(
+        (entry) => entry.title === "Collier County Sheriff's Office signed a Task Force Model agreement",
+      ),
+    );
+    const county = await feedparser(
+      python!,
+      (await app.inject(`/v1/changes.atom?county_fips=${SEED_FACTS.collierCountyFips}&limit=1000`)).body,
+    );
     t.equal(county.bozo, false);
     t.ok(county.entries.length > 0 && county.entries.length < atom.entries.length, 'a county filter narrows the feed');
   });
@@ -186,7 +253,11 @@ t.test('the Atom renderer escapes what XML cannot hold as is', async (t) => {
   const clean = 'Smith & Wesson <County> "Sheriff\'s" Office';
   t.equal(parsed.title?.value, clean, 'markup characters survive as text; a control character is dropped');
   t.equal(parsed.entries?.[0]?.title?.value, clean);
-  t.equal(parsed.links?.find((link) => link.rel === 'self')?.href, '/v1/changes.atom?state=FL&type=signed', 'and in attributes');
+  t.equal(
+    parsed.links?.find((link) => link.rel === 'self')?.href,
+    '/v1/changes.atom?state=FL&type=signed',
+    'and in attributes',
+  );
   const python = await pythonWith(['feedparser']);
   if (!toolAvailable(t, python !== undefined, 'Python with feedparser', 'apt-get install python3-feedparser')) return;
   const checked = await feedparser(python!, xml);

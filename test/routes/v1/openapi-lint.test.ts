@@ -19,11 +19,15 @@ t.test('Redocly CLI, recommended ruleset: 0 errors, 0 warnings', async (t) => {
   // No telemetry and no update check: the lint must not reach the network.
   const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
   // redocly exits 1 when it finds errors; the report on stdout says which.
-  const { stdout } = await run('node_modules/.bin/redocly', ['lint', OPENAPI_PATH, '--extends=recommended', '--format=json'], { env, maxBuffer: 64 * 1024 * 1024 }).catch(
-    (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
-  );
+  const { stdout } = await run(
+    'node_modules/.bin/redocly',
+    ['lint', OPENAPI_PATH, '--extends=recommended', '--format=json'],
+    { env, maxBuffer: 64 * 1024 * 1024 },
+  ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
   const report = JSON.parse(stdout) as LintReport;
-  const problems = report.problems.map((problem) => `${problem.severity} ${problem.ruleId} at ${problem.location[0]?.pointer}: ${problem.message}`);
+  const problems = report.problems.map(
+    (problem) => `${problem.severity} ${problem.ruleId} at ${problem.location[0]?.pointer}: ${problem.message}`,
+  );
   t.same(problems, [], 'no problems');
   t.equal(report.totals.errors, 0, 'errors');
   t.equal(report.totals.warnings, 0, 'warnings');
@@ -49,5 +53,8 @@ t.test('operationIds, tags, servers and security', async (t) => {
   t.equal(document.paths['/v1/agreements']?.get?.operationId, 'listAgreements', 'the names the issue promised');
   t.equal(document.paths['/v1/agencies/{id}']?.get?.operationId, 'getAgency');
   t.same(document.security, [], 'public: no operation needs credentials');
-  t.ok(document.servers?.length && document.servers.every((server) => server.url.startsWith('/')), 'the server URL is relative');
+  t.ok(
+    document.servers?.length && document.servers.every((server) => server.url.startsWith('/')),
+    'the server URL is relative',
+  );
 });

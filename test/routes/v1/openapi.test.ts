@@ -6,7 +6,8 @@ import t from 'tap';
 import { testApp } from '../../helpers/app.ts';
 import { OPENAPI_PATH, openApiDocument, serialize } from '../../../scripts/write-openapi.ts';
 
-const REGENERATE = 'the committed OpenAPI document is out of date: run `npm run openapi` and commit schema/openapi.json';
+const REGENERATE =
+  'the committed OpenAPI document is out of date: run `npm run openapi` and commit schema/openapi.json';
 
 t.test('schema/openapi.json is what the code generates', async (t) => {
   const committed = await readFile(OPENAPI_PATH, 'utf8');
@@ -29,25 +30,62 @@ t.test('the service serves the same document, and the docs page', async (t) => {
 t.test('every operation, parameter and response is described', async (t) => {
   const document = (await openApiDocument()) as {
     openapi: string;
-    paths: Record<string, Record<string, { summary?: string; parameters?: { name: string; in: string; description?: string }[]; responses: Record<string, { description?: string }> }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          summary?: string;
+          parameters?: { name: string; in: string; description?: string }[];
+          responses: Record<string, { description?: string }>;
+        }
+      >
+    >;
   };
   t.equal(document.openapi, '3.1.0');
   const required = [
-    '/v1/agreements', '/v1/agreements/{id}', '/v1/agencies', '/v1/agencies/{id}', '/v1/models', '/v1/states', '/v1/states/{code}',
-    '/v1/counties', '/v1/counties/{fips}', '/v1/reports', '/v1/reports/{id}', '/v1/lists', '/v1/changes', '/v1/stats', '/v1/stats/timeseries',
-    '/v1/agreements.csv', '/v1/agencies.csv', '/v1/agreements.geojson', '/v1/agencies.geojson', '/v1/counties.geojson',
-    '/v1/bulk/agreements.csv', '/v1/bulk/agreements.ndjson',
+    '/v1/agreements',
+    '/v1/agreements/{id}',
+    '/v1/agencies',
+    '/v1/agencies/{id}',
+    '/v1/models',
+    '/v1/states',
+    '/v1/states/{code}',
+    '/v1/counties',
+    '/v1/counties/{fips}',
+    '/v1/reports',
+    '/v1/reports/{id}',
+    '/v1/lists',
+    '/v1/changes',
+    '/v1/stats',
+    '/v1/stats/timeseries',
+    '/v1/agreements.csv',
+    '/v1/agencies.csv',
+    '/v1/agreements.geojson',
+    '/v1/agencies.geojson',
+    '/v1/counties.geojson',
+    '/v1/bulk/agreements.csv',
+    '/v1/bulk/agreements.ndjson',
   ];
   for (const path of required) t.ok(document.paths[path]?.get, `${path} is documented`);
-  t.notOk(Object.keys(document.paths).some((path) => !path.startsWith('/v1/')), 'only the REST API (GraphQL documents itself)');
+  t.notOk(
+    Object.keys(document.paths).some((path) => !path.startsWith('/v1/')),
+    'only the REST API (GraphQL documents itself)',
+  );
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
       t.ok(operation.summary, `${method} ${path} has a summary`);
       for (const parameter of operation.parameters ?? []) {
-        t.ok(parameter.description && parameter.description.length > 10, `${method} ${path} ${parameter.in} ${parameter.name} is described`);
+        t.ok(
+          parameter.description && parameter.description.length > 10,
+          `${method} ${path} ${parameter.in} ${parameter.name} is described`,
+        );
       }
       for (const [status, response] of Object.entries(operation.responses)) {
-        t.ok(response.description && response.description !== 'Default Response', `${method} ${path} ${status} is described`);
+        t.ok(
+          response.description && response.description !== 'Default Response',
+          `${method} ${path} ${status} is described`,
+        );
       }
       t.ok(operation.responses['400'] && operation.responses['429'], `${method} ${path} documents 400 and 429`);
     }
@@ -69,7 +107,9 @@ t.test('every operation, parameter and response is described', async (t) => {
 t.test('schema/fields.md documents every field of every response schema', async (t) => {
   const dictionary = await readFile('schema/fields.md', 'utf8');
   const documented = new Set([...dictionary.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((match) => match[1]));
-  const document = (await openApiDocument()) as { components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+  const document = (await openApiDocument()) as {
+    components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+  };
   const missing: string[] = [];
   for (const [name, schema] of Object.entries(document.components.schemas)) {
     for (const field of Object.keys(schema.properties ?? {})) {

@@ -24,8 +24,8 @@ t.test('SQL statements per route, cold and warm', async (t) => {
     ['/v1/agreements?include_total=true', 1, 'the page with its count'],
     ['/v1/agreements?include_total=true&state=AK', 2, 'an empty page (no row to carry the count), then its count'],
     ['/v1/agreements.csv?limit=2', 1, 'one page as CSV'],
-    ['/v1/agreements.geojson', 4, 'BEGIN, every page in a snapshot, ROLLBACK, then the agencies\' points'],
-    ['/v1/agreements.geojson?limit=2', 2, 'one page and its agencies\' points'],
+    ['/v1/agreements.geojson', 4, "BEGIN, every page in a snapshot, ROLLBACK, then the agencies' points"],
+    ['/v1/agreements.geojson?limit=2', 2, "one page and its agencies' points"],
     [`/v1/agreements/${COLLIER_TASK_FORCE}`, 4, 'the agreement, its events, its successor, its sources'],
     ['/v1/agencies?state=TX', 1, 'ids and details of one page in one statement'],
     ['/v1/agencies?include_total=true', 1, 'the page with its count'],
@@ -33,13 +33,21 @@ t.test('SQL statements per route, cold and warm', async (t) => {
     ['/v1/agencies.geojson', 3, 'BEGIN, every page, ROLLBACK'],
     ['/v1/agencies.geojson?limit=2', 1, 'one page (agencies carry their own point)'],
     [`/v1/agencies/${COLLIER}`, 4, 'the agency, its names, its agreements, its reports'],
-    ['/v1/states', 5, 'the states; the summaries of the dataset version: not kept yet, so counts, distinct agencies, kept'],
+    [
+      '/v1/states',
+      5,
+      'the states; the summaries of the dataset version: not kept yet, so counts, distinct agencies, kept',
+    ],
     ['/v1/states.csv', 2, 'the states and the kept summaries'],
     ['/v1/states/FL', 7, 'the state, its kept summary, its counties, their summaries (computed and kept)'],
     ['/v1/counties', 2, 'the kept summaries, then those counties'],
     ['/v1/counties.csv', 2, 'the same, as CSV'],
     ['/v1/counties.geojson', 2, 'the same, with boundaries from memory'],
-    [`/v1/counties/${SEED_FACTS.collierCountyFips}`, 4, 'the county, its kept summary, its agencies\' ids, then the agencies'],
+    [
+      `/v1/counties/${SEED_FACTS.collierCountyFips}`,
+      4,
+      "the county, its kept summary, its agencies' ids, then the agencies",
+    ],
     ['/v1/models', 5, 'the models; their summaries computed and kept'],
     ['/v1/models.csv', 2, 'the models and their kept summaries'],
     ['/v1/reports', 1, 'the reports'],
@@ -52,14 +60,25 @@ t.test('SQL statements per route, cold and warm', async (t) => {
     ['/v1/changes.csv?limit=5', 1, 'one page as CSV'],
     ['/v1/changes.atom?county_fips=12021', 1, 'one page of events as Atom'],
     ['/v1/changes.jsonfeed', 1, 'one page of events as JSON Feed'],
-    ['/v1/stats', 6, 'not kept yet: counts by status, model and state; active agencies; the latest list date; the pending-to-signed pipeline; kept'],
+    [
+      '/v1/stats',
+      6,
+      'not kept yet: counts by status, model and state; active agencies; the latest list date; the pending-to-signed pipeline; kept',
+    ],
     ['/v1/stats?as_of=2025-03-15', 5, 'the same on a date (the date is given)'],
     ['/v1/stats/timeseries', 3, 'the series, computed and kept'],
     ['/v1/stats/timeseries.csv', 1, 'the kept series, as CSV'],
   ];
   for (const [url, cold, why] of cached) {
     const first = await queries.during(async () => t.equal((await inject(url)).statusCode, 200, `${url}: 200`));
-    t.equal(first, cold, `${url}: ${cold} statements cold (${why}); sent: ${queries.texts.slice(-first).map((text) => text.slice(0, 60)).join(' | ')}`);
+    t.equal(
+      first,
+      cold,
+      `${url}: ${cold} statements cold (${why}); sent: ${queries.texts
+        .slice(-first)
+        .map((text) => text.slice(0, 60))
+        .join(' | ')}`,
+    );
     t.equal(await queries.during(() => inject(url)), 0, `${url}: none warm`);
   }
 
@@ -79,7 +98,9 @@ t.test('SQL statements per route, cold and warm', async (t) => {
     });
     t.equal(first, cold, `${url}: ${cold} statements (${why})`);
     t.equal(await queries.during(() => inject(url)), cold, `${url}: a repeat streams the snapshot again`);
-    const revalidated = await queries.during(async () => t.equal((await inject(url, { 'if-none-match': etag })).statusCode, 304));
+    const revalidated = await queries.during(async () =>
+      t.equal((await inject(url, { 'if-none-match': etag })).statusCode, 304),
+    );
     t.equal(revalidated, 0, `${url}: a revalidation sends none`);
   }
 

@@ -4,9 +4,18 @@ import t from 'tap';
 import { testApp } from '../../helpers/app.ts';
 import { SEED_FACTS, seedHistory } from '../../helpers/fixtures.ts';
 import { AgencyListResponseSchema, AgencyResponseSchema, AgencySchema } from '../../../src/schemas/agencies.ts';
-import { CountyListResponseSchema, CountyResponseSchema, StateListResponseSchema, StateResponseSchema } from '../../../src/schemas/geography.ts';
+import {
+  CountyListResponseSchema,
+  CountyResponseSchema,
+  StateListResponseSchema,
+  StateResponseSchema,
+} from '../../../src/schemas/geography.ts';
 import { ChangeListResponseSchema, SourceListListResponseSchema } from '../../../src/schemas/history.ts';
-import { ModelListResponseSchema, ReportListResponseSchema, ReportResponseSchema } from '../../../src/schemas/reference.ts';
+import {
+  ModelListResponseSchema,
+  ReportListResponseSchema,
+  ReportResponseSchema,
+} from '../../../src/schemas/reference.ts';
 import { StatsResponseSchema, TimeseriesResponseSchema } from '../../../src/schemas/stats.ts';
 import type { z } from 'zod';
 
@@ -25,23 +34,60 @@ t.test('resources', async (t) => {
     }
     return body;
   }
-  const agencyIds = async (url: string) => ((await get(url, AgencyListResponseSchema)).data as { id: string }[]).map((agency) => agency.id).sort();
+  const agencyIds = async (url: string) =>
+    ((await get(url, AgencyListResponseSchema)).data as { id: string }[]).map((agency) => agency.id).sort();
 
   t.test('agencies', async (t) => {
     const all = await get('/v1/agencies?limit=1000', AgencyListResponseSchema);
     t.equal(all.data.length, SEED_FACTS.agencyCount);
     t.same(Object.keys(all.data[0]).sort(), Object.keys(AgencySchema.shape).sort(), 'no undocumented field');
-    t.same(await agencyIds('/v1/agencies?state=TX'), ['tx-galveston-county-sheriffs-office', 'tx-houston-police-department', 'tx-lubbock-county-sheriffs-office']);
-    t.same(await agencyIds('/v1/agencies?status=active'), ['fl-collier-county-sheriffs-office', 'fl-florida-highway-patrol', 'tx-houston-police-department', 'tx-lubbock-county-sheriffs-office'], 'agencies holding an active agreement');
-    t.same(await agencyIds('/v1/agencies?status=active&as_of=2025-03-15'), ['fl-collier-county-sheriffs-office', 'fl-florida-highway-patrol', 'tx-galveston-county-sheriffs-office', 'tx-houston-police-department'], 'on an earlier date');
+    t.same(await agencyIds('/v1/agencies?state=TX'), [
+      'tx-galveston-county-sheriffs-office',
+      'tx-houston-police-department',
+      'tx-lubbock-county-sheriffs-office',
+    ]);
+    t.same(
+      await agencyIds('/v1/agencies?status=active'),
+      [
+        'fl-collier-county-sheriffs-office',
+        'fl-florida-highway-patrol',
+        'tx-houston-police-department',
+        'tx-lubbock-county-sheriffs-office',
+      ],
+      'agencies holding an active agreement',
+    );
+    t.same(
+      await agencyIds('/v1/agencies?status=active&as_of=2025-03-15'),
+      [
+        'fl-collier-county-sheriffs-office',
+        'fl-florida-highway-patrol',
+        'tx-galveston-county-sheriffs-office',
+        'tx-houston-police-department',
+      ],
+      'on an earlier date',
+    );
     t.same(await agencyIds('/v1/agencies?status=pending'), ['ga-cobb-county-sheriffs-office']);
     t.same(await agencyIds('/v1/agencies?model=jail_enforcement&status=active'), ['fl-collier-county-sheriffs-office']);
-    t.same(await agencyIds(`/v1/agencies?county_fips=${SEED_FACTS.harrisCountyFips}`), ['tx-houston-police-department']);
+    t.same(await agencyIds(`/v1/agencies?county_fips=${SEED_FACTS.harrisCountyFips}`), [
+      'tx-houston-police-department',
+    ]);
     t.same(await agencyIds('/v1/agencies?agency_type=state_agency'), ['fl-florida-highway-patrol']);
     t.same(await agencyIds('/v1/agencies?q=houston%20police'), ['tx-houston-police-department'], 'q');
-    t.same(await agencyIds('/v1/agencies?signed_from=2025-03-16'), ['tx-lubbock-county-sheriffs-office'], 'signed_from');
-    const asOf = (await get('/v1/agencies?as_of=2025-03-15&state=TX')).data as { id: string; active_agreements: number; pending_agreements: number }[];
-    t.equal(asOf.find((agency) => agency.id === 'tx-galveston-county-sheriffs-office')!.active_agreements, 1, 'counts on as_of');
+    t.same(
+      await agencyIds('/v1/agencies?signed_from=2025-03-16'),
+      ['tx-lubbock-county-sheriffs-office'],
+      'signed_from',
+    );
+    const asOf = (await get('/v1/agencies?as_of=2025-03-15&state=TX')).data as {
+      id: string;
+      active_agreements: number;
+      pending_agreements: number;
+    }[];
+    t.equal(
+      asOf.find((agency) => agency.id === 'tx-galveston-county-sheriffs-office')!.active_agreements,
+      1,
+      'counts on as_of',
+    );
     t.equal(asOf.find((agency) => agency.id === 'tx-lubbock-county-sheriffs-office')!.pending_agreements, 1);
 
     const seen: string[] = [];
@@ -50,16 +96,28 @@ t.test('resources', async (t) => {
       seen.push(...page.data.map((agency: { id: string }) => agency.id));
       url = page.links.next;
     }
-    t.same([...seen].sort(), all.data.map((agency: { id: string }) => agency.id).sort(), 'pagination: every agency once');
+    t.same(
+      [...seen].sort(),
+      all.data.map((agency: { id: string }) => agency.id).sort(),
+      'pagination: every agency once',
+    );
 
     const houston = await get('/v1/agencies/tx-houston-police-department', AgencyResponseSchema);
     const aliases = houston.data.aliases.map((alias: { name: string }) => alias.name).sort();
-    t.same(aliases, ['City of Houston Police Department', 'Houston Police Department'], 'every spelling the lists used');
+    t.same(
+      aliases,
+      ['City of Houston Police Department', 'Houston Police Department'],
+      'every spelling the lists used',
+    );
     t.ok(aliases.includes(houston.data.name), 'its name is one of them');
     t.equal(houston.data.agreements.length, 1);
     t.equal(houston.data.county_fips, SEED_FACTS.harrisCountyFips);
     const collierThen = await get('/v1/agencies/fl-collier-county-sheriffs-office?as_of=2025-03-15');
-    t.same(collierThen.data.agreements.map((a: { status: string }) => a.status).sort(), ['active', 'active'], 'as_of: its agreements then');
+    t.same(
+      collierThen.data.agreements.map((a: { status: string }) => a.status).sort(),
+      ['active', 'active'],
+      'as_of: its agreements then',
+    );
     t.equal((await app.inject('/v1/agencies/nope')).statusCode, 404);
   });
 
@@ -68,27 +126,50 @@ t.test('resources', async (t) => {
     const fl = states.data.find((state: { code: string }) => state.code === 'FL');
     t.equal(fl.active_agreements, SEED_FACTS.activeByState.FL);
     t.equal(fl.fips, '12');
-    t.ok(states.data.some((state: { code: string; is_territory: boolean }) => state.code === 'GU' && state.is_territory), 'territories too');
+    t.ok(
+      states.data.some((state: { code: string; is_territory: boolean }) => state.code === 'GU' && state.is_territory),
+      'territories too',
+    );
     for (const code of ['TX', 'tx', 'Texas', '48', 'texas']) {
       const texas = await get(`/v1/states/${encodeURIComponent(code)}`, StateResponseSchema);
       t.equal(texas.data.code, 'TX', `${code} finds Texas`);
     }
     const texas = await get('/v1/states/TX');
     t.equal(texas.data.active_agreements, SEED_FACTS.activeByState.TX);
-    t.same(texas.data.counties.map((county: { fips: string }) => county.fips).sort(), ['48167', '48201', '48303'], 'its counties with agreements');
+    t.same(
+      texas.data.counties.map((county: { fips: string }) => county.fips).sort(),
+      ['48167', '48201', '48303'],
+      'its counties with agreements',
+    );
     const texasThen = await get('/v1/states/TX?as_of=2025-03-15');
     t.equal(texasThen.data.active_agreements, 2, 'as_of: Galveston and Houston');
     t.equal(texasThen.data.pending_agreements, 1, 'and Lubbock pending');
-    t.equal((await get('/v1/states?as_of=2025-01-01')).data.every((state: { active_agreements: number }) => state.active_agreements === 0), true, 'before any list');
+    t.equal(
+      (await get('/v1/states?as_of=2025-01-01')).data.every(
+        (state: { active_agreements: number }) => state.active_agreements === 0,
+      ),
+      true,
+      'before any list',
+    );
   });
 
   t.test('counties', async (t) => {
     const counties = await get('/v1/counties', CountyListResponseSchema);
-    t.same(counties.data.map((county: { fips: string }) => county.fips), ['12021', '13067', '48167', '48201', '48303'], 'counties with agreements, by FIPS');
-    t.same((await get('/v1/counties?state=GA')).data.map((county: { fips: string }) => county.fips), ['13067']);
+    t.same(
+      counties.data.map((county: { fips: string }) => county.fips),
+      ['12021', '13067', '48167', '48201', '48303'],
+      'counties with agreements, by FIPS',
+    );
+    t.same(
+      (await get('/v1/counties?state=GA')).data.map((county: { fips: string }) => county.fips),
+      ['13067'],
+    );
     const harris = await get(`/v1/counties/${SEED_FACTS.harrisCountyFips}`, CountyResponseSchema);
     t.equal(harris.data.name, 'Harris County');
-    t.same(harris.data.agencies.map((agency: { id: string }) => agency.id), ['tx-houston-police-department']);
+    t.same(
+      harris.data.agencies.map((agency: { id: string }) => agency.id),
+      ['tx-houston-police-department'],
+    );
     const quiet = await get('/v1/counties/01001');
     t.equal(quiet.data.active_agreements, 0, 'a county with no agreement has a zero summary');
     t.same(quiet.data.agencies, []);
@@ -97,10 +178,20 @@ t.test('resources', async (t) => {
   t.test('models and reports', async (t) => {
     const models = await get('/v1/models', ModelListResponseSchema);
     const byCode = new Map(models.data.map((model: { code: string }) => [model.code, model]));
-    t.equal((byCode.get('task_force') as { active_agreements: number }).active_agreements, SEED_FACTS.activeByModel.task_force);
-    t.equal((byCode.get('jail_enforcement') as { active_agreements: number }).active_agreements, SEED_FACTS.activeByModel.jail_enforcement);
+    t.equal(
+      (byCode.get('task_force') as { active_agreements: number }).active_agreements,
+      SEED_FACTS.activeByModel.task_force,
+    );
+    t.equal(
+      (byCode.get('jail_enforcement') as { active_agreements: number }).active_agreements,
+      SEED_FACTS.activeByModel.jail_enforcement,
+    );
     const then = await get('/v1/models?as_of=2025-03-15');
-    t.equal(then.data.find((model: { code: string }) => model.code === 'warrant_service_officer').active_agreements, 1, 'as_of: Galveston\'s WSO');
+    t.equal(
+      then.data.find((model: { code: string }) => model.code === 'warrant_service_officer').active_agreements,
+      1,
+      "as_of: Galveston's WSO",
+    );
     const reports = await get('/v1/reports', ReportListResponseSchema);
     t.ok(reports.data.length >= 10, 'the oversight reports');
     const report = await get(`/v1/reports/${reports.data[0].id}`, ReportResponseSchema);
@@ -114,7 +205,11 @@ t.test('resources', async (t) => {
     t.equal(lists.data.length, 5);
     t.equal(lists.data[0].list_date, SEED_FACTS.latestListDate, 'newest first');
     t.ok(lists.data.every((list: { status: string }) => list.status === 'applied'));
-    t.equal(lists.data.find((list: { counts: { renewed: number } | null }) => list.counts?.renewed === 1)?.list_date, '2025-04-01', 'counts of the changes a list made');
+    t.equal(
+      lists.data.find((list: { counts: { renewed: number } | null }) => list.counts?.renewed === 1)?.list_date,
+      '2025-04-01',
+      'counts of the changes a list made',
+    );
     t.equal((await get('/v1/lists?kind=pending')).data.length, 2);
     t.equal((await get('/v1/lists?status=quarantined')).data.length, 0);
   });
@@ -127,18 +222,39 @@ t.test('resources', async (t) => {
       url = page.links.next;
     }
     t.ok(all.length > 8, `${all.length} events`);
-    t.same(all.map((change) => change.id), [...all.map((change) => change.id)].sort((a, b) => b - a), 'newest first, walked without gaps');
+    t.same(
+      all.map((change) => change.id),
+      [...all.map((change) => change.id)].sort((a, b) => b - a),
+      'newest first, walked without gaps',
+    );
     t.equal(new Set(all.map((change) => change.id)).size, all.length, 'no duplicates');
     const recent = (await get('/v1/changes?since=2025-04-01&limit=1000')).data as typeof all;
     t.ok(recent.length > 0 && recent.every((change) => change.recorded_on >= '2025-04-01'), 'since= keeps later lists');
-    t.same(recent.map((change) => change.id), all.filter((change) => change.recorded_on >= '2025-04-01').map((change) => change.id));
+    t.same(
+      recent.map((change) => change.id),
+      all.filter((change) => change.recorded_on >= '2025-04-01').map((change) => change.id),
+    );
     const ended = (await get('/v1/changes?type=ended&limit=1000')).data as typeof all;
-    t.same(ended.map((change) => change.type), ['ended', 'ended'], 'the renewal\'s predecessor and Galveston');
+    t.same(
+      ended.map((change) => change.type),
+      ['ended', 'ended'],
+      "the renewal's predecessor and Galveston",
+    );
     const texas = (await get('/v1/changes?state=TX&limit=1000')).data as { state: string }[];
     t.ok(texas.length > 0, `${texas.length} Texas events`);
-    t.ok(texas.every((change) => change.state === 'TX'), 'state= keeps Texas only');
-    const signed = (await get('/v1/changes?type=signed&state=TX&since=2025-04-01')).data as (typeof all[number] & { details: unknown; agreement_id: string })[];
-    t.same(signed.map((change) => change.agreement_id), ['tx-lubbock-county-sheriffs-office--tfm-applied-2025-03-01'], 'type, state and since combine');
+    t.ok(
+      texas.every((change) => change.state === 'TX'),
+      'state= keeps Texas only',
+    );
+    const signed = (await get('/v1/changes?type=signed&state=TX&since=2025-04-01')).data as ((typeof all)[number] & {
+      details: unknown;
+      agreement_id: string;
+    })[];
+    t.same(
+      signed.map((change) => change.agreement_id),
+      ['tx-lubbock-county-sheriffs-office--tfm-applied-2025-03-01'],
+      'type, state and since combine',
+    );
     t.same(signed[0]!.details, { from_status: 'pending' }, 'with the event details');
   });
 
@@ -167,18 +283,43 @@ t.test('resources', async (t) => {
 
   t.test('time series', async (t) => {
     const monthly = await get('/v1/stats/timeseries', TimeseriesResponseSchema);
-    t.same(monthly.data.map((point: { date: string }) => point.date), ['2025-03-31', '2025-04-30', '2025-05-01'], 'month ends, then the latest list');
-    t.same(monthly.data.map((point: { active_agreements: number }) => point.active_agreements), [5, 5, 5]);
-    t.same(monthly.data.map((point: { pending_agreements: number }) => point.pending_agreements), [2, 1, 1]);
+    t.same(
+      monthly.data.map((point: { date: string }) => point.date),
+      ['2025-03-31', '2025-04-30', '2025-05-01'],
+      'month ends, then the latest list',
+    );
+    t.same(
+      monthly.data.map((point: { active_agreements: number }) => point.active_agreements),
+      [5, 5, 5],
+    );
+    t.same(
+      monthly.data.map((point: { pending_agreements: number }) => point.pending_agreements),
+      [2, 1, 1],
+    );
     const daily = await get('/v1/stats/timeseries?interval=day');
     t.equal(daily.data.length, 62, 'every day from 2025-03-01 to 2025-05-01');
-    t.equal(daily.data.find((point: { date: string }) => point.date === '2025-03-15').pending_agreements, SEED_FACTS.asOf['2025-03-15'].pending, 'agrees with /v1/stats?as_of');
+    t.equal(
+      daily.data.find((point: { date: string }) => point.date === '2025-03-15').pending_agreements,
+      SEED_FACTS.asOf['2025-03-15'].pending,
+      'agrees with /v1/stats?as_of',
+    );
     const weekly = await get('/v1/stats/timeseries?interval=week');
     t.ok(weekly.data.length >= 9 && weekly.data.length <= 10);
     const texas = await get('/v1/stats/timeseries?state=TX&interval=month');
-    t.same(texas.data.map((point: { active_agreements: number }) => point.active_agreements), [2, 2, 2], 'per state: Galveston then Lubbock');
-    t.same(texas.data.map((point: { pending_agreements: number }) => point.pending_agreements), [1, 0, 0]);
+    t.same(
+      texas.data.map((point: { active_agreements: number }) => point.active_agreements),
+      [2, 2, 2],
+      'per state: Galveston then Lubbock',
+    );
+    t.same(
+      texas.data.map((point: { pending_agreements: number }) => point.pending_agreements),
+      [1, 0, 0],
+    );
     const wso = await get('/v1/stats/timeseries?model=warrant_service_officer');
-    t.same(wso.data.map((point: { active_agreements: number }) => point.active_agreements), [1, 0, 0], 'per model');
+    t.same(
+      wso.data.map((point: { active_agreements: number }) => point.active_agreements),
+      [1, 0, 0],
+      'per model',
+    );
   });
 });

@@ -28,8 +28,16 @@ t.test('limit and cursor on /v1/lists and /v1/counties; all=true for a choroplet
     if (url) t.equal(response.headers.link, `<${url}>; rel="next"`, 'the next page in the Link header too');
     t.ok(walked.length <= SEED_LISTS.length, 'the walk ends');
   }
-  t.same(walked, whole.data.map((list: { id: number }) => list.id), 'the pages hold every list once, newest first');
-  t.equal((await app.inject('/v1/lists?kind=pending&limit=1')).json().data[0].kind, 'pending', 'filters hold across pages');
+  t.same(
+    walked,
+    whole.data.map((list: { id: number }) => list.id),
+    'the pages hold every list once, newest first',
+  );
+  t.equal(
+    (await app.inject('/v1/lists?kind=pending&limit=1')).json().data[0].kind,
+    'pending',
+    'filters hold across pages',
+  );
 
   const bad = await app.inject('/v1/lists?limit=0');
   t.equal(bad.statusCode, 400);
@@ -37,11 +45,21 @@ t.test('limit and cursor on /v1/lists and /v1/counties; all=true for a choroplet
   t.equal((await app.inject('/v1/lists?cursor=nonsense')).statusCode, 400, 'a cursor not issued here is refused');
 
   const counties = (await app.inject('/v1/counties')).json().data;
-  t.ok(counties.length > 1 && counties.some((county: { fips: string }) => county.fips === SEED_FACTS.collierCountyFips), 'the counties with agreements');
+  t.ok(
+    counties.length > 1 && counties.some((county: { fips: string }) => county.fips === SEED_FACTS.collierCountyFips),
+    'the counties with agreements',
+  );
   const first = (await app.inject('/v1/counties?limit=1')).json();
-  t.same(first.data.map((county: { fips: string }) => county.fips), [counties[0].fips]);
+  t.same(
+    first.data.map((county: { fips: string }) => county.fips),
+    [counties[0].fips],
+  );
   const second = (await app.inject(first.links.next)).json();
-  t.same(second.data.map((county: { fips: string }) => county.fips), [counties[1].fips], 'the cursor leads to the next county');
+  t.same(
+    second.data.map((county: { fips: string }) => county.fips),
+    [counties[1].fips],
+    'the cursor leads to the next county',
+  );
 
   const all = (await app.inject('/v1/counties.geojson?all=true')).json();
   t.equal(all.features.length, 3233, 'every county of the reference data');
@@ -50,7 +68,11 @@ t.test('limit and cursor on /v1/lists and /v1/counties; all=true for a choroplet
   t.ok(harris.properties.active_agreements > 0, 'a county with agreements keeps its counts');
   t.equal(empty.properties.active_agreements, 0, 'a county without agreements is there, with zeros');
   t.ok(empty.geometry, 'and its polygon');
-  t.equal((await app.inject('/v1/counties?all=true&state=TX')).json().data.length, 254, 'all=true with a state: every county of Texas');
+  t.equal(
+    (await app.inject('/v1/counties?all=true&state=TX')).json().data.length,
+    254,
+    'all=true with a state: every county of Texas',
+  );
   t.equal((await app.inject('/v1/counties?all=maybe')).statusCode, 400);
 
   // The reference collections alike.
@@ -59,6 +81,10 @@ t.test('limit and cursor on /v1/lists and /v1/counties; all=true for a choroplet
     const page = (await app.inject(`${path}?limit=2`)).json();
     t.equal(page.data.length, 2, `${path}?limit=2`);
     const rest = (await app.inject(page.links.next)).json().data;
-    t.same([...page.data, ...rest].slice(0, Math.min(every.length, 2 + 50)), every.slice(0, 2 + rest.length), `${path}: the next page continues where the first ended`);
+    t.same(
+      [...page.data, ...rest].slice(0, Math.min(every.length, 2 + 50)),
+      every.slice(0, 2 + rest.length),
+      `${path}: the next page continues where the first ended`,
+    );
   }
 });

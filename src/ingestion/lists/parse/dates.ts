@@ -18,8 +18,18 @@ const MIN_YEAR = 1990;
 const MAX_YEAR = 2099;
 
 const MONTH_NAMES = [
-  'january', 'february', 'march', 'april', 'may', 'june',
-  'july', 'august', 'september', 'october', 'november', 'december',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
 ] as const;
 
 /** 1-12 for a month name or its abbreviation ("Sept", "Aug"); null otherwise. */
@@ -78,7 +88,8 @@ function readDate(time: number): DateCellResult {
 
 function fromSerial(serial: number, date1904: boolean, raw: string): DateCellResult {
   // Below 1 is a time of day, above 2958465 is past 9999-12-31: neither is a date.
-  if (!Number.isFinite(serial) || serial < 1 || serial > 2_958_465) return { date: null, issue: `"${raw}" is not a date` };
+  if (!Number.isFinite(serial) || serial < 1 || serial > 2_958_465)
+    return { date: null, issue: `"${raw}" is not a date` };
   const epoch = date1904 ? EXCEL_EPOCH_1904 : EXCEL_EPOCH_1900;
   return fromDate(new Date(epoch + Math.floor(serial + 1e-9) * DAY_MS));
 }
@@ -104,9 +115,23 @@ function fromText(text: string, date1904: boolean): DateCellResult {
   // Typos seen in ICE's lists: a separator missing ("05/082025", "7/72025"), doubled or odd
   // ("5//8/2025", "5/8\2025").
   m = /^(\d{1,2})[/.-](\d{1,2})(\d{4})$/.exec(t);
-  if (m) return fromParts(Number(m[3]), Number(m[1]), Number(m[2]), raw, `date "${raw}" is missing a separator; read as month ${Number(m[1])}, day ${Number(m[2])}`);
+  if (m)
+    return fromParts(
+      Number(m[3]),
+      Number(m[1]),
+      Number(m[2]),
+      raw,
+      `date "${raw}" is missing a separator; read as month ${Number(m[1])}, day ${Number(m[2])}`,
+    );
   m = /^(\d{1,2})(\d{2})[/.-](\d{4})$/.exec(t);
-  if (m) return fromParts(Number(m[3]), Number(m[1]), Number(m[2]), raw, `date "${raw}" is missing a separator; read as month ${Number(m[1])}, day ${Number(m[2])}`);
+  if (m)
+    return fromParts(
+      Number(m[3]),
+      Number(m[1]),
+      Number(m[2]),
+      raw,
+      `date "${raw}" is missing a separator; read as month ${Number(m[1])}, day ${Number(m[2])}`,
+    );
   m = /^(\d{1,2})\s*[/.\\-]+\s*(\d{1,2})\s*[/.\\-]+\s*(\d{4}|\d{2})$/.exec(t);
   if (m) {
     const year = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
@@ -115,7 +140,13 @@ function fromText(text: string, date1904: boolean): DateCellResult {
   // MMDDYYYY without separators.
   m = /^(\d{2})(\d{2})(\d{4})$/.exec(t);
   if (m && Number(m[3]) >= MIN_YEAR) {
-    return fromParts(Number(m[3]), Number(m[1]), Number(m[2]), raw, `date "${raw}" has no separators; read as MMDDYYYY`);
+    return fromParts(
+      Number(m[3]),
+      Number(m[1]),
+      Number(m[2]),
+      raw,
+      `date "${raw}" has no separators; read as MMDDYYYY`,
+    );
   }
 
   // Month names: "May 8, 2025", "Sept. 8 2025", "8 May 2025", "8-May-25".

@@ -46,7 +46,11 @@ function editDistance(a: string, b: string): number {
   return d[rows * cols - 1]!;
 }
 
-const foldLetters = (text: string): string => text.normalize('NFKD').replace(/[^a-zA-Z]/g, '').toUpperCase();
+const foldLetters = (text: string): string =>
+  text
+    .normalize('NFKD')
+    .replace(/[^a-zA-Z]/g, '')
+    .toUpperCase();
 const FOLDED_STATE_NAMES = STATES.map((record) => ({ folded: foldLetters(record.name), record }));
 const stateCache = new Map<string, { code: string | null; issue?: string }>();
 
@@ -80,7 +84,8 @@ function readState(raw: string): { code: string | null; issue?: string } {
       tied = true;
     }
   }
-  if (best && !tied) return { code: best.code, issue: `state "${text}" read as ${best.name} (${best.code}), a likely typo` };
+  if (best && !tied)
+    return { code: best.code, issue: `state "${text}" read as ${best.name} (${best.code}), a likely typo` };
   return { code: null, issue: `unrecognised state "${text}"` };
 }
 

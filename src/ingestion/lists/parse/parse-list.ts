@@ -141,7 +141,8 @@ function parseRow(
       const read = normalizeAgencyType(text);
       agencyKind = read.kind;
       if (!read.kind) issues.push({ field: 'type', message: `unrecognised TYPE "${text}"`, raw: typeCell.text });
-      else if (read.guessed) issues.push({ field: 'type', message: `TYPE "${text}" read as ${read.kind}`, raw: typeCell.text });
+      else if (read.guessed)
+        issues.push({ field: 'type', message: `TYPE "${text}" read as ${read.kind}`, raw: typeCell.text });
     }
   }
 
@@ -156,7 +157,11 @@ function parseRow(
     model = normalizeSupportModel(modelRaw);
     const shown = cleanText(modelRaw);
     if (!model) {
-      issues.push({ field: 'model', message: shown === '' ? 'no support type' : `unrecognised support type "${shown}"`, raw: modelRaw });
+      issues.push({
+        field: 'model',
+        message: shown === '' ? 'no support type' : `unrecognised support type "${shown}"`,
+        raw: modelRaw,
+      });
     } else if (CANONICAL_MODEL_LABELS[canonicalModelKey(modelRaw)] === undefined) {
       issues.push({ field: 'model', message: `support type "${shown}" read as ${model}`, raw: modelRaw });
     }
@@ -221,14 +226,14 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
     await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer, { ignoreNodes: IGNORED_SHEET_NODES });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ListInputError('corrupt', `corrupt xlsx: it could not be read as a workbook (${reason})`, { cause: error });
+    throw new ListInputError('corrupt', `corrupt xlsx: it could not be read as a workbook (${reason})`, {
+      cause: error,
+    });
   }
   const date1904 = Boolean(workbook.properties?.date1904);
 
   // Visible sheets first: a hidden sheet is a scratch copy more often than the list.
-  const sheets = [...workbook.worksheets].sort(
-    (a, b) => Number(a.state !== 'visible') - Number(b.state !== 'visible'),
-  );
+  const sheets = [...workbook.worksheets].sort((a, b) => Number(a.state !== 'visible') - Number(b.state !== 'visible'));
   const headers = sheets.map(findHeader).filter((header): header is SheetHeader => header !== null);
   const chosen = headers[0];
   if (!chosen) {
@@ -241,7 +246,12 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
   const { worksheet, match } = chosen;
   const warnings: string[] = [];
   if (headers.length > 1) {
-    warnings.push(`${headers.length} worksheets have a list header; used "${worksheet.name}", ignored ${headers.slice(1).map((h) => `"${h.worksheet.name}"`).join(', ')}`);
+    warnings.push(
+      `${headers.length} worksheets have a list header; used "${worksheet.name}", ignored ${headers
+        .slice(1)
+        .map((h) => `"${h.worksheet.name}"`)
+        .join(', ')}`,
+    );
   }
 
   const columns = [...match.positions.entries()].sort((a, b) => a[1] - b[1]).map(([name]) => name);
@@ -291,25 +301,38 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
   const listDate = named?.date ?? null;
 
   let latestSignedOn: string | null = null;
-  for (const row of rows) if (row.signedOn && (!latestSignedOn || row.signedOn > latestSignedOn)) latestSignedOn = row.signedOn;
+  for (const row of rows)
+    if (row.signedOn && (!latestSignedOn || row.signedOn > latestSignedOn)) latestSignedOn = row.signedOn;
 
   if (kind && contentKind && kind !== contentKind) {
-    warnings.push(`the file name says ${kind} but the columns (${columns.join(', ')}) are those of a ${contentKind} list: files swapped?`);
+    warnings.push(
+      `the file name says ${kind} but the columns (${columns.join(', ')}) are those of a ${contentKind} list: files swapped?`,
+    );
   }
   if (!match.positions.has('model')) warnings.push('no SUPPORT TYPE column');
   if (match.positions.has('type') && !match.positions.has('county')) warnings.push('no COUNTY column');
-  if (match.unknown.length > 0) warnings.push(`ignored unknown columns: ${match.unknown.map((label) => `"${label}"`).join(', ')}`);
-  if (match.repeated.length > 0) warnings.push(`repeated columns, only the first of each read: ${match.repeated.map((label) => `"${label}"`).join(', ')}`);
+  if (match.unknown.length > 0)
+    warnings.push(`ignored unknown columns: ${match.unknown.map((label) => `"${label}"`).join(', ')}`);
+  if (match.repeated.length > 0)
+    warnings.push(
+      `repeated columns, only the first of each read: ${match.repeated.map((label) => `"${label}"`).join(', ')}`,
+    );
   if (emptyInside > 0) warnings.push(`${plural(emptyInside, 'empty row')} between data rows skipped`);
 
   if (listDate && latestSignedOn && latestSignedOn > listDate) {
     const late = rows.filter((row) => row.signedOn && row.signedOn > listDate).length;
-    warnings.push(`${plural(late, 'row')} signed after the list date ${listDate} (latest ${latestSignedOn}): the file may be misdated`);
+    warnings.push(
+      `${plural(late, 'row')} signed after the list date ${listDate} (latest ${latestSignedOn}): the file may be misdated`,
+    );
   }
 
   const byKey = new Map<string, number[]>();
   for (const row of rows) {
-    const key = [row.state ?? cleanText(row.stateRaw).toUpperCase(), row.agencyName.toLowerCase(), row.model ?? cleanText(row.modelRaw).toLowerCase()].join('|');
+    const key = [
+      row.state ?? cleanText(row.stateRaw).toUpperCase(),
+      row.agencyName.toLowerCase(),
+      row.model ?? cleanText(row.modelRaw).toLowerCase(),
+    ].join('|');
     const seen = byKey.get(key);
     if (seen) seen.push(row.rowNumber);
     else byKey.set(key, [row.rowNumber]);
@@ -320,10 +343,14 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
       .slice(0, MAX_EXAMPLES)
       .map(([key, rowNumbers]) => `${key.split('|').join(' / ')} (rows ${rowNumbers.join(', ')})`)
       .join('; ');
-    warnings.push(`${plural(duplicates.length, 'agreement')} listed more than once (same state, agency and support type): ${examples}${duplicates.length > MAX_EXAMPLES ? '; ...' : ''}`);
+    warnings.push(
+      `${plural(duplicates.length, 'agreement')} listed more than once (same state, agency and support type): ${examples}${duplicates.length > MAX_EXAMPLES ? '; ...' : ''}`,
+    );
   }
 
-  const unreadable = rows.filter((row) => row.state === null || (match.positions.has('model') && row.model === null)).length;
+  const unreadable = rows.filter(
+    (row) => row.state === null || (match.positions.has('model') && row.model === null),
+  ).length;
   if (unreadable > 0) warnings.push(`${plural(unreadable, 'row')} with an unrecognised state or support type`);
 
   // A header without rows is a real list: ICE published header-only pending lists in November 2025
@@ -352,7 +379,10 @@ export async function parseListFile(path: string, options: Omit<ParseOptions, 'f
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const info = await stat(path);
   if (info.size > limit) {
-    throw new ListInputError('too_large', `file too large: ${(info.size / MB).toFixed(1)} MB (limit ${(limit / MB).toFixed(1)} MB)`);
+    throw new ListInputError(
+      'too_large',
+      `file too large: ${(info.size / MB).toFixed(1)} MB (limit ${(limit / MB).toFixed(1)} MB)`,
+    );
   }
   return parseListBuffer(await readFile(path), { ...options, fileName: basename(path) });
 }

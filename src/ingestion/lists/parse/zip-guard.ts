@@ -32,7 +32,8 @@ function describeNonZip(buffer: Buffer): string {
     return 'it is a legacy .xls (or encrypted) workbook, not .xlsx';
   }
   const head = buffer.subarray(0, 512).toString('latin1').trimStart().toLowerCase();
-  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'it is an HTML page (an error page from the website?)';
+  if (head.startsWith('<!doctype html') || head.startsWith('<html'))
+    return 'it is an HTML page (an error page from the website?)';
   if (head.startsWith('%pdf')) return 'it is a PDF';
   if (head.startsWith('<?xml')) return 'it is a bare XML file';
   return 'it is not a zip archive';
@@ -60,14 +61,17 @@ export function readCentralDirectory(buffer: Buffer): ZipEntryInfo[] {
 
   if (entryCount === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
     const locator = eocd - 20;
-    if (locator < 0 || buffer.readUInt32LE(locator) !== ZIP64_END_LOCATOR) throw corrupt('zip64 markers without a zip64 locator');
+    if (locator < 0 || buffer.readUInt32LE(locator) !== ZIP64_END_LOCATOR)
+      throw corrupt('zip64 markers without a zip64 locator');
     const zip64End = Number(buffer.readBigUInt64LE(locator + 8));
-    if (zip64End + 56 > buffer.length || buffer.readUInt32LE(zip64End) !== ZIP64_END) throw corrupt('bad zip64 end record');
+    if (zip64End + 56 > buffer.length || buffer.readUInt32LE(zip64End) !== ZIP64_END)
+      throw corrupt('bad zip64 end record');
     entryCount = Number(buffer.readBigUInt64LE(zip64End + 32));
     directorySize = Number(buffer.readBigUInt64LE(zip64End + 40));
     directoryOffset = Number(buffer.readBigUInt64LE(zip64End + 48));
   }
-  if (directoryOffset + directorySize > buffer.length) throw corrupt('the central directory lies past the end of the file (truncated?)');
+  if (directoryOffset + directorySize > buffer.length)
+    throw corrupt('the central directory lies past the end of the file (truncated?)');
 
   const entries: ZipEntryInfo[] = [];
   let offset = directoryOffset;
@@ -83,7 +87,8 @@ export function readCentralDirectory(buffer: Buffer): ZipEntryInfo[] {
     const commentLength = buffer.readUInt16LE(offset + 32);
     let localHeaderOffset = buffer.readUInt32LE(offset + 42);
     const nameStart = offset + 46;
-    if (nameStart + nameLength + extraLength > buffer.length) throw corrupt('central directory runs past the end of the file');
+    if (nameStart + nameLength + extraLength > buffer.length)
+      throw corrupt('central directory runs past the end of the file');
     const name = buffer.toString('utf8', nameStart, nameStart + nameLength);
 
     // Zip64 sizes live in extra field 0x0001, in this order, only for the fields set to 0xffffffff.
@@ -144,7 +149,10 @@ export function checkXlsxZip(buffer: Buffer, limits: { maxFileBytes: number; max
   // worst case stays within the limit, no entry can really be a bomb whatever it declares, and
   // the inflate pass below (a few ms on a large list) is skipped. Typical ICE lists qualify.
   const compressed = entries.reduce((sum, entry) => sum + entry.compressedSize, 0);
-  if (compressed * MAX_DEFLATE_RATIO <= limits.maxUncompressedBytes && entries.every((entry) => entry.method === METHOD_STORED || entry.method === METHOD_DEFLATE)) {
+  if (
+    compressed * MAX_DEFLATE_RATIO <= limits.maxUncompressedBytes &&
+    entries.every((entry) => entry.method === METHOD_STORED || entry.method === METHOD_DEFLATE)
+  ) {
     return;
   }
 
@@ -156,23 +164,33 @@ export function checkXlsxZip(buffer: Buffer, limits: { maxFileBytes: number; max
     }
     const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
     const dataEnd = dataStart + entry.compressedSize;
-    if (dataEnd > buffer.length) throw corrupt(`the data of "${entry.name}" runs past the end of the file (truncated?)`);
+    if (dataEnd > buffer.length)
+      throw corrupt(`the data of "${entry.name}" runs past the end of the file (truncated?)`);
     if (entry.method === METHOD_STORED) {
-      if (entry.compressedSize !== entry.uncompressedSize) throw corrupt(`stored entry "${entry.name}" has inconsistent sizes`);
+      if (entry.compressedSize !== entry.uncompressedSize)
+        throw corrupt(`stored entry "${entry.name}" has inconsistent sizes`);
       continue;
     }
-    if (entry.method !== METHOD_DEFLATE) throw corrupt(`"${entry.name}" uses zip compression method ${entry.method}, which xlsx readers do not support`);
+    if (entry.method !== METHOD_DEFLATE)
+      throw corrupt(`"${entry.name}" uses zip compression method ${entry.method}, which xlsx readers do not support`);
     // The declared size was already checked against the limit; the cap stops an entry that
     // lies about it. One byte of slack tells "exactly as declared" from "more than declared".
     try {
-      const inflated = inflateRawSync(buffer.subarray(dataStart, dataEnd), { maxOutputLength: entry.uncompressedSize + 1 });
+      const inflated = inflateRawSync(buffer.subarray(dataStart, dataEnd), {
+        maxOutputLength: entry.uncompressedSize + 1,
+      });
       if (inflated.length !== entry.uncompressedSize) {
-        throw corrupt(`"${entry.name}" inflates to ${inflated.length} bytes, not the ${entry.uncompressedSize} it declares`);
+        throw corrupt(
+          `"${entry.name}" inflates to ${inflated.length} bytes, not the ${entry.uncompressedSize} it declares`,
+        );
       }
     } catch (error) {
       if (error instanceof ListInputError) throw error;
       if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new ListInputError('too_large', `xlsx entry "${entry.name}" inflates beyond the ${entry.uncompressedSize} bytes it declares; refusing a possible zip bomb`);
+        throw new ListInputError(
+          'too_large',
+          `xlsx entry "${entry.name}" inflates beyond the ${entry.uncompressedSize} bytes it declares; refusing a possible zip bomb`,
+        );
       }
       throw corrupt(`"${entry.name}" does not inflate (${(error as Error).message})`);
     }
