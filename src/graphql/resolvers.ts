@@ -139,6 +139,11 @@ export const resolvers: IResolvers = {
       );
       return lists.map(toSourceList);
     },
+    async listDates(_root, args: { kind?: string[] | null }, context: Ctx) {
+      const kind = enumList('kind', args.kind, LIST_KINDS);
+      const lists = await run(context, (pool) => listSourceLists(pool, { status: ['applied'], ...(kind ? { kind } : {}) }));
+      return [...new Set(lists.map((list) => list.list_date))].sort();
+    },
     async sourceList(_root, args: { id: string }, context: Ctx) {
       if (!/^\d{1,9}$/.test(args.id)) throw new QueryError('id', `"${args.id}" is not a source list id`);
       const [list] = await run(context, (pool) => sourceListsByIds(pool, [Number(args.id)]));

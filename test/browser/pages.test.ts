@@ -1,41 +1,17 @@
-// The pages over the real archive (ICE_ARCHIVE_DIR and HISTORICAL_DIR, loaded by the real CLI), in Chromium, as
+// The pages over the real archive (the repository's seed: every ICE list and the historical sources), in Chromium, as
 // readers and newsrooms use them: the explorer in Spanish, each embed inside an <iframe> of a page from another
 // origin, oEmbed for an explorer URL, framing refused outside /embed/, and Collier County's page citing its real
 // sources with the window its 2007 agreement ended in.
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import t, { type Test } from 'tap';
 import { testApp } from '../helpers/app.ts';
 import { launchBrowser, listen, screenshot, skipWithoutBrowser } from '../helpers/browser.ts';
-import { testDatabase } from '../helpers/database.ts';
+import { seededDatabase } from '../helpers/seed.ts';
 
-const archive = process.env.ICE_ARCHIVE_DIR;
-const historical = process.env.HISTORICAL_DIR;
-const skip =
-  skipWithoutBrowser() ||
-  (archive && historical
-    ? false
-    : 'ICE_ARCHIVE_DIR and HISTORICAL_DIR are not set: these pages are checked over the real archive');
+const skip = skipWithoutBrowser();
 // Active agreements on ICE's list of 2025-06-06 (the archive's figure, also checked by /v1/stats below).
 const ACTIVE_ON_2025_06_06 = 648;
 const COLLIER = 'fl-collier-county-sheriffs-office';
-
-/** The real CLI, as a user loads the archive; exit 3 is "some lists held for review" (the known anomalies). */
-function ingest(url: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) =>
-      [0, 3].includes(code ?? -1)
-        ? resolve()
-        : reject(new Error(`ingest ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)),
-    );
-  });
-}
 
 /** A newsroom's page on another origin (a second local port) framing `src`. */
 async function hostPage(t: Test, frames: string[]): Promise<string> {
@@ -52,9 +28,8 @@ async function hostPage(t: Test, frames: string[]): Promise<string> {
 
 t.setTimeout(1_800_000);
 t.test('the pages over the real archive', { skip, timeout: 1_800_000 }, async (t) => {
-  const database = await testDatabase(t);
-  await ingest(database.url, ['--dir', archive!]);
-  await ingest(database.url, ['--historical', historical!]);
+  // The repository's seed: every list of the archive and the historical sources (a copy of one template per run).
+  const database = await seededDatabase(t);
   const { app } = await testApp(t, { database });
   const origin = await listen(app);
   const api = async (path: string) => (await app.inject(path)).json();

@@ -28,6 +28,7 @@ const ROOT_FIELD_OF: Record<string, string> = {
   '/v1/reports/{id}': 'oversightReport',
   '/v1/lists': 'sourceLists',
   '/v1/lists/{id}': 'list',
+  '/v1/lists/dates': 'listDates',
   '/v1/changes': 'changes',
   '/v1/stats': 'stats',
   '/v1/stats/timeseries': 'statsTimeseries',

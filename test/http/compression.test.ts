@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import t from 'tap';
 import { ensureCurrentRelease } from '../../src/releases/store.ts';
+import { ATLAS_PATH } from '../../src/routes/pages.ts';
 import { testApp } from '../helpers/app.ts';
 import { seedHistory } from '../helpers/fixtures.ts';
 
@@ -55,7 +56,7 @@ t.test('every kind of answer comes compressed when asked, the same bytes once de
     { label: 'the explorer', url: '/', headers: { accept: BROWSER_ACCEPT } },
     { label: 'an agency page', url: '/agencies/x' },
     { label: "the explorer's script", url: '/explorer/explorer.js' },
-    { label: 'the county atlas', url: '/vendor/counties-10m.json' },
+    { label: 'the county atlas', url: ATLAS_PATH },
     { label: 'the API index', url: '/' },
     { label: 'OpenAPI', url: '/openapi.json' },
     { label: 'a problem', url: '/v1/agreements?limit=abc', status: 400 },
