@@ -108,17 +108,3 @@ t.test('--force applies a quarantined list', async (t) => {
   t.equal(forced.outcome, 'applied', 'after review, --force applies it');
   t.equal(forced.counts?.ended, 18);
 });
-
-// Its own test: the "goes back in time" quarantine is due to go (issue #19, history from late lists); drop this test with it.
-t.test('--force does not apply a list older than an applied one (goes back in time)', async (t) => {
-  const db = await testDatabase(t);
-  t.equal((await ingestRows(db.pool, 'participatingAgencies04012025pm.xlsx', towns(3))).outcome, 'applied');
-  const older = await ingestRows(db.pool, 'participatingAgencies03012025pm.xlsx', towns(2), { force: true });
-  t.equal(older.outcome, 'quarantined', '--force does not override it');
-  t.match(
-    older.reason,
-    /^goes back in time: a participating list dated 2025-04-01 \(participatingAgencies04012025pm\.xlsx\) is already applied/,
-  );
-  const active = await db.pool.query(`SELECT count(*)::int AS n FROM agreements WHERE status = 'active'`);
-  t.equal(active.rows[0].n, 3, 'nothing ended');
-});
