@@ -78,8 +78,8 @@ async function loadArchive(adminUrl: string, name: string): Promise<void> {
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}_loading"`);
   await adminQuery(adminUrl, `CREATE DATABASE "${name}_loading"`);
   const env = { DATABASE_URL: databaseUrl(adminUrl, `${name}_loading`), LOG_LEVEL: 'silent' };
-  await run(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', '--dir', archive!], env, [0, 2, 3]);
-  await run(process.execPath, ['--import', 'tsx', 'src/ingestion/cli.ts', '--historical', historical!], env, [0, 2, 3]);
+  await run(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', '--dir', archive!], env, [0, 2, 3]);
+  await run(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', '--historical', historical!], env, [0, 2, 3]);
   await adminQuery(adminUrl, `ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }
 

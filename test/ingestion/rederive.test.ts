@@ -58,7 +58,7 @@ t.test(
 
     // A reviewed override (invented for the test): Houston's police department is the same agency as Galveston's sheriff.
     const dir = await mkdtemp(join(tmpdir(), 'overrides-'));
-    const overrides = JSON.parse(await readFile('src/ingestion/agency-overrides.json', 'utf8'));
+    const overrides = JSON.parse(await readFile('src/domain/agency-overrides.json', 'utf8'));
     overrides.agencies.push({
       stateCode: 'TX',
       name: 'Houston Police Department',

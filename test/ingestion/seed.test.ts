@@ -23,7 +23,7 @@ const archive = process.env.ICE_ARCHIVE_DIR;
 
 function runSeedCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ingestion/seed-cli.ts', ...args]);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/seed.ts', ...args]);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
