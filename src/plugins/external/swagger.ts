@@ -74,6 +74,7 @@ export const OPERATION_IDS: Record<string, string> = {
   '/v1/reports/:id': 'getReport',
   '/v1/lists': 'listLists',
   '/v1/lists/:id': 'getList',
+  '/v1/lists/dates': 'listListDates',
   '/v1/changes': 'listChanges',
   '/v1/stats': 'getStats',
   '/v1/stats/timeseries': 'getStatsTimeseries',
