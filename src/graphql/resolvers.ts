@@ -141,7 +141,9 @@ export const resolvers: IResolvers = {
     },
     async listDates(_root, args: { kind?: string[] | null }, context: Ctx) {
       const kind = enumList('kind', args.kind, LIST_KINDS);
-      const lists = await run(context, (pool) => listSourceLists(pool, { status: ['applied'], ...(kind ? { kind } : {}) }));
+      const lists = await run(context, (pool) =>
+        listSourceLists(pool, { status: ['applied'], ...(kind ? { kind } : {}) }),
+      );
       return [...new Set(lists.map((list) => list.list_date))].sort();
     },
     async sourceList(_root, args: { id: string }, context: Ctx) {

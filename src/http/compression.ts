@@ -22,7 +22,6 @@ import {
 } from 'node:zlib';
 import type { FastifyInstance, onSendHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { bodyToKeep } from './body.ts';
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 

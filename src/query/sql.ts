@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { QueryConfig, QueryResultRow } from 'pg';
 import type { Db } from '../database/connect.ts';
-import { agencySearchKey, canonicalAgencyName } from '../domain/agency-names.ts';
+import { canonicalAgencyName } from '../domain/agency-names.ts';
 import { agencyNameMatches, agencyRelevance } from './agency-search.ts';
 import { QueryError, type AgencySort, type AgreementSort, type Filters } from './grammar.ts';
 

@@ -25,7 +25,7 @@ import {
 import { csvRenderer, fieldColumns } from '../renderers/csv.ts';
 import { feature, geojsonRenderer } from '../renderers/geojson.ts';
 import { jsonRenderer } from '../renderers/json.ts';
-import { QUERY_PARAMETERS, querySchema, singleParameter } from '../schemas/common.ts';
+import { querySchema, singleParameter } from '../schemas/common.ts';
 import { CountyListResponseSchema, CountyResponseSchema } from '../schemas/geography.ts';
 import type { Collection, Item } from './collection.ts';
 import { summaryColumns } from './summaries.ts';

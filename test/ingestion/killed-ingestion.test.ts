@@ -3,7 +3,6 @@
 // applies the list.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type pg from 'pg';
 import t from 'tap';
 import { ingestList } from '../../src/ingestion/ingest.ts';
 import { buildList } from '../helpers/build-list.ts';
