@@ -91,22 +91,7 @@ export async function insertAgencies(client: pg.ClientBase, newAgencies: NewAgen
      SELECT id, "canonicalName", "matchKey", type::agency_type, level::agency_level, "stateCode", "countyFips", lat, lon, method, now()
      FROM jsonb_to_recordset($1::jsonb) AS r(id text, "canonicalName" text, "matchKey" text, type text, level text,
        "stateCode" text, "countyFips" text, lat float8, lon float8, method text)`,
-    [
-      json(
-        newAgencies.map((agency) => ({
-          id: agency.id,
-          canonicalName: agency.canonicalName,
-          matchKey: agency.matchKey,
-          type: agency.type,
-          level: agency.level,
-          stateCode: agency.stateCode,
-          countyFips: agency.countyFips,
-          lat: agency.location.lat,
-          lon: agency.location.lon,
-          method: agency.location.method,
-        })),
-      ),
-    ],
+    [json(newAgencies.map(agencyRow))],
   );
 }
 
@@ -224,4 +209,20 @@ export async function writeSkippedRows(
      FROM jsonb_to_recordset($1::jsonb) AS r("rowNumber" int, cells jsonb, reason text, "agreementId" text)`,
     [json(skipped), sourceListId],
   );
+}
+
+/** An agency as the JSON rows that insertAgencies (and a re-derivation's update) read with json_to_recordset. */
+export function agencyRow(agency: NewAgency) {
+  return {
+    id: agency.id,
+    canonicalName: agency.canonicalName,
+    matchKey: agency.matchKey,
+    type: agency.type,
+    level: agency.level,
+    stateCode: agency.stateCode,
+    countyFips: agency.countyFips,
+    lat: agency.location.lat,
+    lon: agency.location.lon,
+    method: agency.location.method,
+  };
 }

@@ -23,7 +23,7 @@ import { compareListPlace, type ListPlace } from './list-order.ts';
 import type { ListKind, ParsedRow } from '../lists/parse/index.ts';
 import { IngestInputError } from '../lists/read-list.ts';
 import { rulesVersion } from './rules-version.ts';
-import { insertAgencies, LIST_WRITE_LOCK } from './history-store.ts';
+import { agencyRow, insertAgencies, LIST_WRITE_LOCK } from './history-store.ts';
 
 /** A ParsedRow as kept in source_lists.parsed_rows: `raw` and `issues` are in raw_rows already. */
 export type StoredRow = Omit<ParsedRow, 'raw' | 'issues'>;
@@ -293,22 +293,7 @@ export async function writeHistory(
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, "canonicalName" text, "matchKey" text, type text, level text,
          "stateCode" text, "countyFips" text, lat float8, lon float8, method text)
        WHERE agencies.id = r.id`,
-      [
-        json(
-          keptAgencies.map((agency) => ({
-            id: agency.id,
-            canonicalName: agency.canonicalName,
-            matchKey: agency.matchKey,
-            type: agency.type,
-            level: agency.level,
-            stateCode: agency.stateCode,
-            countyFips: agency.countyFips,
-            lat: agency.location.lat,
-            lon: agency.location.lon,
-            method: agency.location.method,
-          })),
-        ),
-      ],
+      [json(keptAgencies.map(agencyRow))],
     );
   }
   await insertAgencies(client, newAgencies);
