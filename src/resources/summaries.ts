@@ -5,8 +5,10 @@ import type { Db } from '../database/connect.ts';
 import { MODEL_CODES } from '../domain/enums.ts';
 import { OPTIONAL_PAGE_PARAMS, optionalPage, parseFilters, rejectUnknown } from '../query/grammar.ts';
 import { pageInOrder } from '../query/paging.ts';
+import { fieldNames } from '../records/record.ts';
+import { SUMMARY_COUNT_FIELDS } from '../records/summary.ts';
 import { emptySummary, type AgreementSummary } from '../repositories/index.ts';
-import { csvRenderer, type CsvColumn } from '../renderers/csv.ts';
+import { csvRenderer, type CsvColumn, fieldColumns } from '../renderers/csv.ts';
 import { jsonRenderer } from '../renderers/json.ts';
 import { querySchema } from '../schemas/common.ts';
 import type { Collection, CollectionDocs } from './collection.ts';
@@ -14,10 +16,7 @@ import type { Collection, CollectionDocs } from './collection.ts';
 /** The counts, then one column of active agreements per support model (a spreadsheet cannot hold by_model). */
 export function summaryColumns<T extends AgreementSummary>(): CsvColumn<T>[] {
   return [
-    { name: 'active_agreements', value: (record) => record.active_agreements },
-    { name: 'pending_agreements', value: (record) => record.pending_agreements },
-    { name: 'ended_agreements', value: (record) => record.ended_agreements },
-    { name: 'active_agencies', value: (record) => record.active_agencies },
+    ...fieldColumns<T>(fieldNames(SUMMARY_COUNT_FIELDS)),
     ...MODEL_CODES.map((model) => ({ name: `active_${model}`, value: (record: T) => record.by_model[model] ?? 0 })),
   ];
 }
