@@ -97,12 +97,7 @@ export async function listAgencies(
       params.values,
     ),
   );
-  return pageWithTotal(rows.rows, page, () => countAgencies(db, filters));
-}
-
-export async function countAgencies(db: Db, filters: Filters): Promise<number> {
-  const params = new Params();
-  return countRows(db, agencySource(filters, params), params);
+  return pageWithTotal(rows.rows, page, () => countRows(db, (counting) => agencySource(filters, counting)));
 }
 
 export async function agenciesByIds(db: Db, ids: readonly string[], asOf?: string): Promise<AgencyRecord[]> {

@@ -50,12 +50,7 @@ export async function listAgreements(
       params.values,
     ),
   );
-  return pageWithTotal(rows.rows, page, () => countAgreements(db, filters));
-}
-
-export async function countAgreements(db: Db, filters: Filters): Promise<number> {
-  const params = new Params();
-  return countRows(db, agreementSource(filters, params), params);
+  return pageWithTotal(rows.rows, page, () => countRows(db, (counting) => agreementSource(filters, counting)));
 }
 
 export async function agreementsByIds(db: Db, ids: readonly string[], asOf?: string): Promise<AgreementRecord[]> {

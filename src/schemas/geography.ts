@@ -6,7 +6,7 @@ import { SUMMARY_FIELDS } from '../records/summary.ts';
 import { AgencySchema } from './agencies.ts';
 import { itemResponse, listResponse } from './common.ts';
 
-export const SummaryShape = zodShape(SUMMARY_FIELDS);
+const SummaryShape = zodShape(SUMMARY_FIELDS);
 
 export const StateSchema = z
   .object({
