@@ -1,8 +1,9 @@
 // One definition per record: each field's name, its value's Zod schema, whether
 // it may be null, its Table Schema type and its description. The REST schemas
-// (src/schemas/), the CSV columns, the release tables (src/releases/tables.ts)
-// and the SQL select checks derive from it; the field dictionary
-// (schema/fields.md) is checked against it by test/records/records.test.ts.
+// (src/schemas/), the repositories' row types (RecordOf), the CSV columns and
+// the release tables (src/releases/tables.ts) derive from it; the field
+// dictionary (schema/fields.md) and the repositories' SELECTs are checked
+// against it by test/records/records.test.ts.
 // Adding a field: docs/architecture.md, "How to add a field".
 import { z } from 'zod';
 
