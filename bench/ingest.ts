@@ -1,7 +1,8 @@
 // `npm run bench:ingest`: times the full backfill of the archive (every list
-// but the last, from an empty database) and then one incremental list (the
-// last), both through ingestFiles as `npm run ingest -- --dir/--file` runs
-// them, each in a process of its own (bench/ingestion-step.ts) with its peak
+// before the last participating one, from an empty database) and then one
+// incremental list (that one: with the pending list of its day loaded, it
+// would be a late list, placed before it), both through ingestFiles as
+// `npm run ingest -- --dir/--file` runs them, each in a process of its own (bench/ingestion-step.ts) with its peak
 // RSS. Writes bench/results/ingest.json. (A late list and a full --rederive:
 // npm run bench:rederive.)
 // Needs ICE_ARCHIVE_DIR; uses DATABASE_URL's server when set (it creates and
@@ -33,8 +34,9 @@ try {
   await pool.end();
 
   const files = await listFilesInOrder(archive);
-  const last = files.findLast((file) => file.kind === 'participating')!;
-  const backfillFiles = files.filter((file) => file !== last).map((file) => file.path);
+  const lastAt = files.findLastIndex((file) => file.kind === 'participating');
+  const last = files[lastAt]!;
+  const backfillFiles = files.slice(0, lastAt).map((file) => file.path);
   const [loadAtStart = 0] = loadavg();
   const backfill = await runStep({ step: 'ingest', databaseUrl, files: backfillFiles });
   const incremental = await runStep({ step: 'ingest', databaseUrl, files: [last.path] });
