@@ -2,9 +2,9 @@
 // before the last participating one, from an empty database) and then one
 // incremental list (that one: with the pending list of its day loaded, it
 // would be a late list, placed before it), both through ingestFiles as
-// `npm run ingest -- --dir/--file` runs them, each in a process of its own (bench/ingestion-step.ts) with its peak
-// RSS. Writes bench/results/ingest.json. (A late list and a full --rederive:
-// npm run bench:rederive.)
+// `npm run ingest -- --dir/--file` runs them, each in a process of its own
+// (bench/ingestion-step.ts) with its peak RSS. Writes bench/results/ingest.json.
+// (A late list and a full --rederive: npm run bench:rederive.)
 // Needs ICE_ARCHIVE_DIR; uses DATABASE_URL's server when set (it creates and
 // drops a scratch database there), else an embedded PostgreSQL under .bench-data/.
 import { mkdir, writeFile } from 'node:fs/promises';
