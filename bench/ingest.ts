@@ -1,17 +1,22 @@
 // `npm run bench:ingest`: times the full backfill of the archive (every list
-// but the last, from an empty database) and then one incremental list (the
-// last), both through ingestFiles as `npm run ingest -- --dir/--file` runs
-// them, and reports peak memory. Writes bench/results/ingest.json.
+// before the last participating one, from an empty database) and then one
+// incremental list (that one: with the pending list of its day loaded, it
+// would be a late list, placed before it), both through ingestFiles as
+// `npm run ingest -- --dir/--file` runs them, each in a process of its own
+// (bench/ingestion-step.ts) with its peak RSS. Writes bench/results/ingest.json.
+// (A late list and a full --rederive: npm run bench:rederive.)
 // Needs ICE_ARCHIVE_DIR; uses DATABASE_URL's server when set (it creates and
 // drops a scratch database there), else an embedded PostgreSQL under .bench-data/.
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { basename } from 'node:path';
 import { createPool } from '../src/database/connect.ts';
 import { startEmbeddedPostgres } from '../src/database/embedded.ts';
 import { migrate } from '../src/database/migrate.ts';
 import { createDatabase, dropDatabase } from '../scripts/database/temporary-database.ts';
-import { ingestFiles, listFilesInOrder, type FileOutcome } from '../src/ingestion/ingest-files.ts';
+import { listFilesInOrder } from '../src/ingestion/ingest-files.ts';
 import { loadReferenceData } from '../src/reference/load.ts';
+import { runStep } from './ingestion-step.ts';
 
 const archive = process.env.ICE_ARCHIVE_DIR;
 if (!archive) {
@@ -21,50 +26,39 @@ if (!archive) {
 
 const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres('.bench-data');
 const adminUrl = process.env.DATABASE_URL ?? embedded!.adminUrl;
-const url = await createDatabase(adminUrl, 'bench_ingest');
+const databaseUrl = await createDatabase(adminUrl, 'bench_ingest');
 try {
-  await migrate(url);
-  const pool = createPool(url, 4);
+  await migrate(databaseUrl);
+  const pool = createPool(databaseUrl, 1);
   await loadReferenceData(pool);
+  await pool.end();
 
   const files = await listFilesInOrder(archive);
-  const last = files.findLast((file) => file.kind === 'participating')!;
-  const backfillFiles = files.filter((file) => file !== last);
-  const outcomes: Record<string, number> = {};
-  const count = (outcome: FileOutcome) => {
-    const name = 'report' in outcome ? outcome.report.outcome : 'bad_input';
-    outcomes[name] = (outcomes[name] ?? 0) + 1;
-  };
-  const started = performance.now();
-  await ingestFiles(
-    pool,
-    backfillFiles.map((file) => file.path),
-    {},
-    count,
-  );
-  const backfillSeconds = (performance.now() - started) / 1000;
-
-  let incremental: FileOutcome | undefined;
-  const incrementalStarted = performance.now();
-  await ingestFiles(pool, [last.path], {}, (outcome) => (incremental = outcome));
-  const incrementalSeconds = (performance.now() - incrementalStarted) / 1000;
-  await pool.end();
+  const lastAt = files.findLastIndex((file) => file.kind === 'participating');
+  const last = files[lastAt]!;
+  const backfillFiles = files.slice(0, lastAt).map((file) => file.path);
+  const [loadAtStart = 0] = loadavg();
+  const backfill = await runStep({ step: 'ingest', databaseUrl, files: backfillFiles });
+  const incremental = await runStep({ step: 'ingest', databaseUrl, files: [last.path] });
 
   const results = {
     measured_at: new Date().toISOString(),
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-    backfill: { lists: backfillFiles.length, seconds: Number(backfillSeconds.toFixed(1)), outcomes },
-    incremental: {
-      file: basename(last.path),
-      outcome: incremental && 'report' in incremental ? incremental.report.outcome : 'bad_input',
-      seconds: Number(incrementalSeconds.toFixed(3)),
+    machine: { cpus: cpus().length, node: process.version, load_average_1m: [loadAtStart, loadavg()[0]] },
+    backfill: { lists: backfillFiles.length, ...backfill },
+    incremental: { file: basename(last.path), ...incremental },
+    ratios_to_backfill: {
+      incremental_seconds: Number((incremental.seconds / backfill.seconds).toFixed(4)),
+      incremental_peak_rss: Number((incremental.peak_rss_mb / backfill.peak_rss_mb).toFixed(3)),
     },
-    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   await mkdir('bench/results', { recursive: true });
   await writeFile('bench/results/ingest.json', `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results, null, 2));
+  console.log(
+    `bench:ingest (load average ${loadAtStart.toFixed(1)}): backfill of ${backfillFiles.length} lists ${backfill.seconds} s, ` +
+      `peak RSS ${backfill.peak_rss_mb} MB; one incremental list ${incremental.seconds} s, ${incremental.peak_rss_mb} MB`,
+  );
 } finally {
-  await dropDatabase(adminUrl, url);
+  await dropDatabase(adminUrl, databaseUrl);
   await embedded?.stop();
 }

@@ -68,15 +68,20 @@ export async function appliedListsInOrder(client: pg.ClientBase): Promise<Applie
     .sort(compareListPlace);
 }
 
-/** Reads the stored rows of `ids` (raw cells from raw_rows, the rest from parsed_rows). */
+/** The cells a stored row carries while it is replayed: a skipped row's are read after planning (withSkippedCells). */
+const CELLS_NOT_READ: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * Reads the stored rows of `ids` from parsed_rows. Their raw cells (raw_rows) are not read: only a skipped row keeps
+ * its cells, and the cells of every row would be half of what a replay reads and allocates.
+ */
 async function readRows(client: pg.ClientBase, ids: number[]): Promise<Map<number, ParsedRow[]>> {
   const result = await client.query<{
     id: number;
     file_name: string | null;
     list_date: string;
     parsed_rows: StoredRow[] | null;
-    raw_rows: { row: number; cells: Record<string, string> }[];
-  }>('SELECT id, file_name, list_date, parsed_rows, raw_rows FROM source_lists WHERE id = ANY($1::int[])', [ids]);
+  }>('SELECT id, file_name, list_date, parsed_rows FROM source_lists WHERE id = ANY($1::int[])', [ids]);
   const rows = new Map<number, ParsedRow[]>();
   for (const list of result.rows) {
     if (!list.parsed_rows) {
@@ -85,13 +90,25 @@ async function readRows(client: pg.ClientBase, ids: number[]): Promise<Map<numbe
           'reload the lists from their files into an empty database (npm run ingest -- --dir ...) to re-derive',
       );
     }
-    const cells = new Map(list.raw_rows.map((raw) => [raw.row, raw.cells]));
     rows.set(
       list.id,
-      list.parsed_rows.map((row) => ({ ...row, raw: cells.get(row.rowNumber) ?? {}, issues: [] })),
+      list.parsed_rows.map((row) => Object.assign(row, { raw: CELLS_NOT_READ, issues: [] })),
     );
   }
   return rows;
+}
+
+/** The skipped rows of the stored list `id` with their raw cells, read from raw_rows. */
+async function withSkippedCells(client: pg.ClientBase, id: number, skipped: SkippedRow[]): Promise<SkippedRow[]> {
+  if (skipped.length === 0) return skipped;
+  const result = await client.query<{ row: number; cells: Record<string, string> }>(
+    `SELECT (raw->>'row')::int AS row, raw->'cells' AS cells
+     FROM source_lists, jsonb_array_elements(raw_rows) AS raw
+     WHERE id = $1 AND (raw->>'row')::int = ANY($2::int[])`,
+    [id, skipped.map((row) => row.rowNumber)],
+  );
+  const cells = new Map(result.rows.map((raw) => [raw.row, raw.cells]));
+  return skipped.map((row) => ({ ...row, cells: cells.get(row.rowNumber) ?? {} }));
 }
 
 interface SeenName {
@@ -136,13 +153,14 @@ function emptyHistory(): DerivedHistory {
   };
 }
 
-function seen(previous: SeenName | undefined, listDate: string, listId: number): SeenName {
-  if (!previous) return { firstSeenOn: listDate, lastSeenOn: listDate, firstListId: listId, lastListId: listId };
-  return {
-    ...previous,
-    lastSeenOn: listDate > previous.lastSeenOn ? listDate : previous.lastSeenOn,
-    lastListId: listDate >= previous.lastSeenOn ? listId : previous.lastListId,
-  };
+function firstSeen(listDate: string, listId: number): SeenName {
+  return { firstSeenOn: listDate, lastSeenOn: listDate, firstListId: listId, lastListId: listId };
+}
+
+/** A name seen again (as writePlan's upsert moves its last sighting); in place: a replay sees each name in most lists. */
+function seenAgain(name: SeenName, listDate: string, listId: number): void {
+  if (listDate >= name.lastSeenOn) name.lastListId = listId;
+  if (listDate > name.lastSeenOn) name.lastSeenOn = listDate;
 }
 
 /** What writePlan (store.ts) writes for one list, into memory. */
@@ -151,24 +169,26 @@ function record(history: DerivedHistory, list: { id: number; kind: ListKind; lis
   for (const agency of plan.newAgencies) history.locations.set(agency.id, agency.location);
   for (const alias of plan.aliases) {
     const aliasKey = `${alias.agencyId}|${alias.name}`;
-    history.aliases.set(aliasKey, {
-      agencyId: alias.agencyId,
-      name: alias.name,
-      ...seen(history.aliases.get(aliasKey), listDate, id),
-    });
+    const known = history.aliases.get(aliasKey);
+    if (known) seenAgain(known, listDate, id);
+    else history.aliases.set(aliasKey, { agencyId: alias.agencyId, name: alias.name, ...firstSeen(listDate, id) });
   }
-  // A spelling keeps the name and search key of its first list (the last of them in that list).
-  const firstSpellings = new Map<string, ListPlan['aliases'][number]>();
-  for (const alias of plan.aliases) firstSpellings.set(`${alias.agencyId}|${alias.spelling}`, alias);
-  for (const [spellingKey, alias] of firstSpellings) {
-    const previous = history.spellings.get(spellingKey);
-    history.spellings.set(spellingKey, {
-      agencyId: alias.agencyId,
-      spelling: alias.spelling,
-      name: previous?.name ?? alias.name,
-      searchKey: previous?.searchKey ?? alias.searchKey,
-      ...seen(previous, listDate, id),
-    });
+  for (const alias of plan.aliases) {
+    const spellingKey = `${alias.agencyId}|${alias.spelling}`;
+    const known = history.spellings.get(spellingKey);
+    if (!known) {
+      history.spellings.set(spellingKey, {
+        agencyId: alias.agencyId,
+        spelling: alias.spelling,
+        name: alias.name,
+        searchKey: alias.searchKey,
+        ...firstSeen(listDate, id),
+      });
+    } else if (known.firstListId === id) {
+      // A spelling keeps the name and search key of its first list (the last of them in that list).
+      known.name = alias.name;
+      known.searchKey = alias.searchKey;
+    } else seenAgain(known, listDate, id);
   }
   for (const agreement of plan.createdAgreements) history.sourceLists.set(agreement.id, { first: id, last: id });
   for (const agreementId of plan.listedIds) {
@@ -208,8 +228,8 @@ export interface ArrivingList {
 /** The id the arriving list's rows carry until it is stored. */
 export const ARRIVING_LIST_ID = -1;
 
-/** Lists whose rows are read at once: bounds the memory a replay of the whole archive needs. */
-const ROWS_BATCH = 100;
+/** Lists whose rows are read at once: a few, so that the rows held are a few lists' and not the archive's. */
+const ROWS_BATCH = 10;
 
 /**
  * Replays `lists` (in history order) from an empty state, with `arriving` at its place. Returns the history
@@ -249,6 +269,7 @@ export async function replayLists(
       batch = await readRows(client, ids);
     }
     const plan = planList(history.state, { kind: list.kind, listDate: list.listDate }, batch.get(list.id)!);
+    plan.skipped = await withSkippedCells(client, list.id, plan.skipped);
     record(history, { id: list.id, kind: list.kind, listDate: list.listDate }, plan);
     previousOfKind.set(list.kind, list);
   }
