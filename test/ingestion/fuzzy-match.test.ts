@@ -1,7 +1,8 @@
 // The agency matcher's second stage (isLikelySameAgency), through a real
 // ingestion: a name whose identity key differs from any known agency's is the
 // same agency when an agency of the same state, county and type is spelled
-// within a typo of it; the same typo in another county is another agency.
+// within a typo of it; the same typo in another county is another agency. The
+// typo is kept as an alias, never as the agency's name (no renamed event).
 import t from 'tap';
 import { ingestList } from '../../src/ingestion/ingest.ts';
 import { buildList } from '../helpers/build-list.ts';
@@ -63,6 +64,7 @@ t.test(
       ["Manitowoc County Sheriff's Office", "Mantiowoc County Sheriff's Office"],
       'the typo is kept as an alias',
     );
+    t.equal(manitowoc.canonical_name, "Manitowoc County Sheriff's Office", 'the typo does not become its name');
     const agreements = await db.pool.query(
       `SELECT id, status::text FROM agreements WHERE agency_id = 'wi-manitowoc-county-sheriffs-office'`,
     );
@@ -71,5 +73,26 @@ t.test(
       [{ id: 'wi-manitowoc-county-sheriffs-office--tfm-2025-01-15', status: 'active' }],
       'one agreement, still active: not ended and re-added',
     );
+
+    // The next list prints the typo again: it now reaches the agency as a known alias, and still does not rename it.
+    const third = await ingestList(db.pool, {
+      buffer: await buildList({
+        columns: PARTICIPATING_COLUMNS,
+        rows: [
+          sheriff('WISCONSIN', "Mantiowoc County Sheriff's Office", 'Manitowoc County'),
+          sheriff('TEXAS', "Coke County Sheriff's Office", 'Coke County'),
+          sheriff('TEXAS', "Cooke County Sheriff's Office", 'Cooke County'),
+        ] as never,
+      }),
+      fileName: 'participatingAgencies05012025pm.xlsx',
+    });
+    t.equal(third.outcome, 'applied', third.reason ?? '');
+    t.match(third.counts, { renamed: 0, unchanged: 3 }, 'no rename');
+    const names = await db.pool.query(
+      `SELECT canonical_name FROM agencies WHERE id = 'wi-manitowoc-county-sheriffs-office'`,
+    );
+    t.equal(names.rows[0].canonical_name, "Manitowoc County Sheriff's Office", 'its name is still the right spelling');
+    const renames = await db.pool.query(`SELECT count(*)::int AS n FROM agreement_events WHERE type = 'renamed'`);
+    t.equal(renames.rows[0].n, 0, 'no renamed event');
   },
 );

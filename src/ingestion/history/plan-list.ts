@@ -420,8 +420,10 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
 }
 
 /**
- * Display names (README "Display names"). An agency is renamed when none of the
- * names this list gives it has its current display name's identity key: the
+ * Display names (docs/ingestion.md "Display names"), chosen from the names this
+ * list gives an agency with its identity key (`namesByAgency`: never a name the
+ * similarity stage matched). An agency is renamed when none of
+ * them has its current display name's key without the overrides: the
  * first of them is the most recent spelling. Otherwise the most recent spelling
  * is the list's name with the current key (ICE sometimes lists one agency under
  * an old and a new spelling on the same day). Either way the display name is
@@ -507,7 +509,8 @@ export class AgencyIndex {
 
   /**
    * The agency a row names; a new one (added to `found.newAgencies`) when none matches. Its name is recorded in
-   * `found.aliases` (with the raw spelling when the row has one) and in `namesByAgency` when given.
+   * `found.aliases` (with the raw spelling when the row has one) and, when it has the agency's identity key, in
+   * `namesByAgency` (the names its display name is chosen from) when given.
    */
   resolve(
     row: AgencyRow,
@@ -551,7 +554,10 @@ export class AgencyIndex {
       agency.aliases.add(name);
       this.addAlias(agency, name);
     }
-    this.record(agency, row, name, found, namesByAgency);
+    // Only a name with the agency's identity key may become its display name. One that reached it by similarity
+    // (a typo ICE printed, now or in an earlier list: then it comes back as an alias) stays an alias: it never
+    // renames the agency.
+    this.record(agency, row, name, found, matchKey === agency.matchKey ? namesByAgency : undefined);
     return agency;
   }
 
