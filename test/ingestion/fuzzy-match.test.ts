@@ -82,17 +82,56 @@ t.test(
           sheriff('WISCONSIN', "Mantiowoc County Sheriff's Office", 'Manitowoc County'),
           sheriff('TEXAS', "Coke County Sheriff's Office", 'Coke County'),
           sheriff('TEXAS', "Cooke County Sheriff's Office", 'Cooke County'),
+          sheriff('TEXAS', "Brown County Sheriff's Office", 'Brown County'), // not the same list as the last
         ] as never,
       }),
       fileName: 'participatingAgencies05012025pm.xlsx',
     });
     t.equal(third.outcome, 'applied', third.reason ?? '');
-    t.match(third.counts, { renamed: 0, unchanged: 3 }, 'no rename');
+    t.match(third.counts, { renamed: 0, unchanged: 3, added: 1 }, 'no rename');
     const names = await db.pool.query(
       `SELECT canonical_name FROM agencies WHERE id = 'wi-manitowoc-county-sheriffs-office'`,
     );
     t.equal(names.rows[0].canonical_name, "Manitowoc County Sheriff's Office", 'its name is still the right spelling');
     const renames = await db.pool.query(`SELECT count(*)::int AS n FROM agreement_events WHERE type = 'renamed'`);
     t.equal(renames.rows[0].n, 0, 'no renamed event');
+  },
+);
+
+t.test(
+  'an agency first seen under a typo takes the right spelling when ICE corrects it, without a rename',
+  async (t) => {
+    const db = await testDatabase(t);
+    const list = async (name: string, fileName: string) => {
+      const report = await ingestList(db.pool, {
+        buffer: await buildList({
+          columns: PARTICIPATING_COLUMNS,
+          // Another agency's row, its own in each list: no list is the same as an earlier one (those are skipped).
+          rows: [
+            sheriff('WISCONSIN', name, 'Manitowoc County'),
+            sheriff('TEXAS', `${fileName.slice(21, 25)} County Sheriff's Office`, 'Coke County'),
+          ] as never,
+        }),
+        fileName,
+      });
+      t.equal(report.outcome, 'applied', report.reason ?? '');
+      const agency = await db.pool.query("SELECT id, canonical_name FROM agencies WHERE state_code = 'WI'");
+      return agency.rows;
+    };
+    t.same(await list("Mantiowoc County Sheriff's Office", 'participatingAgencies03012025pm.xlsx'), [
+      { id: 'wi-mantiowoc-county-sheriffs-office', canonical_name: "Mantiowoc County Sheriff's Office" },
+    ]);
+    t.same(
+      await list("Manitowoc County Sheriff's Office", 'participatingAgencies04012025pm.xlsx'),
+      [{ id: 'wi-mantiowoc-county-sheriffs-office', canonical_name: "Manitowoc County Sheriff's Office" }],
+      'the correction is its name (its id stays)',
+    );
+    t.same(
+      await list("Mantiowoc County Sheriff's Office", 'participatingAgencies05012025pm.xlsx'),
+      [{ id: 'wi-mantiowoc-county-sheriffs-office', canonical_name: "Manitowoc County Sheriff's Office" }],
+      'the typo printed again does not take it back',
+    );
+    const renames = await db.pool.query(`SELECT count(*)::int AS n FROM agreement_events WHERE type = 'renamed'`);
+    t.equal(renames.rows[0].n, 0, 'no renamed event: a change of spelling');
   },
 );
