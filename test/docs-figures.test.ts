@@ -22,7 +22,7 @@ import { seededDatabase } from './helpers/seed.ts';
  * Sizes of release files carry the times the seed's lists were loaded (`ingested_at`, `applied_at` in lists.csv,
  * and so the zip): a load on another machine, or another second, moves them by a few bytes. They agree within 2%.
  */
-const SIZE = /-(kb|mb)$/;
+const SIZE = /^release-.*-(kb|mb)$/;
 function sameSize(quoted: string, computed: string): boolean {
   const range = (text: string) => text.split('–').map(Number);
   const [a, b] = [range(quoted), range(computed)];

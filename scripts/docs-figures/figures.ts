@@ -164,6 +164,6 @@ export async function benchFigures(): Promise<Figures> {
     'bench-soak-p50-ms': String(Math.round(soak.latency_ms.p50)),
     'bench-soak-p99-ms': String(Math.round(soak.latency_ms.p99)),
     'bench-soak-memory-change': `${Math.round(soak.memory_mb.change_pct)}%`,
-    'bench-soak-memory-mb': `${soak.memory_mb.after_warmup} → ${soak.memory_mb.at_end}`,
+    'bench-soak-memory': `${soak.memory_mb.after_warmup} → ${soak.memory_mb.at_end}`,
   };
 }
