@@ -24,6 +24,7 @@ COPY src ./src
 COPY schema ./schema
 COPY public ./public
 COPY seed ./seed
+COPY data/fbi ./data/fbi
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000

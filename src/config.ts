@@ -28,7 +28,7 @@ export const ConfigSchema = z.object({
     .int()
     .min(0)
     .default(5000)
-    .describe('Responses kept in memory per dataset version (0 turns the cache off)'),
+    .describe('Answers kept in memory per dataset version, each counted once (0 turns the cache off)'),
   INGEST_SCHEDULE: z
     .union([z.literal('off').transform(() => null), DurationSchema], {
       error: 'must be off or a duration like 30m, 6h, 1d',

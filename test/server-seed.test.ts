@@ -1,6 +1,7 @@
 // A fresh clone's `npm start`: on an empty database the service loads the
 // repository's seed before it is ready, says so in one log line with the time
-// it took, and then answers the history; a restart with data does not seed again.
+// it took, and then answers the history, its agencies with their FBI ORI codes;
+// a restart with data does not seed again.
 import t from 'tap';
 import { testDatabase } from './helpers/database.ts';
 import { freePort, startService, waitReady, type ServiceProcess } from './helpers/processes.ts';
@@ -34,15 +35,19 @@ t.test('npm start on an empty database serves the whole history from the seed', 
       .stdout()
       .split('\n')
       .filter((line) => line.includes('empty database'))
-      .map((line) => JSON.parse(line) as { msg: string; lists: number; ms: number });
+      .map((line) => JSON.parse(line) as { msg: string; lists: number; ms: number; fbi_roster_ms: number });
 
   const first = await start();
   const lines = seedLines(first.service);
   t.equal(lines.length, 1, 'one log line about the seed');
-  t.match(lines[0]?.msg, /^empty database: loaded the seed's \d+ lists and the historical sources in \d+\.\d s$/);
+  t.match(
+    lines[0]?.msg,
+    /^empty database: loaded the seed's \d+ lists, the historical sources and the FBI roster in \d+\.\d s$/,
+  );
   t.ok(lines[0]!.lists >= 1260, `${lines[0]!.lists} lists`);
   t.comment(
-    `seeded in ${(lines[0]!.ms / 1000).toFixed(1)} s, ready in ${(first.readyMs / 1000).toFixed(1)} s (a busy machine: compare as ratios)`,
+    `seeded in ${(lines[0]!.ms / 1000).toFixed(1)} s (of which the FBI roster ${(lines[0]!.fbi_roster_ms / 1000).toFixed(1)} s), ` +
+      `ready in ${(first.readyMs / 1000).toFixed(1)} s (a busy machine: compare as ratios)`,
   );
 
   const get = async (path: string) => (await fetch(`http://127.0.0.1:${first.port}${path}`)).json() as Promise<any>;
@@ -58,6 +63,15 @@ t.test('npm start on an empty database serves the whole history from the seed', 
     648,
     '2025-06-06: 648 (ICE printed 649 rows, one a duplicate)',
   );
+  // The FBI roster in the repository comes with the seed (issue 22): a fresh clone's agencies join on their ORI.
+  const byOri = await get('/v1/agencies?ori=FL0110000');
+  t.same(
+    byOri.data.map((agency: { id: string; ori: string }) => [agency.id, agency.ori]),
+    [['fl-collier-county-sheriffs-office', 'FL0110000']],
+    "/v1/agencies?ori=FL0110000: Collier County Sheriff's Office, by its real ORI",
+  );
+  const harris = await get('/v1/agencies/tx-harris-county-sheriffs-office');
+  t.equal(harris.data.ori, 'TX1010000', "Harris County Sheriff's Office carries its ORI");
   const historical = await db.pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM agreement_status_spans s JOIN agreements a ON a.id = s.agreement_id
      WHERE a.origin = 'historical' AND s.status = 'active' AND s.from_on <= '2012-06-01' AND (s.to_on IS NULL OR s.to_on > '2012-06-01')`,

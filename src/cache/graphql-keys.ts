@@ -86,7 +86,7 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       if (hit) {
         state.hit = true;
         const answer = { ...hit, headers: hitHeaders(request, etag) };
-        app.responseCache.remember(request, version, answer);
+        app.responseCache.remember(request, version, key, answer);
         return app.responseCache.send(request, reply, answer);
       }
       // An ETag is only ever issued with a complete answer of this version, so a match is one (in the request's coding).
@@ -124,7 +124,10 @@ export function graphqlCacheHooks(app: FastifyInstance) {
           body: bodyToKeep(payload),
         };
         await cache.getOrCompute(state.version, state.key, async () => answer);
-        app.responseCache.remember(request, state.version, { ...answer, headers: hitHeaders(request, state.etag) });
+        app.responseCache.remember(request, state.version, state.key, {
+          ...answer,
+          headers: hitHeaders(request, state.etag),
+        });
       } else {
         reply.header('cache-control', 'no-store');
       }

@@ -81,8 +81,11 @@ export interface ResponseCachePlugin {
   keyByBody(path: string): preParsingHookHandler;
   /** Sends an answer kept in memory: 304 to a matching conditional request, else its body in the request's coding. */
   send(request: FastifyRequest, reply: FastifyReply, response: CachedResponse): FastifyReply;
-  /** Keeps `response` (of dataset `version`) under the raw key a fast path gave this request: its next repeat is answered there. */
-  remember(request: FastifyRequest, version: number, response: CachedResponse): void;
+  /**
+   * Keeps `response` (of dataset `version`, the answer kept under the normalized `key`) under the raw key a fast path
+   * gave this request too: its next repeat is answered there. It shares the answer's slot of CACHE_MAX_ENTRIES.
+   */
+  remember(request: FastifyRequest, version: number, key: string, response: CachedResponse): void;
 }
 
 declare module 'fastify' {
@@ -297,7 +300,7 @@ export const responseCachePlugin = fp(
           };
         });
         // Seeds the fast path: the same bytes under the request's raw key.
-        responseCache.remember(request, version, response);
+        responseCache.remember(request, version, key, response);
         return sendCached(request, reply, response);
       },
       async stream(request, reply, representation, open, headers = {}) {
@@ -358,11 +361,11 @@ export const responseCachePlugin = fp(
           if (!reading) done(null, payload);
         };
       },
-      remember(request, version, response) {
+      remember(request, version, key, response) {
         const raw = request.method === 'POST' ? bodyKeys.get(request) : rawKey(request);
         // An answer of a version already replaced is not kept (asking the store for an old version would empty it).
         if (version !== app.dataset.current().version) return;
-        if (raw !== undefined && store.get(version, raw) === undefined) store.set(version, raw, response);
+        if (raw !== undefined && store.get(version, raw) === undefined) store.set(version, raw, response, key);
       },
     };
     app.decorate('responseCache', responseCache);

@@ -1,7 +1,7 @@
 // The seed (seed/, src/ingestion/seed.ts): `npm run seed -- --from DIR` over a
 // folder of xlsx lists writes a seed that loads into the very database the
-// backfill of those files makes, and the repository's own seed is whole,
-// compact and verifiable.
+// backfill of those files and the repository's FBI roster makes, and the
+// repository's own seed is whole, compact and verifiable.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -12,7 +12,15 @@ import t, { type Test } from 'tap';
 import { ingestFiles, listFilesInOrder } from '../../src/ingestion/ingest-files.ts';
 import { ingestHistorical } from '../../src/ingestion/historical/load-historical.ts';
 import { LIST_CORRECTIONS_FILE, readListCorrections } from '../../src/ingestion/history/list-corrections.ts';
-import { loadSeed, readSeed, SEED_DIR, SEED_HISTORICAL_DIR, SEED_LISTS_FILE } from '../../src/ingestion/lists/seed.ts';
+import {
+  loadSeed,
+  readSeed,
+  SEED_DIR,
+  SEED_FBI_ROSTER,
+  SEED_HISTORICAL_DIR,
+  SEED_LISTS_FILE,
+} from '../../src/ingestion/lists/seed.ts';
+import { loadRoster, readRosterFile } from '../../src/ingestion/agencies/fbi-roster.ts';
 import { buildList } from '../helpers/build-list.ts';
 import { databaseContents } from '../helpers/database-contents.ts';
 import { testDatabase } from '../helpers/database.ts';
@@ -83,6 +91,10 @@ t.test('a seed built from a folder of lists loads into the database the backfill
     () => {},
   );
   await ingestHistorical(backfilled.pool, HISTORICAL_FIXTURES);
+  // As `npm run ingest -- --fbi-roster data/fbi/fbi-lee-2025.csv.gz` after them: loading the seed loads the roster too.
+  t.ok(report.fbiRoster && report.fbiRoster.matched > 0, `${report.fbiRoster?.matched} agencies given an ORI`);
+  const client = await backfilled.pool.connect();
+  await loadRoster(client, await readRosterFile(SEED_FBI_ROSTER)).finally(() => client.release());
   t.same(
     await dataContents(seeded.pool),
     await dataContents(backfilled.pool),

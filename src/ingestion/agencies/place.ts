@@ -152,9 +152,9 @@ export function findCounty(stateCode: string, text: string): { fips: string; nam
 }
 
 /** "X County", "X Parish" or "County of X" inside an agency name: exact spellings first, then typos. */
-function countyInName(stateCode: string, name: string): CountyEntry | null {
+function countyInName(stateCode: string, name: string, typos = true): CountyEntry | null {
   const words = placeWords(name);
-  for (const fuzzy of [false, true]) {
+  for (const fuzzy of typos ? [false, true] : [false]) {
     for (let i = 0; i < words.length; i++) {
       if (words[i] === 'COUNTY' && words[i + 1] === 'OF') {
         // "County of Franklin / Franklin County Jail": up to three words of name after "County of".
@@ -305,6 +305,18 @@ function countyNamedPlace(stateCode: string, name: string): CountyEntry | null {
     if (found) return found;
   }
   return null;
+}
+
+/**
+ * Whether the place an agency's name names is spelled as a real one: its county ("X County", "X Parish") when it
+ * names one, else a county or a GeoNames place. Of two spellings of one agency that differ by a typo ("Mantiowoc"
+ * and "Manitowoc County Sheriff's Office"), the one a reader can trust (src/ingestion/history/plan-list.ts).
+ */
+export function namesKnownPlace(stateCode: string, name: string): boolean {
+  const code = findState(stateCode)?.code;
+  if (!code) return false;
+  if (placeWords(name).some((word, i) => i > 0 && isCountyWord(word))) return countyInName(code, name, false) !== null;
+  return countyNamedPlace(code, name) !== null || cityInName(code, name, null) !== null;
 }
 
 /** A GeoNames place by name within a state, preferring one in the given county. */

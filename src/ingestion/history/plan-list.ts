@@ -26,7 +26,7 @@ import {
   type AgencyLevel,
   type AgencyType,
 } from '../../domain/agency-names.ts';
-import { locateAgency, type AgencyLocation } from '../agencies/place.ts';
+import { locateAgency, namesKnownPlace, type AgencyLocation } from '../agencies/place.ts';
 import type { ListKind, ModelCode, ParsedRow } from '../lists/parse/index.ts';
 
 import type { AgreementStatus, EventType } from '../../domain/enums.ts';
@@ -245,7 +245,7 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
   // 1. Resolve every row to an agency and a model; one row per agency × model.
   const groups = new Map<string, RowGroup>();
   const duplicates: { row: ParsedRow; key: string }[] = [];
-  const agencyNames = new Map<string, string[]>();
+  const agencyNames: AgencyNames = { same: new Map(), similar: new Map() };
   for (const row of rows) {
     const reason = !row.state
       ? `unrecognised state "${row.stateRaw}"`
@@ -420,8 +420,13 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
 }
 
 /**
- * Display names (README "Display names"). An agency is renamed when none of the
- * names this list gives it has its current display name's identity key: the
+ * Display names (docs/ingestion.md "Display names"). A name the similarity
+ * stage joined to an agency (`similar`: a typo of its name, or its name where
+ * the agency was first seen under a typo) never renames it: it replaces the
+ * display name only as a correction, when it spells its place as a real one
+ * (namesKnownPlace) and the display name does not, and records no event.
+ * Among the names with the agency's identity key (`same`), an agency is renamed
+ * when none of them has its current display name's key without the overrides: the
  * first of them is the most recent spelling. Otherwise the most recent spelling
  * is the list's name with the current key (ICE sometimes lists one agency under
  * an old and a new spelling on the same day). Either way the display name is
@@ -429,22 +434,49 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
  * An agency this list names only by its display name keeps it (it gained no
  * alias and its most recent spelling is the display name): it is not judged.
  */
-function updateDisplayNames(
-  plan: ListPlan,
-  agencies: Map<string, AgencyState>,
-  namesByAgency: Map<string, string[]>,
-): void {
-  for (const [agencyId, names] of namesByAgency) {
+function updateDisplayNames(plan: ListPlan, agencies: Map<string, AgencyState>, namesByAgency: AgencyNames): void {
+  for (const [agencyId, names] of namesByAgency.similar) {
+    if (namesByAgency.same.has(agencyId)) continue;
+    const agency = agencies.get(agencyId)!;
+    if (namesKnownPlace(agency.stateCode, agency.canonicalName)) continue;
+    const known = names.find((name) => namesKnownPlace(agency.stateCode, name));
+    if (known === undefined) continue;
+    const chosen = displayName(known, agency.aliases, agency.stateCode);
+    if (chosen === agency.canonicalName) continue;
+    plan.respelledAgencies.push({ id: agencyId, canonicalName: chosen });
+    agency.canonicalName = chosen;
+  }
+  for (const [agencyId, names] of namesByAgency.same) {
     const agency = agencies.get(agencyId)!;
     if (names.every((name) => name === agency.canonicalName)) continue;
     const currentKey = agencyMatchKeyWithoutOverrides(agency.canonicalName, agency.stateCode);
     const sameName = names.find((name) => agencyMatchKeyWithoutOverrides(name, agency.stateCode) === currentKey);
     const chosen = displayName(sameName ?? names[0]!, agency.aliases, agency.stateCode);
     if (chosen === agency.canonicalName) continue;
+    // A typo of a display name that spells its place right (the agency first seen under the typo, since corrected).
+    if (!sameName && isTypoOf(chosen, agency)) continue;
     if (sameName) plan.respelledAgencies.push({ id: agencyId, canonicalName: chosen });
     else plan.renamedAgencies.push({ id: agencyId, from: agency.canonicalName, canonicalName: chosen });
     agency.canonicalName = chosen;
   }
+}
+
+/** Whether `name` is within a typo of the agency's display name and misspells the place the display name spells right. */
+function isTypoOf(name: string, agency: AgencyState): boolean {
+  return (
+    isLikelySameAgency(agency.canonicalName, name) &&
+    namesKnownPlace(agency.stateCode, agency.canonicalName) &&
+    !namesKnownPlace(agency.stateCode, name)
+  );
+}
+
+/**
+ * The names a list gives each agency: `same`, those with its identity key (or an override's); `similar`, those the
+ * similarity stage joined to it (within a typo).
+ */
+interface AgencyNames {
+  same: Map<string, string[]>;
+  similar: Map<string, string[]>;
 }
 
 /** What identifying an agency needs from a row (an ICE list's or a historical source's). */
@@ -509,11 +541,7 @@ export class AgencyIndex {
    * The agency a row names; a new one (added to `found.newAgencies`) when none matches. Its name is recorded in
    * `found.aliases` (with the raw spelling when the row has one) and in `namesByAgency` when given.
    */
-  resolve(
-    row: AgencyRow,
-    found: Pick<ListPlan, 'newAgencies' | 'aliases'>,
-    namesByAgency?: Map<string, string[]>,
-  ): AgencyState {
+  resolve(row: AgencyRow, found: Pick<ListPlan, 'newAgencies' | 'aliases'>, namesByAgency?: AgencyNames): AgencyState {
     const stateCode = row.state!;
     const { name, matchKey, type, level } = identityOf(stateCode, row.agencyName, row.agencyType);
     let agency = this.byKey.get(`${stateCode}|${matchKey}`) ?? this.byAlias.get(`${stateCode}|${name}`);
@@ -551,7 +579,9 @@ export class AgencyIndex {
       agency.aliases.add(name);
       this.addAlias(agency, name);
     }
-    this.record(agency, row, name, found, namesByAgency);
+    // A name with another identity key reached the agency by similarity (now, or in an earlier list: then it comes
+    // back as an alias): a spelling within a typo of the agency's, never a rename (updateDisplayNames).
+    this.record(agency, row, name, found, namesByAgency, matchKey !== agency.matchKey);
     return agency;
   }
 
@@ -560,7 +590,8 @@ export class AgencyIndex {
     row: AgencyRow,
     name: string,
     found: Pick<ListPlan, 'aliases'>,
-    namesByAgency: Map<string, string[]> | undefined,
+    namesByAgency: AgencyNames | undefined,
+    similar = false,
   ): void {
     found.aliases.push({
       agencyId: agency.id,
@@ -569,8 +600,9 @@ export class AgencyIndex {
       searchKey: agencySearchKey(name),
     });
     if (!namesByAgency) return;
-    const names = namesByAgency.get(agency.id);
-    if (!names) namesByAgency.set(agency.id, [name]);
+    const byAgency = similar ? namesByAgency.similar : namesByAgency.same;
+    const names = byAgency.get(agency.id);
+    if (!names) byAgency.set(agency.id, [name]);
     else if (!names.includes(name)) names.push(name);
   }
 }

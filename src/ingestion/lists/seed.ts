@@ -3,7 +3,9 @@
 // whole history. The lists are stored as parsed rows (each row as ICE printed it,
 // with what the parser read from it), each distinct row once, so loading the seed
 // skips exceljs and hands the rows straight to the path an xlsx backfill takes
-// (applyList): a seeded database and a backfilled one are the same.
+// (applyList): a seeded database and a backfilled one are the same. Then the
+// FBI's roster in the repository (data/fbi/), as `npm run ingest -- --fbi-roster`
+// loads it, so a fresh clone's agencies carry their ORI codes.
 //
 // Format of seed/ice-lists.json.br (brotli-compressed JSON):
 //   { "format": "ice-287g-seed/1",
@@ -15,6 +17,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import type pg from 'pg';
+import { loadRoster, readRosterFile, type RosterReport } from '../agencies/fbi-roster.ts';
 import { ingestHistorical } from '../historical/load-historical.ts';
 import { applyList, HistoryCache, type IngestReport, type ReadList } from '../ingest.ts';
 import { withRunLock } from '../ingest-urls.ts';
@@ -26,6 +29,8 @@ export const SEED_DIR = fileURLToPath(new URL('../../../seed/', import.meta.url)
 export const SEED_LISTS_FILE = 'ice-lists.json.br';
 /** The historical sources' .csv files, as `npm run ingest -- --historical` reads them. */
 export const SEED_HISTORICAL_DIR = 'historical';
+/** The FBI's roster in the repository (data/fbi/README.md), loaded after the lists and the historical sources. */
+export const SEED_FBI_ROSTER = fileURLToPath(new URL('../../../data/fbi/fbi-lee-2025.csv.gz', import.meta.url));
 
 type SeedRow = Omit<ParsedRow, 'rowNumber'>;
 
@@ -106,27 +111,51 @@ export interface SeedReport {
   applied: number;
   reports: IngestReport[];
   historical: boolean;
+  /** The FBI roster loaded after them (null when loadSeed was told not to). */
+  fbiRoster: RosterReport | null;
   ms: number;
+  /** Of `ms`, the FBI roster's part. */
+  fbiRosterMs: number;
 }
 
 /**
- * Loads the seed into `pool`'s database as a backfill of its lists followed by the historical sources
- * would (the same applyList, the same corrections). Meant for an empty database; a list already applied is
- * skipped like any other.
+ * Loads the seed into `pool`'s database as a backfill of its lists followed by the historical sources and
+ * `npm run ingest -- --fbi-roster` of the repository's roster would (the same applyList, the same corrections,
+ * the same loadRoster). Meant for an empty database; a list already applied is skipped like any other.
+ * `fbiRoster`: another roster file, or null for none.
  */
-export async function loadSeed(pool: pg.Pool, dir: string = SEED_DIR): Promise<SeedReport> {
+export async function loadSeed(
+  pool: pg.Pool,
+  dir: string = SEED_DIR,
+  options: { fbiRoster?: string | null } = {},
+): Promise<SeedReport> {
   const started = performance.now();
   const seed = await readSeed(dir);
   const history = new HistoryCache();
   const reports: IngestReport[] = [];
   for (const list of seedLists(seed)) reports.push(await applyList(pool, list, {}, history));
   await ingestHistorical(pool, join(dir, SEED_HISTORICAL_DIR));
+  const rosterStarted = performance.now();
+  const rosterFile = options.fbiRoster === undefined ? SEED_FBI_ROSTER : options.fbiRoster;
+  let fbiRoster: RosterReport | null = null;
+  if (rosterFile !== null) {
+    const roster = await readRosterFile(rosterFile);
+    const client = await pool.connect();
+    try {
+      fbiRoster = await loadRoster(client, roster);
+    } finally {
+      client.release();
+    }
+  }
+  const finished = performance.now();
   return {
     lists: reports.length,
     applied: reports.filter((report) => report.outcome === 'applied').length,
     reports,
     historical: true,
-    ms: Math.round(performance.now() - started),
+    fbiRoster,
+    ms: Math.round(finished - started),
+    fbiRosterMs: Math.round(finished - rosterStarted),
   };
 }
 
@@ -151,11 +180,13 @@ export async function seedEmptyDatabase(
   });
   if (!report) return null;
   log(
-    `empty database: loaded the seed's ${report.lists} lists and the historical sources in ${(report.ms / 1000).toFixed(1)} s`,
+    `empty database: loaded the seed's ${report.lists} lists, the historical sources and the FBI roster in ${(report.ms / 1000).toFixed(1)} s`,
     {
       lists: report.lists,
       applied: report.applied,
       ms: report.ms,
+      fbi_roster_ms: report.fbiRosterMs,
+      ori_matched: report.fbiRoster?.matched ?? 0,
     },
   );
   return report;
