@@ -32,8 +32,10 @@ export type { FieldType };
  * The release format: what tables and fields a release holds, named in its datapackage.json (`format_version`).
  * 2: agreements gained origin, ended_after and ended_before; events gained historical_source_id, and the events of
  * historical agreements (no ICE list: source_list_id empty) are included.
+ * 3: an agreement's status may be withdrawn (an application that left the pending list unsigned; it was ended
+ * before); counties gained withdrawn_agreements, and their ended_agreements no longer count withdrawn applications.
  */
-export const RELEASE_FORMAT_VERSION = 2;
+export const RELEASE_FORMAT_VERSION = 3;
 
 export interface ReleaseField {
   name: string;
@@ -229,6 +231,7 @@ const counties: ReleaseResource = {
     { name: 'active_agreements', type: 'integer', required: true },
     { name: 'pending_agreements', type: 'integer', required: true },
     { name: 'ended_agreements', type: 'integer', required: true },
+    { name: 'withdrawn_agreements', type: 'integer', required: true },
     { name: 'active_agencies', type: 'integer', required: true },
     { name: 'by_model', type: 'object', required: true },
   ]),

@@ -8,6 +8,7 @@ export interface AgreementSummary {
   active_agreements: number;
   pending_agreements: number;
   ended_agreements: number;
+  withdrawn_agreements: number;
   active_agencies: number;
   by_model: Record<string, number>;
 }
@@ -50,6 +51,7 @@ async function computeSummaries(
       summary.active_agreements += count;
       summary.by_model[row.model] = count;
     } else if (row.status === 'pending') summary.pending_agreements += count;
+    else if (row.status === 'withdrawn') summary.withdrawn_agreements += count;
     else summary.ended_agreements += count;
     result.set(row.key, summary);
   }
@@ -67,7 +69,14 @@ async function computeSummaries(
 }
 
 export function emptySummary(): AgreementSummary {
-  return { active_agreements: 0, pending_agreements: 0, ended_agreements: 0, active_agencies: 0, by_model: {} };
+  return {
+    active_agreements: 0,
+    pending_agreements: 0,
+    ended_agreements: 0,
+    withdrawn_agreements: 0,
+    active_agencies: 0,
+    by_model: {},
+  };
 }
 
 export interface StateRecord {

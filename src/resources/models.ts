@@ -8,6 +8,7 @@ interface ModelRow extends ModelRecord {
   active_agreements: number;
   pending_agreements: number;
   ended_agreements: number;
+  withdrawn_agreements: number;
   active_agencies: number;
 }
 
@@ -36,6 +37,7 @@ export const models = summarizedCollection<ModelRecord, ModelRow>({
     'active_agreements',
     'pending_agreements',
     'ended_agreements',
+    'withdrawn_agreements',
     'active_agencies',
   ]),
 });

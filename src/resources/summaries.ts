@@ -17,6 +17,7 @@ export function summaryColumns<T extends AgreementSummary>(): CsvColumn<T>[] {
     { name: 'active_agreements', value: (record) => record.active_agreements },
     { name: 'pending_agreements', value: (record) => record.pending_agreements },
     { name: 'ended_agreements', value: (record) => record.ended_agreements },
+    { name: 'withdrawn_agreements', value: (record) => record.withdrawn_agreements },
     { name: 'active_agencies', value: (record) => record.active_agencies },
     ...MODEL_CODES.map((model) => ({ name: `active_${model}`, value: (record: T) => record.by_model[model] ?? 0 })),
   ];

@@ -7,7 +7,11 @@ import { itemResponse, listResponse } from './common.ts';
 export const SummaryShape = {
   active_agreements: z.number().int().describe('Active agreements (on as_of when given).'),
   pending_agreements: z.number().int().describe('Pending agreements (applications not yet signed).'),
-  ended_agreements: z.number().int().describe('Agreements that had ended by then.'),
+  ended_agreements: z.number().int().describe('Signed agreements that had ended by then.'),
+  withdrawn_agreements: z
+    .number()
+    .int()
+    .describe('Applications withdrawn (left the pending list unsigned) by then; not counted in ended_agreements.'),
   active_agencies: z.number().int().describe('Distinct agencies holding at least one active agreement.'),
   by_model: z
     .partialRecord(ModelCodeSchema, z.number().int())

@@ -17,6 +17,7 @@ export const ModelSchema = z
     active_agreements: SummaryShape.active_agreements,
     pending_agreements: SummaryShape.pending_agreements,
     ended_agreements: SummaryShape.ended_agreements,
+    withdrawn_agreements: SummaryShape.withdrawn_agreements,
     active_agencies: SummaryShape.active_agencies,
   })
   .meta({ id: 'SupportModel' });

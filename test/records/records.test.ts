@@ -57,8 +57,18 @@ t.test("a release's datapackage tells agreements from the historical sources and
     }[];
   };
   t.equal(descriptor.format_version, RELEASE_FORMAT_VERSION);
-  t.equal(RELEASE_FORMAT_VERSION, 2, 'format 2: the fields below were added');
+  t.equal(RELEASE_FORMAT_VERSION, 3, 'format 3: the withdrawn status and count (format 2: the fields below)');
   const agreements = descriptor.resources.find((resource) => resource.name === 'agreements')!.schema.fields;
+  t.same(
+    agreements.find((field) => field.name === 'status')?.constraints?.enum,
+    ['pending', 'active', 'ended', 'withdrawn'],
+    'a researcher reading the Table Schema sees the four statuses',
+  );
+  const counties = descriptor.resources.find((resource) => resource.name === 'counties')!.schema.fields;
+  t.match(
+    counties.find((field) => field.name === 'withdrawn_agreements'),
+    { type: 'integer', constraints: { required: true } },
+  );
   t.match(
     agreements.find((field) => field.name === 'origin'),
     { type: 'string', constraints: { required: true, enum: ['ice_lists', 'historical'] } },
