@@ -127,8 +127,11 @@ declare module 'fastify' {
   }
 }
 
-/** The onSend hook of every route: compresses what the route did not send compressed itself. */
-const compressAnswer: onSendHookHandler<unknown> = (request, reply, payload, done) => {
+/**
+ * The onSend hook of every route (and of the not-found handler, src/http/problem.ts, which is no route): compresses
+ * what the route did not send compressed itself.
+ */
+export const compressAnswer: onSendHookHandler<unknown> = (request, reply, payload, done) => {
   if (payload === null || payload === undefined || payload === '' || reply.hasHeader('content-encoding'))
     return done(null, payload);
   if (reply.statusCode === 204 || reply.statusCode === 304 || request.routeOptions.config?.compress === false)

@@ -2,6 +2,7 @@
 // the offending parameter and its allowed values when a request was wrong.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { QueryError } from '../query/grammar.ts';
+import { compressAnswer } from './compression.ts';
 
 export interface InvalidParam {
   name: string;
@@ -148,7 +149,10 @@ export function installProblemHandlers(app: FastifyInstance): void {
     return sendProblem(reply, problemFor(status, 'request', error.message, request));
   });
 
-  app.setNotFoundHandler((request, reply) =>
+  // Not a route, so the compression hook every route gets (onRoute) is given to it here. Fastify's types name only
+  // preValidation and preHandler among its options; it takes every lifecycle hook (fastify/lib/four-oh-four.js).
+  const compressed = { onSend: compressAnswer } as { preHandler?: never };
+  app.setNotFoundHandler(compressed, (request, reply) =>
     sendProblem(
       reply,
       problemFor(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}`, request),

@@ -110,6 +110,20 @@ export function pageOf<T extends KeysetRow>(
   };
 }
 
+/**
+ * pageOf() for rows read with a total (`totalColumn`, when include_total): the total from the first row, else
+ * (an empty page carries none) from `count`.
+ */
+export async function pageWithTotal<T extends KeysetRow>(
+  rows: T[],
+  page: Page<string>,
+  count: () => Promise<number>,
+): Promise<PageResult<Omit<T, 'sort_value' | 'total_count'>>> {
+  const result = pageOf(rows, page);
+  if (page.include_total) result.total_count = rows[0]?.total_count ?? (await count());
+  return result;
+}
+
 /** The same paging over rows already in memory, in id order (an agency's handful of agreements in GraphQL). */
 export function pageInMemory<T extends { id: string }>(records: readonly T[], page: Page<'id'>): PageResult<T> {
   const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -177,8 +177,13 @@ export function totalColumn(source: { from: string; where: string[] }, include: 
   return include ? `, (SELECT count(*)::int FROM ${source.from} ${whereClause(source.where)}) AS total_count` : '';
 }
 
-/** The number of rows of a filtered source (include_total), with its own parameters. */
-export async function countRows(db: Db, source: { from: string; where: string[] }, params: Params): Promise<number> {
+/** The number of rows of a filtered source (include_total), built with parameters of its own. */
+export async function countRows(
+  db: Db,
+  sourceOf: (params: Params) => { from: string; where: string[] },
+): Promise<number> {
+  const params = new Params();
+  const source = sourceOf(params);
   const result = await db.query<{ count: number }>(
     `SELECT count(*)::int AS count FROM ${source.from} ${whereClause(source.where)}`,
     params.values,

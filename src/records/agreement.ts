@@ -7,7 +7,7 @@ import {
   AgreementStatusSchema,
   ModelCodeSchema,
 } from '../domain/enums.ts';
-import { DATE, FIPS_PATTERN, type RecordField, STATE_PATTERN } from './record.ts';
+import { DATE, FIPS_PATTERN, ORI_PATTERN, type RecordField, STATE_PATTERN, UPDATED_AT_FIELD } from './record.ts';
 
 export const AGREEMENT_FIELDS = [
   { name: 'id', type: 'string', schema: z.string(), description: 'Stable agreement id.' },
@@ -45,7 +45,7 @@ export const AGREEMENT_FIELDS = [
     type: 'string',
     schema: z.string().length(9),
     nullable: true,
-    pattern: '^[A-Z0-9]{9}$',
+    pattern: ORI_PATTERN,
     description:
       "The agency's FBI ORI code, where its match to the FBI's roster is sure (see the agency's ori_match); else null.",
   },
@@ -128,10 +128,5 @@ export const AGREEMENT_FIELDS = [
     nullable: true,
     description: '…and before this one (that first list). A window, not a day; null otherwise.',
   },
-  {
-    name: 'updated_at',
-    type: 'datetime',
-    schema: z.string(),
-    description: 'When this record last changed (ISO 8601 date-time).',
-  },
+  UPDATED_AT_FIELD,
 ] as const satisfies readonly RecordField[];

@@ -2,24 +2,20 @@
 // Parquet, description from schema/fields.md), keys, and how to read their rows
 // from the database. Each is written as CSV and as Parquet.
 import type { Db } from '../database/connect.ts';
-import {
-  AGENCY_LEVELS,
-  AGENCY_TYPES,
-  LIST_DATE_SOURCES,
-  LIST_KINDS,
-  LIST_STATUSES,
-  LOCATION_METHODS,
-  ORI_MATCHES,
-} from '../domain/enums.ts';
 import type { Page } from '../query/grammar.ts';
 import { type PageResult, walkPages } from '../query/paging.ts';
+import { AGENCY_FIELDS } from '../records/agency.ts';
 import { AGREEMENT_FIELDS } from '../records/agreement.ts';
+import { COUNTY_FIELDS } from '../records/county.ts';
 import { EVENT_FIELDS } from '../records/event.ts';
+import { LIST_FIELDS } from '../records/list.ts';
 import { enumValues, type FieldType, type RecordFields } from '../records/record.ts';
 import {
   aliasesByAgencyIds,
   countySummaries,
   emptySummary,
+  everyCounty,
+  everyEvent,
   listAgencies,
   listAgreements,
   listSourceLists,
@@ -32,10 +28,11 @@ export type { FieldType };
  * The release format: what tables and fields a release holds, named in its datapackage.json (`format_version`).
  * 2: agreements gained origin, ended_after and ended_before; events gained historical_source_id, and the events of
  * historical agreements (no ICE list: source_list_id empty) are included.
- * 3: an agreement's status may be withdrawn (an application that left the pending list unsigned; it was ended
+ * 3: lists gained edition, agreements_confirmed and rows_skipped (the table now holds the ICE list record's fields).
+ * 4: an agreement's status may be withdrawn (an application that left the pending list unsigned; it was ended
  * before); counties gained withdrawn_agreements, and their ended_agreements no longer count withdrawn applications.
  */
-export const RELEASE_FORMAT_VERSION = 3;
+export const RELEASE_FORMAT_VERSION = 4;
 
 export interface ReleaseField {
   name: string;
@@ -69,12 +66,14 @@ export interface ReleaseResource {
   load(db: Db): Promise<Row[]>;
 }
 
-const FIPS = '^\\d{5}$';
-const STATE = '^[A-Z]{2}$';
-
-function fields(section: string, list: Omit<ReleaseField, 'section'>[]): ReleaseField[] {
-  return list.map((field) => ({ ...field, section }));
-}
+/** The agency table's one field beyond the record: every name the lists used for it. */
+const ALIASES_FIELD: ReleaseField = {
+  name: 'aliases',
+  type: 'array',
+  section: 'Detail extras',
+  required: true,
+  description: 'Every name the lists used for the agency, exactly as spelled, in the order first seen.',
+};
 
 /** A table's fields from a record's definition (src/records/): one definition, no copy to drift. */
 function recordFields(section: string, record: RecordFields): ReleaseField[] {
@@ -122,37 +121,10 @@ const agencies: ReleaseResource = {
   title: 'Law enforcement agencies',
   description:
     'Every agency that held or applied for an agreement, with its place, its agreement counts on the date of the latest list, and every name the lists used for it.',
-  fields: [
-    ...fields('Agency', [
-      { name: 'id', type: 'string', required: true },
-      { name: 'name', type: 'string', required: true },
-      { name: 'type', type: 'string', required: true, enum: AGENCY_TYPES },
-      { name: 'level', type: 'string', required: true, enum: AGENCY_LEVELS },
-      { name: 'state', type: 'string', required: true, pattern: STATE },
-      { name: 'county_fips', type: 'string', pattern: FIPS },
-      { name: 'county_name', type: 'string' },
-      { name: 'lat', type: 'number' },
-      { name: 'lon', type: 'number' },
-      { name: 'location_method', type: 'string', required: true, enum: LOCATION_METHODS },
-      { name: 'ori', type: 'string', pattern: '^[A-Z0-9]{9}$' },
-      { name: 'fbi_population', type: 'integer' },
-      { name: 'fbi_officers', type: 'integer' },
-      { name: 'fbi_data_year', type: 'integer' },
-      { name: 'ori_match', type: 'string', enum: ORI_MATCHES },
-      { name: 'ori_match_note', type: 'string' },
-      { name: 'active_agreements', type: 'integer', required: true },
-      { name: 'pending_agreements', type: 'integer', required: true },
-      { name: 'models', type: 'array', required: true },
-    ]),
-    {
-      name: 'aliases',
-      type: 'array',
-      section: 'Detail extras',
-      required: true,
-      description: 'Every name the lists used for the agency, exactly as spelled, in the order first seen.',
-    },
-    ...fields('Agency', [{ name: 'updated_at', type: 'datetime', required: true }]),
-  ],
+  // aliases (a table of its own in the API) stand before updated_at, as in format 1.
+  fields: recordFields('Agency', AGENCY_FIELDS).flatMap((field) =>
+    field.name === 'updated_at' ? [ALIASES_FIELD, field] : [field],
+  ),
   primaryKey: 'id',
   foreignKeys: [{ fields: 'county_fips', resource: 'counties', referenceFields: 'fips' }],
   async load(db) {
@@ -179,14 +151,7 @@ const events: ReleaseResource = {
     { fields: 'agreement_id', resource: 'agreements', referenceFields: 'id' },
     { fields: 'source_list_id', resource: 'lists', referenceFields: 'id' },
   ],
-  async load(db) {
-    const rows = await db.query<Row>(
-      `SELECT e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
-         l.list_date AS source_list_date, l.file_name AS source_file_name, e.historical_source_id
-       FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id ORDER BY e.id`,
-    );
-    return rows.rows;
-  },
+  load: async (db) => (await everyEvent(db)) as unknown as Row[],
 };
 
 const lists: ReleaseResource = {
@@ -194,24 +159,7 @@ const lists: ReleaseResource = {
   title: 'ICE lists',
   description:
     "Every ICE list ingested: applied (its changes are in the data), quarantined or rejected, with the reason, the file's SHA-256 and the changes it made.",
-  fields: fields('ICE list', [
-    { name: 'id', type: 'integer', required: true },
-    { name: 'kind', type: 'string', required: true, enum: LIST_KINDS },
-    { name: 'list_date', type: 'date', required: true },
-    { name: 'list_date_source', type: 'string', required: true, enum: LIST_DATE_SOURCES },
-    { name: 'list_time', type: 'string' },
-    { name: 'file_name', type: 'string' },
-    { name: 'url', type: 'string' },
-    { name: 'sha256', type: 'string', required: true, pattern: '^[0-9a-f]{64}$' },
-    { name: 'byte_size', type: 'integer', required: true },
-    { name: 'row_count', type: 'integer', required: true },
-    { name: 'status', type: 'string', required: true, enum: LIST_STATUSES },
-    { name: 'status_reason', type: 'string' },
-    { name: 'warnings', type: 'array', required: true },
-    { name: 'counts', type: 'object' },
-    { name: 'ingested_at', type: 'datetime', required: true },
-    { name: 'applied_at', type: 'datetime' },
-  ]),
+  fields: recordFields('ICE list', LIST_FIELDS),
   primaryKey: 'id',
   foreignKeys: [],
   load: async (db) => (await listSourceLists(db, {})).sort((a, b) => a.id - b.id) as unknown as Row[],
@@ -222,27 +170,12 @@ const counties: ReleaseResource = {
   title: 'U.S. counties',
   description:
     'Every county and county-equivalent of the Census 2023 cartographic boundary files, with its centroid and its agreement counts on the date of the latest list.',
-  fields: fields('County', [
-    { name: 'fips', type: 'string', required: true, pattern: FIPS },
-    { name: 'name', type: 'string', required: true },
-    { name: 'state', type: 'string', required: true, pattern: STATE },
-    { name: 'lat', type: 'number', required: true },
-    { name: 'lon', type: 'number', required: true },
-    { name: 'active_agreements', type: 'integer', required: true },
-    { name: 'pending_agreements', type: 'integer', required: true },
-    { name: 'ended_agreements', type: 'integer', required: true },
-    { name: 'withdrawn_agreements', type: 'integer', required: true },
-    { name: 'active_agencies', type: 'integer', required: true },
-    { name: 'by_model', type: 'object', required: true },
-  ]),
+  fields: recordFields('County', COUNTY_FIELDS),
   primaryKey: 'fips',
   foreignKeys: [],
   async load(db) {
-    const rows = await db.query<{ fips: string; name: string; state: string; lat: number; lon: number }>(
-      'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties ORDER BY fips',
-    );
     const summaries = await countySummaries(db);
-    return rows.rows.map((county) => ({ ...county, ...(summaries.get(county.fips) ?? emptySummary()) }));
+    return (await everyCounty(db)).map((county) => ({ ...county, ...(summaries.get(county.fips) ?? emptySummary()) }));
   },
 };
 

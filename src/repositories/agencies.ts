@@ -1,7 +1,9 @@
 // Agencies: filtered pages, one agency with its aliases, and batch lookups.
 import type { Db } from '../database/connect.ts';
+import type { AGENCY_FIELDS } from '../records/agency.ts';
+import type { RecordOf } from '../records/record.ts';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
-import { keyset, pageOf, type PageResult } from '../query/paging.ts';
+import { keyset, type PageResult, pageWithTotal } from '../query/paging.ts';
 import { agreementsOfAgencies, type AgreementWithEvents } from './agreements.ts';
 import {
   AGENCY_ID,
@@ -16,29 +18,8 @@ import {
   whereClause,
 } from '../query/sql.ts';
 
-export interface AgencyRecord {
-  id: string;
-  name: string;
-  type: string;
-  level: string;
-  state: string;
-  county_fips: string | null;
-  county_name: string | null;
-  lat: number | null;
-  lon: number | null;
-  location_method: string;
-  ori: string | null;
-  fbi_population: number | null;
-  fbi_officers: number | null;
-  fbi_data_year: number | null;
-  ori_match: string | null;
-  ori_match_note: string | null;
-  /** Agreements active now (or on as_of). */
-  active_agreements: number;
-  pending_agreements: number;
-  models: string[];
-  updated_at: string;
-}
+/** An agency as every API shows it: the record's fields (active_agreements: now, or on as_of). */
+export type AgencyRecord = RecordOf<typeof AGENCY_FIELDS>;
 
 export interface SpellingRecord {
   spelling: string;
@@ -57,7 +38,7 @@ export interface AliasRecord {
   spellings: SpellingRecord[];
 }
 
-const AGENCY_FIELDS = `g.id, g.canonical_name AS name, g.type::text AS type, g.level::text AS level, g.state_code::text AS state,
+const AGENCY_OWN_COLUMNS = `g.id, g.canonical_name AS name, g.type::text AS type, g.level::text AS level, g.state_code::text AS state,
   g.county_fips::text AS county_fips, c.name AS county_name, g.lat, g.lon, g.location_method,
   g.ori::text AS ori, g.fbi_population, g.fbi_officers, g.fbi_data_year, g.ori_match, g.ori_match_note`;
 const UPDATED_AT = `to_json(g.updated_at) #>> '{}' AS updated_at`;
@@ -70,14 +51,14 @@ const COUNTY_JOIN = 'LEFT JOIN counties c ON c.fips = g.county_fips';
 function agencyColumns(asOf: string | undefined, params: Params, counts = true): { columns: string; joins: string } {
   if (!counts)
     return {
-      columns: `${AGENCY_FIELDS}, 0 AS active_agreements, 0 AS pending_agreements, '{}'::text[] AS models, ${UPDATED_AT}`,
+      columns: `${AGENCY_OWN_COLUMNS}, 0 AS active_agreements, 0 AS pending_agreements, '{}'::text[] AS models, ${UPDATED_AT}`,
       joins: COUNTY_JOIN,
     };
   const statusOf = asOf
     ? `(SELECT s.status FROM agreement_status_spans s WHERE s.agreement_id = x.id AND ${spanCovers('s', params.add(asOf))})`
     : 'x.status';
   return {
-    columns: `${AGENCY_FIELDS}, COALESCE(n.active, 0)::int AS active_agreements, COALESCE(n.pending, 0)::int AS pending_agreements,
+    columns: `${AGENCY_OWN_COLUMNS}, COALESCE(n.active, 0)::int AS active_agreements, COALESCE(n.pending, 0)::int AS pending_agreements,
       COALESCE(n.models, '{}') AS models, ${UPDATED_AT}`,
     joins: `${COUNTY_JOIN}
       LEFT JOIN LATERAL (
@@ -116,14 +97,7 @@ export async function listAgencies(
       params.values,
     ),
   );
-  const result: PageResult<AgencyRecord & { agreements?: AgreementWithEvents[] }> = pageOf(rows.rows, page);
-  if (page.include_total) result.total_count = rows.rows[0]?.total_count ?? (await countAgencies(db, filters));
-  return result;
-}
-
-export async function countAgencies(db: Db, filters: Filters): Promise<number> {
-  const params = new Params();
-  return countRows(db, agencySource(filters, params), params);
+  return pageWithTotal(rows.rows, page, () => countRows(db, (counting) => agencySource(filters, counting)));
 }
 
 export async function agenciesByIds(db: Db, ids: readonly string[], asOf?: string): Promise<AgencyRecord[]> {

@@ -1,8 +1,11 @@
 // Agreements: filtered pages, one agreement with its life, and the batch
 // lookups GraphQL's loaders use. Hand-written SQL over the shared grammar.
 import type { Db } from '../database/connect.ts';
+import type { AGREEMENT_FIELDS } from '../records/agreement.ts';
+import type { EVENT_FIELDS } from '../records/event.ts';
+import type { RecordOf } from '../records/record.ts';
 import type { AgreementSort, Filters, Page } from '../query/grammar.ts';
-import { keyset, pageOf, type PageResult } from '../query/paging.ts';
+import { keyset, type PageResult, pageWithTotal } from '../query/paging.ts';
 import {
   AGREEMENT_ID,
   agreementSortColumn,
@@ -15,48 +18,14 @@ import {
   whereClause,
 } from '../query/sql.ts';
 
-/** An agreement as every API shows it (snake_case; GraphQL maps the names once). */
-export interface AgreementRecord {
-  id: string;
-  agency_id: string;
-  agency_name: string;
-  agency_type: string;
-  agency_level: string;
-  state: string;
-  county_fips: string | null;
-  agency_ori: string | null;
-  model: string;
-  status: string;
-  signed_on: string | null;
-  first_listed_on: string | null;
-  last_listed_on: string | null;
-  ended_on: string | null;
-  moa_url: string | null;
-  addendum_url: string | null;
-  supersedes_id: string | null;
-  origin: string;
-  ended_after: string | null;
-  ended_before: string | null;
-  updated_at: string;
-}
+/** An agreement as every API shows it (snake_case; GraphQL maps the names once): the record's fields. */
+export type AgreementRecord = RecordOf<typeof AGREEMENT_FIELDS>;
+
+/** An event as REST and the bulk files show it (the record's fields): with its source list's date and file. */
+export type EventRecord = RecordOf<typeof EVENT_FIELDS>;
 
 /** An event as GraphQL reads it (its source list is a relation there). */
-export interface EventFields {
-  id: number;
-  agreement_id: string;
-  type: string;
-  occurred_on: string;
-  details: Record<string, unknown>;
-  source_list_id: number | null;
-  source_row: number | null;
-  historical_source_id: string | null;
-}
-
-/** An event as REST and the bulk files show it: with its source list's date and file. */
-export interface EventRecord extends EventFields {
-  source_list_date: string | null;
-  source_file_name: string | null;
-}
+export type EventFields = Omit<EventRecord, 'source_list_date' | 'source_file_name'>;
 
 function selectList(source: { status: string; endedOn: string }): string {
   return `a.id, a.agency_id, g.canonical_name AS agency_name, g.type::text AS agency_type, g.level::text AS agency_level,
@@ -81,14 +50,7 @@ export async function listAgreements(
       params.values,
     ),
   );
-  const result: PageResult<AgreementRecord> = pageOf(rows.rows, page);
-  if (page.include_total) result.total_count = rows.rows[0]?.total_count ?? (await countAgreements(db, filters));
-  return result;
-}
-
-export async function countAgreements(db: Db, filters: Filters): Promise<number> {
-  const params = new Params();
-  return countRows(db, agreementSource(filters, params), params);
+  return pageWithTotal(rows.rows, page, () => countRows(db, (counting) => agreementSource(filters, counting)));
 }
 
 export async function agreementsByIds(db: Db, ids: readonly string[], asOf?: string): Promise<AgreementRecord[]> {
@@ -138,16 +100,22 @@ export function agreementsOfAgencies(agencyIds: string, filters: Filters, params
 const EVENT_COLUMNS = `e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
   e.historical_source_id`;
 
+/** Events as REST shows them: with their source list's date and file name. */
+const EVENT_RECORDS = `SELECT ${EVENT_COLUMNS}, l.list_date AS source_list_date, l.file_name AS source_file_name
+  FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id`;
+
 export async function eventsByAgreementIds(db: Db, ids: readonly string[]): Promise<EventRecord[]> {
   if (ids.length === 0) return [];
   return select<EventRecord>(
     db,
-    `SELECT ${EVENT_COLUMNS}, l.list_date AS source_list_date, l.file_name AS source_file_name
-     FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id
-     WHERE e.agreement_id = ANY($1::text[])
-     ORDER BY e.agreement_id, e.occurred_on, e.id`,
+    `${EVENT_RECORDS} WHERE e.agreement_id = ANY($1::text[]) ORDER BY e.agreement_id, e.occurred_on, e.id`,
     [ids],
   );
+}
+
+/** Every event, in id order (a release's events table). */
+export async function everyEvent(db: Db): Promise<EventRecord[]> {
+  return select<EventRecord>(db, `${EVENT_RECORDS} ORDER BY e.id`);
 }
 
 export interface AgreementDetail extends AgreementRecord {

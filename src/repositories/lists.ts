@@ -1,33 +1,17 @@
 // The ICE lists we ingested (applied, quarantined, rejected) and the feed of
 // agreement events they produced.
 import type { Db } from '../database/connect.ts';
+import type { LIST_FIELDS } from '../records/list.ts';
+import type { RecordOf } from '../records/record.ts';
 import type { Page } from '../query/grammar.ts';
 import { keyset, pageOf, type PageResult, type SortColumn } from '../query/paging.ts';
 import { Params, select, whereClause } from '../query/sql.ts';
 
-export interface SourceListRecord {
-  id: number;
-  kind: string;
-  list_date: string;
-  list_date_source: string;
-  list_time: string | null;
-  edition: number;
-  file_name: string | null;
-  url: string | null;
-  sha256: string;
-  byte_size: number;
-  row_count: number;
-  /** Distinct agreements the rows became or confirmed (as if applied, for a quarantined list); null for lists ingested before it was recorded. */
-  agreements_confirmed: number | null;
-  /** Rows that did not become or confirm one agreement: row_count = agreements_confirmed + rows_skipped. */
-  rows_skipped: number;
-  status: string;
-  status_reason: string | null;
-  warnings: string[];
-  counts: Record<string, number> | null;
-  ingested_at: string;
-  applied_at: string | null;
-}
+/**
+ * An ICE list as every API shows it: the record's fields (row_count = agreements_confirmed + rows_skipped;
+ * agreements_confirmed is null for lists ingested before it was recorded).
+ */
+export type SourceListRecord = RecordOf<typeof LIST_FIELDS>;
 
 const LIST_COLUMNS = `id, kind::text AS kind, list_date, list_date_source::text AS list_date_source, list_time, edition, file_name, url,
   sha256::text AS sha256, byte_size, row_count, (summary->'counts'->>'agreements_confirmed')::int AS agreements_confirmed,

@@ -1,17 +1,15 @@
 // States, counties, support models and oversight reports, each with a summary
 // of the agreements they hold (now or on as_of).
 import type { Db } from '../database/connect.ts';
+import type { ModelCode } from '../domain/enums.ts';
+import type { COUNTY_PLACE_FIELDS } from '../records/county.ts';
+import type { RecordOf } from '../records/record.ts';
+import type { SUMMARY_FIELDS } from '../records/summary.ts';
 import { agreementSource, Params, select } from '../query/sql.ts';
 import { memoized } from './aggregates.ts';
 
-export interface AgreementSummary {
-  active_agreements: number;
-  pending_agreements: number;
-  ended_agreements: number;
-  withdrawn_agreements: number;
-  active_agencies: number;
-  by_model: Record<string, number>;
-}
+/** What a state, county or model holds: the summary's fields. */
+export type AgreementSummary = RecordOf<typeof SUMMARY_FIELDS>;
 
 /**
  * Summaries of agreements grouped by `groupColumn` ('g.state_code', 'g.county_fips' or 'a.model_code'), for `keys`
@@ -37,7 +35,7 @@ async function computeSummaries(
 ): Promise<Map<string, AgreementSummary>> {
   const params = new Params();
   const { from, status } = agreementSource(asOf ? { as_of: asOf } : {}, params);
-  const rows = await db.query<{ key: string; status: string; model: string; agreements: string }>(
+  const rows = await db.query<{ key: string; status: string; model: ModelCode; agreements: string }>(
     `SELECT ${groupColumn}::text AS key, ${status}::text AS status, a.model_code AS model, count(*) AS agreements
      FROM ${from} GROUP BY 1, 2, 3`,
     params.values,
@@ -101,26 +99,23 @@ export const countySummaries = (db: Db, asOf?: string, fips?: readonly string[])
   summaries(db, 'g.county_fips', asOf, fips);
 export const modelSummaries = (db: Db, asOf?: string) => summaries(db, 'a.model_code', asOf);
 
-export interface CountyRecord {
-  fips: string;
-  name: string;
-  state: string;
-  lat: number;
-  lon: number;
-}
+/** A county without its summary: the county record's own fields. */
+export type CountyRecord = RecordOf<typeof COUNTY_PLACE_FIELDS>;
+
+const COUNTY_RECORDS = 'SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties';
 
 /** Counties by FIPS code or by state, in FIPS order. */
 function countiesWhere(column: 'fips' | 'state_code') {
   return (db: Db, codes: readonly string[]): Promise<CountyRecord[]> =>
-    select<CountyRecord>(
-      db,
-      `SELECT fips::text AS fips, name, state_code::text AS state, lat, lon FROM counties WHERE ${column} = ANY($1::bpchar[]) ORDER BY fips`,
-      [codes],
-    );
+    select<CountyRecord>(db, `${COUNTY_RECORDS} WHERE ${column} = ANY($1::bpchar[]) ORDER BY fips`, [codes]);
 }
 
 export const countiesByFips = countiesWhere('fips');
 export const countiesByState = countiesWhere('state_code');
+
+/** Every county, in FIPS order (a release's counties table). */
+export const everyCounty = (db: Db): Promise<CountyRecord[]> =>
+  select<CountyRecord>(db, `${COUNTY_RECORDS} ORDER BY fips`);
 
 export interface ModelRecord {
   code: string;

@@ -10,6 +10,8 @@ import {
   type Filters,
 } from '../query/grammar.ts';
 import { pageInOrder } from '../query/paging.ts';
+import { COUNTY_PLACE_FIELDS } from '../records/county.ts';
+import { fieldNames } from '../records/record.ts';
 import { countyGeometries } from '../reference/geography.ts';
 import {
   agenciesByIds,
@@ -85,7 +87,7 @@ export const counties: Collection<CountyRow, CountyFilters> = {
     return pageInOrder(records, page, (county) => county.fips);
   },
   csv: {
-    columns: [...fieldColumns<CountyRow>(['fips', 'name', 'state', 'lat', 'lon']), ...summaryColumns<CountyRow>()],
+    columns: [...fieldColumns<CountyRow>(fieldNames(COUNTY_PLACE_FIELDS)), ...summaryColumns<CountyRow>()],
   },
   geojson: {
     note: COUNTY_GEOJSON_NOTE,

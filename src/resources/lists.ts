@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { LIST_KINDS, LIST_STATUSES } from '../domain/enums.ts';
 import { enumList, OPTIONAL_PAGE_PARAMS, optionalPage, QueryError, rejectUnknown } from '../query/grammar.ts';
 import { pageInOrder } from '../query/paging.ts';
+import { LIST_FIELDS } from '../records/list.ts';
+import { fieldNames } from '../records/record.ts';
 import {
   listSourceLists,
   skippedRowsByListIds,
@@ -42,26 +44,7 @@ export const lists: Collection<SourceListRecord, ListFilter> = {
   },
   fetch: async (db, filter, page) => pageInOrder(await listSourceLists(db, filter), page, (list) => String(list.id)),
   csv: {
-    columns: fieldColumns<SourceListRecord>([
-      'id',
-      'kind',
-      'list_date',
-      'list_date_source',
-      'list_time',
-      'file_name',
-      'url',
-      'sha256',
-      'byte_size',
-      'row_count',
-      'agreements_confirmed',
-      'rows_skipped',
-      'status',
-      'status_reason',
-      'warnings',
-      'counts',
-      'ingested_at',
-      'applied_at',
-    ]),
+    columns: fieldColumns<SourceListRecord>(fieldNames(LIST_FIELDS)),
   },
 };
 

@@ -2,15 +2,9 @@
 import { listModels, modelSummaries, type ModelRecord } from '../repositories/index.ts';
 import { fieldColumns } from '../renderers/csv.ts';
 import { ModelListResponseSchema } from '../schemas/reference.ts';
-import { summarizedCollection } from './summaries.ts';
+import { countColumns, type SummaryCounts, summarizedCollection } from './summaries.ts';
 
-interface ModelRow extends ModelRecord {
-  active_agreements: number;
-  pending_agreements: number;
-  ended_agreements: number;
-  withdrawn_agreements: number;
-  active_agencies: number;
-}
+type ModelRow = ModelRecord & SummaryCounts;
 
 export const models = summarizedCollection<ModelRecord, ModelRow>({
   path: '/models',
@@ -21,23 +15,20 @@ export const models = summarizedCollection<ModelRecord, ModelRow>({
   },
   schema: ModelListResponseSchema,
   rows: listModels,
-  summaries: (db, asOf) => modelSummaries(db, asOf),
-  keyOf: (model) => model.code,
+  summaries: modelSummaries,
   // A model's own summary has no by_model.
   merge: (model, { by_model: _byModel, ...summary }) => ({ ...model, ...summary }),
-  columns: fieldColumns<ModelRow>([
-    'code',
-    'name',
-    'abbreviation',
-    'description',
-    'introduced_on',
-    'suspended_on',
-    'reinstated_on',
-    'source_url',
-    'active_agreements',
-    'pending_agreements',
-    'ended_agreements',
-    'withdrawn_agreements',
-    'active_agencies',
-  ]),
+  columns: [
+    ...fieldColumns<ModelRow>([
+      'code',
+      'name',
+      'abbreviation',
+      'description',
+      'introduced_on',
+      'suspended_on',
+      'reinstated_on',
+      'source_url',
+    ]),
+    ...countColumns<ModelRow>(),
+  ],
 });

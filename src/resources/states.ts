@@ -27,8 +27,7 @@ export const states = summarizedCollection<StateRecord, StateRow>({
   },
   schema: StateListResponseSchema,
   rows: listStates,
-  summaries: (db, asOf) => stateSummaries(db, asOf),
-  keyOf: (state) => state.code,
+  summaries: stateSummaries,
   merge: (state, summary) => ({ ...state, ...summary }),
   columns: [
     ...fieldColumns<StateRow>(['code', 'name', 'fips', 'is_territory', 'lat', 'lon']),

@@ -3,16 +3,12 @@ import { z } from 'zod';
 import { ListKindSchema } from '../domain/enums.ts';
 import { AGREEMENT_FIELDS } from '../records/agreement.ts';
 import { EVENT_FIELDS } from '../records/event.ts';
-import { zodShape } from '../records/record.ts';
+import { fieldNames, zodShape } from '../records/record.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
 
-export const AgreementSchema = z
-  .object(zodShape(AGREEMENT_FIELDS) as { [K in (typeof AGREEMENT_FIELDS)[number]['name']]: z.ZodType })
-  .meta({ id: 'Agreement' });
+export const AgreementSchema = z.object(zodShape(AGREEMENT_FIELDS)).meta({ id: 'Agreement' });
 
-export const EventSchema = z
-  .object(zodShape(EVENT_FIELDS) as { [K in (typeof EVENT_FIELDS)[number]['name']]: z.ZodType })
-  .meta({ id: 'AgreementEvent' });
+export const EventSchema = z.object(zodShape(EVENT_FIELDS)).meta({ id: 'AgreementEvent' });
 
 export const SourceSchema = z
   .object({
@@ -50,4 +46,4 @@ export const AgreementListResponseSchema = listResponse(AgreementSchema, 'Agreem
 export const AgreementResponseSchema = itemResponse(AgreementDetailSchema, 'AgreementResponse');
 
 /** CSV columns of an agreement, in order: the record's fields. */
-export const AGREEMENT_COLUMNS = AGREEMENT_FIELDS.map((field) => field.name);
+export const AGREEMENT_COLUMNS = fieldNames(AGREEMENT_FIELDS);

@@ -1,56 +1,11 @@
 // The ICE lists ingested, and the feed of agreement events they revealed.
 import { z } from 'zod';
-import { ListDateSourceSchema, ListKindSchema, ListStatusSchema } from '../domain/enums.ts';
-import { EventSchema } from './agreements.ts';
+import { LIST_FIELDS } from '../records/list.ts';
+import { zodShape } from '../records/record.ts';
+import { AgreementSchema, EventSchema } from './agreements.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
 
-export const SourceListSchema = z
-  .object({
-    id: z.number().int().describe('List id.'),
-    kind: ListKindSchema.describe('participating (signed agreements) or pending (applications).'),
-    list_date: DateSchema.describe('Date the list claims.'),
-    list_date_source: ListDateSourceSchema.describe('Where that date came from.'),
-    list_time: z
-      .string()
-      .nullable()
-      .describe('Time of day from the file name (am, pm, 14:30), ordering lists of one day.'),
-    edition: z
-      .number()
-      .int()
-      .describe(
-        "Edition of the list: 1, 2 … among the files of the same kind, date and time of day (ICE re-posts a list under the same name with other content), by the server's Last-Modified when known, else by arrival.",
-      ),
-    file_name: z.string().nullable().describe('File name as published.'),
-    url: z.string().nullable().describe('Where it was downloaded from.'),
-    sha256: z.string().describe('SHA-256 of the file, hex.'),
-    byte_size: z.number().int().describe('File size in bytes.'),
-    row_count: z.number().int().describe('Data rows parsed: agreements_confirmed + rows_skipped.'),
-    agreements_confirmed: z
-      .number()
-      .int()
-      .nullable()
-      .describe(
-        'Distinct agreements its rows became or confirmed (for a quarantined list: had it been applied). Null for lists ingested before this was recorded.',
-      ),
-    rows_skipped: z
-      .number()
-      .int()
-      .describe(
-        'Rows that did not become or confirm one agreement (duplicates, pending rows of agreements already active, unreadable rows): listed at /v1/lists/{id}.',
-      ),
-    status: ListStatusSchema.describe(
-      'applied (its changes are in the data), quarantined (held back for review) or rejected (set aside by a reviewed correction, never applied).',
-    ),
-    status_reason: z.string().nullable().describe('Why it was quarantined or rejected.'),
-    warnings: z.array(z.string()).describe('Problems found in the file that did not stop it.'),
-    counts: z
-      .record(z.string(), z.number())
-      .nullable()
-      .describe('Changes it made when applied: added, renewed, ended, renamed, ...'),
-    ingested_at: z.string().describe('When it was ingested (ISO 8601).'),
-    applied_at: z.string().nullable().describe('When it was applied (ISO 8601).'),
-  })
-  .meta({ id: 'SourceList' });
+export const SourceListSchema = z.object(zodShape(LIST_FIELDS)).meta({ id: 'SourceList' });
 
 export const SkippedRowSchema = z
   .object({
@@ -85,11 +40,7 @@ export const ChangeSchema = z
     agency_id: z.string().describe('Its agency.'),
     agency_name: z.string().describe("The agency's current name."),
     state: z.string().length(2).describe("USPS code of the agency's state."),
-    county_fips: z
-      .string()
-      .regex(/^\d{5}$/)
-      .nullable()
-      .describe("5-digit FIPS code of the agency's county (null for statewide or unplaced agencies)."),
+    county_fips: AgreementSchema.shape.county_fips,
     model: z.string().describe('Support model of the agreement.'),
     details: EventSchema.shape.details,
     source_list_id: z.number().int().describe('The ICE list that revealed it.'),

@@ -1,8 +1,9 @@
 // Support models and oversight reports.
 import { z } from 'zod';
 import { ModelCodeSchema } from '../domain/enums.ts';
+import { zodShape } from '../records/record.ts';
+import { SUMMARY_COUNT_FIELDS } from '../records/summary.ts';
 import { DateSchema, itemResponse, listResponse } from './common.ts';
-import { SummaryShape } from './geography.ts';
 
 export const ModelSchema = z
   .object({
@@ -14,11 +15,7 @@ export const ModelSchema = z
     suspended_on: DateSchema.nullable().describe('When ICE suspended it, if it did.'),
     reinstated_on: DateSchema.nullable().describe('When ICE reinstated it, if it did.'),
     source_url: z.string().nullable().describe('Source for these facts.'),
-    active_agreements: SummaryShape.active_agreements,
-    pending_agreements: SummaryShape.pending_agreements,
-    ended_agreements: SummaryShape.ended_agreements,
-    withdrawn_agreements: SummaryShape.withdrawn_agreements,
-    active_agencies: SummaryShape.active_agencies,
+    ...zodShape(SUMMARY_COUNT_FIELDS),
   })
   .meta({ id: 'SupportModel' });
 

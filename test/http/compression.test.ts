@@ -43,6 +43,8 @@ t.test('every kind of answer comes compressed when asked, the same bytes once de
     { label: 'county GeoJSON', url: '/v1/counties.geojson' },
     { label: 'streamed bulk NDJSON', url: '/v1/bulk/agreements.ndjson' },
     { label: 'streamed bulk CSV', url: '/v1/bulk/agreements.csv' },
+    { label: 'changes CSV', url: '/v1/changes.csv' },
+    { label: 'changes TSV', url: '/v1/changes.tsv' },
     { label: 'Atom feed', url: '/v1/changes.atom' },
     { label: 'JSON Feed', url: '/v1/changes.jsonfeed' },
     {
@@ -54,12 +56,26 @@ t.test('every kind of answer comes compressed when asked, the same bytes once de
     },
     { label: 'GraphQL GET', url: `/graphql?query=${encodeURIComponent(NESTED)}` },
     { label: 'the explorer', url: '/', headers: { accept: BROWSER_ACCEPT } },
+    { label: 'the explorer in Spanish', url: '/?lang=es', headers: { accept: BROWSER_ACCEPT } },
     { label: 'an agency page', url: '/agencies/x' },
+    { label: 'an embed', url: '/embed/map?state=FL' },
+    {
+      label: 'oEmbed',
+      url: `/oembed?url=${encodeURIComponent('http://news.example/?state=FL')}`,
+      headers: { host: 'news.example' },
+    },
     { label: "the explorer's script", url: '/explorer/explorer.js' },
+    { label: "the explorer's style sheet", url: '/explorer/explorer.css' },
+    { label: 'the favicon', url: '/favicon.ico' },
+    { label: 'a map library', url: '/vendor/d3-geo.min.js' },
     { label: 'the county atlas', url: ATLAS_PATH },
+    { label: 'GraphiQL', url: '/graphiql' },
+    { label: "GraphiQL's script", url: '/graphiql/graphiql.js' },
     { label: 'the API index', url: '/' },
+    { label: 'the v1 index', url: '/v1' },
     { label: 'OpenAPI', url: '/openapi.json' },
     { label: 'a problem', url: '/v1/agreements?limit=abc', status: 400 },
+    { label: 'a 404 problem', url: '/v1/no-such-thing', status: 404 },
   ];
   for (const asked of answers) {
     const send = (encoding?: string) =>

@@ -1,0 +1,75 @@
+// What a phone downloads and lays out for the explorer, over the real archive (the repository's seed), in Chromium:
+// the bytes on the wire (compressed, headers included, as Chromium's network layer counts them) of the page and
+// everything it loads until the network is idle, and the number of DOM elements once the count, the table and the
+// map are drawn. These do not vary run to run (unlike Lighthouse's timings, bench:pages): a budget crossed means
+// a heavier explorer for every reader. The budgets are in the tests' names; each has headroom over today's figure.
+import type { CDPSession, Page } from 'playwright-core';
+import t, { type Test } from 'tap';
+import { testApp } from '../helpers/app.ts';
+import { launchBrowser, listen, skipWithoutBrowser } from '../helpers/browser.ts';
+import { seededDatabase } from '../helpers/seed.ts';
+
+const skip = skipWithoutBrowser();
+
+const KB = 1000;
+// `/`: Lighthouse's goal, 400 kB transferred (issue #20); its DOM is mostly the map's 3,233 county shapes. Florida
+// on a date draws one state's counties and a shorter table.
+const BUDGETS = [
+  { path: '/', bytes: 400 * KB, elements: 6_000 },
+  { path: '/?as_of=2025-06-06&state=FL', bytes: 380 * KB, elements: 2_000 },
+];
+
+/** Bytes received for every request of `page` from now on (the encoded length: compressed bodies and headers). */
+async function countTransfer(session: CDPSession): Promise<() => { bytes: number; requests: string[] }> {
+  const urls = new Map<string, string>();
+  let bytes = 0;
+  session.on('Network.requestWillBeSent', (event) => urls.set(event.requestId, event.request.url));
+  session.on('Network.loadingFinished', (event) => {
+    bytes += event.encodedDataLength;
+  });
+  await session.send('Network.enable');
+  // A first visit: nothing from an earlier page comes out of the browser's cache.
+  await session.send('Network.setCacheDisabled', { cacheDisabled: true });
+  return () => ({ bytes, requests: [...urls.values()] });
+}
+
+async function settled(page: Page): Promise<void> {
+  await page
+    .getByTestId('active-count')
+    .filter({ hasText: /^\d[\d,]*$/ })
+    .waitFor();
+  await page.locator('#table-body tr').first().waitFor();
+  await page.locator('path[data-fips]').first().waitFor();
+}
+
+t.setTimeout(1_800_000);
+t.test('the explorer stays light on the wire and in the DOM', { skip, timeout: 1_800_000 }, async (t) => {
+  const database = await seededDatabase(t);
+  const { app } = await testApp(t, { database });
+  const origin = await listen(app);
+  const browser = await launchBrowser(t, [origin]);
+
+  for (const budget of BUDGETS) {
+    t.test(
+      `${budget.path}: at most ${budget.bytes / KB} kB transferred and ${budget.elements} DOM elements`,
+      async (t: Test) => {
+        const page = await browser.newPage();
+        const transfer = await countTransfer(await browser.context.newCDPSession(page));
+        await page.goto(`${origin}${budget.path}`, { waitUntil: 'networkidle' });
+        await settled(page);
+        await page.waitForLoadState('networkidle');
+        const { bytes, requests } = transfer();
+        const elements = await page.locator('*').count();
+        t.comment(`${budget.path}: ${bytes} bytes in ${requests.length} requests, ${elements} DOM elements`);
+        t.ok(
+          requests.some((url) => url.includes('/vendor/counties-10m.')),
+          'the atlas is among what was counted',
+        );
+        t.ok(bytes <= budget.bytes, `${Math.round(bytes / KB)} kB transferred (budget ${budget.bytes / KB} kB)`);
+        t.ok(elements <= budget.elements, `${elements} DOM elements (budget ${budget.elements})`);
+        t.same(browser.errors, []);
+        await page.close();
+      },
+    );
+  }
+});
