@@ -20,6 +20,6 @@ if jq -e '.errors' <<<"$answer" >/dev/null; then
   exit 1
 fi
 jq -r '.data.county as $c
-  | "\($c.name), \($c.state.code): \($c.summary.activeAgreements) active, \($c.summary.pendingAgreements) pending, \($c.summary.endedAgreements) ended",
+  | "\($c.name), \($c.state.code): \($c.summary.activeAgreements) active, \($c.summary.pendingAgreements) pending, \($c.summary.endedAgreements) ended, \($c.summary.withdrawnAgreements) withdrawn",
     ($c.agencies[] | .name as $agency | .agreements.edges[].node
       | "\($agency)\t\(.model.name)\t\(.status)\t\(.signedOn // "")\t\(.endedOn // "")")' <<<"$answer"

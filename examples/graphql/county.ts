@@ -17,7 +17,12 @@ interface CountyAnswer {
   county: {
     name: string;
     state: { code: string };
-    summary: { activeAgreements: number; pendingAgreements: number; endedAgreements: number };
+    summary: {
+      activeAgreements: number;
+      pendingAgreements: number;
+      endedAgreements: number;
+      withdrawnAgreements: number;
+    };
     agencies: {
       name: string;
       agreements: {
@@ -46,7 +51,7 @@ if (!county) {
 }
 const { summary } = county;
 console.log(
-  `${county.name}, ${county.state.code}: ${summary.activeAgreements} active, ${summary.pendingAgreements} pending, ${summary.endedAgreements} ended`,
+  `${county.name}, ${county.state.code}: ${summary.activeAgreements} active, ${summary.pendingAgreements} pending, ${summary.endedAgreements} ended, ${summary.withdrawnAgreements} withdrawn`,
 );
 for (const agency of county.agencies) {
   for (const { node } of agency.agreements.edges) {

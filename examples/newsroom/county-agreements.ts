@@ -17,7 +17,8 @@ interface Agreement {
   agency_id: string;
   agency_name: string;
   model: string;
-  status: 'pending' | 'active' | 'ended';
+  // ended: a signed agreement that ended; withdrawn: an application that left the pending list unsigned.
+  status: 'pending' | 'active' | 'ended' | 'withdrawn';
   signed_on: string | null;
   ended_on: string | null;
 }
@@ -46,9 +47,13 @@ for (const agreement of agreements)
 for (const [agency, held] of byAgency) {
   console.log(agency);
   for (const agreement of held) {
-    const dates = agreement.ended_on
-      ? `signed ${agreement.signed_on ?? '?'}, ended ${agreement.ended_on}`
-      : `signed ${agreement.signed_on ?? '(pending)'}`;
-    console.log(`  ${agreement.model.padEnd(24)} ${agreement.status.padEnd(8)} ${dates}`);
+    // ended_on is the first list that no longer showed it; a historical agreement has none (its end is a window).
+    const dates =
+      agreement.status === 'withdrawn'
+        ? `applied, never signed; withdrawn ${agreement.ended_on ?? '(date unknown)'}`
+        : agreement.ended_on
+          ? `signed ${agreement.signed_on ?? '?'}, ended ${agreement.ended_on}`
+          : `signed ${agreement.signed_on ?? '(pending)'}`;
+    console.log(`  ${agreement.model.padEnd(24)} ${agreement.status.padEnd(9)} ${dates}`);
   }
 }

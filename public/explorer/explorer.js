@@ -136,6 +136,7 @@ function renderSummary(stats) {
     agencies: formatNumber(stats.active_agencies),
     pending: formatNumber(stats.pending_agreements),
     ended: formatNumber(stats.ended_agreements),
+    withdrawn: formatNumber(stats.withdrawn_agreements),
   });
 }
 
@@ -247,7 +248,7 @@ async function renderCounty(token, asOf) {
     el(
       'p',
       {},
-      t('county.summary', { active: formatNumber(county.active_agreements), pending: formatNumber(county.pending_agreements), ended: formatNumber(county.ended_agreements), date: formatDate(asOf) }),
+      t('county.summary', { active: formatNumber(county.active_agreements), pending: formatNumber(county.pending_agreements), ended: formatNumber(county.ended_agreements), withdrawn: formatNumber(county.withdrawn_agreements), date: formatDate(asOf) }),
       view.model ? t('county.allModels') : '',
     ),
     agencies.length === 0

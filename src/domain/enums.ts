@@ -20,7 +20,8 @@ export const AGREEMENT_ORIGINS = ['ice_lists', 'historical'] as const;
 export const AgreementOriginSchema = z.enum(AGREEMENT_ORIGINS);
 export type AgreementOrigin = z.infer<typeof AgreementOriginSchema>;
 
-export const AGREEMENT_STATUSES = ['pending', 'active', 'ended'] as const;
+/** withdrawn: an application that left the pending list unsigned; ended: a signed agreement that ended. */
+export const AGREEMENT_STATUSES = ['pending', 'active', 'ended', 'withdrawn'] as const;
 export const AgreementStatusSchema = z.enum(AGREEMENT_STATUSES);
 export type AgreementStatus = z.infer<typeof AgreementStatusSchema>;
 

@@ -215,6 +215,7 @@ export interface AgreementSummary {
   activeAgreements: number;
   pendingAgreements: number;
   endedAgreements: number;
+  withdrawnAgreements: number;
   activeAgencies: number;
   byModel: ModelCount[];
 }
@@ -224,6 +225,7 @@ export function toSummary(record: SummaryRecord): AgreementSummary {
     activeAgreements: record.active_agreements,
     pendingAgreements: record.pending_agreements,
     endedAgreements: record.ended_agreements,
+    withdrawnAgreements: record.withdrawn_agreements,
     activeAgencies: record.active_agencies,
     byModel: counts(record.by_model, 'model', upper),
   };
@@ -406,6 +408,7 @@ export interface Stats {
   activeAgreements: number;
   pendingAgreements: number;
   endedAgreements: number;
+  withdrawnAgreements: number;
   activeAgencies: number;
   byModel: ModelCount[];
   byState: { state: string; count: number }[];
@@ -450,6 +453,7 @@ export function toStats(record: StatsRecord): Stats {
     activeAgreements: record.active_agreements,
     pendingAgreements: record.pending_agreements,
     endedAgreements: record.ended_agreements,
+    withdrawnAgreements: record.withdrawn_agreements,
     activeAgencies: record.active_agencies,
     byModel: counts(record.by_model, 'model', upper),
     byState: counts(record.by_state, 'state', (key) => key),

@@ -53,7 +53,7 @@ export function agreementSource(filters: Filters, params: Params, joinAgency = t
   if (filters.as_of) {
     from += ` JOIN agreement_status_spans s ON s.agreement_id = a.id AND ${spanCovers('s', params.add(filters.as_of))}`;
     status = 's.status';
-    endedOn = `CASE WHEN s.status = 'ended' THEN a.ended_on END`;
+    endedOn = `CASE WHEN s.status IN ('ended', 'withdrawn') THEN a.ended_on END`;
   }
   const where: string[] = [];
   if (filters.state) where.push(`g.state_code = ANY(${params.add(filters.state)}::bpchar[])`);

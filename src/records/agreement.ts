@@ -54,7 +54,8 @@ export const AGREEMENT_FIELDS = [
     name: 'status',
     type: 'string',
     schema: AgreementStatusSchema,
-    description: 'pending (applied, not yet signed), active (on the participating list) or ended; on as_of when given.',
+    description:
+      'pending (applied, not yet signed), active (on the participating list), ended (a signed agreement no longer listed or renewed) or withdrawn (an application that left the pending list unsigned); on as_of when given.',
   },
   {
     name: 'signed_on',
@@ -82,7 +83,8 @@ export const AGREEMENT_FIELDS = [
     type: 'date',
     schema: DATE,
     nullable: true,
-    description: 'Date of the first list that no longer showed it (null unless ended).',
+    description:
+      'Date of the first list that no longer showed it: the participating list for an ended agreement, the pending list for a withdrawn application (null unless ended or withdrawn).',
   },
   {
     name: 'moa_url',

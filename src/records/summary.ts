@@ -9,7 +9,8 @@ import type { RecordField } from './record.ts';
 export const SUMMARY_COUNT_FIELDS = [
   { name: 'active_agreements', type: 'integer', schema: z.number().int(), description: 'Active agreements (on as_of when given).' },
   { name: 'pending_agreements', type: 'integer', schema: z.number().int(), description: 'Pending agreements (applications not yet signed).' },
-  { name: 'ended_agreements', type: 'integer', schema: z.number().int(), description: 'Agreements that had ended by then.' },
+  { name: 'ended_agreements', type: 'integer', schema: z.number().int(), description: 'Signed agreements that had ended by then.' },
+  { name: 'withdrawn_agreements', type: 'integer', schema: z.number().int(), description: 'Applications withdrawn (left the pending list unsigned) by then; not counted in ended_agreements.' },
   { name: 'active_agencies', type: 'integer', schema: z.number().int(), description: 'Distinct agencies holding at least one active agreement.' },
 ] as const satisfies readonly RecordField[];
 

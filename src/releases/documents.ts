@@ -191,7 +191,9 @@ Conventions:
   (\`pd.read_csv("agencies.csv", dtype={"county_fips": str})\`).
 - \`models\`, \`aliases\` and \`warnings\` are JSON arrays of strings in CSV (Parquet: LIST of VARCHAR);
   \`details\`, \`counts\` and \`by_model\` are JSON objects.
-- Statuses and counts are those on the date of the latest list (${info.listDate}).
+- Statuses and counts are those on the date of the latest list (${info.listDate}). An agreement's \`status\` is
+  \`pending\`, \`active\`, \`ended\` (a signed agreement that ended) or \`withdrawn\` (an application that left
+  the pending list without being signed: \`ended\` in releases before format 4).
 - CSV is RFC 4180, UTF-8, CRLF line ends; an empty cell is a missing value. A text cell that would begin with
   \`=\`, \`+\`, \`-\` or \`@\` is prefixed with \`'\` so spreadsheets do not run it as a formula.
 

@@ -29,8 +29,10 @@ export type { FieldType };
  * 2: agreements gained origin, ended_after and ended_before; events gained historical_source_id, and the events of
  * historical agreements (no ICE list: source_list_id empty) are included.
  * 3: lists gained edition, agreements_confirmed and rows_skipped (the table now holds the ICE list record's fields).
+ * 4: an agreement's status may be withdrawn (an application that left the pending list unsigned; it was ended
+ * before); counties gained withdrawn_agreements, and their ended_agreements no longer count withdrawn applications.
  */
-export const RELEASE_FORMAT_VERSION = 3;
+export const RELEASE_FORMAT_VERSION = 4;
 
 export interface ReleaseField {
   name: string;

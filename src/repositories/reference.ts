@@ -49,6 +49,7 @@ async function computeSummaries(
       summary.active_agreements += count;
       summary.by_model[row.model] = count;
     } else if (row.status === 'pending') summary.pending_agreements += count;
+    else if (row.status === 'withdrawn') summary.withdrawn_agreements += count;
     else summary.ended_agreements += count;
     result.set(row.key, summary);
   }
@@ -66,7 +67,14 @@ async function computeSummaries(
 }
 
 export function emptySummary(): AgreementSummary {
-  return { active_agreements: 0, pending_agreements: 0, ended_agreements: 0, active_agencies: 0, by_model: {} };
+  return {
+    active_agreements: 0,
+    pending_agreements: 0,
+    ended_agreements: 0,
+    withdrawn_agreements: 0,
+    active_agencies: 0,
+    by_model: {},
+  };
 }
 
 export interface StateRecord {

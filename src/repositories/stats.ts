@@ -1,5 +1,6 @@
 // Counts of agreements now or on any date, and their time series.
 import type { Db } from '../database/connect.ts';
+import { AGREEMENT_STATUSES } from '../domain/enums.ts';
 import type { Filters } from '../query/grammar.ts';
 import { agreementSource, Params, spanCovers, whereClause } from '../query/sql.ts';
 import { memoized } from './aggregates.ts';
@@ -9,6 +10,7 @@ export interface Stats {
   active_agreements: number;
   pending_agreements: number;
   ended_agreements: number;
+  withdrawn_agreements: number;
   active_agencies: number;
   /** Active agreements by model and by state. */
   by_model: Record<string, number>;
@@ -106,10 +108,11 @@ async function computeStats(db: Db, filters: Filters): Promise<Stats> {
     active_agreements: 0,
     pending_agreements: 0,
     ended_agreements: 0,
+    withdrawn_agreements: 0,
     active_agencies: 0,
     by_model: {},
     by_state: {},
-    by_status: { active: 0, pending: 0, ended: 0 },
+    by_status: Object.fromEntries(AGREEMENT_STATUSES.map((status) => [status, 0])),
     pipeline: await pipeline(db, filters, filters.as_of ?? null),
   };
   for (const row of rows.rows) {
@@ -122,6 +125,7 @@ async function computeStats(db: Db, filters: Filters): Promise<Stats> {
   result.active_agreements = result.by_status.active ?? 0;
   result.pending_agreements = result.by_status.pending ?? 0;
   result.ended_agreements = result.by_status.ended ?? 0;
+  result.withdrawn_agreements = result.by_status.withdrawn ?? 0;
   return result;
 }
 

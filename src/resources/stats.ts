@@ -57,7 +57,7 @@ export function statsRoute(app: FastifyInstance): void {
         tags: ['stats'],
         summary: 'Counts on a date',
         description:
-          'Active, pending and ended agreements on as_of (default: the latest list), active agreements by model and by state. Other filters narrow what is counted.',
+          'Active, pending, ended and withdrawn agreements on as_of (default: the latest list), active agreements by model and by state. Other filters narrow what is counted.',
         querystring: querySchema(STATS_FILTERS),
         response: jsonResponse(StatsResponseSchema, 'The counts.'),
       },

@@ -28,11 +28,19 @@ export const StatsSchema = z
     as_of: DateSchema.nullable().describe("The date counted: as_of, else the latest applied list's date."),
     active_agreements: z.number().int().describe('Active agreements on that date.'),
     pending_agreements: z.number().int().describe('Pending agreements on that date.'),
-    ended_agreements: z.number().int().describe('Agreements ended by that date.'),
+    ended_agreements: z.number().int().describe('Signed agreements ended by that date.'),
+    withdrawn_agreements: z
+      .number()
+      .int()
+      .describe(
+        'Applications withdrawn (left the pending list unsigned) by that date; not counted in ended_agreements.',
+      ),
     active_agencies: z.number().int().describe('Distinct agencies holding an active agreement.'),
     by_model: z.record(z.string(), z.number().int()).describe('Active agreements by support model.'),
     by_state: z.record(z.string(), z.number().int()).describe('Active agreements by state (USPS code).'),
-    by_status: z.record(z.string(), z.number().int()).describe('Agreements by status (active, pending, ended).'),
+    by_status: z
+      .record(z.string(), z.number().int())
+      .describe('Agreements by status (pending, active, ended, withdrawn).'),
     pipeline: PipelineSchema,
   })
   .meta({ id: 'Stats' });

@@ -12,6 +12,8 @@ const skip = skipWithoutBrowser();
 // Active agreements on ICE's list of 2025-06-06 (the archive's figure, also checked by /v1/stats below).
 const ACTIVE_ON_2025_06_06 = 648;
 const COLLIER = 'fl-collier-county-sheriffs-office';
+// Its task force application of 2026-01-13 left the pending list the next day, never signed.
+const LEEDS = 'al-leeds-police-department';
 
 /** A newsroom's page on another origin (a second local port) framing `src`. */
 async function hostPage(t: Test, frames: string[]): Promise<string> {
@@ -52,6 +54,11 @@ t.test('the pages over the real archive', { skip, timeout: 1_800_000 }, async (t
       await page.locator('#summary-detail').textContent(),
       /al 6 jun 2025, en manos de \d+ agencias/,
       'the date as Spanish writes it',
+    );
+    t.match(
+      await page.locator('#summary-detail').textContent(),
+      /\d+ terminados y \d+ solicitudes retiradas hasta esa fecha/,
+      'withdrawn applications counted apart from ended agreements',
     );
     t.equal(await page.locator('label[for=model]').textContent(), 'Modelo');
     t.match(
@@ -200,6 +207,24 @@ t.test('the pages over the real archive', { skip, timeout: 1_800_000 }, async (t
       t.equal((await app.inject(path)).headers['x-content-type-options'], 'nosniff', path);
     }
   });
+
+  t.test(
+    'an application withdrawn from the pending list reads as withdrawn, never ended, in both languages',
+    async (t) => {
+      const browser = await launchBrowser(t, [origin]);
+      const page = await browser.newPage();
+      for (const [lang, label] of [
+        ['en', 'withdrawn (never signed)'],
+        ['es', 'retirada (nunca firmada)'],
+      ] as const) {
+        await page.goto(`${origin}/agencies/${LEEDS}?lang=${lang}`);
+        const agreements = page.locator('table', { hasText: label });
+        await agreements.waitFor();
+        t.match(await agreements.textContent(), label, `${lang}: its status`);
+      }
+      t.same(browser.errors, []);
+    },
+  );
 
   t.test("Collier County's page cites its real sources and the window its 2007 agreement ended in", async (t) => {
     const browser = await launchBrowser(t, [origin]);

@@ -119,6 +119,7 @@ t.test('examples', async (t) => {
           active_agreements: number;
           pending_agreements: number;
           ended_agreements: number;
+          withdrawn_agreements: number;
         };
       }>(`/v1/counties/${SEED_FACTS.collierCountyFips}`)
     ).data;
@@ -127,13 +128,13 @@ t.test('examples', async (t) => {
         `/v1/agreements?county_fips=${SEED_FACTS.collierCountyFips}&limit=1000`,
       )
     ).data;
-    const heading = `${county.name}, ${county.state}: ${county.active_agreements} active, ${county.pending_agreements} pending, ${county.ended_agreements} ended`;
+    const heading = `${county.name}, ${county.state}: ${county.active_agreements} active, ${county.pending_agreements} pending, ${county.ended_agreements} ended, ${county.withdrawn_agreements} withdrawn`;
     const check = (t: Test, stdout: string) => {
       const [first, ...lines] = stdout.trimEnd().split('\n');
       t.equal(first, heading, 'the county and its counts, as REST says');
       t.equal(lines.length, agreements.length, 'one line per agreement of the county');
       for (const line of lines)
-        t.match(line, /^Collier County Sheriff's Office\t.+ Model\t(ACTIVE|PENDING|ENDED)\t\d{4}-\d\d-\d\d/);
+        t.match(line, /^Collier County Sheriff's Office\t.+ Model\t(ACTIVE|PENDING|ENDED|WITHDRAWN)\t\d{4}-\d\d-\d\d/);
     };
     const tools =
       (await runs('bash', ['--version'])) && (await runs('curl', ['--version'])) && (await runs('jq', ['--version']));

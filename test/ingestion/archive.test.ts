@@ -301,7 +301,12 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: skipArchive 
   );
   t.same(
     byStatus,
-    { active: stats.active_agreements, pending: stats.pending_agreements, ended: stats.ended_agreements },
+    {
+      active: stats.active_agreements,
+      pending: stats.pending_agreements,
+      ended: stats.ended_agreements,
+      withdrawn: stats.withdrawn_agreements,
+    },
     'agreements.parquet by status = /v1/stats',
   );
   t.equal(
@@ -325,7 +330,7 @@ t.test('backfilling the whole archive', { timeout: 1_800_000, skip: skipArchive 
           `SELECT l.list_date, s.status::text, count(*)::int AS n
            FROM (SELECT DISTINCT list_date FROM source_lists WHERE status = 'applied') l
            JOIN agreement_status_spans s ON s.from_on <= l.list_date AND (s.to_on IS NULL OR s.to_on > l.list_date)
-           WHERE s.status <> 'ended' GROUP BY 1, 2 ORDER BY 1, 2`,
+           WHERE s.status IN ('active', 'pending') GROUP BY 1, 2 ORDER BY 1, 2`,
         )
       ).rows;
     const before = await perListDate();

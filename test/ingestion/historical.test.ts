@@ -213,6 +213,11 @@ t.test('agencies, agreements, windows, reports and as_of from the historical sou
     harris.events.map((event: { type: string }) => event.type),
     ['applied', 'withdrawn'],
   );
+  t.match(
+    harris,
+    { status: 'withdrawn', signed_on: null, ended_on: null, ended_before: '2021-01-13' },
+    'an application never signed is withdrawn, not ended; its end a window',
+  );
   // A source filed under the wrong state, and an MOA without a model.
   const whitfield = (await getJson(app, '/v1/agreements/ga-whitfield-county-sheriffs-office--hist-unstated-2008-02-04'))
     .body.data;

@@ -127,6 +127,21 @@ t.test('pending lists: applied, unchanged, withdrawn; a pending row of an active
     ['withdrawn', '2025-05-01', { reason: 'not on the list', last_listed_on: '2025-04-01' }],
   ]);
   t.match(withdrawn, { wouldEnd: 1, openBefore: 1, counts: { withdrawn: 1, ended: 0 } });
+  t.same(
+    statuses(state),
+    [`${COLLIER}--tfm-applied-2025-03-01 withdrawn`],
+    'an application that was never signed is withdrawn, not ended',
+  );
+  t.match(
+    state.agreements.get(`${COLLIER}--tfm-applied-2025-03-01`),
+    { endedOn: '2025-05-01', signedOn: null },
+    'ended_on: the first pending list that no longer showed it',
+  );
+  t.same(
+    withdrawn.statusChanges,
+    [{ agreementId: `${COLLIER}--tfm-applied-2025-03-01`, status: 'withdrawn' }],
+    'its status span from that list on says withdrawn',
+  );
 
   const signed = emptyState();
   plan(signed, 'participating', '2025-03-01', [row({ signedOn: '2025-02-20' })]);
@@ -159,6 +174,7 @@ t.test(
       const state = emptyState();
       plan(state, 'pending', '2025-02-01', [row()]);
       plan(state, 'pending', '2025-03-01', []);
+      t.same(statuses(state), [`${COLLIER}--tfm-applied-2025-02-01 withdrawn`], 'withdrawn before it is signed');
       const next = plan(state, 'participating', listDate, [row({ signedOn: '2025-02-25' })]);
       if (days <= 60) {
         t.match(next.counts, { promoted: 1, added: 0 }, `${days} days after the withdrawal: promoted`);
@@ -170,13 +186,18 @@ t.test(
         t.equal(
           state.agreements.get(`${COLLIER}--tfm-applied-2025-02-01`)!.endedOn,
           null,
-          `${days} days: no longer ended`,
+          `${days} days: no longer withdrawn, no ended_on`,
+        );
+        t.same(
+          next.statusChanges,
+          [{ agreementId: `${COLLIER}--tfm-applied-2025-02-01`, status: 'active' }],
+          `${days} days: its status span turns active`,
         );
       } else {
         t.match(next.counts, { promoted: 0, added: 1 }, `${days} days after the withdrawal: a new agreement`);
         t.same(
           statuses(state),
-          [`${COLLIER}--tfm-2025-02-25 active`, `${COLLIER}--tfm-applied-2025-02-01 ended`],
+          [`${COLLIER}--tfm-2025-02-25 active`, `${COLLIER}--tfm-applied-2025-02-01 withdrawn`],
           `${days} days: the application stays withdrawn`,
         );
       }
@@ -199,7 +220,12 @@ t.test(
     plan(state, 'participating', '2025-03-01', [row({ signedOn: '2025-02-20' }), other]);
     const ended = plan(state, 'participating', '2025-04-01', [other]);
     t.same(eventsOf(ended), [['ended', '2025-04-01', { reason: 'not on the list', last_listed_on: '2025-03-01' }]]);
-    t.match(ended, { wouldEnd: 1, openBefore: 2, counts: { ended: 1 } });
+    t.match(ended, { wouldEnd: 1, openBefore: 2, counts: { ended: 1, withdrawn: 0 } });
+    t.same(
+      statuses(state),
+      [`${COLLIER}--tfm-2025-02-20 ended`, 'tx-galveston-county-sheriffs-office--tfm-2024-05-01 active'],
+      'a signed agreement that left the participating list is ended, not withdrawn',
+    );
     const back = plan(state, 'participating', '2025-05-01', [row({ signedOn: '2025-02-20' }), other]);
     t.same(eventsOf(back), [['reinstated', '2025-05-01', {}]]);
     t.match(back.counts, { reinstated: 1, added: 0 });

@@ -190,8 +190,18 @@ t.test(
       }[];
     };
     t.equal(descriptor.format_version, RELEASE_FORMAT_VERSION);
-    t.equal(RELEASE_FORMAT_VERSION, 3, 'format 3: the lists table gained the fields below');
+    t.equal(RELEASE_FORMAT_VERSION, 4, 'format 4: the withdrawn status and count (format 3: the lists fields below)');
     const agreements = descriptor.resources.find((resource) => resource.name === 'agreements')!.schema.fields;
+    t.same(
+      agreements.find((field) => field.name === 'status')?.constraints?.enum,
+      ['pending', 'active', 'ended', 'withdrawn'],
+      'a researcher reading the Table Schema sees the four statuses',
+    );
+    const counties = descriptor.resources.find((resource) => resource.name === 'counties')!.schema.fields;
+    t.match(
+      counties.find((field) => field.name === 'withdrawn_agreements'),
+      { type: 'integer', constraints: { required: true } },
+    );
     t.match(
       agreements.find((field) => field.name === 'origin'),
       { type: 'string', constraints: { required: true, enum: ['ice_lists', 'historical'] } },

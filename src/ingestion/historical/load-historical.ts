@@ -487,10 +487,14 @@ async function writeLayer(
     const signings = facts.filter((fact) => fact.what === 'signed');
     const continuedAs =
       agreement.model === 'unstated' ? null : (successor.get(`${agreement.agencyId}|${agreement.model}`) ?? null);
+    // Still an application when last seen: withdrawn (never signed), not ended.
+    const pendingAtEnd = last.what === 'pending';
+    const endStatus = pendingAtEnd ? 'withdrawn' : 'ended';
     agreementRows.push({
       id: agreement.id,
       agencyId: agreement.agencyId,
       modelCode: agreement.model,
+      status: endStatus,
       signedOn: signings[0]?.on ?? null,
       firstListedOn: facts[0]!.on,
       lastListedOn: last.on,
@@ -517,10 +521,9 @@ async function writeLayer(
       if (fact.what === 'signed') signedBefore = fact.on;
     }
     // The end: revealed by the first ICE list, cited to the last historical sighting.
-    const pendingAtEnd = last.what === 'pending';
     eventRows.push({
       agreementId: agreement.id,
-      type: pendingAtEnd ? 'withdrawn' : 'ended',
+      type: endStatus,
       occurredOn: endsAt,
       sourceId: last.sourceId,
       sourceRow: last.line,
@@ -556,15 +559,21 @@ async function writeLayer(
         sourceId: run.sourceId,
       }),
     );
-    spanRows.push({ agreementId: agreement.id, status: 'ended', fromOn: endsAt, toOn: null, sourceId: last.sourceId });
+    spanRows.push({
+      agreementId: agreement.id,
+      status: endStatus,
+      fromOn: endsAt,
+      toOn: null,
+      sourceId: last.sourceId,
+    });
   }
 
   await client.query(
     `INSERT INTO agreements (id, agency_id, model_code, status, signed_on, first_listed_on, last_listed_on, ended_after,
        ended_before, origin, updated_at)
-     SELECT id, "agencyId", "modelCode", 'ended', "signedOn", "firstListedOn", "lastListedOn", "endedAfter", "endedBefore",
-       'historical', now()
-     FROM jsonb_to_recordset($1::jsonb) AS r(id text, "agencyId" text, "modelCode" text, "signedOn" date,
+     SELECT id, "agencyId", "modelCode", status::agreement_status, "signedOn", "firstListedOn", "lastListedOn",
+       "endedAfter", "endedBefore", 'historical', now()
+     FROM jsonb_to_recordset($1::jsonb) AS r(id text, "agencyId" text, "modelCode" text, status text, "signedOn" date,
        "firstListedOn" date, "lastListedOn" date, "endedAfter" date, "endedBefore" date)`,
     [json(agreementRows)],
   );

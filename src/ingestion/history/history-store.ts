@@ -75,7 +75,7 @@ export async function loadHistoryState(client: pg.ClientBase): Promise<HistorySt
       moaUrl: row.moa_url,
       addendumUrl: row.addendum_url,
       supersedesId: row.supersedes_id,
-      endedBy: row.status === 'ended' ? (row.ended_by ?? 'missing') : null,
+      endedBy: row.status === 'withdrawn' ? 'withdrawn' : row.status === 'ended' ? (row.ended_by ?? 'missing') : null,
     });
   }
   return { agencies, agreements };

@@ -8,9 +8,9 @@
 // - An agreement is agency × model × signing. A participating row whose SIGNED
 //   date is later than the active agreement's is a renewal: the old agreement
 //   ends, a new one supersedes it. An earlier date is a correction.
-// - A row missing from a list of its kind ends the agreement (participating)
-//   or withdraws the application (pending) on that list's date; the last list
-//   that showed it is kept in the event.
+// - A row missing from a list of its kind ends the agreement (participating:
+//   status ended) or withdraws the application (pending: status withdrawn) on
+//   that list's date; the last list that showed it is kept in the event.
 // - A pending application that appears on the participating list is promoted:
 //   same agreement, same id, its history kept.
 // - A row that comes back with the same SIGNED date after vanishing is a
@@ -393,8 +393,9 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
     const lastListedOn = agreement.lastListedOn;
     agreement.endedOn = list.listDate;
     agreement.endedBy = list.kind === 'pending' ? 'withdrawn' : 'missing';
-    setStatus(agreement, 'ended');
+    // An application that was never signed is withdrawn, not ended (ended_on is still the list's date).
     const type = list.kind === 'pending' ? 'withdrawn' : 'ended';
+    setStatus(agreement, type);
     event(agreement.id, type, list.listDate, null, { reason: 'not on the list', last_listed_on: lastListedOn });
     if (type === 'withdrawn') plan.counts.withdrawn++;
     else plan.counts.ended++;
@@ -402,7 +403,7 @@ export function planList(state: HistoryState, list: ListContext, rows: ParsedRow
 
   for (const renamed of plan.renamedAgencies) {
     for (const agreement of agreements.ofAgency(renamed.id)) {
-      if (agreement.status === 'ended') continue;
+      if (agreement.status === 'ended' || agreement.status === 'withdrawn') continue;
       event(agreement.id, 'renamed', list.listDate, null, { from: renamed.from, to: renamed.canonicalName });
     }
   }

@@ -9,7 +9,8 @@ import type pg from 'pg';
 import { agencyOverridesText } from '../../domain/agency-names.ts';
 
 /** Move with every change to the derivation rules that changes what they derive. */
-export const HISTORY_RULES_REVISION = 1;
+// 2: an application that left the pending list is `withdrawn`, no longer `ended`.
+export const HISTORY_RULES_REVISION = 2;
 
 let version: string | undefined;
 

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "agreement_status" ADD VALUE 'withdrawn';
