@@ -10,7 +10,8 @@ import { agencyOverridesText } from '../../domain/agency-names.ts';
 
 /** Move with every change to the derivation rules that changes what they derive. */
 // 2: an application that left the pending list is `withdrawn`, no longer `ended`.
-export const HISTORY_RULES_REVISION = 2;
+// 3: a name matched only by similarity (a typo) never renames an agency.
+export const HISTORY_RULES_REVISION = 3;
 
 let version: string | undefined;
 
