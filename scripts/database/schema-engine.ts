@@ -67,7 +67,7 @@ export async function openSchemaEngine(connectionString: string): Promise<Schema
   (instance.exports.__wbindgen_start as () => void)();
 
   // With a connection string adapter-pg ignores the shadow database name, so
-  // hand it the parts (see ../shared/notes/prisma-offline.md).
+  // hand it the parts.
   const url = new URL(connectionString);
   const adapter = new PrismaPg(
     new CatalogFriendlyPool({

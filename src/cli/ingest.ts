@@ -177,6 +177,15 @@ class Output {
     this.endProgress();
     if (!this.json) console.log(text);
   }
+  /** A run's report: as JSON with --json, else as its line of text. */
+  async result(report: unknown, text: string): Promise<void> {
+    if (this.json) await this.writeJson(report);
+    else this.line(text);
+  }
+  async writeJson(value: unknown): Promise<void> {
+    // Waits until the pipe took it all: process.exit() right after a large write to a pipe would cut it short.
+    await new Promise((resolve) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`, resolve));
+  }
   log = (message: string): void => {
     this.endProgress();
     if (!this.json) process.stderr.write(`${message}\n`);
@@ -272,13 +281,7 @@ function exitCodeFor(totals: RunTotals): number {
 
 async function summarize(totals: RunTotals, out: Output): Promise<void> {
   if (out.json) {
-    const text = JSON.stringify(
-      { lists: totals.reports, bad_input: totals.badInput, exit_code: exitCodeFor(totals) },
-      null,
-      2,
-    );
-    // Waits until the pipe took it all: process.exit() right after a large write to a pipe would cut it short.
-    await new Promise((resolve) => process.stdout.write(`${text}\n`, resolve));
+    await out.writeJson({ lists: totals.reports, bad_input: totals.badInput, exit_code: exitCodeFor(totals) });
     return;
   }
   if (totals.reports.length + totals.badInput.length <= 1) return;
@@ -321,87 +324,65 @@ export async function main(argv: string[]): Promise<number> {
     const config = loadConfig(process.env);
     db = await openDatabase(config, out.log);
     openDb = db;
-    if (options['fbi-roster']) {
-      const path = options['fbi-roster'];
-      const roster = await readRosterFile(path).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === 'ENOENT' ? new IngestInputError(`--fbi-roster ${path}: no such file`) : error;
-      });
-      const report = (await withRunLock(
-        db.pool,
-        async () => {
-          const client = await db!.pool.connect();
-          try {
-            return await loadRoster(client, roster);
-          } finally {
-            client.release();
-          }
-        },
-        { wait: true, onWait: () => out.log('another ingestion is running; waiting for it to finish') },
-      ))!;
-      // The agencies changed: the release of the new dataset version, as after a list.
-      await ensureCurrentRelease(db.pool, config.PUBLIC_URL).catch((error: Error) =>
-        console.error(`ingest: making the release failed: ${error.message}`),
-      );
-      if (options.json)
-        await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
-      else {
-        out.line(
-          `loaded the FBI roster ${report.file} (${report.rows} agencies, data up to ${report.latestDataYear}): ` +
-            `${report.matched} of ${report.agencies} agencies have an ORI; ${report.changed} changed`,
-        );
-      }
-      return EXIT.ok;
-    }
-    if (options.rederive) {
-      const report = (await withRunLock(db.pool, () => rederiveHistory(db!.pool, { dryRun: options['dry-run'] }), {
+    // Every kind of run waits for another ingestion (or the service's scheduled one) to finish, then holds the lock.
+    const locked = async <T>(work: () => Promise<T>): Promise<T> =>
+      (await withRunLock(db!.pool, work, {
         wait: true,
         onWait: () => out.log('another ingestion is running; waiting for it to finish'),
       }))!;
-      if (options.json)
-        await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
-      else out.line(describeRederive(report));
-      if (options['dry-run']) return EXIT.ok;
-      // A re-derivation is a new dataset version: its release is made now, earlier ones stay as they are.
-      try {
-        const made = await ensureCurrentRelease(db.pool, config.PUBLIC_URL);
-        if (made?.made) out.log(`made release ${made.version} in ${made.ms} ms`);
-      } catch (error) {
-        console.error(`ingest: the history was re-derived, but making the release failed: ${(error as Error).message}`);
-        return EXIT.failure;
-      }
-      return EXIT.ok;
-    }
-    if (options.historical) {
-      const report = (await withRunLock(db.pool, () => ingestHistorical(db!.pool, options.historical!), {
-        wait: true,
-        onWait: () => out.log('another ingestion is running; waiting for it to finish'),
-      }))!;
-      if (options.json)
-        await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
-      else out.line(describeHistorical(report));
-      return EXIT.ok;
-    }
-    const runLocked = async () =>
-      (await withRunLock(db!.pool, () => runOnce(db!, options, config, out), {
-        wait: true,
-        onWait: () => out.log('another ingestion is running; waiting for it to finish'),
-      }))!;
-    // One release per run (never per list of a backfill), for the version the run ended on. The lists stay
-    // applied if it fails; the service makes the missing release at its next start.
-    const release = async (): Promise<boolean> => {
+    /** The release of the version a run ended on (none after a dry run); false, with the reason said, if it failed. */
+    const release = async (done: string): Promise<boolean> => {
       if (options['dry-run']) return true;
       try {
         const made = await ensureCurrentRelease(db!.pool, config.PUBLIC_URL);
         if (made?.made) out.log(`made release ${made.version} in ${made.ms} ms`);
         return true;
       } catch (error) {
-        console.error(`ingest: the lists were ingested, but making the release failed: ${(error as Error).message}`);
+        console.error(`ingest: ${done}, but making the release failed: ${(error as Error).message}`);
         return false;
       }
     };
+    if (options['fbi-roster']) {
+      const path = options['fbi-roster'];
+      const roster = await readRosterFile(path).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'ENOENT' ? new IngestInputError(`--fbi-roster ${path}: no such file`) : error;
+      });
+      const report = await locked(async () => {
+        const client = await db!.pool.connect();
+        try {
+          return await loadRoster(client, roster);
+        } finally {
+          client.release();
+        }
+      });
+      // The agencies changed: the release of the new dataset version, as after a list.
+      await ensureCurrentRelease(db.pool, config.PUBLIC_URL).catch((error: Error) =>
+        console.error(`ingest: making the release failed: ${error.message}`),
+      );
+      await out.result(
+        report,
+        `loaded the FBI roster ${report.file} (${report.rows} agencies, data up to ${report.latestDataYear}): ` +
+          `${report.matched} of ${report.agencies} agencies have an ORI; ${report.changed} changed`,
+      );
+      return EXIT.ok;
+    }
+    if (options.rederive) {
+      const report = await locked(() => rederiveHistory(db!.pool, { dryRun: options['dry-run'] }));
+      await out.result(report, describeRederive(report));
+      // A re-derivation is a new dataset version: its release is made now, earlier ones stay as they are.
+      return (await release('the history was re-derived')) ? EXIT.ok : EXIT.failure;
+    }
+    if (options.historical) {
+      const report = await locked(() => ingestHistorical(db!.pool, options.historical!));
+      await out.result(report, describeHistorical(report));
+      return EXIT.ok;
+    }
+    const runLocked = () => locked(() => runOnce(db!, options, config, out));
     if (!options.every) {
+      // One release per run (never per list of a backfill), for the version the run ended on. The lists stay
+      // applied if it fails; the service makes the missing release at its next start.
       const totals = await runLocked();
-      const released = await release();
+      const released = await release('the lists were ingested');
       await summarize(totals, out);
       const code = exitCodeFor(totals);
       return !released && code === EXIT.ok ? EXIT.failure : code;
@@ -410,7 +391,7 @@ export async function main(argv: string[]): Promise<number> {
       // A repeating run outlives a failed download or a bad list: it reports and tries again next time.
       try {
         const totals = await runLocked();
-        await release();
+        await release('the lists were ingested');
         await summarize(totals, out);
       } catch (error) {
         if (!(error instanceof FetchError || error instanceof IngestInputError)) throw error;

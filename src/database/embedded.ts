@@ -247,8 +247,8 @@ function startPostmaster(
 ): Promise<ChildProcess> {
   const child = spawn(
     bin.postgres,
-    // After a crash PostgreSQL first fsyncs every file of the data directory, one by one (seconds, even on
-    // a small cluster); syncfs (Linux only) flushes the file system at once: a restart takes ~0.5 s.
+    // After a crash PostgreSQL first fsyncs every file of the data directory, one by one (slow, even on a
+    // small cluster); syncfs (Linux only) flushes the file system at once, so a restart after a crash is quick.
     // TCP on loopback only: no Unix socket (and its lock file) left in /tmp, where a killed server would leave them.
     [
       '-D',

@@ -98,6 +98,60 @@ function summaryLoader<O extends { asOf: string | null }>(
     });
 }
 
+/** The reference record (state, support model) each parent names by its code, from memory (reference-memory.ts). */
+function referenceLoader<O extends { asOf: string | null }, R, T>(
+  codeOf: (obj: O) => string,
+  byCode: (context: GraphqlContext, codes: readonly string[]) => Promise<Map<string, R>>,
+  convert: (record: R, asOf: string | null) => T,
+) {
+  return async (queries: Query<O>[], context: GraphqlContext) => {
+    const records = await byCode(
+      context,
+      queries.map(({ obj }) => codeOf(obj)),
+    );
+    return queries.map(({ obj }) => convert(records.get(codeOf(obj))!, obj.asOf));
+  };
+}
+
+/** The rows that belong to each parent (an agency's aliases, a report's recommendations), read by the parents' ids. */
+function rowsOfEachLoader<R, T>(
+  read: (pool: Db, ids: readonly string[]) => Promise<R[]>,
+  parentOf: (row: R) => string,
+  convert: (row: R) => T,
+) {
+  return async (queries: Query<{ id: string }>[], context: GraphqlContext) => {
+    const rows = groupRows(
+      await run(context, (pool) => read(pool, unique(queries.map(({ obj }) => obj.id)))),
+      parentOf,
+    );
+    return queries.map(({ obj }) => (rows.get(obj.id) ?? []).map(convert));
+  };
+}
+
+/**
+ * The record each parent names by its id (an agreement's agency, the agreement it supersedes, an event's agreement),
+ * as of the parent's asOf: one query per asOf in the batch. Null where the parent names none or it is not there.
+ */
+function byIdLoader<O extends { asOf: string | null }, R extends { id: string }, T>(
+  idOf: (obj: O) => string | null,
+  read: (pool: Db, ids: string[], asOf: string | undefined) => Promise<R[]>,
+  convert: (record: R, asOf: string | undefined) => T,
+) {
+  return (queries: Query<O>[], context: GraphqlContext) =>
+    perAsOf(queries, async (asOf, group) => {
+      const ids = unique(group.map(({ obj }) => idOf(obj)).filter((id): id is string => id !== null));
+      const records = indexBy(
+        ids.length > 0 ? await run(context, (pool) => read(pool, ids, asOf)) : [],
+        (record) => record.id,
+      );
+      return group.map(({ obj }) => {
+        const id = idOf(obj);
+        const record = id === null ? undefined : records.get(id);
+        return record ? convert(record, asOf) : null;
+      });
+    });
+}
+
 type AgreementsArgs = Pick<CollectionArgs, 'filter' | 'first' | 'after'>;
 
 export const loaders: Loaders = {
@@ -158,13 +212,7 @@ export const loaders: Loaders = {
       );
       return results;
     },
-    async state(queries: Query<Agency>[], context) {
-      const states = await statesByCode(
-        context,
-        queries.map(({ obj }) => obj.refState),
-      );
-      return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
-    },
+    state: referenceLoader((agency: Agency) => agency.refState, statesByCode, toState),
     async county(queries: Query<Agency>[], context) {
       const fips = queries.map(({ obj }) => obj.refCountyFips).filter((code): code is string => code !== null);
       const counties = await remembered(
@@ -179,13 +227,7 @@ export const loaders: Loaders = {
         return county ? toCounty(county, obj.asOf) : null;
       });
     },
-    async aliases(queries: Query<Agency>[], context) {
-      const aliases = groupRows(
-        await run(context, (pool) => aliasesByAgencyIds(pool, unique(queries.map(({ obj }) => obj.id)))),
-        (alias) => alias.agency_id,
-      );
-      return queries.map(({ obj }) => (aliases.get(obj.id) ?? []).map(toAlias));
-    },
+    aliases: rowsOfEachLoader(aliasesByAgencyIds, (alias) => alias.agency_id, toAlias),
     async reports(queries: Query<Agency>[], context) {
       const links = await run(context, (pool) =>
         reportLinksByAgencyIds(pool, unique(queries.map(({ obj }) => obj.id))),
@@ -205,22 +247,8 @@ export const loaders: Loaders = {
     },
   },
   Agreement: {
-    async agency(queries: Query<Agreement>[], context) {
-      return perAsOf(queries, async (asOf, group) => {
-        const agencies = indexBy(
-          await run(context, (pool) => agenciesByIds(pool, unique(group.map(({ obj }) => obj.refAgencyId)), asOf)),
-          (agency) => agency.id,
-        );
-        return group.map(({ obj }) => toAgency(agencies.get(obj.refAgencyId)!, asOf));
-      });
-    },
-    async model(queries: Query<Agreement>[], context) {
-      const models = await modelsByCode(
-        context,
-        queries.map(({ obj }) => obj.refModel),
-      );
-      return queries.map(({ obj }) => toModel(models.get(obj.refModel)!, obj.asOf));
-    },
+    agency: byIdLoader((agreement: Agreement) => agreement.refAgencyId, agenciesByIds, toAgency),
+    model: referenceLoader((agreement: Agreement) => agreement.refModel, modelsByCode, toModel),
     async events(queries: Query<Agreement>[], context) {
       // Agreements reached through Agency.agreements came with their events; the others' are read here.
       const ids = unique(queries.filter(({ obj }) => obj.refEvents === undefined).map(({ obj }) => obj.id));
@@ -232,33 +260,10 @@ export const loaders: Loaders = {
         (obj.refEvents ?? events.get(obj.id) ?? []).map((event) => toEvent(event, obj.asOf)),
       );
     },
-    async supersedes(queries: Query<Agreement>[], context) {
-      return perAsOf(queries, async (asOf, group) => {
-        const ids = unique(group.map(({ obj }) => obj.refSupersedesId).filter((id): id is string => id !== null));
-        const agreements = indexBy(
-          ids.length > 0 ? await run(context, (pool) => agreementsByIds(pool, ids, asOf)) : [],
-          (agreement) => agreement.id,
-        );
-        return group.map(({ obj }) => {
-          const record = obj.refSupersedesId ? agreements.get(obj.refSupersedesId) : undefined;
-          return record ? toAgreement(record, asOf) : null;
-        });
-      });
-    },
+    supersedes: byIdLoader((agreement: Agreement) => agreement.refSupersedesId, agreementsByIds, toAgreement),
   },
   AgreementEvent: {
-    async agreement(queries: Query<AgreementEvent>[], context) {
-      return perAsOf(queries, async (asOf, group) => {
-        const agreements = indexBy(
-          await run(context, (pool) => agreementsByIds(pool, unique(group.map(({ obj }) => obj.refAgreementId)), asOf)),
-          (agreement) => agreement.id,
-        );
-        return group.map(({ obj }) => {
-          const record = agreements.get(obj.refAgreementId);
-          return record ? toAgreement(record, asOf) : null;
-        });
-      });
-    },
+    agreement: byIdLoader((event: AgreementEvent) => event.refAgreementId, agreementsByIds, toAgreement),
     async sourceList(queries: Query<AgreementEvent>[], context) {
       const ids = queries.flatMap(({ obj }) => (obj.refSourceListId === null ? [] : [obj.refSourceListId]));
       const read = async (pool: Db, missing: number[]) => (await sourceListsByIds(pool, missing)).map(toSourceList);
@@ -288,13 +293,7 @@ export const loaders: Loaders = {
     summary: summaryLoader<State>((state) => state.code, stateSummaries),
   },
   County: {
-    async state(queries: Query<County>[], context) {
-      const states = await statesByCode(
-        context,
-        queries.map(({ obj }) => obj.refState),
-      );
-      return queries.map(({ obj }) => toState(states.get(obj.refState)!, obj.asOf));
-    },
+    state: referenceLoader((county: County) => county.refState, statesByCode, toState),
     async agencies(queries: Query<County>[], context) {
       const links = await run(context, (pool) => agencyIdsByCounty(pool, unique(queries.map(({ obj }) => obj.fips))));
       const byCounty = groupRows(links, (link) => link.county_fips);
@@ -333,20 +332,8 @@ export const loaders: Loaders = {
           .map((model) => toModel(model, null)),
       );
     },
-    async recommendations(queries: Query<OversightReport>[], context) {
-      const recommendations = groupRows(
-        await run(context, (pool) => recommendationsByReportIds(pool, unique(queries.map(({ obj }) => obj.id)))),
-        (row) => row.report_id,
-      );
-      return queries.map(({ obj }) => (recommendations.get(obj.id) ?? []).map(toRecommendation));
-    },
-    async agencies(queries: Query<OversightReport>[], context) {
-      const agencies = groupRows(
-        await run(context, (pool) => agenciesByReportIds(pool, unique(queries.map(({ obj }) => obj.id)))),
-        (row) => row.report_id,
-      );
-      return queries.map(({ obj }) => (agencies.get(obj.id) ?? []).map(toReportAgency));
-    },
+    recommendations: rowsOfEachLoader(recommendationsByReportIds, (row) => row.report_id, toRecommendation),
+    agencies: rowsOfEachLoader(agenciesByReportIds, (row) => row.report_id, toReportAgency),
   },
   ReportAgency: {
     async agency(queries: Query<ReportAgency>[], context) {

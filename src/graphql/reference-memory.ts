@@ -62,22 +62,26 @@ export async function remembered<K, R>(
   return memory;
 }
 
-export const statesByCode = (context: GraphqlContext, codes: readonly string[]) =>
-  remembered(
-    context,
-    tablesFor(context).states,
-    codes,
-    (pool) => listStates(pool),
-    (state) => state.code,
-  );
-export const modelsByCode = (context: GraphqlContext, codes: readonly string[]) =>
-  remembered(
-    context,
-    tablesFor(context).models,
-    codes,
-    (pool) => listModels(pool),
-    (model) => model.code,
-  );
+/** The records of some codes from a table read whole the first time any of it is asked (states, models). */
+const readWhole =
+  <R>(
+    memoryOf: (tables: ReferenceTables) => Map<string, R>,
+    read: (pool: Db) => Promise<R[]>,
+    codeOf: (record: R) => string,
+  ) =>
+  (context: GraphqlContext, codes: readonly string[]) =>
+    remembered(context, memoryOf(tablesFor(context)), codes, (pool) => read(pool), codeOf);
+
+export const statesByCode = readWhole(
+  (tables) => tables.states,
+  listStates,
+  (state) => state.code,
+);
+export const modelsByCode = readWhole(
+  (tables) => tables.models,
+  listModels,
+  (model) => model.code,
+);
 
 /** The record of `key` converted, when the memory holds it. */
 export function known<K, R, T>(memory: Map<K, R>, key: K, convert: (record: R) => T): T | undefined {
@@ -85,14 +89,16 @@ export function known<K, R, T>(memory: Map<K, R>, key: K, convert: (record: R) =
   return record === undefined ? undefined : convert(record);
 }
 
+const stateInMemory = (obj: Agency | County, context: GraphqlContext) =>
+  known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf));
+
 /**
  * Fields answered from the reference data in memory when it holds the answer: synchronously, without a batch or a
  * promise (a nested query asks them once per row). Undefined when it does not: the field's loader reads it.
  */
 export const inMemory: InMemory = {
   Agency: {
-    state: (obj: Agency, context) =>
-      known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
+    state: stateInMemory,
     county: (obj: Agency, context) =>
       obj.refCountyFips === null
         ? null
@@ -107,7 +113,6 @@ export const inMemory: InMemory = {
       obj.refSourceListId === null ? null : tablesFor(context).sourceLists.get(obj.refSourceListId),
   },
   County: {
-    state: (obj: County, context) =>
-      known(tablesFor(context).states, obj.refState, (state) => toState(state, obj.asOf)),
+    state: stateInMemory,
   },
 };

@@ -21,6 +21,7 @@ import type {
   StateRecord,
   Stats as StatsRecord,
 } from '../repositories/index.ts';
+import type { AgreementDatesAndDocuments } from '../records/agreement.ts';
 
 /** SDL enums are the grammar's values in upper case (task_force ↔ TASK_FORCE). */
 const upper = (value: string): string => value.toUpperCase();
@@ -134,15 +135,9 @@ export function toAlias(record: AliasRecord): AgencyAlias {
   };
 }
 
-export interface Agreement extends Dated {
+export interface Agreement extends Dated, AgreementDatesAndDocuments {
   id: string;
   status: string;
-  signedOn: string | null;
-  firstListedOn: string | null;
-  lastListedOn: string | null;
-  endedOn: string | null;
-  moaUrl: string | null;
-  addendumUrl: string | null;
   updatedAt: string;
   origin: string;
   endedAfter: string | null;

@@ -7,7 +7,14 @@ import { planList, type ChangeCounts, type HistoryState, type ListPlan } from '.
 import { isValidDate, type ListKind, type ParsedList } from './lists/parse/index.ts';
 import { IngestInputError, readList, type ListSource, type ReadList } from './lists/read-list.ts';
 import { compareListPlace, type ListPlace } from './history/list-order.ts';
-import { appliedListsInOrder, ARRIVING_LIST_ID, replaceHistory, replayLists, storedRows } from './history/rederive.ts';
+import {
+  type AppliedList,
+  appliedListsInOrder,
+  ARRIVING_LIST_ID,
+  replaceHistory,
+  replayLists,
+  storedRows,
+} from './history/rederive.ts';
 import { rulesVersion } from './history/rules-version.ts';
 import { LIST_WRITE_LOCK, loadHistoryState, writePlan, writeSkippedRows } from './history/history-store.ts';
 import { matchFbiIdentifiers } from './agencies/fbi-identifiers.ts';
@@ -171,6 +178,9 @@ export async function applyList(
     };
     const applied = await appliedListsInOrder(client);
     const judged = { kind, listDate, listDateSource, lastModified: list.lastModified };
+    const quarantineFor = (plan: ListPlan, previousOfKind: AppliedList | null) =>
+      quarantineReasonFor(client, parsed, judged, plan, options.force ?? false, previousOfKind);
+    let planned: PlannedList;
     if (applied.some((other) => compareListPlace(other, place) > 0)) {
       // A late list (an earlier date, an earlier time of day, or an edition published before one applied):
       // the history is derived again with it in its place, as loading every list in order would have.
@@ -179,50 +189,43 @@ export async function applyList(
         place,
         rows: parsed.rows,
         async judge(plan, previousOfKind) {
-          quarantine = await quarantineReasonFor(client, parsed, judged, plan, options.force ?? false, previousOfKind);
+          quarantine = await quarantineFor(plan, previousOfKind);
           return quarantine === null && !options.dryRun;
         },
       });
-      const plan = replay.arrivingPlan!;
-      report.counts = plan.counts;
-      report.unresolvedAgencies = unresolvedAgencies(plan);
-      report.suggestedListDate = (quarantine as Quarantine | null)?.suggestedListDate ?? null;
-      const quarantineReason = (quarantine as Quarantine | null)?.reason ?? null;
-      if (options.dryRun) {
-        await client.query('ROLLBACK');
-        return { ...report, outcome: 'dry_run', reason: quarantineReason };
-      }
-      const status = quarantineReason ? 'quarantined' : 'applied';
-      const listId = await saveSourceList(client, known?.id ?? null, {
-        list,
-        kind,
-        listDate,
-        listDateSource,
-        status,
-        reason: quarantineReason,
+      planned = {
+        plan: replay.arrivingPlan!,
+        quarantine: quarantine as Quarantine | null,
+        async apply(listId) {
+          const mapId = (id: number) => (id === ARRIVING_LIST_ID ? listId : id);
+          return { version: (await replaceHistory(client, replay.history, mapId)).version, state: null };
+        },
+      };
+    } else {
+      const state = (version !== null ? history?.take(version) : null) ?? (await loadHistoryState(client));
+      const plan = planList(state, { kind, listDate }, parsed.rows);
+      planned = {
         plan,
-        warnings: report.warnings,
-      });
-      if (status === 'applied') {
-        await replaceHistory(client, replay.history, (id) => (id === ARRIVING_LIST_ID ? listId : id));
-      } else {
-        await bumpVersion(client, listId, false);
-        report.unresolvedAgencies = [];
-      }
-      await numberEditions(client, kind, listDate, parsed.listTime);
-      await client.query('COMMIT');
-      return { ...report, outcome: status, sourceListId: listId, reason: quarantineReason };
+        quarantine: await quarantineFor(plan, applied.filter((other) => other.kind === kind).at(-1) ?? null),
+        async apply(listId) {
+          await writePlan(client, listId, listDate, plan);
+          // Only a new agency can match a report's agency that no agency matched before.
+          if (plan.newAgencies.length > 0) await linkReportAgencies(client);
+          // A new agency gets its FBI identifiers from the loaded roster (if any) with the list that brought it.
+          if (plan.newAgencies.length > 0) await matchFbiIdentifiers(client, { all: false });
+          // The first list into an empty history is derived under today's rules; later ones keep the version the
+          // history was derived under (a database derived under older rules stays so until --rederive).
+          // Planning changed the state in place: it is the database's state now that the plan is written.
+          return { version: await bumpVersion(client, listId, true, applied.length === 0), state };
+        },
+      };
     }
 
-    const state = (version !== null ? history?.take(version) : null) ?? (await loadHistoryState(client));
-    const plan = planList(state, { kind, listDate }, parsed.rows);
+    const { plan, quarantine } = planned;
     report.counts = plan.counts;
     report.unresolvedAgencies = unresolvedAgencies(plan);
-    const previousOfKind = applied.filter((other) => other.kind === kind).at(-1) ?? null;
-    const quarantine = await quarantineReasonFor(client, parsed, judged, plan, options.force ?? false, previousOfKind);
-    const quarantineReason = quarantine?.reason ?? null;
     report.suggestedListDate = quarantine?.suggestedListDate ?? null;
-
+    const quarantineReason = quarantine?.reason ?? null;
     if (options.dryRun) {
       await client.query('ROLLBACK');
       return { ...report, outcome: 'dry_run', reason: quarantineReason };
@@ -238,25 +241,13 @@ export async function applyList(
       plan,
       warnings: report.warnings,
     });
-    if (status === 'applied') {
-      await writePlan(client, listId, listDate, plan);
-      // Only a new agency can match a report's agency that no agency matched before.
-      if (plan.newAgencies.length > 0) await linkReportAgencies(client);
-      // A new agency gets its FBI identifiers from the loaded roster (if any) with the list that brought it.
-      if (plan.newAgencies.length > 0) await matchFbiIdentifiers(client, { all: false });
-    }
-    // The first list into an empty history is derived under today's rules; later ones keep the version the
-    // history was derived under (a database derived under older rules stays so until --rederive).
-    const newVersion = await bumpVersion(
-      client,
-      listId,
-      status === 'applied',
-      applied.length === 0 && status === 'applied',
-    );
+    const kept =
+      status === 'applied'
+        ? await planned.apply(listId)
+        : { version: await bumpVersion(client, listId, false), state: null };
     await numberEditions(client, kind, listDate, parsed.listTime);
     await client.query('COMMIT');
-    // Planning changed the state in place: it is the database's state now only if the plan was written.
-    if (status === 'applied' && newVersion !== undefined) history?.keep(state, newVersion);
+    if (kept.state && kept.version !== undefined) history?.keep(kept.state, kept.version);
     if (status !== 'applied') report.unresolvedAgencies = [];
     return { ...report, outcome: status, sourceListId: listId, reason: quarantineReason };
   } catch (error) {
@@ -265,6 +256,14 @@ export async function applyList(
   } finally {
     client.release();
   }
+}
+
+/** A list planned in its place: its plan, what holds it back (if anything), and how its history is written. */
+interface PlannedList {
+  plan: ListPlan;
+  quarantine: Quarantine | null;
+  /** Writes the history with the list applied and makes the new dataset version; the state to keep for the next list. */
+  apply(listId: number): Promise<{ version: number | undefined; state: HistoryState | null }>;
 }
 
 function unresolvedAgencies(plan: ListPlan): string[] {

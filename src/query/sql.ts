@@ -153,8 +153,8 @@ export function agencySortColumn(field: AgencySort, filters: Filters, params: Pa
 /** The rows of one query. */
 /**
  * A page of a collection, as a named (prepared) statement: its text depends only on which filters and sort a
- * request uses, so each connection plans it once rather than on every request (1.2–1.8 ms of PostgreSQL's time per
- * page at 10× the archive, bench/). The name is the text's hash.
+ * request uses, so each connection plans it once rather than on every request, where planning would cost PostgreSQL
+ * time on every page (docs/benchmarks.md). The name is the text's hash.
  */
 export function pageQuery(text: string, values: readonly unknown[]): QueryConfig {
   return { name: `page-${createHash('sha1').update(text).digest('base64url')}`, text, values: [...values] };

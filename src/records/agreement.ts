@@ -130,3 +130,13 @@ export const AGREEMENT_FIELDS = [
   },
   UPDATED_AT_FIELD,
 ] as const satisfies readonly RecordField[];
+
+/** An agreement's dates and documents in camelCase: GraphQL's Agreement and the ingestion planner's state hold them. */
+export interface AgreementDatesAndDocuments {
+  signedOn: string | null;
+  firstListedOn: string | null;
+  lastListedOn: string | null;
+  endedOn: string | null;
+  moaUrl: string | null;
+  addendumUrl: string | null;
+}

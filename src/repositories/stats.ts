@@ -90,7 +90,7 @@ async function computeStats(db: Db, filters: Filters): Promise<Stats> {
   const params = new Params();
   const source = agreementSource(rest, params);
   // Counts per (status, model, state), summed below in JS, and the distinct active agencies: two hash
-  // aggregates, about a third cheaper than GROUPING SETS with a DISTINCT count per set.
+  // aggregates, measured cheaper than GROUPING SETS with a DISTINCT count per set.
   const rows = await db.query<{ status: string; model: string; state: string; agreements: number }>(
     `SELECT ${source.status}::text AS status, a.model_code AS model, g.state_code::text AS state, count(*)::int AS agreements
      FROM ${source.from} ${whereClause(source.where)}

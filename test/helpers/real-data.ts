@@ -1,6 +1,6 @@
 // Where the real-data suites find their data: ICE_ARCHIVE_DIR (the archive of
-// ICE's lists, ../shared/data/ice-287g) and HISTORICAL_DIR (the historical
-// sources, ../shared/data/historical). One place decides what happens when one
+// ICE's lists) and HISTORICAL_DIR (the historical sources), folders kept outside
+// the repo (docs/operations.md). One place decides what happens when one
 // is absent: on a developer's machine the suite is skipped, saying why; in CI
 // (CI set) it fails, because a suite that silently skips where the merge is
 // decided checks nothing while looking green.

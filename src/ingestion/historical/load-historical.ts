@@ -57,7 +57,7 @@ const STATE_CORRECTIONS: { fileKind: SourceKind; state: string; agency: string; 
 
 type SourceKind = 'ice_list' | 'oig_appendix' | 'moa_archive';
 
-/** The header of each kind of source file (README of ../shared/data/historical). */
+/** The header of each kind of source file, as the historical sources are published (docs/ingestion.md, "Before 2021"). */
 const HEADERS: Record<SourceKind, string> = {
   ice_list: 'source,capture,as_of,state,state_abbr,agency',
   oig_appendix: 'source,as_of,state,agency,model,date_signed_original,status',

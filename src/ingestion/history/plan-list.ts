@@ -28,6 +28,7 @@ import {
 } from '../../domain/agency-names.ts';
 import { locateAgency, namesKnownPlace, type AgencyLocation } from '../agencies/place.ts';
 import type { ListKind, ModelCode, ParsedRow } from '../lists/parse/index.ts';
+import type { AgreementDatesAndDocuments } from '../../records/agreement.ts';
 
 import type { AgreementStatus, EventType } from '../../domain/enums.ts';
 export type { AgreementStatus, EventType };
@@ -43,17 +44,11 @@ export interface AgencyState {
   aliases: Set<string>;
 }
 
-export interface AgreementState {
+export interface AgreementState extends AgreementDatesAndDocuments {
   id: string;
   agencyId: string;
   modelCode: ModelCode;
   status: AgreementStatus;
-  signedOn: string | null;
-  firstListedOn: string | null;
-  lastListedOn: string | null;
-  endedOn: string | null;
-  moaUrl: string | null;
-  addendumUrl: string | null;
   supersedesId: string | null;
   /** How it ended, for reinstatement and promotion decisions. */
   endedBy: 'missing' | 'superseded' | 'withdrawn' | null;

@@ -318,34 +318,21 @@ export async function writeHistory(
     );
   }
   await insertAgencies(client, newAgencies);
+  // Aliases and spellings name the lists they were first and last seen in.
+  const seenInLists = <T extends { firstListId: number; lastListId: number }>(rows: Iterable<T>) =>
+    [...rows].map((row) => ({ ...row, firstListId: listId(row.firstListId), lastListId: listId(row.lastListId) }));
   await client.query(
     `INSERT INTO agency_aliases (agency_id, name, first_seen_on, last_seen_on, first_source_list_id, last_source_list_id)
      SELECT "agencyId", name, "firstSeenOn", "lastSeenOn", "firstListId", "lastListId"
      FROM jsonb_to_recordset($1::jsonb) AS r("agencyId" text, name text, "firstSeenOn" date, "lastSeenOn" date, "firstListId" int, "lastListId" int)`,
-    [
-      json(
-        [...history.aliases.values()].map((alias) => ({
-          ...alias,
-          firstListId: listId(alias.firstListId),
-          lastListId: listId(alias.lastListId),
-        })),
-      ),
-    ],
+    [json(seenInLists(history.aliases.values()))],
   );
   await client.query(
     `INSERT INTO agency_spellings (agency_id, spelling, name, search_key, first_seen_on, last_seen_on, first_source_list_id, last_source_list_id)
      SELECT "agencyId", spelling, name, "searchKey", "firstSeenOn", "lastSeenOn", "firstListId", "lastListId"
      FROM jsonb_to_recordset($1::jsonb) AS r("agencyId" text, spelling text, name text, "searchKey" text, "firstSeenOn" date,
        "lastSeenOn" date, "firstListId" int, "lastListId" int)`,
-    [
-      json(
-        [...history.spellings.values()].map((spelling) => ({
-          ...spelling,
-          firstListId: listId(spelling.firstListId),
-          lastListId: listId(spelling.lastListId),
-        })),
-      ),
-    ],
+    [json(seenInLists(history.spellings.values()))],
   );
   await client.query(
     `INSERT INTO agreements (id, agency_id, model_code, status, signed_on, first_listed_on, last_listed_on,

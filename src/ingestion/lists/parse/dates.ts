@@ -17,6 +17,9 @@ const EXCEL_EPOCH_1904 = Date.UTC(1904, 0, 1);
 const MIN_YEAR = 1990;
 const MAX_YEAR = 2099;
 
+/** Month, day and year with one separator missing: after the day ("05/082025") or after the month ("0508/2025"). */
+const MISSING_SEPARATOR = [/^(\d{1,2})[/.-](\d{1,2})(\d{4})$/, /^(\d{1,2})(\d{2})[/.-](\d{4})$/];
+
 const MONTH_NAMES = [
   'january',
   'february',
@@ -114,24 +117,17 @@ function fromText(text: string, date1904: boolean): DateCellResult {
 
   // Typos seen in ICE's lists: a separator missing ("05/082025", "7/72025"), doubled or odd
   // ("5//8/2025", "5/8\2025").
-  m = /^(\d{1,2})[/.-](\d{1,2})(\d{4})$/.exec(t);
-  if (m)
-    return fromParts(
-      Number(m[3]),
-      Number(m[1]),
-      Number(m[2]),
-      raw,
-      `date "${raw}" is missing a separator; read as month ${Number(m[1])}, day ${Number(m[2])}`,
-    );
-  m = /^(\d{1,2})(\d{2})[/.-](\d{4})$/.exec(t);
-  if (m)
-    return fromParts(
-      Number(m[3]),
-      Number(m[1]),
-      Number(m[2]),
-      raw,
-      `date "${raw}" is missing a separator; read as month ${Number(m[1])}, day ${Number(m[2])}`,
-    );
+  for (const pattern of MISSING_SEPARATOR) {
+    m = pattern.exec(t);
+    if (m)
+      return fromParts(
+        Number(m[3]),
+        Number(m[1]),
+        Number(m[2]),
+        raw,
+        `date "${raw}" is missing a separator; read as month ${Number(m[1])}, day ${Number(m[2])}`,
+      );
+  }
   m = /^(\d{1,2})\s*[/.\\-]+\s*(\d{1,2})\s*[/.\\-]+\s*(\d{4}|\d{2})$/.exec(t);
   if (m) {
     const year = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);

@@ -12,14 +12,7 @@ export type {
 export { ListInputError, type ListInputErrorCode } from './errors.ts';
 export { isValidDate, kindFromFileName, listDateFromFileName, type FileNameDate } from './file-name.ts';
 export { parseDateCell, type DateCellResult } from './dates.ts';
-export {
-  cleanText,
-  isNotApplicable,
-  normalizeAgencyType,
-  normalizeState,
-  normalizeSupportModel,
-  unwrapUrl,
-} from './normalize.ts';
+export { normalizeAgencyType, normalizeState, normalizeSupportModel, unwrapUrl } from './normalize.ts';
 export {
   DEFAULT_MAX_FILE_BYTES,
   DEFAULT_MAX_UNCOMPRESSED_BYTES,
