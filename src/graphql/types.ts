@@ -398,14 +398,8 @@ export function toSourceList(record: SourceListRecord): SourceList {
   };
 }
 
-export interface Stats {
+export interface Stats extends AgreementSummary {
   asOf: string | null;
-  activeAgreements: number;
-  pendingAgreements: number;
-  endedAgreements: number;
-  withdrawnAgreements: number;
-  activeAgencies: number;
-  byModel: ModelCount[];
   byState: { state: string; count: number }[];
   pipeline: Pipeline;
 }
@@ -445,12 +439,7 @@ function toPipeline(record: StatsRecord['pipeline']): Pipeline {
 export function toStats(record: StatsRecord): Stats {
   return {
     asOf: record.as_of,
-    activeAgreements: record.active_agreements,
-    pendingAgreements: record.pending_agreements,
-    endedAgreements: record.ended_agreements,
-    withdrawnAgreements: record.withdrawn_agreements,
-    activeAgencies: record.active_agencies,
-    byModel: counts(record.by_model, 'model', upper),
+    ...toSummary(record),
     byState: counts(record.by_state, 'state', (key) => key),
     pipeline: toPipeline(record.pipeline),
   };

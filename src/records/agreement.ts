@@ -1,13 +1,8 @@
 // The agreement record, as REST, CSV, GraphQL's repositories and the release see it.
 import { z } from 'zod';
-import {
-  AgencyLevelSchema,
-  AgencyTypeSchema,
-  AgreementOriginSchema,
-  AgreementStatusSchema,
-  ModelCodeSchema,
-} from '../domain/enums.ts';
-import { DATE, FIPS_PATTERN, ORI_PATTERN, type RecordField, STATE_PATTERN, UPDATED_AT_FIELD } from './record.ts';
+import { AgreementOriginSchema, AgreementStatusSchema, ModelCodeSchema } from '../domain/enums.ts';
+import { AGENCY_FIELDS } from './agency.ts';
+import { DATE, fieldAs, type RecordField, UPDATED_AT_FIELD } from './record.ts';
 
 export const AGREEMENT_FIELDS = [
   { name: 'id', type: 'string', schema: z.string(), description: 'Stable agreement id.' },
@@ -18,37 +13,21 @@ export const AGREEMENT_FIELDS = [
     schema: z.string(),
     description: "The agency's name (see its aliases for other spellings).",
   },
-  { name: 'agency_type', type: 'string', schema: AgencyTypeSchema, description: 'Kind of agency.' },
-  {
-    name: 'agency_level',
-    type: 'string',
-    schema: AgencyLevelSchema,
-    description: 'Level of government of the agency.',
-  },
-  {
-    name: 'state',
-    type: 'string',
-    schema: z.string().length(2),
-    pattern: STATE_PATTERN,
-    description: "USPS code of the agency's state or territory.",
-  },
-  {
-    name: 'county_fips',
-    type: 'string',
-    schema: z.string().regex(/^\d{5}$/),
-    nullable: true,
-    pattern: FIPS_PATTERN,
-    description: "5-digit FIPS code of the agency's county (null for statewide or unplaced agencies).",
-  },
-  {
-    name: 'agency_ori',
-    type: 'string',
-    schema: z.string().length(9),
-    nullable: true,
-    pattern: ORI_PATTERN,
-    description:
-      "The agency's FBI ORI code, where its match to the FBI's roster is sure (see the agency's ori_match); else null.",
-  },
+  fieldAs(AGENCY_FIELDS, 'type', 'agency_type', 'Kind of agency.'),
+  fieldAs(AGENCY_FIELDS, 'level', 'agency_level', 'Level of government of the agency.'),
+  fieldAs(AGENCY_FIELDS, 'state', 'state', "USPS code of the agency's state or territory."),
+  fieldAs(
+    AGENCY_FIELDS,
+    'county_fips',
+    'county_fips',
+    "5-digit FIPS code of the agency's county (null for statewide or unplaced agencies).",
+  ),
+  fieldAs(
+    AGENCY_FIELDS,
+    'ori',
+    'agency_ori',
+    "The agency's FBI ORI code, where its match to the FBI's roster is sure (see the agency's ori_match); else null.",
+  ),
   { name: 'model', type: 'string', schema: ModelCodeSchema, description: 'Support model of the agreement.' },
   {
     name: 'status',

@@ -48,6 +48,20 @@ export function enumValues(field: RecordField): readonly string[] | undefined {
   return field.schema instanceof z.ZodEnum ? (field.schema.options as string[]) : undefined;
 }
 
+/**
+ * A field of another record under this record's name and words: the same value, schema, pattern and
+ * nullability (an agreement's `agency_type` is its agency's `type`).
+ */
+export function fieldAs<F extends RecordFields, From extends FieldName<F>, As extends string>(
+  fields: F,
+  from: From,
+  as: As,
+  description: string,
+): Omit<Extract<F[number], { name: From }>, 'name'> & { name: As } {
+  const field = fields.find((candidate) => candidate.name === from) as Extract<F[number], { name: From }>;
+  return { ...field, name: as, description };
+}
+
 export function fieldNames<F extends RecordFields>(fields: F): FieldName<F>[] {
   return fields.map((field) => field.name);
 }

@@ -4,6 +4,7 @@ import { AGREEMENT_STATUSES } from '../domain/enums.ts';
 import type { Filters } from '../query/grammar.ts';
 import { agreementSource, Params, spanCovers, whereClause } from '../query/sql.ts';
 import { memoized } from './aggregates.ts';
+import { emptySummary } from './reference.ts';
 
 export interface Stats {
   as_of: string | null;
@@ -105,12 +106,7 @@ async function computeStats(db: Db, filters: Filters): Promise<Stats> {
   const asOf = filters.as_of ?? (await latestListDate(db));
   const result: Stats = {
     as_of: asOf,
-    active_agreements: 0,
-    pending_agreements: 0,
-    ended_agreements: 0,
-    withdrawn_agreements: 0,
-    active_agencies: 0,
-    by_model: {},
+    ...emptySummary(),
     by_state: {},
     by_status: Object.fromEntries(AGREEMENT_STATUSES.map((status) => [status, 0])),
     pipeline: await pipeline(db, filters, filters.as_of ?? null),

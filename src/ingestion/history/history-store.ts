@@ -2,82 +2,43 @@
 // set-based statements per list (jsonb_to_recordset), all inside the caller's
 // transaction.
 import type pg from 'pg';
-import type { AgencyLevel, AgencyType } from '../../domain/agency-names.ts';
-import type { AgreementState, HistoryState, ListPlan, NewAgency, SkippedRow } from './plan-list.ts';
-import type { ModelCode } from '../lists/parse/index.ts';
+import type { AgencyState, AgreementState, HistoryState, ListPlan, NewAgency, SkippedRow } from './plan-list.ts';
 
 /** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in ingest-urls.ts). */
 export const LIST_WRITE_LOCK = 287004;
 
 export async function loadHistoryState(client: pg.ClientBase): Promise<HistoryState> {
   // One client runs one query at a time: these go in sequence.
-  const agencyRows = await client.query<{
-    id: string;
-    canonical_name: string;
-    match_key: string;
-    type: AgencyType;
-    level: AgencyLevel;
-    state_code: string;
-    county_fips: string | null;
-  }>('SELECT id, canonical_name, match_key, type, level, state_code, county_fips FROM agencies');
+  // Columns are named as the planner's state names them: a row is a state object but for its aliases.
+  const agencyRows = await client.query<Omit<AgencyState, 'aliases'>>(
+    `SELECT id, canonical_name AS "canonicalName", match_key AS "matchKey", type, level,
+            state_code AS "stateCode", county_fips AS "countyFips"
+       FROM agencies`,
+  );
   const aliasRows = await client.query<{ agency_id: string; name: string }>(
     'SELECT agency_id, name FROM agency_aliases',
   );
   // Historical agreements (before 2021) are a layer of their own: the planner neither sees nor changes them.
-  const agreementRows = await client.query<{
-    id: string;
-    agency_id: string;
-    model_code: ModelCode;
-    status: AgreementState['status'];
-    signed_on: string | null;
-    first_listed_on: string | null;
-    last_listed_on: string | null;
-    ended_on: string | null;
-    moa_url: string | null;
-    addendum_url: string | null;
-    supersedes_id: string | null;
-    ended_by: AgreementState['endedBy'];
-  }>(
-    // How an agreement ended is read back from its latest ending event.
-    `SELECT a.*, (SELECT CASE WHEN e.type = 'withdrawn' THEN 'withdrawn'
-                                WHEN e.details->>'reason' = 'superseded' THEN 'superseded' ELSE 'missing' END
-                    FROM agreement_events e
-                    WHERE e.agreement_id = a.id AND e.type IN ('ended', 'withdrawn')
-                    ORDER BY e.id DESC LIMIT 1) AS ended_by
+  const agreementRows = await client.query<AgreementState>(
+    // How an agreement ended is read back from its status and its latest ending event.
+    `SELECT a.id, a.agency_id AS "agencyId", a.model_code AS "modelCode", a.status, a.signed_on AS "signedOn",
+            a.first_listed_on AS "firstListedOn", a.last_listed_on AS "lastListedOn", a.ended_on AS "endedOn",
+            a.moa_url AS "moaUrl", a.addendum_url AS "addendumUrl", a.supersedes_id AS "supersedesId",
+            CASE a.status WHEN 'withdrawn' THEN 'withdrawn'
+                          WHEN 'ended' THEN coalesce(
+                            (SELECT CASE WHEN e.type = 'withdrawn' THEN 'withdrawn'
+                                         WHEN e.details->>'reason' = 'superseded' THEN 'superseded' ELSE 'missing' END
+                               FROM agreement_events e
+                              WHERE e.agreement_id = a.id AND e.type IN ('ended', 'withdrawn')
+                              ORDER BY e.id DESC LIMIT 1), 'missing') END AS "endedBy"
        FROM agreements a
        WHERE a.origin = 'ice_lists'`,
   );
-  const agencies: HistoryState['agencies'] = new Map();
-  for (const row of agencyRows.rows) {
-    agencies.set(row.id, {
-      id: row.id,
-      canonicalName: row.canonical_name,
-      matchKey: row.match_key,
-      type: row.type,
-      level: row.level,
-      stateCode: row.state_code,
-      countyFips: row.county_fips,
-      aliases: new Set(),
-    });
-  }
+  const agencies: HistoryState['agencies'] = new Map(
+    agencyRows.rows.map((row) => [row.id, { ...row, aliases: new Set<string>() }]),
+  );
   for (const alias of aliasRows.rows) agencies.get(alias.agency_id)?.aliases.add(alias.name);
-  const agreements: HistoryState['agreements'] = new Map();
-  for (const row of agreementRows.rows) {
-    agreements.set(row.id, {
-      id: row.id,
-      agencyId: row.agency_id,
-      modelCode: row.model_code,
-      status: row.status,
-      signedOn: row.signed_on,
-      firstListedOn: row.first_listed_on,
-      lastListedOn: row.last_listed_on,
-      endedOn: row.ended_on,
-      moaUrl: row.moa_url,
-      addendumUrl: row.addendum_url,
-      supersedesId: row.supersedes_id,
-      endedBy: row.status === 'withdrawn' ? 'withdrawn' : row.status === 'ended' ? (row.ended_by ?? 'missing') : null,
-    });
-  }
+  const agreements: HistoryState['agreements'] = new Map(agreementRows.rows.map((row) => [row.id, row]));
   return { agencies, agreements };
 }
 
