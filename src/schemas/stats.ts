@@ -1,6 +1,8 @@
 // Counts on a date, and over time.
 import { z } from 'zod';
 import { DateSchema, MetaSchema } from './common.ts';
+import { zodShape } from '../records/record.ts';
+import { SUMMARY_COUNT_FIELDS } from '../records/summary.ts';
 
 export const PipelineGroupSchema = z
   .object({
@@ -26,16 +28,7 @@ export const PipelineSchema = PipelineGroupSchema.extend({
 export const StatsSchema = z
   .object({
     as_of: DateSchema.nullable().describe("The date counted: as_of, else the latest applied list's date."),
-    active_agreements: z.number().int().describe('Active agreements on that date.'),
-    pending_agreements: z.number().int().describe('Pending agreements on that date.'),
-    ended_agreements: z.number().int().describe('Signed agreements ended by that date.'),
-    withdrawn_agreements: z
-      .number()
-      .int()
-      .describe(
-        'Applications withdrawn (left the pending list unsigned) by that date; not counted in ended_agreements.',
-      ),
-    active_agencies: z.number().int().describe('Distinct agencies holding an active agreement.'),
+    ...zodShape(SUMMARY_COUNT_FIELDS),
     by_model: z.record(z.string(), z.number().int()).describe('Active agreements by support model.'),
     by_state: z.record(z.string(), z.number().int()).describe('Active agreements by state (USPS code).'),
     by_status: z
