@@ -164,7 +164,8 @@ export async function benchFigures(): Promise<Figures> {
     'bench-soak-rps': count(Math.round(soak.requests_per_s)),
     'bench-soak-p50-ms': String(Math.round(soak.latency_ms.p50)),
     'bench-soak-p99-ms': String(Math.round(soak.latency_ms.p99)),
-    'bench-soak-memory-change': `${Math.round(soak.memory_mb.change_pct)}%`,
+    'bench-soak-memory-change': `${soak.memory_mb.change_pct.toFixed(1)}%`,
+    'bench-soak-served-ms': String(soak.ingestion.served_after_ms),
     'bench-soak-memory': `${soak.memory_mb.after_warmup} → ${soak.memory_mb.at_end}`,
   };
 }
