@@ -10,15 +10,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/database/connect.ts';
 import { seedEmptyDatabase } from '../src/ingestion/lists/seed.ts';
-import {
-  benchFigures,
-  databaseFigures,
-  FIGURE_FILES,
-  figuresIn,
-  ROOT,
-  rewriteFigures,
-  seedFigures,
-} from './docs-figures/figures.ts';
+import { allFigures, FIGURE_FILES, figuresIn, ROOT, rewriteFigures } from './docs-figures/figures.ts';
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', INGEST_SCHEDULE: 'off' });
 const database = await openDatabase(config, (message) => console.error(message));
@@ -27,11 +19,7 @@ try {
   await seedEmptyDatabase(database.pool, (message) => console.error(message));
   const app = await buildApp({ config, database, logger: false });
   await app.ready();
-  const figures = {
-    ...(await seedFigures()),
-    ...(await databaseFigures(app, database.pool)),
-    ...(await benchFigures()),
-  };
+  const figures = await allFigures(app, database.pool);
   await app.close();
   for (const file of FIGURE_FILES) {
     const path = join(ROOT, file);

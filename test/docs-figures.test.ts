@@ -6,15 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import {
-  benchFigures,
-  databaseFigures,
-  FIGURE_FILES,
-  figuresIn,
-  ROOT,
-  rewriteFigures,
-  seedFigures,
-} from '../scripts/docs-figures/figures.ts';
+import { allFigures, FIGURE_FILES, figuresIn, ROOT, rewriteFigures } from '../scripts/docs-figures/figures.ts';
 import { testApp } from './helpers/app.ts';
 import { seededDatabase } from './helpers/seed.ts';
 
@@ -40,11 +32,7 @@ t.test('rewriting sets each marked figure and leaves the rest of the text alone'
 t.test("every figure in the docs is the one computed from the seed and the benchmarks' results", async (t) => {
   const database = await seededDatabase(t);
   const { app } = await testApp(t, { database });
-  const figures = {
-    ...(await seedFigures()),
-    ...(await databaseFigures(app, database.pool)),
-    ...(await benchFigures()),
-  };
+  const figures = await allFigures(app, database.pool);
   let quoted = 0;
   for (const file of FIGURE_FILES) {
     const text = await readFile(join(ROOT, file), 'utf8');

@@ -169,3 +169,8 @@ export async function benchFigures(): Promise<Figures> {
     'bench-soak-memory': `${soak.memory_mb.after_warmup} → ${soak.memory_mb.at_end}`,
   };
 }
+
+/** Every figure the docs may quote: the seed's, the database's (asked of the app) and the benchmarks'. */
+export async function allFigures(app: FastifyInstance, pool: pg.Pool): Promise<Figures> {
+  return { ...(await seedFigures()), ...(await databaseFigures(app, pool)), ...(await benchFigures()) };
+}
