@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SCRATCH_PREFIX } from '../src/releases/build.ts';
 import { ensureTemplate, startTestServer } from '../test/helpers/postgres.ts';
 import { TEMP_DIR_PREFIX } from '../test/helpers/temp-dir.ts';
 
@@ -41,9 +42,14 @@ try {
     await server.stop();
   }
 } finally {
-  const left = (await readdir(runTemp).catch(() => [])).filter((name) => name.startsWith(TEMP_DIR_PREFIX));
+  const names = (await readdir(runTemp).catch(() => [])).sort();
+  // A release build's scratch folder outlives a service a test killed mid-build (the next build would remove it).
+  const scratch = names.filter((name) => name.startsWith(SCRATCH_PREFIX));
+  const left = names.filter((name) => name.startsWith(TEMP_DIR_PREFIX) && !scratch.includes(name));
   if (left.length > 0)
-    console.log(`# folders the tests left behind (now removed; a teardown is missing): ${left.sort().join(', ')}`);
+    console.log(`# folders the tests left behind (now removed; a teardown is missing): ${left.join(', ')}`);
+  if (scratch.length > 0)
+    console.log(`# release scratch of services killed mid-build (now removed): ${scratch.join(', ')}`);
   await rm(runTemp, { recursive: true, force: true });
 }
 process.exit(code);

@@ -4,7 +4,7 @@
 // bytes: rows in primary-key order, dates from the data (never the clock), a zip
 // whose entries carry the release date.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -71,9 +71,31 @@ function csvOf(resource: ReleaseResource, rows: Row[]): Buffer {
   return Buffer.from(csvDocument(columns, rows), 'utf8');
 }
 
+/** The scratch folder of one build: `ice-287g-release-<pid>-XXXXXX` in the OS temp folder. */
+export const SCRATCH_PREFIX = 'ice-287g-release-';
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the scratch folders of processes that are gone: killed mid-build, their `finally` never ran. */
+async function removeOrphanedScratch(): Promise<void> {
+  for (const name of await readdir(tmpdir()).catch(() => [])) {
+    const pid = Number(name.startsWith(SCRATCH_PREFIX) ? name.slice(SCRATCH_PREFIX.length).split('-')[0] : Number.NaN);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !running(pid))
+      await rm(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
 /** Parquet from the CSV just written, with each column's real type: what a reader of either file sees is the same. */
 async function parquetFiles(csvs: { resource: ReleaseResource; csv: Buffer }[]): Promise<Buffer[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'ice-287g-release-'));
+  await removeOrphanedScratch();
+  const dir = await mkdtemp(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
   // One thread: the row order and row groups do not depend on scheduling.
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();

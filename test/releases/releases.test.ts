@@ -3,8 +3,10 @@
 // against the Data Package v2 profile, JSZip opens release.zip, and Python's
 // pandas reads its CSVs. Files must be byte-identical on every fetch and after
 // newer lists are applied.
-import { execFile, spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -13,7 +15,7 @@ import { compressors } from 'hyparquet-compressors';
 import JSZip from 'jszip';
 import t from 'tap';
 import { ingestList } from '../../src/ingestion/ingest.ts';
-import { buildRelease, RELEASE_FILE_NAMES, sha256 } from '../../src/releases/build.ts';
+import { buildRelease, RELEASE_FILE_NAMES, SCRATCH_PREFIX, sha256 } from '../../src/releases/build.ts';
 import { RELEASE_RESOURCES } from '../../src/releases/tables.ts';
 import { ensureCurrentRelease } from '../../src/releases/store.ts';
 import { testApp } from '../helpers/app.ts';
@@ -21,6 +23,7 @@ import { buildList } from '../helpers/build-list.ts';
 import { validateDatapackage } from '../helpers/datapackage.ts';
 import { PARTICIPATING_COLUMNS, PENDING_COLUMNS, SEED_FACTS, seedHistory } from '../helpers/fixtures.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { pythonWith, toolAvailable } from '../helpers/tools.ts';
 
 const run = promisify(execFile);
 const PUBLIC_URL = 'https://data.example.org';
@@ -86,12 +89,23 @@ t.test('releases', async (t) => {
     await writeFile(join(dir, name), first.rawPayload);
   }
 
+  // A build killed mid-way (SIGKILL: no `finally`) leaves its scratch folder; the next build removes it, and
+  // leaves alone the one of a process still running.
+  const gone = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => gone.on('exit', resolve));
+  const orphan = join(tmpdir(), `${SCRATCH_PREFIX}${gone.pid}-killed`);
+  const live = join(tmpdir(), `${SCRATCH_PREFIX}${process.ppid}-building`);
+  await mkdir(orphan);
+  await mkdir(live);
+  t.teardown(() => rm(live, { recursive: true, force: true }));
   const rebuilt = (await buildRelease(pool, PUBLIC_URL))!;
   t.same(
     rebuilt.files.filter((file) => !file.content.equals(files.get(file.name)!)).map((file) => file.name),
     [],
     'building again from the same data gives the same bytes',
   );
+  t.notOk(existsSync(orphan), 'the scratch folder of a build whose process is gone is removed by the next build');
+  t.ok(existsSync(live), 'the scratch folder of a running process is left alone');
 
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
   const query = async (sql: string) => (await duck.runAndReadAll(sql)).getRowObjectsJson();
@@ -235,17 +249,9 @@ t.test('releases', async (t) => {
     );
   });
 
-  // Debian's python3-pandas lives under /usr/bin; a python3 earlier on PATH (pyenv) may lack it.
-  const python = [process.env.PYTHON, 'python3', '/usr/bin/python3'].find(
-    (candidate) => candidate && spawnSync(candidate, ['-c', 'import pandas']).status === 0,
-  );
-  const pandas = python !== undefined;
-  // In CI a missing pandas is a failure (.ci/run installs it), elsewhere a skip that says why.
-  const skipPandas =
-    pandas || process.env.CI
-      ? false
-      : 'python3 with pandas is not installed (apt-get install python3-pandas); CI installs it';
-  t.test("pandas reads release.zip's CSVs and reproduces the counts", { skip: skipPandas }, async (t) => {
+  t.test("pandas reads release.zip's CSVs and reproduces the counts", async (t) => {
+    const python = await pythonWith(['pandas']);
+    if (!toolAvailable(t, python !== undefined, 'Python with pandas', 'apt-get install python3-pandas')) return;
     const script = `
 import json, sys, zipfile
 import pandas as pd
