@@ -6,7 +6,7 @@
 // memory, events come with their agreements, and a page of agencies brings the
 // agreements its agencies ask (agreementsAsked): the nested query
 // agencies → agreements → events → source list is one statement.
-import { getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { type FieldNode, getArgumentValues, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { Db } from '../database/connect.ts';
 import { canonicalKey, type Filters } from '../query/grammar.ts';
 import { pageInMemory } from '../query/paging.ts';
@@ -17,6 +17,7 @@ import {
   agreementsByIds,
   aliasesByAgencyIds,
   eventsByAgreementIds,
+  type EventsAsked,
   historicalSourcesByIds,
   reportLinksByAgencyIds,
   sourceListsByIds,
@@ -35,7 +36,7 @@ import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
 import { groupRows, indexBy, type Loaders, perAsOf, type Query, unique } from './batching.ts';
 import { run, type GraphqlContext } from './context.ts';
 import { modelsByCode, remembered, statesByCode, tablesFor } from './reference-memory.ts';
-import { selectedFields, selects } from './selection.ts';
+import { namesSelected, selectedFields, selects } from './selection.ts';
 import {
   connection,
   toAgency,
@@ -70,7 +71,7 @@ import {
 export function agreementsAsked(
   info: GraphQLResolveInfo,
   asOf: string | undefined,
-): { filters: Filters; withEvents: boolean } | undefined {
+): { filters: Filters; events?: EventsAsked } | undefined {
   const fields = selectedFields(info, ['edges', 'node', 'agreements']);
   if (fields.length === 0) return undefined;
   const definition = (info.schema.getType('Agency') as GraphQLObjectType).getFields().agreements!;
@@ -80,10 +81,16 @@ export function agreementsAsked(
   if (asked.size > 1) return undefined;
   try {
     const { filters } = nestedAgreementQuery(JSON.parse([...asked][0]!) as AgreementsArgs, asOf);
-    return { filters, withEvents: selectedFields(info, ['edges', 'node', 'events'], fields).length > 0 };
+    const events = eventsAsked(info, selectedFields(info, ['edges', 'node', 'events'], fields));
+    return { filters, ...(events ? { events } : {}) };
   } catch {
     return undefined;
   }
+}
+
+/** What these `events` fields ask of the events: undefined when none is asked. */
+function eventsAsked(info: GraphQLResolveInfo, eventsFields: readonly FieldNode[]): EventsAsked | undefined {
+  return eventsFields.length === 0 ? undefined : { details: namesSelected(info, eventsFields).has('details') };
 }
 
 /** The summary of each parent (state, county, model): one query per asOf in the batch. */
@@ -162,7 +169,7 @@ export const loaders: Loaders = {
         string,
         {
           filters: ReturnType<typeof nestedAgreementQuery>['filters'];
-          withEvents: boolean;
+          events?: EventsAsked;
           pages: { position: number; agencyId: string; page: ReturnType<typeof nestedAgreementQuery>['page'] }[];
         }
       >();
@@ -184,9 +191,10 @@ export const loaders: Loaders = {
             );
             return;
           }
-          const group = groups.get(key) ?? { filters, withEvents: false, pages: [] };
+          const group: NonNullable<ReturnType<typeof groups.get>> = groups.get(key) ?? { filters, pages: [] };
           // Events asked below: fetched with the agreements (Agreement.events then sends no SQL).
-          group.withEvents ||= selects(info, 'edges', 'node', 'events');
+          const events = eventsAsked(info, selectedFields(info, ['edges', 'node', 'events']));
+          if (events) group.events = { details: events.details || (group.events?.details ?? false) };
           group.pages.push({ position, agencyId: obj.id, page });
           groups.set(key, group);
         } catch (error) {
@@ -195,9 +203,11 @@ export const loaders: Loaders = {
         }
       });
       await Promise.all(
-        [...groups.values()].map(async ({ filters, withEvents, pages }) => {
+        [...groups.values()].map(async ({ filters, events, pages }) => {
           const agencyIds = unique(pages.map((entry) => entry.agencyId));
-          const records = await run(context, (pool) => agreementsByAgencyIds(pool, agencyIds, filters, { withEvents }));
+          const records = await run(context, (pool) =>
+            agreementsByAgencyIds(pool, agencyIds, filters, events ? { events } : {}),
+          );
           const byAgency = groupRows(records, (record) => record.agency_id);
           for (const { position, agencyId, page } of pages) {
             try {

@@ -3,18 +3,18 @@
 // will ask next (totalCount with the page, events with the agreements).
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
-/** The fields named `name` directly in these selection sets, looking through inline fragments and fragment spreads. */
+/** The fields directly in these selection sets (all, or those named `name`), looking through fragments. */
 function fieldsNamed(
   info: GraphQLResolveInfo,
   selectionSets: readonly (SelectionSetNode | undefined)[],
-  name: string,
+  name?: string,
 ): FieldNode[] {
   const found: FieldNode[] = [];
   const seen = new Set<string>();
   const search = (selectionSet: SelectionSetNode | undefined): void => {
     for (const selection of selectionSet?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === name) found.push(selection);
+        if (name === undefined || selection.name.value === name) found.push(selection);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) search(selection.selectionSet);
       else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
@@ -51,4 +51,14 @@ export function selectedFields(
 /** True when the query selects the fields of `path` below this field: `selects(info, 'totalCount')`. */
 export function selects(info: GraphQLResolveInfo, ...path: string[]): boolean {
   return selectedFields(info, path).length > 0;
+}
+
+/** The names of the fields these fields select, one level down: `namesSelected(info, eventsFields)`. */
+export function namesSelected(info: GraphQLResolveInfo, from: readonly FieldNode[]): Set<string> {
+  return new Set(
+    fieldsNamed(
+      info,
+      from.map((field) => field.selectionSet),
+    ).map((field) => field.name.value),
+  );
 }

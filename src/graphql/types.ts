@@ -10,7 +10,7 @@ import type {
   AgreementSummary as SummaryRecord,
   AliasRecord,
   CountyRecord,
-  EventFields,
+  NestedEvent,
   HistoricalSourceRecord,
   ModelRecord,
   PageResult,
@@ -146,7 +146,7 @@ export interface Agreement extends Dated, AgreementDatesAndDocuments {
   refModel: string;
   refSupersedesId: string | null;
   /** Its events, when they were read with the agreement. */
-  refEvents?: EventFields[];
+  refEvents?: NestedEvent[];
 }
 
 export function toAgreement(record: AgreementWithEvents, asOf: string | undefined): Agreement {
@@ -182,7 +182,7 @@ export interface AgreementEvent extends Dated {
   refHistoricalSourceId: string | null;
 }
 
-export function toEvent(record: EventFields, asOf: string | null): AgreementEvent {
+export function toEvent(record: NestedEvent, asOf: string | null): AgreementEvent {
   return {
     id: String(record.id),
     type: upper(record.type),

@@ -4,7 +4,7 @@ import type { AGENCY_FIELDS } from '../records/agency.ts';
 import type { RecordOf } from '../records/record.ts';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
 import { keyset, type PageResult, pageWithTotal } from '../query/paging.ts';
-import { agreementsOfAgencies, type AgreementWithEvents } from './agreements.ts';
+import { agreementsOfAgencies, type AgreementWithEvents, type EventsAsked } from './agreements.ts';
 import {
   AGENCY_ID,
   agencySortColumn,
@@ -73,7 +73,7 @@ export async function listAgencies(
   db: Db,
   filters: Filters,
   page: Page<AgencySort>,
-  options: { counts?: boolean; agreements?: { filters: Filters; withEvents: boolean } } = {},
+  options: { counts?: boolean; agreements?: { filters: Filters; events?: EventsAsked } } = {},
 ): Promise<PageResult<AgencyRecord & { agreements?: AgreementWithEvents[] }>> {
   const params = new Params();
   const source = agencySource(filters, params);
@@ -81,7 +81,7 @@ export async function listAgencies(
   const detail = agencyColumns(filters.as_of, params, options.counts);
   // `agreements`: each agency's agreements (GraphQL's nested ones), as JSON in the same statement.
   const agreements = options.agreements
-    ? `, (SELECT COALESCE(json_agg(x ORDER BY x.id), '[]') FROM (${agreementsOfAgencies('page.id', options.agreements.filters, params, options.agreements.withEvents)}) x) AS agreements`
+    ? `, (SELECT COALESCE(json_agg(x ORDER BY x.id), '[]') FROM (${agreementsOfAgencies('page.id', options.agreements.filters, params, options.agreements.events)}) x) AS agreements`
     : '';
   // The page of ids first (cheap, indexed), then the details of those rows only.
   const rows = await db.query<

@@ -69,39 +69,53 @@ export async function agreementsByAgencyIds(
   db: Db,
   agencyIds: readonly string[],
   filters: Filters,
-  options: { withEvents?: boolean } = {},
+  options: { events?: EventsAsked } = {},
 ): Promise<AgreementWithEvents[]> {
   if (agencyIds.length === 0) return [];
   const params = new Params();
   const ids = `ANY(${params.add(agencyIds)}::text[])`;
   return select<AgreementWithEvents>(
     db,
-    `${agreementsOfAgencies(ids, filters, params, options.withEvents ?? false)} ORDER BY a.agency_id, a.id`,
+    `${agreementsOfAgencies(ids, filters, params, options.events)} ORDER BY a.agency_id, a.id`,
     params.values,
   );
 }
 
-export type AgreementWithEvents = AgreementRecord & { events?: EventFields[] };
+/** Which events to read with the agreements: their details only when asked (most of an event's bytes and time). */
+export interface EventsAsked {
+  details: boolean;
+}
+
+/** An event read with its agreement: without its details unless they were asked. */
+export type NestedEvent = Omit<EventFields, 'details'> & Partial<Pick<EventFields, 'details'>>;
+
+export type AgreementWithEvents = AgreementRecord & { events?: NestedEvent[] };
 
 /**
  * The SELECT of the agreements of the agencies `agencyIds` (`ANY($n)`, or a column of an outer query), filtered like a
  * collection; with each one's events when asked, in the same statement: PostgreSQL builds them as JSON.
  */
-export function agreementsOfAgencies(agencyIds: string, filters: Filters, params: Params, withEvents: boolean): string {
+export function agreementsOfAgencies(
+  agencyIds: string,
+  filters: Filters,
+  params: Params,
+  events?: EventsAsked,
+): string {
   const source = agreementSource(filters, params);
-  const events = withEvents
-    ? `, (SELECT COALESCE(json_agg(ev ORDER BY ev.occurred_on, ev.id), '[]') FROM (SELECT ${EVENT_COLUMNS} FROM agreement_events e WHERE e.agreement_id = a.id) ev) AS events`
+  const eventsColumn = events
+    ? `, (SELECT COALESCE(json_agg(ev ORDER BY ev.occurred_on, ev.id), '[]') FROM (SELECT ${EVENT_COLUMNS}${events.details ? ', e.details' : ''} FROM agreement_events e WHERE e.agreement_id = a.id) ev) AS events`
     : '';
   // The agency condition twice: on g too, PostgreSQL reads those agencies by their key instead of hashing the table.
-  return `SELECT ${selectList(source)}${events} FROM ${source.from}
+  return `SELECT ${selectList(source)}${eventsColumn} FROM ${source.from}
     ${whereClause([...source.where, `a.agency_id = ${agencyIds}`, `g.id = ${agencyIds}`])}`;
 }
 
-const EVENT_COLUMNS = `e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.details, e.source_list_id, e.source_row,
+/** An event's columns but its details. */
+const EVENT_COLUMNS = `e.id, e.agreement_id, e.type::text AS type, e.occurred_on, e.source_list_id, e.source_row,
   e.historical_source_id`;
 
 /** Events as REST shows them: with their source list's date and file name. */
-const EVENT_RECORDS = `SELECT ${EVENT_COLUMNS}, l.list_date AS source_list_date, l.file_name AS source_file_name
+const EVENT_RECORDS = `SELECT ${EVENT_COLUMNS}, e.details, l.list_date AS source_list_date, l.file_name AS source_file_name
   FROM agreement_events e LEFT JOIN source_lists l ON l.id = e.source_list_id`;
 
 export async function eventsByAgreementIds(db: Db, ids: readonly string[]): Promise<EventRecord[]> {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { testApp } from '../helpers/app.ts';
 import { SEED_FACTS, seedHistory } from '../helpers/fixtures.ts';
+import { countQueries } from '../helpers/query-counter.ts';
 
 interface GraphqlResponse<D = any> {
   status: number;
@@ -292,6 +293,63 @@ t.test('relations, both ways', async (t) => {
     `{ oversightReport(id: "${linked.id}") { id title } missing: oversightReport(id: "NOPE-1") { id } }`,
   );
   t.same(one.data, { oversightReport: { id: linked.id, title: linked.title }, missing: null });
+});
+
+t.test('events read only the fields asked, and every field asked comes whole, on both paths', async (t) => {
+  // What the database holds for every event of Collier's agreements, written here in SQL (not through the app).
+  const stored = await database.pool.query<{ id: string; type: string; occurred_on: string; details: object }>(
+    `SELECT e.agreement_id AS id, e.type::text AS type, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.details
+     FROM agreement_events e JOIN agreements a ON a.id = e.agreement_id JOIN agencies g ON g.id = a.agency_id
+     WHERE g.canonical_name ILIKE '%Collier%' ORDER BY e.agreement_id, e.occurred_on, e.id`,
+  );
+  t.ok(
+    stored.rows.some((row) => Object.keys(row.details).length > 0),
+    `${stored.rows.length} events, some with details`,
+  );
+  const expected = (fields: ('type' | 'occurred_on' | 'details')[]) =>
+    stored.rows.map((row) => ({ id: row.id, ...Object.fromEntries(fields.map((field) => [field, row[field]])) }));
+  const eventsOf = (agencies: any[]) =>
+    agencies.flatMap((agency) =>
+      agency.agreements.edges.flatMap(({ node }: any) =>
+        node.events.map((event: any) => ({
+          id: node.id,
+          ...(event.type ? { type: event.type.toLowerCase() } : {}),
+          ...(event.occurredOn ? { occurred_on: event.occurredOn } : {}),
+          ...(event.details ? { details: event.details } : {}),
+        })),
+      ),
+    );
+  const counter = countQueries(database.pool);
+  const statementsOf = async (query: string) => {
+    counter.texts.length = 0;
+    const result = await gql(app, query);
+    t.notOk(result.errors, `no errors: ${JSON.stringify(result.errors)}`);
+    return { result, sql: counter.texts.join('\n') };
+  };
+
+  // With the page of agencies (one statement): the type and date only; then details too, asked through a fragment.
+  const narrow = await statementsOf(`{ agencies(filter: { q: "Collier" }) { edges { node {
+    agreements { edges { node { id events { type occurredOn } } } } } } } }`);
+  t.same(eventsOf(narrow.result.data.agencies.edges.map((edge: any) => edge.node)), expected(['type', 'occurred_on']));
+  t.notMatch(narrow.sql, /e\.details/, 'details not asked: not read');
+  const whole = await statementsOf(`fragment Facts on AgreementEvent { details }
+    { agencies(filter: { q: "Collier" }) { edges { node {
+    agreements { edges { node { id events { type ...Facts } } } } } } } }`);
+  t.same(eventsOf(whole.result.data.agencies.edges.map((edge: any) => edge.node)), expected(['type', 'details']));
+  t.match(whole.sql, /e\.details/, 'details asked: read');
+
+  // Through Agency.agreements' own loader (an agency reached by id): the same answers.
+  const { id } = (await gql(app, '{ agencies(filter: { q: "Collier" }) { edges { node { id } } } }')).data.agencies
+    .edges[0].node;
+  const byId = (events: string) =>
+    statementsOf(
+      `query { agency(id: ${JSON.stringify(id)}) { agreements { edges { node { id events { ${events} } } } } } }`,
+    );
+  const withDetails = await byId('occurredOn details');
+  t.same(eventsOf([withDetails.result.data.agency]), expected(['occurred_on', 'details']));
+  const withoutDetails = await byId('occurredOn');
+  t.same(eventsOf([withoutDetails.result.data.agency]), expected(['occurred_on']));
+  t.notMatch(withoutDetails.sql, /e\.details/, 'details not asked: not read');
 });
 
 t.test('the other root fields', async (t) => {
