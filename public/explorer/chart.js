@@ -1,9 +1,8 @@
-// The chart of active agreements over time, by model, for the explorer's filters: SVG drawn with the d3 the page
-// already loads (d3-array for extents, d3-path for lines), the chosen date marked, a click (or Enter) on a point
+// The chart of active agreements over time, by model, for the explorer's filters: plain SVG (no library), the
+// chosen date marked, a click (or Enter) on a point
 // moving the date. From ICE's first list of 2021 the counts are known at every list, so they are lines (one point a
 // month); before it the sources are snapshots years apart, so they are drawn as dots, never joined. The same numbers
 // are in a table for screen readers and for copying.
-/* global d3 */
 import { el, getJson, queryString } from './api.js';
 import { formatDate, formatNumber, formatYear, modelName, t } from './i18n.js';
 
@@ -69,7 +68,7 @@ export function drawChart(container, tableContainer, { points, models, chosen, o
   const last = points.at(-1)?.date ?? chosen ?? FIRST_YEAR;
   const x0 = dayValue(FIRST_YEAR);
   const x1 = dayValue(last);
-  const top = Math.max(1, d3.max(points, (point) => point.total) ?? 1);
+  const top = Math.max(1, ...points.map((point) => point.total));
   const x = (day) => MARGIN.left + ((dayValue(day) - x0) / Math.max(1, x1 - x0)) * (WIDTH - MARGIN.left - MARGIN.right);
   const y = (count) => HEIGHT - MARGIN.bottom - (count / top) * (HEIGHT - MARGIN.top - MARGIN.bottom);
 
@@ -92,9 +91,8 @@ export function drawChart(container, tableContainer, { points, models, chosen, o
   const series = [...models.map((code) => ({ code, value: (point) => point.byModel[code] ?? 0, className: MODEL_CLASSES[code] ?? 'm5' })), { code: 'total', value: (point) => point.total, className: 'total' }];
   for (const item of series) {
     if (listed.length > 1) {
-      const line = d3.path();
-      listed.forEach((point, index) => (index === 0 ? line.moveTo(x(point.date), y(item.value(point))) : line.lineTo(x(point.date), y(item.value(point)))));
-      chart.append(svg('path', { d: line.toString(), class: `series ${item.className}`, 'aria-hidden': 'true' }));
+      const line = listed.map((point, index) => `${index === 0 ? 'M' : 'L'}${x(point.date)},${y(item.value(point))}`).join('');
+      chart.append(svg('path', { d: line, class: `series ${item.className}`, 'aria-hidden': 'true' }));
     }
     // The snapshots before 2021: dots only.
     for (const point of points.filter((candidate) => candidate.snapshot)) {

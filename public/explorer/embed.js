@@ -5,7 +5,7 @@
 import { el, getJson, queryString } from './api.js';
 import { drawChart, loadChartPoints } from './chart.js';
 import { formatDate, formatNumber, modelName, t, withLang } from './i18n.js';
-import { drawMap, legend, loadAtlas, loadCounts } from './map.js';
+import { drawMap, legend, loadCounts, loadShapes } from './map.js';
 
 const $ = (id) => document.getElementById(id);
 const search = new URLSearchParams(window.location.search);
@@ -27,22 +27,16 @@ function showCount(count) {
   $('embed-count').dataset.count = String(count);
 }
 
-async function statesAndMap(stateCode) {
-  const [states, atlas] = await Promise.all([getJson('/v1/states'), loadAtlas()]);
-  return { states: states.data, atlas, fips: stateCode ? (states.data.find((state) => state.code === stateCode)?.fips ?? '') : '' };
-}
-
 async function embedMap(stateCode = view.state) {
   const filters = { as_of: view.as_of, model: view.model, state: stateCode };
-  const [stats, counts, { states, atlas, fips }] = await Promise.all([getJson(`/v1/stats${queryString(filters)}`), loadCounts(filters), statesAndMap(stateCode)]);
+  const [stats, counts, { data: states }, shapes] = await Promise.all([getJson(`/v1/stats${queryString(filters)}`), loadCounts(filters), getJson('/v1/states'), loadShapes(stateCode)]);
   showCount(stats.active_agreements);
   const place = stateCode ? states.find((state) => state.code === stateCode)?.name ?? stateCode : '';
   $('embed-title').textContent = [place, view.model ? modelName(view.model) : '', t('embed.mapTitle')].filter(Boolean).join(' · ');
   const map = el('div', { class: 'map-frame' });
   $('embed-view').replaceChildren(map, el('div', {}, legend()));
-  drawMap(map, atlas, {
+  await drawMap(map, shapes, {
     ...counts,
-    stateFips: fips,
     states,
     selected: view.county,
     // In a frame the reader goes to the full explorer for a county's details.

@@ -7,7 +7,7 @@ import { el, getJson, queryString } from './api.js';
 import { drawChart, loadChartPoints } from './chart.js';
 import { wireEmbedButton } from './embed-snippet.js';
 import { eventSentence, formatDate, formatNumber, lang, modelName, t, withLang } from './i18n.js';
-import { drawMap, legend, loadAtlas, loadCounts } from './map.js';
+import { drawMap, legend, loadCounts, loadShapes } from './map.js';
 
 const $ = (id) => document.getElementById(id);
 const VIEW_PARAMETERS = ['as_of', 'model', 'state', 'county', 'lang'];
@@ -19,7 +19,8 @@ function readView() {
 }
 
 let view = readView();
-let reference; // { models, states, listDates, atlas }
+let reference; // { models, states, listDates }
+const shapes = new Map(); // the projected maps asked for so far, by scope (a state's code, or '' for the nation)
 let renderCount = 0;
 let table; // { asOf, total, cursors: [cursor of each page shown so far], page }
 
@@ -81,6 +82,21 @@ function stepList(direction) {
   if (target) setView({ as_of: target });
 }
 
+/** The projected map of a state (or of the nation), loaded once. */
+function shapesOf(state) {
+  const scope = state.toUpperCase();
+  if (!shapes.has(scope)) {
+    shapes.set(
+      scope,
+      loadShapes(scope).catch((error) => {
+        shapes.delete(scope);
+        throw error;
+      }),
+    );
+  }
+  return shapes.get(scope);
+}
+
 function fipsOf(code) {
   return reference.states.find((state) => state.code === code)?.fips ?? '';
 }
@@ -96,10 +112,11 @@ async function render() {
   document.body.setAttribute('aria-busy', 'true');
   try {
     const filters = { as_of: view.as_of, model: view.model, state: view.state };
-    const [stats, counts, changes] = await Promise.all([
+    const [stats, counts, changes, mapShapes] = await Promise.all([
       getJson(`/v1/stats${queryString(filters)}`),
       loadCounts(filters),
       getJson(`/v1/changes${queryString({ model: view.model, state: view.state, limit: '12' })}`),
+      shapesOf(view.state),
     ]);
     if (token !== renderCount) return; // a newer view was asked for meanwhile
     const asOf = stats.as_of ?? '';
@@ -107,16 +124,21 @@ async function render() {
     $('previous-list').disabled = !reference.listDates.some((date) => date < $('as_of').value);
     $('next-list').disabled = !reference.listDates.some((date) => date > $('as_of').value);
     renderSummary(stats);
-    drawMap($('map'), reference.atlas, {
-      ...counts,
-      stateFips: view.state ? fipsOf(view.state) : '',
-      states: reference.states,
-      selected: view.county,
-      onSelect: (fips) => setView({ county: fips }, { replace: true }),
-    });
     renderChanges(changes.data);
     table = { asOf, total: stats.active_agreements, cursors: [''], page: 0, countyNames: counts.countyNames };
-    await Promise.all([renderTablePage(token), renderStatewide(counts.statewide, token), renderCounty(token, asOf), renderChart(token, asOf)]);
+    await Promise.all([
+      drawMap($('map'), mapShapes, {
+        ...counts,
+        states: reference.states,
+        selected: view.county,
+        onSelect: (fips) => setView({ county: fips }, { replace: true }),
+        isCurrent: () => token === renderCount,
+      }),
+      renderTablePage(token),
+      renderStatewide(counts.statewide, token),
+      renderCounty(token, asOf),
+      renderChart(token, asOf),
+    ]);
   } catch (error) {
     showError(error);
   } finally {
@@ -273,8 +295,9 @@ async function renderCounty(token, asOf) {
 async function start() {
   $('legend').replaceChildren(legend());
   try {
-    const [loaded, atlas] = await Promise.all([loadReference(), loadAtlas()]);
-    reference = { ...loaded, atlas };
+    // The view's map is asked for at once, beside the reference data (the page preloads it).
+    shapesOf(view.state);
+    reference = await loadReference();
   } catch (error) {
     showError(error);
     return;

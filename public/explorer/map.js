@@ -1,14 +1,14 @@
-// The county map: the Census 2023 shapes the service uses (served from its npm package), drawn with d3-geo as SVG.
-// The nation uses an Albers projection with Alaska, Hawaii, Puerto Rico, the Virgin Islands, Guam, the Northern
-// Mariana Islands and American Samoa as insets (d3-composite-projections), so no territory falls off the map; one
-// state or territory is drawn on its own, fitted to the frame. No tiles: the shapes are the map.
-/* global d3, topojson */
+// The county map: the Census 2023 shapes the service uses, projected by the service (src/reference/map-shapes.ts:
+// the nation in an Albers projection with Alaska, Hawaii and the territories as insets, one state or territory
+// fitted on its own) and served as finished SVG outlines, one file per scope. The page only draws them: no map
+// library, and the drawing yields to the browser between batches, so that the page stays responsive while 3,233
+// counties arrive. No tiles: the shapes are the map.
 import { el, getJson, queryString } from './api.js';
 import { formatNumber, t } from './i18n.js';
 
-const WIDTH = 960;
-const HEIGHT = 600;
 const SVG = 'http://www.w3.org/2000/svg';
+/** Counties drawn between two yields to the browser. */
+const BATCH = 400;
 
 /** Colour classes by number of active agreements in a county; the legend reads them too. */
 export const BUCKETS = [
@@ -28,15 +28,16 @@ function svg(tag, attributes = {}) {
   return node;
 }
 
-export async function loadAtlas() {
-  // The atlas's URL carries its content hash (the server names it; the page preloads it): kept by browsers for good.
-  const response = await fetch(document.querySelector('link[rel="preload"][as="fetch"]').getAttribute('href'));
+/** Lets the browser render a frame and answer input before the next batch of work (a hidden page waits). */
+const yieldToBrowser = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+/** The projected map of a state (its postal code), or of the nation when `state` is empty. */
+export async function loadShapes(state) {
+  // The folder's name carries the content's hash (the page names it; the page preloads the view's file).
+  const folder = document.querySelector('meta[name="map-shapes"]').getAttribute('content');
+  const response = await fetch(`${folder}${(state || 'US').toUpperCase()}.json`);
   if (!response.ok) throw new Error(`county shapes: ${response.status}`);
-  const atlas = await response.json();
-  return {
-    counties: topojson.feature(atlas, atlas.objects.counties).features.map((feature) => ({ ...feature, id: String(feature.id).padStart(5, '0') })),
-    states: topojson.feature(atlas, atlas.objects.states).features.map((feature) => ({ ...feature, id: String(feature.id).padStart(2, '0') })),
-  };
+  return response.json();
 }
 
 /**
@@ -66,44 +67,17 @@ export async function loadCounts({ as_of: asOf, model, state }) {
 }
 
 /**
- * Draws the map into `container`: counties shaded by `counts` (FIPS → active agreements), statewide agreements as a
- * numbered circle on their state (`statewide`: state code → agreements), `selected` outlined. `onSelect(fips)` runs when a county is clicked or chosen
- * with the keyboard.
+ * Draws `shapes` (loadShapes) into `container`: counties shaded by `counts` (FIPS → active agreements), statewide
+ * agreements as a numbered circle on their state (`statewide`: state code → agreements; `states`: their names),
+ * `selected` outlined.
+ * `onSelect(fips)` runs when a county is clicked or chosen with the keyboard. Resolves when the map is in place;
+ * `isCurrent()` false (a newer view was asked for meanwhile) stops it early.
  */
-export function drawMap(container, atlas, { stateFips, counts, countyNames, statewide, states, selected, onSelect }) {
-  const counties = stateFips ? atlas.counties.filter((county) => county.id.startsWith(stateFips)) : atlas.counties;
-  const stateShapes = stateFips ? atlas.states.filter((state) => state.id === stateFips) : atlas.states;
-  const frame = { type: 'FeatureCollection', features: stateShapes };
-  let projection;
-  if (stateFips) {
-    // One state: a Mercator centred on it (rotated, so the Aleutians do not wrap around the antimeridian).
-    const [lon] = d3.geoCentroid(frame);
-    projection = d3.geoMercator().rotate([-lon, 0]).fitExtent([[10, 10], [WIDTH - 10, HEIGHT - 10]], frame);
-  } else {
-    projection = d3.geoAlbersUsaTerritories().fitExtent([[10, 10], [WIDTH - 10, HEIGHT - 10]], frame);
-  }
-  const path = d3.geoPath(projection);
-
-  const map = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'group', 'aria-label': t('map.label') });
+export async function drawMap(container, shapes, { counts, countyNames, statewide, states, selected, onSelect, isCurrent = () => true }) {
+  const map = svg('svg', { viewBox: `0 0 ${shapes.width} ${shapes.height}`, role: 'group', 'aria-label': t('map.label') });
+  // The outlines are in units of `shapes.unit` pixels.
+  const outlines = svg('g', { transform: `scale(${shapes.unit})` });
   const countyLayer = svg('g', { class: 'counties' });
-  for (const county of counties) {
-    const d = path(county);
-    if (!d) continue;
-    const count = counts.get(county.id) ?? 0;
-    const name = countyNames.get(county.id) ?? county.properties.name;
-    const shape = svg('path', { d, class: `county ${bucket(count)}${county.id === selected ? ' selected' : ''}`, 'data-fips': county.id });
-    if (count > 0) {
-      // Shaded counties are named and reachable with the keyboard too (Tab, then Enter); the table lists them all.
-      // Empty ones stay bare: a title on each of 3,000 shapes would double the page's elements.
-      const title = svg('title');
-      title.textContent = t('map.countyTitle', { name, count: formatNumber(count) });
-      shape.append(title);
-      shape.setAttribute('tabindex', '0');
-      shape.setAttribute('role', 'button');
-      shape.setAttribute('aria-label', title.textContent);
-    }
-    countyLayer.append(shape);
-  }
   countyLayer.addEventListener('click', (event) => {
     const fips = event.target.getAttribute?.('data-fips');
     if (fips) onSelect(fips);
@@ -115,28 +89,51 @@ export function drawMap(container, atlas, { stateFips, counts, countyNames, stat
       onSelect(fips);
     }
   });
-  map.append(countyLayer);
-
-  map.append(svg('path', { class: 'state-borders', d: path(frame) ?? '' }));
-  if (!stateFips && projection.getCompositionBorders) map.append(svg('path', { class: 'insets', d: projection.getCompositionBorders() }));
+  outlines.append(countyLayer);
+  map.append(outlines);
+  // The first batch replaces the old map; the others are added to the page as they are made, so that the browser
+  // lays out and paints a batch at a time.
+  for (let start = 0; start < shapes.counties.length; start += BATCH) {
+    const batch = document.createDocumentFragment();
+    for (const [fips, d] of shapes.counties.slice(start, start + BATCH)) {
+      const count = counts.get(fips) ?? 0;
+      const shape = svg('path', { d, class: `county ${bucket(count)}${fips === selected ? ' selected' : ''}`, 'data-fips': fips });
+      if (count > 0) {
+        // Shaded counties are named and reachable with the keyboard too (Tab, then Enter); the table lists them all.
+        // Empty ones stay bare: a title on each of 3,000 shapes would double the page's elements.
+        const title = svg('title');
+        title.textContent = t('map.countyTitle', { name: countyNames.get(fips) ?? fips, count: formatNumber(count) });
+        shape.append(title);
+        shape.setAttribute('tabindex', '0');
+        shape.setAttribute('role', 'button');
+        shape.setAttribute('aria-label', title.textContent);
+      }
+      batch.append(shape);
+    }
+    countyLayer.append(batch);
+    if (start === 0) container.replaceChildren(map);
+    await yieldToBrowser();
+    if (!isCurrent()) return;
+  }
+  outlines.append(svg('path', { class: 'state-borders', d: shapes.borders }));
+  if (shapes.insets) outlines.append(svg('path', { class: 'insets', d: shapes.insets }));
 
   // Statewide agencies belong to no county: one circle per state, at its centroid, with their agreement count.
+  const single = Object.keys(shapes.marks).length === 1;
   const marks = svg('g', { class: 'statewide' });
-  for (const state of states) {
-    const count = statewide.get(state.code) ?? 0;
-    if (count === 0 || state.lon === null || (stateFips && state.fips !== stateFips)) continue;
-    const point = projection([state.lon, state.lat]);
-    if (!point) continue;
-    const mark = svg('g', { class: 'statewide-mark', transform: `translate(${point[0].toFixed(1)},${point[1].toFixed(1)})` });
+  for (const [code, count] of statewide) {
+    const point = shapes.marks[code];
+    if (!point || count === 0) continue;
+    const mark = svg('g', { class: 'statewide-mark', transform: `translate(${point[0]},${point[1]})` });
     const title = svg('title');
-    title.textContent = t('map.statewideTitle', { name: state.name, count: formatNumber(count) });
+    title.textContent = t('map.statewideTitle', { name: states.find((state) => state.code === code)?.name ?? code, count: formatNumber(count) });
     const label = svg('text', { 'text-anchor': 'middle', dy: '0.35em' });
     label.textContent = String(count);
-    mark.append(title, svg('circle', { r: stateFips ? 16 : 9 }), label);
+    mark.append(title, svg('circle', { r: single ? 16 : 9 }), label);
     marks.append(mark);
   }
   map.append(marks);
-  container.replaceChildren(map);
+  if (shapes.counties.length === 0) container.replaceChildren(map);
 }
 
 /** The legend's items, for the page to place. */

@@ -36,7 +36,7 @@ import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
 import { groupRows, indexBy, type Loaders, perAsOf, type Query, unique } from './batching.ts';
 import { run, type GraphqlContext } from './context.ts';
 import { modelsByCode, remembered, statesByCode, tablesFor } from './reference-memory.ts';
-import { namesSelected, selectedFields, selects } from './selection.ts';
+import { namesSelected, selectedFields } from './selection.ts';
 import {
   connection,
   toAgency,

@@ -1,6 +1,6 @@
 // Files the service serves as they are: the explorer's own pages and scripts (public/) and the browser libraries
 // it and GraphiQL use, read from their npm packages (node_modules), so that no page loads anything from outside the
-// service. Each file is read once, on its first request, and answers conditional GETs by a hash of its bytes;
+// service, and files the service computes once (the explorer's projected map). Each file is read once, on its first request, and answers conditional GETs by a hash of its bytes;
 // it is compressed once per coding a client asks for.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -44,19 +44,22 @@ export interface StaticFileOptions {
   cacheControl: string;
 }
 
-/** A handler that serves the files of `files` (URL name → absolute path); other names answer 404 problem+json. */
-export function staticFiles(files: Record<string, string>, options: StaticFileOptions) {
+/**
+ * A handler that serves the files of `files` (URL name → absolute path, or a function that makes the bytes, for a file
+ * the service computes); other names answer 404 problem+json.
+ */
+export function staticFiles(files: Record<string, string | (() => Buffer)>, options: StaticFileOptions) {
   const loaded = new Map<string, LoadedFile>();
   function load(name: string): LoadedFile | undefined {
-    const path = Object.hasOwn(files, name) ? files[name] : undefined;
-    if (!path) return undefined;
+    const source = Object.hasOwn(files, name) ? files[name] : undefined;
+    if (!source) return undefined;
     let file = loaded.get(name);
     if (!file) {
-      const body = readFileSync(path);
+      const body = typeof source === 'string' ? readFileSync(source) : source();
       file = {
         body,
         etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
-        type: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+        type: CONTENT_TYPES[extname(typeof source === 'string' ? source : name)] ?? 'application/octet-stream',
       };
       loaded.set(name, file);
     }

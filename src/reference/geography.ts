@@ -71,6 +71,16 @@ function features(object: 'counties' | 'states'): Feature<Geometry, { name: stri
   return collection.features as Feature<Geometry, { name: string }>[];
 }
 
+/** The county shapes, each with its 5-digit FIPS as id. */
+export function countyFeatures(): Feature<Geometry, { name: string }>[] {
+  return features('counties').map((county) => ({ ...county, id: String(county.id).padStart(5, '0') }));
+}
+
+/** The state and territory shapes, each with its 2-digit FIPS as id. */
+export function stateFeatures(): Feature<Geometry, { name: string }>[] {
+  return features('states').map((state) => ({ ...state, id: String(state.id).padStart(2, '0') }));
+}
+
 let counties: CountyRecord[] | undefined;
 /** Every county (or equivalent) with its centroid, 3,233 in all. */
 export function loadCounties(): CountyRecord[] {

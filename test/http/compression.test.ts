@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import t from 'tap';
 import { ensureCurrentRelease } from '../../src/releases/store.ts';
-import { ATLAS_PATH } from '../../src/routes/pages.ts';
+import { PAGE_VALUES } from '../../src/routes/pages.ts';
 import { testApp } from '../helpers/app.ts';
 import { seedHistory } from '../helpers/fixtures.ts';
 
@@ -67,8 +67,8 @@ t.test('every kind of answer comes compressed when asked, the same bytes once de
     { label: "the explorer's script", url: '/explorer/explorer.js' },
     { label: "the explorer's style sheet", url: '/explorer/explorer.css' },
     { label: 'the favicon', url: '/favicon.ico' },
-    { label: 'a map library', url: '/vendor/d3-geo.min.js' },
-    { label: 'the county atlas', url: ATLAS_PATH },
+    { label: 'a browser library', url: '/vendor/react.production.min.js' },
+    { label: "the explorer's map", url: `${PAGE_VALUES.mapShapes}US.json` },
     { label: 'GraphiQL', url: '/graphiql' },
     { label: "GraphiQL's script", url: '/graphiql/graphiql.js' },
     { label: 'the API index', url: '/' },

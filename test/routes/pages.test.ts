@@ -2,7 +2,6 @@
 // from their npm packages, and clear 404s.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { ATLAS_PATH } from '../../src/routes/pages.ts';
 import { testApp } from '../helpers/app.ts';
 
 const PACKAGE_VERSION = (
@@ -62,18 +61,52 @@ t.test('browser libraries come from npm packages, with validators', async (t) =>
   });
   t.equal(again.statusCode, 304);
 
-  const atlas = await app.inject(ATLAS_PATH);
-  t.equal(atlas.json().type, 'Topology', 'the Census shapes the service uses');
-  t.equal(
-    atlas.headers['cache-control'],
-    'public, max-age=31536000, immutable',
-    'kept for good: its name carries its hash',
-  );
+  // The map the explorer draws, projected by the service: named in the page, the view's state preloaded.
+  const explorer = (await app.inject({ url: '/?state=fl', headers: { accept: 'text/html' } })).body;
+  const folder = /<meta name="map-shapes" content="([^"]+)">/.exec(explorer)?.[1];
+  t.match(folder, /^\/explorer\/map-[0-9a-f]{12}\/$/, 'the folder of the maps carries a hash');
+  t.match(explorer, `<link rel="preload" href="${folder}FL.json"`, "the view's state is preloaded");
   t.match(
-    (await app.inject({ url: '/', headers: { accept: 'text/html' } })).body,
-    ATLAS_PATH,
-    'the explorer preloads it under that name',
+    (await app.inject({ url: '/?state=narnia', headers: { accept: 'text/html' } })).body,
+    `<link rel="preload" href="${folder}US.json"`,
+    'an unknown state: the nation',
   );
+  const nation = await app.inject(`${folder}US.json`);
+  t.equal(nation.headers['cache-control'], 'public, max-age=31536000, immutable', 'kept for good');
+  const shapes = nation.json() as {
+    width: number;
+    height: number;
+    unit: number;
+    counties: [string, string][];
+    borders: string;
+    insets: string;
+    marks: Record<string, [number, number]>;
+  };
+  t.equal(shapes.counties.length, 3233, 'every county and equivalent, territories included');
+  const starts = shapes.counties.map(([, d]) => /^M(-?\d+) (-?\d+)l/.exec(d)!.slice(1).map(Number) as [number, number]);
+  t.ok(
+    starts.every(([x, y]) => x >= 0 && y >= 0 && x * shapes.unit <= shapes.width && y * shapes.unit <= shapes.height),
+    'every outline starts inside the frame',
+  );
+  t.ok(shapes.insets.length > 0 && shapes.borders.length > 0, 'state borders and the frames of the insets');
+  const mark = (code: string) => shapes.marks[code]!;
+  t.ok(
+    mark('ME')[0] > mark('CA')[0] && mark('ND')[1] < mark('TX')[1],
+    'Maine east of California, North Dakota north of Texas',
+  );
+  const florida = (await app.inject(`${folder}FL.json`)).json() as typeof shapes;
+  t.equal(florida.counties.length, 67);
+  t.ok(
+    florida.counties.every(([fips]) => fips.startsWith('12')),
+    "only Florida's counties",
+  );
+  t.same(Object.keys(florida.marks), ['FL']);
+  t.equal(florida.insets, '', 'no insets for one state');
+  const collier = florida.counties.find(([fips]) => fips === '12021')!;
+  const nassau = florida.counties.find(([fips]) => fips === '12089')!;
+  const y = ([, d]: [string, string]) => Number(/^M-?\d+ (-?\d+)/.exec(d)![1]);
+  t.ok(y(collier) > y(nassau), 'Collier (south-west) is drawn below Nassau (north-east)');
+  t.equal((await app.inject(`${folder}ZZ.json`)).statusCode, 404, 'no map of an unknown state');
 
   const page = await app.inject('/graphiql');
   t.match(page.body, '/vendor/graphiql.min.js');
