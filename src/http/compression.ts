@@ -26,7 +26,8 @@ import fp from 'fastify-plugin';
 export type Encoding = 'br' | 'gzip' | 'identity';
 
 // Quality 5 (of 11) and level 6 (zlib's default): most of the gain for a fraction of the time of the highest
-// settings, which matters on the first request of an entry (the county GeoJSON and the explorer's map above all) and on streams.
+// settings, which matters on the first request of an entry (the county GeoJSON and the explorer's map above all)
+// and on streams.
 const BROTLI: BrotliOptions = { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } };
 const GZIP: ZlibOptions = { level: 6 };
 

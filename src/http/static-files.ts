@@ -1,7 +1,8 @@
-// Files the service serves as they are: the explorer's own pages and scripts (public/) and the browser libraries
-// it and GraphiQL use, read from their npm packages (node_modules), so that no page loads anything from outside the
-// service, and files the service computes once (the explorer's projected map). Each file is read once, on its first request, and answers conditional GETs by a hash of its bytes;
-// it is compressed once per coding a client asks for.
+// Files the service serves as they are: the explorer's own pages and scripts (public/), the browser libraries
+// GraphiQL uses, read from their npm packages (node_modules), so that no page loads anything from outside the
+// service, and files the service computes once (the explorer's projected maps). Each file is read or made once, on
+// its first request, and answers conditional GETs by a hash of its bytes; it is compressed once per coding a client
+// asks for.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
