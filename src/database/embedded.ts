@@ -58,7 +58,8 @@ function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` is running (whoever owns it). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import JSZip from 'jszip';
 import type pg from 'pg';
+import { isAlive } from '../database/embedded.ts';
 import { csvDocument, type CsvColumn, type CsvValue } from '../renderers/csv.ts';
 import { citationCff, citationText, datapackage, readme, type ReleaseFile, type ReleaseInfo } from './documents.ts';
 
@@ -74,20 +75,11 @@ function csvOf(resource: ReleaseResource, rows: Row[]): Buffer {
 /** The scratch folder of one build: `ice-287g-release-<pid>-XXXXXX` in the OS temp folder. */
 export const SCRATCH_PREFIX = 'ice-287g-release-';
 
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes the scratch folders of processes that are gone: killed mid-build, their `finally` never ran. */
 async function removeOrphanedScratch(): Promise<void> {
   for (const name of await readdir(tmpdir()).catch(() => [])) {
     const pid = Number(name.startsWith(SCRATCH_PREFIX) ? name.slice(SCRATCH_PREFIX.length).split('-')[0] : Number.NaN);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !running(pid))
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid))
       await rm(join(tmpdir(), name), { recursive: true, force: true });
   }
 }

@@ -2,6 +2,7 @@
 // from their npm packages, and clear 404s.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
+import type { MapShapes } from '../../src/reference/map-shapes.ts';
 import { testApp } from '../helpers/app.ts';
 
 const PACKAGE_VERSION = (
@@ -73,15 +74,7 @@ t.test('browser libraries come from npm packages, with validators', async (t) =>
   );
   const nation = await app.inject(`${folder}US.json`);
   t.equal(nation.headers['cache-control'], 'public, max-age=31536000, immutable', 'kept for good');
-  const shapes = nation.json() as {
-    width: number;
-    height: number;
-    unit: number;
-    counties: [string, string][];
-    borders: string;
-    insets: string;
-    marks: Record<string, [number, number]>;
-  };
+  const shapes = nation.json() as MapShapes;
   t.equal(shapes.counties.length, 3233, 'every county and equivalent, territories included');
   const starts = shapes.counties.map(([, d]) => /^M(-?\d+) (-?\d+)l/.exec(d)!.slice(1).map(Number) as [number, number]);
   t.ok(
