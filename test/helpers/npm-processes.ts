@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { waitFor } from './wait.ts';
 import type { ServiceProcess } from './processes.ts';
 
 /** `npm ...args` in the repository, with this environment (DATABASE_URL unset unless given). */
@@ -22,18 +23,15 @@ export function npmRun(args: string[], env: Record<string, string>): ServiceProc
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
-/** Polls `check` every 50 ms until it is true; throws `message` after `timeoutMs`. */
+/** waitFor (helpers/wait.ts) for a condition, answering how long it took: a stop's time is what these tests judge. */
 export async function waitUntil(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
   message: string,
 ): Promise<number> {
   const started = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`${message} (after ${timeoutMs} ms)`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(message, check, { timeoutMs });
+  return Date.now() - started;
 }
 
 function parentOf(pid: number): number | undefined {
