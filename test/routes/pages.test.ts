@@ -17,6 +17,20 @@ t.test('/ serves the explorer to a browser and an index of the API to a program'
   t.match(page.headers['content-type'], /^text\/html/);
   t.match(page.body, 'data-testid="active-count"');
   t.equal(page.headers.vary, 'accept, accept-language, Accept-Encoding');
+  // The page names every module its script imports, so the browser fetches them at once rather than one import
+  // after another (a round trip each on a phone).
+  const imports = new Set<string>();
+  const follow = (name: string) => {
+    if (imports.has(name)) return;
+    imports.add(name);
+    const source = readFileSync(new URL(`../../public/explorer/${name}`, import.meta.url), 'utf8');
+    for (const [, imported] of source.matchAll(/^import .* from '\.\/([\w-]+\.js)';$/gm)) follow(imported!);
+  };
+  follow('explorer.js');
+  const preloaded = [...page.body.matchAll(/<link rel="modulepreload" href="\/explorer\/([\w-]+\.js)">/g)].map(
+    ([, name]) => name!,
+  );
+  t.same(preloaded.sort(), [...imports].sort(), 'the explorer preloads its script and every module it imports');
 
   for (const accept of [undefined, '*/*', 'application/json']) {
     const index = await app.inject({ url: '/', headers: accept ? { accept } : {} });
