@@ -71,14 +71,18 @@ function features(object: 'counties' | 'states'): Feature<Geometry, { name: stri
   return collection.features as Feature<Geometry, { name: string }>[];
 }
 
-/** The county shapes, each with its 5-digit FIPS as id. */
+let countyShapes: Feature<Geometry, { name: string }>[] | undefined;
+/** The county shapes, each with its 5-digit FIPS as id (decoded once). */
 export function countyFeatures(): Feature<Geometry, { name: string }>[] {
-  return features('counties').map((county) => ({ ...county, id: String(county.id).padStart(5, '0') }));
+  countyShapes ??= features('counties').map((county) => ({ ...county, id: String(county.id).padStart(5, '0') }));
+  return countyShapes;
 }
 
-/** The state and territory shapes, each with its 2-digit FIPS as id. */
+let stateShapes: Feature<Geometry, { name: string }>[] | undefined;
+/** The state and territory shapes, each with its 2-digit FIPS as id (decoded once). */
 export function stateFeatures(): Feature<Geometry, { name: string }>[] {
-  return features('states').map((state) => ({ ...state, id: String(state.id).padStart(2, '0') }));
+  stateShapes ??= features('states').map((state) => ({ ...state, id: String(state.id).padStart(2, '0') }));
+  return stateShapes;
 }
 
 let counties: CountyRecord[] | undefined;

@@ -15,8 +15,8 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { STATES } from '../domain/states.ts';
 import { countyFeatures, stateCentroids, stateFeatures } from './geography.ts';
 
-export const MAP_WIDTH = 960;
-export const MAP_HEIGHT = 600;
+const MAP_WIDTH = 960;
+const MAP_HEIGHT = 600;
 const MARGIN = 10;
 /** Path coordinates are in units of half a pixel of the frame. */
 const UNIT = 0.5;
@@ -99,15 +99,11 @@ function pathOf(projection: GeoProjection, object: Feature | FeatureCollection):
   return writer.result();
 }
 
-const shapes = new Map<string, MapShapes>();
-
 /**
- * The map of `scope`: 'US' for the nation, or a state's postal code. Undefined for any other scope. Computed on its
- * first use, then kept.
+ * The map of `scope`: 'US' for the nation, or a state's postal code. Undefined for any other scope. Computed anew
+ * on each call: the route that serves it keeps its bytes (src/routes/pages.ts).
  */
 export function mapShapes(scope: string): MapShapes | undefined {
-  const cached = shapes.get(scope);
-  if (cached) return cached;
   const state = STATES.find((item) => item.code === scope);
   if (scope !== 'US' && !state) return undefined;
   const stateShapes = stateFeatures().filter((feature) => !state || feature.id === state.fips);
@@ -139,7 +135,7 @@ export function mapShapes(scope: string): MapShapes | undefined {
     const point = projection([centroid.lon, centroid.lat]);
     if (point) marks[code] = [Math.round(point[0] * 10) / 10, Math.round(point[1] * 10) / 10];
   }
-  const map: MapShapes = {
+  return {
     width: MAP_WIDTH,
     height: MAP_HEIGHT,
     unit: UNIT,
@@ -148,8 +144,6 @@ export function mapShapes(scope: string): MapShapes | undefined {
     insets,
     marks,
   };
-  shapes.set(scope, map);
-  return map;
 }
 
 /** Every scope mapShapes answers: 'US' and each state's postal code. */
