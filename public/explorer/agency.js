@@ -2,7 +2,7 @@
 // of their events each citing its real source (the ICE list with file and row, or the historical source with its
 // title and line), and the oversight reports that name it with what they found. Reads /v1/agencies/{id},
 // /v1/agreements/{id} and /v1/reports/{id}.
-import { el, getJson } from './api.js';
+import { compareDays, el, getJson } from './api.js';
 import { wireEmbedButton } from './embed-snippet.js';
 import { eventSentence, formatDate, formatNumber, modelName, t, withLang } from './i18n.js';
 
@@ -78,7 +78,7 @@ async function render() {
   const historicalSources = new Map(details.flatMap(({ data }) => (data.historical_sources ?? []).map((source) => [source.id, source])));
   const events = details
     .flatMap(({ data }) => data.events.map((event) => ({ ...event, model: data.model })))
-    .sort((a, b) => a.occurred_on.localeCompare(b.occurred_on) || a.id - b.id);
+    .sort((a, b) => compareDays(a.occurred_on, b.occurred_on) || a.id - b.id);
   const place = agency.county_name ? `${agency.county_name}, ${agency.state}` : t('agency.statewide', { state: agency.state });
   const reportsById = new Map(reports.map(({ data }) => [data.id, data]));
   const placeLink = withLang(agency.county_fips ? `/?state=${agency.state}&county=${agency.county_fips}` : `/?state=${agency.state}`);
@@ -111,7 +111,7 @@ async function render() {
     table(
       t('agency.namesCaption'),
       [t('agency.name'), t('agency.firstSeen'), t('agency.lastSeen')],
-      [...agency.aliases].sort((a, b) => a.first_seen_on.localeCompare(b.first_seen_on)).map((alias) => [alias.name, formatDate(alias.first_seen_on), formatDate(alias.last_seen_on)]),
+      [...agency.aliases].sort((a, b) => compareDays(a.first_seen_on, b.first_seen_on)).map((alias) => [alias.name, formatDate(alias.first_seen_on), formatDate(alias.last_seen_on)]),
     ),
     el('h3', {}, t('agency.agreements')),
     table(

@@ -3,7 +3,7 @@
 // moving the date. From ICE's first list of 2021 the counts are known at every list, so they are lines (one point a
 // month); before it the sources are snapshots years apart, so they are drawn as dots, never joined. The same numbers
 // are in a table for screen readers and for copying.
-import { el, getJson, queryString } from './api.js';
+import { compareDays, el, getJson, queryString } from './api.js';
 import { formatDate, formatNumber, formatYear, modelName, t } from './i18n.js';
 
 // The chart is drawn at its container's width (labels keep their size on a phone), 960 at most; on a phone it is
@@ -52,7 +52,7 @@ export async function loadChartPoints(view, allModels, firstListDate) {
   const before = snapshots
     .filter((stats) => stats.as_of)
     .map((stats) => ({ date: stats.as_of, total: stats.active_agreements, byModel: stats.by_model, snapshot: true }));
-  const points = [...new Map([...before, ...byDate.values()].map((point) => [point.date, point])).values()].sort((a, b) => a.date.localeCompare(b.date));
+  const points = [...new Map([...before, ...byDate.values()].map((point) => [point.date, point])).values()].sort((a, b) => compareDays(a.date, b.date));
   return { points, models };
 }
 
@@ -61,9 +61,11 @@ const dayValue = (day) => Date.parse(`${day}T00:00:00Z`);
 /**
  * Draws the chart into `container` and its table into `tableContainer`. `points`: [{ date, total, byModel, snapshot }]
  * in date order (snapshot: a pre-2021 source's date); `models`: the model codes to draw; `chosen`: the date marked.
+ * `width`: the container's width when the caller measured it (reading it here, while the page is still being drawn,
+ * would make the browser lay out the whole page in this task).
  */
-export function drawChart(container, tableContainer, { points, models, chosen, onChoose }) {
-  const WIDTH = Math.round(Math.min(MAX_WIDTH, Math.max(300, container.clientWidth || MAX_WIDTH)));
+export function drawChart(container, tableContainer, { points, models, chosen, onChoose, width = container.clientWidth }) {
+  const WIDTH = Math.round(Math.min(MAX_WIDTH, Math.max(300, width || MAX_WIDTH)));
   const HEIGHT = WIDTH < 700 ? Math.round((WIDTH * 2) / 3) : Math.round((WIDTH * 300) / 960);
   const last = points.at(-1)?.date ?? chosen ?? FIRST_YEAR;
   const x0 = dayValue(FIRST_YEAR);
@@ -125,6 +127,18 @@ export function drawChart(container, tableContainer, { points, models, chosen, o
     el('li', {}, el('span', { class: 'swatch line chosen' }), t('chart.chosen')),
   );
   const headers = [t('chart.date'), ...models.map((code) => modelName(code)), t('chart.total')];
+  // The table's rows are made when a reader opens it (hundreds of cells a phone need not lay out before).
+  const rows = () =>
+    points.map((point) =>
+      el(
+        'tr',
+        { class: point.date === chosen ? 'chosen-row' : undefined },
+        el('th', { scope: 'row', 'data-label': headers[0] }, el('button', { type: 'button', class: 'link', 'data-date': point.date }, formatDate(point.date))),
+        models.map((code, index) => el('td', { 'data-label': headers[index + 1] }, formatNumber(point.byModel[code] ?? 0))),
+        el('td', { 'data-label': headers.at(-1) }, formatNumber(point.total)),
+      ),
+    );
+  const body = el('tbody', {});
   const table = el(
     'details',
     { class: 'chart-table' },
@@ -132,27 +146,12 @@ export function drawChart(container, tableContainer, { points, models, chosen, o
     el(
       'div',
       { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('chart.tableCaption') },
-      el(
-        'table',
-        { 'data-testid': 'chart-table' },
-        el('caption', {}, t('chart.tableCaption')),
-        el('thead', {}, el('tr', {}, headers.map((header) => el('th', { scope: 'col' }, header)))),
-        el(
-          'tbody',
-          {},
-          points.map((point) =>
-            el(
-              'tr',
-              { class: point.date === chosen ? 'chosen-row' : undefined },
-              el('th', { scope: 'row', 'data-label': headers[0] }, el('button', { type: 'button', class: 'link', 'data-date': point.date }, formatDate(point.date))),
-              models.map((code, index) => el('td', { 'data-label': headers[index + 1] }, formatNumber(point.byModel[code] ?? 0))),
-              el('td', { 'data-label': headers.at(-1) }, formatNumber(point.total)),
-            ),
-          ),
-        ),
-      ),
+      el('table', { 'data-testid': 'chart-table' }, el('caption', {}, t('chart.tableCaption')), el('thead', {}, el('tr', {}, headers.map((header) => el('th', { scope: 'col' }, header)))), body),
     ),
   );
+  table.addEventListener('toggle', () => {
+    if (table.open && !body.firstChild) body.append(...rows());
+  });
   table.addEventListener('click', (event) => {
     const date = event.target.closest?.('button[data-date]')?.getAttribute('data-date');
     if (date) onChoose(date);

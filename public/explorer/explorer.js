@@ -110,6 +110,7 @@ async function render() {
   $('state').value = view.state;
   if (view.as_of) $('as_of').value = view.as_of;
   document.body.setAttribute('aria-busy', 'true');
+  const chartWidth = $('chart').clientWidth; // measured before the map is drawn (drawChart)
   try {
     const filters = { as_of: view.as_of, model: view.model, state: view.state };
     const [stats, counts, changes, mapShapes] = await Promise.all([
@@ -137,7 +138,7 @@ async function render() {
       renderTablePage(token),
       renderStatewide(counts.statewide, token),
       renderCounty(token, asOf),
-      renderChart(token, asOf),
+      renderChart(token, asOf, chartWidth),
     ]);
   } catch (error) {
     showError(error);
@@ -245,10 +246,10 @@ async function renderTablePage(token) {
 }
 
 /** The chart for the view's filters (state, county, model), the chosen date marked. */
-async function renderChart(token, asOf) {
+async function renderChart(token, asOf, width) {
   const { points, models } = await loadChartPoints(view, reference.models, reference.listDates[0]);
   if (token !== renderCount) return;
-  drawChart($('chart'), $('chart-table'), { points, models, chosen: asOf, onChoose: (date) => setView({ as_of: date }) });
+  drawChart($('chart'), $('chart-table'), { points, models, chosen: asOf, width, onChoose: (date) => setView({ as_of: date }) });
 }
 
 async function renderCounty(token, asOf) {

@@ -1,14 +1,17 @@
 // The county map: the Census 2023 shapes the service uses, projected by the service (src/reference/map-shapes.ts:
 // the nation in an Albers projection with Alaska, Hawaii and the territories as insets, one state or territory
 // fitted on its own) and served as finished SVG outlines, one file per scope. The page only draws them: no map
-// library, and the drawing yields to the browser between batches, so that the page stays responsive while 3,233
-// counties arrive. No tiles: the shapes are the map.
+// library; the counties without agreements are one shape, and the shaded ones arrive in batches, the drawing
+// yielding to the browser between them, so that the page stays responsive. No tiles: the shapes are the map.
 import { el, getJson, queryString } from './api.js';
 import { formatNumber, t } from './i18n.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-/** Counties drawn between two yields to the browser. */
-const BATCH = 400;
+/**
+ * Characters of outlines drawn between two yields to the browser: the browser's work (reading the outlines, laying
+ * out and painting them) grows with their length, and a batch stays well under the 50 ms that makes a phone lag.
+ */
+const BATCH_CHARACTERS = 25_000;
 
 /** Colour classes by number of active agreements in a county; the legend reads them too. */
 export const BUCKETS = [
@@ -26,6 +29,21 @@ function svg(tag, attributes = {}) {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
   return node;
+}
+
+/** `counties` ([FIPS, path]) cut into runs of about BATCH_CHARACTERS of outline. */
+function inBatches(counties) {
+  const batches = [];
+  let size = BATCH_CHARACTERS;
+  for (const county of counties) {
+    if (size >= BATCH_CHARACTERS) {
+      batches.push([]);
+      size = 0;
+    }
+    batches.at(-1).push(county);
+    size += county[1].length;
+  }
+  return batches;
 }
 
 /** Lets the browser render a frame and answer input before the next batch of work (a hidden page waits). */
@@ -66,12 +84,27 @@ export async function loadCounts({ as_of: asOf, model, state }) {
   };
 }
 
+/** Each county's outline as a Path2D, for finding the county under a point; made on the first click, once per map. */
+const hitPaths = new WeakMap();
+let hitContext;
+
+/** The FIPS of the county of `shapes` at `point` (in the outlines' units), or undefined. */
+function countyAt(shapes, point) {
+  if (!hitPaths.has(shapes)) hitPaths.set(shapes, shapes.counties.map(([fips, d]) => [fips, new Path2D(d)]));
+  hitContext ??= document.createElement('canvas').getContext('2d');
+  return hitPaths.get(shapes).find(([, path]) => hitContext.isPointInPath(path, point.x, point.y))?.[0];
+}
+
 /**
  * Draws `shapes` (loadShapes) into `container`: counties shaded by `counts` (FIPS → active agreements), statewide
  * agreements as a numbered circle on their state (`statewide`: state code → agreements; `states`: their names),
  * `selected` outlined.
  * `onSelect(fips)` runs when a county is clicked or chosen with the keyboard. Resolves when the map is in place;
  * `isCurrent()` false (a newer view was asked for meanwhile) stops it early.
+ *
+ * The counties without agreements (most of the 3,233) are one shape, so that a phone lays out a few hundred elements
+ * rather than thousands: a click on it finds its county by the outlines (countyAt). The shaded counties and the
+ * selected one are shapes of their own, named and reachable with the keyboard (Tab, then Enter).
  */
 export async function drawMap(container, shapes, { counts, countyNames, statewide, states, selected, onSelect, isCurrent = () => true }) {
   const map = svg('svg', { viewBox: `0 0 ${shapes.width} ${shapes.height}`, role: 'group', 'aria-label': t('map.label') });
@@ -79,7 +112,9 @@ export async function drawMap(container, shapes, { counts, countyNames, statewid
   const outlines = svg('g', { transform: `scale(${shapes.unit})` });
   const countyLayer = svg('g', { class: 'counties' });
   countyLayer.addEventListener('click', (event) => {
-    const fips = event.target.getAttribute?.('data-fips');
+    const fips =
+      event.target.getAttribute?.('data-fips') ??
+      countyAt(shapes, new DOMPoint(event.clientX, event.clientY).matrixTransform(outlines.getScreenCTM().inverse()));
     if (fips) onSelect(fips);
   });
   countyLayer.addEventListener('keydown', (event) => {
@@ -89,31 +124,44 @@ export async function drawMap(container, shapes, { counts, countyNames, statewid
       onSelect(fips);
     }
   });
+  // A pointer over a shaded county shows its name and count: the tooltip is made when first asked for, not for
+  // every county up front.
+  countyLayer.addEventListener('pointerover', (event) => {
+    const label = event.target.getAttribute?.('aria-label');
+    if (!label || event.target.firstChild) return;
+    const title = svg('title');
+    title.textContent = label;
+    event.target.append(title);
+  });
+  // Two layers, so that the shaded counties (drawn first: they are the news) lie over the empty ones.
+  const emptyLayer = svg('g');
+  const shadedLayer = svg('g');
+  countyLayer.append(emptyLayer, shadedLayer);
   outlines.append(countyLayer);
   map.append(outlines);
-  // The first batch replaces the old map; the others are added to the page as they are made, so that the browser
-  // lays out and paints a batch at a time.
-  for (let start = 0; start < shapes.counties.length; start += BATCH) {
-    const batch = document.createDocumentFragment();
-    for (const [fips, d] of shapes.counties.slice(start, start + BATCH)) {
-      const count = counts.get(fips) ?? 0;
-      const shape = svg('path', { d, class: `county ${bucket(count)}${fips === selected ? ' selected' : ''}`, 'data-fips': fips });
-      if (count > 0) {
-        // Shaded counties are named and reachable with the keyboard too (Tab, then Enter); the table lists them all.
-        // Empty ones stay bare: a title on each of 3,000 shapes would double the page's elements.
-        const title = svg('title');
-        title.textContent = t('map.countyTitle', { name: countyNames.get(fips) ?? fips, count: formatNumber(count) });
-        shape.append(title);
-        shape.setAttribute('tabindex', '0');
-        shape.setAttribute('role', 'button');
-        shape.setAttribute('aria-label', title.textContent);
-      }
-      batch.append(shape);
+  container.replaceChildren(map);
+
+  const shaded = shapes.counties.filter(([fips]) => (counts.get(fips) ?? 0) > 0 || fips === selected);
+  const drawn = new Set(shaded.map(([fips]) => fips));
+  const empty = shapes.counties.filter(([fips]) => !drawn.has(fips));
+  const countyShape = ([fips, d]) => {
+    const count = counts.get(fips) ?? 0;
+    const shape = svg('path', { d, class: `county ${bucket(count)}${fips === selected ? ' selected' : ''}`, 'data-fips': fips });
+    if (count > 0) {
+      shape.setAttribute('tabindex', '0');
+      shape.setAttribute('role', 'button');
+      shape.setAttribute('aria-label', t('map.countyTitle', { name: countyNames.get(fips) ?? fips, count: formatNumber(count) }));
     }
-    countyLayer.append(batch);
-    if (start === 0) container.replaceChildren(map);
+    return shape;
+  };
+  const batches = [
+    ...inBatches(shaded).map((batch) => () => shadedLayer.append(...batch.map(countyShape))),
+    ...inBatches(empty).map((batch) => () => emptyLayer.append(svg('path', { d: batch.map(([, d]) => d).join(''), class: 'county b0 empty' }))),
+  ];
+  for (const draw of batches) {
     await yieldToBrowser();
     if (!isCurrent()) return;
+    draw();
   }
   outlines.append(svg('path', { class: 'state-borders', d: shapes.borders }));
   if (shapes.insets) outlines.append(svg('path', { class: 'insets', d: shapes.insets }));
@@ -133,7 +181,6 @@ export async function drawMap(container, shapes, { counts, countyNames, statewid
     marks.append(mark);
   }
   map.append(marks);
-  if (shapes.counties.length === 0) container.replaceChildren(map);
 }
 
 /** The legend's items, for the page to place. */

@@ -1,4 +1,7 @@
 // The explorer in a real browser, as a reporter uses it: the count for a date, a shared link, a county, an agency.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// (The DOM types are for the functions this file runs inside Chromium with page.evaluate.)
 import t from 'tap';
 import { testApp } from '../helpers/app.ts';
 import { launchBrowser, listen, screenshot, skipWithoutBrowser } from '../helpers/browser.ts';
@@ -43,18 +46,122 @@ t.test(
       );
     });
 
-    t.test('every territory is drawn', async (t) => {
-      for (const [fips, name] of [
-        ['66010', 'Guam'],
-        ['69110', 'Northern Mariana Islands (Saipan)'],
-        ['60010', 'American Samoa'],
-        ['72127', 'Puerto Rico'],
-        ['78030', 'Virgin Islands'],
-        ['02020', 'Alaska'],
-        ['15003', 'Hawaii'],
-      ]) {
-        const box = await page.locator(`path[data-fips="${fips}"]`).boundingBox();
-        t.ok(box && box.width > 0 && box.height > 0 && box.x >= 0 && box.y >= 0, `${name} is on the map`);
+    t.test('every territory is drawn, and a click on a county without agreements chooses it', async (t) => {
+      // The counties without agreements are drawn as a few shapes, not one element each: a click finds its county
+      // by the outlines. For each place: a point inside its outline, on the screen, then a real click there.
+      const tall = await browser.newPage({ width: 1280, height: 1400 });
+      await tall.goto(`${origin}/?as_of=2025-03-15`);
+      await tall.locator('path.state-borders').waitFor({ state: 'attached' });
+      t.ok(await tall.locator('path.county.empty').count(), 'the empty counties are drawn');
+      const clicked: string[] = [];
+      for (const [fips, name, state] of [
+        ['66010', 'Guam', 'GU'],
+        ['69110', 'Northern Mariana Islands (Saipan)', 'MP'],
+        ['60010', 'American Samoa', 'AS'],
+        ['72127', 'Puerto Rico', 'PR'],
+        ['78030', 'Virgin Islands', 'VI'],
+        ['02020', 'Alaska', 'AK'],
+        ['15003', 'Hawaii', 'HI'],
+      ] as const) {
+        // A click redraws the map (the chosen county outlined): each county is looked for in a finished map.
+        await tall.locator('path.state-borders').waitFor({ state: 'attached' });
+        const found = await tall.evaluate(async (fips) => {
+          const folder = document.querySelector('meta[name="map-shapes"]')!.getAttribute('content');
+          const shapes = (await (await fetch(`${folder}US.json`)).json()) as { counties: [string, string][] };
+          const outline = shapes.counties.find(([code]) => code === fips)?.[1];
+          if (!outline) return null;
+          const drawn = [...document.querySelectorAll('#map path.county')].some((shape) =>
+            shape.getAttribute('d')!.includes(outline),
+          );
+          const probe = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+          probe.setAttribute('d', outline);
+          probe.setAttribute('fill', 'none');
+          document.querySelector('#map g.counties')!.append(probe);
+          const box = probe.getBBox();
+          const toScreen = probe.getScreenCTM()!;
+          const corner = (x: number, y: number) => new DOMPoint(x, y).matrixTransform(toScreen);
+          const [from, to] = [corner(box.x, box.y), corner(box.x + box.width, box.y + box.height)];
+          const frame = document.querySelector('#map svg')!.getBoundingClientRect();
+          const inFrame =
+            from.x >= frame.left &&
+            from.y >= frame.top &&
+            to.x <= frame.right &&
+            to.y <= frame.bottom &&
+            to.x > from.x &&
+            to.y > from.y;
+          // A whole pixel of the screen (a click's position is one) whose middle is inside the outline, not under a
+          // statewide agencies' mark (it lies over a state's middle).
+          const step = Math.max(1, Math.floor((to.x - from.x) / 24));
+          let point: { x: number; y: number } | null = null;
+          for (let x = Math.ceil(from.x); x <= to.x && !point; x += step) {
+            for (let y = Math.ceil(from.y); y <= to.y && !point; y += step) {
+              const inside = probe.isPointInFill(new DOMPoint(x, y).matrixTransform(toScreen.inverse()));
+              if (inside && document.elementFromPoint(x, y)?.closest('.counties')) point = { x, y };
+            }
+          }
+          probe.remove();
+          return { drawn, inFrame, point };
+        }, fips);
+        t.ok(found?.drawn && found.inFrame, `${name} is drawn, inside the map's frame`, { found });
+        if (!t.ok(found?.point, `${name} has a point to click`) || !found?.point) continue;
+        await tall.mouse.click(found.point.x, found.point.y);
+        await tall.waitForURL(new RegExp(`county=${fips}`));
+        await tall
+          .getByTestId('county-panel')
+          .locator('h3')
+          .filter({ hasText: new RegExp(`, ${state}$`) })
+          .waitFor();
+        clicked.push(fips);
+      }
+      t.same(clicked, ['66010', '69110', '60010', '72127', '78030', '02020', '15003'], 'a click chose each of them');
+      await tall.close();
+    });
+
+    t.test("the chart's table is made when opened, and a date in it moves the view", async (t) => {
+      await page.goto(`${origin}/?as_of=2025-03-15`);
+      await page.locator('[data-testid=chart] svg').waitFor();
+      const rows = page.getByTestId('chart-table').locator('tbody tr');
+      t.equal(await rows.count(), 0, 'no rows before the table is opened');
+      await page.locator('.chart-table summary').click();
+      await rows.first().waitFor();
+      t.equal(
+        await rows.count(),
+        await page.locator('[data-testid=chart] circle.target').count(),
+        'a row per point of the chart',
+      );
+      // The monthly points are month ends.
+      const april = rows.locator('button', { hasText: 'Apr 30, 2025' });
+      t.equal(await april.getAttribute('data-date'), '2025-04-30');
+      await april.click();
+      await page.waitForURL(/as_of=2025-04-30/);
+      t.equal(await page.locator('#as_of').inputValue(), '2025-04-30');
+    });
+
+    t.test('dates and counts read as Intl writes them, in English and in Spanish', async (t) => {
+      for (const lang of ['en', 'es']) {
+        const reader = await browser.newPage();
+        await reader.goto(`${origin}/?lang=${lang}`);
+        await reader.getByTestId('active-count').filter({ hasText: /^\d/ }).waitFor();
+        const differences = await reader.evaluate(async (lang) => {
+          const i18n = '/explorer/i18n.js'; // the page's own module (a URL of the service)
+          const { formatDate, formatNumber } = (await import(i18n)) as {
+            formatDate(day: string): string;
+            formatNumber(value: number): string;
+          };
+          const dates = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' });
+          const numbers = new Intl.NumberFormat(lang);
+          const differences: string[] = [];
+          for (let time = Date.UTC(2024, 0, 1); time < Date.UTC(2025, 0, 1); time += 86_400_000) {
+            const day = new Date(time).toISOString().slice(0, 10);
+            if (formatDate(day) !== dates.format(new Date(time))) differences.push(`${day}: ${formatDate(day)}`);
+          }
+          for (const value of [0, 7, 12, 999, 1000, 1492, 9999, 10000, 12345, 999999, 1234567, -1234, -12345]) {
+            if (formatNumber(value) !== numbers.format(value)) differences.push(`${value}: ${formatNumber(value)}`);
+          }
+          return differences;
+        }, lang);
+        t.same(differences, [], `${lang}: every day of 2024 and counts of every length`);
+        await reader.close();
       }
     });
 
