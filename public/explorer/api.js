@@ -30,6 +30,11 @@ export function queryString(parameters) {
   return text ? `?${text}` : '';
 }
 
+/** Resolves once the browser has drawn a frame and could answer input: work split by it never blocks a phone long. */
+export function nextFrame() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 /**
  * Orders YYYY-MM-DD days (they sort as text). Not localeCompare: a page's first collation loads the locale's data,
  * a pause a phone feels.

@@ -3,7 +3,7 @@
 // reproduces it. Every number comes from the public API, and only what is shown is loaded: the count from
 // /v1/stats, the map from one aggregate per county (/v1/counties) and per state (/v1/states), the table a page at a
 // time (/v1/agreements), the chart from /v1/stats/timeseries, the list dates from /v1/lists/dates.
-import { el, getJson, queryString } from './api.js';
+import { el, getJson, nextFrame, queryString } from './api.js';
 import { drawChart, loadChartPoints } from './chart.js';
 import { wireEmbedButton } from './embed-snippet.js';
 import { eventSentence, formatDate, formatNumber, lang, modelName, t, withLang } from './i18n.js';
@@ -110,14 +110,18 @@ async function render() {
   $('state').value = view.state;
   if (view.as_of) $('as_of').value = view.as_of;
   document.body.setAttribute('aria-busy', 'true');
-  const chartWidth = $('chart').clientWidth; // measured before the map is drawn (drawChart)
   try {
     const filters = { as_of: view.as_of, model: view.model, state: view.state };
-    const [stats, counts, changes, mapShapes] = await Promise.all([
-      getJson(`/v1/stats${queryString(filters)}`),
-      loadCounts(filters),
-      getJson(`/v1/changes${queryString({ model: view.model, state: view.state, limit: '12' })}`),
-      shapesOf(view.state),
+    // The work below comes in steps with a frame between them (nextFrame), so a phone never waits long. After the
+    // first frame the page's layout is fresh, and the chart's width costs nothing to read (drawChart).
+    const [[stats, counts, changes, mapShapes], chartWidth] = await Promise.all([
+      Promise.all([
+        getJson(`/v1/stats${queryString(filters)}`),
+        loadCounts(filters),
+        getJson(`/v1/changes${queryString({ model: view.model, state: view.state, limit: '12' })}`),
+        shapesOf(view.state),
+      ]),
+      nextFrame().then(() => $('chart').clientWidth),
     ]);
     if (token !== renderCount) return; // a newer view was asked for meanwhile
     const asOf = stats.as_of ?? '';
@@ -126,6 +130,8 @@ async function render() {
     $('next-list').disabled = !reference.listDates.some((date) => date > $('as_of').value);
     renderSummary(stats);
     renderChanges(changes.data);
+    await nextFrame();
+    if (token !== renderCount) return;
     table = { asOf, total: stats.active_agreements, cursors: [''], page: 0, countyNames: counts.countyNames };
     await Promise.all([
       drawMap($('map'), mapShapes, {

@@ -3,7 +3,7 @@
 // fitted on its own) and served as finished SVG outlines, one file per scope. The page only draws them: no map
 // library; the counties without agreements are one shape, and the shaded ones arrive in batches, the drawing
 // yielding to the browser between them, so that the page stays responsive. No tiles: the shapes are the map.
-import { el, getJson, queryString } from './api.js';
+import { el, getJson, nextFrame, queryString } from './api.js';
 import { formatNumber, t } from './i18n.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -45,9 +45,6 @@ function inBatches(counties) {
   }
   return batches;
 }
-
-/** Lets the browser render a frame and answer input before the next batch of work (a hidden page waits). */
-const yieldToBrowser = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 /** The projected map of a state (its postal code), or of the nation when `state` is empty. */
 export async function loadShapes(state) {
@@ -159,7 +156,7 @@ export async function drawMap(container, shapes, { counts, countyNames, statewid
     ...inBatches(empty).map((batch) => () => emptyLayer.append(svg('path', { d: batch.map(([, d]) => d).join(''), class: 'county b0 empty' }))),
   ];
   for (const draw of batches) {
-    await yieldToBrowser();
+    await nextFrame();
     if (!isCurrent()) return;
     draw();
   }
