@@ -3,7 +3,9 @@
 // incremental list (that one: with the pending list of its day loaded, it
 // would be a late list, placed before it), both through ingestFiles as
 // `npm run ingest -- --dir/--file` runs them, each in a process of its own
-// (bench/ingestion-step.ts) with its peak RSS. Writes bench/results/ingest.json.
+// (bench/ingestion-step.ts) with its peak RSS; and that list again in a process
+// that has ingested one before, as the running service's scheduler does.
+// Writes bench/results/ingest.json.
 // (A late list and a full --rederive: npm run bench:rederive.)
 // Needs ICE_ARCHIVE_DIR; uses DATABASE_URL's server when set (it creates and
 // drops a scratch database there), else an embedded PostgreSQL under .bench-data/.
@@ -39,6 +41,18 @@ try {
   const backfillFiles = files.slice(0, lastAt).map((file) => file.path);
   const [loadAtStart = 0] = loadavg();
   const backfill = await runStep({ step: 'ingest', databaseUrl, files: backfillFiles });
+  // The same list in a process that has ingested before (the running service's scheduler), on two copies of the
+  // backfilled database (the first takes the untimed run); then in a fresh process, as `npm run ingest -- --file`.
+  const copies = [
+    await createDatabase(adminUrl, 'bench_ingest_warm_up', new URL(databaseUrl).pathname.slice(1)),
+    await createDatabase(adminUrl, 'bench_ingest_warm', new URL(databaseUrl).pathname.slice(1)),
+  ];
+  const warm = await runStep({
+    step: 'ingest',
+    databaseUrl: copies[1]!,
+    warmUpUrl: copies[0]!,
+    files: [last.path],
+  }).finally(() => Promise.all(copies.map((copy) => dropDatabase(adminUrl, copy))));
   const incremental = await runStep({ step: 'ingest', databaseUrl, files: [last.path] });
 
   const results = {
@@ -46,6 +60,7 @@ try {
     machine: { cpus: cpus().length, node: process.version, load_average_1m: [loadAtStart, loadavg()[0]] },
     backfill: { lists: backfillFiles.length, ...backfill },
     incremental: { file: basename(last.path), ...incremental },
+    incremental_in_a_running_service: { file: basename(last.path), seconds: warm.seconds, outcomes: warm.outcomes },
     ratios_to_backfill: {
       incremental_seconds: Number((incremental.seconds / backfill.seconds).toFixed(4)),
       incremental_peak_rss: Number((incremental.peak_rss_mb / backfill.peak_rss_mb).toFixed(3)),
@@ -56,7 +71,8 @@ try {
   console.log(JSON.stringify(results, null, 2));
   console.log(
     `bench:ingest (load average ${loadAtStart.toFixed(1)}): backfill of ${backfillFiles.length} lists ${backfill.seconds} s, ` +
-      `peak RSS ${backfill.peak_rss_mb} MB; one incremental list ${incremental.seconds} s, ${incremental.peak_rss_mb} MB`,
+      `peak RSS ${backfill.peak_rss_mb} MB; one incremental list ${incremental.seconds} s, ${incremental.peak_rss_mb} MB ` +
+      `(${warm.seconds} s in a process that has ingested before)`,
   );
 } finally {
   await dropDatabase(adminUrl, databaseUrl);

@@ -1,6 +1,7 @@
 // The bench's ceilings and baseline, in a process of their own:
-//   GET /bare/:name       a response the service gave, its headers and body (ceiling: Fastify with nothing to compute),
-//   GET /bare-body/:name  its body alone, with Fastify's own headers (and Content-Encoding when it is compressed),
+//   GET|POST /bare/:name       a response the service gave, its headers and body (ceiling: Fastify with nothing to
+//                              compute but the request's JSON body, for a POST),
+//   GET|POST /bare-body/:name  its body alone, with Fastify's own headers (and Content-Encoding when it is compressed),
 //   GET /sql         one hand-written SQL per request (the miss baseline of REST collections).
 // Usage: DATABASE_URL=… PORT=… BARE_DIR=dir-of-{name}.body+{name}.type node --import tsx bench/servers/bare.ts
 import { readdir, readFile } from 'node:fs/promises';
@@ -26,17 +27,26 @@ for (const file of (await readdir(dir)).filter((name) => name.endsWith('.body'))
 }
 
 const app = Fastify({ logger: false });
-app.get<{ Params: { name: string } }>('/bare/:name', async (request, reply) => {
-  const response = responses.get(request.params.name);
-  if (!response) return reply.code(404).send();
-  return reply.headers(response.headers).type(response.type).send(response.body);
+// GET and POST: a POST answer is compared with a bare route that receives the same request (its JSON body parsed).
+app.route<{ Params: { name: string } }>({
+  method: ['GET', 'POST'],
+  url: '/bare/:name',
+  handler: async (request, reply) => {
+    const response = responses.get(request.params.name);
+    if (!response) return reply.code(404).send();
+    return reply.headers(response.headers).type(response.type).send(response.body);
+  },
 });
-app.get<{ Params: { name: string } }>('/bare-body/:name', async (request, reply) => {
-  const response = responses.get(request.params.name);
-  if (!response) return reply.code(404).send();
-  // A compressed body says so (the one header it cannot do without); nothing else but Fastify's own.
-  if (response.headers['content-encoding']) reply.header('content-encoding', response.headers['content-encoding']);
-  return reply.type(response.type).send(response.body);
+app.route<{ Params: { name: string } }>({
+  method: ['GET', 'POST'],
+  url: '/bare-body/:name',
+  handler: async (request, reply) => {
+    const response = responses.get(request.params.name);
+    if (!response) return reply.code(404).send();
+    // A compressed body says so (the one header it cannot do without); nothing else but Fastify's own.
+    if (response.headers['content-encoding']) reply.header('content-encoding', response.headers['content-encoding']);
+    return reply.type(response.type).send(response.body);
+  },
 });
 // The same rows and fields as /v1/agreements?state=…&status=active&limit=50, written by hand: one statement, prepared.
 app.get<{ Querystring: { state?: string } }>('/sql', async (request) => {
