@@ -159,6 +159,7 @@ export async function benchFigures(): Promise<Figures> {
     'bench-ingest-incremental-s': ingest.incremental.seconds.toFixed(2),
     'bench-ingest-peak-mb': String(ingest.backfill.peak_rss_mb),
     'bench-ingest-incremental-peak-mb': String(ingest.incremental.peak_rss_mb),
+    'bench-ingest-incremental-warm-s': ingest.incremental_in_a_running_service.seconds.toFixed(2),
     'bench-soak-date': day(soak.measured_at),
     'bench-soak-requests': count(soak.requests),
     'bench-soak-rps': count(Math.round(soak.requests_per_s)),
@@ -167,6 +168,8 @@ export async function benchFigures(): Promise<Figures> {
     'bench-soak-memory-change': `${soak.memory_mb.change_pct.toFixed(1)}%`,
     'bench-soak-served-ms': String(soak.ingestion.served_after_ms),
     'bench-soak-memory': `${soak.memory_mb.after_warmup} → ${soak.memory_mb.at_end}`,
+    'bench-soak-memory-after-list': `${soak.memory_mb.change_after_list_pct.toFixed(1)}%`,
+    'bench-soak-memory-before-list': `${soak.memory_mb.before_list} → ${soak.memory_mb.at_end}`,
   };
 }
 
