@@ -1,8 +1,8 @@
 // The county map: the Census 2023 shapes the service uses, projected by the service (src/reference/map-shapes.ts:
 // the nation in an Albers projection with Alaska, Hawaii and the territories as insets, one state or territory
 // fitted on its own) and served as finished SVG outlines, one file per scope. The page only draws them: no map
-// library; the counties without agreements are one shape, and the shaded ones arrive in batches, the drawing
-// yielding to the browser between them, so that the page stays responsive. No tiles: the shapes are the map.
+// library; the counties without agreements are a few merged shapes, and everything arrives in batches, the
+// drawing yielding to the browser between them, so that the page stays responsive. No tiles: the shapes are the map.
 import { el, getJson, nextFrame, queryString } from './api.js';
 import { formatNumber, t } from './i18n.js';
 
@@ -99,9 +99,9 @@ function countyAt(shapes, point) {
  * `onSelect(fips)` runs when a county is clicked or chosen with the keyboard. Resolves when the map is in place;
  * `isCurrent()` false (a newer view was asked for meanwhile) stops it early.
  *
- * The counties without agreements (most of the 3,233) are one shape, so that a phone lays out a few hundred elements
- * rather than thousands: a click on it finds its county by the outlines (countyAt). The shaded counties and the
- * selected one are shapes of their own, named and reachable with the keyboard (Tab, then Enter).
+ * The counties without agreements (most of the 3,233) are a few merged shapes, so that a phone lays out a few
+ * hundred elements rather than thousands: a click on one finds its county by the outlines (countyAt). The shaded
+ * counties and the selected one are shapes of their own, named and reachable with the keyboard (Tab, then Enter).
  */
 export async function drawMap(container, shapes, { counts, countyNames, statewide, states, selected, onSelect, isCurrent = () => true }) {
   const map = svg('svg', { viewBox: `0 0 ${shapes.width} ${shapes.height}`, role: 'group', 'aria-label': t('map.label') });
@@ -136,7 +136,6 @@ export async function drawMap(container, shapes, { counts, countyNames, statewid
   countyLayer.append(emptyLayer, shadedLayer);
   outlines.append(countyLayer);
   map.append(outlines);
-  container.replaceChildren(map);
 
   const shaded = shapes.counties.filter(([fips]) => (counts.get(fips) ?? 0) > 0 || fips === selected);
   const drawn = new Set(shaded.map(([fips]) => fips));
@@ -155,10 +154,12 @@ export async function drawMap(container, shapes, { counts, countyNames, statewid
     ...inBatches(shaded).map((batch) => () => shadedLayer.append(...batch.map(countyShape))),
     ...inBatches(empty).map((batch) => () => emptyLayer.append(svg('path', { d: batch.map(([, d]) => d).join(''), class: 'county b0 empty' }))),
   ];
-  for (const draw of batches) {
+  for (const [index, draw] of batches.entries()) {
     await nextFrame();
     if (!isCurrent()) return;
     draw();
+    // The old map stays until the new one has its first batch (no blank frame when the date changes).
+    if (index === 0) container.replaceChildren(map);
   }
   outlines.append(svg('path', { class: 'state-borders', d: shapes.borders }));
   if (shapes.insets) outlines.append(svg('path', { class: 'insets', d: shapes.insets }));
@@ -178,6 +179,7 @@ export async function drawMap(container, shapes, { counts, countyNames, statewid
     marks.append(mark);
   }
   map.append(marks);
+  if (!map.isConnected) container.replaceChildren(map);
 }
 
 /** The legend's items, for the page to place. */

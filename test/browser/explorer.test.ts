@@ -28,6 +28,8 @@ t.test(
       await count.filter({ hasText: /^\d+$/ }).waitFor();
       t.equal(Number(await count.textContent()), await stats('as_of=2025-03-15'));
       t.equal(Number(await count.textContent()), SEED_FACTS.asOf['2025-03-15'].active);
+      // The count comes first; the table, the statewide agencies and the map after it. The page says when it is done.
+      await page.locator('body:not([aria-busy])').waitFor();
       t.equal(
         await page.locator('#table-body tr').count(),
         SEED_FACTS.asOf['2025-03-15'].active,
@@ -169,6 +171,7 @@ t.test(
       await page.goto(`${origin}/?as_of=2025-04-15&state=FL&model=task_force`);
       const count = page.getByTestId('active-count');
       await count.filter({ hasText: /^\d+$/ }).waitFor();
+      await page.locator('body:not([aria-busy])').waitFor();
       t.equal(Number(await count.textContent()), await stats('as_of=2025-04-15&state=FL&model=task_force'));
       t.equal(Number(await count.textContent()), 2, 'Collier and the Highway Patrol under the Task Force Model');
       t.equal(await page.locator('#state').inputValue(), 'FL');
