@@ -185,7 +185,9 @@ try {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitFor(`${origin}/healthz`, server);
-  type Measured = { page: string; language: string; path: string } & ReturnType<typeof summarize> & { runs: unknown[] };
+  type Measured = { page: string; language: string; path: string } & ReturnType<typeof summarize> & {
+      runs: { performance: number | null | undefined; total_blocking_time_ms: number | null }[];
+    };
   const results: (Measured | { page: string; language: string; path: string; error: string })[] = [];
   for (const page of PAGES.filter((item) => new RegExp(process.env.PAGES_ONLY ?? '').test(item.path))) {
     for (const language of LANGUAGES) {

@@ -27,27 +27,28 @@ for (const file of (await readdir(dir)).filter((name) => name.endsWith('.body'))
 }
 
 const app = Fastify({ logger: false });
-// GET and POST: a POST answer is compared with a bare route that receives the same request (its JSON body parsed).
-app.route<{ Params: { name: string } }>({
-  method: ['GET', 'POST'],
-  url: '/bare/:name',
-  handler: async (request, reply) => {
-    const response = responses.get(request.params.name);
-    if (!response) return reply.code(404).send();
-    return reply.headers(response.headers).type(response.type).send(response.body);
-  },
-});
-app.route<{ Params: { name: string } }>({
-  method: ['GET', 'POST'],
-  url: '/bare-body/:name',
-  handler: async (request, reply) => {
-    const response = responses.get(request.params.name);
-    if (!response) return reply.code(404).send();
-    // A compressed body says so (the one header it cannot do without); nothing else but Fastify's own.
-    if (response.headers['content-encoding']) reply.header('content-encoding', response.headers['content-encoding']);
-    return reply.type(response.type).send(response.body);
-  },
-});
+/**
+ * A bare route answering each stored response with `headersOf(response)`, to GET and to POST: a POST answer is
+ * compared with a bare route that receives the same request (its JSON body parsed).
+ */
+function bareRoute(url: string, headersOf: (response: { headers: Record<string, string> }) => Record<string, string>) {
+  app.route<{ Params: { name: string } }>({
+    method: ['GET', 'POST'],
+    url,
+    handler: async (request, reply) => {
+      const response = responses.get(request.params.name);
+      if (!response) return reply.code(404).send();
+      return reply.headers(headersOf(response)).type(response.type).send(response.body);
+    },
+  });
+}
+bareRoute('/bare/:name', (response) => response.headers);
+// A compressed body says so (the one header it cannot do without); nothing else but Fastify's own.
+bareRoute(
+  '/bare-body/:name',
+  ({ headers: { 'content-encoding': coding } }): Record<string, string> =>
+    coding ? { 'content-encoding': coding } : {},
+);
 // The same rows and fields as /v1/agreements?state=…&status=active&limit=50, written by hand: one statement, prepared.
 app.get<{ Querystring: { state?: string } }>('/sql', async (request) => {
   const { rows } = await pool.query({

@@ -72,7 +72,7 @@ function features(object: 'counties' | 'states'): Feature<Geometry, { name: stri
 }
 
 let countyShapes: Feature<Geometry, { name: string }>[] | undefined;
-/** The county shapes, each with its 5-digit FIPS as id (decoded once). */
+/** The county shapes, each with its 5-digit FIPS as id (decoded once, for every use below). */
 export function countyFeatures(): Feature<Geometry, { name: string }>[] {
   countyShapes ??= features('counties').map((county) => ({ ...county, id: String(county.id).padStart(5, '0') }));
   return countyShapes;
@@ -88,8 +88,8 @@ export function stateFeatures(): Feature<Geometry, { name: string }>[] {
 let counties: CountyRecord[] | undefined;
 /** Every county (or equivalent) with its centroid, 3,233 in all. */
 export function loadCounties(): CountyRecord[] {
-  counties ??= features('counties').flatMap((county) => {
-    const fips = String(county.id).padStart(5, '0');
+  counties ??= countyFeatures().flatMap((county) => {
+    const fips = String(county.id);
     const state = STATE_BY_FIPS.get(fips.slice(0, 2));
     if (!state) return [];
     const [lon, lat] = geoCentroid(county);
@@ -112,8 +112,8 @@ let centroids: ReadonlyMap<string, { lat: number; lon: number }> | undefined;
 export function stateCentroids(): ReadonlyMap<string, { lat: number; lon: number }> {
   if (centroids) return centroids;
   const byCode = new Map<string, { lat: number; lon: number }>();
-  for (const state of features('states')) {
-    const record = STATE_BY_FIPS.get(String(state.id).padStart(2, '0'));
+  for (const state of stateFeatures()) {
+    const record = STATE_BY_FIPS.get(String(state.id));
     if (!record) continue;
     const [lon, lat] = geoCentroid(state);
     byCode.set(record.code, { lat, lon });
@@ -125,6 +125,6 @@ export function stateCentroids(): ReadonlyMap<string, { lat: number; lon: number
 let geometries: Map<string, Geometry> | undefined;
 /** County outlines keyed by 5-digit FIPS, for GeoJSON responses. */
 export function countyGeometries(): Map<string, Geometry> {
-  geometries ??= new Map(features('counties').map((county) => [String(county.id).padStart(5, '0'), county.geometry]));
+  geometries ??= new Map(countyFeatures().map((county) => [String(county.id), county.geometry]));
   return geometries;
 }
