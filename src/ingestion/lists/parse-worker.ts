@@ -1,6 +1,6 @@
 // The worker thread of ingestFiles (ingest-files.ts): reads and parses each list
-// it is sent and posts the rows back, so that parsing the next list (exceljs,
-// the costliest step) runs while the main thread applies the previous one.
+// it is sent and posts the rows back, so that parsing the next list runs while
+// the main thread applies the previous one.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';

@@ -2,7 +2,7 @@
 // inside the repository (seed/, README there), so that a fresh clone serves the
 // whole history. The lists are stored as parsed rows (each row as ICE printed it,
 // with what the parser read from it), each distinct row once, so loading the seed
-// skips exceljs and hands the rows straight to the path an xlsx backfill takes
+// skips reading the workbooks and hands the rows straight to the path an xlsx backfill takes
 // (applyList): a seeded database and a backfilled one are the same. Then the
 // FBI's roster in the repository (data/fbi/), as `npm run ingest -- --fbi-roster`
 // loads it, so a fresh clone's agencies carry their ORI codes.

@@ -117,7 +117,7 @@ t.test('a text file on disk, through parseListFile', async (t) => {
   await rejectsWith(t, parseListFile(path, { maxFileBytes: 10 }), 'too_large', /file too large/);
 });
 
-t.test('corrupt: a truncated download, and a zip exceljs cannot read', async (t) => {
+t.test('corrupt: a truncated download, and a zip that holds no readable workbook', async (t) => {
   const good = await buildList({
     rows: [
       ['TEXAS', "Lubbock County Sheriff's Office", 'County', 'Lubbock County', 'Task Force Model', null, null, null],

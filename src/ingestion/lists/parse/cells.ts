@@ -1,6 +1,6 @@
-// Reading exceljs cell values: formula cells by their result, rich text by its runs joined,
+// Reading cell values (xlsx.ts, in exceljs's shapes): formula cells by their result, rich text by its runs joined,
 // hyperlink cells by their text and target.
-import type { CellValue } from 'exceljs';
+import type { CellValue } from './xlsx.ts';
 
 export interface CellContent {
   /** The text shown in the cell. Dates as YYYY-MM-DD (or full ISO with a time), errors as "#N/A". */

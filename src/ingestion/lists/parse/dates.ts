@@ -1,4 +1,4 @@
-// SIGNED cells come as real date cells (exceljs: a Date at UTC midnight), Excel serial
+// SIGNED cells come as real date cells (xlsx.ts: a Date at UTC midnight), Excel serial
 // numbers, ISO strings (the HTML-era lists) or hand-typed US dates, some with typos
 // ("05/082025", "7/72025", year 5025). A guess is returned with an issue so it can be checked.
 import { isValidDate } from './file-name.ts';
@@ -164,8 +164,8 @@ function fromText(text: string, date1904: boolean): DateCellResult {
 }
 
 /**
- * A SIGNED cell as 'YYYY-MM-DD'. Accepts Date (exceljs date cells, at UTC midnight), Excel
- * serial numbers, ISO and US text dates and exceljs formula/rich-text values; null with an
+ * A SIGNED cell as 'YYYY-MM-DD'. Accepts Date (date cells, at UTC midnight), Excel
+ * serial numbers, ISO and US text dates and formula/rich-text values; null with an
  * issue when the cell is not a date, null without one when it is empty.
  */
 export function parseDateCell(value: unknown, options: { date1904?: boolean } = {}): DateCellResult {

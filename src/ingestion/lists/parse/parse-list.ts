@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import ExcelJS from 'exceljs';
 import { readCell, type CellContent } from './cells.ts';
 import { parseDateCell } from './dates.ts';
 import { ListInputError } from './errors.ts';
@@ -21,6 +20,7 @@ import {
   unwrapUrl,
 } from './normalize.ts';
 import { checkXlsxZip } from './zip-guard.ts';
+import { readWorkbook, type Workbook, type Worksheet } from './xlsx.ts';
 import type { ColumnName, ListKind, ParsedList, ParsedRow, ParseOptions, RowIssue } from './types.ts';
 
 const MB = 1_048_576;
@@ -30,40 +30,24 @@ export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 200 * MB;
 // without scanning a whole sheet that simply has no header.
 const HEADER_SCAN_ROWS = 50;
 const HEADER_SCAN_COLUMNS = 40;
-// Worksheet parts we never read; skipping them saves parsing time on every file.
-const IGNORED_SHEET_NODES = [
-  'dataValidations',
-  'conditionalFormatting',
-  'pageSetup',
-  'pageMargins',
-  'headerFooter',
-  'printOptions',
-  'rowBreaks',
-  'picture',
-  'drawing',
-  'sheetProtection',
-  'autoFilter',
-  'tableParts',
-  'extLst',
-];
 const MAX_EXAMPLES = 3;
 
 interface SheetHeader {
-  worksheet: ExcelJS.Worksheet;
+  worksheet: Worksheet;
   row: number;
   match: HeaderMatch;
 }
 
-function findHeader(worksheet: ExcelJS.Worksheet): SheetHeader | null {
+function findHeader(worksheet: Worksheet): SheetHeader | null {
   const lastRow = Math.min(worksheet.rowCount, HEADER_SCAN_ROWS);
   const lastColumn = Math.min(Math.max(worksheet.columnCount, 1), HEADER_SCAN_COLUMNS);
   for (let r = 1; r <= lastRow; r++) {
-    const row = worksheet.findRow(r);
+    const row = worksheet.rows.get(r);
     if (!row) continue;
     const texts: (string | null)[] = [];
     for (let c = 1; c <= lastColumn; c++) {
-      const cell = row.findCell(c);
-      texts.push(cell ? readCell(cell.value).text : null);
+      const value = row.get(c);
+      texts.push(value !== undefined ? readCell(value).text : null);
     }
     const match = matchHeader(texts);
     if (match) return { worksheet, row: r, match };
@@ -220,17 +204,17 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
   });
   const sha256 = createHash('sha256').update(buffer).digest('hex');
 
-  const workbook = new ExcelJS.Workbook();
+  let workbook: Workbook;
   try {
-    // exceljs declares its own Buffer type, which Node 20 types do not satisfy.
-    await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer, { ignoreNodes: IGNORED_SHEET_NODES });
+    workbook = readWorkbook(buffer);
   } catch (error) {
+    if (error instanceof ListInputError) throw error;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ListInputError('corrupt', `corrupt xlsx: it could not be read as a workbook (${reason})`, {
       cause: error,
     });
   }
-  const date1904 = Boolean(workbook.properties?.date1904);
+  const { date1904 } = workbook;
 
   // Visible sheets first: a hidden sheet is a scratch copy more often than the list.
   const sheets = [...workbook.worksheets].sort((a, b) => Number(a.state !== 'visible') - Number(b.state !== 'visible'));
@@ -269,7 +253,7 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
   let emptyInside = 0;
   let pendingEmpty = 0;
   for (let r = chosen.row + 1; r <= worksheet.rowCount; r++) {
-    const row = worksheet.findRow(r);
+    const row = worksheet.rows.get(r);
     if (!row) {
       pendingEmpty++;
       continue;
@@ -277,9 +261,9 @@ export async function parseListBuffer(buffer: Buffer, options: ParseOptions = {}
     const cells = new Map<number, CellContent>();
     let hasContent = false;
     for (const column of readColumns) {
-      const cell = row.findCell(column);
-      if (!cell) continue;
-      const content = readCell(cell.value);
+      const value = row.get(column);
+      if (value === undefined) continue;
+      const content = readCell(value);
       cells.set(column, content);
       // trim() also strips NBSP, which ICE leaves in otherwise empty cells.
       if (!hasContent && (content.hyperlink !== null || content.text.trim() !== '')) hasContent = true;

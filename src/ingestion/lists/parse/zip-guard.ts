@@ -1,7 +1,8 @@
-// Checks a would-be xlsx before exceljs sees it. exceljs (through JSZip) inflates every
-// entry fully in memory and only compares sizes afterwards, so a small file that declares,
-// or really holds, gigabytes of XML would take the process down. We read the zip's central
-// directory ourselves and inflate each entry under a hard output cap.
+// Checks a would-be xlsx before its workbook is read (xlsx.ts). Reading inflates the parts it
+// needs fully in memory, so a small file that declares, or really holds, gigabytes of XML
+// would take the process down. We read the zip's central directory and check what every
+// entry declares, and inflate each entry under a hard output cap when deflate's worst case
+// could exceed the limit.
 import { inflateRawSync } from 'node:zlib';
 import { ListInputError } from './errors.ts';
 
