@@ -117,43 +117,49 @@ export function countyNames(): CountyName[] {
 }
 
 const centroidsByKey = new Map<string, { lat: number; lon: number }>();
-/** The centroid of one encoded shape, decoded alone and remembered (placing one agency decodes one county). */
-function centroidOf(key: string, geometry: AtlasGeometry): { lat: number; lon: number } {
-  let centroid = centroidsByKey.get(key);
+/** The centroid of a shape, remembered by its FIPS (a shape is decoded only when its centroid is first asked). */
+function centroidOf(fips: string, shape: () => Parameters<typeof geoCentroid>[0]): { lat: number; lon: number } {
+  let centroid = centroidsByKey.get(fips);
   if (!centroid) {
-    const [lon, lat] = geoCentroid(feature(atlas(), geometry));
+    const [lon, lat] = geoCentroid(shape());
     centroid = { lat, lon };
-    centroidsByKey.set(key, centroid);
+    centroidsByKey.set(fips, centroid);
   }
   return centroid;
 }
 
-/** A county's centroid by 5-digit FIPS. */
+/** A county's centroid by 5-digit FIPS: placing one agency decodes that county alone. */
 export function countyCentroid(fips: string): { lat: number; lon: number } | undefined {
   const geometry = encoded('counties').get(fips);
-  return geometry ? centroidOf(fips, geometry) : undefined;
+  return geometry ? centroidOf(fips, () => feature(atlas(), geometry)) : undefined;
 }
 
 /** A state's or territory's centroid by postal code. */
 export function stateCentroid(code: string): { lat: number; lon: number } | undefined {
   const fips = STATE_BY_CODE.get(code)?.fips;
   const geometry = fips ? encoded('states').get(fips) : undefined;
-  return fips && geometry ? centroidOf(fips, geometry) : undefined;
+  return fips && geometry ? centroidOf(fips, () => feature(atlas(), geometry)) : undefined;
 }
 
 let counties: CountyRecord[] | undefined;
-/** Every county (or equivalent) with its centroid, 3,233 in all. */
+/** Every county (or equivalent) with its centroid, 3,233 in all (from the shapes the maps decode too). */
 export function loadCounties(): CountyRecord[] {
-  counties ??= countyNames().map((county) => ({ ...county, ...countyCentroid(county.fips)! }));
+  if (counties) return counties;
+  const shapes = new Map(countyFeatures().map((county) => [String(county.id), county]));
+  counties = countyNames().map((county) => ({ ...county, ...centroidOf(county.fips, () => shapes.get(county.fips)!) }));
   return counties;
 }
 
 /** State centroids keyed by postal code, for every state and territory the atlas draws (in its order). */
 export function stateCentroids(): ReadonlyMap<string, { lat: number; lon: number }> {
   const byCode = new Map<string, { lat: number; lon: number }>();
-  for (const [fips, geometry] of encoded('states')) {
-    const code = STATE_BY_FIPS.get(fips)?.code;
-    if (code) byCode.set(code, centroidOf(fips, geometry));
+  for (const state of stateFeatures()) {
+    const code = STATE_BY_FIPS.get(String(state.id))?.code;
+    if (code)
+      byCode.set(
+        code,
+        centroidOf(String(state.id), () => state),
+      );
   }
   return byCode;
 }

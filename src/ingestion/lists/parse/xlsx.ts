@@ -7,9 +7,8 @@
 // inline strings, numbers (dates by their number format, 1900 or 1904 based), booleans, errors, formulas
 // (their cached result), hyperlinks (their relationship's target) and merged ranges. Anything else in the
 // package (themes, drawings, comments, validations) is not read.
-import { inflateRawSync } from 'node:zlib';
 import { ListInputError } from './errors.ts';
-import { readCentralDirectory, type ZipEntryInfo } from './zip-guard.ts';
+import { entryData, readCentralDirectory } from './zip-guard.ts';
 
 /** A cell's value, in the shapes exceljs gives (src/ingestion/lists/parse/cells.ts reads them). */
 export type CellValue =
@@ -105,19 +104,11 @@ function decodeEntities(text: string): string {
 const decodeText = (text: string): string =>
   text === '' ? text : decodeEntities(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
 
-const ATTRIBUTE = /([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-
-function attributesOf(tag: Tag): Record<string, string> {
-  const attributes: Record<string, string> = {};
-  for (const match of tag.attributes.matchAll(ATTRIBUTE)) attributes[match[1]!] = attributeValue(match[2] ?? match[3]!);
-  return attributes;
-}
-
 /** Attribute values as XML parsers give them: tabs and line ends as spaces, entities decoded. */
 const attributeValue = (raw: string): string => decodeEntities(raw.replace(/\r\n|[\r\n\t]/g, ' '));
 
 const ATTRIBUTE_PATTERNS = new Map<string, RegExp>();
-/** One attribute of a tag (the cells' own, read for each of thousands of cells, without reading the others). */
+/** One attribute of a tag, read without reading the others (a cell's, for each of thousands of cells). */
 function attributeOf(tag: Tag, name: string): string | undefined {
   let pattern = ATTRIBUTE_PATTERNS.get(name);
   if (!pattern) {
@@ -144,37 +135,19 @@ function unzip(buffer: Buffer): Map<string, string> {
   const parts = new Map<string, string>();
   for (const entry of readCentralDirectory(buffer)) {
     if (entry.name.endsWith('/')) continue;
-    const data = inflated(buffer, entry);
+    const data = entryData(buffer, entry);
     const name = entry.name.replace(/^\//, '');
     if (PARTS_READ.test(name)) parts.set(name, data.toString('utf8'));
   }
   return parts;
 }
 
-function inflated(buffer: Buffer, entry: ZipEntryInfo): Buffer {
-  const local = entry.localHeaderOffset;
-  const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
-  const data = buffer.subarray(start, start + entry.compressedSize);
-  let inflated: Buffer;
-  try {
-    inflated = entry.method === 0 ? data : inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1 });
-  } catch (error) {
-    throw new ListInputError('corrupt', `corrupt xlsx: "${entry.name}" does not inflate (${(error as Error).message})`);
-  }
-  if (inflated.length !== entry.uncompressedSize)
-    throw new ListInputError(
-      'corrupt',
-      `corrupt xlsx: "${entry.name}" holds ${inflated.length} bytes, not the ${entry.uncompressedSize} it declares`,
-    );
-  return inflated;
-}
-
 function relationships(xml: string | undefined): Map<string, string> {
   const targets = new Map<string, string>();
   for (const tag of tags(xml ?? '')) {
     if (tag.name !== 'Relationship' || tag.closing) continue;
-    const { Id, Target } = attributesOf(tag);
-    if (Id !== undefined && Target !== undefined) targets.set(Id, Target);
+    const [id, target] = [attributeOf(tag, 'Id'), attributeOf(tag, 'Target')];
+    if (id !== undefined && target !== undefined) targets.set(id, target);
   }
   return targets;
 }
@@ -222,11 +195,11 @@ function dateStyles(xml: string | undefined): boolean[] {
   let inCellXfs = false;
   for (const tag of tags(xml ?? '')) {
     if (tag.name === 'numFmt' && !tag.closing) {
-      const { numFmtId, formatCode } = attributesOf(tag);
+      const [numFmtId, formatCode] = [attributeOf(tag, 'numFmtId'), attributeOf(tag, 'formatCode')];
       if (numFmtId !== undefined && formatCode !== undefined) formats.set(Number.parseInt(numFmtId, 10), formatCode);
     } else if (tag.name === 'cellXfs') inCellXfs = !tag.closing && !tag.selfClosing;
     else if (tag.name === 'xf' && inCellXfs && !tag.closing) {
-      const id = Number.parseInt(attributesOf(tag).numFmtId ?? '0', 10);
+      const id = Number.parseInt(attributeOf(tag, 'numFmtId') ?? '0', 10);
       const custom = formats.get(id);
       styles.push(Boolean(id) && (custom !== undefined ? isDateFormat(custom) : DATE_FORMAT_IDS.has(id)));
     }
@@ -303,23 +276,23 @@ function readSheet(xml: string, sheetRels: Map<string, string>, context: Context
       }
     } else if (!cell) {
       if (tag.name === 'hyperlink') {
-        const { ref, 'r:id': id } = attributesOf(tag);
+        const ref = attributeOf(tag, 'ref');
+        const id = attributeOf(tag, 'r:id');
         const target = id !== undefined ? sheetRels.get(id) : undefined;
         if (ref !== undefined && target !== undefined) hyperlinks.set(ref, target);
       } else if (tag.name === 'mergeCell') {
-        const { ref } = attributesOf(tag);
+        const ref = attributeOf(tag, 'ref');
         if (ref) merges.push(ref);
       }
     } else if ((tag.name === 'v' || tag.name === 't') && !tag.closing && !tag.selfClosing) {
       if (inRun) cell.richText!.at(-1)!.text += tag.textAfter;
       else cell.value = (cell.value ?? '') + tag.textAfter;
     } else if (tag.name === 'f' && !tag.closing) {
-      const attributes = attributesOf(tag);
       cell.formula = {
         text: tag.selfClosing ? '' : tag.textAfter,
-        shareType: attributes.t,
-        ref: attributes.ref,
-        si: attributes.si,
+        shareType: attributeOf(tag, 't'),
+        ref: attributeOf(tag, 'ref'),
+        si: attributeOf(tag, 'si'),
       };
     } else if (tag.name === 'r') {
       inRun = !tag.closing && !tag.selfClosing;
@@ -438,10 +411,13 @@ export function readWorkbook(buffer: Buffer): Workbook {
   const sheets: { name: string; state: string; id: string }[] = [];
   for (const tag of tags(workbookXml)) {
     if (tag.closing) continue;
-    if (tag.name === 'workbookPr') date1904 = attributesOf(tag).date1904 === '1';
+    if (tag.name === 'workbookPr') date1904 = attributeOf(tag, 'date1904') === '1';
     if (tag.name === 'sheet') {
-      const attributes = attributesOf(tag);
-      sheets.push({ name: attributes.name ?? '', state: attributes.state || 'visible', id: attributes['r:id'] ?? '' });
+      sheets.push({
+        name: attributeOf(tag, 'name') ?? '',
+        state: attributeOf(tag, 'state') || 'visible',
+        id: attributeOf(tag, 'r:id') ?? '',
+      });
     }
   }
   const context: Context = {

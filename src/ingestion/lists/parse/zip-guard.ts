@@ -157,43 +157,47 @@ export function checkXlsxZip(buffer: Buffer, limits: { maxFileBytes: number; max
     return;
   }
 
-  for (const entry of entries) {
-    if (entry.name.endsWith('/')) continue;
-    const local = entry.localHeaderOffset;
-    if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== LOCAL_HEADER) {
-      throw corrupt(`the data of "${entry.name}" is missing (truncated?)`);
-    }
-    const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
-    const dataEnd = dataStart + entry.compressedSize;
-    if (dataEnd > buffer.length)
-      throw corrupt(`the data of "${entry.name}" runs past the end of the file (truncated?)`);
-    if (entry.method === METHOD_STORED) {
-      if (entry.compressedSize !== entry.uncompressedSize)
-        throw corrupt(`stored entry "${entry.name}" has inconsistent sizes`);
-      continue;
-    }
-    if (entry.method !== METHOD_DEFLATE)
-      throw corrupt(`"${entry.name}" uses zip compression method ${entry.method}, which xlsx readers do not support`);
-    // The declared size was already checked against the limit; the cap stops an entry that
-    // lies about it. One byte of slack tells "exactly as declared" from "more than declared".
-    try {
-      const inflated = inflateRawSync(buffer.subarray(dataStart, dataEnd), {
-        maxOutputLength: entry.uncompressedSize + 1,
-      });
-      if (inflated.length !== entry.uncompressedSize) {
-        throw corrupt(
-          `"${entry.name}" inflates to ${inflated.length} bytes, not the ${entry.uncompressedSize} it declares`,
-        );
-      }
-    } catch (error) {
-      if (error instanceof ListInputError) throw error;
-      if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new ListInputError(
-          'too_large',
-          `xlsx entry "${entry.name}" inflates beyond the ${entry.uncompressedSize} bytes it declares; refusing a possible zip bomb`,
-        );
-      }
-      throw corrupt(`"${entry.name}" does not inflate (${(error as Error).message})`);
-    }
+  for (const entry of entries) if (!entry.name.endsWith('/')) entryData(buffer, entry);
+}
+
+/**
+ * An entry's bytes, inflated under a cap of the size it declares (which checkXlsxZip has held to the limit). Throws
+ * ListInputError: 'corrupt' when the entry is missing, damaged or not the size it declares, 'too_large' when it
+ * inflates beyond it.
+ */
+export function entryData(buffer: Buffer, entry: ZipEntryInfo): Buffer {
+  const local = entry.localHeaderOffset;
+  if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== LOCAL_HEADER) {
+    throw corrupt(`the data of "${entry.name}" is missing (truncated?)`);
   }
+  const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+  const dataEnd = dataStart + entry.compressedSize;
+  if (dataEnd > buffer.length) throw corrupt(`the data of "${entry.name}" runs past the end of the file (truncated?)`);
+  const data = buffer.subarray(dataStart, dataEnd);
+  if (entry.method === METHOD_STORED) {
+    if (entry.compressedSize !== entry.uncompressedSize)
+      throw corrupt(`stored entry "${entry.name}" has inconsistent sizes`);
+    return data;
+  }
+  if (entry.method !== METHOD_DEFLATE)
+    throw corrupt(`"${entry.name}" uses zip compression method ${entry.method}, which xlsx readers do not support`);
+  // One byte of slack over the declared size tells "exactly as declared" from "more than declared".
+  let inflated: Buffer;
+  try {
+    inflated = inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1 });
+  } catch (error) {
+    if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ListInputError(
+        'too_large',
+        `xlsx entry "${entry.name}" inflates beyond the ${entry.uncompressedSize} bytes it declares; refusing a possible zip bomb`,
+      );
+    }
+    throw corrupt(`"${entry.name}" does not inflate (${(error as Error).message})`);
+  }
+  if (inflated.length !== entry.uncompressedSize) {
+    throw corrupt(
+      `"${entry.name}" inflates to ${inflated.length} bytes, not the ${entry.uncompressedSize} it declares`,
+    );
+  }
+  return inflated;
 }
