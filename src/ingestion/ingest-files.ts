@@ -78,6 +78,8 @@ export async function ingestFiles(
   // One list gains nothing from a worker, whose start (a thread loading the parser) costs more than reading it.
   const parser = toParse.length > 1 ? new ParseWorker() : null;
   const history = new HistoryCache();
+  // The database reads the history state while the first list is read.
+  if (toParse.length > 0) history.prefetch(pool);
   // Lists parsed ahead of the one being applied: two absorb the lists that take longer to parse than to apply.
   const ahead: Promise<ParseResult>[] = [];
   let requested = 0;

@@ -16,7 +16,13 @@ import {
   storedRows,
 } from './history/rederive.ts';
 import { rulesVersion } from './history/rules-version.ts';
-import { LIST_WRITE_LOCK, loadHistoryState, writePlan, writeSkippedRows } from './history/history-store.ts';
+import {
+  LIST_WRITE_LOCK,
+  loadHistoryAtVersion,
+  loadHistoryState,
+  writePlan,
+  writeSkippedRows,
+} from './history/history-store.ts';
 import { matchFbiIdentifiers } from './agencies/fbi-identifiers.ts';
 import { correctionFor, describeCorrection } from './history/list-corrections.ts';
 
@@ -65,9 +71,24 @@ export interface IngestReport {
  */
 export class HistoryCache {
   private kept: { state: HistoryState; version: number } | null = null;
+  private reading: Promise<{ state: HistoryState; version: number } | null> | null = null;
+
+  /**
+   * Starts reading the state as the database holds it now, while the run reads its first list: that list then finds
+   * it read (a process's first list waited for it after parsing). Unused if a write moves the version meanwhile.
+   */
+  prefetch(pool: pg.Pool): void {
+    if (this.kept || this.reading) return;
+    // A failed read is a read not made: the list reads the state itself (and meets the failure there, if it lasts).
+    this.reading = loadHistoryAtVersion(pool).catch(() => null);
+  }
 
   /** The state at `version`, taken out of the cache (planning changes it in place), or null. */
-  take(version: number): HistoryState | null {
+  async take(version: number): Promise<HistoryState | null> {
+    if (this.reading) {
+      this.kept ??= await this.reading;
+      this.reading = null;
+    }
     const kept = this.kept?.version === version ? this.kept.state : null;
     this.kept = null;
     return kept;
@@ -83,7 +104,10 @@ export async function ingestList(
   source: ListSource,
   options: IngestOptions = {},
 ): Promise<IngestReport> {
-  return applyList(pool, await readList(source), options);
+  const history = new HistoryCache();
+  // The database reads the history state while the list is fetched and parsed.
+  history.prefetch(pool);
+  return applyList(pool, await readList(source), options, history);
 }
 
 /** Decides and writes a parsed list (see ingestList). `history` carries the state from one list to the next. */
@@ -153,17 +177,15 @@ export async function applyList(
         return { ...report, outcome: 'dry_run', reason };
       }
       // History does not change: the state kept for the next list stays valid at the version this write makes.
-      const kept = version !== null ? history?.take(version) : null;
-      const listId = await saveSourceList(client, known?.id ?? null, {
+      const kept = version !== null ? await history?.take(version) : null;
+      const listId = await storeSourceList(client, known?.id ?? null, {
         list,
         kind,
         listDate,
         listDateSource,
-        status: 'rejected',
-        reason,
-        plan: null,
         warnings: report.warnings,
       });
+      await settleSourceList(client, listId, list, { status: 'rejected', reason, plan: null });
       const newVersion = await bumpVersion(client, listId, false);
       await client.query('COMMIT');
       if (kept && newVersion !== undefined) history?.keep(kept, newVersion);
@@ -177,6 +199,10 @@ export async function applyList(
       arrival: Number.MAX_SAFE_INTEGER,
     };
     const applied = await appliedListsInOrder(client);
+    const store = () =>
+      storeSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, warnings: report.warnings });
+    // A list in order is stored while it is planned (storeSourceList); a dry run stores nothing.
+    let stored: Promise<number> | null = null;
     const judged = { kind, listDate, listDateSource, lastModified: list.lastModified };
     const quarantineFor = (plan: ListPlan, previousOfKind: AppliedList | null) =>
       quarantineReasonFor(client, parsed, judged, plan, options.force ?? false, previousOfKind);
@@ -202,7 +228,12 @@ export async function applyList(
         },
       };
     } else {
-      const state = (version !== null ? history?.take(version) : null) ?? (await loadHistoryState(client));
+      const state = (version !== null ? await history?.take(version) : null) ?? (await loadHistoryState(client));
+      if (!options.dryRun) {
+        stored = store();
+        // Its failure is met where it is awaited (or, if planning fails first, that failure is the one reported).
+        stored.catch(() => {});
+      }
       const plan = planList(state, { kind, listDate }, parsed.rows);
       planned = {
         plan,
@@ -231,16 +262,8 @@ export async function applyList(
       return { ...report, outcome: 'dry_run', reason: quarantineReason };
     }
     const status = quarantineReason ? 'quarantined' : 'applied';
-    const listId = await saveSourceList(client, known?.id ?? null, {
-      list,
-      kind,
-      listDate,
-      listDateSource,
-      status,
-      reason: quarantineReason,
-      plan,
-      warnings: report.warnings,
-    });
+    const listId = await (stored ?? store());
+    await settleSourceList(client, listId, list, { status, reason: quarantineReason, plan });
     const kept =
       status === 'applied'
         ? await planned.apply(listId)
@@ -471,65 +494,78 @@ async function quarantineReasonFor(
   return null;
 }
 
-async function saveSourceList(
-  client: pg.ClientBase,
-  existingId: number | null,
-  list: {
-    list: ReadList;
-    kind: ListKind;
-    listDate: string;
-    listDateSource: ListDateSource;
-    status: 'applied' | 'quarantined' | 'rejected';
-    reason: string | null;
-    /** Null for a list set aside by review: it was never planned. */
-    plan: ListPlan | null;
-    warnings: string[];
-  },
-): Promise<number> {
-  const {
-    list: { parsed },
-    plan,
-  } = list;
-  const summary = { columns: parsed.columns, counts: plan?.counts ?? null, header_row: parsed.headerRow };
+/** What a list is stored as, before it is planned: the file, its rows as read and as parsed. */
+interface ListToStore {
+  list: ReadList;
+  kind: ListKind;
+  listDate: string;
+  listDateSource: ListDateSource;
+  warnings: string[];
+}
+
+/**
+ * Stores the list and its rows (a new row of source_lists, or the row of `existingId` rewritten) and answers its id;
+ * its status is settled once it is planned (settleSourceList). Sent before planning, the rows (most of what a list
+ * writes) are taken in by the database while planning runs here.
+ */
+async function storeSourceList(client: pg.ClientBase, existingId: number | null, store: ListToStore): Promise<number> {
+  const { parsed } = store.list;
   const rawRows = parsed.rows.map((row) => ({ row: row.rowNumber, cells: row.raw, issues: row.issues }));
   const values = [
-    list.kind,
-    list.listDate,
-    list.listDateSource,
+    store.kind,
+    store.listDate,
+    store.listDateSource,
     parsed.listTime,
     parsed.fileName,
-    list.list.url,
+    store.list.url,
     parsed.sha256,
-    list.list.byteSize,
+    store.list.byteSize,
     parsed.rows.length,
-    list.status,
-    list.reason,
-    JSON.stringify(list.warnings),
-    JSON.stringify(summary),
+    JSON.stringify(store.warnings),
     JSON.stringify(rawRows),
     JSON.stringify(storedRows(parsed.rows)),
-    list.list.publishedAt,
+    store.list.publishedAt,
   ];
   if (existingId !== null) {
     await client.query(
       `UPDATE source_lists SET kind = $1, list_date = $2, list_date_source = $3, list_time = $4, file_name = $5, url = $6,
-         byte_size = $8, row_count = $9, status = $10::source_list_status, status_reason = $11, warnings = $12,
-         summary = $13, raw_rows = $14, parsed_rows = $15, published_at = $16,
-         applied_at = CASE WHEN $10::text = 'applied' THEN now() END
-       WHERE id = $17 AND sha256 = $7`,
+         byte_size = $8, row_count = $9, warnings = $10, raw_rows = $11, parsed_rows = $12, published_at = $13
+       WHERE id = $14 AND sha256 = $7`,
       [...values, existingId],
     );
-    if (plan) await writeSkippedRows(client, existingId, plan.skipped);
     return existingId;
   }
+  // 'rejected' until settled: the row is seen by no one before the transaction commits.
   const inserted = await client.query<{ id: number }>(
     `INSERT INTO source_lists (kind, list_date, list_date_source, list_time, file_name, url, sha256, byte_size, row_count,
-       status, status_reason, warnings, summary, raw_rows, parsed_rows, published_at, applied_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::source_list_status, $11, $12, $13, $14, $15, $16,
-       CASE WHEN $10::text = 'applied' THEN now() END)
+       status, warnings, raw_rows, parsed_rows, published_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'rejected', $10, $11, $12, $13)
      RETURNING id`,
     values,
   );
-  if (plan) await writeSkippedRows(client, inserted.rows[0]!.id, plan.skipped);
   return inserted.rows[0]!.id;
+}
+
+/** Writes a stored list's status, its summary (the plan's counts) and the rows its plan skipped. */
+async function settleSourceList(
+  client: pg.ClientBase,
+  listId: number,
+  list: ReadList,
+  outcome: {
+    status: 'applied' | 'quarantined' | 'rejected';
+    reason: string | null;
+    /** Null for a list set aside by review: it was never planned. */
+    plan: ListPlan | null;
+  },
+): Promise<void> {
+  const { parsed } = list;
+  const { status, plan } = outcome;
+  const summary = { columns: parsed.columns, counts: plan?.counts ?? null, header_row: parsed.headerRow };
+  await client.query(
+    `UPDATE source_lists SET status = $2::source_list_status, status_reason = $3, summary = $4,
+       applied_at = CASE WHEN $2::text = 'applied' THEN now() END
+     WHERE id = $1`,
+    [listId, status, outcome.reason, JSON.stringify(summary)],
+  );
+  if (plan) await writeSkippedRows(client, listId, plan.skipped);
 }

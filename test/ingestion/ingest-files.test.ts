@@ -5,7 +5,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import t from 'tap';
-import { IngestInputError, ingestList, type IngestReport } from '../../src/ingestion/ingest.ts';
+import {
+  applyList,
+  HistoryCache,
+  IngestInputError,
+  ingestList,
+  type IngestReport,
+} from '../../src/ingestion/ingest.ts';
+import { readList } from '../../src/ingestion/lists/read-list.ts';
 import { listFilesInOrder } from '../../src/ingestion/ingest-files.ts';
 import { loadReferenceData } from '../../src/reference/load.ts';
 import { buildList } from '../helpers/build-list.ts';
@@ -127,4 +134,32 @@ t.test('--dir leaves the same database and outcomes as ingesting the files one b
     return tables;
   };
   t.same(await contents(backfilled.pool), await contents(oneByOne.pool), 'the same rows in every table, ids included');
+});
+
+t.test('a history state read ahead is not used once another write has moved the dataset version', async (t) => {
+  const lists = await Promise.all(
+    SEED_LISTS.slice(0, 3).map(async (list) => ({
+      buffer: await buildList({ columns: list.columns, rows: list.rows }),
+      fileName: list.fileName,
+    })),
+  );
+  const [first, second, third] = lists as [(typeof lists)[0], (typeof lists)[0], (typeof lists)[0]];
+  const oneByOne = await testDatabase(t);
+  await loadReferenceData(oneByOne.pool);
+  for (const list of lists) await ingestList(oneByOne.pool, list);
+
+  const readAhead = await testDatabase(t);
+  await loadReferenceData(readAhead.pool);
+  await ingestList(readAhead.pool, first);
+  const history = new HistoryCache();
+  history.prefetch(readAhead.pool);
+  // Another writer applies a list between the read and the list that was to use it.
+  await ingestList(readAhead.pool, second);
+  const report = await applyList(readAhead.pool, await readList(third), {}, history);
+  t.equal(report.outcome, 'applied');
+  t.same(
+    await databaseContents(readAhead.pool),
+    await databaseContents(oneByOne.pool),
+    'the third list planned on the state the second left, not on the one read before it',
+  );
 });

@@ -7,39 +7,70 @@ import type { AgencyState, AgreementState, HistoryState, ListPlan, NewAgency, Sk
 /** Transaction-level lock taken by every list write (see also INGESTION_RUN_LOCK in ingest-urls.ts). */
 export const LIST_WRITE_LOCK = 287004;
 
-export async function loadHistoryState(client: pg.ClientBase): Promise<HistoryState> {
-  // One client runs one query at a time: these go in sequence.
-  // Columns are named as the planner's state names them: a row is a state object but for its aliases.
-  const agencyRows = await client.query<Omit<AgencyState, 'aliases'>>(
-    `SELECT id, canonical_name AS "canonicalName", match_key AS "matchKey", type, level,
-            state_code AS "stateCode", county_fips AS "countyFips"
-       FROM agencies`,
-  );
-  const aliasRows = await client.query<{ agency_id: string; name: string }>(
-    'SELECT agency_id, name FROM agency_aliases',
-  );
-  // Historical agreements (before 2021) are a layer of their own: the planner neither sees nor changes them.
-  const agreementRows = await client.query<AgreementState>(
-    // How an agreement ended is read back from its status and its latest ending event.
-    `SELECT a.id, a.agency_id AS "agencyId", a.model_code AS "modelCode", a.status, a.signed_on AS "signedOn",
-            a.first_listed_on AS "firstListedOn", a.last_listed_on AS "lastListedOn", a.ended_on AS "endedOn",
-            a.moa_url AS "moaUrl", a.addendum_url AS "addendumUrl", a.supersedes_id AS "supersedesId",
-            CASE a.status WHEN 'withdrawn' THEN 'withdrawn'
-                          WHEN 'ended' THEN coalesce(
-                            (SELECT CASE WHEN e.type = 'withdrawn' THEN 'withdrawn'
-                                         WHEN e.details->>'reason' = 'superseded' THEN 'superseded' ELSE 'missing' END
-                               FROM agreement_events e
-                              WHERE e.agreement_id = a.id AND e.type IN ('ended', 'withdrawn')
-                              ORDER BY e.id DESC LIMIT 1), 'missing') END AS "endedBy"
-       FROM agreements a
-       WHERE a.origin = 'ice_lists'`,
-  );
+// The state's three reads, columns named as the planner's state names them (a row is a state object but for its
+// aliases). Historical agreements (before 2021) are a layer of their own: the planner neither sees nor changes them.
+const STATE_QUERIES = [
+  `SELECT id, canonical_name AS "canonicalName", match_key AS "matchKey", type, level,
+          state_code AS "stateCode", county_fips AS "countyFips"
+     FROM agencies`,
+  'SELECT agency_id, name FROM agency_aliases',
+  // How an agreement ended is read back from its status and its latest ending event.
+  `SELECT a.id, a.agency_id AS "agencyId", a.model_code AS "modelCode", a.status, a.signed_on AS "signedOn",
+          a.first_listed_on AS "firstListedOn", a.last_listed_on AS "lastListedOn", a.ended_on AS "endedOn",
+          a.moa_url AS "moaUrl", a.addendum_url AS "addendumUrl", a.supersedes_id AS "supersedesId",
+          CASE a.status WHEN 'withdrawn' THEN 'withdrawn'
+                        WHEN 'ended' THEN coalesce(
+                          (SELECT CASE WHEN e.type = 'withdrawn' THEN 'withdrawn'
+                                       WHEN e.details->>'reason' = 'superseded' THEN 'superseded' ELSE 'missing' END
+                             FROM agreement_events e
+                            WHERE e.agreement_id = a.id AND e.type IN ('ended', 'withdrawn')
+                            ORDER BY e.id DESC LIMIT 1), 'missing') END AS "endedBy"
+     FROM agreements a
+    WHERE a.origin = 'ice_lists'`,
+];
+
+function stateOf(results: pg.QueryResult[]): HistoryState {
+  const [agencyRows, aliasRows, agreementRows] = results as [
+    pg.QueryResult<Omit<AgencyState, 'aliases'>>,
+    pg.QueryResult<{ agency_id: string; name: string }>,
+    pg.QueryResult<AgreementState>,
+  ];
   const agencies: HistoryState['agencies'] = new Map(
     agencyRows.rows.map((row) => [row.id, { ...row, aliases: new Set<string>() }]),
   );
   for (const alias of aliasRows.rows) agencies.get(alias.agency_id)?.aliases.add(alias.name);
   const agreements: HistoryState['agreements'] = new Map(agreementRows.rows.map((row) => [row.id, row]));
   return { agencies, agreements };
+}
+
+/** The history state as the client's transaction sees it: its three reads sent as one (one round trip). */
+export async function loadHistoryState(client: pg.ClientBase): Promise<HistoryState> {
+  return stateOf((await client.query(STATE_QUERIES.join(';\n'))) as unknown as pg.QueryResult[]);
+}
+
+/**
+ * The history state with the dataset version it is the state of, read in one snapshot and one round trip (sent
+ * whole, the database answers it while the caller goes on, e.g. reading a list). Null on an empty database.
+ */
+export async function loadHistoryAtVersion(pool: pg.Pool): Promise<{ state: HistoryState; version: number } | null> {
+  const client = await pool.connect();
+  try {
+    const results = (await client.query(
+      [
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+        'SELECT version FROM dataset_version WHERE id = 1',
+        ...STATE_QUERIES,
+        'COMMIT',
+      ].join(';\n'),
+    )) as unknown as pg.QueryResult[];
+    const version = (results[1] as pg.QueryResult<{ version: number }>).rows[0]?.version;
+    return version === undefined ? null : { state: stateOf(results.slice(2, -1)), version };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
