@@ -199,17 +199,21 @@ export async function applyList(
       arrival: Number.MAX_SAFE_INTEGER,
     };
     const applied = await appliedListsInOrder(client);
+    // A late list (an earlier date, an earlier time of day, or an edition published before one applied).
+    const late = applied.some((other) => compareListPlace(other, place) > 0);
     const store = () =>
       storeSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, warnings: report.warnings });
-    // A list in order is stored while it is planned (storeSourceList); a dry run stores nothing.
-    let stored: Promise<number> | null = null;
+    // A list in order is sent to be stored first, and read in by the database while its history state is taken and
+    // it is planned (a late list's replay reads every applied list first: it is stored after). A dry run stores nothing.
+    const stored = late || options.dryRun ? null : store();
+    // Its failure is met where it is awaited (or, if planning fails first, that failure is the one reported).
+    stored?.catch(() => {});
     const judged = { kind, listDate, listDateSource, lastModified: list.lastModified };
     const quarantineFor = (plan: ListPlan, previousOfKind: AppliedList | null) =>
       quarantineReasonFor(client, parsed, judged, plan, options.force ?? false, previousOfKind);
     let planned: PlannedList;
-    if (applied.some((other) => compareListPlace(other, place) > 0)) {
-      // A late list (an earlier date, an earlier time of day, or an edition published before one applied):
-      // the history is derived again with it in its place, as loading every list in order would have.
+    if (late) {
+      // The history is derived again with the late list in its place, as loading every list in order would have.
       let quarantine: Quarantine | null = null;
       const replay = await replayLists(client, applied, {
         place,
@@ -229,11 +233,6 @@ export async function applyList(
       };
     } else {
       const state = (version !== null ? await history?.take(version) : null) ?? (await loadHistoryState(client));
-      if (!options.dryRun) {
-        stored = store();
-        // Its failure is met where it is awaited (or, if planning fails first, that failure is the one reported).
-        stored.catch(() => {});
-      }
       const plan = planList(state, { kind, listDate }, parsed.rows);
       planned = {
         plan,
