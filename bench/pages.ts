@@ -2,7 +2,7 @@
 // Debian's Chromium, on the explorer's pages over the real archive (ICE_ARCHIVE_DIR, and HISTORICAL_DIR for the
 // years before 2021), in English and in Spanish: `/`, `/?as_of=2025-06-06&state=FL` and Collier County's agency
 // page. Writes bench/results/pages.json: each page's four scores and the metrics the goals name (the median of
-// PAGES_RUNS runs, 5 by default), and the goals. PAGES_ONLY (a regular expression of paths) measures some pages.
+// PAGES_RUNS runs, 9 by default), and the goals. PAGES_ONLY (a regular expression of paths) measures some pages.
 // The database is loaded once into the benchmark server (.bench-data) and reused while the code that shapes it is
 // unchanged; PAGES_DATABASE_URL names a database already loaded (the archive and the historical sources) instead.
 // The service runs in its own process, as `npm start` runs it.
@@ -37,7 +37,7 @@ const PAGES = [
 ];
 const LANGUAGES = ['en', 'es'];
 /** Lighthouse runs per page (PAGES_RUNS): the median is kept. */
-const RUNS = Number(process.env.PAGES_RUNS ?? 5);
+const RUNS = Number(process.env.PAGES_RUNS ?? 9);
 /** The goals of issue #20, for every page unless said (transfer: `/` only). */
 const GOALS = {
   performance: 0.95,
