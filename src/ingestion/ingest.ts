@@ -169,6 +169,9 @@ export async function applyList(
     }
 
     const version = await datasetVersion(client);
+    // The list's row in source_lists (its status settled by settleSourceList).
+    const store = () =>
+      storeSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, warnings: report.warnings });
     // A list set aside by review never enters history, wherever its date would place it.
     if (correction?.correction === 'set_aside') {
       const reason = describeCorrection(correction);
@@ -178,13 +181,7 @@ export async function applyList(
       }
       // History does not change: the state kept for the next list stays valid at the version this write makes.
       const kept = version !== null ? await history?.take(version) : null;
-      const listId = await storeSourceList(client, known?.id ?? null, {
-        list,
-        kind,
-        listDate,
-        listDateSource,
-        warnings: report.warnings,
-      });
+      const listId = await store();
       await settleSourceList(client, listId, list, { status: 'rejected', reason, plan: null });
       const newVersion = await bumpVersion(client, listId, false);
       await client.query('COMMIT');
@@ -201,8 +198,6 @@ export async function applyList(
     const applied = await appliedListsInOrder(client);
     // A late list (an earlier date, an earlier time of day, or an edition published before one applied).
     const late = applied.some((other) => compareListPlace(other, place) > 0);
-    const store = () =>
-      storeSourceList(client, known?.id ?? null, { list, kind, listDate, listDateSource, warnings: report.warnings });
     // A list in order is sent to be stored first, and read in by the database while its history state is taken and
     // it is planned (a late list's replay reads every applied list first: it is stored after). A dry run stores nothing.
     const stored = late || options.dryRun ? null : store();
