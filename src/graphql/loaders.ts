@@ -17,7 +17,7 @@ import {
   agreementsByIds,
   aliasesByAgencyIds,
   eventsByAgreementIds,
-  type EventsAsked,
+  type AgreementsAsked,
   historicalSourcesByIds,
   reportLinksByAgencyIds,
   sourceListsByIds,
@@ -36,7 +36,8 @@ import { nestedAgreementQuery, type CollectionArgs } from './args.ts';
 import { groupRows, indexBy, type Loaders, perAsOf, type Query, unique } from './batching.ts';
 import { run, type GraphqlContext } from './context.ts';
 import { modelsByCode, remembered, statesByCode, tablesFor } from './reference-memory.ts';
-import { namesSelected, selectedFields } from './selection.ts';
+import { AGREEMENT_READS, EVENT_READS, fieldsRead } from './fields-read.ts';
+import { selectedFields } from './selection.ts';
 import {
   connection,
   toAgency,
@@ -65,13 +66,14 @@ import {
 
 /**
  * The agreements(...) the agencies of a page ask, when the query asks them with one set of arguments: the page of
- * agencies reads them in its own statement (with their events when those are asked too), and Agency.agreements finds
- * them there. Undefined when not asked, asked with several sets, or with arguments Agency.agreements will reject.
+ * agencies reads them in its own statement, with the fields asked (and their events' when those are asked too), and
+ * Agency.agreements finds them there. Undefined when not asked, asked with several sets, or with arguments
+ * Agency.agreements will reject.
  */
 export function agreementsAsked(
   info: GraphQLResolveInfo,
   asOf: string | undefined,
-): { filters: Filters; events?: EventsAsked } | undefined {
+): (AgreementsAsked & { filters: Filters }) | undefined {
   const fields = selectedFields(info, ['edges', 'node', 'agreements']);
   if (fields.length === 0) return undefined;
   const definition = (info.schema.getType('Agency') as GraphQLObjectType).getFields().agreements!;
@@ -81,16 +83,17 @@ export function agreementsAsked(
   if (asked.size > 1) return undefined;
   try {
     const { filters } = nestedAgreementQuery(JSON.parse([...asked][0]!) as AgreementsArgs, asOf);
-    const events = eventsAsked(info, selectedFields(info, ['edges', 'node', 'events'], fields));
-    return { filters, ...(events ? { events } : {}) };
+    const nodes = selectedFields(info, ['edges', 'node'], fields);
+    const events = eventsAsked(info, selectedFields(info, ['events'], nodes));
+    return { filters, fields: fieldsRead(AGREEMENT_READS, info, nodes), ...(events ? { events } : {}) };
   } catch {
     return undefined;
   }
 }
 
-/** What these `events` fields ask of the events: undefined when none is asked. */
-function eventsAsked(info: GraphQLResolveInfo, eventsFields: readonly FieldNode[]): EventsAsked | undefined {
-  return eventsFields.length === 0 ? undefined : { details: namesSelected(info, eventsFields).has('details') };
+/** The fields these `events` fields ask of the events: undefined when none is asked. */
+function eventsAsked(info: GraphQLResolveInfo, eventsFields: readonly FieldNode[]): AgreementsAsked['events'] {
+  return eventsFields.length === 0 ? undefined : { fields: fieldsRead(EVENT_READS, info, eventsFields) };
 }
 
 /** The summary of each parent (state, county, model): one query per asOf in the batch. */
@@ -169,7 +172,7 @@ export const loaders: Loaders = {
         string,
         {
           filters: ReturnType<typeof nestedAgreementQuery>['filters'];
-          events?: EventsAsked;
+          events?: AgreementsAsked['events'];
           pages: { position: number; agencyId: string; page: ReturnType<typeof nestedAgreementQuery>['page'] }[];
         }
       >();
@@ -194,7 +197,7 @@ export const loaders: Loaders = {
           const group: NonNullable<ReturnType<typeof groups.get>> = groups.get(key) ?? { filters, pages: [] };
           // Events asked below: fetched with the agreements (Agreement.events then sends no SQL).
           const events = eventsAsked(info, selectedFields(info, ['edges', 'node', 'events']));
-          if (events) group.events = { details: events.details || (group.events?.details ?? false) };
+          if (events) group.events = { fields: unique([...(group.events?.fields ?? []), ...events.fields]) };
           group.pages.push({ position, agencyId: obj.id, page });
           groups.set(key, group);
         } catch (error) {
@@ -267,7 +270,7 @@ export const loaders: Loaders = {
         (event) => event.agreement_id,
       );
       return queries.map(({ obj }) =>
-        (obj.refEvents ?? events.get(obj.id) ?? []).map((event) => toEvent(event, obj.asOf)),
+        (obj.refEvents ?? events.get(obj.id) ?? []).map((event) => toEvent(event, obj.id, obj.asOf)),
       );
     },
     supersedes: byIdLoader((agreement: Agreement) => agreement.refSupersedesId, agreementsByIds, toAgreement),

@@ -23,8 +23,9 @@ import {
 import { agencyQuery, agreementQuery, asOfOf, filtersOf, QueryError, type CollectionArgs } from './args.ts';
 import { run, type GraphqlContext } from './context.ts';
 import { redirectOf, type RedirectKind } from '../repositories/redirects.ts';
+import { AGENCY_READS, fieldsRead } from './fields-read.ts';
 import { agreementsAsked } from './loaders.ts';
-import { selects } from './selection.ts';
+import { selectedFields, selects } from './selection.ts';
 import {
   connection,
   toAgency,
@@ -48,9 +49,6 @@ function renamed<T>(param: string, parse: () => T): T {
 }
 
 type Ctx = GraphqlContext;
-
-/** Agency fields read from its agreements: a page of agencies asking none of them skips reading those. */
-const AGENCY_COUNTS = ['activeAgreements', 'pendingAgreements', 'models'];
 
 /** A root connection (agreements, agencies): the grammar's query, one page from the repository, as nodes. */
 function collectionField<P, R, N>(
@@ -90,10 +88,11 @@ export const resolvers: IResolvers = {
     agreement: itemField('agreement', agreementsByIds, toAgreement),
     async agencies(_root, args: CollectionArgs, context: Ctx, info: GraphQLResolveInfo) {
       const { filters, page } = agencyQuery(args, selects(info, 'totalCount'));
-      const counts = AGENCY_COUNTS.some((field) => selects(info, 'edges', 'node', field));
+      // Only the fields the query asks (fields-read.ts), and the agreements it asks in the same statement.
+      const fields = fieldsRead(AGENCY_READS, info, selectedFields(info, ['edges', 'node']));
       const agreements = agreementsAsked(info, filters.as_of);
       const result = await run(context, (pool) =>
-        listAgencies(pool, filters, page, { counts, ...(agreements ? { agreements } : {}) }),
+        listAgencies(pool, filters, page, { fields, ...(agreements ? { agreements } : {}) }),
       );
       const key = agreements && canonicalKey(agreements.filters);
       return connection(result, (record) => ({

@@ -3,7 +3,9 @@
 // Fields a type resolves through a loader are absent here; what the loaders
 // need travels as `ref*` fields (not in the SDL, so never served), and every
 // object carries the `asOf` of the query that reached it, so relations below
-// it answer for the same date.
+// it answer for the same date. A record read for a nested query holds only the
+// fields the query asks (fields-read.ts): the others are absent, and GraphQL
+// never resolves them.
 import type {
   AgencyRecord,
   AgreementWithEvents,
@@ -23,8 +25,8 @@ import type {
 } from '../repositories/index.ts';
 import type { AgreementDatesAndDocuments } from '../records/agreement.ts';
 
-/** SDL enums are the grammar's values in upper case (task_force ↔ TASK_FORCE). */
-const upper = (value: string): string => value.toUpperCase();
+/** SDL enums are the grammar's values in upper case (task_force ↔ TASK_FORCE); a field not read stays absent. */
+const upper = (value: string): string => value?.toUpperCase();
 
 interface Dated {
   asOf: string | null;
@@ -97,7 +99,7 @@ export function toAgency(record: AgencyRecord, asOf: string | undefined): Agency
     oriMatchNote: record.ori_match_note,
     activeAgreements: record.active_agreements,
     pendingAgreements: record.pending_agreements,
-    models: record.models.map(upper),
+    models: record.models?.map(upper),
     updatedAt: record.updated_at,
     refState: record.state,
     refCountyFips: record.county_fips,
@@ -182,14 +184,15 @@ export interface AgreementEvent extends Dated {
   refHistoricalSourceId: string | null;
 }
 
-export function toEvent(record: NestedEvent, asOf: string | null): AgreementEvent {
+/** An event of the agreement `agreementId`. */
+export function toEvent(record: NestedEvent, agreementId: string, asOf: string | null): AgreementEvent {
   return {
     id: String(record.id),
     type: upper(record.type),
     occurredOn: record.occurred_on,
     details: record.details ?? {},
     sourceRow: record.source_row,
-    refAgreementId: record.agreement_id,
+    refAgreementId: agreementId,
     refSourceListId: record.source_list_id,
     refHistoricalSourceId: record.historical_source_id,
     asOf,

@@ -4,7 +4,7 @@ import type { AGENCY_FIELDS } from '../records/agency.ts';
 import type { RecordOf } from '../records/record.ts';
 import type { AgencySort, Filters, Page } from '../query/grammar.ts';
 import { keyset, type PageResult, pageWithTotal } from '../query/paging.ts';
-import { agreementsOfAgencies, type AgreementWithEvents, type EventsAsked } from './agreements.ts';
+import { agreementsOfAgencies, type AgreementsAsked, type AgreementWithEvents } from './agreements.ts';
 import {
   AGENCY_ID,
   agencySortColumn,
@@ -38,50 +38,78 @@ export interface AliasRecord {
   spellings: SpellingRecord[];
 }
 
-const AGENCY_OWN_COLUMNS = `g.id, g.canonical_name AS name, g.type::text AS type, g.level::text AS level, g.state_code::text AS state,
-  g.county_fips::text AS county_fips, c.name AS county_name, g.lat, g.lon, g.location_method,
-  g.ori::text AS ori, g.fbi_population, g.fbi_officers, g.fbi_data_year, g.ori_match, g.ori_match_note`;
-const UPDATED_AT = `to_json(g.updated_at) #>> '{}' AS updated_at`;
+/** An agency's field, by its name in the record. */
+export type AgencyField = keyof AgencyRecord;
+
+/** The agency's own fields' SQL over the agency `g` and its county `c`, in the record's order: its agreement counts follow. */
+const AGENCY_SQL: Record<Exclude<AgencyField, AgreementCount | 'updated_at'>, string> = {
+  id: 'g.id',
+  name: 'g.canonical_name',
+  type: 'g.type::text',
+  level: 'g.level::text',
+  state: 'g.state_code::text',
+  county_fips: 'g.county_fips::text',
+  county_name: 'c.name',
+  lat: 'g.lat',
+  lon: 'g.lon',
+  location_method: 'g.location_method',
+  ori: 'g.ori::text',
+  fbi_population: 'g.fbi_population',
+  fbi_officers: 'g.fbi_officers',
+  fbi_data_year: 'g.fbi_data_year',
+  ori_match: 'g.ori_match',
+  ori_match_note: 'g.ori_match_note',
+};
+const AGREEMENT_COUNTS = ['active_agreements', 'pending_agreements', 'models'] as const;
+type AgreementCount = (typeof AGREEMENT_COUNTS)[number];
 const COUNTY_JOIN = 'LEFT JOIN counties c ON c.fips = g.county_fips';
 
 /**
- * Agency columns with their agreement counts (now, or on as_of), for rows of `agencies g`. `counts: false` for a
- * caller that serves none of the counts (a GraphQL query not asking them): 0 and no models, without reading agreements.
+ * The SELECT list and joins of these fields of agencies `g` (every field by default; id always), with their agreement
+ * counts (now, or on as_of) when those are among them: a GraphQL query reads only the fields it asks.
  */
-function agencyColumns(asOf: string | undefined, params: Params, counts = true): { columns: string; joins: string } {
-  if (!counts)
-    return {
-      columns: `${AGENCY_OWN_COLUMNS}, 0 AS active_agreements, 0 AS pending_agreements, '{}'::text[] AS models, ${UPDATED_AT}`,
-      joins: COUNTY_JOIN,
-    };
-  const statusOf = asOf
-    ? `(SELECT s.status FROM agreement_status_spans s WHERE s.agreement_id = x.id AND ${spanCovers('s', params.add(asOf))})`
-    : 'x.status';
-  return {
-    columns: `${AGENCY_OWN_COLUMNS}, COALESCE(n.active, 0)::int AS active_agreements, COALESCE(n.pending, 0)::int AS pending_agreements,
-      COALESCE(n.models, '{}') AS models, ${UPDATED_AT}`,
-    joins: `${COUNTY_JOIN}
-      LEFT JOIN LATERAL (
+function agencyColumns(
+  asOf: string | undefined,
+  params: Params,
+  fields?: readonly AgencyField[],
+): { columns: string; joins: string } {
+  const asked = new Set<AgencyField>(
+    fields ?? [...(Object.keys(AGENCY_SQL) as AgencyField[]), ...AGREEMENT_COUNTS, 'updated_at'],
+  );
+  asked.add('id');
+  const own = (Object.keys(AGENCY_SQL) as (keyof typeof AGENCY_SQL)[]).filter((field) => asked.has(field));
+  const columns = own.map((field) => `${AGENCY_SQL[field]} AS ${field}`);
+  const joins = asked.has('county_name') ? [COUNTY_JOIN] : [];
+  if (AGREEMENT_COUNTS.some((field) => asked.has(field))) {
+    const statusOf = asOf
+      ? `(SELECT s.status FROM agreement_status_spans s WHERE s.agreement_id = x.id AND ${spanCovers('s', params.add(asOf))})`
+      : 'x.status';
+    columns.push(
+      `COALESCE(n.active, 0)::int AS active_agreements, COALESCE(n.pending, 0)::int AS pending_agreements, COALESCE(n.models, '{}') AS models`,
+    );
+    joins.push(`LEFT JOIN LATERAL (
         SELECT count(*) FILTER (WHERE st = 'active') AS active, count(*) FILTER (WHERE st = 'pending') AS pending,
           array_agg(DISTINCT model_code ORDER BY model_code) FILTER (WHERE st = 'active') AS models
         FROM (SELECT x.model_code, ${statusOf} AS st FROM agreements x WHERE x.agency_id = g.id) per_agreement
-      ) n ON true`,
-  };
+      ) n ON true`);
+  }
+  if (asked.has('updated_at')) columns.push(`to_json(g.updated_at) #>> '{}' AS updated_at`);
+  return { columns: columns.join(', '), joins: joins.join('\n') };
 }
 
 export async function listAgencies(
   db: Db,
   filters: Filters,
   page: Page<AgencySort>,
-  options: { counts?: boolean; agreements?: { filters: Filters; events?: EventsAsked } } = {},
+  options: { fields?: readonly AgencyField[]; agreements?: AgreementsAsked & { filters: Filters } } = {},
 ): Promise<PageResult<AgencyRecord & { agreements?: AgreementWithEvents[] }>> {
   const params = new Params();
   const source = agencySource(filters, params);
   const keys = keyset(page, agencySortColumn(page.sort.field, filters, params), AGENCY_ID, params);
-  const detail = agencyColumns(filters.as_of, params, options.counts);
+  const detail = agencyColumns(filters.as_of, params, options.fields);
   // `agreements`: each agency's agreements (GraphQL's nested ones), as JSON in the same statement.
   const agreements = options.agreements
-    ? `, (SELECT COALESCE(json_agg(x ORDER BY x.id), '[]') FROM (${agreementsOfAgencies('page.id', options.agreements.filters, params, options.agreements.events)}) x) AS agreements`
+    ? `, (SELECT COALESCE(json_agg(x ORDER BY x.id), '[]') FROM (${agreementsOfAgencies('page.id', options.agreements.filters, params, options.agreements)}) x) AS agreements`
     : '';
   // The page of ids first (cheap, indexed), then the details of those rows only.
   const rows = await db.query<

@@ -27,11 +27,40 @@ export type EventRecord = RecordOf<typeof EVENT_FIELDS>;
 /** An event as GraphQL reads it (its source list is a relation there). */
 export type EventFields = Omit<EventRecord, 'source_list_date' | 'source_file_name'>;
 
-function selectList(source: { status: string; endedOn: string }): string {
-  return `a.id, a.agency_id, g.canonical_name AS agency_name, g.type::text AS agency_type, g.level::text AS agency_level,
-    g.state_code::text AS state, g.county_fips::text AS county_fips, g.ori::text AS agency_ori, a.model_code AS model, ${source.status}::text AS status,
-    a.signed_on, a.first_listed_on, a.last_listed_on, ${source.endedOn} AS ended_on, a.moa_url, a.addendum_url,
-    a.supersedes_id, a.origin::text AS origin, a.ended_after, a.ended_before, to_json(a.updated_at) #>> '{}' AS updated_at`;
+/** An agreement's field, by its name in the record. */
+export type AgreementField = keyof AgreementRecord;
+
+/** Each field's SQL over the agreement `a` and its agency `g` (its status and end on as_of when `source` reads them). */
+function agreementSql(source: { status: string; endedOn: string }): Record<AgreementField, string> {
+  return {
+    id: 'a.id',
+    agency_id: 'a.agency_id',
+    agency_name: 'g.canonical_name',
+    agency_type: 'g.type::text',
+    agency_level: 'g.level::text',
+    state: 'g.state_code::text',
+    county_fips: 'g.county_fips::text',
+    agency_ori: 'g.ori::text',
+    model: 'a.model_code',
+    status: `${source.status}::text`,
+    signed_on: 'a.signed_on',
+    first_listed_on: 'a.first_listed_on',
+    last_listed_on: 'a.last_listed_on',
+    ended_on: source.endedOn,
+    moa_url: 'a.moa_url',
+    addendum_url: 'a.addendum_url',
+    supersedes_id: 'a.supersedes_id',
+    origin: 'a.origin::text',
+    ended_after: 'a.ended_after',
+    ended_before: 'a.ended_before',
+    updated_at: "to_json(a.updated_at) #>> '{}'",
+  };
+}
+
+/** The SELECT list of these fields of the agreement (every field by default). */
+function selectList(source: { status: string; endedOn: string }, fields?: readonly AgreementField[]): string {
+  const sql = agreementSql(source);
+  return (fields ?? (Object.keys(sql) as AgreementField[])).map((field) => `${sql[field]} AS ${field}`).join(', ');
 }
 
 export async function listAgreements(
@@ -69,44 +98,69 @@ export async function agreementsByAgencyIds(
   db: Db,
   agencyIds: readonly string[],
   filters: Filters,
-  options: { events?: EventsAsked } = {},
+  asked: AgreementsAsked = {},
 ): Promise<AgreementWithEvents[]> {
   if (agencyIds.length === 0) return [];
   const params = new Params();
   const ids = `ANY(${params.add(agencyIds)}::text[])`;
   return select<AgreementWithEvents>(
     db,
-    `${agreementsOfAgencies(ids, filters, params, options.events)} ORDER BY a.agency_id, a.id`,
+    `${agreementsOfAgencies(ids, filters, params, asked)} ORDER BY a.agency_id, a.id`,
     params.values,
   );
 }
 
-/** Which events to read with the agreements: their details only when asked (most of an event's bytes and time). */
-export interface EventsAsked {
-  details: boolean;
+/**
+ * What a GraphQL query asks of the agreements it reads with their agencies: the fields it reads (with id and agency_id,
+ * which group and page them; all when undefined), and the fields of their events when it asks those.
+ */
+export interface AgreementsAsked {
+  fields?: readonly AgreementField[];
+  events?: { fields: readonly NestedEventField[] };
 }
 
-/** An event read with its agreement: without its details unless they were asked. */
-export type NestedEvent = Omit<EventFields, 'details'> & Partial<Pick<EventFields, 'details'>>;
+/** An event's field as GraphQL reads it with its agreement (which it belongs to is known: its agreement_id is not read). */
+export type NestedEventField = Exclude<keyof EventFields, 'agreement_id'>;
 
+/** An event read with its agreement: the fields asked (the others absent). */
+export type NestedEvent = Omit<EventFields, 'agreement_id'>;
+
+/**
+ * An agreement read with the fields asked (the others absent), and its events when asked. GraphQL resolves only the
+ * fields a query asks, so it never reads an absent one.
+ */
 export type AgreementWithEvents = AgreementRecord & { events?: NestedEvent[] };
+
+/** Each nested event field's SQL over the event `e`. */
+const NESTED_EVENT_SQL: Record<NestedEventField, string> = {
+  id: 'e.id',
+  type: 'e.type::text',
+  occurred_on: 'e.occurred_on',
+  details: 'e.details',
+  source_list_id: 'e.source_list_id',
+  source_row: 'e.source_row',
+  historical_source_id: 'e.historical_source_id',
+};
 
 /**
  * The SELECT of the agreements of the agencies `agencyIds` (`ANY($n)`, or a column of an outer query), filtered like a
- * collection; with each one's events when asked, in the same statement: PostgreSQL builds them as JSON.
+ * collection, with the fields asked; with each one's events when asked, in the same statement: PostgreSQL builds them
+ * as JSON, in the order of their history.
  */
 export function agreementsOfAgencies(
   agencyIds: string,
   filters: Filters,
   params: Params,
-  events?: EventsAsked,
+  asked: AgreementsAsked = {},
 ): string {
   const source = agreementSource(filters, params);
-  const eventsColumn = events
-    ? `, (SELECT COALESCE(json_agg(ev ORDER BY ev.occurred_on, ev.id), '[]') FROM (SELECT ${EVENT_COLUMNS}${events.details ? ', e.details' : ''} FROM agreement_events e WHERE e.agreement_id = a.id) ev) AS events`
+  const fields = asked.fields && [...new Set<AgreementField>(['id', 'agency_id', ...asked.fields])];
+  const events = asked.events
+    ? `, (SELECT COALESCE(json_agg(json_build_object(${asked.events.fields.map((field) => `'${field}', ${NESTED_EVENT_SQL[field]}`).join(', ')}) ORDER BY e.occurred_on, e.id), '[]')
+        FROM agreement_events e WHERE e.agreement_id = a.id) AS events`
     : '';
   // The agency condition twice: on g too, PostgreSQL reads those agencies by their key instead of hashing the table.
-  return `SELECT ${selectList(source)}${eventsColumn} FROM ${source.from}
+  return `SELECT ${selectList(source, fields)}${events} FROM ${source.from}
     ${whereClause([...source.where, `a.agency_id = ${agencyIds}`, `g.id = ${agencyIds}`])}`;
 }
 

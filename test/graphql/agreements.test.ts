@@ -1,8 +1,11 @@
 // GraphQL on the real app and a real database holding the scripted history
 // (test/helpers/fixtures.ts): every root field, the relations both ways,
 // asOf, a pagination walk, argument errors, and GraphQL agreeing with REST.
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { buildSchema, getNamedType, type GraphQLObjectType, isObjectType } from 'graphql';
 import t from 'tap';
+import { AGENCY_READS, AGREEMENT_READS, EVENT_READS } from '../../src/graphql/fields-read.ts';
 import { testApp } from '../helpers/app.ts';
 import { SEED_FACTS, seedHistory } from '../helpers/fixtures.ts';
 import { countQueries } from '../helpers/query-counter.ts';
@@ -350,6 +353,66 @@ t.test('events read only the fields asked, and every field asked comes whole, on
   const withoutDetails = await byId('occurredOn');
   t.same(eventsOf([withoutDetails.result.data.agency]), expected(['occurred_on']));
   t.notMatch(withoutDetails.sql, /e\.details/, 'details not asked: not read');
+});
+
+t.test('a page of agencies reads only the fields asked, and answers every field as the lookups by id do', async (t) => {
+  const schema = buildSchema(await readFile('schema/schema.graphql', 'utf8'));
+  const fieldsOf = (type: string) => (schema.getType(type) as GraphQLObjectType).getFields();
+  // Every field of the three types read in the page's statement is listed in fields-read.ts, with what it reads.
+  for (const [type, reads] of [
+    ['Agency', AGENCY_READS],
+    ['Agreement', AGREEMENT_READS],
+    ['AgreementEvent', EVENT_READS],
+  ] as const)
+    t.same(Object.keys(reads).sort(), Object.keys(fieldsOf(type)).sort(), `${type}: each field's record fields listed`);
+
+  // Every field of each type, as the schema has them (so a field added later is asked too): a related object by its key.
+  const selection = (type: string, nested: Record<string, string> = {}): string =>
+    Object.values(fieldsOf(type))
+      .map((field) => {
+        if (nested[field.name]) return `${field.name} ${nested[field.name]}`;
+        const named = getNamedType(field.type);
+        if (!isObjectType(named)) return field.name;
+        const key = ['id', 'code', 'fips'].find((name) => name in named.getFields());
+        return `${field.name} { ${key ?? '__typename'} }`;
+      })
+      .join(' ');
+  const agreement = selection('Agreement', { events: `{ ${selection('AgreementEvent')} }` });
+  const agency = selection('Agency', { agreements: `{ totalCount edges { node { ${agreement} } } }` });
+  const counter = countQueries(database.pool);
+  counter.texts.length = 0;
+  const page = await gql(app, `{ agencies(filter: { state: ["FL"] }) { edges { node { ${agency} } } } }`);
+  t.notOk(page.errors, JSON.stringify(page.errors));
+  const agencies = page.data.agencies.edges.map((edge: any) => edge.node);
+  t.ok(
+    agencies.some((node: any) => node.agreements.edges.some((edge: any) => edge.node.events.length > 1)),
+    `${agencies.length} Florida agencies, with agreements and events`,
+  );
+  t.equal(
+    counter.texts.filter((text) => /agreement_events/.test(text)).length,
+    1,
+    'agencies, agreements and events: one statement',
+  );
+  for (const node of agencies) {
+    const alone = await gql(app, `query ($id: ID!) { agency(id: $id) { ${agency} } }`, { id: node.id });
+    t.same(node, alone.data.agency, `${node.id}: every field as agency(id) answers it`);
+  }
+
+  // Asked for a few fields, the statement reads those and no other.
+  counter.texts.length = 0;
+  const narrow = await gql(
+    app,
+    '{ agencies(filter: { state: ["FL"] }) { edges { node { name agreements { edges { node { status events { type } } } } } } } }',
+  );
+  t.notOk(narrow.errors);
+  const sql = counter.texts.join('\n');
+  for (const column of ['fbi_population', 'ori_match', 'moa_url', 'first_listed_on', 'source_row', 'agency_name'])
+    t.notMatch(sql, new RegExp(`\\b${column}\\b`), `${column} not asked: not read`);
+  t.same(
+    narrow.data.agencies.edges.map((edge: any) => edge.node.name),
+    agencies.map((node: any) => node.name),
+    'the same agencies',
+  );
 });
 
 t.test('the other root fields', async (t) => {
