@@ -107,20 +107,22 @@ export async function listAgencies(
   const source = agencySource(filters, params);
   const keys = keyset(page, agencySortColumn(page.sort.field, filters, params), AGENCY_ID, params);
   const detail = agencyColumns(filters.as_of, params, options.fields);
-  // `agreements`: each agency's agreements (GraphQL's nested ones), as JSON in the same statement.
+  // `agreements`: each agency's agreements (GraphQL's nested ones), as JSON in the same statement. Their statement has
+  // agencies `g` of its own: it reaches the page's agency by `page_agency_id`.
   const agreements = options.agreements
-    ? `, (SELECT COALESCE(json_agg(x ORDER BY x.id), '[]') FROM (${agreementsOfAgencies('page.id', options.agreements.filters, params, options.agreements)}) x) AS agreements`
+    ? `, (SELECT COALESCE(json_agg(x ORDER BY x.id), '[]') FROM (${agreementsOfAgencies('page_agency_id', options.agreements.filters, params, options.agreements)}) x) AS agreements`
     : '';
-  // The page of ids first (cheap, indexed), then the details of those rows only.
+  // The page of agencies first (indexed; their own columns only), then what each of its rows asks: its county's name,
+  // its counts, its agreements. The page is `g` below, as the agencies are in the columns' SQL: no second read of them.
   const rows = await db.query<
     AgencyRecord & { agreements?: AgreementWithEvents[]; sort_value: string | null; total_count?: number }
   >(
     pageQuery(
       `WITH page AS (
-         SELECT g.id, ${keys.sortValue} FROM ${source.from} ${whereClause([...source.where, keys.after])}
+         SELECT g.*, g.id AS page_agency_id, ${keys.sortValue} FROM ${source.from} ${whereClause([...source.where, keys.after])}
          ORDER BY ${keys.orderBy} LIMIT ${keys.limit})
-       SELECT ${detail.columns}, page.sort_value ${totalColumn(source, page.include_total)}${agreements}
-       FROM page JOIN agencies g ON g.id = page.id ${detail.joins}
+       SELECT ${detail.columns}, g.sort_value ${totalColumn(source, page.include_total)}${agreements}
+       FROM page g ${detail.joins}
        ORDER BY ${keys.orderBy}`,
       params.values,
     ),
