@@ -54,7 +54,13 @@ export function connection<R, N>(result: PageResult<R>, toNode: (record: R) => N
   return {
     totalCount: result.total_count ?? null,
     edges,
-    pageInfo: { hasNextPage: result.next_cursor !== null, endCursor: edges.at(-1)?.cursor ?? null },
+    // Cursors are made when asked (most queries never ask them).
+    pageInfo: {
+      hasNextPage: result.next_cursor !== null,
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
   };
 }
 
