@@ -55,5 +55,7 @@ export async function loadListsInto(adminUrl: string, name: string, files: strin
   // As `npm run ingest -- --dir` does it; bad input is reported to no one here, as before.
   await ingestFiles(pool, files, {}, () => {});
   await pool.end();
+  // Statistics and visibility as autovacuum leaves them on a running service.
+  await adminQuery(url, 'VACUUM ANALYZE');
   await adminQuery(adminUrl, `ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }

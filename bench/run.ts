@@ -105,6 +105,9 @@ async function loadArchive(name: string): Promise<void> {
     [0, 2, 3],
   );
   console.log(`  loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // Statistics and visibility as autovacuum leaves them on a running service (the 10× copy is vacuumed too): the
+  // planner then knows the tables' sizes, and counts can read an index alone.
+  await adminQuery(urlOf(`${name}_loading`), 'VACUUM ANALYZE');
   await admin(`ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }
 
