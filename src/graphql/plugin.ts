@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { DocumentNode } from 'graphql';
 import mercurius, { type IResolvers } from 'mercurius';
 import { graphqlCacheHooks } from '../cache/graphql-keys.ts';
 import { createContext, type GraphqlContext } from './context.ts';
@@ -81,9 +82,19 @@ export const graphqlPlugin = fp<GraphqlOptions>(
       },
     });
 
-    // The cost depends on `first`, which may be a variable: checked per request, before any resolver runs.
+    // The cost depends on `first`, which may be a variable: checked per request, before any resolver runs. Remembered
+    // per document (Mercurius keeps one per query text) and variables, a hundred sets of variables a document at most.
+    const costs = new WeakMap<DocumentNode, Map<string, number>>();
     app.graphql.addHook('preExecution', async (schema, document, _context: GraphqlContext, variables) => {
-      const cost = queryCost(schema, document, (variables ?? {}) as Record<string, unknown>);
+      const key = JSON.stringify(variables ?? {});
+      let known = costs.get(document);
+      if (!known) costs.set(document, (known = new Map()));
+      let cost = known.get(key);
+      if (cost === undefined) {
+        cost = queryCost(schema, document, (variables ?? {}) as Record<string, unknown>);
+        if (known.size >= 100) known.clear();
+        known.set(key, cost);
+      }
       if (cost > limits.cost) throw limitError('QUERY_TOO_COSTLY', 'estimated objects', cost, limits.cost);
     });
   },

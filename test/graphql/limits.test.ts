@@ -219,6 +219,8 @@ t.test('huge first: above the page maximum is an argument error; multiplied down
   });
   const cheap = await gql(app, nested, { outer: 10, inner: 5 });
   t.notOk(cheap.errors, 'the same document with small variables runs: cost is computed per request');
+  const again = await gql(app, nested, { outer: 1000, inner: 1000 });
+  t.match(again.errors?.[0], { extensions: { code: 'QUERY_TOO_COSTLY', actual: expected } }, 'and refused again');
 });
 
 t.test('batches: allowed, up to the limit', async (t) => {
