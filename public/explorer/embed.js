@@ -29,7 +29,8 @@ function showCount(count) {
 
 async function embedMap(stateCode = view.state) {
   const filters = { as_of: view.as_of, model: view.model, state: stateCode };
-  const [stats, counts, { data: states }, shapes] = await Promise.all([getJson(`/v1/stats${queryString(filters)}`), loadCounts(filters), getJson('/v1/states'), loadShapes(stateCode)]);
+  const latestStates = getJson('/v1/states');
+  const [stats, counts, { data: states }, shapes] = await Promise.all([getJson(`/v1/stats${queryString(filters)}`), loadCounts(filters, latestStates), latestStates, loadShapes(stateCode)]);
   showCount(stats.active_agreements);
   const place = stateCode ? states.find((state) => state.code === stateCode)?.name ?? stateCode : '';
   $('embed-title').textContent = [place, view.model ? modelName(view.model) : '', t('embed.mapTitle')].filter(Boolean).join(' · ');

@@ -117,7 +117,8 @@ async function render() {
     const [[stats, counts, changes, mapShapes], chartWidth] = await Promise.all([
       Promise.all([
         getJson(`/v1/stats${queryString(filters)}`),
-        loadCounts(filters),
+        // The first view reuses the states the page has just loaded; a later one asks again (a list may have come).
+        loadCounts(filters, token === 1 ? { data: reference.states } : undefined),
         getJson(`/v1/changes${queryString({ model: view.model, state: view.state, limit: '12' })}`),
         shapesOf(view.state),
       ]),
@@ -310,6 +311,8 @@ async function start() {
     return;
   }
   fillControls();
+  // The controls are drawn in a frame of their own: the view's first step (render) then starts a short task.
+  await nextFrame();
   await render();
 }
 

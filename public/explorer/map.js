@@ -9,9 +9,10 @@ import { formatNumber, t } from './i18n.js';
 const SVG = 'http://www.w3.org/2000/svg';
 /**
  * Characters of outlines drawn between two yields to the browser: the browser's work (reading the outlines, laying
- * out and painting them) grows with their length, and a batch stays well under the 50 ms that makes a phone lag.
+ * out and painting them) grows with their length. A batch takes under 10 ms on a laptop, so it stays under the 50 ms
+ * that makes a phone lag on a phone four times slower (Lighthouse's mobile CPU).
  */
-const BATCH_CHARACTERS = 25_000;
+const BATCH_CHARACTERS = 10_000;
 
 /** Colour classes by number of active agreements in a county; the legend reads them too. */
 export const BUCKETS = [
@@ -58,12 +59,14 @@ export async function loadShapes(state) {
 /**
  * What the map shows for a view, from one aggregate per county and one per state (not every agreement): active
  * agreements per county (under the view's model when it has one), county names, and per state the statewide
- * agreements (a state's count less its counties': statewide agencies belong to no county).
+ * agreements (a state's count less its counties': statewide agencies belong to no county). `latestStates`: the
+ * answer of /v1/states (no date), or its promise, when the page asks for it anyway.
  */
-export async function loadCounts({ as_of: asOf, model, state }) {
+export async function loadCounts({ as_of: asOf, model, state }, latestStates) {
   const [counties, states] = await Promise.all([
     getJson(`/v1/counties${queryString({ as_of: asOf, state })}`),
-    getJson(`/v1/states${queryString({ as_of: asOf })}`),
+    // The states of the latest list are the page's reference data already (not asked for twice).
+    asOf || !latestStates ? getJson(`/v1/states${queryString({ as_of: asOf })}`) : latestStates,
   ]);
   const activeOf = (summary) => (model ? (summary.by_model?.[model] ?? 0) : summary.active_agreements);
   const inCounties = new Map();
