@@ -93,6 +93,7 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 const ENTITY = /&(#x[0-9a-fA-F]+|#\d+|\w+);/g;
 
 function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
   return text.replace(ENTITY, (whole, name: string) => {
     if (name[0] !== '#') return ENTITIES[name] ?? whole;
     const code = name[1] === 'x' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
@@ -105,7 +106,8 @@ const decodeText = (text: string): string =>
   text === '' ? text : decodeEntities(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
 
 /** Attribute values as XML parsers give them: tabs and line ends as spaces, entities decoded. */
-const attributeValue = (raw: string): string => decodeEntities(raw.replace(/\r\n|[\r\n\t]/g, ' '));
+const attributeValue = (raw: string): string =>
+  decodeEntities(/[\r\n\t]/.test(raw) ? raw.replace(/\r\n|[\r\n\t]/g, ' ') : raw);
 
 const ATTRIBUTE_PATTERNS = new Map<string, RegExp>();
 /** One attribute of a tag, read without reading the others (a cell's, for each of thousands of cells). */
