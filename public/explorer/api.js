@@ -36,6 +36,14 @@ export function nextFrame() {
 }
 
 /**
+ * Runs `step` in a task of its own, once the browser has run what it had queued: steps that would each take a few
+ * milliseconds do not add up to one long task (a phone's blocking time counts every task over 50 ms).
+ */
+export function inOwnTask(step) {
+  return new Promise((resolve) => setTimeout(resolve, 0)).then(step);
+}
+
+/**
  * Orders YYYY-MM-DD days (they sort as text). Not localeCompare: a page's first collation loads the locale's data,
  * a pause a phone feels.
  */

@@ -3,7 +3,7 @@
 // reproduces it. Every number comes from the public API, and only what is shown is loaded: the count from
 // /v1/stats, the map from one aggregate per county (/v1/counties) and per state (/v1/states), the table a page at a
 // time (/v1/agreements), the chart from /v1/stats/timeseries, the list dates from /v1/lists/dates.
-import { el, getJson, nextFrame, queryString } from './api.js';
+import { el, getJson, inOwnTask, nextFrame, queryString } from './api.js';
 import { drawChart, loadChartPoints } from './chart.js';
 import { wireEmbedButton } from './embed-snippet.js';
 import { eventSentence, formatDate, formatNumber, lang, modelName, t, withLang } from './i18n.js';
@@ -113,7 +113,8 @@ async function render() {
   try {
     const filters = { as_of: view.as_of, model: view.model, state: view.state };
     // The work below comes in steps with a frame between them (nextFrame), so a phone never waits long. After the
-    // first frame the page's layout is fresh, and the chart's width costs nothing to read (drawChart).
+    // first frame the page's layout is fresh, and the chart's width costs nothing to read (drawChart). The map, the
+    // table, the statewide agencies, the county and the chart then each start in a task of their own (inOwnTask).
     const [[stats, counts, changes, mapShapes], chartWidth] = await Promise.all([
       Promise.all([
         getJson(`/v1/stats${queryString(filters)}`),
@@ -142,10 +143,10 @@ async function render() {
         onSelect: (fips) => setView({ county: fips }, { replace: true }),
         isCurrent: () => token === renderCount,
       }),
-      renderTablePage(token),
-      renderStatewide(counts.statewide, token),
-      renderCounty(token, asOf),
-      renderChart(token, asOf, chartWidth),
+      inOwnTask(() => renderTablePage(token)),
+      inOwnTask(() => renderStatewide(counts.statewide, token)),
+      inOwnTask(() => renderCounty(token, asOf)),
+      inOwnTask(() => renderChart(token, asOf, chartWidth)),
     ]);
   } catch (error) {
     showError(error);
@@ -316,4 +317,5 @@ async function start() {
   await render();
 }
 
-start();
+// In a task of its own: the modules' evaluation and the page's first steps are two short tasks, not one long one.
+inOwnTask(start);
