@@ -113,9 +113,20 @@ interface PreparedAnswer {
   body: Buffer;
   /** Its headers for Fastify's path (validators with the coding's ETag, Vary, Content-Encoding). */
   headers: Record<string, string>;
-  /** The same with what Fastify would add (CORS, type, length), as `writeHead` takes them (name, value, name, value…). */
+  /**
+   * The same with what Fastify's hooks would add (request id, rate limit, CORS, type, length), as `writeHead` takes them
+   * (name, value, name, value…): the four values of FRONT_PER_REQUEST are filled in for each request, in place.
+   */
   front: string[];
 }
+
+/** The headers of an answer given in front of Fastify that each request fills in (in this order, first). */
+const FRONT_PER_REQUEST = {
+  'x-request-id': '',
+  'x-ratelimit-limit': '',
+  'x-ratelimit-remaining': '',
+  'x-ratelimit-reset': '',
+};
 
 const preparedAnswers = new WeakMap<CachedResponse, (PreparedAnswer | undefined)[]>();
 function prepared(response: CachedResponse, encoding: Encoding): PreparedAnswer {
@@ -131,6 +142,7 @@ function prepared(response: CachedResponse, encoding: Encoding): PreparedAnswer 
     const headers = encodedHeaders(response.headers ?? {}, encoding);
     if (encoding !== 'identity') headers['content-encoding'] = encoding;
     const front = Object.entries({
+      ...FRONT_PER_REQUEST,
       ...CORS_RESPONSE_HEADERS,
       ...NOSNIFF,
       ...headers,
@@ -256,18 +268,14 @@ export const responseCachePlugin = fp(
           .end();
       } else {
         const limits = budget.headers;
-        // A flat list, made once per answer but for these four: writeHead with an object costs more than the rest.
-        response.writeHead(hit.status, [
-          'x-request-id',
-          id,
-          'x-ratelimit-limit',
-          limits['x-ratelimit-limit']!,
-          'x-ratelimit-remaining',
-          limits['x-ratelimit-remaining']!,
-          'x-ratelimit-reset',
-          limits['x-ratelimit-reset']!,
-          ...answer.front,
-        ]);
+        // A flat list made once per answer, but for these four values (writeHead with an object costs more than the
+        // rest); filled in place, as writeHead reads it before it returns.
+        const front = answer.front;
+        front[1] = id;
+        front[3] = limits['x-ratelimit-limit']!;
+        front[5] = limits['x-ratelimit-remaining']!;
+        front[7] = limits['x-ratelimit-reset']!;
+        response.writeHead(hit.status, front);
         response.end(request.method === 'HEAD' ? undefined : answer.body);
       }
       if (logRequests)

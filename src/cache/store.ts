@@ -20,17 +20,29 @@ export interface CachedResponse {
  */
 export const SPELLINGS_PER_ANSWER = 8;
 
+/** An answer and the keys it is kept under, in the list of answers from the least to the most recently used. */
+interface Answer {
+  /** Its normalized key. */
+  key: string;
+  /** Every key it is kept under, its normalized key included. */
+  keys: string[];
+  older: Answer | null;
+  newer: Answer | null;
+}
+
 interface Entry {
   response: CachedResponse;
-  /** The normalized key of the answer this key spells. */
-  answer: string;
+  /** The answer this key spells. */
+  answer: Answer;
 }
 
 export class ResponseCache {
   /** Every key kept, normalized or raw. */
   private entries = new Map<string, Entry>();
-  /** The keys of each answer by its normalized key, least recently used first (Map order is insertion order). */
-  private answers = new Map<string, string[]>();
+  /** The answers by normalized key; `oldest` … `newest` orders them by use (a read moves one in place, no allocation). */
+  private answers = new Map<string, Answer>();
+  private oldest: Answer | null = null;
+  private newest: Answer | null = null;
   private inFlight = new Map<string, Promise<CachedResponse>>();
   private version = -1;
 
@@ -45,51 +57,73 @@ export class ResponseCache {
     this.version = version;
     this.entries.clear();
     this.answers.clear();
+    this.oldest = this.newest = null;
     this.inFlight.clear();
+  }
+
+  private unlink(answer: Answer): void {
+    if (answer.older) answer.older.newer = answer.newer;
+    else this.oldest = answer.newer;
+    if (answer.newer) answer.newer.older = answer.older;
+    else this.newest = answer.older;
+    answer.older = answer.newer = null;
+  }
+
+  /** Makes `answer` (linked or not) the most recently used. */
+  private use(answer: Answer): void {
+    if (answer === this.newest) return;
+    if (answer.older || answer === this.oldest) this.unlink(answer);
+    answer.older = this.newest;
+    if (this.newest) this.newest.newer = answer;
+    else this.oldest = answer;
+    this.newest = answer;
+  }
+
+  private drop(answer: Answer): void {
+    this.unlink(answer);
+    this.answers.delete(answer.key);
+    for (const spelling of answer.keys) this.entries.delete(spelling);
   }
 
   get(version: number, key: string): CachedResponse | undefined {
     this.at(version);
     const hit = this.entries.get(key);
     if (hit === undefined) return undefined;
-    // Re-inserting makes the answer the most recently used, whichever of its spellings was asked.
-    const keys = this.answers.get(hit.answer)!;
-    this.answers.delete(hit.answer);
-    this.answers.set(hit.answer, keys);
+    // Whichever of its spellings was asked, the answer becomes the most recently used.
+    this.use(hit.answer);
     return hit.response;
   }
 
-  /** Keeps `response` under `key`, a spelling of the answer whose normalized key is `answer` (itself by default). */
-  set(version: number, key: string, response: CachedResponse, answer = key): void {
+  /** Keeps `response` under `key`, a spelling of the answer whose normalized key is `answerKey` (itself by default). */
+  set(version: number, key: string, response: CachedResponse, answerKey = key): void {
     this.at(version);
     if (this.maxEntries === 0 || response.status !== 200) return;
     const previous = this.entries.get(key);
-    if (previous !== undefined && previous.answer !== answer) {
+    if (previous !== undefined && previous.answer.key !== answerKey) {
       this.forget(previous.answer, key);
       this.entries.delete(key);
     }
-    let keys = this.answers.get(answer);
-    if (keys === undefined) keys = [];
-    else this.answers.delete(answer);
-    this.answers.set(answer, keys);
-    if (!keys.includes(key)) {
-      if (keys.length >= SPELLINGS_PER_ANSWER) return;
-      keys.push(key);
+    let answer = this.answers.get(answerKey);
+    if (answer === undefined) {
+      answer = { key: answerKey, keys: [], older: null, newer: null };
+      this.answers.set(answerKey, answer);
+    }
+    this.use(answer);
+    if (!answer.keys.includes(key)) {
+      if (answer.keys.length >= SPELLINGS_PER_ANSWER) return;
+      answer.keys.push(key);
     }
     this.entries.set(key, { response, answer });
-    if (this.answers.size > this.maxEntries) {
-      const [oldest, oldestKeys] = this.answers.entries().next().value!;
-      this.answers.delete(oldest);
-      for (const spelling of oldestKeys) this.entries.delete(spelling);
-    }
+    if (this.answers.size > this.maxEntries) this.drop(this.oldest!);
   }
 
   /** Drops `key` from the spellings of `answer` (and the answer, when it was its last). */
-  private forget(answer: string, key: string): void {
-    const keys = this.answers.get(answer);
-    if (keys === undefined) return;
-    keys.splice(keys.indexOf(key), 1);
-    if (keys.length === 0) this.answers.delete(answer);
+  private forget(answer: Answer, key: string): void {
+    answer.keys.splice(answer.keys.indexOf(key), 1);
+    if (answer.keys.length === 0) {
+      this.unlink(answer);
+      this.answers.delete(answer.key);
+    }
   }
 
   /** The cached response, or computes it once however many requests ask at the same time. */

@@ -35,6 +35,9 @@ const VALIDATOR_HEADERS = ['etag', 'last-modified', 'cache-control', 'vary', 'x-
 /** Whether a conditional request matches a cached answer's validators (answered 304). */
 export function matchesValidators(request: { headers: IncomingHttpHeaders }, headers: Record<string, string>): boolean {
   if (!headers.etag) return false;
+  // Most requests are not conditional: their answer's date is not parsed.
+  if (request.headers['if-none-match'] === undefined && request.headers['if-modified-since'] === undefined)
+    return false;
   return isNotModified(
     request,
     headers.etag,

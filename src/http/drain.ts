@@ -53,14 +53,18 @@ export function installDrainer(server: Server): Drainer {
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const connection = connections.get(request.socket);
-    if (connection) {
-      connection.requests++;
-      response.once('close', () => {
+    if (connection) connection.requests++;
+    const answered = !draining;
+    if (answered) answering++;
+    // One listener per response (each one costs on every request).
+    response.once('close', () => {
+      if (answered) answering--;
+      if (connection) {
         connection.requests--;
         connection.idleSince = Date.now();
-      });
-    }
-    if (draining) {
+      }
+    });
+    if (!answered) {
       response.writeHead(503, {
         'content-type': 'application/problem+json',
         'retry-after': String(RETRY_AFTER_S),
@@ -70,8 +74,6 @@ export function installDrainer(server: Server): Drainer {
       response.end(UNAVAILABLE);
       return;
     }
-    answering++;
-    response.once('close', () => answering--);
     for (const handler of handlers) handler.call(server, request, response);
   });
 
