@@ -108,6 +108,67 @@ t.test('an answer kept under other spellings takes one slot; its spellings go wi
   t.equal(cache.keys, 1 + SPELLINGS_PER_ANSWER, `an answer keeps at most ${SPELLINGS_PER_ANSWER} spellings`);
 });
 
+t.test(
+  'over 20,000 mixed reads and writes, it keeps exactly what a least-recently-used list of answers keeps',
+  async (t) => {
+    // The model: answers in an array from the least to the most recently used, each with its spellings (what the
+    // cache did before it kept a linked list). Same operations, same answers, same evictions.
+    const model = { answers: [] as { key: string; keys: string[] }[], entries: new Map<string, string>() };
+    const touch = (answerKey: string) => {
+      const at = model.answers.findIndex((answer) => answer.key === answerKey);
+      const [answer] = at === -1 ? [{ key: answerKey, keys: [] as string[] }] : model.answers.splice(at, 1);
+      model.answers.push(answer!);
+      return answer!;
+    };
+    const modelGet = (key: string) => {
+      const answerKey = model.entries.get(key);
+      if (answerKey !== undefined) touch(answerKey);
+      return answerKey;
+    };
+    const modelSet = (key: string, answerKey: string, max: number) => {
+      const previous = model.entries.get(key);
+      if (previous !== undefined && previous !== answerKey) {
+        const old = model.answers.find((answer) => answer.key === previous)!;
+        old.keys.splice(old.keys.indexOf(key), 1);
+        if (old.keys.length === 0) model.answers.splice(model.answers.indexOf(old), 1);
+        model.entries.delete(key);
+      }
+      const answer = touch(answerKey);
+      if (!answer.keys.includes(key)) {
+        if (answer.keys.length >= SPELLINGS_PER_ANSWER) return;
+        answer.keys.push(key);
+      }
+      model.entries.set(key, answerKey);
+      if (model.answers.length > max)
+        for (const spelling of model.answers.shift()!.keys) model.entries.delete(spelling);
+    };
+
+    const max = 16;
+    const cache = new ResponseCache(max);
+    let seed = 287;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+      return Math.floor((seed / 2 ** 32) * n); // the high bits: an LCG's low ones repeat
+    };
+    let mismatches = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const answerKey = `a${random(24)}`;
+      // A spelling of its own answer most of the time, at times one that moves to another answer.
+      const key = random(3) === 0 ? answerKey : `${random(10) === 0 ? `a${random(24)}` : answerKey}?s=${random(12)}`;
+      if (random(2) === 0) {
+        const expected = modelGet(key);
+        if (cache.get(1, key)?.body.toString() !== expected) mismatches++;
+      } else {
+        modelSet(key, answerKey, max);
+        cache.set(1, key, answer(answerKey), answerKey);
+      }
+    }
+    t.equal(mismatches, 0, 'every read answered as the model answers it');
+    t.equal(cache.size, model.answers.length, 'as many answers kept');
+    t.equal(cache.keys, model.entries.size, 'as many spellings kept');
+  },
+);
+
 t.test('through the app: CACHE_MAX_ENTRIES=3 keeps three answers warm, a fourth evicts one', async (t) => {
   // Each REST answer is kept under its normalized key and the request as it came (the fast path in front of
   // Fastify, src/cache/plugin.ts), each GraphQL answer under its operation and its body: one slot each.
