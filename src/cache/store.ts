@@ -120,10 +120,7 @@ export class ResponseCache {
   /** Drops `key` from the spellings of `answer` (and the answer, when it was its last). */
   private forget(answer: Answer, key: string): void {
     answer.keys.splice(answer.keys.indexOf(key), 1);
-    if (answer.keys.length === 0) {
-      this.unlink(answer);
-      this.answers.delete(answer.key);
-    }
+    if (answer.keys.length === 0) this.drop(answer);
   }
 
   /** The cached response, or computes it once however many requests ask at the same time. */

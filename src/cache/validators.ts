@@ -20,14 +20,19 @@ export function etagMatches(header: string, etag: string): boolean {
  * RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only without it (and never for an answer without
  * Last-Modified, such as GraphQL's).
  */
-export function isNotModified(request: { headers: IncomingHttpHeaders }, etag: string, lastModified?: Date): boolean {
+export function isNotModified(
+  request: { headers: IncomingHttpHeaders },
+  etag: string,
+  /** The answer's Last-Modified, as sent (parsed only for a request that asks If-Modified-Since). */
+  lastModified?: string,
+): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, etag);
   const ifModifiedSince = request.headers['if-modified-since'];
   if (ifModifiedSince === undefined || lastModified === undefined) return false;
   const since = Date.parse(ifModifiedSince);
   // HTTP dates have whole seconds.
-  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
+  return !Number.isNaN(since) && Math.floor(Date.parse(lastModified) / 1000) * 1000 <= since;
 }
 
 const VALIDATOR_HEADERS = ['etag', 'last-modified', 'cache-control', 'vary', 'x-dataset-version'] as const;
@@ -35,14 +40,7 @@ const VALIDATOR_HEADERS = ['etag', 'last-modified', 'cache-control', 'vary', 'x-
 /** Whether a conditional request matches a cached answer's validators (answered 304). */
 export function matchesValidators(request: { headers: IncomingHttpHeaders }, headers: Record<string, string>): boolean {
   if (!headers.etag) return false;
-  // Most requests are not conditional: their answer's date is not parsed.
-  if (request.headers['if-none-match'] === undefined && request.headers['if-modified-since'] === undefined)
-    return false;
-  return isNotModified(
-    request,
-    headers.etag,
-    headers['last-modified'] ? new Date(headers['last-modified']) : undefined,
-  );
+  return isNotModified(request, headers.etag, headers['last-modified']);
 }
 
 /** The headers a 304 repeats from the answer it stands for. */

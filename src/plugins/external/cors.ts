@@ -20,7 +20,7 @@ export const corsPlugin = fp(
     await app.register(cors, {
       origin: '*',
       methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
-      exposedHeaders: '*',
+      exposedHeaders: CORS_RESPONSE_HEADERS['access-control-expose-headers'],
       // Browsers cap this (Chrome at 2 h); a day costs nothing where it is honoured.
       maxAge: 86_400,
     });
