@@ -28,10 +28,10 @@ export interface StepResult {
   events_changed?: { added: number; removed: number };
 }
 
-/** Runs `task` in a new Node process (with this one's loader, tsx) and answers what it measured. */
+/** Runs `task` in a new Node process (without this one's loader, tsx: as `npm run ingest` runs) and answers what it measured. */
 export function runStep(task: StepTask): Promise<StepResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(import.meta.filename, ['--step'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(import.meta.filename, ['--step'], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: StepResult | undefined;
     child.once('message', (message) => (result = message as StepResult));
     child.once('error', reject);

@@ -82,8 +82,8 @@ async function loadArchive(adminUrl: string, name: string): Promise<void> {
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}_loading"`);
   await adminQuery(adminUrl, `CREATE DATABASE "${name}_loading"`);
   const env = { DATABASE_URL: databaseUrl(adminUrl, `${name}_loading`), LOG_LEVEL: 'silent' };
-  await run(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', '--dir', archive!], env, [0, 2, 3]);
-  await run(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', '--historical', historical!], env, [0, 2, 3]);
+  await run(process.execPath, ['src/cli/ingest.ts', '--dir', archive!], env, [0, 2, 3]);
+  await run(process.execPath, ['src/cli/ingest.ts', '--historical', historical!], env, [0, 2, 3]);
   await adminQuery(adminUrl, `ALTER DATABASE "${name}_loading" RENAME TO "${name}"`);
 }
 
@@ -173,7 +173,7 @@ try {
   if (!loaded) await loadArchive(adminUrl, name);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  server = spawn(process.execPath, ['src/server.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: loaded ?? databaseUrl(adminUrl, name),

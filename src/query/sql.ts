@@ -46,6 +46,13 @@ export function spanCovers(span: string, date: string): string {
  * Agreements `a` joined to their agency `g` (and, with as_of, to the status span `s` covering that date).
  * `joinAgency: false` leaves `g` out, for a subquery correlated to an outer `g` (filters on agency fields need it).
  */
+/** The filters on an agreement's agency (`g`): agreementSource joins it for them. */
+const AGENCY_FILTERS = ['state', 'county_fips', 'ori', 'agency_type', 'q', 'name'] as const satisfies (keyof Filters)[];
+
+export function filtersAgency(filters: Filters): boolean {
+  return AGENCY_FILTERS.some((name) => filters[name] !== undefined);
+}
+
 export function agreementSource(filters: Filters, params: Params, joinAgency = true): AgreementSource {
   let from = joinAgency ? 'agreements a JOIN agencies g ON g.id = a.agency_id' : 'agreements a';
   let status = 'a.status';

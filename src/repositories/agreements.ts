@@ -11,6 +11,7 @@ import {
   agreementSortColumn,
   agreementSource,
   countRows,
+  filtersAgency,
   pageQuery,
   Params,
   select,
@@ -56,6 +57,13 @@ function agreementSql(source: { status: string; endedOn: string }): Record<Agree
     updated_at: "to_json(a.updated_at) #>> '{}'",
   };
 }
+
+/** The fields read from the agreement's agency `g`. */
+const AGENCY_READS = new Set(
+  Object.entries(agreementSql({ status: 'a.status', endedOn: 'a.ended_on' }))
+    .filter(([, sql]) => sql.startsWith('g.'))
+    .map(([field]) => field as AgreementField),
+);
 
 /** The SELECT list of these fields of the agreement (every field by default). */
 function selectList(source: { status: string; endedOn: string }, fields?: readonly AgreementField[]): string {
@@ -153,15 +161,17 @@ export function agreementsOfAgencies(
   params: Params,
   asked: AgreementsAsked = {},
 ): string {
-  const source = agreementSource(filters, params);
   const fields = asked.fields && [...new Set<AgreementField>(['id', 'agency_id', ...asked.fields])];
+  const joinAgency = fields === undefined || fields.some((field) => AGENCY_READS.has(field)) || filtersAgency(filters);
+  const source = agreementSource(filters, params, joinAgency);
   const events = asked.events
     ? `, (SELECT COALESCE(json_agg(json_build_object(${asked.events.fields.map((field) => `'${field}', ${NESTED_EVENT_SQL[field]}`).join(', ')}) ORDER BY e.occurred_on, e.id), '[]')
         FROM agreement_events e WHERE e.agreement_id = a.id) AS events`
     : '';
-  // The agency condition twice: on g too, PostgreSQL reads those agencies by their key instead of hashing the table.
-  return `SELECT ${selectList(source, fields)}${events} FROM ${source.from}
-    ${whereClause([...source.where, `a.agency_id = ${agencyIds}`, `g.id = ${agencyIds}`])}`;
+  // With the agency joined, its condition twice: on g too, PostgreSQL reads those agencies by their key instead of
+  // hashing the table.
+  const ofAgencies = [`a.agency_id = ${agencyIds}`, ...(joinAgency ? [`g.id = ${agencyIds}`] : [])];
+  return `SELECT ${selectList(source, fields)}${events} FROM ${source.from} ${whereClause([...source.where, ...ofAgencies])}`;
 }
 
 /** An event's columns but its details. */
