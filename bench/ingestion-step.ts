@@ -31,7 +31,10 @@ export interface StepResult {
 /** Runs `task` in a new Node process (without this one's loader, tsx: as `npm run ingest` runs) and answers what it measured. */
 export function runStep(task: StepTask): Promise<StepResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(import.meta.filename, ['--step'], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(import.meta.filename, ['--step'], {
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let result: StepResult | undefined;
     child.once('message', (message) => (result = message as StepResult));
     child.once('error', reject);

@@ -102,12 +102,7 @@ async function loadArchive(name: string): Promise<void> {
   await admin(`DROP DATABASE IF EXISTS "${name}_loading"`);
   await admin(`CREATE DATABASE "${name}_loading"`);
   const started = Date.now();
-  await run(
-    NODE,
-    ['src/cli/ingest.ts', '--dir', archive!],
-    { DATABASE_URL: urlOf(`${name}_loading`) },
-    [0, 2, 3],
-  );
+  await run(NODE, ['src/cli/ingest.ts', '--dir', archive!], { DATABASE_URL: urlOf(`${name}_loading`) }, [0, 2, 3]);
   console.log(`  loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // Statistics and visibility as autovacuum leaves them on a running service (the 10× copy is vacuumed too): the
   // planner then knows the tables' sizes, and counts can read an index alone.
