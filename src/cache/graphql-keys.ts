@@ -134,22 +134,20 @@ export function graphqlCacheHooks(app: FastifyInstance) {
     async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
       const state = states.get(request);
       if (!state || state.hit) return payload;
-      if (state.cacheable && typeof payload === 'string') {
-        if (state.etag !== undefined) reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', state.etag);
-        const answer = {
-          status: 200,
-          contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
-          body: bodyToKeep(payload),
-        };
-        await cache.getOrCompute(state.version, state.key, async () => answer);
-        app.responseCache.remember(request, state.version, state.key, {
-          ...answer,
-          headers: hitHeaders(state.etag),
-        });
-      } else {
+      if (!state.cacheable || typeof payload !== 'string') {
         reply.header('cache-control', 'no-store');
+        return payload;
       }
-      return payload;
+      if (state.etag !== undefined) reply.header('cache-control', GRAPHQL_CACHE_CONTROL).header('etag', state.etag);
+      const answer = {
+        status: 200,
+        contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+        body: bodyToKeep(payload),
+      };
+      await cache.getOrCompute(state.version, state.key, async () => answer);
+      app.responseCache.remember(request, state.version, state.key, { ...answer, headers: hitHeaders(state.etag) });
+      // Sent as kept: the text is encoded once, for the cache and the socket.
+      return answer.body;
     },
   };
 }

@@ -95,10 +95,11 @@ export const resolvers: IResolvers = {
         listAgencies(pool, filters, page, { fields, ...(agreements ? { agreements } : {}) }),
       );
       const key = agreements && canonicalKey(agreements.filters);
-      return connection(result, (record) => ({
-        ...toAgency(record, filters.as_of),
-        ...(key && record.agreements ? { refAgreements: { key, records: record.agreements } } : {}),
-      }));
+      return connection(result, (record) => {
+        const agency = toAgency(record, filters.as_of);
+        if (key && record.agreements) agency.refAgreements = { key, records: record.agreements };
+        return agency;
+      });
     },
     agency: itemField('agency', agenciesByIds, toAgency),
     async states(_root, args: { asOf?: string | null }, context: Ctx) {

@@ -43,14 +43,24 @@ export interface Connection<T> {
   pageInfo: PageInfo;
 }
 
+/** An edge of a connection: its node, and its cursor made when asked (most queries never ask it). */
+class Edge<N> {
+  node: N;
+  page: PageResult<unknown>;
+  index: number;
+  constructor(node: N, page: PageResult<unknown>, index: number) {
+    this.node = node;
+    this.page = page;
+    this.index = index;
+  }
+  get cursor(): string {
+    return this.page.cursorAt(this.index);
+  }
+}
+
 /** A page of records (src/query/paging.ts) as a Relay connection of nodes. */
 export function connection<R, N>(result: PageResult<R>, toNode: (record: R) => N): Connection<N> {
-  const edges = result.data.map((record, index) => ({
-    node: toNode(record),
-    get cursor() {
-      return result.cursorAt(index);
-    },
-  }));
+  const edges = result.data.map((record, index) => new Edge(toNode(record), result, index));
   return {
     totalCount: result.total_count ?? null,
     edges,
