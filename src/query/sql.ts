@@ -157,16 +157,24 @@ export function agencySortColumn(field: AgencySort, filters: Filters, params: Pa
   }
 }
 
-/** The rows of one query. */
+/** The statement names of the page texts met so far (few: the texts are made of fixed fragments). */
+const pageStatementNames = new Map<string, string>();
+
 /**
  * A page of a collection, as a named (prepared) statement: its text depends only on which filters and sort a
  * request uses, so each connection plans it once rather than on every request, where planning would cost PostgreSQL
- * time on every page (docs/benchmarks.md). The name is the text's hash.
+ * time on every page (docs/benchmarks.md). The name is the text's hash, made once per text.
  */
 export function pageQuery(text: string, values: readonly unknown[]): QueryConfig {
-  return { name: `page-${createHash('sha1').update(text).digest('base64url')}`, text, values: [...values] };
+  let name = pageStatementNames.get(text);
+  if (name === undefined) {
+    name = `page-${createHash('sha1').update(text).digest('base64url')}`;
+    pageStatementNames.set(text, name);
+  }
+  return { name, text, values: [...values] };
 }
 
+/** The rows of one query. */
 export async function select<T extends QueryResultRow>(
   db: Db,
   text: string,
