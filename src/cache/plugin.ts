@@ -115,9 +115,10 @@ interface PreparedAnswer {
   headers: Record<string, string>;
   /**
    * The same with what Fastify's hooks would add (request id, rate limit, CORS, type, length), as `writeHead` takes them
-   * (name, value, name, value…): the four values of FRONT_PER_REQUEST are filled in for each request, in place.
+   * (name, value, name, value…): the four values of FRONT_PER_REQUEST are filled in for each request, in place. Made
+   * the first time the answer is given there (frontOf).
    */
-  front: string[];
+  front?: string[];
 }
 
 /** The headers of an answer given in front of Fastify that each request fills in (in this order, first). */
@@ -141,17 +142,21 @@ function prepared(response: CachedResponse, encoding: Encoding): PreparedAnswer 
     const body = encodedBody(response.body, encoding);
     const headers = encodedHeaders(response.headers ?? {}, encoding);
     if (encoding !== 'identity') headers['content-encoding'] = encoding;
-    const front = Object.entries({
-      ...FRONT_PER_REQUEST,
-      ...CORS_RESPONSE_HEADERS,
-      ...NOSNIFF,
-      ...headers,
-      'content-type': response.contentType,
-      'content-length': String(body.length),
-    }).flat();
-    answer = answers[index] = { body, headers, front };
+    answer = answers[index] = { body, headers };
   }
   return answer;
+}
+
+function frontOf(answer: PreparedAnswer, response: CachedResponse): string[] {
+  answer.front ??= Object.entries({
+    ...FRONT_PER_REQUEST,
+    ...CORS_RESPONSE_HEADERS,
+    ...NOSNIFF,
+    ...answer.headers,
+    'content-type': response.contentType,
+    'content-length': String(answer.body.length),
+  }).flat();
+  return answer.front;
 }
 
 /** The parser reads a body already read from here; it checks it against content-length as it would have. */
@@ -270,7 +275,7 @@ export const responseCachePlugin = fp(
         const limits = budget.headers;
         // A flat list made once per answer, but for these four values (writeHead with an object costs more than the
         // rest); filled in place, as writeHead reads it before it returns.
-        const front = answer.front;
+        const front = frontOf(answer, hit);
         front[1] = id;
         front[3] = limits['x-ratelimit-limit']!;
         front[5] = limits['x-ratelimit-remaining']!;

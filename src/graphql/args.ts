@@ -72,25 +72,26 @@ function sortOf(orderBy: string | null | undefined): string | undefined {
 /** The raw (REST-shaped) query for these arguments; absent and null arguments are left out. */
 export function toRawQuery(args: CollectionArgs, includeTotal = false): RawQuery {
   const filter = args.filter ?? {};
-  const raw: RawQuery = {
-    state: filter.state,
-    county_fips: filter.countyFips,
-    ori: filter.ori,
-    model: filter.model,
-    status: filter.status,
-    agency_type: filter.agencyType,
-    signed_from: filter.signedFrom,
-    signed_to: filter.signedTo,
-    q: filter.q,
-    name: filter.name,
-    updated_since: filter.updatedSince,
-    as_of: args.asOf,
-    limit: args.first,
-    cursor: args.after,
-    sort: sortOf(args.orderBy),
-    include_total: includeTotal,
+  const raw: RawQuery = {};
+  const put = (name: string, value: unknown) => {
+    if (value !== undefined && value !== null) raw[name] = value;
   };
-  for (const key of Object.keys(raw)) if (raw[key] === undefined || raw[key] === null) delete raw[key];
+  put('state', filter.state);
+  put('county_fips', filter.countyFips);
+  put('ori', filter.ori);
+  put('model', filter.model);
+  put('status', filter.status);
+  put('agency_type', filter.agencyType);
+  put('signed_from', filter.signedFrom);
+  put('signed_to', filter.signedTo);
+  put('q', filter.q);
+  put('name', filter.name);
+  put('updated_since', filter.updatedSince);
+  put('as_of', args.asOf);
+  put('limit', args.first);
+  put('cursor', args.after);
+  put('sort', sortOf(args.orderBy));
+  raw.include_total = includeTotal;
   return raw;
 }
 
@@ -101,7 +102,9 @@ export const AGENCY_DEFAULT_SORT = 'name';
 
 const PAGE_KEYS = new Set(['limit', 'cursor', 'sort', 'include_total']);
 function filtersOnly(raw: RawQuery): RawQuery {
-  return Object.fromEntries(Object.entries(raw).filter(([key]) => !PAGE_KEYS.has(key)));
+  const filters: RawQuery = {};
+  for (const key in raw) if (!PAGE_KEYS.has(key)) filters[key] = raw[key];
+  return filters;
 }
 
 export function agreementQuery(
