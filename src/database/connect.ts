@@ -68,23 +68,30 @@ export function createPool(url: string, max = 10): pg.Pool {
   return pool;
 }
 
+/** The prepared statements' names by SQL text (few: the texts are made of fixed fragments). */
+const statementNames = new Map<string, string>();
+
+/** The name of the prepared statement of an SQL text: a hash of the text, made once per text. */
+export function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `q${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 /**
- * Every parametrized `pool.query(text, values)` becomes a named prepared statement (named by a hash of its
- * text), so each connection plans a query shape once instead of on every request: on the API's hot paths
- * PostgreSQL spent as long planning as executing. The SQL is built from fixed fragments, so the shapes are few.
+ * Every parametrized `pool.query(text, values)` becomes a named prepared statement (statementName), so each
+ * connection plans a query shape once instead of on every request: on the API's hot paths PostgreSQL spent as long
+ * planning as executing. The SQL is built from fixed fragments, so the shapes are few.
  */
 function prepareStatements(pool: pg.Pool): void {
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  const names = new Map<string, string>();
   (pool as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
     if (typeof text !== 'string' || !Array.isArray(values) || typeof callback === 'function')
       return query(text, values, callback);
-    let name = names.get(text);
-    if (!name) {
-      name = `q${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-      names.set(text, name);
-    }
-    return query({ name, text, values });
+    return query({ name: statementName(text), text, values });
   };
 }
 

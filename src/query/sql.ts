@@ -4,9 +4,8 @@
 // parameters; only names from fixed tables below are spliced into the text.
 // Codes stored as CHAR (state, county FIPS) are compared with bpchar[]
 // parameters: against text[] PostgreSQL casts the column and skips its index.
-import { createHash } from 'node:crypto';
 import type { QueryConfig, QueryResultRow } from 'pg';
-import type { Db } from '../database/connect.ts';
+import { type Db, statementName } from '../database/connect.ts';
 import { canonicalAgencyName } from '../domain/agency-names.ts';
 import { agencyNameMatches, agencyRelevance } from './agency-search.ts';
 import { QueryError, type AgencySort, type AgreementSort, type Filters } from './grammar.ts';
@@ -42,17 +41,19 @@ export function spanCovers(span: string, date: string): string {
   return `${span}.from_on <= ${date}::date AND (${span}.to_on IS NULL OR ${span}.to_on > ${date}::date)`;
 }
 
-/**
- * Agreements `a` joined to their agency `g` (and, with as_of, to the status span `s` covering that date).
- * `joinAgency: false` leaves `g` out, for a subquery correlated to an outer `g` (filters on agency fields need it).
- */
-/** The filters on an agreement's agency (`g`): agreementSource joins it for them. */
+/** The filters on an agreement's agency (`g`), which agreementSource can apply only with `g` joined. */
 const AGENCY_FILTERS = ['state', 'county_fips', 'ori', 'agency_type', 'q', 'name'] as const satisfies (keyof Filters)[];
 
+/** Whether any of these filters is on the agreement's agency. */
 export function filtersAgency(filters: Filters): boolean {
   return AGENCY_FILTERS.some((name) => filters[name] !== undefined);
 }
 
+/**
+ * Agreements `a` joined to their agency `g` (and, with as_of, to the status span `s` covering that date).
+ * `joinAgency: false` leaves `g` out: for a subquery correlated to an outer `g`, or for agreements that read nothing
+ * of their agency (filters on agency fields need it: filtersAgency).
+ */
 export function agreementSource(filters: Filters, params: Params, joinAgency = true): AgreementSource {
   let from = joinAgency ? 'agreements a JOIN agencies g ON g.id = a.agency_id' : 'agreements a';
   let status = 'a.status';
@@ -157,21 +158,14 @@ export function agencySortColumn(field: AgencySort, filters: Filters, params: Pa
   }
 }
 
-/** The statement names of the page texts met so far (few: the texts are made of fixed fragments). */
-const pageStatementNames = new Map<string, string>();
-
 /**
  * A page of a collection, as a named (prepared) statement: its text depends only on which filters and sort a
  * request uses, so each connection plans it once rather than on every request, where planning would cost PostgreSQL
- * time on every page (docs/benchmarks.md). The name is the text's hash, made once per text.
+ * time on every page (docs/benchmarks.md). Named here, not by the pool (src/database/connect.ts), as a page may be
+ * read on a snapshot's client.
  */
 export function pageQuery(text: string, values: readonly unknown[]): QueryConfig {
-  let name = pageStatementNames.get(text);
-  if (name === undefined) {
-    name = `page-${createHash('sha1').update(text).digest('base64url')}`;
-    pageStatementNames.set(text, name);
-  }
-  return { name, text, values: [...values] };
+  return { name: statementName(text), text, values: [...values] };
 }
 
 /** The rows of one query. */
