@@ -4,6 +4,8 @@
 //   - the service (`src/server.ts`), with its response cache (warm) and with the cache off (miss),
 //   - bare Fastify routes serving the very response the service answered, headers and body (the ceiling of warm
 //     answers), and the same body with Fastify's own headers only (for reference: what the headers cost a client)
+//   - for warm REST JSON, Node's HTTP server alone serving that response both ways (bench/servers/plain.ts): what
+//     the headers cost without Fastify or the service, a reference,
 //     and one hand-written SQL per request (the baseline of uncached collections),
 //   - the tools users would pick instead, when `npm run bench:peers` has installed them
 //     (bench/peers): PostGraphile v5, Platformatic DB, and a hand-written Mercurius + pg +
@@ -465,6 +467,8 @@ const WARM: { key: string; label: string; path: string; request?: Request }[] = 
     request: { ...item.request, headers: { ...item.request?.headers, ...GZIP_ENCODING } },
   })),
 ];
+// The warm answers also measured from Node's HTTP server alone (bench/servers/plain.ts): REST JSON, in each coding.
+const PLAIN_NODE_KEYS = /^rest-json/;
 // Aggregates, uncached: compared between 1× and 10×.
 const AGGREGATES = [
   { label: 'stats, miss', path: '/v1/stats' },
@@ -498,6 +502,7 @@ async function benchDataset(dataset: string, name: string): Promise<void> {
     { DATABASE_URL: url, BARE_DIR: bareDir },
     '/bare/rest-json',
   );
+  const plain = await start('plain Node', ['bench/servers/plain.ts'], { BARE_DIR: bareDir }, '/plain/rest-json');
   const peers: Contender[] = [];
   try {
     for (const item of WARM) {
@@ -506,6 +511,16 @@ async function benchDataset(dataset: string, name: string): Promise<void> {
         // The same request (a GraphQL POST with its body), so that each side reads what the other does.
         { contender: 'bare route, same bytes', url: `${bare.base}/bare/${item.key}`, request: item.request },
         { contender: 'bare route, body only', url: `${bare.base}/bare-body/${item.key}`, request: item.request },
+        ...(PLAIN_NODE_KEYS.test(item.key)
+          ? [
+              { contender: 'plain Node, same bytes', url: `${plain.base}/plain/${item.key}`, request: item.request },
+              {
+                contender: 'plain Node, body only',
+                url: `${plain.base}/plain-body/${item.key}`,
+                request: item.request,
+              },
+            ]
+          : []),
       ]);
     }
     await compare('REST agreements, miss', dataset, [
@@ -554,7 +569,7 @@ async function benchDataset(dataset: string, name: string): Promise<void> {
     }
     await compare('GraphQL nested, miss', dataset, nested);
   } finally {
-    for (const contender of [warm, cold, bare, ...peers]) await stop(contender);
+    for (const contender of [warm, cold, bare, plain, ...peers]) await stop(contender);
     await rm(bareDir, { recursive: true, force: true });
   }
 }
@@ -631,6 +646,18 @@ try {
           measured: Number(pairedRatio(comparison, bare, 'service', cpuPerRequest).toFixed(2)),
         });
       }
+      // What the same headers cost Node's HTTP server alone, and the service against it sending the same bytes.
+      if (PLAIN_NODE_KEYS.test(item.key))
+        references.push(
+          {
+            ratio: `${item.label}: plain Node, same bytes / plain Node, body only (${dataset})`,
+            measured: Number(pairedRatio(comparison, 'plain Node, same bytes', 'plain Node, body only').toFixed(2)),
+          },
+          {
+            ratio: `${item.label}: service / plain Node, same bytes (${dataset})`,
+            measured: Number(pairedRatio(comparison, 'service', 'plain Node, same bytes').toFixed(2)),
+          },
+        );
       // The median of the rounds' p99 (one round's p99 takes the host's slowest seconds with it).
       const p99 = median(comparison.measurements.filter((m) => m.contender === 'service').map((m) => m.latency_ms.p99));
       goals.push(goal(`${item.label} p99 ms (${dataset})`, p99, 6, false));
