@@ -2,7 +2,8 @@
 // GraphQL connections, /v1/changes, the bulk downloads).
 //
 // A cursor is opaque to clients and readable to us: base64url JSON
-// [sort, last row's sort value, last row's id], checked on the way back in.
+// [sort, last row's sort value, last row's id], or [sort, last row's id] when
+// the two are the same text (sorted by id), checked on the way back in.
 // A page is fetched with LIMIT limit + 1 (the extra row only says that a next
 // page exists); walkPages follows the cursors to the end.
 import { QueryError, type Page } from './grammar.ts';
@@ -34,7 +35,9 @@ export function sortName(page: Page<string>): string {
 }
 
 export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([position.sort, position.value, position.id])).toString('base64url');
+  const parts =
+    position.value === position.id ? [position.sort, position.id] : [position.sort, position.value, position.id];
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
 export function decodeCursor(cursor: string, sort: string): CursorPosition {
@@ -44,17 +47,19 @@ export function decodeCursor(cursor: string, sort: string): CursorPosition {
   } catch {
     throw new QueryError('cursor', 'not a cursor this API issued');
   }
+  // [sort, value, id], or [sort, id] for a value that is the id (the cursors issued before 2026-12-07 were all three).
+  const parts = Array.isArray(decoded) && decoded.length === 2 ? [decoded[0], decoded[1], decoded[1]] : decoded;
   if (
-    !Array.isArray(decoded) ||
-    decoded.length !== 3 ||
-    typeof decoded[0] !== 'string' ||
-    typeof decoded[2] !== 'string' ||
-    !(decoded[1] === null || typeof decoded[1] === 'string' || typeof decoded[1] === 'number')
+    !Array.isArray(parts) ||
+    parts.length !== 3 ||
+    typeof parts[0] !== 'string' ||
+    typeof parts[2] !== 'string' ||
+    !(parts[1] === null || typeof parts[1] === 'string' || typeof parts[1] === 'number')
   ) {
     throw new QueryError('cursor', 'not a cursor this API issued');
   }
-  if (decoded[0] !== sort) throw new QueryError('cursor', `was issued for sort=${decoded[0]}, not sort=${sort}`);
-  return { sort: decoded[0], value: decoded[1], id: decoded[2] };
+  if (parts[0] !== sort) throw new QueryError('cursor', `was issued for sort=${parts[0]}, not sort=${sort}`);
+  return { sort: parts[0], value: parts[1], id: parts[2] };
 }
 
 export interface Keyset {

@@ -208,6 +208,17 @@ t.test('agreements', async (t) => {
         else t.ok(key(previous) <= key(current) || order <= 0, `sort=${sort} ascending at ${i}`);
       }
     }
+    // Sorted by id, a cursor names the id once; one issued before, naming it twice, still leads to the same page.
+    const firstPage = await get('/v1/agreements?limit=3');
+    const cursor = new URL(firstPage.links.next, 'http://x').searchParams.get('cursor')!;
+    const lastId = firstPage.data.at(-1).id;
+    t.same(JSON.parse(Buffer.from(cursor, 'base64url').toString()), ['id', lastId], 'the id once');
+    const issuedBefore = Buffer.from(JSON.stringify(['id', lastId, lastId])).toString('base64url');
+    t.same(
+      (await get(`/v1/agreements?limit=3&cursor=${issuedBefore}`)).data,
+      (await get(firstPage.links.next)).data,
+      'a cursor of the earlier form gives the same next page',
+    );
     const filtered = await get('/v1/agreements?state=TX&limit=1');
     t.match(filtered.links.next, /state=TX/, 'the next link keeps the filters');
     t.match(filtered.links.next, /limit=1/);
