@@ -210,13 +210,14 @@ t.test('agreements', async (t) => {
     }
     // Sorted by id, a cursor names the id once; one issued before, naming it twice, still leads to the same page.
     const firstPage = await get('/v1/agreements?limit=3');
-    const cursor = new URL(firstPage.links.next, 'http://x').searchParams.get('cursor')!;
-    const lastId = firstPage.data.at(-1).id;
+    const next = firstPage.links.next!;
+    const cursor = new URL(next, 'http://x').searchParams.get('cursor')!;
+    const lastId = firstPage.data.at(-1)!.id;
     t.same(JSON.parse(Buffer.from(cursor, 'base64url').toString()), ['id', lastId], 'the id once');
     const issuedBefore = Buffer.from(JSON.stringify(['id', lastId, lastId])).toString('base64url');
     t.same(
       (await get(`/v1/agreements?limit=3&cursor=${issuedBefore}`)).data,
-      (await get(firstPage.links.next)).data,
+      (await get(next)).data,
       'a cursor of the earlier form gives the same next page',
     );
     const filtered = await get('/v1/agreements?state=TX&limit=1');
