@@ -4,9 +4,9 @@
 //   - the service (`src/server.ts`), with its response cache (warm) and with the cache off (miss),
 //   - bare Fastify routes serving the very response the service answered, headers and body (the ceiling of warm
 //     answers), and the same body with Fastify's own headers only (for reference: what the headers cost a client)
+//     and one hand-written SQL per request (the baseline of uncached collections),
 //   - for warm REST JSON, Node's HTTP server alone serving that response both ways (bench/servers/plain.ts): what
 //     the headers cost without Fastify or the service, a reference,
-//     and one hand-written SQL per request (the baseline of uncached collections),
 //   - the tools users would pick instead, when `npm run bench:peers` has installed them
 //     (bench/peers): PostGraphile v5, Platformatic DB, and a hand-written Mercurius + pg +
 //     DataLoader server, on the same nested GraphQL query.

@@ -1,7 +1,7 @@
 // A reference of the bench, in a process of its own: Node's HTTP server alone (no framework) answering a response
 // the service gave, so that what the service's headers cost is measured apart from Fastify and from the service:
-//   GET|POST /plain/:name       its headers and body, written as one list (as the service's front path writes them),
-//   GET|POST /plain-body/:name  its body, with Content-Type, Content-Length and Content-Encoding (when compressed) only.
+//   GET /plain/:name       its headers and body, written as one list (as the service's front path writes them),
+//   GET /plain-body/:name  its body, with Content-Type, Content-Length and Content-Encoding (when compressed) only.
 // Usage: PORT=… BARE_DIR=dir-of-{name}.body+{name}.type+{name}.headers.json node bench/servers/plain.ts
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -35,15 +35,9 @@ for (const file of (await readdir(dir)).filter((name) => name.endsWith('.body'))
 const server = createServer({ keepAliveTimeout: 72_000 }, (request, response) => {
   const [, route, name] = (request.url ?? '').split('/');
   const answer = answers.get(name ?? '');
-  const reply = () => {
-    if (!answer || (route !== 'plain' && route !== 'plain-body')) return void response.writeHead(404).end();
-    response.writeHead(200, route === 'plain' ? answer.whole : answer.bodyOnly);
-    response.end(answer.body);
-  };
-  if (request.method === 'GET' || request.method === 'HEAD') return reply();
-  // A POST's body is read to its end first, as a server that parses it would.
-  request.resume();
-  request.on('end', reply);
+  if (!answer || (route !== 'plain' && route !== 'plain-body')) return void response.writeHead(404).end();
+  response.writeHead(200, route === 'plain' ? answer.whole : answer.bodyOnly);
+  response.end(answer.body);
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('ready'));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => server.close(() => process.exit(0)));
