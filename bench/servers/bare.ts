@@ -4,27 +4,14 @@
 //   GET|POST /bare-body/:name  its body alone, with Fastify's own headers (and Content-Encoding when it is compressed),
 //   GET /sql         one hand-written SQL per request (the miss baseline of REST collections).
 // Usage: DATABASE_URL=… PORT=… BARE_DIR=dir-of-{name}.body+{name}.type node --import tsx bench/servers/bare.ts
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { readStoredAnswers } from './stored-answers.ts';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 pg.types.setTypeParser(1082, (value) => value);
 
-const responses = new Map<string, { body: Buffer; type: string; headers: Record<string, string> }>();
-const dir = process.env.BARE_DIR!;
-for (const file of (await readdir(dir)).filter((name) => name.endsWith('.body'))) {
-  const name = file.slice(0, -'.body'.length);
-  responses.set(name, {
-    body: await readFile(join(dir, file)),
-    type: (await readFile(join(dir, `${name}.type`), 'utf8')).trim(),
-    headers: JSON.parse(await readFile(join(dir, `${name}.headers.json`), 'utf8').catch(() => '{}')) as Record<
-      string,
-      string
-    >,
-  });
-}
+const responses = await readStoredAnswers(process.env.BARE_DIR!);
 
 const app = Fastify({ logger: false });
 /**

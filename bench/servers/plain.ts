@@ -3,9 +3,8 @@
 //   GET /plain/:name       its headers and body, written as one list (as the service's front path writes them),
 //   GET /plain-body/:name  its body, with Content-Type, Content-Length and Content-Encoding (when compressed) only.
 // Usage: PORT=… BARE_DIR=dir-of-{name}.body+{name}.type+{name}.headers.json node bench/servers/plain.ts
-import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
+import { readStoredAnswers } from './stored-answers.ts';
 
 interface Answer {
   body: Buffer;
@@ -15,15 +14,8 @@ interface Answer {
 }
 
 const answers = new Map<string, Answer>();
-const dir = process.env.BARE_DIR!;
-for (const file of (await readdir(dir)).filter((name) => name.endsWith('.body'))) {
-  const name = file.slice(0, -'.body'.length);
-  const body = await readFile(join(dir, file));
-  const own = {
-    'content-type': (await readFile(join(dir, `${name}.type`), 'utf8')).trim(),
-    'content-length': String(body.length),
-  };
-  const headers = JSON.parse(await readFile(join(dir, `${name}.headers.json`), 'utf8')) as Record<string, string>;
+for (const [name, { body, type, headers }] of await readStoredAnswers(process.env.BARE_DIR!)) {
+  const own = { 'content-type': type, 'content-length': String(body.length) };
   const coding = headers['content-encoding'];
   answers.set(name, {
     body,
