@@ -31,6 +31,7 @@ import { ResponseCache, type CachedResponse } from './store.ts';
 import { entityTag, matchesValidators, validatorHeaders } from './validators.ts';
 import { CORS_RESPONSE_HEADERS } from '../plugins/external/cors.ts';
 import { NOSNIFF } from '../http/security-headers.ts';
+import { prepareHead, type PreparedHead, sendWithHead } from '../http/prepared-head.ts';
 
 /** Browsers and CDNs may keep a response a minute, then revalidate (cheap: a 304 from memory). */
 export const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
@@ -114,20 +115,12 @@ interface PreparedAnswer {
   /** Its headers for Fastify's path (validators with the coding's ETag, Vary, Content-Encoding). */
   headers: Record<string, string>;
   /**
-   * The same with what Fastify's hooks would add (request id, rate limit, CORS, type, length), as `writeHead` takes them
-   * (name, value, name, value…): the four values of FRONT_PER_REQUEST are filled in for each request, in place. Made
-   * the first time the answer is given there (frontOf).
+   * The rest of its head in front of Fastify: what Fastify's hooks would add (CORS, nosniff), type and length, checked
+   * and joined once (src/http/prepared-head.ts); each request puts its id and rate budget first. Made the first time the
+   * answer is given there (frontOf).
    */
-  front?: string[];
+  front?: PreparedHead;
 }
-
-/** The headers of an answer given in front of Fastify that each request fills in (in this order, first). */
-const FRONT_PER_REQUEST = {
-  'x-request-id': '',
-  'x-ratelimit-limit': '',
-  'x-ratelimit-remaining': '',
-  'x-ratelimit-reset': '',
-};
 
 const preparedAnswers = new WeakMap<CachedResponse, (PreparedAnswer | undefined)[]>();
 function prepared(response: CachedResponse, encoding: Encoding): PreparedAnswer {
@@ -147,16 +140,15 @@ function prepared(response: CachedResponse, encoding: Encoding): PreparedAnswer 
   return answer;
 }
 
-/** The answer's header list in front of Fastify (PreparedAnswer.front), made the first time it is asked. */
-function frontOf(answer: PreparedAnswer, response: CachedResponse): string[] {
-  answer.front ??= Object.entries({
-    ...FRONT_PER_REQUEST,
+/** The answer's head in front of Fastify (PreparedAnswer.front), made the first time it is asked. */
+function frontOf(answer: PreparedAnswer, response: CachedResponse): PreparedHead {
+  answer.front ??= prepareHead({
     ...CORS_RESPONSE_HEADERS,
     ...NOSNIFF,
     ...answer.headers,
     'content-type': response.contentType,
     'content-length': String(answer.body.length),
-  }).flat();
+  });
   return answer.front;
 }
 
@@ -274,15 +266,22 @@ export const responseCachePlugin = fp(
           .end();
       } else {
         const limits = budget.headers;
-        // A flat list made once per answer, but for these four values (writeHead with an object costs more than the
-        // rest); filled in place, as writeHead reads it before it returns.
-        const front = frontOf(answer, hit);
-        front[1] = id;
-        front[3] = limits['x-ratelimit-limit']!;
-        front[5] = limits['x-ratelimit-remaining']!;
-        front[7] = limits['x-ratelimit-reset']!;
-        response.writeHead(hit.status, front);
-        response.end(request.method === 'HEAD' ? undefined : answer.body);
+        sendWithHead(
+          response,
+          hit.status,
+          [
+            'x-request-id',
+            id,
+            'x-ratelimit-limit',
+            limits['x-ratelimit-limit']!,
+            'x-ratelimit-remaining',
+            limits['x-ratelimit-remaining']!,
+            'x-ratelimit-reset',
+            limits['x-ratelimit-reset']!,
+          ],
+          frontOf(answer, hit),
+          request.method === 'HEAD' ? undefined : answer.body,
+        );
       }
       if (logRequests)
         app.log.info(
