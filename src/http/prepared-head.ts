@@ -63,7 +63,7 @@ function currentDateLine(): string {
 }
 
 /**
- * Sends `status` with the request's own headers first (`perRequest`: name, value, name, value…), then `head`, then
+ * Sends `status` (one with a body) with the request's own headers first (`perRequest`: name, value, name, value…), then `head`, then
  * `body` (none for HEAD). The request's values are the only ones checked here; a value Node would refuse falls back to
  * writeHead, which refuses it as it always has.
  */
@@ -84,6 +84,9 @@ export function sendWithHead(
   const usual =
     checked &&
     head.hasLength &&
+    status >= 200 &&
+    status !== 204 &&
+    status !== 304 &&
     state._header === null &&
     state.shouldKeepAlive &&
     !state.maxRequestsOnConnectionReached &&
