@@ -1,4 +1,4 @@
-// `npm run bench`: throughput and latency measured by autocannon, each contender in a process of
+// `npm run bench`: throughput and latency measured by wrk, each contender in a process of
 // its own (the load generator, the service and every baseline), on one PostgreSQL loaded from the
 // archive (1×) and on a copy ten times its size (10×). Contenders:
 //   - the service (`src/server.ts`), with its response cache (warm) and with the cache off (miss),
@@ -15,7 +15,7 @@
 // within each round: measured seconds apart, they share the host's speed, which on this kind
 // of machine drifts by a third (at times twice) over a minute. Read the ratios, not the
 // absolute figures. Needs ICE_ARCHIVE_DIR. Writes bench/results/http.json.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -31,6 +31,13 @@ if (!archive) {
   console.error('npm run bench needs ICE_ARCHIVE_DIR (e.g. ICE_ARCHIVE_DIR=../shared/data/ice-287g)');
   process.exit(2);
 }
+// The load generator: wrk, from Debian's packages (its version line goes to stdout, with exit status 1).
+const WRK_VERSION = spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim();
+if (!WRK_VERSION) {
+  console.error('npm run bench needs wrk, the load generator (Debian or Ubuntu: apt-get install wrk)');
+  process.exit(2);
+}
+const loadScripts = await mkdtemp(join(tmpdir(), 'bench-wrk-'));
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
 // While working on one path: BENCH_ONLY=<regexp on comparison names> and BENCH_DATASETS=1x (or 10x) run a subset;
 // the goals of comparisons not run are left out, and the results go to bench/results/http-partial.json (not kept in git).
@@ -256,19 +263,60 @@ interface Measurement {
   non_2xx: number;
 }
 
-function autocannon(url: string, request: Request): Promise<any> {
-  const args = ['-j', '-c', String(CONNECTIONS), '-d', String(DURATION_S)];
-  if (request.method) args.push('-m', request.method);
-  if (request.body) args.push('-b', request.body);
-  for (const [name, value] of Object.entries(request.headers ?? {})) args.push('-H', `${name}=${value}`);
-  args.push(url);
+/** What one load run measured (wrk's own figures, printed as JSON by WRK_REPORT). */
+interface Load {
+  requests: number;
+  duration_us: number;
+  p50_us: number;
+  p99_us: number;
+  /** Connections that failed, and reads, writes or answers that did not come in time. */
+  errors: number;
+  /** Answers with a status of 400 or more. */
+  non_2xx: number;
+}
+
+// wrk's Lua hook at the end of a run: its summary as one line of JSON after its own report.
+const WRK_REPORT = `done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('\\n{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"errors":%d,"non_2xx":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+`;
+
+/** A Lua string literal holding `text` as it is (a long bracket whose level occurs nowhere in it). */
+function luaString(text: string): string {
+  let level = '';
+  while (text.includes(`]${level}]`)) level += '=';
+  // A long bracket drops a newline right after its opening: the leading newline keeps a body's own.
+  return `[${level}[\n${text}]${level}]`;
+}
+
+/**
+ * One load run of DURATION_S on `url` by wrk (Debian's package): one thread, CONNECTIONS connections. wrk parses
+ * answers in C, in a few µs each, so what it measures is the contender (autocannon, used before 2026-12-07 20:00,
+ * spent 50-80 µs of CPU per answer, more than the service: its own speed, and its cost of reading longer heads, set the
+ * pace of the fast contenders).
+ */
+async function load(url: string, request: Request): Promise<Load> {
+  const lines = [WRK_REPORT];
+  if (request.method) lines.push(`wrk.method = ${luaString(request.method)}`);
+  if (request.body !== undefined) lines.push(`wrk.body = ${luaString(request.body)}`);
+  for (const [name, value] of Object.entries(request.headers ?? {}))
+    lines.push(`wrk.headers[ ${luaString(name)} ] = ${luaString(value)}`); // spaced: `[[` would open a string
+  const script = join(loadScripts, 'request.lua');
+  await writeFile(script, lines.join('\n'));
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--timeout', '10s', '-s', script, url];
   return new Promise((resolve, reject) => {
-    const child = spawn(join('node_modules', '.bin', 'autocannon'), args);
+    const child = spawn('wrk', args);
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`autocannon exited ${code}`)),
-    );
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const report = stdout.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && report.startsWith('{')) resolve(JSON.parse(report) as Load);
+      else reject(new Error(`wrk exited ${code}: ${stdout.slice(-300)}`));
+    });
   });
 }
 
@@ -326,17 +374,16 @@ async function compare(name: string, dataset: string, contenders: Comparison['co
     for (const contender of order) {
       const pid = started.find((candidate) => contender.url.startsWith(`${candidate.base}/`))?.child.pid;
       const cpuBefore = pid ? await cpuSeconds(pid) : 0;
-      const result = await autocannon(contender.url, contender.request ?? {});
+      const result = await load(contender.url, contender.request ?? {});
       const cpu = pid ? (await cpuSeconds(pid)) - cpuBefore : null;
       const measurement: Measurement = {
         contender: contender.contender,
         round,
-        requests_per_s: Math.round(result.requests.average),
-        latency_ms: { p50: result.latency.p50, p99: result.latency.p99 },
-        cpu_us_per_request:
-          cpu === null || !result.requests.total ? null : Math.round((cpu * 1e6) / result.requests.total),
+        requests_per_s: Math.round((result.requests * 1e6) / result.duration_us),
+        latency_ms: { p50: result.p50_us / 1000, p99: result.p99_us / 1000 },
+        cpu_us_per_request: cpu === null || !result.requests ? null : Math.round((cpu * 1e6) / result.requests),
         errors: result.errors,
-        non_2xx: result.non2xx,
+        non_2xx: result.non_2xx,
       };
       comparison.measurements.push(measurement);
       console.log(
@@ -432,7 +479,7 @@ const CONNECTION_HEADERS = new Set([
 ]);
 
 // Warm answers compared with a bare route serving their very bytes: uncompressed (a client that does not ask, as
-// autocannon by default) and compressed (what browsers and curl --compressed ask: brotli); the two answers the
+// wrk by default) and compressed (what browsers and curl --compressed ask: brotli); the two answers the
 // issue's goals name (REST JSON, GraphQL POST) also in gzip (what most HTTP libraries ask for).
 const BROWSER_ENCODING = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 const GZIP_ENCODING = { 'accept-encoding': 'gzip' };
@@ -611,7 +658,7 @@ try {
     child.on('close', () => resolve(out.trim()));
   })) as string;
   console.log(
-    `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s per measurement, ${ROUNDS} rounds; ${cpus().length} CPUs; contenders on Node ${node}` +
+    `${WRK_VERSION}: one thread, ${CONNECTIONS} connections, ${DURATION_S} s per measurement, ${ROUNDS} rounds; ${cpus().length} CPUs; contenders on Node ${node}` +
       (peersInstalled ? '' : '; peers not installed (npm run bench:peers): GraphQL compared with the service alone'),
   );
   if (DATASETS.includes('1x')) await benchDataset('1x', oneX);
@@ -708,7 +755,14 @@ try {
   const output = {
     measured_at: new Date().toISOString(),
     machine: { cpus: cpus().length, node },
-    settings: { connections: CONNECTIONS, duration_s: DURATION_S, rounds: ROUNDS, peers: peersInstalled },
+    settings: {
+      load_generator: WRK_VERSION,
+      threads: 1,
+      connections: CONNECTIONS,
+      duration_s: DURATION_S,
+      rounds: ROUNDS,
+      peers: peersInstalled,
+    },
     goals,
     references,
     cache_memory: cacheMemory,
@@ -726,4 +780,5 @@ try {
   console.log(`written to ${RESULTS}`);
 } finally {
   await embedded?.stop();
+  await rm(loadScripts, { recursive: true, force: true });
 }
