@@ -294,7 +294,7 @@ function luaString(text: string): string {
 
 /**
  * One load run of DURATION_S on `url` by wrk (Debian's package): one thread, CONNECTIONS connections. wrk parses
- * answers in C, in a few µs each, so what it measures is the contender (autocannon, used before 2026-12-07 20:00,
+ * answers in C, in a few µs each, so what it measures is the contender (autocannon, used before 2026-12-07 19:39,
  * spent 50-80 µs of CPU per answer, more than the service: its own speed, and its cost of reading longer heads, set the
  * pace of the fast contenders).
  */
