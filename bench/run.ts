@@ -46,7 +46,8 @@ const DATASETS = (process.env.BENCH_DATASETS ?? '1x,10x').split(',');
 const RESULTS =
   process.env.BENCH_ONLY || process.env.BENCH_DATASETS ? 'bench/results/http-partial.json' : 'bench/results/http.json';
 const CONNECTIONS = 32;
-const ROUNDS = 6;
+// BENCH_ROUNDS: more rounds, for a comparison whose ratio this machine's drift moves (docs/benchmarks.md).
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const PEERS_DIR = 'bench/peers';
 const peersInstalled = existsSync(join(PEERS_DIR, 'node_modules', 'postgraphile'));
 // Every contender runs on one Node: the one bench:peers installs (the peers need Node ≥ 22), else this one. The
