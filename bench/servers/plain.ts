@@ -1,6 +1,7 @@
 // A reference of the bench, in a process of its own: Node's HTTP server alone (no framework) answering a response
 // the service gave, so that what the service's headers cost is measured apart from Fastify and from the service:
-//   GET /plain/:name       its headers and body, written as one list (as the service's front path writes them),
+//   GET /plain/:name       its headers and body, the headers handed to writeHead as one list (the service's front
+//                          path now sends them as a block made once: src/http/prepared-head.ts),
 //   GET /plain-body/:name  its body, with Content-Type, Content-Length and Content-Encoding (when compressed) only.
 // Usage: PORT=… BARE_DIR=dir-of-{name}.body+{name}.type+{name}.headers.json node bench/servers/plain.ts
 import { createServer } from 'node:http';

@@ -63,9 +63,9 @@ function currentDateLine(): string {
 }
 
 /**
- * Sends `status` (one with a body) with the request's own headers first (`perRequest`: name, value, name, value…), then `head`, then
- * `body` (none for HEAD). The request's values are the only ones checked here; a value Node would refuse falls back to
- * writeHead, which refuses it as it always has.
+ * Sends `status` (one with a body) with the request's own headers first (`perRequest`: name, value, name, value…),
+ * then `head`, then `body` (none for HEAD). The request's values are the only ones checked here; a value Node would
+ * refuse falls back to writeHead, which refuses it as it always has.
  */
 export function sendWithHead(
   response: ServerResponse,
