@@ -10,11 +10,11 @@
 //   - the tools users would pick instead, when `npm run bench:peers` has installed them
 //     (bench/peers): PostGraphile v5, Platformatic DB, and a hand-written Mercurius + pg +
 //     DataLoader server, on the same nested GraphQL query.
-// Each comparison runs its contenders back to back, in ROUNDS short rounds, each round in
-// another order (a rotation), and a ratio of two contenders is the median of their ratios
-// within each round: measured seconds apart, they share the host's speed, which on this kind
-// of machine drifts by a third (at times twice) over a minute. Read the ratios, not the
-// absolute figures. Needs ICE_ARCHIVE_DIR. Writes bench/results/http.json.
+// Each comparison measures its first contender (the service) against each other one in a pair, back to back, in
+// ROUNDS short rounds (the pairs in another order each round, the service first in one round and second in the next),
+// and a ratio of the service to a contender is the median of the ratios within their pairs: measured seconds apart,
+// the two share the host's speed, which on this kind of machine drifts by a third (at times twice) over a minute.
+// Read the ratios, not the absolute figures. Needs ICE_ARCHIVE_DIR. Writes bench/results/http.json.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -262,6 +262,8 @@ interface Measurement {
   cpu_us_per_request: number | null;
   errors: number;
   non_2xx: number;
+  /** The contender measured right before or after this one, against which it is compared (none when alone). */
+  paired_with: string | null;
 }
 
 /** What one load run measured (wrk's own figures, printed as JSON by WRK_REPORT). */
@@ -364,36 +366,57 @@ interface Comparison {
 
 const comparisons: Comparison[] = [];
 
-/** Measures each contender ROUNDS times, the order rotated each round (each contender first, middle and last alike). */
+/**
+ * Measures the first contender (the subject) against each of the others, ROUNDS times, each time in a pair of
+ * measurements back to back: the pairs rotated each round, the subject first in odd rounds and second in even ones.
+ * (Taking every contender in turn put up to four others, twelve seconds, between the two sides of a ratio.)
+ */
 async function compare(name: string, dataset: string, contenders: Comparison['contenders']): Promise<Comparison> {
   const comparison: Comparison = { name, dataset, contenders, measurements: [] };
   if (!ONLY.test(name)) return comparison;
   for (const contender of contenders) await probe(contender.url, contender.request ?? {});
+  const [subject, ...others] = contenders as [Comparison['contenders'][number], ...Comparison['contenders']];
   for (let round = 1; round <= ROUNDS; round++) {
-    const shift = (round - 1) % contenders.length;
-    const order = [...contenders.slice(shift), ...contenders.slice(0, shift)];
-    for (const contender of order) {
-      const pid = started.find((candidate) => contender.url.startsWith(`${candidate.base}/`))?.child.pid;
-      const cpuBefore = pid ? await cpuSeconds(pid) : 0;
-      const result = await load(contender.url, contender.request ?? {});
-      const cpu = pid ? (await cpuSeconds(pid)) - cpuBefore : null;
-      const measurement: Measurement = {
-        contender: contender.contender,
-        round,
-        requests_per_s: Math.round((result.requests * 1e6) / result.duration_us),
-        latency_ms: { p50: result.p50_us / 1000, p99: result.p99_us / 1000 },
-        cpu_us_per_request: cpu === null || !result.requests ? null : Math.round((cpu * 1e6) / result.requests),
-        errors: result.errors,
-        non_2xx: result.non_2xx,
-      };
-      comparison.measurements.push(measurement);
-      console.log(
-        `${dataset.padEnd(3)} ${name.padEnd(34)} ${contender.contender.padEnd(30)} r${round} ${String(measurement.requests_per_s).padStart(7)} req/s  p50 ${measurement.latency_ms.p50} ms  p99 ${measurement.latency_ms.p99} ms  cpu ${measurement.cpu_us_per_request ?? '-'} µs/req${measurement.errors + measurement.non_2xx ? `  errors ${measurement.errors} non-2xx ${measurement.non_2xx}` : ''}`,
-      );
-    }
+    const shift = (round - 1) % Math.max(others.length, 1);
+    const pairs = [...others.slice(shift), ...others.slice(0, shift)].map((other) =>
+      round % 2 ? [subject, other] : [other, subject],
+    );
+    if (!others.length) pairs.push([subject]);
+    for (const pair of pairs)
+      for (const contender of pair) {
+        const partner = pair.find((candidate) => candidate !== contender)?.contender ?? null;
+        comparison.measurements.push(await measure(comparison, contender, round, partner));
+      }
   }
   comparisons.push(comparison);
   return comparison;
+}
+
+/** One load run of `contender`, with the CPU time its process spent on it. */
+async function measure(
+  comparison: Comparison,
+  contender: Comparison['contenders'][number],
+  round: number,
+  partner: string | null,
+): Promise<Measurement> {
+  const pid = started.find((candidate) => contender.url.startsWith(`${candidate.base}/`))?.child.pid;
+  const cpuBefore = pid ? await cpuSeconds(pid) : 0;
+  const result = await load(contender.url, contender.request ?? {});
+  const cpu = pid ? (await cpuSeconds(pid)) - cpuBefore : null;
+  const measurement: Measurement = {
+    contender: contender.contender,
+    round,
+    requests_per_s: Math.round((result.requests * 1e6) / result.duration_us),
+    latency_ms: { p50: result.p50_us / 1000, p99: result.p99_us / 1000 },
+    cpu_us_per_request: cpu === null || !result.requests ? null : Math.round((cpu * 1e6) / result.requests),
+    errors: result.errors,
+    non_2xx: result.non_2xx,
+    paired_with: partner,
+  };
+  console.log(
+    `${comparison.dataset.padEnd(3)} ${comparison.name.padEnd(34)} ${contender.contender.padEnd(30)} r${round} ${String(measurement.requests_per_s).padStart(7)} req/s  p50 ${measurement.latency_ms.p50} ms  p99 ${measurement.latency_ms.p99} ms  cpu ${measurement.cpu_us_per_request ?? '-'} µs/req${measurement.errors + measurement.non_2xx ? `  errors ${measurement.errors} non-2xx ${measurement.non_2xx}` : ''}`,
+  );
+  return measurement;
 }
 
 interface CacheMemory {
@@ -435,8 +458,9 @@ function median(values: number[]): number {
 }
 
 /**
- * `a` over `b` in one comparison: the median, over the rounds, of `of(a) / of(b)` within the round (NaN when not
- * measured). Throughput by default; the CPU per request (of(b) / of(a) then reads "above 1 when `a` spends less").
+ * `a` over `b` in one comparison: the median, over the rounds, of `of(a) / of(b)` within their pair (within the round
+ * for two contenders not measured in a pair; NaN when not measured). Throughput by default; the CPU per request
+ * (of(b) / of(a) then reads "above 1 when `a` spends less").
  */
 function pairedRatio(
   comparison: Comparison,
@@ -446,9 +470,11 @@ function pairedRatio(
 ): number {
   const ratios: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    const inRound = (contender: string) =>
-      comparison.measurements.find((m) => m.contender === contender && m.round === round);
-    const [x, y] = [inRound(a), inRound(b)];
+    const inRound = (contender: string, partner: string) => {
+      const mine = comparison.measurements.filter((m) => m.contender === contender && m.round === round);
+      return mine.find((m) => m.paired_with === partner) ?? mine[0];
+    };
+    const [x, y] = [inRound(a, b), inRound(b, a)];
     if (x && y) ratios.push(of(x) / of(y));
   }
   return ratios.length ? median(ratios) : Number.NaN;
@@ -516,7 +542,7 @@ const WARM: { key: string; label: string; path: string; request?: Request }[] = 
   })),
 ];
 // The warm answers also measured from Node's HTTP server alone (bench/servers/plain.ts): REST JSON, in each coding.
-const PLAIN_NODE_KEYS = /^rest-json/;
+const PLAIN_NODE_KEYS = /^rest-json$/;
 // Aggregates, uncached: compared between 1× and 10×.
 const AGGREGATES = [
   { label: 'stats, miss', path: '/v1/stats' },
