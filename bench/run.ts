@@ -5,7 +5,7 @@
 //   - bare Fastify routes serving the very response the service answered, headers and body (the ceiling of warm
 //     answers), and the same body with Fastify's own headers only (for reference: what the headers cost a client)
 //     and one hand-written SQL per request (the baseline of uncached collections),
-//   - for warm REST JSON, Node's HTTP server alone serving that response both ways (bench/servers/plain.ts): what
+//   - for warm REST JSON uncompressed, Node's HTTP server alone serving that response both ways (bench/servers/plain.ts): what
 //     the headers cost without Fastify or the service, a reference,
 //   - the tools users would pick instead, when `npm run bench:peers` has installed them
 //     (bench/peers): PostGraphile v5, Platformatic DB, and a hand-written Mercurius + pg +
@@ -541,7 +541,7 @@ const WARM: { key: string; label: string; path: string; request?: Request }[] = 
     request: { ...item.request, headers: { ...item.request?.headers, ...GZIP_ENCODING } },
   })),
 ];
-// The warm answers also measured from Node's HTTP server alone (bench/servers/plain.ts): REST JSON, in each coding.
+// The warm answers also measured from Node's HTTP server alone (bench/servers/plain.ts): REST JSON, uncompressed.
 const PLAIN_NODE_KEYS = /^rest-json$/;
 // Aggregates, uncached: compared between 1× and 10×.
 const AGGREGATES = [
