@@ -5,8 +5,8 @@
 //   - bare Fastify routes serving the very response the service answered, headers and body (the ceiling of warm
 //     answers), and the same body with Fastify's own headers only (for reference: what the headers cost a client)
 //     and one hand-written SQL per request (the baseline of uncached collections),
-//   - for warm REST JSON uncompressed, Node's HTTP server alone serving that response both ways (bench/servers/plain.ts): what
-//     the headers cost without Fastify or the service, a reference,
+//   - for warm REST JSON uncompressed, Node's HTTP server alone serving that response both ways
+//     (bench/servers/plain.ts): what the headers cost without Fastify or the service, a reference,
 //   - the tools users would pick instead, when `npm run bench:peers` has installed them
 //     (bench/peers): PostGraphile v5, Platformatic DB, and a hand-written Mercurius + pg +
 //     DataLoader server, on the same nested GraphQL query.
@@ -378,10 +378,10 @@ async function compare(name: string, dataset: string, contenders: Comparison['co
   const [subject, ...others] = contenders as [Comparison['contenders'][number], ...Comparison['contenders']];
   for (let round = 1; round <= ROUNDS; round++) {
     const shift = (round - 1) % Math.max(others.length, 1);
-    const pairs = [...others.slice(shift), ...others.slice(0, shift)].map((other) =>
-      round % 2 ? [subject, other] : [other, subject],
-    );
-    if (!others.length) pairs.push([subject]);
+    const rotated = [...others.slice(shift), ...others.slice(0, shift)];
+    const pairs = others.length
+      ? rotated.map((other) => (round % 2 ? [subject, other] : [other, subject]))
+      : [[subject]];
     for (const pair of pairs)
       for (const contender of pair) {
         const partner = pair.find((candidate) => candidate !== contender)?.contender ?? null;
@@ -732,7 +732,7 @@ try {
             measured: Number(pairedRatio(comparison, 'service', 'plain Node, same bytes').toFixed(2)),
           },
         );
-      // The median of the rounds' p99 (one round's p99 takes the host's slowest seconds with it).
+      // The median of its measurements' p99 (one measurement's p99 takes the host's slowest seconds with it).
       const p99 = median(comparison.measurements.filter((m) => m.contender === 'service').map((m) => m.latency_ms.p99));
       goals.push(goal(`${item.label} p99 ms (${dataset})`, p99, 6, false));
     }
